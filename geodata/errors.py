@@ -1,0 +1,52 @@
+"""Errors that carry their HTTP status, so the web layer never parses an exception's text."""
+
+
+class PortalError(Exception):
+    status = 500
+    code = "error"
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InvalidInput(PortalError):
+    status = 400
+    code = "invalid_input"
+
+
+class InvalidGeometry(InvalidInput):
+    status = 422
+    code = "invalid_geometry"
+
+
+class InvalidFile(InvalidInput):
+    status = 400
+    code = "invalid_file"
+
+
+class Unauthorized(PortalError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(PortalError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(PortalError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(PortalError):
+    status = 409
+    code = "conflict"
+
+
+class ConfigError(PortalError):
+    """A setting is wrong or the database cannot be reached; the portal refuses to start."""
+
+    code = "config"

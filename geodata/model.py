@@ -1,0 +1,162 @@
+"""The domain of the responsibility-zone scheme (分兵把口), as plain dataclasses.
+
+Geometries are shapely objects in EPSG:4326 (lon, lat). Times are timezone-aware UTC datetimes.
+Every entity carries ``county_id``: the county is the tenant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from shapely.geometry.base import BaseGeometry
+
+ZONE_KINDS = ("subdistrict", "community", "grid")
+# Finer zones win when a point lies in several: a grid cell beats its community.
+ZONE_FINENESS = {"grid": 0, "community": 1, "subdistrict": 2}
+TARGET_KINDS = ("zone", "segment")
+ROLES = ("lead", "assist")
+USER_ROLES = ("admin", "leader", "unit_staff", "inspector")
+INCIDENT_STATUSES = ("filed", "dispatched", "handled", "verified", "closed", "rejected", "reopened")
+# The five rectifications (五项整治) and their Chinese names.
+CATEGORIES = {
+    "posters": "牛皮癣",
+    "street_vending": "占道经营",
+    "parking": "乱停车",
+    "outdoor_ads": "户外广告",
+    "sanitation": "环境卫生",
+}
+INSPECTION_PANELS = ("patrol", "npc", "cppcc", "community")
+
+
+@dataclass
+class County:
+    code: str
+    name: str
+    id: int | None = None
+    extent: BaseGeometry | None = None  # polygon the county's data must fall in
+    boundary: BaseGeometry | None = None  # official boundary, when imported
+    utm_epsg: int | None = None  # local metric CRS for lengths, areas, distances
+
+
+@dataclass
+class Unit:
+    county_id: int
+    code: str
+    name: str
+    kind: str = "bureau"
+    hotline: str = ""
+    id: int | None = None
+
+
+@dataclass
+class Zone:
+    county_id: int
+    kind: str
+    code: str
+    name: str
+    geom: BaseGeometry
+    parent_id: int | None = None
+    area_m2: float | None = None
+    tier: str | None = None
+    titles: tuple[str, ...] = ()
+    id: int | None = None
+    version: int = 1
+
+
+@dataclass
+class Segment:
+    county_id: int
+    name: str
+    geom: BaseGeometry
+    highway: str = ""
+    length_m: float | None = None
+    source_id: str = ""  # id in the imported file (osmid, ...)
+    id: int | None = None
+    version: int = 1
+
+
+@dataclass
+class ChangeSet:
+    county_id: int
+    author: str
+    reason: str
+    created_at: datetime
+    geom: BaseGeometry | None = None  # what the leader drew, kept for the audit
+    id: int | None = None
+
+
+@dataclass
+class Assignment:
+    county_id: int
+    unit_id: int
+    target_kind: str  # zone | segment
+    target_id: int
+    role: str  # lead | assist
+    valid_from: datetime
+    valid_to: datetime | None = None  # exclusive; None = still in force
+    person: str = ""
+    phone: str = ""
+    duties: tuple[str, ...] = ()  # category codes this post is responsible for
+    change_set_id: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class Incident:
+    county_id: int
+    category: str
+    geom: BaseGeometry  # Point
+    reported_at: datetime
+    status: str = "filed"
+    description: str = ""
+    source: str = "inspector"
+    zone_id: int | None = None
+    segment_id: int | None = None
+    unit_id: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class IncidentEvent:
+    county_id: int
+    incident_id: int
+    at: datetime
+    actor: str
+    to_status: str
+    from_status: str | None = None
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass
+class Inspection:
+    county_id: int
+    target_kind: str
+    target_id: int
+    inspector: str
+    panel: str
+    inspected_at: datetime
+    score: float
+    items: dict[str, float] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass
+class User:
+    username: str
+    password_hash: str
+    role: str
+    county_id: int | None = None
+    unit_id: int | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a point belongs at a time: DESIGN §6."""
+
+    zone_id: int | None
+    segment_id: int | None
+    unit_id: int | None
+    segment_distance_m: float | None = None

@@ -1,0 +1,208 @@
+"""The one storage interface (DESIGN §4) and how a backend is chosen from ``DATABASE_URL``.
+
+A Store speaks shapely geometries (EPSG:4326) and the dataclasses of ``geodata.model``, never rows.
+Every query filters on ``county_id``. Writes made outside ``transaction()`` commit on their own;
+inside it they commit together or not at all (nested blocks are savepoints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from shapely.geometry import Point
+
+from geodata.model import (
+    Assignment,
+    ChangeSet,
+    County,
+    Incident,
+    IncidentEvent,
+    Inspection,
+    Segment,
+    Unit,
+    User,
+    Zone,
+)
+
+BBox = tuple[float, float, float, float]  # minx (lon), miny (lat), maxx, maxy
+
+
+@runtime_checkable
+class Store(Protocol):
+    backend: str  # "sqlite" | "postgis"
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        """Apply the migrations this database lacks; return their names (empty when up to date)."""
+
+    def schema_version(self) -> int: ...
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    def close(self) -> None: ...
+
+    # -- counties and units --------------------------------------------------------------------
+    def add_county(self, county: County) -> County: ...
+
+    def get_county(self, code: str) -> County:
+        """The county with this admin code; NotFound otherwise."""
+
+    def get_county_by_id(self, county_id: int) -> County: ...
+
+    def list_counties(self) -> list[County]: ...
+
+    def update_county(self, county: County) -> County: ...
+
+    def add_units(self, units: Sequence[Unit]) -> list[Unit]: ...
+
+    def get_unit(self, county_id: int, unit_id: int) -> Unit: ...
+
+    def list_units(self, county_id: int) -> list[Unit]: ...
+
+    def update_unit(self, unit: Unit) -> Unit: ...
+
+    # -- zones and segments --------------------------------------------------------------------
+    def add_zones(self, zones: Sequence[Zone]) -> list[Zone]:
+        """Store zones; ``area_m2`` is computed in the county's local CRS when missing."""
+
+    def get_zone(self, county_id: int, zone_id: int) -> Zone: ...
+
+    def list_zones(
+        self, county_id: int, kind: str | None = None, bbox: BBox | None = None
+    ) -> list[Zone]:
+        """Zones ordered by id; with ``bbox``, those whose geometry intersects it."""
+
+    def update_zone(self, zone: Zone) -> Zone:
+        """Write the zone's fields and geometry and bump its version."""
+
+    def add_segments(self, segments: Sequence[Segment]) -> list[Segment]:
+        """Store segments; ``length_m`` is computed in the county's local CRS when missing."""
+
+    def get_segment(self, county_id: int, segment_id: int) -> Segment: ...
+
+    def list_segments(self, county_id: int, bbox: BBox | None = None) -> list[Segment]: ...
+
+    def update_segment(self, segment: Segment) -> Segment: ...
+
+    def count(self, county_id: int, table: str) -> int:
+        """Rows of one of: unit, zone, segment, assignment, incident, inspection."""
+
+    # -- spatial lookups (vectorised: one call for many points) --------------------------------
+    def zones_at(self, county_id: int, points: Sequence[Point]) -> list[int | None]:
+        """For each point, the finest zone that contains it (grid before community; then the
+        smallest), or None."""
+
+    def nearest_segments(
+        self, county_id: int, points: Sequence[Point], max_m: float
+    ) -> list[tuple[int, float] | None]:
+        """For each point, (segment id, distance in metres) of the nearest segment within
+        ``max_m``, ties broken by the lower id; None when nothing is that close."""
+
+    # -- assignments ---------------------------------------------------------------------------
+    def add_change_set(self, change_set: ChangeSet) -> ChangeSet: ...
+
+    def get_change_set(self, county_id: int, change_set_id: int) -> ChangeSet: ...
+
+    def assign(self, assignment: Assignment) -> Assignment:
+        """Open an assignment. A lead closes the target's lead in force at ``valid_from`` (its
+        ``valid_to`` becomes ``valid_from``) in the same transaction; a lead that starts inside
+        a later lead's period is refused with Conflict, so a target never has two leads at once."""
+
+    def lead_units(
+        self,
+        county_id: int,
+        target_kind: str,
+        target_ids: Sequence[int | None],
+        at: Sequence[datetime],
+    ) -> list[int | None]:
+        """For each (target, time), the lead unit in force then, or None."""
+
+    def assignments_of(self, county_id: int, target_kind: str, target_id: int) -> list[Assignment]:
+        """The full history of a target's assignments, oldest first."""
+
+    def assignments_at(
+        self, county_id: int, at: datetime, target_kind: str | None = None
+    ) -> list[Assignment]:
+        """Every assignment in force at ``at``."""
+
+    # -- incidents and inspections -------------------------------------------------------------
+    def add_incidents(self, incidents: Sequence[Incident]) -> int:
+        """Store incidents as given (routing is done by ``geodata.routing``); return how many."""
+
+    def get_incident(self, county_id: int, incident_id: int) -> Incident: ...
+
+    def list_incidents(
+        self,
+        county_id: int,
+        bbox: BBox | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        category: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Incident]:
+        """Incidents ordered by id; ``since`` inclusive, ``until`` exclusive."""
+
+    def iter_incidents(self, county_id: int, batch: int = 10_000) -> Iterator[list[Incident]]: ...
+
+    def add_incident_event(self, event: IncidentEvent) -> IncidentEvent: ...
+
+    def incident_events(self, county_id: int, incident_id: int) -> list[IncidentEvent]: ...
+
+    def add_inspections(self, inspections: Sequence[Inspection]) -> int: ...
+
+    def list_inspections(
+        self, county_id: int, target_kind: str | None = None, target_id: int | None = None
+    ) -> list[Inspection]: ...
+
+    # -- users ---------------------------------------------------------------------------------
+    def add_user(self, user: User) -> User:
+        """Conflict when the username is taken."""
+
+    def get_user(self, user_id: int) -> User: ...
+
+    def get_user_by_name(self, username: str) -> User: ...
+
+    def list_users(self) -> list[User]: ...
+
+
+class Database(Protocol):
+    """A connection source (one file, or a pool): hands out stores, one per unit of work."""
+
+    url: str
+
+    def store(self) -> Store: ...
+
+    def close(self) -> None: ...
+
+
+def open_database(url: str) -> Database:
+    """The database named by ``url`` (``sqlite:///path`` or ``postgresql://...``).
+
+    Raises ConfigError with a sentence when the scheme is unknown or the server is unusable.
+    """
+    from geodata.errors import ConfigError
+
+    if url.startswith("sqlite:"):
+        from geodata.stores.sqlite import SqliteDatabase
+
+        return SqliteDatabase(url)
+    if url.startswith(("postgresql:", "postgres:")):
+        from geodata.stores.postgis import PostgisDatabase
+
+        return PostgisDatabase(url)
+    raise ConfigError(
+        f"DATABASE_URL {url!r} is not understood: use sqlite:///path/to/file.sqlite "
+        "or postgresql://user:password@host/dbname"
+    )
+
+
+def open_store(url: str) -> Store:
+    """A store over one fresh connection, for commands and tests; closing it closes the database."""
+    database = open_database(url)
+    store = database.store()
+    store.on_close = database.close
+    return store

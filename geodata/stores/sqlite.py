@@ -1,0 +1,126 @@
+"""The embedded backend: one SQLite file (WAL), WKB geometry, R*Tree prefilter, exact tests in shapely 2."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from geodata.errors import ConfigError
+from geodata.stores.base import BaseStore, migration_files
+from geodata.stores.sqlite_entities import EntitiesMixin
+from geodata.stores.sqlite_spatial import SpatialMixin
+
+
+class SqliteDatabase:
+    """A database file named by ``sqlite:///relative/or//absolute/path``."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.path = Path(url.removeprefix("sqlite:///").removeprefix("sqlite://"))
+        if not str(self.path) or str(self.path) == ".":
+            raise ConfigError(f"DATABASE_URL {url!r} names no file: use sqlite:///path/portal.sqlite")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create the folder for {self.path}: {exc.strerror}") from None
+
+    def store(self) -> SqliteStore:
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        except sqlite3.Error as exc:
+            raise ConfigError(f"cannot open the SQLite database {self.path}: {exc}") from None
+        return SqliteStore(conn)
+
+    def close(self) -> None:
+        pass
+
+
+class SqliteStore(EntitiesMixin, SpatialMixin, BaseStore):
+    backend = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection):
+        super().__init__()
+        self.conn = conn
+        self._depth = 0
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A transaction, or a savepoint when one is already open."""
+        name = f"sp{self._depth}"
+        self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+            raise
+        self._depth -= 1
+        self.conn.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
+
+    def migrate(self) -> list[str]:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+            "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
+        done = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+        applied = []
+        for path in migration_files("sqlite"):
+            version = int(path.name[:4])
+            if version in done:
+                continue
+            with self.transaction():
+                for statement in _statements(path.read_text()):
+                    self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, path.name)
+                )
+            applied.append(path.name)
+        return applied
+
+    def schema_version(self) -> int:
+        try:
+            row = self.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return row[0] or 0
+
+    def close(self) -> None:
+        self.conn.close()
+        super().close()
+
+    # -- helpers for the mixins ----------------------------------------------------------------
+    def _rows(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
+        cur = self.conn.cursor()
+        cur.row_factory = sqlite3.Row
+        return cur.execute(sql, params).fetchall()
+
+    def _write(self, sql: str, params: Sequence | dict = ()) -> sqlite3.Cursor:
+        with self.transaction():
+            return self.conn.execute(sql, params)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN ... END;) whole."""
+    statements, current = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--") and not current:
+            continue
+        current.append(line)
+        text = "\n".join(current).strip()
+        if text.endswith(";") and sqlite3.complete_statement(text):
+            statements.append(text)
+            current = []
+    if "\n".join(current).strip():
+        statements.append("\n".join(current))
+    return statements
