@@ -133,9 +133,7 @@ def _repair(geom: BaseGeometry, types: tuple[str, ...]) -> tuple[BaseGeometry, s
         parts = [g for g in fixed.geoms if g.geom_type in types + ("Polygon", "LineString")]
         parts = [g for g in parts if g.geom_type in _family(types)]
         fixed = shapely.union_all(parts) if parts else fixed
-    if fixed.geom_type not in types and not (
-        "MultiPolygon" in types and fixed.geom_type == "Polygon"
-    ):
+    if fixed.geom_type not in types and not ("MultiPolygon" in types and fixed.geom_type == "Polygon"):
         raise InvalidGeometry(f"invalid geometry ({reason}) and its repair is a {fixed.geom_type}")
     if geom.geom_type in POLYGONAL:
         before, after = abs(_signed_area(geom)), fixed.area

@@ -70,9 +70,7 @@ class Store(Protocol):
 
     def get_zone(self, county_id: int, zone_id: int) -> Zone: ...
 
-    def list_zones(
-        self, county_id: int, kind: str | None = None, bbox: BBox | None = None
-    ) -> list[Zone]:
+    def list_zones(self, county_id: int, kind: str | None = None, bbox: BBox | None = None) -> list[Zone]:
         """Zones ordered by id; with ``bbox``, those whose geometry intersects it."""
 
     def update_zone(self, zone: Zone) -> Zone:

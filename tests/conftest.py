@@ -12,9 +12,7 @@ from geodata.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
-POSTGIS_URL = os.environ.get(
-    "PORTAL_TEST_DATABASE_URL", "postgresql://portal:portal@127.0.0.1:5432/postgres"
-)
+POSTGIS_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "postgresql://portal:portal@127.0.0.1:5432/postgres")
 REQUIRE_POSTGIS = os.environ.get("REQUIRE_POSTGIS") == "1"
 
 
@@ -64,13 +62,11 @@ def _drop(admin_url: str, name: str) -> None:
 def postgis_store(postgis_url):
     """A PostGIS store whose every write is rolled back after the test."""
     import psycopg
-
     from geodata.stores.postgis import PostgisStore
 
-    with psycopg.connect(postgis_url, autocommit=True) as conn:
-        with conn.transaction(force_rollback=True):
-            store = PostgisStore.from_connection(conn)
-            yield store
+    with psycopg.connect(postgis_url, autocommit=True) as conn, conn.transaction(force_rollback=True):
+        store = PostgisStore.from_connection(conn)
+        yield store
 
 
 @pytest.fixture

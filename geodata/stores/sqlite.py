@@ -10,6 +10,7 @@ from pathlib import Path
 from geodata.errors import ConfigError
 from geodata.stores.base import BaseStore, migration_files
 from geodata.stores.sqlite_entities import EntitiesMixin
+from geodata.stores.sqlite_records import RecordsMixin
 from geodata.stores.sqlite_spatial import SpatialMixin
 
 
@@ -37,7 +38,7 @@ class SqliteDatabase:
         pass
 
 
-class SqliteStore(EntitiesMixin, SpatialMixin, BaseStore):
+class SqliteStore(EntitiesMixin, RecordsMixin, SpatialMixin, BaseStore):
     backend = "sqlite"
 
     def __init__(self, conn: sqlite3.Connection):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -15,12 +15,8 @@ from geodata.model import (
     Assignment,
     ChangeSet,
     County,
-    Incident,
-    IncidentEvent,
-    Inspection,
     Segment,
     Unit,
-    User,
     Zone,
 )
 from geodata.stores.base import COUNTED_TABLES, utc
@@ -73,18 +69,6 @@ def _assignment(r) -> Assignment:
         dt(r["valid_from"]), dt(r["valid_to"]), r["person"], r["phone"],
         tuple(json.loads(r["duties"])), r["change_set_id"], r["id"],
     )  # fmt: skip
-
-
-def _incident(r) -> Incident:
-    return Incident(
-        r["county_id"], r["category"], shapely.Point(r["lon"], r["lat"]), dt(r["reported_at"]),
-        r["status"], r["description"], r["source"], r["zone_id"], r["segment_id"], r["unit_id"],
-        r["id"],
-    )  # fmt: skip
-
-
-def _user(r) -> User:
-    return User(r["username"], r["password_hash"], r["role"], r["county_id"], r["unit_id"], r["id"])
 
 
 class EntitiesMixin:
@@ -168,7 +152,9 @@ class EntitiesMixin:
 
     def _index(self, table: str, row_id: int, g) -> None:
         minx, miny, maxx, maxy = g.bounds
-        self.conn.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)", (row_id, minx, maxx, miny, maxy))
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)", (row_id, minx, maxx, miny, maxy)
+        )
 
     def get_zone(self, county_id: int, zone_id: int) -> Zone:
         rows = self._rows("SELECT * FROM zone WHERE county_id = ? AND id = ?", (county_id, zone_id))
@@ -226,7 +212,9 @@ class EntitiesMixin:
     def count(self, county_id: int, table: str) -> int:
         if table not in COUNTED_TABLES:
             raise InvalidInput(f"cannot count {table!r}: choose {', '.join(COUNTED_TABLES)}")
-        return self.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE county_id = ?", (county_id,)).fetchone()[0]
+        return self.conn.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE county_id = ?", (county_id,)
+        ).fetchone()[0]
 
     # -- change sets and assignments -------------------------------------------------------------
     def add_change_set(self, change_set: ChangeSet) -> ChangeSet:
@@ -238,9 +226,13 @@ class EntitiesMixin:
         return replace(cs, id=cur.lastrowid, created_at=utc(cs.created_at))
 
     def get_change_set(self, county_id: int, change_set_id: int) -> ChangeSet:
-        rows = self._rows("SELECT * FROM change_set WHERE county_id = ? AND id = ?", (county_id, change_set_id))
+        rows = self._rows(
+            "SELECT * FROM change_set WHERE county_id = ? AND id = ?", (county_id, change_set_id)
+        )
         r = _one(rows, f"change set #{change_set_id}")
-        return ChangeSet(r["county_id"], r["author"], r["reason"], dt(r["created_at"]), geom(r["geom"]), r["id"])
+        return ChangeSet(
+            r["county_id"], r["author"], r["reason"], dt(r["created_at"]), geom(r["geom"]), r["id"]
+        )
 
     def assign(self, assignment: Assignment) -> Assignment:
         a = assignment
@@ -257,8 +249,12 @@ class EntitiesMixin:
                      json.dumps(list(a.duties)), start, ts(a.valid_to), a.change_set_id),
                 )  # fmt: skip
             except sqlite3.IntegrityError as exc:
-                raise Conflict(f"{a.target_kind} #{a.target_id} already has a lead in that period ({exc})") from None
-        return replace(a, id=cur.lastrowid, valid_from=utc(a.valid_from), valid_to=a.valid_to and utc(a.valid_to))
+                raise Conflict(
+                    f"{a.target_kind} #{a.target_id} already has a lead in that period ({exc})"
+                ) from None
+        return replace(
+            a, id=cur.lastrowid, valid_from=utc(a.valid_from), valid_to=a.valid_to and utc(a.valid_to)
+        )
 
     def _close_lead(self, a: Assignment, start: str) -> None:
         key = {"c": a.county_id, "k": a.target_kind, "t": a.target_id, "s": start}
@@ -286,118 +282,12 @@ class EntitiesMixin:
         )
         return [_assignment(r) for r in rows]
 
-    def assignments_at(self, county_id: int, at: datetime, target_kind: str | None = None) -> list[Assignment]:
+    def assignments_at(
+        self, county_id: int, at: datetime, target_kind: str | None = None
+    ) -> list[Assignment]:
         rows = self._rows(
             "SELECT * FROM assignment WHERE county_id = :c AND (:k IS NULL OR target_kind = :k) "
             "AND valid_from <= :t AND (valid_to IS NULL OR valid_to > :t) ORDER BY id",
             {"c": county_id, "k": target_kind, "t": ts(at)},
         )
         return [_assignment(r) for r in rows]
-
-    # -- incidents, events, inspections ----------------------------------------------------------
-    def add_incidents(self, incidents: Sequence[Incident]) -> int:
-        for status in {i.status for i in incidents}:
-            self._check_status(status)
-        with self.transaction():
-            # Ids are given here so the R*Tree rows can be written in the same executemany pass.
-            first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM incident").fetchone()[0]
-            self.conn.executemany(
-                "INSERT INTO incident (id, county_id, category, status, description, source, reported_at, lon, lat, "
-                "zone_id, segment_id, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(first + n, i.county_id, i.category, i.status, i.description, i.source, ts(i.reported_at),
-                  i.geom.x, i.geom.y, i.zone_id, i.segment_id, i.unit_id) for n, i in enumerate(incidents)],
-            )  # fmt: skip
-            self.conn.executemany(
-                "INSERT INTO incident_rtree VALUES (?, ?, ?, ?, ?)",
-                [(first + n, i.geom.x, i.geom.x, i.geom.y, i.geom.y) for n, i in enumerate(incidents)],
-            )
-        return len(incidents)
-
-    def get_incident(self, county_id: int, incident_id: int) -> Incident:
-        rows = self._rows("SELECT * FROM incident WHERE county_id = ? AND id = ?", (county_id, incident_id))
-        return _incident(_one(rows, f"incident #{incident_id}"))
-
-    def list_incidents(self, county_id, bbox=None, since=None, until=None, category=None, limit=None, offset=0):
-        extra = (
-            "AND (:since IS NULL OR t.reported_at >= :since) AND (:until IS NULL OR t.reported_at < :until) "
-            "AND (:cat IS NULL OR t.category = :cat)"
-        )
-        params = {"since": ts(since), "until": ts(until), "cat": category}
-        rows = self._in_bbox("incident", county_id, bbox, extra, params, limit=limit, offset=offset)
-        return [_incident(r) for r in rows]
-
-    def iter_incidents(self, county_id: int, batch: int = 10_000) -> Iterator[list[Incident]]:
-        last = 0
-        while True:
-            rows = self._rows(
-                "SELECT * FROM incident WHERE county_id = ? AND id > ? ORDER BY id LIMIT ?", (county_id, last, batch)
-            )
-            if not rows:
-                return
-            last = rows[-1]["id"]
-            yield [_incident(r) for r in rows]
-
-    def add_incident_event(self, event: IncidentEvent) -> IncidentEvent:
-        self._check_status(event.to_status)
-        e = event
-        cur = self._write(
-            "INSERT INTO incident_event (county_id, incident_id, at, actor, from_status, to_status, note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (e.county_id, e.incident_id, ts(e.at), e.actor, e.from_status, e.to_status, e.note),
-        )
-        return replace(e, id=cur.lastrowid, at=utc(e.at))
-
-    def incident_events(self, county_id: int, incident_id: int) -> list[IncidentEvent]:
-        rows = self._rows(
-            "SELECT * FROM incident_event WHERE county_id = ? AND incident_id = ? ORDER BY at, id",
-            (county_id, incident_id),
-        )
-        return [
-            IncidentEvent(r["county_id"], r["incident_id"], dt(r["at"]), r["actor"], r["to_status"],
-                          r["from_status"], r["note"], r["id"])
-            for r in rows
-        ]  # fmt: skip
-
-    def add_inspections(self, inspections: Sequence[Inspection]) -> int:
-        with self.transaction():
-            self.conn.executemany(
-                "INSERT INTO inspection (county_id, target_kind, target_id, inspector, panel, inspected_at, score, "
-                "items) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(i.county_id, i.target_kind, i.target_id, i.inspector, i.panel, ts(i.inspected_at), i.score,
-                  json.dumps(i.items)) for i in inspections],
-            )  # fmt: skip
-        return len(inspections)
-
-    def list_inspections(self, county_id, target_kind=None, target_id=None) -> list[Inspection]:
-        rows = self._rows(
-            "SELECT * FROM inspection WHERE county_id = :c AND (:k IS NULL OR target_kind = :k) "
-            "AND (:t IS NULL OR target_id = :t) ORDER BY inspected_at, id",
-            {"c": county_id, "k": target_kind, "t": target_id},
-        )
-        return [
-            Inspection(r["county_id"], r["target_kind"], r["target_id"], r["inspector"], r["panel"],
-                       dt(r["inspected_at"]), r["score"], json.loads(r["items"]), r["id"])
-            for r in rows
-        ]  # fmt: skip
-
-    # -- users -----------------------------------------------------------------------------------
-    def add_user(self, user: User) -> User:
-        self._check_user(user)
-        try:
-            cur = self._write(
-                "INSERT INTO app_user (county_id, username, password_hash, role, unit_id) VALUES (?, ?, ?, ?, ?)",
-                (user.county_id, user.username, user.password_hash, user.role, user.unit_id),
-            )
-        except sqlite3.IntegrityError:
-            raise Conflict(f"the username {user.username!r} is already taken") from None
-        return replace(user, id=cur.lastrowid)
-
-    def get_user(self, user_id: int) -> User:
-        return _user(_one(self._rows("SELECT * FROM app_user WHERE id = ?", (user_id,)), f"user #{user_id}"))
-
-    def get_user_by_name(self, username: str) -> User:
-        rows = self._rows("SELECT * FROM app_user WHERE username = ?", (username,))
-        return _user(_one(rows, f"user {username!r}"))
-
-    def list_users(self) -> list[User]:
-        return [_user(r) for r in self._rows("SELECT * FROM app_user ORDER BY id")]

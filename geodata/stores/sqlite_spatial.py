@@ -69,7 +69,9 @@ class SpatialMixin:
         pts = np.asarray(points, dtype=object)
         if len(pts) == 0:
             return []
-        rows = self._candidates("zone", county_id, shapely.total_bounds(pts), ("id", "kind", "area_m2", "geom"))
+        rows = self._candidates(
+            "zone", county_id, shapely.total_bounds(pts), ("id", "kind", "area_m2", "geom")
+        )
         if not rows:
             return [None] * len(pts)
         ids = np.array([r["id"] for r in rows])
@@ -91,7 +93,9 @@ class SpatialMixin:
         out[p_idx[first]] = ids[z_idx[first]]
         return _nones(out)
 
-    def nearest_segments(self, county_id: int, points: Sequence, max_m: float) -> list[tuple[int, float] | None]:
+    def nearest_segments(
+        self, county_id: int, points: Sequence, max_m: float
+    ) -> list[tuple[int, float] | None]:
         pts = np.asarray(points, dtype=object)
         if len(pts) == 0:
             return []
@@ -105,7 +109,9 @@ class SpatialMixin:
         ids = np.array([r["id"] for r in rows])
         tree = STRtree(shapely.from_wkb([r["geom_m"] for r in rows]))
         pts_m = self._points_metric(county_id, pts)
-        (q_idx, t_idx), dist = tree.query_nearest(pts_m, max_distance=max_m, return_distance=True, all_matches=True)
+        (q_idx, t_idx), dist = tree.query_nearest(
+            pts_m, max_distance=max_m, return_distance=True, all_matches=True
+        )
         best = np.lexsort((ids[t_idx], q_idx))  # ties at equal distance: the lowest id wins
         q_idx, t_idx, dist = q_idx[best], t_idx[best], dist[best]
         first = np.unique(q_idx, return_index=True)[1]

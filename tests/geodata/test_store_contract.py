@@ -113,7 +113,9 @@ def test_segments_length_and_bbox(store, world, county):
     found = store.list_segments(county.id, bbox=(114.025, 22.51, 114.035, 22.515))
     assert [s.name for s in found] == ["农园路"]
     assert len(store.list_segments(county.id)) == 2
-    moved = store.update_segment(Segment(county.id, "红荔路", LineString([(114.0, 22.505), (114.01, 22.505)]), id=ew.id))
+    moved = store.update_segment(
+        Segment(county.id, "红荔路", LineString([(114.0, 22.505), (114.01, 22.505)]), id=ew.id)
+    )
     assert moved.version == 2
     assert moved.length_m == pytest.approx(ew.length_m / 2, rel=0.001)
 
@@ -136,7 +138,9 @@ def test_nearest_segments_within_distance(store, world, county):
 
 def test_assign_closes_the_previous_lead(store, world, county):
     ew = world["ew"].id
-    cs = store.add_change_set(ChangeSet(county.id, "leader", "路段调整", MARCH, geom=box(114.0, 22.5, 114.02, 22.51)))
+    cs = store.add_change_set(
+        ChangeSet(county.id, "leader", "路段调整", MARCH, geom=box(114.0, 22.5, 114.02, 22.51))
+    )
     store.assign(Assignment(county.id, world["city"].id, "segment", ew, "lead", MARCH, change_set_id=cs.id))
     history = store.assignments_of(county.id, "segment", ew)
     assert [(a.unit_id, a.valid_from, a.valid_to) for a in history] == [
@@ -145,7 +149,12 @@ def test_assign_closes_the_previous_lead(store, world, county):
     ]
     assert history[1].change_set_id == cs.id
     assert store.get_change_set(county.id, cs.id).reason == "路段调整"
-    times = [datetime(2025, 12, 31, tzinfo=UTC), datetime(2026, 2, 28, tzinfo=UTC), MARCH, datetime(2027, 1, 1)]
+    times = [
+        datetime(2025, 12, 31, tzinfo=UTC),
+        datetime(2026, 2, 28, tzinfo=UTC),
+        MARCH,
+        datetime(2027, 1, 1),
+    ]
     assert store.lead_units(county.id, "segment", [ew] * 4, times) == [
         None,
         world["police"].id,
@@ -159,16 +168,26 @@ def test_a_target_never_has_two_leads(store, world, county):
     ew = world["ew"].id
     store.assign(Assignment(county.id, world["city"].id, "segment", ew, "lead", MARCH))
     with pytest.raises(Conflict, match="lead"):
-        store.assign(Assignment(county.id, world["police"].id, "segment", ew, "lead", datetime(2026, 2, 1, tzinfo=UTC)))
+        store.assign(
+            Assignment(county.id, world["police"].id, "segment", ew, "lead", datetime(2026, 2, 1, tzinfo=UTC))
+        )
     with pytest.raises(InvalidInput, match="role"):
         store.assign(Assignment(county.id, world["city"].id, "segment", ew, "boss", MARCH))
     assert len(store.assignments_of(county.id, "segment", ew)) == 2
 
 
 def test_assists_and_assignments_at(store, world, county):
-    store.assign(Assignment(county.id, world["police"].id, "zone", world["community"].id, "assist", T0, duties=("parking",)))
+    store.assign(
+        Assignment(
+            county.id, world["police"].id, "zone", world["community"].id, "assist", T0, duties=("parking",)
+        )
+    )
     in_force = store.assignments_at(county.id, MARCH)
-    assert {(a.target_kind, a.role) for a in in_force} == {("zone", "lead"), ("segment", "lead"), ("zone", "assist")}
+    assert {(a.target_kind, a.role) for a in in_force} == {
+        ("zone", "lead"),
+        ("segment", "lead"),
+        ("zone", "assist"),
+    }
     assist = [a for a in in_force if a.role == "assist"][0]
     assert assist.duties == ("parking",)
     assert store.assignments_at(county.id, datetime(2025, 1, 1, tzinfo=UTC)) == []
@@ -215,7 +234,9 @@ def test_incident_events_and_inspections(store, world, county):
     add_routed_incidents(store, [Incident(county.id, "sanitation", Point(114.04, 22.54), T0)])
     (incident,) = store.list_incidents(county.id)
     store.add_incident_event(IncidentEvent(county.id, incident.id, T0, "inspector1", "filed"))
-    store.add_incident_event(IncidentEvent(county.id, incident.id, MARCH, "leader", "dispatched", "filed", "派遣"))
+    store.add_incident_event(
+        IncidentEvent(county.id, incident.id, MARCH, "leader", "dispatched", "filed", "派遣")
+    )
     events = store.incident_events(county.id, incident.id)
     assert [(e.from_status, e.to_status) for e in events] == [(None, "filed"), ("filed", "dispatched")]
     with pytest.raises(InvalidInput, match="status"):
@@ -243,10 +264,9 @@ def test_users(store, county):
 
 def test_a_failed_transaction_stores_nothing(store, world, county):
     before = store.count(county.id, "segment")
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.add_segments([Segment(county.id, "新路", LineString([(114.05, 22.55), (114.06, 22.55)]))])
-            raise RuntimeError("refused half way")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_segments([Segment(county.id, "新路", LineString([(114.05, 22.55), (114.06, 22.55)]))])
+        raise RuntimeError("refused half way")
     assert store.count(county.id, "segment") == before
     with pytest.raises(InvalidInput):
         store.count(county.id, "app_user; DROP TABLE zone")
