@@ -57,6 +57,11 @@ def to_metric(geoms, epsg: int):
     return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 
+def metric_xy(lonlat: np.ndarray, epsg: int) -> np.ndarray:
+    """Project an (n, 2) array of lon/lat coordinates into the metric CRS ``epsg``."""
+    return np.column_stack(_to_metric(epsg).transform(lonlat[:, 0], lonlat[:, 1]))
+
+
 def from_metric(geoms, epsg: int):
     tr = _from_metric(epsg)
     return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))

@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 from shapely import STRtree
 
+from geodata.geometry import metric_xy
 from geodata.model import ZONE_FINENESS
 
 _BBOX_JOIN = """
@@ -106,18 +107,19 @@ class SpatialMixin:
         rows = self._candidates("segment", county_id, bbox, ("id", "geom_m"))
         if not rows:
             return [None] * len(pts)
-        ids = np.array([r["id"] for r in rows])
-        tree = STRtree(shapely.from_wkb([r["geom_m"] for r in rows]))
-        pts_m = self._points_metric(county_id, pts)
-        (q_idx, t_idx), dist = tree.query_nearest(
-            pts_m, max_distance=max_m, return_distance=True, all_matches=True
-        )
-        best = np.lexsort((ids[t_idx], q_idx))  # ties at equal distance: the lowest id wins
-        q_idx, t_idx, dist = q_idx[best], t_idx[best], dist[best]
-        first = np.unique(q_idx, return_index=True)[1]
+        starts, ends, owner = _pieces(shapely.from_wkb([r["geom_m"] for r in rows]))
+        ids = np.array([r["id"] for r in rows])[owner]
+        # Boxes of the pieces grown by max_m: a point inside one is a candidate for that piece.
+        grown = shapely.box(*(np.minimum(starts, ends) - max_m).T, *(np.maximum(starts, ends) + max_m).T)
+        xy = metric_xy(shapely.get_coordinates(pts), self.county_epsg(county_id, pts))
+        q_idx, t_idx = STRtree(grown).query(shapely.points(xy))  # sorted by point
+        dist = _point_segment_distance(xy[q_idx], starts[t_idx], ends[t_idx])
+        keep = dist <= max_m
+        q_idx, seg, dist = q_idx[keep], ids[t_idx[keep]], dist[keep]
+        q_idx, seg, dist = _first_per_group(q_idx, dist, seg)
         out: list[tuple[int, float] | None] = [None] * len(pts)
-        for q, t, d in zip(q_idx[first].tolist(), t_idx[first].tolist(), dist[first].tolist(), strict=True):
-            out[q] = (int(ids[t]), float(d))
+        for q, segment_id, d in zip(q_idx.tolist(), seg.tolist(), dist.tolist(), strict=True):
+            out[q] = (segment_id, d)
         return out
 
     def lead_units(self, county_id, target_kind, target_ids, at: Sequence[datetime]) -> list[int | None]:
@@ -140,6 +142,36 @@ class SpatialMixin:
             }
         )
         return _nones(_in_force(wanted, _utc_us(list(at)), leads))
+
+
+def _pieces(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each line cut into its two-point pieces: start and end coordinates, and the line's index.
+
+    Small pieces have tight boxes, so the tree prunes far better than with whole streets; the
+    distance to a line is the least distance to its pieces, so the answers do not change."""
+    parts, part_of = shapely.get_parts(lines, return_index=True)
+    coords, coord_of = shapely.get_coordinates(parts, return_index=True)
+    first = np.flatnonzero(coord_of[1:] == coord_of[:-1])
+    return coords[first], coords[first + 1], part_of[coord_of[first]]
+
+
+def _first_per_group(group: np.ndarray, dist: np.ndarray, ids: np.ndarray):
+    """Per run of equal ``group`` values (sorted): the least distance, ties to the lowest id."""
+    if len(group) == 0:
+        return group, ids, dist
+    starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
+    least = np.repeat(np.minimum.reduceat(dist, starts), np.diff(np.r_[starts, len(group)]))
+    ids = np.where(dist == least, ids, np.iinfo(np.int64).max)
+    return group[starts], np.minimum.reduceat(ids, starts), least[starts]
+
+
+def _point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distance from each point p to the segment a–b (all (n, 2) arrays)."""
+    ab = b - a
+    length2 = np.einsum("ij,ij->i", ab, ab)
+    along = np.einsum("ij,ij->i", p - a, ab) / np.where(length2 > 0, length2, 1.0)
+    foot = a + np.clip(along, 0.0, 1.0)[:, None] * ab
+    return np.hypot(*(p - foot).T)
 
 
 def _in_force(targets: np.ndarray, times: np.ndarray, leads: pd.DataFrame) -> np.ndarray:

@@ -1,0 +1,24 @@
+"""Map layers and analyses, one module each, all with the same small face.
+
+A layer module has ``NAME`` (the id in URLs), ``TITLE`` (its Chinese name on the map) and
+``features(store, county, bbox, zoom, at=None) -> dict`` returning a GeoJSON FeatureCollection
+sized for one viewport. Layers know nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from geodata.errors import NotFound
+from layers import incidents, roads, zones
+
+LAYERS: dict[str, ModuleType] = {module.NAME: module for module in (zones, roads, incidents)}
+
+
+def get_layer(name: str) -> ModuleType:
+    """The layer module called ``name``; NotFound naming the known ones otherwise."""
+    try:
+        return LAYERS[name]
+    except KeyError:
+        known = ", ".join(sorted(LAYERS))
+        raise NotFound(f"no layer {name!r}; layers are: {known}") from None

@@ -1,0 +1,104 @@
+"""The demo county: what it holds, that the same seed gives the same data, one demo per database."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import shapely
+from werkzeug.security import check_password_hash
+
+from geodata.demo import seed_demo
+from geodata.demo_incidents import REFERENCE_END
+from geodata.demo_posts import YEAR_START
+from geodata.errors import Conflict
+from geodata.model import CATEGORIES
+from geodata.store import open_store
+
+N_INCIDENTS = 1_500
+
+
+@pytest.fixture
+def demo(sqlite_store):
+    return sqlite_store, seed_demo(sqlite_store, seed=42, n_incidents=N_INCIDENTS)
+
+
+def test_demo_holds_the_county_the_scheme_and_a_year_of_incidents(demo):
+    store, result = demo
+    cid = result.county.id
+    assert (result.county.code, result.county.name) == ("440304", "福田示范区")
+    assert result.counts["segment"] == 2567
+    assert 10 <= result.counts["zone"] <= 14 and 20 <= result.counts["unit"] <= 30
+    assert result.counts["incident"] == N_INCIDENTS and result.counts["inspection"] > 0
+    communities = store.list_zones(cid, kind="community")
+    assert all(z.name.endswith("社区") and z.geom.is_valid for z in communities)
+    assert shapely.union_all([z.geom for z in communities]).area == pytest.approx(
+        sum(z.geom.area for z in communities), rel=1e-6
+    )  # communities do not overlap
+    units = store.list_units(cid)
+    assert {"区城市管理和综合执法局", "区交警大队"} <= {u.name for u in units}
+    assert all(u.hotline.startswith("0755-") for u in units)
+    incidents = store.list_incidents(cid)
+    assert set(Counter(i.category for i in incidents)) == set(CATEGORIES)
+    assert all(YEAR_START <= i.reported_at < REFERENCE_END for i in incidents)
+    assert sum(i.unit_id is not None for i in incidents) > 0.8 * N_INCIDENTS
+    assert any(i.unit_id is None for i in incidents)  # the gaps left on purpose
+
+
+def test_demo_leaves_gaps_and_changes_a_lead_mid_year(demo):
+    store, result = demo
+    cid = result.county.id
+    unguarded_community = result.unguarded[0]
+    zone = next(z for z in store.list_zones(cid) if z.name == unguarded_community)
+    assert [a.role for a in store.assignments_of(cid, "zone", zone.id)] == ["assist"]
+    changed = [
+        s.id
+        for s in store.list_segments(cid)
+        if len([a for a in store.assignments_of(cid, "segment", s.id) if a.role == "lead"]) == 2
+    ]
+    assert changed, "one main road changes its lead unit at mid-year"
+
+
+def test_demo_users_one_per_role(demo):
+    store, result = demo
+    assert sorted(u.role for u in result.users) == ["admin", "inspector", "leader", "unit_staff"]
+    for user in result.users:
+        stored = store.get_user_by_name(user.username)
+        assert check_password_hash(stored.password_hash, user.password)
+
+
+def test_same_seed_same_data(tmp_path):
+    snapshots = []
+    for run, seed in enumerate((7, 7, 8)):
+        store = open_store(f"sqlite:///{tmp_path / f'demo{run}.sqlite'}")
+        store.migrate()
+        cid = seed_demo(store, seed=seed, n_incidents=300).county.id
+        snapshots.append(_snapshot(store, cid))
+        store.close()
+    assert snapshots[0] == snapshots[1]
+    assert snapshots[0]["incidents"] != snapshots[2]["incidents"]
+
+
+def _snapshot(store, cid) -> dict:
+    return {
+        "zones": [(z.code, z.name, z.geom.wkb) for z in store.list_zones(cid)],
+        "units": [(u.code, u.name, u.hotline) for u in store.list_units(cid)],
+        "assignments": sorted(
+            (a.unit_id, a.target_kind, a.target_id, a.role, a.valid_from, a.valid_to, a.person, a.phone)
+            for kind in ("zone", "segment")
+            for a in store.assignments_at(cid, YEAR_START, kind)
+        ),
+        "incidents": [
+            (i.category, i.geom.wkb, i.reported_at, i.status, i.zone_id, i.segment_id, i.unit_id)
+            for i in store.list_incidents(cid)
+        ],
+        "inspections": [(x.target_kind, x.target_id, x.score) for x in store.list_inspections(cid)],
+    }
+
+
+def test_a_second_demo_is_refused_and_changes_nothing(demo):
+    store, result = demo
+    before = dict(result.counts)
+    with pytest.raises(Conflict, match="the demo county 440304 already exists"):
+        seed_demo(store, n_incidents=10)
+    assert {t: store.count(result.county.id, t) for t in before} == before

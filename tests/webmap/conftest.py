@@ -1,0 +1,117 @@
+"""The web fixtures: an app on a temporary SQLite file holding a small county, and clients.
+
+The county 测试县 (990001) is two communities side by side, three road segments (one led by each of
+two units, one left unguarded), and two tight groups of incidents.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from shapely.geometry import LineString, Point, box
+from werkzeug.security import generate_password_hash
+
+from geodata.model import Assignment, County, Incident, Segment, Unit, User, Zone
+from webmap import create_app, get_store
+
+COUNTY_CODE = "990001"
+EXTENT = (114.00, 22.50, 114.02, 22.52)
+PASSWORD = "correct horse 42"
+SINCE = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(
+        {
+            "database_url": f"sqlite:///{tmp_path / 't.sqlite'}",
+            "instance_path": str(tmp_path),
+            "testing": True,
+            "seed_demo_on_start": False,
+            "default_county": COUNTY_CODE,
+        }
+    )
+    with app.app_context():
+        store = get_store()
+        store.migrate()
+        build_county(store)
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def leader(client):
+    """A client signed in as the leader through the real form (CSRF token included)."""
+    login(client, "leader1", PASSWORD)
+    return client
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login(client, username: str, password: str, next_url: str | None = None):
+    page = client.get("/login")
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    data = {"username": username, "password": password, "csrf_token": csrf_token(page.text)}
+    return client.post(url, data=data)
+
+
+def build_county(store) -> dict:
+    """Write the small county through the store's public interface; return its ids."""
+    county = store.add_county(County(COUNTY_CODE, "测试县", extent=box(*EXTENT), utm_epsg=32650))
+    cid = county.id
+    units = store.add_units(
+        [Unit(cid, "U01", "城管执法局"), Unit(cid, "U02", "交警大队"), Unit(cid, "U03", "环卫所")]
+    )
+    zones = store.add_zones(
+        [
+            Zone(cid, "community", "001", "西园社区", box(114.00, 22.50, 114.01, 22.52)),
+            Zone(cid, "community", "002", "东湖社区", box(114.01, 22.50, 114.02, 22.52)),
+        ]
+    )
+    segments = store.add_segments(
+        [
+            Segment(cid, "福华路", LineString([(114.002, 22.505), (114.008, 22.505)])),
+            Segment(cid, "金田路", LineString([(114.012, 22.515), (114.018, 22.515)])),
+            Segment(cid, "无人路", LineString([(114.005, 22.518), (114.015, 22.518)])),
+        ]
+    )
+    for unit, kind, target in ((units[0], "segment", segments[0]), (units[1], "segment", segments[1])):
+        store.assign(Assignment(cid, unit.id, kind, target.id, "lead", SINCE))
+    store.assign(Assignment(cid, units[2].id, "zone", zones[0].id, "lead", SINCE))
+    store.add_incidents(_incidents(cid))
+    store.add_user(User("leader1", generate_password_hash(PASSWORD), "leader", county_id=cid))
+    return {"county": county, "units": units, "zones": zones, "segments": segments}
+
+
+def _incidents(county_id: int) -> list[Incident]:
+    """30 incidents within ~10 m of (114.005, 22.505) and 5 near (114.015, 22.515)."""
+    out = []
+    for i in range(35):
+        x, y = (114.005, 22.505) if i < 30 else (114.015, 22.515)
+        offset = (i % 5) * 1e-5
+        out.append(
+            Incident(
+                county_id,
+                "parking" if i % 2 else "posters",
+                Point(x + offset, y - offset),
+                SINCE + timedelta(days=i),
+            )
+        )
+    return out

@@ -1,0 +1,136 @@
+"""The Flask CLI commands on a temporary SQLite file: summaries, prompts and one-line errors."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, box
+
+from webmap import create_app, get_store
+
+CODE = "990004"
+
+
+@pytest.fixture
+def cli_app(tmp_path):
+    return create_app(
+        {
+            "database_url": f"sqlite:///{tmp_path / 't.sqlite'}",
+            "instance_path": str(tmp_path),
+            "testing": True,
+            "seed_demo_on_start": False,
+            "default_county": CODE,
+        }
+    )
+
+
+@pytest.fixture
+def run(cli_app):
+    """Invoke a command; return (exit code, output)."""
+    runner = cli_app.test_cli_runner()
+
+    def invoke(*args, input=None):
+        result = runner.invoke(args=[str(a) for a in args], input=input)
+        assert "Traceback" not in result.output
+        return result.exit_code, result.output
+
+    invoke("init-db")
+    return invoke
+
+
+def _counts(app) -> dict:
+    with app.app_context():
+        store = get_store()
+        cid = store.get_county(CODE).id
+        return {t: store.count(cid, t) for t in ("zone", "segment", "incident", "unit")}
+
+
+def test_init_db_twice(cli_app):
+    runner = cli_app.test_cli_runner()
+    first = runner.invoke(args=["init-db"])
+    second = runner.invoke(args=["init-db"])
+    assert first.exit_code == second.exit_code == 0
+    assert "applied 0001_init.sql" in first.output
+    assert "the database is up to date" in second.output
+
+
+def test_a_county_from_import_to_export(run, cli_app, tmp_path):
+    streets = gpd.GeoDataFrame(
+        {"name": ["福华路", "金田路"], "highway": ["primary", "secondary"]},
+        geometry=[
+            LineString([(114.0, 22.505), (114.02, 22.505)]),
+            LineString([(114.01, 22.5), (114.01, 22.51)]),
+        ],
+        crs=4326,
+    )
+    streets.to_file(tmp_path / "streets.gpkg")
+    zones = gpd.GeoDataFrame({"社区": ["西园社区"]}, geometry=[box(114.0, 22.5, 114.01, 22.51)], crs=4326)
+    zones.to_file(tmp_path / "zones.geojson")
+    (tmp_path / "units.csv").write_text("code,name,hotline\nCGJ,城管执法局,0755-1\n")
+    (tmp_path / "incidents.csv").write_text(
+        "category,reported_at,lon,lat\n牛皮癣,2026-05-01 10:00,114.005,22.5051\nparking,2026-05-02,114.0099,22.503\n"
+    )
+    assert run("create-county", CODE, "测试县") == (0, f"created county 测试县 ({CODE}); its extent comes "
+                                                     "from the first streets or zones imported\n")  # fmt: skip
+    code, out = run("import-streets", tmp_path / "streets.gpkg")
+    assert code == 0 and "streets.gpkg: read 2, stored 4 segments" in out
+    code, out = run("import-zones", tmp_path / "zones.geojson", "--kind", "community", "--name-field", "社区")
+    assert code == 0 and "stored 1 community zones" in out
+    code, out = run("import-units", tmp_path / "units.csv", "--county", CODE)
+    assert code == 0 and "stored 1 units" in out
+    code, out = run("import-incidents", tmp_path / "incidents.csv")
+    assert code == 0 and "read 2, stored 2 incidents" in out
+    code, out = run("export", "incidents", tmp_path / "out.geojson")
+    assert code == 0 and "wrote 2 incidents" in out
+    exported = gpd.read_file(tmp_path / "out.geojson")
+    assert list(exported["zone_name"]) == ["西园社区", "西园社区"]
+    assert _counts(cli_app) == {"zone": 1, "segment": 4, "incident": 2, "unit": 1}
+
+
+def test_refusals_are_one_error_line_and_store_nothing(run, cli_app, tmp_path):
+    run("create-county", CODE, "测试县")
+    (tmp_path / "x.txt").write_text("hello")
+    code, out = run("import-streets", tmp_path / "x.txt")
+    assert code == 1
+    assert out.strip().splitlines()[-1] == (
+        "Error: x.txt is not a GeoJSON, GeoPackage, zipped Shapefile, OSM PBF or CSV file"
+    )
+    run("import-zones", _square(tmp_path), "--kind", "community")
+    (tmp_path / "far.csv").write_text("category,reported_at,lon,lat\nparking,2026-01-01,116.4,39.9\n")
+    code, out = run("import-incidents", tmp_path / "far.csv")
+    assert code == 1 and "Error: far.csv: 1 of 1 rows refused, nothing stored: row 1:" in out
+    code, out = run("import-zones", _square(tmp_path), "--kind", "district")
+    assert code == 1 and "Error: unknown zone kind 'district'" in out
+    assert run("create-county", "12345", "短码")[0] == 1
+    code, out = run("export", "roads", tmp_path / "r.csv")
+    assert code == 1 and "Error: unknown layer 'roads'" in out
+    assert _counts(cli_app) == {"zone": 1, "segment": 0, "incident": 0, "unit": 0}
+
+
+def _square(tmp_path):
+    path = tmp_path / "square.geojson"
+    gpd.GeoDataFrame({"name": ["西园社区"]}, geometry=[box(114.0, 22.5, 114.01, 22.51)], crs=4326).to_file(
+        path
+    )
+    return path
+
+
+def test_create_user_prompts_and_refuses(run, cli_app):
+    code, out = run("create-user", "zhang", "--role", "leader", input="s3cret\ns3cret\n")
+    assert code == 0 and "created user zhang (leader)" in out
+    code, out = run("create-user", "li", "--role", "chief", "--password", "x")
+    assert (code, out) == (1, "Error: unknown role 'chief': choose admin, leader, unit_staff or inspector\n")
+    code, out = run("create-user", "zhang", "--role", "admin", "--password", "x")
+    assert code == 1 and "Error: the username 'zhang' is already taken" in out
+    code, out = run("create-user", "wang", "--role", "leader", input="one\ntwo\none\none\n")
+    assert code == 0 and "Error: The two entered values do not match." in out
+
+
+def test_seed_demo_prints_its_users(run, cli_app):
+    code, out = run("seed-demo", "--seed", "3", "--incidents", "200")
+    assert code == 0, out
+    assert "福田示范区 (440304) seeded" in out and "incident: 200" in out
+    for role in ("admin", "leader", "unit_staff", "inspector"):
+        assert role in out
+    code, out = run("seed-demo", "--incidents", "10")
+    assert code == 1 and "Error: the demo county 440304 already exists" in out

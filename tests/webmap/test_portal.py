@@ -1,0 +1,245 @@
+"""The portal page, the layer API and the vendor files, on the small county of conftest."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from geodata.model import User
+from layers.roads import UNGUARDED_COLOUR, unit_colour
+from tests.webmap.conftest import login
+from webmap import create_app, get_store
+from webmap.serve import prepare
+from webmap.views.assets import VENDOR_FOLDERS
+
+ROOT = Path(__file__).resolve().parents[2]
+WHOLE = "bbox=113.99,22.49,114.03,22.53"
+
+
+def get_json(client, url: str, status: int = 200) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, response.text
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+# -- bbox and zoom refused at the edge ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "bbox is required"),
+        ("bbox=1,2,3", "bbox needs 4 numbers"),
+        ("bbox=1,2,3,x", "bbox needs 4 numbers"),
+        ("bbox=1,2,3,4,5", "bbox needs 4 numbers"),
+        ("bbox=1,2,nan,4", "bbox needs 4 numbers"),
+        ("bbox=114.1,22.5,114.0,22.6", "bbox minx > maxx"),
+        ("bbox=114.0,22.6,114.1,22.5", "bbox miny > maxy"),
+        ("bbox=114,22.5,190,22.6", "longitude/latitude"),
+        (f"{WHOLE}&zoom=x", "zoom must be an integer"),
+        (f"{WHOLE}&zoom=40", "zoom must be between 0 and 22"),
+    ],
+)
+def test_bad_bbox_or_zoom_is_a_400_naming_the_field(leader, query, message):
+    body = get_json(leader, f"/api/v1/layers/roads?{query}", status=400)
+    assert body["error"]["code"] in ("invalid_bbox", "invalid_zoom")
+    assert message in body["error"]["message"]
+
+
+def test_unknown_layer_is_a_json_404(leader):
+    body = get_json(leader, f"/api/v1/layers/nope?{WHOLE}", status=404)
+    assert body["error"]["code"] == "not_found"
+    assert "roads" in body["error"]["message"]
+
+
+def test_unknown_api_path_is_json_and_unknown_page_is_chinese(leader):
+    assert get_json(leader, "/api/v1/nothing", status=404)["error"]["code"] == "not_found"
+    page = leader.get("/nothing-here")
+    assert page.status_code == 404 and "页面不存在" in page.text
+
+
+# -- layer contents -----------------------------------------------------------------------------
+def test_layer_index_lists_the_three_layers(leader):
+    body = get_json(leader, "/api/v1/layers")
+    assert [(x["name"], x["title"]) for x in body["layers"]] == [
+        ("zones", "社区"),
+        ("roads", "路段"),
+        ("incidents", "问题"),
+    ]
+
+
+def test_zones_layer_has_the_communities_and_their_lead_unit(leader):
+    body = get_json(leader, f"/api/v1/layers/zones?{WHOLE}&zoom=15")
+    assert body["type"] == "FeatureCollection"
+    props = {f["properties"]["name"]: f["properties"] for f in body["features"]}
+    assert set(props) == {"西园社区", "东湖社区"}
+    assert props["西园社区"]["unit_name"] == "环卫所"
+    assert props["东湖社区"]["unit_id"] is None
+    assert all(f["geometry"]["type"] == "Polygon" for f in body["features"])
+
+
+def test_zones_layer_only_returns_the_viewport(leader):
+    body = get_json(leader, "/api/v1/layers/zones?bbox=114.001,22.501,114.005,22.505&zoom=16")
+    assert [f["properties"]["name"] for f in body["features"]] == ["西园社区"]
+
+
+def test_roads_are_coloured_by_lead_unit_and_gaps_flagged(leader):
+    body = get_json(leader, f"/api/v1/layers/roads?{WHOLE}&zoom=15")
+    props = {f["properties"]["name"]: f["properties"] for f in body["features"]}
+    assert props["福华路"]["unit_name"] == "城管执法局"
+    assert props["福华路"]["colour"] == unit_colour(props["福华路"]["unit_id"])
+    assert props["金田路"]["unit_name"] == "交警大队"
+    assert props["福华路"]["colour"] != props["金田路"]["colour"]
+    gap = props["无人路"]
+    assert gap["guarded"] is False and gap["unit_id"] is None
+    assert gap["unit_name"] == "未分配" and gap["colour"] == UNGUARDED_COLOUR
+    assert body["unguarded"] == 1
+
+
+def test_roads_layer_filters_by_bbox(leader):
+    body = get_json(leader, "/api/v1/layers/roads?bbox=114.0,22.50,114.009,22.51&zoom=16")
+    assert [f["properties"]["name"] for f in body["features"]] == ["福华路"]
+
+
+def test_incidents_are_clustered_when_zoomed_out(leader):
+    body = get_json(leader, f"/api/v1/layers/incidents?{WHOLE}&zoom=12")
+    assert body["clustered"] is True and body["total"] == 35
+    counts = sorted(f["properties"]["count"] for f in body["features"])
+    assert sum(counts) == 35 and len(counts) <= 2
+    assert all(f["properties"]["cluster"] for f in body["features"])
+
+
+def test_incidents_are_points_when_zoomed_in(leader):
+    body = get_json(leader, f"/api/v1/layers/incidents?{WHOLE}&zoom=18")
+    assert body["clustered"] is False and len(body["features"]) == 35
+    names = {f["properties"]["category_name"] for f in body["features"]}
+    assert names == {"乱停车", "牛皮癣"}
+
+
+def test_incidents_layer_filters_by_bbox(leader):
+    body = get_json(leader, "/api/v1/layers/incidents?bbox=114.014,22.514,114.016,22.516&zoom=14")
+    assert body["total"] == 5
+
+
+def test_units_api_gives_the_legend_colours(leader):
+    body = get_json(leader, "/api/v1/units")
+    assert body["county"] == {"code": "990001", "name": "测试县"}
+    assert [u["name"] for u in body["units"]] == ["城管执法局", "交警大队", "环卫所"]
+    assert all(u["colour"] == unit_colour(u["id"]) for u in body["units"])
+    assert body["unassigned"] == {"name": "未分配", "colour": UNGUARDED_COLOUR}
+
+
+# -- the page and its files ----------------------------------------------------------------------
+class _Links(HTMLParser):
+    """Collects the URLs a browser would fetch by itself: script src and link href."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("href"):
+            self.urls.append(attrs["href"])
+
+
+def test_portal_page_loads_nothing_from_outside(leader):
+    page = leader.get("/portal")
+    assert page.status_code == 200
+    parser = _Links()
+    parser.feed(page.text)
+    assert any(u.endswith("leaflet.js") for u in parser.urls)
+    outside = [
+        u
+        for u in parser.urls
+        if urlparse(u).scheme or u.startswith("//")
+        if urlparse(u).hostname not in ("127.0.0.1", "localhost")
+    ]
+    assert outside == []
+    for url in parser.urls:
+        assert leader.get(url).status_code == 200, url
+
+
+def _in_page(text: str, words: str) -> bool:
+    """Words as written, or as the JSON escapes folium's scripts carry them."""
+    return words in text or json.dumps(words)[1:-1] in text
+
+
+def test_portal_page_has_the_county_layers_and_legend(leader):
+    text = leader.get("/portal").text
+    assert "测试县" in text
+    for words in ("社区", "路段", "问题", "图例", "未分配", "城管执法局", "交警大队"):
+        assert _in_page(text, words), words
+    assert "OpenStreetMap contributors" in text
+    assert "L.control.layers" in text
+
+
+def test_vendor_route_serves_only_listed_files(client):
+    response = client.get("/vendor/leaflet/dist/leaflet.js")
+    assert response.status_code == 200
+    assert "javascript" in response.mimetype
+    for url in (
+        "/vendor/leaflet/package.json",
+        "/vendor/leaflet/src/Leaflet.js",
+        "/vendor/leaflet/dist/../package.json",
+        "/vendor/nosuch/dist/x.js",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_vendor_packages_are_pinned_by_the_lock_file():
+    dependencies = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    lock = json.loads((ROOT / "package-lock.json").read_text())["packages"]
+    for package in VENDOR_FOLDERS:
+        assert package in dependencies
+        assert lock[f"node_modules/{package}"]["version"] == dependencies[package]
+
+
+def _empty_app(tmp_path, seed_demo_on_start: bool = False):
+    return create_app(
+        {
+            "database_url": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+            "instance_path": str(tmp_path),
+            "testing": True,
+            "seed_demo_on_start": seed_demo_on_start,
+        }
+    )
+
+
+def test_portal_without_the_county_says_how_to_make_it(tmp_path):
+    app = _empty_app(tmp_path)
+    with app.app_context():
+        get_store().migrate()
+        get_store().add_user(User("admin1", generate_password_hash("pw-123456"), "admin"))
+    client = app.test_client()
+    login(client, "admin1", "pw-123456")
+    page = client.get("/portal")
+    assert page.status_code == 404 and "seed-demo" in page.text
+    body = get_json(client, f"/api/v1/layers/roads?{WHOLE}", status=404)
+    assert "seed-demo" in body["error"]["message"]
+
+
+# -- starting the portal (python app.py) ----------------------------------------------------------
+def test_first_start_migrates_and_seeds_the_demo_once(tmp_path, capsys):
+    app = _empty_app(tmp_path, seed_demo_on_start=True)
+    result = prepare(app)
+    assert result is not None and result.county.code == "440304"
+    assert {u.role for u in result.users} == {"admin", "leader", "unit_staff", "inspector"}
+    assert prepare(app) is None  # the second start finds the county and seeds nothing
+    client = app.test_client()
+    leader = next(u for u in result.users if u.role == "leader")
+    login(client, leader.username, leader.password)
+    assert "福田示范区" in client.get("/portal").text
+
+
+def test_start_without_demo_only_migrates(tmp_path):
+    app = _empty_app(tmp_path, seed_demo_on_start=False)
+    assert prepare(app) is None
+    with app.app_context():
+        assert get_store().list_counties() == []

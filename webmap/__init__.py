@@ -1,0 +1,58 @@
+"""The HTTP face of the portal: ``create_app()`` wires settings, storage, blueprints and commands."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+
+from geodata.store import Database, Store, open_database
+from webmap.settings import Settings, load_settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the portal. ``config`` overrides settings (tests pass ``database_url`` etc.)."""
+    settings = load_settings(config)
+    app = Flask(__name__, instance_path=settings.instance_path)
+    app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
+    app.extensions["portal_settings"] = settings
+    app.extensions["portal_db"] = open_database(settings.database_url)
+    app.teardown_appcontext(_close_store)
+
+    from webmap.cli import register_cli
+
+    register_cli(app)
+    _register_web(app)
+    return app
+
+
+def _register_web(app: Flask) -> None:
+    """Blueprints, login, CSRF and error handlers (see webmap/views/)."""
+    try:
+        from webmap.views import register_views
+    except ImportError:  # pragma: no cover - while the views are being built
+        return
+    register_views(app)
+
+
+def settings() -> Settings:
+    from flask import current_app
+
+    return current_app.extensions["portal_settings"]
+
+
+def database() -> Database:
+    from flask import current_app
+
+    return current_app.extensions["portal_db"]
+
+
+def get_store() -> Store:
+    """The store of this request or command, closed when the app context ends."""
+    if "store" not in g:
+        g.store = database().store()
+    return g.store
+
+
+def _close_store(exc=None) -> None:
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()

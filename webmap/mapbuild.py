@@ -1,0 +1,153 @@
+"""The portal's folium map: the county's extent, empty overlay groups our JS fills from the API,
+the layer switcher, the legend and the attribution. No tiles and no CDN: every script and style
+sheet the map needs is one the portal serves itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import folium
+from branca.element import MacroElement
+from flask import render_template
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+from markupsafe import Markup
+
+import layers
+from geodata.model import County
+from geodata.store import Store
+from layers.incidents import SIZE_CLASSES
+from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
+
+ATTRIBUTION = '道路数据 © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
+MIN_ZOOM, MAX_ZOOM = 10, 19
+
+
+@dataclass(frozen=True)
+class PortalUrls:
+    """Where the page finds its scripts, styles and data (all on the portal itself)."""
+
+    leaflet_js: str
+    leaflet_css: str
+    portal_js: str
+    portal_css: str
+    layers_api: str
+
+
+class Legend(MacroElement):
+    """A Leaflet control in the corner holding server-rendered legend HTML."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+    var legend = L.control({position: "bottomleft"});
+    legend.onAdd = function () {
+        var div = L.DomUtil.create("div", "portal-legend");
+        div.innerHTML = {{ this.html|tojson }};
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+    };
+    legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = str(html)
+
+
+class LayerLoader(JSCSSMixin, MacroElement):
+    """Hands the overlay groups to webmap/static/portal/layers.js, which fills them on moveend."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+PortalLayers.start({{ this._parent.get_name() }}, {{ this.options|tojson }}, {
+{%- for name, group in this.groups.items() %}
+    {{ name|tojson }}: {{ group.get_name() }}{{ "," if not loop.last }}
+{%- endfor %}
+});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, groups: dict[str, folium.FeatureGroup], urls: PortalUrls, options: dict):
+        super().__init__()
+        self._name = "LayerLoader"
+        self.groups = groups
+        self.options = {"api": urls.layers_api, **options}
+        self.default_js = [("portal_layers", urls.portal_js)]
+        self.default_css = [("portal_css", urls.portal_css)]
+
+
+def build_portal_map(
+    store: Store, county: County, urls: PortalUrls, at: datetime | None = None
+) -> folium.Map:
+    """The portal's map of ``county``: overlays 社区, 路段, 问题, layer switcher and legend."""
+    m = folium.Map(
+        tiles=None,
+        min_zoom=MIN_ZOOM,
+        max_zoom=MAX_ZOOM,
+        zoom_start=13,
+        # Quarter levels let the county fill the screen; layers are asked for the rounded zoom.
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
+    # Instance attributes win over folium's class defaults, which point at CDNs.
+    m.default_js = [("leaflet", urls.leaflet_js)]
+    m.default_css = [("leaflet_css", urls.leaflet_css)]
+    extent = county.boundary or county.extent
+    if extent is not None:
+        minx, miny, maxx, maxy = extent.bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    groups = {
+        name: folium.FeatureGroup(name=module.TITLE, show=True).add_to(m)
+        for name, module in layers.LAYERS.items()
+    }
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    Legend(legend_html(store, county, at)).add_to(m)
+    options = {
+        "attribution": ATTRIBUTION,
+        "countyName": county.name,
+        "clusterClasses": [low for low, _ in SIZE_CLASSES],
+        "unguardedLabel": UNGUARDED_LABEL,
+    }
+    LayerLoader(groups, urls, options).add_to(m)
+    return m
+
+
+def legend_html(store: Store, county: County, at: datetime | None = None) -> str:
+    """The legend: the units leading road segments now (with how many), 未分配, the community
+    outline and the cluster sizes."""
+    at = at or datetime.now(UTC)
+    leads = [a for a in store.assignments_at(county.id, at, "segment") if a.role == "lead"]
+    segment_counts = Counter(a.unit_id for a in leads)
+    units = [u for u in store.list_units(county.id) if u.id in segment_counts]
+    entries = [dict(e, segments=segment_counts[e["id"]]) for e in unit_legend(units)]
+    return render_template(
+        "portal/legend.html",
+        county=county,
+        units=entries,
+        unguarded={"name": UNGUARDED_LABEL, "colour": UNGUARDED_COLOUR},
+        size_classes=SIZE_CLASSES,
+    )
+
+
+def map_parts(m: folium.Map) -> dict[str, Markup]:
+    """The rendered map split into what goes in <head>, in <body> and in a closing <script>, so a
+    page template can place it inside the portal's own layout."""
+    figure = m.get_root()
+    figure.render()
+    return {
+        "head": Markup(figure.header.render()),
+        "body": Markup(figure.html.render()),
+        "script": Markup(figure.script.render()),
+    }

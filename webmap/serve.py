@@ -1,0 +1,49 @@
+"""``python app.py``: bring the database up to date, seed the demo county on first start, serve."""
+
+from __future__ import annotations
+
+import sys
+
+from flask import Flask
+
+from geodata.errors import PortalError
+from webmap import get_store
+from webmap.views.assets import check_vendor_installed
+
+HOST, PORT = "127.0.0.1", 5000
+
+
+def main(app: Flask) -> None:
+    """Migrate, seed the demo when the database has no county (and the setting allows), print how
+    to sign in, then serve on 127.0.0.1:5000."""
+    try:
+        result = prepare(app)
+    except PortalError as exc:
+        sys.exit(f"The portal cannot start: {exc.message}")
+    if check_vendor_installed(app):
+        print("Front-end packages are missing: run `npm ci` in the project folder first.")
+    if result is not None:
+        for line in result.lines():
+            print(line)
+        print("Demo users (演示账号) — passwords are shown only now:")
+        for user in result.users:
+            print(f"  {user.username:<10} {user.role:<11} {user.password}")
+    print(f"Portal (门户): http://{HOST}:{PORT}/portal")
+    app.run(host=HOST, port=PORT)
+
+
+def prepare(app: Flask):
+    """Apply missing migrations; seed the demo into an empty database when the setting allows.
+    Returns the demo's result (with the users' passwords) when it was seeded now, else None."""
+    settings = app.extensions["portal_settings"]
+    with app.app_context():
+        store = get_store()
+        applied = store.migrate()
+        if applied:
+            print(f"Database upgraded: {', '.join(applied)}")
+        if store.list_counties() or not settings.seed_demo_on_start:
+            return None
+        from geodata.demo import seed_demo
+
+        print(f"Seeding the demo county (seed {settings.demo_seed}); this runs once …")
+        return seed_demo(store, seed=settings.demo_seed, progress=True, max_m=settings.route_max_m)

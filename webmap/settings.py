@@ -1,0 +1,79 @@
+"""All configuration, read once from the environment (``PORTAL_*`` and ``DATABASE_URL``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from geodata.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{ROOT / 'instance' / 'portal.sqlite'}"
+    secret_key: str = ""
+    route_max_m: float = 30.0
+    boundary_review_m: float = 10.0
+    default_county: str = "440304"
+    demo_seed: int = 42
+    seed_demo_on_start: bool = True
+    instance_path: str = str(ROOT / "instance")
+    node_modules: str = str(ROOT / "node_modules")
+    testing: bool = False
+
+
+_ENV = {
+    "database_url": "DATABASE_URL",
+    "secret_key": "PORTAL_SECRET_KEY",
+    "route_max_m": "PORTAL_ROUTE_MAX_M",
+    "boundary_review_m": "PORTAL_BOUNDARY_REVIEW_M",
+    "default_county": "PORTAL_DEFAULT_COUNTY",
+    "demo_seed": "PORTAL_DEMO_SEED",
+    "seed_demo_on_start": "PORTAL_SEED_DEMO_ON_START",
+    "instance_path": "PORTAL_INSTANCE_PATH",
+    "node_modules": "PORTAL_NODE_MODULES",
+}
+
+
+def _parse(name: str, raw: str, kind: type):
+    try:
+        if kind is bool:
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(raw)
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{_ENV[name]}={raw!r} is not a valid {kind.__name__}") from None
+    if kind is float and value <= 0:
+        raise ConfigError(f"{_ENV[name]} must be a positive number of metres, not {raw!r}")
+    return value
+
+
+def load_settings(overrides: dict | None = None, environ=None) -> Settings:
+    """Settings from the environment, then ``overrides`` (tests pass theirs here)."""
+    environ = os.environ if environ is None else environ
+    types = {f.name: type(f.default) for f in fields(Settings)}
+    values = {}
+    for name, var in _ENV.items():
+        if var in environ:
+            values[name] = _parse(name, environ[var], types[name])
+    settings = replace(Settings(), **values, **(overrides or {}))
+    if not settings.secret_key:
+        settings = replace(settings, secret_key=_instance_secret(Path(settings.instance_path)))
+    return settings
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in the instance folder, so sessions survive a restart."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

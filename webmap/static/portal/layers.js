@@ -1,0 +1,198 @@
+/* Fills the portal's overlay groups from /api/v1/layers/<name> for the visible part of the map.
+ *
+ * The server sends one viewport at a time (clusters, simplified lines), so the page never holds
+ * the whole county. Each layer keeps at most one request in flight; a newer view aborts it.
+ */
+(function () {
+  "use strict";
+
+  var STATUS_NAMES = {
+    filed: "已立案", dispatched: "已派遣", handled: "已处置", verified: "已核查",
+    closed: "已结案", rejected: "已作废", reopened: "已回退"
+  };
+  var CATEGORY_COLOURS = {
+    posters: "#7b3294", street_vending: "#e66101", parking: "#0571b0",
+    outdoor_ads: "#c2a5cf", sanitation: "#1a9641"
+  };
+  var PANES = { zones: 350, roads: 420, incidents: 640 };
+
+  function escapeHtml(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
+
+  function viewportBbox(map) {
+    var b = map.getBounds().pad(0.15);
+    return [
+      clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
+      clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)
+    ].map(function (v) { return v.toFixed(6); }).join(",");
+  }
+
+  function popupTable(title, rows) {
+    var html = "<div class='portal-popup'><h4>" + escapeHtml(title) + "</h4><table>";
+    rows.forEach(function (r) {
+      if (r[1] !== null && r[1] !== undefined && r[1] !== "") {
+        html += "<tr><th>" + escapeHtml(r[0]) + "</th><td>" + escapeHtml(r[1]) + "</td></tr>";
+      }
+    });
+    return html + "</table></div>";
+  }
+
+  function zonesLayer(data) {
+    return L.geoJSON(data, {
+      pane: "portal-zones",
+      style: { color: "#1f4e8c", weight: 2, opacity: 0.85, fillColor: "#4a7fc1", fillOpacity: 0.06 },
+      onEachFeature: function (f, layer) {
+        var p = f.properties;
+        layer.bindTooltip(escapeHtml(p.name), {
+          permanent: true, direction: "center", className: "zone-label"
+        });
+        layer.bindPopup(popupTable(p.name, [
+          ["编码", p.code], ["牵头单位", p.unit_name || "未分配"], ["等级", p.tier],
+          ["称号", (p.titles || []).join("、")],
+          ["面积", p.area_m2 ? (p.area_m2 / 10000).toFixed(1) + " 公顷" : null]
+        ]));
+      }
+    });
+  }
+
+  function roadsLayer(data, map) {
+    var weight = map.getZoom() >= 16 ? 5 : 3.5;
+    return L.geoJSON(data, {
+      pane: "portal-roads",
+      style: function (f) {
+        var p = f.properties;
+        return {
+          color: p.colour, weight: weight, opacity: p.guarded ? 0.9 : 0.8,
+          dashArray: p.guarded ? null : "6 5", lineCap: "butt"
+        };
+      },
+      onEachFeature: function (f, layer) {
+        var p = f.properties;
+        layer.bindTooltip(escapeHtml((p.name || "无名路段") + " · " + p.unit_name), { sticky: true });
+        layer.bindPopup(popupTable(p.name || "无名路段", [
+          ["牵头单位", p.unit_name], ["道路等级", p.highway],
+          ["长度", p.length_m ? Math.round(p.length_m) + " 米" : null]
+        ]));
+      }
+    });
+  }
+
+  function clusterIcon(count, classes) {
+    var size = 0;
+    classes.forEach(function (low, i) { if (count >= low) { size = i; } });
+    var px = 24 + size * 6;
+    return L.divIcon({
+      html: "<span>" + count.toLocaleString("zh-CN") + "</span>",
+      className: "incident-cluster incident-cluster-" + size,
+      iconSize: [px, px]
+    });
+  }
+
+  function incidentsLayer(data, map, options) {
+    return L.geoJSON(data, {
+      pane: "portal-incidents",
+      pointToLayer: function (f, latlng) {
+        var p = f.properties;
+        if (p.cluster && p.count === 1) {
+          // A lone incident in its cell: a dot, not a bubble saying "1".
+          return L.circleMarker(latlng, {
+            pane: "portal-incidents", radius: 5, color: "#ffffff", weight: 1.5,
+            fillColor: "#e6641e", fillOpacity: 0.95
+          }).bindTooltip("1 件问题");
+        }
+        if (p.cluster) {
+          var marker = L.marker(latlng, {
+            icon: clusterIcon(p.count, options.clusterClasses), pane: "portal-incidents",
+            title: p.count + " 件问题"
+          });
+          marker.on("click", function () { map.setView(latlng, Math.min(map.getZoom() + 2, 19)); });
+          return marker;
+        }
+        return L.circleMarker(latlng, {
+          pane: "portal-incidents", radius: 6, color: "#ffffff", weight: 1.5,
+          fillColor: CATEGORY_COLOURS[p.category] || "#d7191c", fillOpacity: 0.95
+        }).bindPopup(popupTable(p.category_name, [
+          ["编号", p.id], ["状态", STATUS_NAMES[p.status] || p.status],
+          ["上报时间", (p.reported_at || "").slice(0, 16).replace("T", " ")]
+        ]));
+      }
+    });
+  }
+
+  var BUILDERS = { zones: zonesLayer, roads: roadsLayer, incidents: incidentsLayer };
+
+  function StatusControl() {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      this.div = L.DomUtil.create("div", "portal-status");
+      return this.div;
+    };
+    control.show = function (text) { if (this.div) { this.div.textContent = text; } };
+    return control;
+  }
+
+  function start(map, options, groups) {
+    L.control.scale({ imperial: false, position: "bottomright" }).addTo(map);
+    var pending = {}, stats = {}, status = StatusControl().addTo(map);
+    Object.keys(PANES).forEach(function (name) {
+      map.createPane("portal-" + name).style.zIndex = PANES[name];
+    });
+    if (map.attributionControl && options.attribution) {
+      map.attributionControl.addAttribution(options.attribution);
+    }
+
+    function report() {
+      var parts = [];
+      if (stats.incidents !== undefined) {
+        parts.push("视图内问题 " + stats.incidents.toLocaleString("zh-CN") + " 件");
+      }
+      if (stats.unguarded !== undefined) { parts.push(options.unguardedLabel + "路段 " + stats.unguarded + " 段"); }
+      status.show(parts.join(" · "));
+      var busy = Object.keys(pending).length > 0;
+      document.documentElement.setAttribute("data-portal-ready", busy ? "0" : "1");
+    }
+
+    function load(name) {
+      var group = groups[name];
+      if (!map.hasLayer(group)) { return; }
+      if (pending[name]) { pending[name].abort(); }
+      var controller = new AbortController();
+      pending[name] = controller;
+      report();
+      var url = options.api + "/" + name + "?bbox=" + viewportBbox(map) + "&zoom=" + Math.round(map.getZoom());
+      fetch(url, { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (response.status === 401) { window.location.reload(); throw new Error("login"); }
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.json();
+        })
+        .then(function (data) {
+          group.clearLayers();
+          group.addLayer(BUILDERS[name](data, map, options));
+          if (name === "incidents") { stats.incidents = data.total; }
+          if (name === "roads") { stats.unguarded = data.unguarded; }
+        })
+        .catch(function (err) {
+          if (err.name !== "AbortError") { status.show("图层加载失败：" + err.message); }
+        })
+        .finally(function () {
+          if (pending[name] === controller) { delete pending[name]; report(); }
+        });
+    }
+
+    function loadAll() { Object.keys(groups).forEach(load); }
+
+    map.on("moveend", loadAll);
+    map.on("overlayadd", function (e) {
+      Object.keys(groups).forEach(function (name) { if (groups[name] === e.layer) { load(name); } });
+    });
+    loadAll();
+  }
+
+  window.PortalLayers = { start: start };
+})();

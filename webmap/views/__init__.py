@@ -1,0 +1,24 @@
+"""The portal's pages and APIs, one blueprint per page group (``register_views`` wires them)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from webmap.views import api, assets, auth, portal
+from webmap.views.errors import register_error_handlers
+
+csrf = CSRFProtect()
+
+
+def register_views(app: Flask) -> None:
+    """Login, CSRF on every form, the blueprints and the error handler."""
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open all day still posts
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    csrf.init_app(app)
+    auth.init_login(app)
+    for blueprint in (auth.bp, portal.bp, api.bp, assets.bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    assets.check_vendor_installed(app)

@@ -1,0 +1,44 @@
+"""The JSON API (/api/v1): map layers for a viewport, units for the legend."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_login import login_required
+
+import layers
+from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
+from webmap import get_store
+from webmap.views.common import current_county
+from webmap.views.params import parse_bbox, parse_zoom
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+DEFAULT_ZOOM = 14
+
+
+@bp.get("/layers")
+@login_required
+def layer_index():
+    return jsonify(layers=[{"name": m.NAME, "title": m.TITLE} for m in layers.LAYERS.values()])
+
+
+@bp.get("/layers/<name>")
+@login_required
+def layer(name: str):
+    layer_module = layers.get_layer(name)
+    bbox = parse_bbox(request.args.get("bbox"))
+    zoom = parse_zoom(request.args.get("zoom"), default=DEFAULT_ZOOM)
+    store = get_store()
+    return jsonify(layer_module.features(store, current_county(store), bbox, zoom))
+
+
+@bp.get("/units")
+@login_required
+def units():
+    store = get_store()
+    county = current_county(store)
+    return jsonify(
+        county={"code": county.code, "name": county.name},
+        units=unit_legend(store.list_units(county.id)),
+        unassigned={"name": UNGUARDED_LABEL, "colour": UNGUARDED_COLOUR},
+    )

@@ -1,0 +1,25 @@
+"""What several blueprints need about the request: the county being looked at."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from geodata.errors import NotFound
+from geodata.model import County
+from geodata.store import Store
+from webmap import settings
+
+
+def current_county(store: Store) -> County:
+    """The signed-in user's county, else the portal's default one; NotFound saying how to make
+    one when the database has none."""
+    county_id = getattr(current_user, "county_id", None)
+    if county_id is not None:
+        return store.get_county_by_id(county_id)
+    code = settings().default_county
+    try:
+        return store.get_county(code)
+    except NotFound:
+        raise NotFound(
+            f"县区 {code} 尚无数据：请运行 `flask --app app seed-demo` 或 `flask --app app create-county`"
+        ) from None

@@ -1,0 +1,63 @@
+"""One error handler: JSON under the machine APIs, a Chinese page for people elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from geodata.errors import PortalError
+
+JSON_PREFIXES = ("/api/", "/open311/", "/ogcapi/")
+
+TITLES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "不支持的请求方式",
+    409: "数据冲突",
+    422: "数据无效",
+    500: "服务器出错",
+}
+
+# What a person is told about a plain HTTP error (werkzeug's own texts are English).
+PAGE_MESSAGES = {
+    400: "请求有误，请返回上一页重试。",
+    403: "您没有权限访问该页面。",
+    404: "您访问的页面不存在，请检查地址。",
+    405: "该页面不支持这种请求方式。",
+    500: "请稍后重试。",
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(PortalError, handle_error)
+    app.register_error_handler(HTTPException, handle_error)
+
+
+def describe(exc: Exception) -> tuple[int, str, str]:
+    """(HTTP status, machine code, message) of an error, read from its class, never its text."""
+    if isinstance(exc, PortalError):
+        return exc.status, exc.code, exc.message
+    if isinstance(exc, CSRFError):
+        return 400, "csrf_failed", "表单已过期或缺少安全令牌，请刷新页面后重试。"
+    if isinstance(exc, HTTPException):
+        code = (exc.name or "error").lower().replace(" ", "_").replace("'", "")
+        return exc.code or 500, code, exc.description or exc.name
+    return 500, "error", "internal error"
+
+
+def handle_error(exc: Exception):
+    status, code, message = describe(exc)
+    if status >= 500 and isinstance(exc, PortalError):
+        current_app.logger.error("%s: %s", type(exc).__name__, exc.message, exc_info=exc)
+    if status >= 500:
+        # The details of a crash are for the log, not for whoever caused it.
+        message = "internal error" if request.path.startswith(JSON_PREFIXES) else "请稍后重试。"
+    if request.path.startswith(JSON_PREFIXES):
+        return jsonify(error={"code": code, "message": message}), status
+    if isinstance(exc, HTTPException) and not isinstance(exc, CSRFError):
+        message = PAGE_MESSAGES.get(status, message)
+    title = TITLES.get(status, "出错了")
+    return render_template("errors/error.html", status=status, title=title, message=message), status

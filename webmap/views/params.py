@@ -1,0 +1,54 @@
+"""Parse query strings at the edge into typed values, refusing with a message naming the field."""
+
+from __future__ import annotations
+
+import math
+
+from geodata.errors import InvalidInput
+from geodata.store import BBox
+
+MAX_ZOOM = 22
+
+
+class InvalidBBox(InvalidInput):
+    code = "invalid_bbox"
+
+
+class InvalidZoom(InvalidInput):
+    code = "invalid_zoom"
+
+
+def parse_bbox(raw: str | None) -> BBox:
+    """``"minx,miny,maxx,maxy"`` in lon/lat degrees → a tuple; InvalidBBox saying what is wrong."""
+    if raw is None or not raw.strip():
+        raise InvalidBBox("bbox is required: bbox=minx,miny,maxx,maxy (lon/lat degrees)")
+    parts = raw.split(",")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise InvalidBBox(f"bbox needs 4 numbers (minx,miny,maxx,maxy), got {raw!r}")
+    minx, miny, maxx, maxy = values
+    if minx > maxx:
+        raise InvalidBBox(f"bbox minx > maxx ({minx} > {maxx})")
+    if miny > maxy:
+        raise InvalidBBox(f"bbox miny > maxy ({miny} > {maxy})")
+    if not (minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
+        raise InvalidBBox("bbox must be longitude/latitude within -180..180 and -90..90")
+    return minx, miny, maxx, maxy
+
+
+def parse_zoom(raw: str | None, default: int | None = None) -> int:
+    """A Web-Mercator zoom level 0..22; InvalidZoom otherwise."""
+    if raw is None or raw == "":
+        if default is None:
+            raise InvalidZoom("zoom is required: an integer from 0 to 22")
+        return default
+    try:
+        zoom = int(raw)
+    except ValueError:
+        raise InvalidZoom(f"zoom must be an integer from 0 to 22, got {raw!r}") from None
+    if not 0 <= zoom <= MAX_ZOOM:
+        raise InvalidZoom(f"zoom must be between 0 and {MAX_ZOOM}, got {zoom}")
+    return zoom

@@ -1,0 +1,36 @@
+"""The leaders' map page (/portal)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import login_required
+
+from webmap import get_store
+from webmap.mapbuild import PortalUrls, build_portal_map, map_parts
+from webmap.views.common import current_county
+
+bp = Blueprint("portal", __name__)
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("portal.index"))
+
+
+@bp.get("/portal")
+@login_required
+def index():
+    store = get_store()
+    county = current_county(store)
+    folium_map = build_portal_map(store, county, _urls())
+    return render_template("portal/index.html", county=county, map=map_parts(folium_map))
+
+
+def _urls() -> PortalUrls:
+    return PortalUrls(
+        leaflet_js=url_for("assets.vendor", package="leaflet", filename="dist/leaflet.js"),
+        leaflet_css=url_for("assets.vendor", package="leaflet", filename="dist/leaflet.css"),
+        portal_js=url_for("static", filename="portal/layers.js"),
+        portal_css=url_for("static", filename="portal/map.css"),
+        layers_api=url_for("api.layer_index"),
+    )
