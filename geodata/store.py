@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+import numpy as np
 from shapely.geometry import Point
 
 from geodata.model import (
@@ -143,6 +144,18 @@ class Store(Protocol):
         offset: int = 0,
     ) -> list[Incident]:
         """Incidents ordered by id; ``since`` inclusive, ``until`` exclusive."""
+
+    def incident_cells(
+        self,
+        county_id: int,
+        bbox: BBox,
+        cell_x: float,
+        cell_y: float,
+        until: datetime | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The incidents in ``bbox`` binned into a grid of ``cell_x`` × ``cell_y`` degrees anchored at
+        (0, 0): each occupied cell's mean position (n, 2) and count (n), ordered by (column, row).
+        Anchoring at the origin keeps clusters still while the map pans."""
 
     def iter_incidents(self, county_id: int, batch: int = 10_000) -> Iterator[list[Incident]]: ...
 

@@ -13,6 +13,7 @@ from shapely import STRtree
 
 from geodata.geometry import metric_xy
 from geodata.model import ZONE_FINENESS
+from geodata.stores.sqlite_entities import ts
 
 _BBOX_JOIN = """
     SELECT t.*
@@ -28,6 +29,19 @@ _ALL = """
     WHERE t.county_id = :county
 """
 METRES_PER_DEGREE = 111_320.0
+# SQLite has no portable floor(); CAST truncates toward zero, so step back one for negatives.
+_FLOOR = "(CAST({v} AS INTEGER) - ({v} < CAST({v} AS INTEGER)))"
+_CELLS = f"""
+    SELECT AVG(t.lon), AVG(t.lat), COUNT(*)
+    FROM incident AS t
+    JOIN incident_rtree AS r ON r.id = t.id
+    WHERE t.county_id = :county
+      AND r.maxx >= :minx AND r.minx <= :maxx
+      AND r.maxy >= :miny AND r.miny <= :maxy
+      AND (:until IS NULL OR t.reported_at < :until)
+    GROUP BY {_FLOOR.format(v="t.lon / :cell_x")}, {_FLOOR.format(v="t.lat / :cell_y")}
+    ORDER BY {_FLOOR.format(v="t.lon / :cell_x")}, {_FLOOR.format(v="t.lat / :cell_y")}
+"""
 
 
 def _nones(values: np.ndarray) -> list[int | None]:
@@ -93,6 +107,15 @@ class SpatialMixin:
         out = np.full(len(pts), -1, dtype=np.int64)
         out[p_idx[first]] = ids[z_idx[first]]
         return _nones(out)
+
+    def incident_cells(self, county_id, bbox, cell_x, cell_y, until=None):
+        args = dict(zip(("minx", "miny", "maxx", "maxy"), bbox, strict=True))
+        args.update(county=county_id, cell_x=cell_x, cell_y=cell_y, until=ts(until))
+        rows = self.conn.execute(_CELLS, args).fetchall()
+        if not rows:
+            return np.empty((0, 2)), np.empty(0, dtype=np.int64)
+        cells = np.array(rows)
+        return cells[:, :2], cells[:, 2].astype(np.int64)
 
     def nearest_segments(
         self, county_id: int, points: Sequence, max_m: float
