@@ -1,7 +1,8 @@
 """The demo's responsible units and their posts (分兵把口): who leads and who assists where.
 
-Communities are led by their own residents' committee (属地); whole named roads go to one bureau;
-one community and a few roads are left unguarded on purpose, so the coverage layer has gaps.
+Communities are led by their own residents' committee (属地), which also guards the unnamed lanes
+inside them (包社区); whole named roads go to one bureau (包路段); one community and a few roads are
+left unguarded on purpose, so the coverage layer has gaps.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def assign_demo_posts(
     quiet = sorted(name for name, (main, ids) in roads.items() if not main and len(ids) >= 3)
     unguarded = [str(n) for n in rng.choice(quiet, size=N_UNGUARDED_ROADS, replace=False)]
     main_leads = _assign_roads(poster, roads, units, set(unguarded))
+    _assign_lanes(poster, communities, segments, units, skip=unguarded_zone)
     _mid_year_change(store, county, roads, units, main_leads, rng)
     return [communities[unguarded_zone].name, *unguarded]
 
@@ -116,6 +118,21 @@ def _assign_roads(
             n_other += 1
         poster.post(units[lead], "segment", ids, "lead")
     return main_leads
+
+
+def _assign_lanes(poster: _Poster, communities, segments, units, skip: int) -> None:
+    """Unnamed lanes to the committee of the community holding their middle; lanes outside every
+    community, or in the unguarded one, stay unguarded."""
+    lanes = [s for s in segments if not s.name]
+    middles = [s.geom.interpolate(0.5, normalized=True) for s in lanes]
+    where = poster.store.zones_at(poster.county.id, middles)
+    index = {zone.id: i for i, zone in enumerate(communities)}
+    by_community: dict[int, list[int]] = {}
+    for lane, zone_id in zip(lanes, where, strict=True):
+        if zone_id in index and index[zone_id] != skip:
+            by_community.setdefault(index[zone_id], []).append(lane.id)
+    for i, ids in sorted(by_community.items()):
+        poster.post(units[committee_code(i)], "segment", ids, "lead")
 
 
 def _mid_year_change(store, county, roads, units, main_leads, rng) -> None:
