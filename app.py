@@ -3,9 +3,15 @@
 For production, ``gunicorn 'app:app'`` with ``DATABASE_URL=postgresql://...``.
 """
 
+import sys
+
+from geodata.errors import ConfigError
 from webmap import create_app
 
-app = create_app()
+try:
+    app = create_app()
+except ConfigError as exc:  # a wrong setting or an unusable database: one sentence, no traceback
+    sys.exit(f"The portal cannot start: {exc.message}")
 
 if __name__ == "__main__":
     from webmap.serve import main

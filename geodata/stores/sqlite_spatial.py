@@ -38,6 +38,7 @@ _CELLS = f"""
     WHERE t.county_id = :county
       AND r.maxx >= :minx AND r.minx <= :maxx
       AND r.maxy >= :miny AND r.miny <= :maxy
+      AND t.lon BETWEEN :minx AND :maxx AND t.lat BETWEEN :miny AND :maxy
       AND (:until IS NULL OR t.reported_at < :until)
     GROUP BY {_FLOOR.format(v="t.lon / :cell_x")}, {_FLOOR.format(v="t.lat / :cell_y")}
     ORDER BY {_FLOOR.format(v="t.lon / :cell_x")}, {_FLOOR.format(v="t.lat / :cell_y")}
@@ -60,11 +61,14 @@ def _utc_us(values) -> np.ndarray:
 class SpatialMixin:
     def _in_bbox(self, table, county_id, bbox, extra="", params=None, limit=None, offset=0):
         """Rows of ``table`` (zone, segment, incident) whose geometry intersects ``bbox``."""
+        if bbox is not None and table == "incident":
+            # R*Tree boxes are 32-bit floats rounded outwards; the point's own columns are exact.
+            extra += " AND t.lon BETWEEN :minx AND :maxx AND t.lat BETWEEN :miny AND :maxy"
         sql = (_ALL if bbox is None else _BBOX_JOIN).format(table=table) + extra + " ORDER BY t.id"
         args = {"county": county_id, **(params or {})}
         if bbox is not None:
             args.update(zip(("minx", "miny", "maxx", "maxy"), bbox, strict=True))
-        exact = bbox is not None and table != "incident"  # a point's box is the point itself
+        exact = bbox is not None and table != "incident"
         if limit is not None and not exact:
             sql += " LIMIT :limit OFFSET :offset"
             args.update(limit=limit, offset=offset)
@@ -189,12 +193,16 @@ def _first_per_group(group: np.ndarray, dist: np.ndarray, ids: np.ndarray):
 
 
 def _point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Euclidean distance from each point p to the segment a–b (all (n, 2) arrays)."""
+    """Euclidean distance from each point p to the segment a–b (all (n, 2) arrays).
+
+    Past either end the distance is to that end point itself, computed as GEOS does, so that a
+    point equidistant from two streets meeting at a junction ties exactly on both backends."""
     ab = b - a
     length2 = np.einsum("ij,ij->i", ab, ab)
     along = np.einsum("ij,ij->i", p - a, ab) / np.where(length2 > 0, length2, 1.0)
-    foot = a + np.clip(along, 0.0, 1.0)[:, None] * ab
-    return np.hypot(*(p - foot).T)
+    foot = np.where((along <= 0)[:, None], a, np.where((along >= 1)[:, None], b, a + along[:, None] * ab))
+    d = p - foot
+    return np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1])
 
 
 def _in_force(targets: np.ndarray, times: np.ndarray, leads: pd.DataFrame) -> np.ndarray:

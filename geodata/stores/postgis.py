@@ -1,0 +1,144 @@
+"""The production backend: PostgreSQL + PostGIS through psycopg 3 and psycopg_pool.
+
+Geometries travel as shapely objects (``register_shapely``); spatial work is done in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types import TypeInfo
+from psycopg.types.shapely import register_shapely
+
+from geodata.errors import ConfigError
+from geodata.stores.base import BaseStore, migration_files
+from geodata.stores.postgis_entities import EntitiesMixin
+from geodata.stores.postgis_records import RecordsMixin
+from geodata.stores.postgis_spatial import SpatialMixin
+
+_MIGRATIONS_TABLE = """
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+    )
+"""
+
+
+def _where(url: str) -> str:
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+
+def _connect(url: str) -> psycopg.Connection:
+    """One autocommit connection, or ConfigError with a sentence saying why not."""
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "no answer"
+        raise ConfigError(f"cannot connect to PostgreSQL at {_where(url)}: {reason}") from None
+    except psycopg.ProgrammingError as exc:
+        raise ConfigError(f"DATABASE_URL is not a valid PostgreSQL address: {exc}") from None
+    return conn
+
+
+class PostgisDatabase:
+    """A pool of connections to one PostGIS database, checked when it is opened."""
+
+    def __init__(self, url: str):
+        self.url = url
+        with _connect(url) as conn:
+            row = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone()
+        if row is None:
+            raise ConfigError(
+                f"the PostgreSQL server at {_where(url)} has no PostGIS extension to offer "
+                "(install postgresql-15-postgis-3 there)"
+            )
+        self._pool = None
+
+    @property
+    def pool(self):
+        if self._pool is None:
+            from psycopg_pool import ConnectionPool
+
+            self._pool = ConnectionPool(
+                self.url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=True, name="portal"
+            )
+        return self._pool
+
+    def store(self) -> PostgisStore:
+        conn = self.pool.getconn()
+        return PostgisStore(conn, release=lambda: self.pool.putconn(conn))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+
+class PostgisStore(EntitiesMixin, RecordsMixin, SpatialMixin, BaseStore):
+    backend = "postgis"
+
+    def __init__(self, conn: psycopg.Connection, release=None):
+        super().__init__()
+        self.conn = conn
+        self._release = release
+        self.conn.execute("SET TIME ZONE 'UTC'")  # times come back as UTC, like the embedded store's
+        self._register()
+
+    @classmethod
+    def from_connection(cls, conn: psycopg.Connection) -> PostgisStore:
+        """A store over a connection the caller owns (tests wrap it in a rolled-back transaction)."""
+        return cls(conn)
+
+    def _register(self) -> None:
+        info = TypeInfo.fetch(self.conn, "geometry")
+        if info is not None:
+            register_shapely(info, self.conn)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.conn.transaction():
+            yield
+
+    def migrate(self) -> list[str]:
+        with self.transaction():
+            self.conn.execute(_MIGRATIONS_TABLE)
+        done = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+        applied = []
+        for path in migration_files("postgis"):
+            version = int(path.name[:4])
+            if version in done:
+                continue
+            with self.transaction():
+                self.conn.execute(path.read_text())
+                self.conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, path.name)
+                )
+            applied.append(path.name)
+        self._register()
+        return applied
+
+    def schema_version(self) -> int:
+        exists = self.conn.execute("SELECT to_regclass('schema_migrations')").fetchone()[0]
+        if exists is None:
+            return 0
+        return self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+
+    def close(self) -> None:
+        if self._release is not None:
+            self._release()
+            self._release = None
+        super().close()
+
+    # -- helpers for the mixins ----------------------------------------------------------------
+    def _rows(self, sql, params=None) -> list[dict]:
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            return cur.execute(sql, params).fetchall()
+
+    def _write(self, sql, params=None):
+        with self.transaction():
+            return self.conn.execute(sql, params)
