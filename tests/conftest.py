@@ -24,7 +24,18 @@ def _missing_postgis(reason: str):
 
 @pytest.fixture(scope="session")
 def postgis_url():
-    """A fresh database with PostGIS and the schema, dropped at the end of the session."""
+    """A fresh database with PostGIS and the schema, dropped at the end of the session; tests
+    use it through ``postgis_store``, whose writes are rolled back."""
+    yield from _scratch_database()
+
+
+@pytest.fixture
+def committed_postgis_url():
+    """A database of its own for a test whose writes must really commit (an app with a pool)."""
+    yield from _scratch_database()
+
+
+def _scratch_database():
     try:
         import psycopg
         from psycopg import sql
@@ -62,6 +73,7 @@ def _drop(admin_url: str, name: str) -> None:
 def postgis_store(postgis_url):
     """A PostGIS store whose every write is rolled back after the test."""
     import psycopg
+
     from geodata.stores.postgis import PostgisStore
 
     with psycopg.connect(postgis_url, autocommit=True) as conn, conn.transaction(force_rollback=True):

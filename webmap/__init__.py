@@ -13,6 +13,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings = load_settings(config)
     app = Flask(__name__, instance_path=settings.instance_path)
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
+    app.json.ensure_ascii = False  # Chinese names as text: readable, and a third the bytes
     app.extensions["portal_settings"] = settings
     app.extensions["portal_db"] = open_database(settings.database_url)
     app.teardown_appcontext(_close_store)

@@ -38,7 +38,9 @@ def _connect(url: str) -> psycopg.Connection:
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "no answer"
+        # psycopg says 'connection failed: connection to server at ... failed: <why>\n<hint>'.
+        first = (str(exc).strip().splitlines() or ["no answer"])[0]
+        reason = first.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
         raise ConfigError(f"cannot connect to PostgreSQL at {_where(url)}: {reason}") from None
     except psycopg.ProgrammingError as exc:
         raise ConfigError(f"DATABASE_URL is not a valid PostgreSQL address: {exc}") from None
@@ -105,6 +107,17 @@ class PostgisStore(EntitiesMixin, RecordsMixin, SpatialMixin, BaseStore):
             yield
 
     def migrate(self) -> list[str]:
+        try:
+            return self._migrate()
+        except psycopg.errors.InsufficientPrivilege as exc:
+            user = self.conn.info.user
+            raise ConfigError(
+                f"the role {user!r} may not create the portal's tables in database "
+                f"{self.conn.info.dbname!r} ({exc.diag.message_primary}); "
+                "grant it CREATE there, or run init-db as the database owner"
+            ) from None
+
+    def _migrate(self) -> list[str]:
         with self.transaction():
             self.conn.execute(_MIGRATIONS_TABLE)
         done = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}

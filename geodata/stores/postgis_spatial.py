@@ -41,20 +41,18 @@ _NEAREST = """
     ) AS s ON true
     ORDER BY p.i
 """
+# A plain join, not a lateral lookup per point: leads of one target never overlap, so each
+# (target, time) meets at most one row, and a hash join stays fast whatever the statistics say.
 _LEADS = """
     SELECT a.unit_id
     FROM unnest(%(ids)s::integer[], %(times)s::timestamptz[]) WITH ORDINALITY AS p(target_id, t, i)
-    LEFT JOIN LATERAL (
-        SELECT assignment.unit_id
-        FROM assignment
-        WHERE assignment.county_id = %(county)s
-          AND assignment.target_kind = %(kind)s
-          AND assignment.target_id = p.target_id
-          AND assignment.role = 'lead'
-          AND assignment.valid_from <= p.t
-          AND (assignment.valid_to IS NULL OR assignment.valid_to > p.t)
-        LIMIT 1
-    ) AS a ON true
+    LEFT JOIN assignment AS a
+      ON a.county_id = %(county)s
+     AND a.target_kind = %(kind)s
+     AND a.target_id = p.target_id
+     AND a.role = 'lead'
+     AND a.valid_from <= p.t
+     AND (a.valid_to IS NULL OR a.valid_to > p.t)
     ORDER BY p.i
 """
 _CELLS = """

@@ -1,0 +1,69 @@
+"""Pointing DATABASE_URL at PostGIS gives the same portal with the same answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.webmap.conftest import COUNTY_CODE, PASSWORD, build_county, login
+from webmap import create_app, get_store
+
+QUERIES = [
+    "/api/v1/units",
+    "/api/v1/layers/zones?bbox=114.0,22.5,114.02,22.52&zoom=15",
+    "/api/v1/layers/roads?bbox=114.0,22.5,114.02,22.52&zoom=15",
+    "/api/v1/layers/roads?bbox=114.011,22.51,114.02,22.52&zoom=17",
+    "/api/v1/layers/incidents?bbox=114.0,22.5,114.02,22.52&zoom=13",
+    "/api/v1/layers/incidents?bbox=114.0,22.5,114.02,22.52&zoom=18",
+]
+
+
+def _answers(url: str, tmp_path) -> dict:
+    app = create_app(
+        {"database_url": url, "instance_path": str(tmp_path), "testing": True,
+         "seed_demo_on_start": False, "default_county": COUNTY_CODE}
+    )  # fmt: skip
+    with app.app_context():
+        store = get_store()
+        store.migrate()
+        build_county(store)
+    client = app.test_client()
+    assert login(client, "leader1", PASSWORD).status_code == 302
+    answers = {}
+    for query in QUERIES:
+        response = client.get(query)
+        assert response.status_code == 200, (url, query, response.text)
+        answers[query] = response.get_json()
+    assert "福华路" in client.get(QUERIES[2]).text
+    app.extensions["portal_db"].close()
+    return answers
+
+
+def test_the_portal_answers_the_same_on_sqlite_and_postgis(committed_postgis_url, tmp_path):
+    lite = _answers(f"sqlite:///{tmp_path / 'same.sqlite'}", tmp_path)
+    pg = _answers(committed_postgis_url, tmp_path)
+    for query in QUERIES:
+        assert pg[query] == lite[query], query
+    assert len(lite[QUERIES[2]]["features"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"DATABASE_URL": "postgresql://portal:portal@127.0.0.1:1/nowhere"}, "cannot connect to PostgreSQL"),
+        ({"DATABASE_URL": "mysql://x"}, "is not understood"),
+        ({"PORTAL_ROUTE_MAX_M": "thirty"}, "PORTAL_ROUTE_MAX_M='thirty' is not a valid float"),
+        ({"PORTAL_ROUTE_MAX_M": "-5"}, "must be a positive number"),
+    ],
+)
+def test_bad_settings_stop_the_start_with_one_sentence(environment, message, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(tmp_path), **environment}
+    done = subprocess.run(
+        [sys.executable, "-c", "import app"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
