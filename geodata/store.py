@@ -133,6 +133,10 @@ class Store(Protocol):
 
     def get_incident(self, county_id: int, incident_id: int) -> Incident: ...
 
+    def update_incident(self, incident: Incident) -> Incident:
+        """Write an incident's category, status, description and routing (its place and time of
+        report are facts and stay)."""
+
     def list_incidents(
         self,
         county_id: int,
@@ -176,6 +180,9 @@ class Store(Protocol):
     def get_user(self, user_id: int) -> User: ...
 
     def get_user_by_name(self, username: str) -> User: ...
+
+    def update_user(self, user: User) -> User:
+        """Write a user's password hash, role, county and unit."""
 
     def list_users(self) -> list[User]: ...
 

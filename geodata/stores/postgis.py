@@ -118,20 +118,22 @@ class PostgisStore(EntitiesMixin, RecordsMixin, SpatialMixin, BaseStore):
             ) from None
 
     def _migrate(self) -> list[str]:
-        with self.transaction():
-            self.conn.execute(_MIGRATIONS_TABLE)
-        done = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
         applied = []
-        for path in migration_files("postgis"):
-            version = int(path.name[:4])
-            if version in done:
-                continue
-            with self.transaction():
-                self.conn.execute(path.read_text())
-                self.conn.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, path.name)
-                )
-            applied.append(path.name)
+        with self.transaction():
+            # Two processes starting at once (gunicorn workers) must not both apply a migration.
+            self.conn.execute("SELECT pg_advisory_xact_lock(hashtext('portal schema_migrations'))")
+            self.conn.execute(_MIGRATIONS_TABLE)
+            done = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+            for path in migration_files("postgis"):
+                version = int(path.name[:4])
+                if version in done:
+                    continue
+                with self.transaction():
+                    self.conn.execute(path.read_text())
+                    self.conn.execute(
+                        "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, path.name)
+                    )
+                applied.append(path.name)
         self._register()
         return applied
 

@@ -66,6 +66,16 @@ class RecordsMixin:
         )
         return _incident(one(rows, f"incident #{incident_id}"))
 
+    def update_incident(self, incident: Incident) -> Incident:
+        i = incident
+        self._check_status(i.status)
+        self._write(
+            "UPDATE incident SET category = %s, status = %s, description = %s, zone_id = %s, "
+            "segment_id = %s, unit_id = %s WHERE county_id = %s AND id = %s",
+            (i.category, i.status, i.description, i.zone_id, i.segment_id, i.unit_id, i.county_id, i.id),
+        )
+        return self.get_incident(i.county_id, i.id)
+
     def list_incidents(
         self, county_id, bbox=None, since=None, until=None, category=None, limit=None, offset=0
     ):
@@ -153,6 +163,14 @@ class RecordsMixin:
     def get_user_by_name(self, username: str) -> User:
         rows = self._rows("SELECT * FROM app_user WHERE username = %s", (username,))
         return _user(one(rows, f"user {username!r}"))
+
+    def update_user(self, user: User) -> User:
+        self._check_user(user)
+        self._write(
+            "UPDATE app_user SET password_hash = %s, role = %s, county_id = %s, unit_id = %s WHERE id = %s",
+            (user.password_hash, user.role, user.county_id, user.unit_id, user.id),
+        )
+        return self.get_user(user.id)
 
     def list_users(self) -> list[User]:
         return [_user(r) for r in self._rows("SELECT * FROM app_user ORDER BY id")]

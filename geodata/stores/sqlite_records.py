@@ -51,6 +51,16 @@ class RecordsMixin:
         rows = self._rows("SELECT * FROM incident WHERE county_id = ? AND id = ?", (county_id, incident_id))
         return _incident(_one(rows, f"incident #{incident_id}"))
 
+    def update_incident(self, incident: Incident) -> Incident:
+        i = incident
+        self._check_status(i.status)
+        self._write(
+            "UPDATE incident SET category = ?, status = ?, description = ?, zone_id = ?, segment_id = ?, "
+            "unit_id = ? WHERE county_id = ? AND id = ?",
+            (i.category, i.status, i.description, i.zone_id, i.segment_id, i.unit_id, i.county_id, i.id),
+        )
+        return self.get_incident(i.county_id, i.id)
+
     def list_incidents(
         self, county_id, bbox=None, since=None, until=None, category=None, limit=None, offset=0
     ):
@@ -135,6 +145,14 @@ class RecordsMixin:
     def get_user_by_name(self, username: str) -> User:
         rows = self._rows("SELECT * FROM app_user WHERE username = ?", (username,))
         return _user(_one(rows, f"user {username!r}"))
+
+    def update_user(self, user: User) -> User:
+        self._check_user(user)
+        self._write(
+            "UPDATE app_user SET password_hash = ?, role = ?, county_id = ?, unit_id = ? WHERE id = ?",
+            (user.password_hash, user.role, user.county_id, user.unit_id, user.id),
+        )
+        return self.get_user(user.id)
 
     def list_users(self) -> list[User]:
         return [_user(r) for r in self._rows("SELECT * FROM app_user ORDER BY id")]

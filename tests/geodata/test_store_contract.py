@@ -228,6 +228,13 @@ def test_incidents_bulk_routed_listed_and_filtered(store, world, county):
     assert_geometries_equal(first.geom, Point(114.005, 22.5051))
     assert first.reported_at == datetime(2026, 2, 1, tzinfo=UTC)
     assert sum(len(b) for b in store.iter_incidents(county.id, batch=2)) == 3
+    first.status, first.unit_id = "dispatched", world["city"].id
+    updated = store.update_incident(first)
+    assert (updated.status, updated.unit_id, updated.reported_at) == (
+        "dispatched",
+        world["city"].id,
+        first.reported_at,
+    )
     assert store.count(county.id, "incident") == 3
 
 
@@ -261,6 +268,8 @@ def test_users(store, county):
     with pytest.raises(NotFound, match="nobody"):
         store.get_user_by_name("nobody")
     assert [u.username for u in store.list_users()] == ["leader1"]
+    store.update_user(User("leader1", "new hash", "admin", county.id, id=user.id))
+    assert (store.get_user(user.id).role, store.get_user(user.id).password_hash) == ("admin", "new hash")
 
 
 def test_a_failed_transaction_stores_nothing(store, world, county):
