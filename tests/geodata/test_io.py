@@ -40,11 +40,6 @@ WEST, EAST = box(114.00, 22.50, 114.01, 22.52), box(114.01, 22.50, 114.02, 22.52
 
 
 @pytest.fixture
-def store(sqlite_store):
-    return sqlite_store
-
-
-@pytest.fixture
 def county(store, tmp_path) -> County:
     """The test county with the street grid, whose hull became its extent."""
     io.create_county(store, CODE, "测试县")
