@@ -15,8 +15,8 @@ from psycopg.types.shapely import register_shapely
 
 from geodata.errors import ConfigError
 from geodata.stores.base import BaseStore, migration_files
-from geodata.stores.postgis_entities import EntitiesMixin
-from geodata.stores.postgis_records import RecordsMixin
+from geodata.stores.common import CommonSql
+from geodata.stores.postgis_entities import FeaturesMixin, PostgisEncoding
 from geodata.stores.postgis_spatial import SpatialMixin
 
 _MIGRATIONS_TABLE = """
@@ -80,8 +80,9 @@ class PostgisDatabase:
             self._pool.close()
 
 
-class PostgisStore(EntitiesMixin, RecordsMixin, SpatialMixin, BaseStore):
+class PostgisStore(FeaturesMixin, SpatialMixin, PostgisEncoding, CommonSql, BaseStore):
     backend = "postgis"
+    CONSTRAINT_ERRORS = (psycopg.errors.UniqueViolation, psycopg.errors.ExclusionViolation)
 
     def __init__(self, conn: psycopg.Connection, release=None):
         super().__init__()
@@ -149,11 +150,19 @@ class PostgisStore(EntitiesMixin, RecordsMixin, SpatialMixin, BaseStore):
             self._release = None
         super().close()
 
-    # -- helpers for the mixins ----------------------------------------------------------------
+    # -- the primitives the shared SQL runs on -------------------------------------------------
     def _rows(self, sql, params=None) -> list[dict]:
         with self.conn.cursor(row_factory=dict_row) as cur:
             return cur.execute(sql, params).fetchall()
 
-    def _write(self, sql, params=None):
+    def _execute(self, sql, params=None) -> None:
         with self.transaction():
-            return self.conn.execute(sql, params)
+            self.conn.execute(sql, params)
+
+    def _insert(self, sql, params) -> tuple:
+        with self.transaction():
+            return self.conn.execute(sql, params).fetchone()
+
+    def _execute_many(self, sql, rows: list[dict]) -> None:
+        with self.transaction(), self.conn.cursor() as cur:
+            cur.executemany(sql, rows)

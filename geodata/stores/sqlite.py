@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from geodata.errors import ConfigError
 from geodata.stores.base import BaseStore, migration_files
-from geodata.stores.sqlite_entities import EntitiesMixin
-from geodata.stores.sqlite_records import RecordsMixin
+from geodata.stores.common import CommonSql
+from geodata.stores.sqlite_entities import FeaturesMixin, SqliteEncoding
 from geodata.stores.sqlite_spatial import SpatialMixin
 
 
@@ -38,8 +40,9 @@ class SqliteDatabase:
         pass
 
 
-class SqliteStore(EntitiesMixin, RecordsMixin, SpatialMixin, BaseStore):
+class SqliteStore(FeaturesMixin, SpatialMixin, SqliteEncoding, CommonSql, BaseStore):
     backend = "sqlite"
+    CONSTRAINT_ERRORS = (sqlite3.IntegrityError,)
 
     def __init__(self, conn: sqlite3.Connection):
         super().__init__()
@@ -100,15 +103,30 @@ class SqliteStore(EntitiesMixin, RecordsMixin, SpatialMixin, BaseStore):
         self.conn.close()
         super().close()
 
-    # -- helpers for the mixins ----------------------------------------------------------------
+    # -- the primitives the shared SQL runs on -------------------------------------------------
     def _rows(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
         cur = self.conn.cursor()
         cur.row_factory = sqlite3.Row
-        return cur.execute(sql, params).fetchall()
+        return cur.execute(_named(sql), params).fetchall()
 
-    def _write(self, sql: str, params: Sequence | dict = ()) -> sqlite3.Cursor:
+    def _execute(self, sql: str, params: Sequence | dict = ()) -> None:
         with self.transaction():
-            return self.conn.execute(sql, params)
+            self.conn.execute(_named(sql), params)
+
+    def _insert(self, sql: str, params: dict) -> tuple:
+        """Run an INSERT ... RETURNING and give back its row (read whole before the commit)."""
+        with self.transaction():
+            return self.conn.execute(_named(sql), params).fetchall()[0]
+
+    def _execute_many(self, sql: str, rows: list[dict]) -> None:
+        with self.transaction():
+            self.conn.executemany(_named(sql), rows)
+
+
+@lru_cache(maxsize=256)
+def _named(sql: str) -> str:
+    """psycopg's ``%(name)s`` parameters, as SQLite's ``:name``."""
+    return re.sub(r"%\((\w+)\)s", r":\1", sql)
 
 
 def _statements(script: str) -> list[str]:

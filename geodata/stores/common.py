@@ -1,0 +1,362 @@
+"""The SQL both backends run alike: counties, units, change sets, assignments, events, inspections,
+users. Written once with named ``%(name)s`` parameters; each backend supplies the primitives
+(``_rows``, ``_execute``, ``_insert``) and the encoders for times, geometries, lists and JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from geodata.errors import Conflict, InvalidInput, NotFound
+from geodata.model import (
+    Assignment,
+    ChangeSet,
+    County,
+    IncidentEvent,
+    Inspection,
+    Segment,
+    Unit,
+    User,
+    Zone,
+)
+from geodata.stores.base import COUNTED_TABLES
+from geodata.stores.queries import (
+    ASSIGNMENTS_AT,
+    CLOSE_LEAD,
+    INSERT_ASSIGNMENT,
+    INSERT_INSPECTION,
+    INSERT_SEGMENT,
+    INSERT_ZONE,
+    LATER_LEADS,
+    LIST_INSPECTIONS,
+    UPDATE_SEGMENT,
+    UPDATE_ZONE,
+)
+
+
+def one(rows: list, what: str):
+    if not rows:
+        raise NotFound(f"{what} does not exist")
+    return rows[0]
+
+
+class CommonSql:
+    """Entity reading and writing shared by the SQLite and PostGIS stores."""
+
+    # Exceptions a backend raises when a UNIQUE or one-lead constraint refuses a row.
+    CONSTRAINT_ERRORS: tuple[type[Exception], ...] = ()
+
+    def _indexed(self, table: str, row_id: int, geom) -> None:
+        """Called after a zone or segment is written; the embedded backend updates its R*Tree."""
+
+    # -- row decoding --------------------------------------------------------------------------
+    def _county(self, r) -> County:
+        return County(
+            r["code"], r["name"], r["id"], self._geom(r["extent"]), self._geom(r["boundary"]), r["utm_epsg"]
+        )
+
+    def _unit(self, r) -> Unit:
+        return Unit(r["county_id"], r["code"], r["name"], r["kind"], r["hotline"], r["id"])
+
+    def _zone(self, r) -> Zone:
+        return Zone(
+            r["county_id"], r["kind"], r["code"], r["name"], self._geom(r["geom"]), r["parent_id"],
+            r["area_m2"], r["tier"], tuple(self._list(r["titles"])), r["id"], r["version"],
+        )  # fmt: skip
+
+    def _segment(self, r) -> Segment:
+        return Segment(
+            r["county_id"], r["name"], self._geom(r["geom"]), r["highway"], r["length_m"], r["source_id"],
+            r["id"], r["version"],
+        )  # fmt: skip
+
+    def _assignment(self, r) -> Assignment:
+        return Assignment(
+            r["county_id"], r["unit_id"], r["target_kind"], r["target_id"], r["role"],
+            self._time(r["valid_from"]), self._time(r["valid_to"]), r["person"], r["phone"],
+            tuple(self._list(r["duties"])), r["change_set_id"], r["id"],
+        )  # fmt: skip
+
+    def _user(self, r) -> User:
+        return User(r["username"], r["password_hash"], r["role"], r["county_id"], r["unit_id"], r["id"])
+
+    # -- counties and units --------------------------------------------------------------------
+    def add_county(self, county: County) -> County:
+        params = {**vars(county), "extent": self._g(county.extent), "boundary": self._g(county.boundary)}
+        try:
+            row = self._insert(
+                "INSERT INTO county (code, name, extent, boundary, utm_epsg) "
+                "VALUES (%(code)s, %(name)s, %(extent)s, %(boundary)s, %(utm_epsg)s) RETURNING id",
+                params,
+            )
+        except self.CONSTRAINT_ERRORS:
+            raise Conflict(f"a county with code {county.code} already exists") from None
+        return replace(county, id=row[0])
+
+    def get_county(self, code: str) -> County:
+        return self._county(
+            one(self._rows("SELECT * FROM county WHERE code = %(c)s", {"c": code}), f"county {code}")
+        )
+
+    def get_county_by_id(self, county_id: int) -> County:
+        rows = self._rows("SELECT * FROM county WHERE id = %(id)s", {"id": county_id})
+        return self._county(one(rows, f"county #{county_id}"))
+
+    def list_counties(self) -> list[County]:
+        return [self._county(r) for r in self._rows("SELECT * FROM county ORDER BY id")]
+
+    def update_county(self, county: County) -> County:
+        self._execute(
+            "UPDATE county SET code = %(code)s, name = %(name)s, extent = %(extent)s, boundary = %(boundary)s, "
+            "utm_epsg = %(utm_epsg)s WHERE id = %(id)s",
+            {**vars(county), "extent": self._g(county.extent), "boundary": self._g(county.boundary)},
+        )
+        self._epsg.pop(county.id, None)
+        return county
+
+    def add_units(self, units: Sequence[Unit]) -> list[Unit]:
+        out = []
+        try:
+            with self.transaction():
+                for u in units:
+                    row = self._insert(
+                        "INSERT INTO unit (county_id, code, name, kind, hotline) "
+                        "VALUES (%(county_id)s, %(code)s, %(name)s, %(kind)s, %(hotline)s) RETURNING id",
+                        vars(u),
+                    )
+                    out.append(replace(u, id=row[0]))
+        except self.CONSTRAINT_ERRORS:
+            raise Conflict(f"unit code {u.code} is already used in this county") from None
+        return out
+
+    def get_unit(self, county_id: int, unit_id: int) -> Unit:
+        rows = self._rows(
+            "SELECT * FROM unit WHERE county_id = %(c)s AND id = %(id)s", {"c": county_id, "id": unit_id}
+        )
+        return self._unit(one(rows, f"unit #{unit_id}"))
+
+    def list_units(self, county_id: int) -> list[Unit]:
+        rows = self._rows("SELECT * FROM unit WHERE county_id = %(c)s ORDER BY id", {"c": county_id})
+        return [self._unit(r) for r in rows]
+
+    def update_unit(self, unit: Unit) -> Unit:
+        self._execute(
+            "UPDATE unit SET code = %(code)s, name = %(name)s, kind = %(kind)s, hotline = %(hotline)s "
+            "WHERE county_id = %(county_id)s AND id = %(id)s",
+            vars(unit),
+        )
+        return unit
+
+    # -- zones and segments --------------------------------------------------------------------
+    def add_zones(self, zones: Sequence[Zone]) -> list[Zone]:
+        out = []
+        try:
+            with self.transaction():
+                for z in self._prepare_zones(zones):
+                    row = self._insert(INSERT_ZONE, self._zone_params(z))
+                    self._indexed("zone", row[0], z.geom)
+                    out.append(replace(z, id=row[0], version=1))
+        except self.CONSTRAINT_ERRORS:
+            raise Conflict(f"{z.kind} code {z.code} is already used in this county") from None
+        return out
+
+    def update_zone(self, zone: Zone) -> Zone:
+        (zone,) = self._prepare_zones([zone])
+        with self.transaction():
+            self._execute(UPDATE_ZONE, self._zone_params(zone))
+            self._indexed("zone", zone.id, zone.geom)
+        return self.get_zone(zone.county_id, zone.id)
+
+    def _zone_params(self, z: Zone) -> dict:
+        return {**vars(z), "titles": self._arr(z.titles), "geom": self._g(z.geom)}
+
+    def add_segments(self, segments: Sequence[Segment]) -> list[Segment]:
+        segments, metric = self._segments_metric(segments)
+        out = []
+        with self.transaction():
+            for s, m in zip(segments, metric, strict=True):
+                row = self._insert(
+                    INSERT_SEGMENT, {**vars(s), "geom": self._g(s.geom), "geom_m": self._g(m, 0)}
+                )
+                self._indexed("segment", row[0], s.geom)
+                out.append(replace(s, id=row[0], version=1))
+        return out
+
+    def update_segment(self, segment: Segment) -> Segment:
+        (s,), metric = self._segments_metric([replace(segment, length_m=None)])
+        with self.transaction():
+            self._execute(
+                UPDATE_SEGMENT, {**vars(s), "geom": self._g(s.geom), "geom_m": self._g(metric[0], 0)}
+            )
+            self._indexed("segment", s.id, s.geom)
+        return self.get_segment(s.county_id, s.id)
+
+    def get_zone(self, county_id: int, zone_id: int) -> Zone:
+        rows = self._rows(
+            "SELECT * FROM zone WHERE county_id = %(c)s AND id = %(id)s", {"c": county_id, "id": zone_id}
+        )
+        return self._zone(one(rows, f"zone #{zone_id}"))
+
+    def get_segment(self, county_id: int, segment_id: int) -> Segment:
+        rows = self._rows(
+            "SELECT * FROM segment WHERE county_id = %(c)s AND id = %(id)s",
+            {"c": county_id, "id": segment_id},
+        )
+        return self._segment(one(rows, f"segment #{segment_id}"))
+
+    def count(self, county_id: int, table: str) -> int:
+        if table not in COUNTED_TABLES:
+            raise InvalidInput(f"cannot count {table!r}: choose {', '.join(COUNTED_TABLES)}")
+        # The table name is one of the fixed names above, never the caller's text.
+        return self._rows(f"SELECT COUNT(*) AS n FROM {table} WHERE county_id = %(c)s", {"c": county_id})[0][
+            "n"
+        ]
+
+    # -- change sets and assignments -----------------------------------------------------------
+    def add_change_set(self, change_set: ChangeSet) -> ChangeSet:
+        cs = change_set
+        row = self._insert(
+            "INSERT INTO change_set (county_id, author, reason, created_at, geom) "
+            "VALUES (%(county_id)s, %(author)s, %(reason)s, %(created_at)s, %(geom)s) RETURNING id",
+            {**vars(cs), "created_at": self._t(cs.created_at), "geom": self._g(cs.geom)},
+        )
+        return replace(cs, id=row[0], created_at=self._time(self._t(cs.created_at)))
+
+    def get_change_set(self, county_id: int, change_set_id: int) -> ChangeSet:
+        rows = self._rows(
+            "SELECT * FROM change_set WHERE county_id = %(c)s AND id = %(id)s",
+            {"c": county_id, "id": change_set_id},
+        )
+        r = one(rows, f"change set #{change_set_id}")
+        return ChangeSet(
+            r["county_id"],
+            r["author"],
+            r["reason"],
+            self._time(r["created_at"]),
+            self._geom(r["geom"]),
+            r["id"],
+        )
+
+    def assign(self, assignment: Assignment) -> Assignment:
+        a = assignment
+        self._check_assignment(a)
+        params = {
+            **vars(a), "duties": self._arr(a.duties),
+            "valid_from": self._t(a.valid_from), "valid_to": self._t(a.valid_to),
+        }  # fmt: skip
+        try:
+            with self.transaction():
+                if a.role == "lead":
+                    self._close_lead(a, params)
+                row = self._insert(INSERT_ASSIGNMENT, params)
+        except self.CONSTRAINT_ERRORS:
+            raise Conflict(f"{a.target_kind} #{a.target_id} already has a lead in that period") from None
+        return replace(
+            a, id=row[0], valid_from=self._time(params["valid_from"]), valid_to=self._time(params["valid_to"])
+        )
+
+    def _close_lead(self, a: Assignment, params: dict) -> None:
+        """End the lead in force when ``a`` starts; refuse when a later lead already exists."""
+        if self._rows(LATER_LEADS, params):
+            raise Conflict(
+                f"{a.target_kind} #{a.target_id} has a lead starting on or after "
+                f"{self._time(params['valid_from']):%Y-%m-%d}; reassign from a later date or revert that change first"
+            )
+        self._execute(CLOSE_LEAD, params)
+
+    def assignments_of(self, county_id: int, target_kind: str, target_id: int) -> list[Assignment]:
+        rows = self._rows(
+            "SELECT * FROM assignment WHERE county_id = %(c)s AND target_kind = %(k)s AND target_id = %(t)s "
+            "ORDER BY valid_from, id",
+            {"c": county_id, "k": target_kind, "t": target_id},
+        )
+        return [self._assignment(r) for r in rows]
+
+    def assignments_at(
+        self, county_id: int, at: datetime, target_kind: str | None = None
+    ) -> list[Assignment]:
+        rows = self._rows(ASSIGNMENTS_AT, {"county": county_id, "kind": target_kind, "at": self._t(at)})
+        return [self._assignment(r) for r in rows]
+
+    # -- incident events and inspections -------------------------------------------------------
+    def add_incident_event(self, event: IncidentEvent) -> IncidentEvent:
+        self._check_status(event.to_status)
+        row = self._insert(
+            "INSERT INTO incident_event (county_id, incident_id, at, actor, from_status, to_status, note) "
+            "VALUES (%(county_id)s, %(incident_id)s, %(at)s, %(actor)s, %(from_status)s, %(to_status)s, %(note)s) "
+            "RETURNING id",
+            {**vars(event), "at": self._t(event.at)},
+        )
+        return replace(event, id=row[0], at=self._time(self._t(event.at)))
+
+    def incident_events(self, county_id: int, incident_id: int) -> list[IncidentEvent]:
+        rows = self._rows(
+            "SELECT * FROM incident_event WHERE county_id = %(c)s AND incident_id = %(i)s ORDER BY at, id",
+            {"c": county_id, "i": incident_id},
+        )
+        return [
+            IncidentEvent(r["county_id"], r["incident_id"], self._time(r["at"]), r["actor"], r["to_status"],
+                          r["from_status"], r["note"], r["id"])
+            for r in rows
+        ]  # fmt: skip
+
+    def add_inspections(self, inspections: Sequence[Inspection]) -> int:
+        rows = [
+            {**vars(i), "inspected_at": self._t(i.inspected_at), "items": self._obj(i.items)}
+            for i in inspections
+        ]
+        self._execute_many(INSERT_INSPECTION, rows)
+        return len(inspections)
+
+    def list_inspections(self, county_id, target_kind=None, target_id=None) -> list[Inspection]:
+        rows = self._rows(LIST_INSPECTIONS, {"county": county_id, "kind": target_kind, "target": target_id})
+        return [
+            Inspection(r["county_id"], r["target_kind"], r["target_id"], r["inspector"], r["panel"],
+                       self._time(r["inspected_at"]), r["score"], self._dict(r["items"]), r["id"])
+            for r in rows
+        ]  # fmt: skip
+
+    # -- users ---------------------------------------------------------------------------------
+    def add_user(self, user: User) -> User:
+        self._check_user(user)
+        try:
+            row = self._insert(
+                "INSERT INTO app_user (county_id, username, password_hash, role, unit_id) "
+                "VALUES (%(county_id)s, %(username)s, %(password_hash)s, %(role)s, %(unit_id)s) RETURNING id",
+                vars(user),
+            )
+        except self.CONSTRAINT_ERRORS:
+            raise Conflict(f"the username {user.username!r} is already taken") from None
+        return replace(user, id=row[0])
+
+    def get_user(self, user_id: int) -> User:
+        return self._user(
+            one(self._rows("SELECT * FROM app_user WHERE id = %(id)s", {"id": user_id}), f"user #{user_id}")
+        )
+
+    def get_user_by_name(self, username: str) -> User:
+        rows = self._rows("SELECT * FROM app_user WHERE username = %(u)s", {"u": username})
+        return self._user(one(rows, f"user {username!r}"))
+
+    def update_user(self, user: User) -> User:
+        self._check_user(user)
+        self._execute(
+            "UPDATE app_user SET password_hash = %(password_hash)s, role = %(role)s, county_id = %(county_id)s, "
+            "unit_id = %(unit_id)s WHERE id = %(id)s",
+            vars(user),
+        )
+        return self.get_user(user.id)
+
+    def list_users(self) -> list[User]:
+        return [self._user(r) for r in self._rows("SELECT * FROM app_user ORDER BY id")]
+
+    def update_incident(self, incident):
+        self._check_status(incident.status)
+        self._execute(
+            "UPDATE incident SET category = %(category)s, status = %(status)s, description = %(description)s, "
+            "zone_id = %(zone_id)s, segment_id = %(segment_id)s, unit_id = %(unit_id)s "
+            "WHERE county_id = %(county_id)s AND id = %(id)s",
+            vars(incident),
+        )
+        return self.get_incident(incident.county_id, incident.id)

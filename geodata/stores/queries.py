@@ -1,0 +1,67 @@
+"""The SQL both backends share, with psycopg-style named parameters (SQLite gets them as :name)."""
+
+INSERT_ZONE = """
+    INSERT INTO zone (county_id, kind, code, name, parent_id, area_m2, tier, titles, geom)
+    VALUES (%(county_id)s, %(kind)s, %(code)s, %(name)s, %(parent_id)s, %(area_m2)s, %(tier)s,
+            %(titles)s, %(geom)s)
+    RETURNING id
+"""
+UPDATE_ZONE = """
+    UPDATE zone
+    SET kind = %(kind)s, code = %(code)s, name = %(name)s, parent_id = %(parent_id)s,
+        area_m2 = %(area_m2)s, tier = %(tier)s, titles = %(titles)s, geom = %(geom)s,
+        version = version + 1
+    WHERE county_id = %(county_id)s AND id = %(id)s
+"""
+INSERT_SEGMENT = """
+    INSERT INTO segment (county_id, name, highway, source_id, length_m, geom, geom_m)
+    VALUES (%(county_id)s, %(name)s, %(highway)s, %(source_id)s, %(length_m)s, %(geom)s, %(geom_m)s)
+    RETURNING id
+"""
+UPDATE_SEGMENT = """
+    UPDATE segment
+    SET name = %(name)s, highway = %(highway)s, source_id = %(source_id)s, length_m = %(length_m)s,
+        geom = %(geom)s, geom_m = %(geom_m)s, version = version + 1
+    WHERE county_id = %(county_id)s AND id = %(id)s
+"""
+INSERT_ASSIGNMENT = """
+    INSERT INTO assignment (county_id, unit_id, target_kind, target_id, role, person, phone, duties,
+                            valid_from, valid_to, change_set_id)
+    VALUES (%(county_id)s, %(unit_id)s, %(target_kind)s, %(target_id)s, %(role)s, %(person)s,
+            %(phone)s, %(duties)s, %(valid_from)s, %(valid_to)s, %(change_set_id)s)
+    RETURNING id
+"""
+LATER_LEADS = """
+    SELECT id
+    FROM assignment
+    WHERE county_id = %(county_id)s AND target_kind = %(target_kind)s AND target_id = %(target_id)s
+      AND role = 'lead' AND valid_from >= %(valid_from)s
+"""
+CLOSE_LEAD = """
+    UPDATE assignment
+    SET valid_to = %(valid_from)s
+    WHERE county_id = %(county_id)s AND target_kind = %(target_kind)s AND target_id = %(target_id)s
+      AND role = 'lead' AND valid_from < %(valid_from)s
+      AND (valid_to IS NULL OR valid_to > %(valid_from)s)
+"""
+ASSIGNMENTS_AT = """
+    SELECT *
+    FROM assignment
+    WHERE county_id = %(county)s
+      AND (CAST(%(kind)s AS TEXT) IS NULL OR target_kind = %(kind)s)
+      AND valid_from <= %(at)s AND (valid_to IS NULL OR valid_to > %(at)s)
+    ORDER BY id
+"""
+INSERT_INSPECTION = """
+    INSERT INTO inspection (county_id, target_kind, target_id, inspector, panel, inspected_at, score, items)
+    VALUES (%(county_id)s, %(target_kind)s, %(target_id)s, %(inspector)s, %(panel)s, %(inspected_at)s,
+            %(score)s, %(items)s)
+"""
+LIST_INSPECTIONS = """
+    SELECT *
+    FROM inspection
+    WHERE county_id = %(county)s
+      AND (CAST(%(kind)s AS TEXT) IS NULL OR target_kind = %(kind)s)
+      AND (CAST(%(target)s AS INTEGER) IS NULL OR target_id = %(target)s)
+    ORDER BY inspected_at, id
+"""
