@@ -77,6 +77,10 @@ class Store(Protocol):
     def update_zone(self, zone: Zone) -> Zone:
         """Write the zone's fields and geometry and bump its version."""
 
+    def delete_zones(self, county_id: int, zone_ids: Sequence[int]) -> int:
+        """Delete zones (e.g. grid cells being redrawn); Conflict naming them when any is still the
+        target of an assignment or the parent of another zone. Returns how many were deleted."""
+
     def add_segments(self, segments: Sequence[Segment]) -> list[Segment]:
         """Store segments; ``length_m`` is computed in the county's local CRS when missing."""
 

@@ -32,6 +32,7 @@ from geodata.stores.queries import (
     LIST_INSPECTIONS,
     UPDATE_SEGMENT,
     UPDATE_ZONE,
+    ZONE_ASSIGNED,
 )
 
 
@@ -49,6 +50,9 @@ class CommonSql:
 
     def _indexed(self, table: str, row_id: int, geom) -> None:
         """Called after a zone or segment is written; the embedded backend updates its R*Tree."""
+
+    def _unindexed(self, table: str, row_id: int) -> None:
+        """Called after a zone or segment is deleted."""
 
     # -- row decoding --------------------------------------------------------------------------
     def _county(self, r) -> County:
@@ -167,6 +171,28 @@ class CommonSql:
             self._execute(UPDATE_ZONE, self._zone_params(zone))
             self._indexed("zone", zone.id, zone.geom)
         return self.get_zone(zone.county_id, zone.id)
+
+    def delete_zones(self, county_id: int, zone_ids: Sequence[int]) -> int:
+        ids = [int(i) for i in zone_ids]
+        if not ids:
+            return 0
+        with self.transaction():
+            for zone_id in ids:
+                self.get_zone(county_id, zone_id)
+                self._refuse_if_referenced(county_id, zone_id)
+                self._execute(
+                    "DELETE FROM zone WHERE county_id = %(c)s AND id = %(id)s",
+                    {"c": county_id, "id": zone_id},
+                )
+                self._unindexed("zone", zone_id)
+        return len(ids)
+
+    def _refuse_if_referenced(self, county_id: int, zone_id: int) -> None:
+        params = {"c": county_id, "id": zone_id}
+        if self._rows(ZONE_ASSIGNED, params):
+            raise Conflict(f"zone #{zone_id} is the target of assignments; end or move them first")
+        if self._rows("SELECT id FROM zone WHERE county_id = %(c)s AND parent_id = %(id)s", params):
+            raise Conflict(f"zone #{zone_id} is the parent of other zones; delete those first")
 
     def _zone_params(self, z: Zone) -> dict:
         return {**vars(z), "titles": self._arr(z.titles), "geom": self._g(z.geom)}

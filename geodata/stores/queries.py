@@ -65,3 +65,9 @@ LIST_INSPECTIONS = """
       AND (CAST(%(target)s AS INTEGER) IS NULL OR target_id = %(target)s)
     ORDER BY inspected_at, id
 """
+ZONE_ASSIGNED = """
+    SELECT id
+    FROM assignment
+    WHERE county_id = %(c)s AND target_kind = 'zone' AND target_id = %(id)s
+    LIMIT 1
+"""

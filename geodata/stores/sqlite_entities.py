@@ -68,6 +68,9 @@ class FeaturesMixin:
             f"INSERT OR REPLACE INTO {table}_rtree VALUES (?, ?, ?, ?, ?)", (row_id, minx, maxx, miny, maxy)
         )
 
+    def _unindexed(self, table: str, row_id: int) -> None:
+        self.conn.execute(f"DELETE FROM {table}_rtree WHERE id = ?", (row_id,))
+
     def list_zones(self, county_id: int, kind: str | None = None, bbox=None) -> list[Zone]:
         rows = self._in_bbox("zone", county_id, bbox, "AND (:kind IS NULL OR t.kind = :kind)", {"kind": kind})
         return [self._zone(r) for r in rows]

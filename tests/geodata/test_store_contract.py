@@ -107,6 +107,20 @@ def test_zones_store_geometry_area_and_versions(store, world, county):
         store.add_zones([Zone(county.id, "block", "x", "x", CELL)])
 
 
+def test_delete_zones_refuses_what_is_still_referenced(store, world, county):
+    spare = store.add_zones(
+        [Zone(county.id, "grid", "001002", "香蜜湖2号网格", box(114.01, 22.5, 114.02, 22.51))]
+    )[0]
+    with pytest.raises(Conflict, match="target of assignments"):
+        store.delete_zones(county.id, [spare.id, world["community"].id])
+    assert store.get_zone(county.id, spare.id).code == "001002"  # nothing deleted
+    assert store.delete_zones(county.id, [spare.id, world["cell"].id]) == 2
+    assert [z.code for z in store.list_zones(county.id)] == ["001"]
+    assert store.zones_at(county.id, [Point(114.015, 22.505)]) == [world["community"].id]
+    with pytest.raises(NotFound):
+        store.delete_zones(county.id, [spare.id])
+
+
 def test_segments_length_and_bbox(store, world, county):
     ew = store.get_segment(county.id, world["ew"].id)
     assert ew.length_m == pytest.approx(2056, rel=0.005)  # 0.02° of longitude at 22.5°N
