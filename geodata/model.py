@@ -84,6 +84,7 @@ class ChangeSet:
     created_at: datetime
     geom: BaseGeometry | None = None  # what the leader drew, kept for the audit
     id: int | None = None
+    reverts: int | None = None  # the change set this one undoes, for a revert
 
 
 @dataclass
@@ -100,6 +101,8 @@ class Assignment:
     duties: tuple[str, ...] = ()  # category codes this post is responsible for
     change_set_id: int | None = None
     id: int | None = None
+    closed_by: int | None = None  # the change set that set valid_to
+    voided_by: int | None = None  # the change set that reverted this one's; a voided row never counts
 
 
 @dataclass

@@ -114,6 +114,17 @@ class Store(Protocol):
         ``valid_to`` becomes ``valid_from``) in the same transaction; a lead that starts inside
         a later lead's period is refused with Conflict, so a target never has two leads at once."""
 
+    def revert_change_set(self, county_id: int, change_set_id: int, revert: ChangeSet) -> ChangeSet:
+        """Undo a change set as the new change set ``revert``: the assignments it opened are voided
+        (kept for the audit, never counted) and those it closed reopen, so every date answers as
+        before. Conflict when later change sets built on it (naming them), when it was reverted
+        already, or when it is itself a revert."""
+
+    def unit_assignments(
+        self, county_id: int, unit_id: int, since: datetime, until: datetime
+    ) -> list[Assignment]:
+        """Every assignment of a unit in force at some time in [since, until), voided ones left out."""
+
     def lead_units(
         self,
         county_id: int,
@@ -124,12 +135,12 @@ class Store(Protocol):
         """For each (target, time), the lead unit in force then, or None."""
 
     def assignments_of(self, county_id: int, target_kind: str, target_id: int) -> list[Assignment]:
-        """The full history of a target's assignments, oldest first."""
+        """The full history of a target's assignments, oldest first, voided ones included (flagged)."""
 
     def assignments_at(
         self, county_id: int, at: datetime, target_kind: str | None = None
     ) -> list[Assignment]:
-        """Every assignment in force at ``at``."""
+        """Every assignment in force at ``at`` (voided ones never are)."""
 
     # -- incidents and inspections -------------------------------------------------------------
     def add_incidents(self, incidents: Sequence[Incident]) -> int:

@@ -35,7 +35,13 @@ def committed_postgis_url():
     yield from _scratch_database()
 
 
-def _scratch_database():
+@pytest.fixture
+def empty_postgis_url():
+    """A database of its own with no schema at all (for upgrade tests)."""
+    yield from _scratch_database(migrate=False)
+
+
+def _scratch_database(migrate: bool = True):
     try:
         import psycopg
         from psycopg import sql
@@ -49,6 +55,10 @@ def _scratch_database():
     with admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = POSTGIS_URL.rsplit("/", 1)[0] + "/" + name
+    if not migrate:
+        yield url
+        _drop(POSTGIS_URL, name)
+        return
     store = open_store(url)
     try:
         store.migrate()

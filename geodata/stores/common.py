@@ -24,14 +24,18 @@ from geodata.stores.base import COUNTED_TABLES
 from geodata.stores.queries import (
     ASSIGNMENTS_AT,
     CLOSE_LEAD,
+    DEPENDENT_CHANGE_SETS,
     INSERT_ASSIGNMENT,
     INSERT_INSPECTION,
     INSERT_SEGMENT,
     INSERT_ZONE,
     LATER_LEADS,
     LIST_INSPECTIONS,
+    REOPEN_CLOSED,
+    UNIT_ASSIGNMENTS,
     UPDATE_SEGMENT,
     UPDATE_ZONE,
+    VOID_OPENED,
     ZONE_ASSIGNED,
 )
 
@@ -79,7 +83,7 @@ class CommonSql:
         return Assignment(
             r["county_id"], r["unit_id"], r["target_kind"], r["target_id"], r["role"],
             self._time(r["valid_from"]), self._time(r["valid_to"]), r["person"], r["phone"],
-            tuple(self._list(r["duties"])), r["change_set_id"], r["id"],
+            tuple(self._list(r["duties"])), r["change_set_id"], r["id"], r["closed_by"], r["voided_by"],
         )  # fmt: skip
 
     def _user(self, r) -> User:
@@ -243,8 +247,8 @@ class CommonSql:
     def add_change_set(self, change_set: ChangeSet) -> ChangeSet:
         cs = change_set
         row = self._insert(
-            "INSERT INTO change_set (county_id, author, reason, created_at, geom) "
-            "VALUES (%(county_id)s, %(author)s, %(reason)s, %(created_at)s, %(geom)s) RETURNING id",
+            "INSERT INTO change_set (county_id, author, reason, created_at, geom, reverts) "
+            "VALUES (%(county_id)s, %(author)s, %(reason)s, %(created_at)s, %(geom)s, %(reverts)s) RETURNING id",
             {**vars(cs), "created_at": self._t(cs.created_at), "geom": self._g(cs.geom)},
         )
         return replace(cs, id=row[0], created_at=self._time(self._t(cs.created_at)))
@@ -256,13 +260,9 @@ class CommonSql:
         )
         r = one(rows, f"change set #{change_set_id}")
         return ChangeSet(
-            r["county_id"],
-            r["author"],
-            r["reason"],
-            self._time(r["created_at"]),
-            self._geom(r["geom"]),
-            r["id"],
-        )
+            r["county_id"], r["author"], r["reason"], self._time(r["created_at"]), self._geom(r["geom"]),
+            r["id"], r["reverts"],
+        )  # fmt: skip
 
     def assign(self, assignment: Assignment) -> Assignment:
         a = assignment
@@ -290,6 +290,44 @@ class CommonSql:
                 f"{self._time(params['valid_from']):%Y-%m-%d}; reassign from a later date or revert that change first"
             )
         self._execute(CLOSE_LEAD, params)
+
+    def revert_change_set(self, county_id: int, change_set_id: int, revert: ChangeSet) -> ChangeSet:
+        """Undo a change set as a new one (``revert``): its assignments are voided and the ones it
+        closed reopen, so every date answers as before. Conflict when a later change set built on
+        it (naming them), when it was reverted already, or when it is itself a revert."""
+        params = {"county": county_id, "cs": change_set_id}
+        with self.transaction():
+            target = self.get_change_set(county_id, change_set_id)
+            if target.reverts is not None:
+                raise Conflict(
+                    f"change set #{change_set_id} is itself a revert; apply the change again instead"
+                )
+            done = self._rows(
+                "SELECT id FROM change_set WHERE county_id = %(county)s AND reverts = %(cs)s", params
+            )
+            if done:
+                raise Conflict(
+                    f"change set #{change_set_id} was already reverted by change set #{done[0]['id']}"
+                )
+            later = [r["closed_by"] for r in self._rows(DEPENDENT_CHANGE_SETS, params)]
+            if later:
+                names = ", ".join(f"#{i}" for i in later)
+                raise Conflict(
+                    f"change set #{change_set_id} cannot be reverted alone: later change sets {names} "
+                    "changed what it assigned; revert those first",
+                    depends=later,
+                )
+            made = self.add_change_set(replace(revert, county_id=county_id, reverts=change_set_id))
+            self._execute(VOID_OPENED, {**params, "revert": made.id})
+            self._execute(REOPEN_CLOSED, params)
+        return made
+
+    def unit_assignments(
+        self, county_id: int, unit_id: int, since: datetime, until: datetime
+    ) -> list[Assignment]:
+        """Everything ``unit_id`` guarded at some time in [since, until), reverted work left out."""
+        params = {"county": county_id, "unit": unit_id, "since": self._t(since), "until": self._t(until)}
+        return [self._assignment(r) for r in self._rows(UNIT_ASSIGNMENTS, params)]
 
     def assignments_of(self, county_id: int, target_kind: str, target_id: int) -> list[Assignment]:
         rows = self._rows(

@@ -51,6 +51,7 @@ _LEADS = """
      AND a.target_kind = %(kind)s
      AND a.target_id = p.target_id
      AND a.role = 'lead'
+     AND a.voided_by IS NULL
      AND a.valid_from <= p.t
      AND (a.valid_to IS NULL OR a.valid_to > p.t)
     ORDER BY p.i

@@ -35,13 +35,13 @@ LATER_LEADS = """
     SELECT id
     FROM assignment
     WHERE county_id = %(county_id)s AND target_kind = %(target_kind)s AND target_id = %(target_id)s
-      AND role = 'lead' AND valid_from >= %(valid_from)s
+      AND role = 'lead' AND voided_by IS NULL AND valid_from >= %(valid_from)s
 """
 CLOSE_LEAD = """
     UPDATE assignment
-    SET valid_to = %(valid_from)s
+    SET valid_to = %(valid_from)s, closed_by = %(change_set_id)s, closed_from = valid_to
     WHERE county_id = %(county_id)s AND target_kind = %(target_kind)s AND target_id = %(target_id)s
-      AND role = 'lead' AND valid_from < %(valid_from)s
+      AND role = 'lead' AND voided_by IS NULL AND valid_from < %(valid_from)s
       AND (valid_to IS NULL OR valid_to > %(valid_from)s)
 """
 ASSIGNMENTS_AT = """
@@ -49,6 +49,7 @@ ASSIGNMENTS_AT = """
     FROM assignment
     WHERE county_id = %(county)s
       AND (CAST(%(kind)s AS TEXT) IS NULL OR target_kind = %(kind)s)
+      AND voided_by IS NULL
       AND valid_from <= %(at)s AND (valid_to IS NULL OR valid_to > %(at)s)
     ORDER BY id
 """
@@ -70,4 +71,30 @@ ZONE_ASSIGNED = """
     FROM assignment
     WHERE county_id = %(c)s AND target_kind = 'zone' AND target_id = %(id)s
     LIMIT 1
+"""
+UNIT_ASSIGNMENTS = """
+    SELECT *
+    FROM assignment
+    WHERE county_id = %(county)s AND unit_id = %(unit)s AND voided_by IS NULL
+      AND valid_from < %(until)s AND (valid_to IS NULL OR valid_to > %(since)s)
+    ORDER BY target_kind, target_id, valid_from
+"""
+# Assignments opened by a change set that a later change set has since closed: the later one
+# builds on this one, so this one cannot be reverted alone.
+DEPENDENT_CHANGE_SETS = """
+    SELECT DISTINCT closed_by
+    FROM assignment
+    WHERE county_id = %(county)s AND change_set_id = %(cs)s AND voided_by IS NULL
+      AND closed_by IS NOT NULL AND closed_by <> %(cs)s
+    ORDER BY closed_by
+"""
+VOID_OPENED = """
+    UPDATE assignment
+    SET voided_by = %(revert)s
+    WHERE county_id = %(county)s AND change_set_id = %(cs)s AND voided_by IS NULL
+"""
+REOPEN_CLOSED = """
+    UPDATE assignment
+    SET valid_to = closed_from, closed_by = NULL, closed_from = NULL
+    WHERE county_id = %(county)s AND closed_by = %(cs)s AND voided_by IS NULL
 """

@@ -157,7 +157,7 @@ class SpatialMixin:
             return [None] * len(wanted)
         rows = self._rows(
             "SELECT target_id, unit_id, valid_from, valid_to FROM assignment "
-            "WHERE county_id = ? AND target_kind = ? AND role = 'lead'",
+            "WHERE county_id = ? AND target_kind = ? AND role = 'lead' AND voided_by IS NULL",
             (county_id, target_kind),
         )
         leads = pd.DataFrame(
