@@ -120,6 +120,9 @@ class Store(Protocol):
         before. Conflict when later change sets built on it (naming them), when it was reverted
         already, or when it is itself a revert."""
 
+    def change_set_assignments(self, county_id: int, change_set_id: int) -> list[Assignment]:
+        """The assignments a change set opened, voided ones included; NotFound for no such set."""
+
     def unit_assignments(
         self, county_id: int, unit_id: int, since: datetime, until: datetime
     ) -> list[Assignment]:

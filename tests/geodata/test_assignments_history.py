@@ -42,6 +42,7 @@ def test_mid_month_reassignment_then_revert(store, road):
         Assignment(county.id, city.id, "segment", segment.id, "lead", MAR_15, change_set_id=change.id)
     )
     assert _who(store, county, segment, BEFORE, BETWEEN, AFTER) == [police.id, city.id, city.id]
+    assert [a.unit_id for a in store.change_set_assignments(county.id, change.id)] == [city.id]
 
     revert = store.revert_change_set(county.id, change.id, ChangeSet(county.id, "leader", "撤销", APR))
     assert revert.reverts == change.id

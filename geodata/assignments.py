@@ -1,0 +1,226 @@
+"""Assigning units to zones and road segments (分兵把口), as change sets, and asking who guarded what.
+
+Dates a person types ("3 March") are calendar days in the county's clock, China Standard Time; a
+day runs from 00:00 to 24:00 there. Every change is one change set, applied in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+import numpy as np
+import shapely
+
+from geodata.errors import InvalidInput, NotFound
+from geodata.model import CATEGORIES, ROLES, Assignment, ChangeSet, County, Unit
+from geodata.routing import ROUTE_MAX_M, route_incidents
+from geodata.store import Store
+
+COUNTY_TZ = timezone(timedelta(hours=8), "CST")
+
+
+def day_start(day: date) -> datetime:
+    """00:00 of a calendar day in the county's clock."""
+    return datetime.combine(day, time(0), COUNTY_TZ)
+
+
+def month_span(month: str) -> tuple[datetime, datetime]:
+    """[first day 00:00, next month's first day 00:00) of a 'YYYY-MM' month."""
+    try:
+        first = datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise InvalidInput(f"month {month!r} is not YYYY-MM", field="month") from None
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return day_start(first), day_start(following)
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # zone | segment
+    id: int
+
+
+@dataclass
+class Posting:
+    """What a leader asks for: a unit, its role and post (三定) on some targets, from a date."""
+
+    unit_code: str
+    role: str
+    targets: Sequence[Target]
+    valid_from: datetime
+    author: str
+    reason: str
+    person: str = ""
+    phone: str = ""
+    duties: tuple[str, ...] = ()
+    geom: object | None = None  # a drawn selection, kept in the change set
+
+
+@dataclass
+class Applied:
+    change_set: ChangeSet
+    assignments: list[Assignment]
+    rerouted: int = 0
+
+
+def find_unit(store: Store, county: County, code: str) -> Unit:
+    for unit in store.list_units(county.id):
+        if unit.code == code:
+            return unit
+    raise NotFound(f"unknown unit {code!r} in county {county.code}", field="unit")
+
+
+def apply_posting(store: Store, county: County, posting: Posting, now: datetime | None = None) -> Applied:
+    """Open the posting's assignments as one change set; a lead closes the one before it. When
+    the posting starts in the past (a correction), incidents since then are routed again."""
+    _check_posting(posting)
+    now = now or datetime.now(UTC)
+    with store.transaction():
+        unit = find_unit(store, county, posting.unit_code)
+        _check_targets(store, county, posting.targets)
+        cs = store.add_change_set(ChangeSet(county.id, posting.author, posting.reason, now, posting.geom))
+        made = [
+            store.assign(
+                Assignment(county.id, unit.id, t.kind, t.id, posting.role, posting.valid_from,
+                           person=posting.person, phone=posting.phone, duties=tuple(posting.duties),
+                           change_set_id=cs.id)
+            )
+            for t in posting.targets
+        ]  # fmt: skip
+        rerouted = reroute(store, county, posting.valid_from) if posting.valid_from < now else 0
+    return Applied(cs, made, rerouted)
+
+
+def _check_posting(posting: Posting) -> None:
+    if posting.role not in ROLES:
+        raise InvalidInput(f"unknown role {posting.role!r}: choose lead or assist", field="role")
+    unknown = [d for d in posting.duties if d not in CATEGORIES]
+    if unknown:
+        raise InvalidInput(
+            f"unknown duty categories {', '.join(unknown)}: choose from {', '.join(CATEGORIES)}",
+            field="duties",
+        )
+    if not posting.targets:
+        raise InvalidInput("the posting selects no zone or segment", field="targets")
+    if not posting.reason.strip():
+        raise InvalidInput("a change needs a reason", field="reason")
+
+
+def _check_targets(store: Store, county: County, targets: Sequence[Target]) -> None:
+    for t in targets:
+        if t.kind == "zone":
+            store.get_zone(county.id, t.id)
+        elif t.kind == "segment":
+            store.get_segment(county.id, t.id)
+        else:
+            raise InvalidInput(f"unknown target kind {t.kind!r}: choose zone or segment", field="targets")
+
+
+def revert(store: Store, county: County, change_set_id: int, author: str, reason: str, now=None) -> Applied:
+    """Undo a change set as a new one, then route again the incidents it had re-attributed."""
+    now = now or datetime.now(UTC)
+    with store.transaction():
+        opened = store.change_set_assignments(county.id, change_set_id)
+        cs = store.revert_change_set(county.id, change_set_id, ChangeSet(county.id, author, reason, now))
+        since = min((a.valid_from for a in opened), default=now)
+        rerouted = reroute(store, county, since) if since < now else 0
+    return Applied(cs, [], rerouted)
+
+
+# -- selecting targets ---------------------------------------------------------------------------
+def road_segments(store: Store, county: County, road: str) -> list[Target]:
+    """Every segment of a named road (its 辅路 included)."""
+    names = {road, f"{road}辅路"}
+    found = [Target("segment", s.id) for s in store.list_segments(county.id) if s.name in names]
+    if not found:
+        raise NotFound(f"no road named {road!r} in county {county.code}", field="road")
+    return found
+
+
+def community_of(store: Store, county: County, code: str):
+    for zone in store.list_zones(county.id, kind="community"):
+        if zone.code == code or zone.name == code:
+            return zone
+    raise NotFound(f"unknown community {code!r} in county {county.code}", field="community")
+
+
+def community_cells(store: Store, county: County, code: str) -> list[Target]:
+    community = community_of(store, county, code)
+    cells = [z for z in store.list_zones(county.id, kind="grid") if z.parent_id == community.id]
+    if not cells:
+        raise NotFound(f"community {community.name} has no grid cells yet (run make-grid)", field="community")
+    return [Target("zone", z.id) for z in cells]
+
+
+def community_segments(store: Store, county: County, code: str) -> list[Target]:
+    """Segments whose middle lies inside the community."""
+    community = community_of(store, county, code)
+    segments = store.list_segments(county.id, bbox=community.geom.bounds)
+    middles = shapely.line_interpolate_point([s.geom for s in segments], 0.5, normalized=True)
+    inside = shapely.covers(community.geom, middles) if segments else np.array([], dtype=bool)
+    return [Target("segment", s.id) for s, keep in zip(segments, inside, strict=True) if keep]
+
+
+# -- questions -----------------------------------------------------------------------------------
+@dataclass
+class Responsible:
+    lead: Assignment | None
+    assists: list[Assignment] = field(default_factory=list)
+
+
+def responsible(store: Store, county: County, target: Target, at: datetime) -> Responsible:
+    """Who led and who assisted on a target at a moment."""
+    _check_targets(store, county, [target])
+    rows = [a for a in store.assignments_at(county.id, at, target.kind) if a.target_id == target.id]
+    lead = next((a for a in rows if a.role == "lead"), None)
+    return Responsible(lead, [a for a in rows if a.role == "assist"])
+
+
+@dataclass
+class GuardedItem:
+    target: Target
+    name: str
+    code: str
+    role: str
+    valid_from: datetime
+    valid_to: datetime | None
+    length_m: float | None = None
+    area_m2: float | None = None
+
+
+def guarded(
+    store: Store, county: County, unit_code: str, since: datetime, until: datetime
+) -> list[GuardedItem]:
+    """Everything a unit guarded at some time in [since, until), with lengths and areas."""
+    unit = find_unit(store, county, unit_code)
+    items = []
+    for a in store.unit_assignments(county.id, unit.id, since, until):
+        if a.target_kind == "segment":
+            s = store.get_segment(county.id, a.target_id)
+            extra = {"name": s.name or "（无名路段）", "code": str(s.id), "length_m": s.length_m}
+        else:
+            z = store.get_zone(county.id, a.target_id)
+            extra = {"name": z.name, "code": z.code, "area_m2": z.area_m2}
+        items.append(GuardedItem(Target(a.target_kind, a.target_id), role=a.role, valid_from=a.valid_from,
+                                 valid_to=a.valid_to, **extra))  # fmt: skip
+    return items
+
+
+def reroute(store: Store, county: County, since: datetime, max_m: float = ROUTE_MAX_M) -> int:
+    """Route again every incident reported since ``since``; store and count those whose
+    responsible unit, zone or segment changed."""
+    changed = 0
+    with store.transaction():
+        for batch in _batches(store.list_incidents(county.id, since=since), 50_000):
+            for old, new in zip(batch, route_incidents(store, batch, max_m), strict=True):
+                if (old.unit_id, old.zone_id, old.segment_id) != (new.unit_id, new.zone_id, new.segment_id):
+                    store.update_incident(replace(new, status=old.status))
+                    changed += 1
+    return changed
+
+
+def _batches(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,121 @@
+"""Postings (who guards what from when), questions about them, and re-routing, on both backends."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from geodata import assignments as posts
+from geodata.errors import Conflict, InvalidInput, NotFound
+from geodata.model import County, Incident, Segment, Unit, Zone
+from geodata.routing import add_routed_incidents
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+JAN = posts.day_start(date(2026, 1, 1))
+MAR_3 = posts.day_start(date(2026, 3, 3))
+
+
+@pytest.fixture
+def county(store):
+    county = store.add_county(County("440304", "福田示范区", extent=box(114.0, 22.5, 114.1, 22.6)))
+    store.add_units([Unit(county.id, "JJ", "交警大队"), Unit(county.id, "CG", "城管执法局")])
+    store.add_zones([Zone(county.id, "community", "001", "香蜜湖社区", box(114.0, 22.5, 114.02, 22.52))])
+    store.add_segments(
+        [
+            Segment(county.id, "红荔路", LineString([(114.0, 22.505), (114.01, 22.505)])),
+            Segment(county.id, "红荔路辅路", LineString([(114.01, 22.505), (114.02, 22.505)])),
+            Segment(county.id, "农园路", LineString([(114.03, 22.5), (114.03, 22.52)])),
+        ]
+    )
+    return county
+
+
+def _post(unit, targets, since=JAN, **kw):
+    return posts.Posting(unit, "lead", targets, since, author="leader", reason="分兵把口", **kw)
+
+
+def test_a_whole_road_by_name_then_a_mid_year_correction_reroutes(store, county):
+    hongli = posts.road_segments(store, county, "红荔路")
+    assert len(hongli) == 2  # the road and its 辅路
+    applied = posts.apply_posting(
+        store, county, _post("JJ", hongli, person="王强", duties=("parking",)), now=JAN
+    )
+    assert [a.person for a in applied.assignments] == ["王强", "王强"]
+    add_routed_incidents(
+        store, [Incident(county.id, "parking", Point(114.005, 22.5051), datetime(2026, 4, 1))]
+    )
+    (incident,) = store.list_incidents(county.id)
+    police, city = (posts.find_unit(store, county, c).id for c in ("JJ", "CG"))
+    assert incident.unit_id == police
+
+    correction = posts.apply_posting(store, county, _post("CG", hongli, since=MAR_3), now=NOW)
+    assert correction.rerouted == 1  # the April case now belongs to city management
+    assert store.get_incident(county.id, incident.id).unit_id == city
+    on_march_2 = posts.responsible(store, county, hongli[0], posts.day_start(date(2026, 3, 2)))
+    assert on_march_2.lead.unit_id == police
+    assert posts.responsible(store, county, hongli[0], MAR_3).lead.unit_id == city
+
+    undone = posts.revert(store, county, correction.change_set.id, "leader", "录入错误", now=NOW)
+    assert undone.rerouted == 1
+    assert store.get_incident(county.id, incident.id).unit_id == police
+    assert posts.responsible(store, county, hongli[0], MAR_3).lead.unit_id == police
+
+
+def test_what_a_unit_guarded_in_a_month_with_lengths_and_areas(store, county):
+    posts.apply_posting(store, county, _post("JJ", posts.road_segments(store, county, "红荔路")), now=JAN)
+    community = posts.community_of(store, county, "香蜜湖社区")
+    posts.apply_posting(store, county, _post("CG", [posts.Target("zone", community.id)]), now=JAN)
+    posts.apply_posting(
+        store, county, _post("CG", posts.road_segments(store, county, "红荔路"), since=MAR_3), now=NOW
+    )
+    march = posts.month_span("2026-03")
+    police = posts.guarded(store, county, "JJ", *march)
+    assert [(i.name, i.valid_to) for i in police] == [("红荔路", MAR_3), ("红荔路辅路", MAR_3)]
+    assert sum(i.length_m for i in police) == pytest.approx(2056, rel=0.01)
+    city = posts.guarded(store, county, "CG", *march)
+    assert {i.target.kind for i in city} == {"zone", "segment"}
+    assert [i.area_m2 for i in city if i.target.kind == "zone"][0] == pytest.approx(4.7e6, rel=0.05)
+    assert posts.guarded(store, county, "JJ", *posts.month_span("2026-04")) == []
+
+
+def test_segments_inside_a_community(store, county):
+    inside = posts.community_segments(store, county, "001")
+    names = {store.get_segment(county.id, t.id).name for t in inside}
+    assert names == {"红荔路", "红荔路辅路"}  # 农园路 lies east of the community
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        ({"unit_code": "XX"}, NotFound, "unknown unit 'XX'"),
+        ({"role": "boss"}, InvalidInput, "unknown role 'boss'"),
+        ({"duties": ("graffiti",)}, InvalidInput, "unknown duty categories graffiti"),
+        ({"targets": []}, InvalidInput, "selects no zone or segment"),
+        ({"targets": [posts.Target("segment", 99_999)]}, NotFound, "segment #99999"),
+        ({"reason": " "}, InvalidInput, "needs a reason"),
+    ],
+)
+def test_bad_postings_change_nothing(store, county, change, error, message):
+    good = _post("JJ", posts.road_segments(store, county, "红荔路"))
+    with pytest.raises(error, match=message):
+        posts.apply_posting(store, county, posts.Posting(**{**vars(good), **change}), now=NOW)
+    assert store.count(county.id, "assignment") == 0 and store.count(county.id, "change_set") == 0
+
+
+def test_a_second_lead_for_the_same_time_is_refused_whole(store, county):
+    hongli = posts.road_segments(store, county, "红荔路")
+    posts.apply_posting(store, county, _post("JJ", hongli[1:], since=MAR_3), now=NOW)
+    with pytest.raises(Conflict, match="lead starting on or after"):
+        posts.apply_posting(store, county, _post("CG", hongli, since=JAN), now=NOW)
+    assert store.count(county.id, "assignment") == 1  # the first target of the refused set rolled back too
+
+
+def test_month_and_road_errors(store, county):
+    with pytest.raises(InvalidInput, match="is not YYYY-MM"):
+        posts.month_span("2026/03")
+    with pytest.raises(NotFound, match="no road named '深南大道'"):
+        posts.road_segments(store, county, "深南大道")
+    with pytest.raises(NotFound, match="no grid cells yet"):
+        posts.community_cells(store, county, "001")
