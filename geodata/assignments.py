@@ -178,6 +178,12 @@ def responsible(store: Store, county: County, target: Target, at: datetime) -> R
     return Responsible(lead, [a for a in rows if a.role == "assist"])
 
 
+def history(store: Store, county: County, target: Target) -> list[Assignment]:
+    """Every assignment a target ever had, oldest first, reverted ones flagged."""
+    _check_targets(store, county, [target])
+    return store.assignments_of(county.id, target.kind, target.id)
+
+
 @dataclass
 class GuardedItem:
     target: Target

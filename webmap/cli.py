@@ -36,6 +36,9 @@ def register_cli(app: Flask) -> None:
         create_user,
     ):
         app.cli.add_command(command)
+    from webmap import cli_assign
+
+    cli_assign.register(app)
 
 
 def refusals_as_errors(command: Callable) -> Callable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from geodata.errors import InvalidInput
 from geodata.store import BBox
@@ -52,3 +53,15 @@ def parse_zoom(raw: str | None, default: int | None = None) -> int:
     if not 0 <= zoom <= MAX_ZOOM:
         raise InvalidZoom(f"zoom must be between 0 and {MAX_ZOOM}, got {zoom}")
     return zoom
+
+
+def parse_day(raw: str | None, field: str, required: bool = True) -> date | None:
+    """A calendar day ``YYYY-MM-DD``; InvalidInput naming the field otherwise."""
+    if raw is None or not raw.strip():
+        if required:
+            raise InvalidInput(f"{field} is required: a day as YYYY-MM-DD", field=field)
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidInput(f"{field} must be a day as YYYY-MM-DD, got {raw!r}", field=field) from None

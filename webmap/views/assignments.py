@@ -1,0 +1,165 @@
+"""The 分兵把口 API: post units to zones and segments, ask who guarded what, revert a change set."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required
+
+from geodata import assignments as posts
+from geodata.errors import Forbidden, InvalidInput
+from webmap import get_store
+from webmap.views.common import current_county
+from webmap.views.params import parse_day
+
+bp = Blueprint("assignments", __name__, url_prefix="/api/v1")
+EDITORS = ("admin", "leader")
+
+
+def _editor() -> str:
+    if current_user.role not in EDITORS:
+        raise Forbidden("only leaders and administrators change assignments")
+    return current_user.username
+
+
+@bp.post("/postings")
+@login_required
+def create_posting():
+    author = _editor()
+    store = get_store()
+    county = current_county(store)
+    posting = _posting(request.get_json(silent=True), store, county, author)
+    applied = posts.apply_posting(store, county, posting)
+    return jsonify(_applied(applied, store, county)), 201
+
+
+@bp.post("/change-sets/<int:change_set_id>/revert")
+@login_required
+def revert_change_set(change_set_id: int):
+    author = _editor()
+    body = request.get_json(silent=True) or {}
+    store = get_store()
+    county = current_county(store)
+    applied = posts.revert(
+        store, county, change_set_id, author, str(body.get("reason", "")).strip() or "撤销"
+    )
+    return jsonify(_applied(applied, store, county)), 201
+
+
+@bp.get("/targets/<kind>/<int:target_id>/responsible")
+@login_required
+def responsible(kind: str, target_id: int):
+    store = get_store()
+    county = current_county(store)
+    day = parse_day(request.args.get("date"), "date")
+    answer = posts.responsible(store, county, posts.Target(kind, target_id), posts.day_start(day))
+    units = _units(store, county)
+    return jsonify(
+        date=day.isoformat(),
+        lead=answer.lead and _assignment(answer.lead, units),
+        assists=[_assignment(a, units) for a in answer.assists],
+    )
+
+
+@bp.get("/targets/<kind>/<int:target_id>/history")
+@login_required
+def history(kind: str, target_id: int):
+    store = get_store()
+    county = current_county(store)
+    units = _units(store, county)
+    rows = posts.history(store, county, posts.Target(kind, target_id))
+    return jsonify(history=[_assignment(a, units) for a in rows])
+
+
+@bp.get("/units/<code>/guarded")
+@login_required
+def guarded(code: str):
+    store = get_store()
+    county = current_county(store)
+    since, until = _period(request.args)
+    items = posts.guarded(store, county, code, since, until)
+    return jsonify(
+        unit=code,
+        since=since.isoformat(),
+        until=until.isoformat(),
+        total_length_m=round(sum(i.length_m or 0 for i in items), 1),
+        total_area_m2=round(sum(i.area_m2 or 0 for i in items), 1),
+        items=[_guarded(i) for i in items],
+    )
+
+
+def _period(args):
+    """``month=YYYY-MM`` or ``date=YYYY-MM-DD`` (that whole day)."""
+    if args.get("month"):
+        return posts.month_span(args["month"])
+    day = parse_day(args.get("date"), "date")
+    start = posts.day_start(day)
+    return start, posts.day_start(day.fromordinal(day.toordinal() + 1))
+
+
+def _posting(body, store, county, author: str) -> posts.Posting:
+    if not isinstance(body, dict):
+        raise InvalidInput("send the posting as a JSON object")
+    day = parse_day(body.get("valid_from"), "valid_from")
+    return posts.Posting(
+        unit_code=str(body.get("unit", "")),
+        role=str(body.get("role", "lead")),
+        targets=_targets(body, store, county),
+        valid_from=posts.day_start(day),
+        author=author,
+        reason=str(body.get("reason", "")),
+        person=str(body.get("person", "")),
+        phone=str(body.get("phone", "")),
+        duties=tuple(body.get("duties") or ()),
+    )
+
+
+def _targets(body: dict, store, county) -> list[posts.Target]:
+    """Targets listed one by one, or a road by name, or a community's cells or segments."""
+    if body.get("road"):
+        return posts.road_segments(store, county, str(body["road"]))
+    if body.get("community"):
+        what = body.get("what", "segments")
+        if what not in ("cells", "segments", "community"):
+            raise InvalidInput("what must be cells, segments or community", field="what")
+        if what == "community":
+            return [posts.Target("zone", posts.community_of(store, county, str(body["community"])).id)]
+        pick = posts.community_cells if what == "cells" else posts.community_segments
+        return pick(store, county, str(body["community"]))
+    try:
+        return [posts.Target(str(t["kind"]), int(t["id"])) for t in body.get("targets") or []]
+    except (KeyError, TypeError, ValueError):
+        raise InvalidInput("targets must be a list of {kind, id}", field="targets") from None
+
+
+def _units(store, county) -> dict:
+    return {u.id: u for u in store.list_units(county.id)}
+
+
+def _assignment(a, units: dict) -> dict:
+    unit = units.get(a.unit_id)
+    return {
+        "id": a.id, "unit": unit and unit.code, "unit_name": unit and unit.name, "role": a.role,
+        "target": {"kind": a.target_kind, "id": a.target_id}, "person": a.person, "phone": a.phone,
+        "duties": list(a.duties), "valid_from": a.valid_from.isoformat(),
+        "valid_to": a.valid_to and a.valid_to.isoformat(), "change_set": a.change_set_id,
+        "voided_by": a.voided_by,
+    }  # fmt: skip
+
+
+def _guarded(i: posts.GuardedItem) -> dict:
+    return {
+        "target": {"kind": i.target.kind, "id": i.target.id}, "name": i.name, "code": i.code, "role": i.role,
+        "valid_from": i.valid_from.isoformat(), "valid_to": i.valid_to and i.valid_to.isoformat(),
+        "length_m": i.length_m, "area_m2": i.area_m2,
+    }  # fmt: skip
+
+
+def _applied(applied: posts.Applied, store, county) -> dict:
+    units = _units(store, county)
+    cs = applied.change_set
+    return {
+        "change_set": {"id": cs.id, "author": cs.author, "reason": cs.reason,
+                       "created_at": cs.created_at.isoformat(), "reverts": cs.reverts},
+        "assignments": [_assignment(a, units) for a in applied.assignments],
+        "rerouted": applied.rerouted,
+    }  # fmt: skip
