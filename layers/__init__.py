@@ -10,9 +10,9 @@ from __future__ import annotations
 from types import ModuleType
 
 from geodata.errors import NotFound
-from layers import incidents, roads, zones
+from layers import coverage, incidents, roads, zones
 
-LAYERS: dict[str, ModuleType] = {module.NAME: module for module in (zones, roads, incidents)}
+LAYERS: dict[str, ModuleType] = {module.NAME: module for module in (zones, roads, incidents, coverage)}
 
 
 def get_layer(name: str) -> ModuleType:

@@ -36,9 +36,12 @@ def register_cli(app: Flask) -> None:
         create_user,
     ):
         app.cli.add_command(command)
-    from webmap import cli_assign
+    # Imported here: these modules build on the helpers defined below in this one.
+    from webmap import cli_assign, cli_coverage, cli_grid
 
     cli_assign.register(app)
+    app.cli.add_command(cli_coverage.coverage)
+    app.cli.add_command(cli_grid.make_grid)
 
 
 def refusals_as_errors(command: Callable) -> Callable:

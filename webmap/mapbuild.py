@@ -19,6 +19,7 @@ from markupsafe import Markup
 import layers
 from geodata.model import County
 from geodata.store import Store
+from layers.coverage import GAP_COLOUR
 from layers.incidents import SIZE_CLASSES
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 
@@ -109,7 +110,7 @@ def build_portal_map(
         minx, miny, maxx, maxy = extent.bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     groups = {
-        name: folium.FeatureGroup(name=module.TITLE, show=True).add_to(m)
+        name: folium.FeatureGroup(name=module.TITLE, show=getattr(module, "SHOWN", True)).add_to(m)
         for name, module in layers.LAYERS.items()
     }
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
@@ -119,6 +120,7 @@ def build_portal_map(
         "countyName": county.name,
         "clusterClasses": [low for low, _ in SIZE_CLASSES],
         "unguardedLabel": UNGUARDED_LABEL,
+        "gapColour": GAP_COLOUR,
     }
     LayerLoader(groups, urls, options).add_to(m)
     return m
@@ -138,6 +140,7 @@ def legend_html(store: Store, county: County, at: datetime | None = None) -> str
         units=entries,
         unguarded={"name": UNGUARDED_LABEL, "colour": UNGUARDED_COLOUR},
         size_classes=SIZE_CLASSES,
+        gap_colour=GAP_COLOUR,
     )
 
 

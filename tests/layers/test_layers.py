@@ -26,7 +26,7 @@ def test_unit_colours_are_stable_distinct_and_never_the_gap_grey():
 
 
 def test_every_layer_has_the_same_face():
-    assert list(layers.LAYERS) == ["zones", "roads", "incidents"]
+    assert list(layers.LAYERS) == ["zones", "roads", "incidents", "coverage"]
     for name, module in layers.LAYERS.items():
         assert name == module.NAME and module.TITLE
         params = list(inspect.signature(module.features).parameters)

@@ -63,12 +63,13 @@ def test_unknown_api_path_is_json_and_unknown_page_is_chinese(leader):
 
 
 # -- layer contents -----------------------------------------------------------------------------
-def test_layer_index_lists_the_three_layers(leader):
+def test_layer_index_lists_the_layers(leader):
     body = get_json(leader, "/api/v1/layers")
     assert [(x["name"], x["title"]) for x in body["layers"]] == [
         ("zones", "社区"),
         ("roads", "路段"),
         ("incidents", "问题"),
+        ("coverage", "覆盖缺口"),
     ]
 
 

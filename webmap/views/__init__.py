@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from webmap.views import api, assets, assignments, auth, portal
+from webmap.views import api, assets, assignments, auth, coverage, portal
 from webmap.views.errors import register_error_handlers
 
 csrf = CSRFProtect()
@@ -18,7 +18,7 @@ def register_views(app: Flask) -> None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     csrf.init_app(app)
     auth.init_login(app)
-    for blueprint in (auth.bp, portal.bp, api.bp, assets.bp, assignments.bp):
+    for blueprint in (auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, coverage.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     assets.check_vendor_installed(app)

@@ -14,7 +14,9 @@
     posters: "#7b3294", street_vending: "#e66101", parking: "#0571b0",
     outdoor_ads: "#c2a5cf", sanitation: "#1a9641"
   };
-  var PANES = { zones: 350, roads: 420, incidents: 640 };
+  var PANES = { zones: 350, focus: 410, roads: 420, coverage: 430, incidents: 640 };
+  var GAP_NAMES = { uncovered: "无社区覆盖的区域", unguarded_zone: "无牵头单位", unguarded_segment: "无牵头单位" };
+  var ZONE_KIND_NAMES = { community: "社区", grid: "单元网格", subdistrict: "街道" };
 
   function escapeHtml(text) {
     return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
@@ -124,7 +126,72 @@
     });
   }
 
-  var BUILDERS = { zones: zonesLayer, roads: roadsLayer, incidents: incidentsLayer };
+  // 覆盖缺口: area in no community (hatched red), zones and segments with no lead unit (red).
+  function coverageLayer(data, map, options) {
+    // Unguarded segments as a wide translucent band over the grey dashed road, so they never pass
+    // for a segment led by a unit whose colour is also red.
+    var colour = options.gapColour, weight = map.getZoom() >= 16 ? 14 : 10;
+    return L.geoJSON(data, {
+      pane: "portal-coverage",
+      style: function (f) {
+        var gap = f.properties.gap;
+        if (gap === "uncovered") {
+          return { color: colour, weight: 1.5, dashArray: "4 3", fillColor: colour, fillOpacity: 0.22 };
+        }
+        if (gap === "unguarded_zone") {
+          return { color: colour, weight: 3, fillColor: colour, fillOpacity: 0.12 };
+        }
+        return { color: colour, weight: weight, opacity: 0.5, lineCap: "round" };
+      },
+      onEachFeature: function (f, layer) {
+        var p = f.properties, title = GAP_NAMES[p.gap] || "覆盖缺口";
+        if (p.gap === "uncovered") { layer.bindPopup(popupTable(title, [["说明", "县域内不属于任何社区"]])); return; }
+        var name = p.name || "无名路段";
+        layer.bindTooltip(escapeHtml(name + " · " + title), { sticky: true });
+        layer.bindPopup(popupTable(name, [
+          ["缺口", title], ["类型", p.gap === "unguarded_zone" ? ZONE_KIND_NAMES[p.kind] || p.kind : "路段"],
+          ["编码", p.code], ["编号", p.id],
+          ["面积", p.area_m2 ? (p.area_m2 / 10000).toFixed(1) + " 公顷" : null],
+          ["长度", p.length_m ? Math.round(p.length_m) + " 米" : null]
+        ]));
+      }
+    });
+  }
+
+  var BUILDERS = { zones: zonesLayer, roads: roadsLayer, incidents: incidentsLayer, coverage: coverageLayer };
+
+  // A link from the coverage report opens /portal?bbox=w,s,e,n&focus=kind:id&overlay=coverage:
+  // fit the box, switch the overlay on, and ring the feature once a layer brings it.
+  function readFocus() {
+    var q = new URLSearchParams(window.location.search), out = {};
+    var box = (q.get("bbox") || "").split(",").map(Number);
+    if (box.length === 4 && box.every(isFinite)) { out.bounds = [[box[1], box[0]], [box[3], box[2]]]; }
+    var focus = /^(zone|segment|incident):(\d+)$/.exec(q.get("focus") || "");
+    if (focus) { out.kind = focus[1]; out.id = Number(focus[2]); }
+    out.overlay = q.get("overlay");
+    return out;
+  }
+
+  function focusMatch(focus, name, f) {
+    var p = f.properties || {};
+    if (f.id === focus.kind + ":" + focus.id) { return true; }
+    var layerKind = { zones: "zone", roads: "segment", incidents: "incident" }[name];
+    return layerKind === focus.kind && p.id === focus.id && !p.cluster;
+  }
+
+  function ringFocus(map, focus, name, data) {
+    if (!focus.kind || focus.ringed) { return; }
+    var hit = (data.features || []).filter(function (f) { return focusMatch(focus, name, f); })[0];
+    if (!hit) { return; }
+    focus.ringed = true;
+    L.geoJSON(hit, {
+      pane: "portal-focus", interactive: false,
+      style: { color: "#ffd400", weight: 22, opacity: 0.9, fill: false },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, { pane: "portal-focus", radius: 14, color: "#ffd400", weight: 5, fill: false });
+      }
+    }).addTo(map);
+  }
 
   function StatusControl() {
     var control = L.control({ position: "bottomright" });
@@ -145,6 +212,16 @@
     if (map.attributionControl && options.attribution) {
       map.attributionControl.addAttribution(options.attribution);
     }
+    var focus = readFocus();
+    if (focus.bounds) {
+      // The place matters more than the legend, which would hide the map's lower left.
+      var legend = document.querySelector(".portal-legend details");
+      if (legend) { legend.open = false; }
+      map.fitBounds(focus.bounds, { maxZoom: 18, padding: [60, 60] });
+    }
+    if (focus.overlay && groups[focus.overlay] && !map.hasLayer(groups[focus.overlay])) {
+      map.addLayer(groups[focus.overlay]);
+    }
 
     function report() {
       var parts = [];
@@ -152,6 +229,7 @@
         parts.push("视图内问题 " + stats.incidents.toLocaleString("zh-CN") + " 件");
       }
       if (stats.unguarded !== undefined) { parts.push(options.unguardedLabel + "路段 " + stats.unguarded + " 段"); }
+      if (stats.gaps !== undefined && map.hasLayer(groups.coverage)) { parts.push("视图内覆盖缺口 " + stats.gaps + " 处"); }
       status.show(parts.join(" · "));
       var busy = Object.keys(pending).length > 0;
       document.documentElement.setAttribute("data-portal-ready", busy ? "0" : "1");
@@ -176,6 +254,8 @@
           group.addLayer(BUILDERS[name](data, map, options));
           if (name === "incidents") { stats.incidents = data.total; }
           if (name === "roads") { stats.unguarded = data.unguarded; }
+          if (name === "coverage") { stats.gaps = data.features.length; }
+          ringFocus(map, focus, name, data);
         })
         .catch(function (err) {
           if (err.name !== "AbortError") { status.show("图层加载失败：" + err.message); }
