@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+import shapely
+
 from geodata.errors import Conflict, InvalidInput
 from geodata.model import (
     Assignment,
@@ -52,17 +54,22 @@ class CommonSql(AssignmentsSql):
     def _unit(self, r) -> Unit:
         return Unit(r["county_id"], r["code"], r["name"], r["kind"], r["hotline"], r["id"])
 
-    def _zone(self, r) -> Zone:
+    def _zone(self, r, geom=None) -> Zone:
         return Zone(
-            r["county_id"], r["kind"], r["code"], r["name"], self._geom(r["geom"]), r["parent_id"],
+            r["county_id"], r["kind"], r["code"], r["name"], geom if geom is not None else self._geom(r["geom"]), r["parent_id"],
             r["area_m2"], r["tier"], tuple(self._list(r["titles"])), r["id"], r["version"],
         )  # fmt: skip
 
-    def _segment(self, r) -> Segment:
+    def _segment(self, r, geom=None) -> Segment:
         return Segment(
-            r["county_id"], r["name"], self._geom(r["geom"]), r["highway"], r["length_m"], r["source_id"],
+            r["county_id"], r["name"], geom if geom is not None else self._geom(r["geom"]), r["highway"], r["length_m"], r["source_id"],
             r["id"], r["version"],
         )  # fmt: skip
+
+    def _features(self, decode, rows) -> list:
+        """Rows whose ``geom`` is WKB, their geometries parsed in one vectorised call."""
+        geoms = shapely.from_wkb([bytes(r["geom"]) for r in rows]) if rows else []
+        return [decode(r, g) for r, g in zip(rows, geoms, strict=True)]
 
     def _assignment(self, r) -> Assignment:
         return Assignment(

@@ -14,6 +14,11 @@ from geodata.stores.base import utc
 from geodata.stores.common import one
 
 _IN_BBOX = "ST_Intersects(geom, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326))"
+# Geometry as WKB, parsed for all rows at once: far faster than one adapter call per row.
+_ZONE_COLUMNS = (
+    "id, county_id, kind, code, name, parent_id, area_m2, tier, titles, version, ST_AsBinary(geom) AS geom"
+)
+_SEGMENT_COLUMNS = "id, county_id, name, highway, source_id, length_m, version, ST_AsBinary(geom) AS geom"
 _INCIDENT_COLUMNS = (
     "id, county_id, category, status, description, source, reported_at, geom, zone_id, segment_id, unit_id"
 )
@@ -70,14 +75,15 @@ class FeaturesMixin:
         where = "county_id = %(county)s AND (%(kind)s::text IS NULL OR kind = %(kind)s)"
         where += f" AND {_IN_BBOX}" if bbox is not None else ""
         params = {"county": county_id, "kind": kind, **(_bbox(bbox) if bbox else {})}
-        return [self._zone(r) for r in self._rows(f"SELECT * FROM zone WHERE {where} ORDER BY id", params)]
+        return self._features(
+            self._zone, self._rows(f"SELECT {_ZONE_COLUMNS} FROM zone WHERE {where} ORDER BY id", params)
+        )
 
     def list_segments(self, county_id: int, bbox=None) -> list[Segment]:
         where = "county_id = %(county)s" + (f" AND {_IN_BBOX}" if bbox is not None else "")
         params = {"county": county_id, **(_bbox(bbox) if bbox else {})}
-        return [
-            self._segment(r) for r in self._rows(f"SELECT * FROM segment WHERE {where} ORDER BY id", params)
-        ]
+        rows = self._rows(f"SELECT {_SEGMENT_COLUMNS} FROM segment WHERE {where} ORDER BY id", params)
+        return self._features(self._segment, rows)
 
     # -- incidents -----------------------------------------------------------------------------
     def _incident(self, r) -> Incident:

@@ -73,10 +73,10 @@ class FeaturesMixin:
 
     def list_zones(self, county_id: int, kind: str | None = None, bbox=None) -> list[Zone]:
         rows = self._in_bbox("zone", county_id, bbox, "AND (:kind IS NULL OR t.kind = :kind)", {"kind": kind})
-        return [self._zone(r) for r in rows]
+        return self._features(self._zone, rows)
 
     def list_segments(self, county_id: int, bbox=None) -> list[Segment]:
-        return [self._segment(r) for r in self._in_bbox("segment", county_id, bbox)]
+        return self._features(self._segment, self._in_bbox("segment", county_id, bbox))
 
     # -- incidents -----------------------------------------------------------------------------
     def _incident(self, r) -> Incident:
