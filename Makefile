@@ -26,6 +26,8 @@ screenshot: $(VENV)/.dev node_modules/.installed
 
 bench: $(VENV)/.dev
 	$(PY) -m scripts.bench.route
+	$(PY) -m scripts.bench.grids
+	$(PY) -m scripts.bench.coverage
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

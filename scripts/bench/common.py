@@ -31,3 +31,27 @@ def scratch_postgis(admin_url: str):
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def backend_parser(description: str):
+    """The options every benchmark takes: which backend, how many runs, where PostGIS is."""
+    import argparse
+
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--backend", choices=("sqlite", "postgis"), default="sqlite")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument(
+        "--postgres-url",
+        default="postgresql://portal:portal@127.0.0.1:5432/postgres",
+        help="a server where a scratch database may be created (postgis backend)",
+    )
+    return p
+
+
+def bench_database(args, tmp):
+    """A scratch database for the chosen backend (a file in ``tmp``, or a PostGIS database)."""
+    from contextlib import nullcontext
+
+    if args.backend == "postgis":
+        return scratch_postgis(args.postgres_url)
+    return nullcontext(f"sqlite:///{tmp / 'bench.sqlite'}")

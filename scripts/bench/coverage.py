@@ -16,12 +16,10 @@ shrunk (uncovered area) or grown (overlaps), a few posts left empty, incidents o
 
 from __future__ import annotations
 
-import argparse
 import math
 import statistics
 import tempfile
 import time
-from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +34,7 @@ from geodata.routing import add_routed_incidents
 from geodata.store import Store, open_store
 from layers.coverage import analyse, county_area, load
 from layers.coverage_checks import MIN_GAP_M2
-from scripts.bench.common import scratch_postgis, timed
+from scripts.bench.common import backend_parser, bench_database, timed
 
 CELLS_PER_SIDE = 7  # a community is 7 × 7 cells: 49 cells + itself = 50 zones
 CELL_M = 100.0
@@ -47,7 +45,7 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 def main(argv=None) -> None:
     args = _parse(argv)
-    with tempfile.TemporaryDirectory() as tmp, _database(args, Path(tmp)) as url:
+    with tempfile.TemporaryDirectory() as tmp, bench_database(args, Path(tmp)) as url:
         store = open_store(url)
         store.migrate()
         print(f"seeding the demo county on {args.backend} ...", flush=True)
@@ -69,23 +67,10 @@ def main(argv=None) -> None:
 
 
 def _parse(argv):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--backend", choices=("sqlite", "postgis"), default="sqlite")
+    p = backend_parser(__doc__.splitlines()[0])
     p.add_argument("--zones", type=int, default=20_000)
     p.add_argument("--segments", type=int, default=50_000)
-    p.add_argument("--repeat", type=int, default=3)
-    p.add_argument(
-        "--postgres-url",
-        default="postgresql://portal:portal@127.0.0.1:5432/postgres",
-        help="a server where a scratch database may be created (postgis backend)",
-    )
     return p.parse_args(argv)
-
-
-def _database(args, tmp: Path):
-    if args.backend == "postgis":
-        return scratch_postgis(args.postgres_url)
-    return nullcontext(f"sqlite:///{tmp / 'bench.sqlite'}")
 
 
 # -- measuring ---------------------------------------------------------------------------------

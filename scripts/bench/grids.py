@@ -12,10 +12,8 @@ are ours / baseline time. Also prints the cells' area distribution and the worst
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tempfile
-from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +25,12 @@ from geodata.geometry import to_metric
 from geodata.grids import make_grid
 from geodata.grids_split import street_blocks, tile_area
 from geodata.store import Store, open_store
-from scripts.bench.common import scratch_postgis, timed
+from scripts.bench.common import backend_parser, bench_database, timed
 
 
 def main(argv=None) -> None:
     args = _parse(argv)
-    with tempfile.TemporaryDirectory() as tmp, _database(args, Path(tmp)) as url:
+    with tempfile.TemporaryDirectory() as tmp, bench_database(args, Path(tmp)) as url:
         store = open_store(url)
         store.migrate()
         print(f"seeding the demo county on {args.backend} ...", flush=True)
@@ -60,22 +58,9 @@ def main(argv=None) -> None:
 
 
 def _parse(argv):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--backend", choices=("sqlite", "postgis"), default="sqlite")
-    p.add_argument("--repeat", type=int, default=3)
+    p = backend_parser(__doc__.splitlines()[0])
     p.add_argument("--target-m2", type=float, default=10_000)
-    p.add_argument(
-        "--postgres-url",
-        default="postgresql://portal:portal@127.0.0.1:5432/postgres",
-        help="a server where a scratch database may be created (postgis backend)",
-    )
     return p.parse_args(argv)
-
-
-def _database(args, tmp: Path):
-    if args.backend == "postgis":
-        return scratch_postgis(args.postgres_url)
-    return nullcontext(f"sqlite:///{tmp / 'bench.sqlite'}")
 
 
 def _metric_inputs(store: Store, county) -> tuple[np.ndarray, np.ndarray]:

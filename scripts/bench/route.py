@@ -9,7 +9,6 @@ check that the answers are identical.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tempfile
 from pathlib import Path
@@ -22,14 +21,14 @@ import shapely
 from geodata.demo import seed_demo
 from geodata.geometry import to_metric
 from geodata.store import open_store
-from scripts.bench.common import scratch_postgis, timed
+from scripts.bench.common import backend_parser, bench_database, timed
 
 MAX_M = 30.0
 
 
 def main(argv=None) -> None:
     args = _parse(argv)
-    with tempfile.TemporaryDirectory() as tmp, _database(args, Path(tmp)) as url:
+    with tempfile.TemporaryDirectory() as tmp, bench_database(args, Path(tmp)) as url:
         store = open_store(url)
         store.migrate()
         print(f"seeding the demo county on {args.backend} ...", flush=True)
@@ -56,24 +55,9 @@ def main(argv=None) -> None:
 
 
 def _parse(argv):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = backend_parser(__doc__.splitlines()[0])
     p.add_argument("--points", type=int, default=1_000_000)
-    p.add_argument("--backend", choices=("sqlite", "postgis"), default="sqlite")
-    p.add_argument("--repeat", type=int, default=3)
-    p.add_argument(
-        "--postgres-url",
-        default="postgresql://portal:portal@127.0.0.1:5432/postgres",
-        help="a server where a scratch database may be created (postgis backend)",
-    )
     return p.parse_args(argv)
-
-
-def _database(args, tmp: Path):
-    if args.backend == "postgis":
-        return scratch_postgis(args.postgres_url)
-    from contextlib import nullcontext
-
-    return nullcontext(f"sqlite:///{tmp / 'bench.sqlite'}")
 
 
 def _random_points(store, county, n: int) -> np.ndarray:
