@@ -13,6 +13,7 @@ from geodata.errors import Conflict, InvalidInput
 from geodata.model import (
     Assignment,
     County,
+    Incident,
     IncidentEvent,
     Inspection,
     Segment,
@@ -70,6 +71,15 @@ class CommonSql(AssignmentsSql):
         """Rows whose ``geom`` is WKB, their geometries parsed in one vectorised call."""
         geoms = shapely.from_wkb([bytes(r["geom"]) for r in rows]) if rows else []
         return [decode(r, g) for r, g in zip(rows, geoms, strict=True)]
+
+    def _incidents(self, rows) -> list[Incident]:
+        """Incident rows carrying ``lon`` and ``lat``, their points made in one vectorised call."""
+        points = shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else []
+        return [
+            Incident(r["county_id"], r["category"], p, self._time(r["reported_at"]), r["status"],
+                     r["description"], r["source"], r["zone_id"], r["segment_id"], r["unit_id"], r["id"])
+            for r, p in zip(rows, points, strict=True)
+        ]  # fmt: skip
 
     def _assignment(self, r) -> Assignment:
         return Assignment(

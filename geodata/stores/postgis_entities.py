@@ -20,7 +20,8 @@ _ZONE_COLUMNS = (
 )
 _SEGMENT_COLUMNS = "id, county_id, name, highway, source_id, length_m, version, ST_AsBinary(geom) AS geom"
 _INCIDENT_COLUMNS = (
-    "id, county_id, category, status, description, source, reported_at, geom, zone_id, segment_id, unit_id"
+    "id, county_id, category, status, description, source, reported_at, ST_X(geom) AS lon, ST_Y(geom) AS lat, "
+    "zone_id, segment_id, unit_id"
 )
 _COPY_INCIDENTS = """
     COPY incident (county_id, category, status, description, source, reported_at, geom,
@@ -86,12 +87,6 @@ class FeaturesMixin:
         return self._features(self._segment, rows)
 
     # -- incidents -----------------------------------------------------------------------------
-    def _incident(self, r) -> Incident:
-        return Incident(
-            r["county_id"], r["category"], self._geom(r["geom"]), self._time(r["reported_at"]), r["status"],
-            r["description"], r["source"], r["zone_id"], r["segment_id"], r["unit_id"], r["id"],
-        )  # fmt: skip
-
     def add_incidents(self, incidents: Sequence[Incident]) -> int:
         for status in {i.status for i in incidents}:
             self._check_status(status)
@@ -108,7 +103,7 @@ class FeaturesMixin:
             f"SELECT {_INCIDENT_COLUMNS} FROM incident WHERE county_id = %s AND id = %s",
             (county_id, incident_id),
         )
-        return self._incident(one(rows, f"incident #{incident_id}"))
+        return self._incidents([one(rows, f"incident #{incident_id}")])[0]
 
     def list_incidents(
         self, county_id, bbox=None, since=None, until=None, category=None, limit=None, offset=0
@@ -119,7 +114,7 @@ class FeaturesMixin:
             "since": self._t(since), "until": self._t(until), "category": category,
             "limit": limit, "offset": offset,
         }  # fmt: skip
-        return [self._incident(r) for r in self._rows(_LIST_INCIDENTS, params)]
+        return self._incidents(self._rows(_LIST_INCIDENTS, params))
 
     def iter_incidents(self, county_id: int, batch: int = 10_000) -> Iterator[list[Incident]]:
         last = 0
@@ -131,4 +126,4 @@ class FeaturesMixin:
             if not rows:
                 return
             last = rows[-1]["id"]
-            yield [self._incident(r) for r in rows]
+            yield self._incidents(rows)

@@ -79,12 +79,6 @@ class FeaturesMixin:
         return self._features(self._segment, self._in_bbox("segment", county_id, bbox))
 
     # -- incidents -----------------------------------------------------------------------------
-    def _incident(self, r) -> Incident:
-        return Incident(
-            r["county_id"], r["category"], shapely.Point(r["lon"], r["lat"]), self._time(r["reported_at"]),
-            r["status"], r["description"], r["source"], r["zone_id"], r["segment_id"], r["unit_id"], r["id"],
-        )  # fmt: skip
-
     def add_incidents(self, incidents: Sequence[Incident]) -> int:
         for status in {i.status for i in incidents}:
             self._check_status(status)
@@ -104,7 +98,7 @@ class FeaturesMixin:
 
     def get_incident(self, county_id: int, incident_id: int) -> Incident:
         rows = self._rows("SELECT * FROM incident WHERE county_id = ? AND id = ?", (county_id, incident_id))
-        return self._incident(one(rows, f"incident #{incident_id}"))
+        return self._incidents([one(rows, f"incident #{incident_id}")])[0]
 
     def list_incidents(
         self, county_id, bbox=None, since=None, until=None, category=None, limit=None, offset=0
@@ -113,7 +107,7 @@ class FeaturesMixin:
         rows = self._in_bbox(
             "incident", county_id, bbox, _INCIDENT_FILTERS, params, limit=limit, offset=offset
         )
-        return [self._incident(r) for r in rows]
+        return self._incidents(rows)
 
     def iter_incidents(self, county_id: int, batch: int = 10_000) -> Iterator[list[Incident]]:
         last = 0
@@ -125,4 +119,4 @@ class FeaturesMixin:
             if not rows:
                 return
             last = rows[-1]["id"]
-            yield [self._incident(r) for r in rows]
+            yield self._incidents(rows)
