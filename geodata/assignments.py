@@ -26,6 +26,11 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), COUNTY_TZ)
 
 
+def day_span(day: date) -> tuple[datetime, datetime]:
+    """[00:00, next day's 00:00) of a calendar day in the county's clock."""
+    return day_start(day), day_start(day + timedelta(days=1))
+
+
 def month_span(month: str) -> tuple[datetime, datetime]:
     """[first day 00:00, next month's first day 00:00) of a 'YYYY-MM' month."""
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 from flask import Flask
@@ -126,11 +126,7 @@ def guarded(county_code, unit_code, month, day):
         raise InvalidInput("give --month YYYY-MM or --on YYYY-MM-DD")
     store = get_store()
     county = store.get_county(_county(county_code))
-    span = (
-        posts.month_span(month)
-        if month
-        else (_day(day), posts.day_start(date.fromordinal(day.toordinal() + 1)))
-    )
+    span = posts.month_span(month) if month else posts.day_span(day.date())
     items = posts.guarded(store, county, unit_code, *span)
     for i in items:
         size = f"{i.length_m:,.0f} m" if i.length_m is not None else f"{i.area_m2:,.0f} m²"

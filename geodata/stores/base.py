@@ -20,7 +20,6 @@ from geodata.model import (
     USER_ROLES,
     ZONE_KINDS,
     Assignment,
-    Route,
     Segment,
     User,
     Zone,
@@ -129,6 +128,3 @@ class BaseStore:
     def close(self) -> None:
         if self.on_close is not None:
             self.on_close()
-
-
-__all__ = ["BaseStore", "Route", "utc", "migration_files", "check_choice", "COUNTED_TABLES"]

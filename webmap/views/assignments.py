@@ -91,9 +91,7 @@ def _period(args):
     """``month=YYYY-MM`` or ``date=YYYY-MM-DD`` (that whole day)."""
     if args.get("month"):
         return posts.month_span(args["month"])
-    day = parse_day(args.get("date"), "date")
-    start = posts.day_start(day)
-    return start, posts.day_start(day.fromordinal(day.toordinal() + 1))
+    return posts.day_span(parse_day(args.get("date"), "date"))
 
 
 def _posting(body, store, county, author: str) -> posts.Posting:
