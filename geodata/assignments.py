@@ -86,14 +86,12 @@ def apply_posting(store: Store, county: County, posting: Posting, now: datetime 
         unit = find_unit(store, county, posting.unit_code)
         _check_targets(store, county, posting.targets)
         cs = store.add_change_set(ChangeSet(county.id, posting.author, posting.reason, now, posting.geom))
-        made = [
-            store.assign(
-                Assignment(county.id, unit.id, t.kind, t.id, posting.role, posting.valid_from,
-                           person=posting.person, phone=posting.phone, duties=tuple(posting.duties),
-                           change_set_id=cs.id)
-            )
+        made = store.assign_many([
+            Assignment(county.id, unit.id, t.kind, t.id, posting.role, posting.valid_from,
+                       person=posting.person, phone=posting.phone, duties=tuple(posting.duties),
+                       change_set_id=cs.id)
             for t in posting.targets
-        ]  # fmt: skip
+        ])  # fmt: skip
         rerouted = reroute(store, county, posting.valid_from) if posting.valid_from < now else 0
     return Applied(cs, made, rerouted)
 

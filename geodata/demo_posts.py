@@ -157,18 +157,8 @@ class _Poster:
     def post(self, unit: Unit, kind: str, target_ids: list[int], role: str) -> None:
         person, phone = person_name(self.rng), mobile(self.rng)
         duties = self.duties.get(unit.code, tuple(CATEGORIES))
-        for target_id in target_ids:
-            self.store.assign(
-                Assignment(
-                    self.county.id,
-                    unit.id,
-                    kind,
-                    target_id,
-                    role,
-                    self.valid_from,
-                    person=person,
-                    phone=phone,
-                    duties=duties,
-                    change_set_id=self.change_set_id,
-                )
-            )
+        self.store.assign_many([
+            Assignment(self.county.id, unit.id, kind, target_id, role, self.valid_from, person=person,
+                       phone=phone, duties=duties, change_set_id=self.change_set_id)
+            for target_id in target_ids
+        ])  # fmt: skip

@@ -114,6 +114,10 @@ class Store(Protocol):
         ``valid_to`` becomes ``valid_from``) in the same transaction; a lead that starts inside
         a later lead's period is refused with Conflict, so a target never has two leads at once."""
 
+    def assign_many(self, assignments: Sequence[Assignment]) -> list[Assignment]:
+        """``assign`` for many at once, in one transaction and a fixed number of statements; one
+        conflict (named) refuses them all."""
+
     def revert_change_set(self, county_id: int, change_set_id: int, revert: ChangeSet) -> ChangeSet:
         """Undo a change set as the new change set ``revert``: the assignments it opened are voided
         (kept for the audit, never counted) and those it closed reopen, so every date answers as

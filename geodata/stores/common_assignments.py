@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -23,6 +24,23 @@ def one(rows: list, what: str):
     if not rows:
         raise NotFound(f"{what} does not exist")
     return rows[0]
+
+
+def _refuse_double_leads(leads: list[dict]) -> None:
+    """Conflict when one batch gives a target two leads at once (before the database would)."""
+    seen: dict[tuple[str, int], list[dict]] = {}
+    for r in leads:
+        key = (r["target_kind"], r["target_id"])
+        for other in seen.get(key, []):
+            if _overlap(r, other):
+                raise Conflict(f"{key[0]} #{key[1]} is given two leads for the same period in one change")
+        seen.setdefault(key, []).append(r)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    """Whether two rows' [valid_from, valid_to) periods meet (encoded times compare in order)."""
+    a_to, b_to = a["valid_to"], b["valid_to"]
+    return (b_to is None or a["valid_from"] < b_to) and (a_to is None or b["valid_from"] < a_to)
 
 
 class AssignmentsSql:
@@ -48,31 +66,47 @@ class AssignmentsSql:
         )  # fmt: skip
 
     def assign(self, assignment: Assignment) -> Assignment:
-        a = assignment
-        self._check_assignment(a)
-        params = {
-            **vars(a), "duties": self._arr(a.duties),
-            "valid_from": self._t(a.valid_from), "valid_to": self._t(a.valid_to),
-        }  # fmt: skip
+        return self.assign_many([assignment])[0]
+
+    def assign_many(self, assignments: Sequence[Assignment]) -> list[Assignment]:
+        """Open many assignments in one transaction with a fixed number of statements: each lead
+        closes the one in force when it starts; any conflict refuses the whole batch."""
+        for a in assignments:
+            self._check_assignment(a)
+        rows = [
+            {**vars(a), "duties": self._arr(a.duties),
+             "valid_from": self._t(a.valid_from), "valid_to": self._t(a.valid_to)}
+            for a in assignments
+        ]  # fmt: skip
+        leads = [r for r in rows if r["role"] == "lead"]
+        _refuse_double_leads(leads)
         try:
             with self.transaction():
-                if a.role == "lead":
-                    self._close_lead(a, params)
-                row = self._insert(INSERT_ASSIGNMENT, params)
+                if leads:
+                    self._refuse_later_leads(leads)
+                    self._execute_many(CLOSE_LEAD, leads)
+                ids = self._insert_many(INSERT_ASSIGNMENT, rows)
         except self.CONSTRAINT_ERRORS:
-            raise Conflict(f"{a.target_kind} #{a.target_id} already has a lead in that period") from None
-        return replace(
-            a, id=row[0], valid_from=self._time(params["valid_from"]), valid_to=self._time(params["valid_to"])
-        )
+            raise Conflict("a target would have two leads in the same period") from None
+        return [
+            replace(a, id=i, valid_from=self._time(r["valid_from"]), valid_to=self._time(r["valid_to"]))
+            for a, r, i in zip(assignments, rows, ids, strict=True)
+        ]
 
-    def _close_lead(self, a: Assignment, params: dict) -> None:
-        """End the lead in force when ``a`` starts; refuse when a later lead already exists."""
-        if self._rows(LATER_LEADS, params):
-            raise Conflict(
-                f"{a.target_kind} #{a.target_id} has a lead starting on or after "
-                f"{self._time(params['valid_from']):%Y-%m-%d}; reassign from a later date or revert that change first"
-            )
-        self._execute(CLOSE_LEAD, params)
+    def _refuse_later_leads(self, leads: list[dict]) -> None:
+        """Conflict when a lead would start inside (or before) a lead that starts later."""
+        since = min(self._time(r["valid_from"]) for r in leads)
+        later: dict[tuple[str, int], datetime] = {}
+        for r in self._rows(LATER_LEADS, {"county_id": leads[0]["county_id"], "valid_from": self._t(since)}):
+            key, start = (r["target_kind"], r["target_id"]), self._time(r["valid_from"])
+            later[key] = max(start, later.get(key, start))
+        for r in leads:
+            start = later.get((r["target_kind"], r["target_id"]))
+            if start is not None and start >= self._time(r["valid_from"]):
+                raise Conflict(
+                    f"{r['target_kind']} #{r['target_id']} has a lead starting on or after "
+                    f"{self._time(r['valid_from']):%Y-%m-%d}; reassign from a later date or revert that change first"
+                )
 
     def revert_change_set(self, county_id: int, change_set_id: int, revert: ChangeSet) -> ChangeSet:
         """Undo a change set as a new one (``revert``): its assignments are voided and the ones it

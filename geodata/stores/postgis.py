@@ -166,3 +166,11 @@ class PostgisStore(FeaturesMixin, SpatialMixin, PostgisEncoding, CommonSql, Base
     def _execute_many(self, sql, rows: list[dict]) -> None:
         with self.transaction(), self.conn.cursor() as cur:
             cur.executemany(sql, rows)
+
+    def _insert_many(self, sql, rows: list[dict]) -> list[int]:
+        """Run an INSERT ... RETURNING id for every row, pipelined; the ids in row order."""
+        if not rows:
+            return []
+        with self.transaction(), self.conn.cursor() as cur:
+            cur.executemany(sql, rows, returning=True)
+            return [r[0] for _ in cur.results() for r in cur.fetchall()]

@@ -32,10 +32,9 @@ INSERT_ASSIGNMENT = """
     RETURNING id
 """
 LATER_LEADS = """
-    SELECT id
+    SELECT target_kind, target_id, valid_from
     FROM assignment
-    WHERE county_id = %(county_id)s AND target_kind = %(target_kind)s AND target_id = %(target_id)s
-      AND role = 'lead' AND voided_by IS NULL AND valid_from >= %(valid_from)s
+    WHERE county_id = %(county_id)s AND role = 'lead' AND voided_by IS NULL AND valid_from >= %(valid_from)s
 """
 CLOSE_LEAD = """
     UPDATE assignment

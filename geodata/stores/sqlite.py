@@ -122,6 +122,12 @@ class SqliteStore(FeaturesMixin, SpatialMixin, SqliteEncoding, CommonSql, BaseSt
         with self.transaction():
             self.conn.executemany(_named(sql), rows)
 
+    def _insert_many(self, sql: str, rows: list[dict]) -> list[int]:
+        """Run an INSERT ... RETURNING id for every row (in process, a loop costs little)."""
+        named = _named(sql)
+        with self.transaction():
+            return [self.conn.execute(named, r).fetchall()[0][0] for r in rows]
+
 
 @lru_cache(maxsize=256)
 def _named(sql: str) -> str:

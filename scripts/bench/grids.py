@@ -1,6 +1,7 @@
-"""Split the demo county's communities into unit grid cells; compare with plain shapely.
+"""Split communities into unit grid cells, on the demo and a generated county; compare with shapely.
 
     python -m scripts.bench.grids [--backend sqlite|postgis] [--repeat 3] [--target-m2 10000]
+                                  [--zones 20000 --segments 50000]
 
 Prints the median time of ``make_grid`` on a county without cells (everything is written), of a
 re-run on unchanged input (nothing is written), and of its geometry alone (blocks, merge, split
@@ -8,6 +9,9 @@ and renoding, no store); and the median of the in-run baseline over the same com
 streets: shapely ``polygonize`` of the clipped streets into blocks, ``union_all`` of the blocks and
 ``difference`` from the community (the tiling check), without merging, splitting or codes. Ratios
 are ours / baseline time. Also prints the cells' area distribution and the worst tiling figures.
+
+The generated county (``scripts.bench.generated``) is written with its communities only, so that
+splitting them gives about ``--zones`` zones in all, next to ``--segments`` streets.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from geodata.grids import make_grid
 from geodata.grids_split import street_blocks, tile_area
 from geodata.store import Store, open_store
 from scripts.bench.common import backend_parser, bench_database, timed
+from scripts.bench.generated import generate_county
 
 
 def main(argv=None) -> None:
@@ -34,14 +39,22 @@ def main(argv=None) -> None:
         store = open_store(url)
         store.migrate()
         print(f"seeding the demo county on {args.backend} ...", flush=True)
-        county = seed_demo(store, seed=42, n_incidents=500).county
-        communities, streets = _metric_inputs(store, county)
-        first_s, summary = _first_runs(store, county, args)
-        rerun_s, rerun = timed(lambda: make_grid(store, county.code, args.target_m2), args.repeat)
-        geometry_s, _ = timed(lambda: _our_geometry(communities, streets, args.target_m2), args.repeat)
-        base_s, gaps_m2 = timed(lambda: _baseline(communities, streets), args.repeat)
+        demo = seed_demo(store, seed=42, n_incidents=500).county
+        print(f"generating a county of {args.segments:,} segments, communities only ...", flush=True)
+        generated = generate_county(store, args.zones, args.segments, seed=7, cells=False)
+        for label, county in (("demo", demo), ("generated", generated)):
+            _measure(label, store, county, args)
         store.close()
+
+
+def _measure(label: str, store: Store, county, args) -> None:
+    communities, streets = _metric_inputs(store, county)
+    print(f"\n{label}: splitting {len(communities)} communities ...", flush=True)
+    first_s, summary = _first_runs(store, county, args)
+    rerun_s, rerun = timed(lambda: make_grid(store, county.code, args.target_m2), args.repeat)
     assert not rerun.written, "a re-run on unchanged input must write nothing"
+    geometry_s, _ = timed(lambda: _our_geometry(communities, streets, args.target_m2), args.repeat)
+    base_s, gaps_m2 = timed(lambda: _baseline(communities, streets), args.repeat)
     base = statistics.median(base_s)
     rows = [
         _row("make_grid, first run (writes every cell)", first_s, base),
@@ -49,7 +62,8 @@ def main(argv=None) -> None:
         _row("geometry only (no store)", geometry_s, base),
         _row("baseline: polygonize + union_all + difference", base_s, base),
     ]
-    print(f"\nbackend {args.backend}, {len(communities)} communities, {args.repeat} runs each, medians\n")
+    print(f"\n{label} county, backend {args.backend}, {len(communities)} communities, "
+          f"{len(streets):,} streets, {args.repeat} runs each, medians\n")  # fmt: skip
     print(pd.DataFrame(rows).to_string(index=False))
     print()
     lines = summary.lines()
@@ -60,6 +74,8 @@ def main(argv=None) -> None:
 def _parse(argv):
     p = backend_parser(__doc__.splitlines()[0])
     p.add_argument("--target-m2", type=float, default=10_000)
+    p.add_argument("--zones", type=int, default=20_000)
+    p.add_argument("--segments", type=int, default=50_000)
     return p.parse_args(argv)
 
 

@@ -119,3 +119,22 @@ def test_month_and_road_errors(store, county):
         posts.road_segments(store, county, "深南大道")
     with pytest.raises(NotFound, match="no grid cells yet"):
         posts.community_cells(store, county, "001")
+
+
+def test_one_posting_naming_a_target_twice_is_refused_before_the_database(store, county):
+    hongli = posts.road_segments(store, county, "红荔路")
+    with pytest.raises(Conflict, match=f"segment #{hongli[0].id} is given two leads"):
+        posts.apply_posting(store, county, _post("JJ", [hongli[0], *hongli]), now=NOW)
+    assert store.count(county.id, "assignment") == 0 and store.count(county.id, "change_set") == 0
+
+
+def test_a_bulk_posting_closes_every_lead_in_force_in_one_go(store, county):
+    segments = posts.road_segments(store, county, "红荔路")
+    posts.apply_posting(store, county, _post("JJ", segments), now=NOW)
+    moved = posts.apply_posting(store, county, _post("CG", segments, since=MAR_3), now=NOW)
+    city = posts.find_unit(store, county, "CG").id
+    assert [a.unit_id for a in moved.assignments] == [city, city]
+    for target in segments:
+        first, second = posts.history(store, county, target)
+        assert (first.valid_to, second.valid_from, second.valid_to) == (MAR_3, MAR_3, None)
+        assert first.closed_by == moved.change_set.id

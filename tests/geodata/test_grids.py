@@ -276,3 +276,12 @@ def _split_a_cell(store, county, rank: int):
     street = min(parts, key=lambda line: line.distance(centre))
     store.add_segments([Segment(county.id, "新开路", street, "residential")])
     return community, cell
+
+
+def test_the_tiling_check_measures_an_overlap_and_ignores_touching_neighbours():
+    whole = box(0, 0, 200, 100)
+    touching = [box(0, 0, 100, 100), box(100, 0, 200, 100)]
+    assert gs.check_tiling(touching, whole).max_overlap_m2 == 0.0
+    overlapping = [box(0, 0, 103, 100), box(100, 0, 200, 100)]
+    check = gs.check_tiling(overlapping, whole)
+    assert check.max_overlap_m2 == pytest.approx(300.0) and check.area_diff_pct == 0.0
