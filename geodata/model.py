@@ -18,6 +18,9 @@ TARGET_KINDS = ("zone", "segment")
 ROLES = ("lead", "assist")
 USER_ROLES = ("admin", "leader", "unit_staff", "inspector")
 INCIDENT_STATUSES = ("filed", "dispatched", "handled", "verified", "closed", "rejected", "reopened")
+# A case is open until it is verified, closed or rejected; only open cases can be overdue, and a
+# new report near an open case of its category is its duplicate.
+OPEN_STATUSES = ("filed", "dispatched", "handled", "reopened")
 # The five rectifications (五项整治) and their Chinese names.
 CATEGORIES = {
     "posters": "牛皮癣",
@@ -117,6 +120,47 @@ class Incident:
     zone_id: int | None = None
     segment_id: int | None = None
     unit_id: int | None = None
+    id: int | None = None
+    address: str = ""
+    reporter: str = ""  # the account or API key that filed it
+    contact: str = ""  # the reporter's name or phone: private, staff only
+    deadline_at: datetime | None = None
+    updated_at: datetime | None = None
+    duplicate_of: int | None = None  # the open case this report repeats; never counted itself
+    review_units: tuple[int, ...] = ()  # near a boundary between these units: a leader picks
+    rework: int = 0  # times verification failed (返工)
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name_zh: str
+    name_en: str
+    deadline_hours: int
+    public: bool = True
+    sort: int = 0
+
+
+@dataclass
+class Photo:
+    county_id: int
+    incident_id: int
+    name: str  # the original, staff only
+    public_name: str  # the copy without EXIF
+    content_type: str
+    size: int
+    uploaded_by: str
+    created_at: datetime
+    id: int | None = None
+
+
+@dataclass
+class ApiKey:
+    name: str
+    role: str
+    key_hash: str  # sha256 of the key; the key itself is shown once and never stored
+    created_at: datetime
+    revoked_at: datetime | None = None
     id: int | None = None
 
 

@@ -16,12 +16,15 @@ import numpy as np
 from shapely.geometry import Point
 
 from geodata.model import (
+    ApiKey,
     Assignment,
+    Category,
     ChangeSet,
     County,
     Incident,
     IncidentEvent,
     Inspection,
+    Photo,
     Segment,
     Unit,
     User,
@@ -159,17 +162,34 @@ class Store(Protocol):
         """Write an incident's category, status, description and routing (its place and time of
         report are facts and stay)."""
 
+    def add_incident(self, incident: Incident) -> Incident:
+        """Store one incident as given and read it back with its id."""
+
     def list_incidents(
         self,
         county_id: int,
         bbox: BBox | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        category: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        newest_first: bool = False,
+        **filters,
     ) -> list[Incident]:
-        """Incidents ordered by id; ``since`` inclusive, ``until`` exclusive."""
+        """Incidents ordered by id (or newest first). ``filters``: ``since`` (inclusive),
+        ``until`` (exclusive), ``category``, ``status`` (a status, or 'open'), ``unit_id``,
+        ``zone_id`` (the zone and the cells inside it), ``overdue_at`` (open and past the
+        deadline then), ``duplicates`` (False leaves out reports linked to an earlier case)."""
+
+    def count_incidents(self, county_id: int, bbox: BBox | None = None, **filters) -> int:
+        """How many incidents ``list_incidents`` would give without a limit."""
+
+    def near_open_incident(
+        self, county_id: int, category: str, point: Point, radius_m: float, since: datetime
+    ) -> int | None:
+        """The nearest open case (not itself a duplicate) of ``category`` reported since
+        ``since`` within ``radius_m`` metres of ``point``, or None."""
+
+    def lock_filing(self, county_id: int, category: str) -> None:
+        """Inside a transaction: hold off other filings of this category until it ends."""
 
     def incident_cells(
         self,
@@ -194,6 +214,34 @@ class Store(Protocol):
     def list_inspections(
         self, county_id: int, target_kind: str | None = None, target_id: int | None = None
     ) -> list[Inspection]: ...
+
+    # -- categories, photos, API keys, idempotent answers -------------------------------------
+    def list_categories(self) -> list[Category]: ...
+
+    def get_category(self, code: str) -> Category:
+        """NotFound (naming the code) for an unknown category."""
+
+    def add_photo(self, photo: Photo) -> Photo: ...
+
+    def list_photos(self, county_id: int, incident_id: int) -> list[Photo]: ...
+
+    def get_photo(self, name: str) -> Photo:
+        """By the name of its original or of its public copy; NotFound otherwise."""
+
+    def add_api_key(self, key: ApiKey) -> ApiKey:
+        """Conflict when the name is taken."""
+
+    def api_key_by_hash(self, key_hash: str) -> ApiKey | None: ...
+
+    def list_api_keys(self) -> list[ApiKey]: ...
+
+    def remembered_answer(self, scope: str, key: str) -> tuple[str, int, str] | None:
+        """(request fingerprint, HTTP status, body) first given for an Idempotency-Key."""
+
+    def remember_answer(
+        self, scope: str, key: str, fingerprint: str, status: int, body: str, at: datetime
+    ) -> None:
+        """Conflict when the key was remembered meanwhile by a concurrent request."""
 
     # -- users ---------------------------------------------------------------------------------
     def add_user(self, user: User) -> User:

@@ -26,7 +26,10 @@ from geodata.model import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-COUNTED_TABLES = ("unit", "zone", "segment", "assignment", "incident", "inspection", "change_set")
+COUNTED_TABLES = (
+    "unit", "zone", "segment", "assignment", "incident", "incident_event", "incident_photo", "inspection",
+    "change_set",
+)  # fmt: skip
 
 
 def utc(dt: datetime) -> datetime:

@@ -23,18 +23,20 @@ from geodata.model import (
 )
 from geodata.stores.base import COUNTED_TABLES
 from geodata.stores.common_assignments import AssignmentsSql, one
+from geodata.stores.common_cases import CasesSql
 from geodata.stores.queries import (
     INSERT_INSPECTION,
     INSERT_SEGMENT,
     INSERT_ZONE,
     LIST_INSPECTIONS,
+    UPDATE_INCIDENT,
     UPDATE_SEGMENT,
     UPDATE_ZONE,
     ZONE_ASSIGNED,
 )
 
 
-class CommonSql(AssignmentsSql):
+class CommonSql(AssignmentsSql, CasesSql):
     """Entity reading and writing shared by the SQLite and PostGIS stores."""
 
     # Exceptions a backend raises when a UNIQUE or one-lead constraint refuses a row.
@@ -77,9 +79,41 @@ class CommonSql(AssignmentsSql):
         points = shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else []
         return [
             Incident(r["county_id"], r["category"], p, self._time(r["reported_at"]), r["status"],
-                     r["description"], r["source"], r["zone_id"], r["segment_id"], r["unit_id"], r["id"])
+                     r["description"], r["source"], r["zone_id"], r["segment_id"], r["unit_id"], r["id"],
+                     r["address"], r["reporter"], r["contact"], self._time(r["deadline_at"]),
+                     self._time(r["updated_at"]), r["duplicate_of"],
+                     tuple(int(u) for u in self._list(r["review_units"])), r["rework"])
             for r, p in zip(rows, points, strict=True)
         ]  # fmt: skip
+
+    def _incident_params(self, i: Incident) -> dict:
+        return {
+            **vars(i), "reported_at": self._t(i.reported_at), "deadline_at": self._t(i.deadline_at),
+            "updated_at": self._t(i.updated_at), "review_units": self._arr(str(u) for u in i.review_units),
+            "lon": i.geom.x, "lat": i.geom.y,
+        }  # fmt: skip
+
+    def _incident_filters(
+        self,
+        since=None,
+        until=None,
+        category=None,
+        status=None,
+        unit_id=None,
+        zone_id=None,
+        overdue_at=None,
+        duplicates=True,
+    ) -> dict:
+        """The parameters of INCIDENT_FILTERS; ``status`` may be 'open' (any open status)."""
+        if status is not None and status != "open":
+            self._check_status(status)
+        return {
+            "since": self._t(since), "until": self._t(until), "category": category,
+            "status": None if status == "open" else status,
+            "open": 1 if status == "open" else None,
+            "unit": unit_id, "zone": zone_id, "overdue_at": self._t(overdue_at),
+            "duplicates": 1 if duplicates else None,
+        }  # fmt: skip
 
     def _assignment(self, r) -> Assignment:
         return Assignment(
@@ -319,10 +353,5 @@ class CommonSql(AssignmentsSql):
 
     def update_incident(self, incident):
         self._check_status(incident.status)
-        self._execute(
-            "UPDATE incident SET category = %(category)s, status = %(status)s, description = %(description)s, "
-            "zone_id = %(zone_id)s, segment_id = %(segment_id)s, unit_id = %(unit_id)s "
-            "WHERE county_id = %(county_id)s AND id = %(id)s",
-            vars(incident),
-        )
+        self._execute(UPDATE_INCIDENT, self._incident_params(incident))
         return self.get_incident(incident.county_id, incident.id)

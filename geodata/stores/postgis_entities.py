@@ -12,32 +12,53 @@ from psycopg.types.json import Jsonb
 from geodata.model import Incident, Segment, Zone
 from geodata.stores.base import utc
 from geodata.stores.common import one
+from geodata.stores.queries import INCIDENT_FILTERS
 
+# Metres in a degree of longitude at 60°N: any county of ours is nearer the equator.
+METRES_PER_DEGREE_MIN = 55_000.0
 _IN_BBOX = "ST_Intersects(geom, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326))"
 # Geometry as WKB, parsed for all rows at once: far faster than one adapter call per row.
 _ZONE_COLUMNS = (
     "id, county_id, kind, code, name, parent_id, area_m2, tier, titles, version, ST_AsBinary(geom) AS geom"
 )
 _SEGMENT_COLUMNS = "id, county_id, name, highway, source_id, length_m, version, ST_AsBinary(geom) AS geom"
+_CASE_FIELDS = (
+    "address", "reporter", "contact", "deadline_at", "updated_at", "duplicate_of", "review_units", "rework"
+)  # fmt: skip
 _INCIDENT_COLUMNS = (
     "id, county_id, category, status, description, source, reported_at, ST_X(geom) AS lon, ST_Y(geom) AS lat, "
-    "zone_id, segment_id, unit_id"
+    "zone_id, segment_id, unit_id, " + ", ".join(_CASE_FIELDS)
 )
-_COPY_INCIDENTS = """
+_COPY_INCIDENTS = f"""
     COPY incident (county_id, category, status, description, source, reported_at, geom,
-                   zone_id, segment_id, unit_id)
+                   zone_id, segment_id, unit_id, {", ".join(_CASE_FIELDS)})
     FROM STDIN
 """
-_LIST_INCIDENTS = f"""
-    SELECT {_INCIDENT_COLUMNS}
+_INSERT_INCIDENT = f"""
+    INSERT INTO incident (county_id, category, status, description, source, reported_at, geom,
+                          zone_id, segment_id, unit_id, {", ".join(_CASE_FIELDS)})
+    VALUES (%(county_id)s, %(category)s, %(status)s, %(description)s, %(source)s, %(reported_at)s,
+            ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), %(zone_id)s, %(segment_id)s, %(unit_id)s,
+            {", ".join(f"%({f})s" for f in _CASE_FIELDS)})
+    RETURNING id
+"""
+_WHERE_INCIDENTS = f"""
+    FROM incident AS t
+    WHERE t.county_id = %(county)s
+      AND (%(bbox)s::boolean IS NULL OR ST_Intersects(t.geom, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326)))
+      {INCIDENT_FILTERS}
+"""
+# Open cases of a category within a distance: a box in degrees (wide enough at any latitude the
+# county can have) finds candidates by index, the geography distance decides.
+_NEAR_OPEN = """
+    SELECT id
     FROM incident
-    WHERE county_id = %(county)s
-      AND (%(bbox)s::boolean IS NULL OR {_IN_BBOX})
-      AND (%(since)s::timestamptz IS NULL OR reported_at >= %(since)s)
-      AND (%(until)s::timestamptz IS NULL OR reported_at < %(until)s)
-      AND (%(category)s::text IS NULL OR category = %(category)s)
-    ORDER BY id
-    LIMIT %(limit)s OFFSET %(offset)s
+    WHERE county_id = %(county)s AND category = %(category)s AND duplicate_of IS NULL
+      AND status IN ('filed', 'dispatched', 'handled', 'reopened') AND reported_at >= %(since)s
+      AND geom && ST_Expand(ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), %(deg)s)
+      AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography, %(m)s)
+    ORDER BY ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography), id
+    LIMIT 1
 """
 
 
@@ -94,9 +115,16 @@ class FeaturesMixin:
             for i in incidents:
                 copy.write_row(
                     (i.county_id, i.category, i.status, i.description, i.source, utc(i.reported_at),
-                     f"SRID=4326;POINT({i.geom.x!r} {i.geom.y!r})", i.zone_id, i.segment_id, i.unit_id)
+                     f"SRID=4326;POINT({i.geom.x!r} {i.geom.y!r})", i.zone_id, i.segment_id, i.unit_id,
+                     i.address, i.reporter, i.contact, self._t(i.deadline_at), self._t(i.updated_at),
+                     i.duplicate_of, [str(u) for u in i.review_units], i.rework)
                 )  # fmt: skip
         return len(incidents)
+
+    def add_incident(self, incident: Incident) -> Incident:
+        self._check_status(incident.status)
+        row = self._insert(_INSERT_INCIDENT, self._incident_params(incident))
+        return self.get_incident(incident.county_id, row[0])
 
     def get_incident(self, county_id: int, incident_id: int) -> Incident:
         rows = self._rows(
@@ -105,16 +133,40 @@ class FeaturesMixin:
         )
         return self._incidents([one(rows, f"incident #{incident_id}")])[0]
 
-    def list_incidents(
-        self, county_id, bbox=None, since=None, until=None, category=None, limit=None, offset=0
-    ):
-        params = {
+    def list_incidents(self, county_id, bbox=None, limit=None, offset=0, newest_first=False, **filters):
+        order = "t.id DESC" if newest_first else "t.id"
+        sql = f"SELECT {_INCIDENT_COLUMNS} {_WHERE_INCIDENTS} ORDER BY {order} "
+        sql += "LIMIT %(limit)s OFFSET %(offset)s"
+        params = {**self._incident_where(county_id, bbox, filters), "limit": limit, "offset": offset}
+        return self._incidents(self._rows(sql, params))
+
+    def count_incidents(self, county_id, bbox=None, **filters) -> int:
+        rows = self._rows(
+            f"SELECT COUNT(*) AS n {_WHERE_INCIDENTS}", self._incident_where(county_id, bbox, filters)
+        )
+        return rows[0]["n"]
+
+    def _incident_where(self, county_id, bbox, filters) -> dict:
+        return {
             "county": county_id, "bbox": True if bbox is not None else None,
-            **_bbox(bbox if bbox is not None else (None,) * 4),
-            "since": self._t(since), "until": self._t(until), "category": category,
-            "limit": limit, "offset": offset,
+            **_bbox(bbox if bbox is not None else (None,) * 4), **self._incident_filters(**filters),
         }  # fmt: skip
-        return self._incidents(self._rows(_LIST_INCIDENTS, params))
+
+    def near_open_incident(self, county_id, category, point, radius_m, since) -> int | None:
+        params = {
+            "county": county_id, "category": category, "since": self._t(since), "lon": point.x,
+            "lat": point.y, "m": radius_m, "deg": 2 * radius_m / METRES_PER_DEGREE_MIN,
+        }  # fmt: skip
+        rows = self._rows(_NEAR_OPEN, params)
+        return rows[0]["id"] if rows else None
+
+    def lock_filing(self, county_id: int, category: str) -> None:
+        """Serialise filings of one category in one county until the transaction ends, so two
+        reports of the same problem at once cannot both miss each other as duplicates."""
+        self.conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('portal filing ' || %s || ' ' || %s))",
+            (county_id, category),
+        )
 
     def iter_incidents(self, county_id: int, batch: int = 10_000) -> Iterator[list[Incident]]:
         last = 0

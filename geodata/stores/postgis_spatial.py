@@ -62,6 +62,7 @@ _CELLS = """
     WHERE county_id = %(county)s
       AND ST_Intersects(geom, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326))
       AND (%(until)s::timestamptz IS NULL OR reported_at < %(until)s)
+      AND duplicate_of IS NULL
     GROUP BY floor(ST_X(geom) / %(cell_x)s), floor(ST_Y(geom) / %(cell_y)s)
     ORDER BY floor(ST_X(geom) / %(cell_x)s), floor(ST_Y(geom) / %(cell_y)s)
 """

@@ -97,3 +97,26 @@ REOPEN_CLOSED = """
     SET valid_to = closed_from, closed_by = NULL, closed_from = NULL
     WHERE county_id = %(county)s AND closed_by = %(cs)s AND voided_by IS NULL
 """
+# The filters of a case list, on an incident table aliased ``t`` (bbox is each backend's own).
+# CAST(... AS TIMESTAMPTZ) IS NULL reads the same in both: SQLite only needs the NULL test.
+INCIDENT_FILTERS = """
+      AND (CAST(%(since)s AS TIMESTAMPTZ) IS NULL OR t.reported_at >= %(since)s)
+      AND (CAST(%(until)s AS TIMESTAMPTZ) IS NULL OR t.reported_at < %(until)s)
+      AND (CAST(%(category)s AS TEXT) IS NULL OR t.category = %(category)s)
+      AND (CAST(%(status)s AS TEXT) IS NULL OR t.status = %(status)s)
+      AND (CAST(%(open)s AS INTEGER) IS NULL OR t.status IN ('filed', 'dispatched', 'handled', 'reopened'))
+      AND (CAST(%(unit)s AS INTEGER) IS NULL OR t.unit_id = %(unit)s)
+      AND (CAST(%(zone)s AS INTEGER) IS NULL
+           OR t.zone_id IN (SELECT z.id FROM zone AS z WHERE z.id = %(zone)s OR z.parent_id = %(zone)s))
+      AND (CAST(%(overdue_at)s AS TIMESTAMPTZ) IS NULL
+           OR (t.status IN ('filed', 'dispatched', 'reopened') AND t.deadline_at < %(overdue_at)s))
+      AND (CAST(%(duplicates)s AS INTEGER) IS NOT NULL OR t.duplicate_of IS NULL)
+"""
+UPDATE_INCIDENT = """
+    UPDATE incident
+    SET category = %(category)s, status = %(status)s, description = %(description)s,
+        zone_id = %(zone_id)s, segment_id = %(segment_id)s, unit_id = %(unit_id)s,
+        address = %(address)s, deadline_at = %(deadline_at)s, updated_at = %(updated_at)s,
+        duplicate_of = %(duplicate_of)s, review_units = %(review_units)s, rework = %(rework)s
+    WHERE county_id = %(county_id)s AND id = %(id)s
+"""

@@ -7,22 +7,44 @@ import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
+import numpy as np
 import shapely
 
+from geodata.geometry import metric_xy
 from geodata.model import Incident, Segment, Zone
 from geodata.stores.base import utc
 from geodata.stores.common import one
+from geodata.stores.queries import INCIDENT_FILTERS
 
 _INSERT_INCIDENT = """
     INSERT INTO incident (id, county_id, category, status, description, source, reported_at, lon, lat,
-                          zone_id, segment_id, unit_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                          zone_id, segment_id, unit_id, address, reporter, contact, deadline_at,
+                          updated_at, duplicate_of, review_units, rework)
+    VALUES (:id, :county_id, :category, :status, :description, :source, :reported_at, :lon, :lat,
+            :zone_id, :segment_id, :unit_id, :address, :reporter, :contact, :deadline_at,
+            :updated_at, :duplicate_of, :review_units, :rework)
 """
-_INCIDENT_FILTERS = """
-      AND (:since IS NULL OR t.reported_at >= :since)
-      AND (:until IS NULL OR t.reported_at < :until)
-      AND (:category IS NULL OR t.category = :category)
+_COUNT_INCIDENTS = """
+    SELECT COUNT(*) AS n
+    FROM incident AS t
+    WHERE t.county_id = :county
+      AND (:minx IS NULL OR t.id IN (
+          SELECT id FROM incident_rtree
+          WHERE maxx >= :minx AND minx <= :maxx AND maxy >= :miny AND miny <= :maxy))
+      AND (:minx IS NULL OR (t.lon BETWEEN :minx AND :maxx AND t.lat BETWEEN :miny AND :maxy))
 """
+# Open cases of a category near a point: candidates by R*Tree box, the metric distance decides.
+_NEAR_OPEN = """
+    SELECT t.id, t.lon, t.lat
+    FROM incident AS t
+    JOIN incident_rtree AS r ON r.id = t.id
+    WHERE t.county_id = :county AND t.category = :category AND t.duplicate_of IS NULL
+      AND t.status IN ('filed', 'dispatched', 'handled', 'reopened') AND t.reported_at >= :since
+      AND r.maxx >= :minx AND r.minx <= :maxx AND r.maxy >= :miny AND r.miny <= :maxy
+    ORDER BY t.id
+"""
+# Metres in a degree of longitude at 60°N: any county of ours is nearer the equator.
+METRES_PER_DEGREE_MIN = 55_000.0
 
 
 def ts(dt: datetime | None) -> str | None:
@@ -80,6 +102,14 @@ class FeaturesMixin:
 
     # -- incidents -----------------------------------------------------------------------------
     def add_incidents(self, incidents: Sequence[Incident]) -> int:
+        self._write_incidents(incidents)
+        return len(incidents)
+
+    def add_incident(self, incident: Incident) -> Incident:
+        return self.get_incident(incident.county_id, self._write_incidents([incident]))
+
+    def _write_incidents(self, incidents: Sequence[Incident]) -> int:
+        """Write incidents and their R*Tree rows; return the first one's id."""
         for status in {i.status for i in incidents}:
             self._check_status(status)
         with self.transaction():
@@ -87,27 +117,51 @@ class FeaturesMixin:
             first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM incident").fetchone()[0]
             self.conn.executemany(
                 _INSERT_INCIDENT,
-                [(first + n, i.county_id, i.category, i.status, i.description, i.source, ts(i.reported_at),
-                  i.geom.x, i.geom.y, i.zone_id, i.segment_id, i.unit_id) for n, i in enumerate(incidents)],
-            )  # fmt: skip
+                [{**self._incident_params(i), "id": first + n} for n, i in enumerate(incidents)],
+            )
             self.conn.executemany(
                 "INSERT INTO incident_rtree VALUES (?, ?, ?, ?, ?)",
                 [(first + n, i.geom.x, i.geom.x, i.geom.y, i.geom.y) for n, i in enumerate(incidents)],
             )
-        return len(incidents)
+        return first
 
     def get_incident(self, county_id: int, incident_id: int) -> Incident:
         rows = self._rows("SELECT * FROM incident WHERE county_id = ? AND id = ?", (county_id, incident_id))
         return self._incidents([one(rows, f"incident #{incident_id}")])[0]
 
-    def list_incidents(
-        self, county_id, bbox=None, since=None, until=None, category=None, limit=None, offset=0
-    ):
-        params = {"since": ts(since), "until": ts(until), "category": category}
+    def list_incidents(self, county_id, bbox=None, limit=None, offset=0, newest_first=False, **filters):
         rows = self._in_bbox(
-            "incident", county_id, bbox, _INCIDENT_FILTERS, params, limit=limit, offset=offset
-        )
+            "incident", county_id, bbox, INCIDENT_FILTERS, self._incident_filters(**filters),
+            limit=limit, offset=offset, order="t.id DESC" if newest_first else "t.id",
+        )  # fmt: skip
         return self._incidents(rows)
+
+    def count_incidents(self, county_id, bbox=None, **filters) -> int:
+        box = dict(
+            zip(("minx", "miny", "maxx", "maxy"), bbox if bbox is not None else (None,) * 4, strict=True)
+        )
+        params = {"county": county_id, **box, **self._incident_filters(**filters)}
+        return self._rows(_COUNT_INCIDENTS + INCIDENT_FILTERS, params)[0]["n"]
+
+    def near_open_incident(self, county_id, category, point, radius_m, since) -> int | None:
+        deg = 2 * radius_m / METRES_PER_DEGREE_MIN
+        params = {
+            "county": county_id, "category": category, "since": ts(since),
+            "minx": point.x - deg, "maxx": point.x + deg, "miny": point.y - deg, "maxy": point.y + deg,
+        }  # fmt: skip
+        rows = self._rows(_NEAR_OPEN, params)
+        if not rows:
+            return None
+        xy = metric_xy(
+            np.array([(point.x, point.y)] + [(r["lon"], r["lat"]) for r in rows]), self.county_epsg(county_id)
+        )
+        near = np.hypot(*(xy[1:] - xy[0]).T)
+        best = min((d, r["id"]) for d, r in zip(near.tolist(), rows, strict=True))
+        return best[1] if best[0] <= radius_m else None
+
+    def lock_filing(self, county_id: int, category: str) -> None:
+        """Nothing to do: a transaction here (BEGIN IMMEDIATE) already holds the database's one
+        write lock, so filings are serialised."""
 
     def iter_incidents(self, county_id: int, batch: int = 10_000) -> Iterator[list[Incident]]:
         last = 0

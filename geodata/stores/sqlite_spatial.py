@@ -40,6 +40,7 @@ _CELLS = f"""
       AND r.maxy >= :miny AND r.miny <= :maxy
       AND t.lon BETWEEN :minx AND :maxx AND t.lat BETWEEN :miny AND :maxy
       AND (:until IS NULL OR t.reported_at < :until)
+      AND t.duplicate_of IS NULL
     GROUP BY {_FLOOR.format(v="t.lon / :cell_x")}, {_FLOOR.format(v="t.lat / :cell_y")}
     ORDER BY {_FLOOR.format(v="t.lon / :cell_x")}, {_FLOOR.format(v="t.lat / :cell_y")}
 """
@@ -59,12 +60,12 @@ def _utc_us(values) -> np.ndarray:
 
 
 class SpatialMixin:
-    def _in_bbox(self, table, county_id, bbox, extra="", params=None, limit=None, offset=0):
+    def _in_bbox(self, table, county_id, bbox, extra="", params=None, limit=None, offset=0, order="t.id"):
         """Rows of ``table`` (zone, segment, incident) whose geometry intersects ``bbox``."""
         if bbox is not None and table == "incident":
             # R*Tree boxes are 32-bit floats rounded outwards; the point's own columns are exact.
             extra += " AND t.lon BETWEEN :minx AND :maxx AND t.lat BETWEEN :miny AND :maxy"
-        sql = (_ALL if bbox is None else _BBOX_JOIN).format(table=table) + extra + " ORDER BY t.id"
+        sql = (_ALL if bbox is None else _BBOX_JOIN).format(table=table) + extra + f" ORDER BY {order}"
         args = {"county": county_id, **(params or {})}
         if bbox is not None:
             args.update(zip(("minx", "miny", "maxx", "maxy"), bbox, strict=True))

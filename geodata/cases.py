@@ -1,0 +1,268 @@
+"""Cases (案件): a report filed, routed on arrival (DESIGN §6), checked for duplicates, given a
+deadline, and then moved through the workflow by the people allowed to move it.
+
+    filed ──dispatch──▶ dispatched ──handle──▶ handled ──verify──▶ verified ──close──▶ closed
+      │                    │  ▲                   │
+      └──reject──▶ rejected◀┘  └──────handle──── reopened ◀──reopen (返工)──┘
+
+A report routed to one unit is dispatched on arrival; one that reaches nobody, or lies within
+``boundary_review_m`` of a boundary between two units, stays *filed* in the leaders' review queue
+until a leader dispatches it. A report of the same category within ``duplicate_radius_m`` and
+``duplicate_window`` of an open case is stored linked to it, rejected, and never counted.
+
+Messages are in Chinese: the people who read them are inspectors and unit staff.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import shapely
+from shapely.geometry import Point
+
+from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
+from geodata.model import County, Incident, IncidentEvent, Unit
+from geodata.routing import ROUTE_MAX_M, route_points
+from geodata.store import Store
+
+SYSTEM = "系统"  # the actor of what the portal does by itself
+MAX_DESCRIPTION = 2000
+MAX_SHORT = 200  # address, contact, note
+STATUS_ZH = {
+    "filed": "待派发",
+    "dispatched": "已派发",
+    "handled": "已处置",
+    "verified": "已核查",
+    "closed": "已结案",
+    "rejected": "已驳回",
+    "reopened": "返工",
+}
+# A case waits on its unit in these states; past the deadline it is overdue.
+AWAITING_UNIT = ("filed", "dispatched", "reopened")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The settings filing depends on (the web layer fills them from its Settings)."""
+
+    route_max_m: float = ROUTE_MAX_M
+    boundary_review_m: float = 10.0
+    duplicate_radius_m: float = 20.0
+    duplicate_window: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a signed-in user or an API key, with the role that decides what it may do."""
+
+    name: str
+    role: str
+    unit_id: int | None = None
+
+
+@dataclass
+class Report:
+    """What a reporter sends. ``lon``/``lat`` may be text from a form: they are checked here."""
+
+    category: str
+    lon: object
+    lat: object
+    description: str = ""
+    address: str = ""
+    contact: str = ""
+    source: str = "inspector"
+
+
+@dataclass
+class Filed:
+    incident: Incident
+    unit: Unit | None
+    review: bool  # waits in the review queue for a leader
+    duplicate_of: int | None
+
+
+# -- filing --------------------------------------------------------------------------------------
+def check_report(store: Store, county: County, report: Report) -> Point:
+    """The report's point, or InvalidInput naming the first problem (nothing is stored)."""
+    store.get_category(report.category) if report.category else _missing("category", "问题类别")
+    lon, lat = _number(report.lon, "long", "经度"), _number(report.lat, "lat", "纬度")
+    extent = county.boundary or county.extent
+    swapped = extent is not None and extent.covers(Point(lat, lon))
+    hint = "（经纬度是否填反了？）" if swapped else ""
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InvalidInput(f"坐标超出范围：经度 {lon}，纬度 {lat}{hint}", field="lat")
+    point = Point(lon, lat)
+    if extent is not None and not extent.covers(point):
+        raise InvalidInput(f"位置 ({lon:.6f}, {lat:.6f}) 不在{county.name}范围内{hint}", field="lat")
+    for value, limit, field, name in (
+        (report.description, MAX_DESCRIPTION, "description", "描述"),
+        (report.address, MAX_SHORT, "address", "地址"),
+        (report.contact, MAX_SHORT, "contact", "联系方式"),
+    ):
+        if len(value or "") > limit:
+            raise InvalidInput(f"{name}过长：{len(value)} 字，最多 {limit} 字", field=field)
+    return point
+
+
+def file_report(
+    store: Store, county: County, report: Report, actor: Actor, rules: Rules = Rules(), now=None
+) -> Filed:
+    """Store a report as a case, routed, deadlined and checked for duplicates, in one transaction."""
+    now = now or datetime.now(UTC)
+    point = check_report(store, county, report)
+    category = store.get_category(report.category)
+    with store.transaction():
+        store.lock_filing(county.id, category.code)
+        original = store.near_open_incident(
+            county.id, category.code, point, rules.duplicate_radius_m, now - rules.duplicate_window
+        )
+        route, review_units = _route(store, county, point, now, rules)
+        review = original is None and (route.unit_id is None or len(review_units) > 1)
+        status = "rejected" if original else "filed" if review else "dispatched"
+        incident = store.add_incident(
+            Incident(
+                county.id, category.code, point, now, status, report.description.strip(), report.source,
+                route.zone_id, route.segment_id, route.unit_id, address=report.address.strip(),
+                reporter=actor.name, contact=report.contact.strip(),
+                deadline_at=now + timedelta(hours=category.deadline_hours), updated_at=now,
+                duplicate_of=original, review_units=tuple(review_units) if review else (),
+            )
+        )  # fmt: skip
+        _event(store, incident, now, actor.name, None, "filed", "")
+        if original:
+            _event(store, incident, now, SYSTEM, "filed", "rejected", f"与案件 #{original} 重复，已合并")
+        elif not review:
+            _event(store, incident, now, SYSTEM, "filed", "dispatched", "按分兵把口自动派发")
+    unit = store.get_unit(county.id, route.unit_id) if route.unit_id is not None else None
+    return Filed(incident, unit, review, original)
+
+
+def _route(store: Store, county: County, point: Point, at: datetime, rules: Rules):
+    """Route the point, and the units responsible for the spots ``boundary_review_m`` around
+    it (eight compass points): more than one means it lies on a boundary between units."""
+    r = rules.boundary_review_m
+    # Metres to degrees near the point: fine for offsets of a few metres.
+    dy = r / 111_320.0
+    dx = dy / max(math.cos(math.radians(point.y)), 1e-6)
+    angles = np.linspace(0, 2 * np.pi, 8, endpoint=False)
+    ring = shapely.points(point.x + dx * np.cos(angles), point.y + dy * np.sin(angles))
+    routes = route_points(store, county.id, [point, *ring], [at] * 9, rules.route_max_m)
+    units = sorted({x.unit_id for x in routes if x.unit_id is not None})
+    return routes[0], units
+
+
+def _event(store: Store, incident: Incident, at, actor: str, old: str | None, new: str, note: str):
+    store.add_incident_event(IncidentEvent(incident.county_id, incident.id, at, actor, new, old, note))
+
+
+def _number(value, field: str, name: str) -> float:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        _missing(field, name)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name}不是数字：{value!r}", field=field) from None
+    if not math.isfinite(number):
+        raise InvalidInput(f"{name}不是有限的数字：{value!r}", field=field)
+    return number
+
+
+def _missing(field: str, name: str):
+    raise InvalidInput(f"缺少{name}", field=field)
+
+
+# -- the workflow ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    """An action: the states it starts from, the state it leads to, who may take it."""
+
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+    zh: str
+
+
+STEPS = {
+    "dispatch": Step(("filed", "dispatched"), "dispatched", ("leader", "admin"), "派发"),
+    "handle": Step(("dispatched", "reopened"), "handled", ("unit_staff", "leader", "admin"), "处置"),
+    "verify": Step(("handled",), "verified", ("inspector", "leader", "admin"), "核查通过"),
+    "reopen": Step(("handled",), "reopened", ("inspector", "leader", "admin"), "返工"),
+    "close": Step(("verified",), "closed", ("inspector", "leader", "admin"), "结案"),
+    "reject": Step(("filed", "dispatched"), "rejected", ("leader", "admin"), "驳回"),
+}
+
+
+def allowed_actions(incident: Incident, actor: Actor) -> list[str]:
+    """The actions ``actor`` may take on the case now (what a page offers as buttons)."""
+    own = actor.role != "unit_staff" or actor.unit_id == incident.unit_id
+    return [n for n, s in STEPS.items() if incident.status in s.sources and actor.role in s.roles and own]
+
+
+def act(
+    store: Store,
+    county: County,
+    incident_id: int,
+    action: str,
+    actor: Actor,
+    note: str = "",
+    unit_code: str | None = None,
+    now=None,
+) -> Incident:
+    """Take ``action`` on a case: Forbidden for a role (or another unit's staff) that may not,
+    Conflict naming the current state when the case is not in a state the action starts from."""
+    now = now or datetime.now(UTC)
+    step = STEPS.get(action)
+    if step is None:
+        raise InvalidInput(f"未知操作 {action!r}：可选 {', '.join(STEPS)}", field="action")
+    if len(note) > MAX_SHORT:
+        raise InvalidInput(f"备注过长：{len(note)} 字，最多 {MAX_SHORT} 字", field="note")
+    with store.transaction():
+        case = store.get_incident(county.id, incident_id)
+        if actor.role not in step.roles:
+            raise Forbidden(f"{_role_zh(actor.role)}不能{step.zh}案件", action=action)
+        if actor.role == "unit_staff" and case.unit_id != actor.unit_id:
+            raise Forbidden(f"案件 #{case.id} 不属于您的单位，不能{step.zh}", action=action)
+        if case.status not in step.sources:
+            raise Conflict(
+                f"案件 #{case.id} 当前状态为“{STATUS_ZH[case.status]}”（{case.status}），不能{step.zh}",
+                status=case.status,
+                allowed=[n for n, s in STEPS.items() if case.status in s.sources],
+            )
+        changed = replace(case, status=step.target, updated_at=now)
+        if action == "dispatch":
+            changed = replace(
+                changed, unit_id=_unit_for_dispatch(store, county, case, unit_code).id, review_units=()
+            )
+        elif action == "reopen":
+            changed = replace(changed, rework=case.rework + 1)
+        elif action == "reject" and not note.strip():
+            raise InvalidInput("驳回需要说明理由", field="note")
+        stored = store.update_incident(changed)
+        _event(store, stored, now, actor.name, case.status, step.target, note.strip())
+    return stored
+
+
+def _unit_for_dispatch(store: Store, county: County, case: Incident, code: str | None) -> Unit:
+    if code:
+        for unit in store.list_units(county.id):
+            if unit.code == code:
+                return unit
+        raise NotFound(f"没有编码为 {code!r} 的单位", field="unit")
+    if case.unit_id is None:
+        raise InvalidInput("该案件没有责任单位，派发时请选择单位", field="unit")
+    return store.get_unit(county.id, case.unit_id)
+
+
+def _role_zh(role: str) -> str:
+    return {"admin": "管理员", "leader": "领导", "unit_staff": "责任单位人员", "inspector": "督查员"}.get(
+        role, role
+    )
+
+
+def is_overdue(incident: Incident, now: datetime) -> bool:
+    return (
+        incident.status in AWAITING_UNIT and incident.deadline_at is not None and incident.deadline_at < now
+    )

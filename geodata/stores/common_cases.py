@@ -1,0 +1,114 @@
+"""Cases' companions, shared by both stores (see common.py): categories, photos, API keys and the
+answers remembered for idempotent requests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from geodata.errors import Conflict, NotFound
+from geodata.model import USER_ROLES, ApiKey, Category, Photo
+from geodata.stores.base import check_choice
+
+
+class CasesSql:
+    # -- categories ----------------------------------------------------------------------------
+    def list_categories(self) -> list[Category]:
+        rows = self._rows("SELECT * FROM category ORDER BY sort, code")
+        return [
+            Category(r["code"], r["name_zh"], r["name_en"], r["deadline_hours"], bool(r["public"]), r["sort"])
+            for r in rows
+        ]
+
+    def get_category(self, code: str) -> Category:
+        for c in self.list_categories():
+            if c.code == code:
+                return c
+        raise NotFound(f"unknown category {code!r}", field="category")
+
+    # -- photos --------------------------------------------------------------------------------
+    def add_photo(self, photo: Photo) -> Photo:
+        row = self._insert(
+            "INSERT INTO incident_photo (county_id, incident_id, name, public_name, content_type, size, "
+            "uploaded_by, created_at) VALUES (%(county_id)s, %(incident_id)s, %(name)s, %(public_name)s, "
+            "%(content_type)s, %(size)s, %(uploaded_by)s, %(created_at)s) RETURNING id",
+            {**vars(photo), "created_at": self._t(photo.created_at)},
+        )
+        return replace(photo, id=row[0])
+
+    def list_photos(self, county_id: int, incident_id: int) -> list[Photo]:
+        rows = self._rows(
+            "SELECT * FROM incident_photo WHERE county_id = %(c)s AND incident_id = %(i)s ORDER BY id",
+            {"c": county_id, "i": incident_id},
+        )
+        return [self._photo(r) for r in rows]
+
+    def get_photo(self, name: str) -> Photo:
+        """The photo stored as ``name``, either its original or its public copy."""
+        rows = self._rows(
+            "SELECT * FROM incident_photo WHERE name = %(n)s OR public_name = %(n)s", {"n": name}
+        )
+        if not rows:
+            raise NotFound(f"no photo {name!r}")
+        return self._photo(rows[0])
+
+    def _photo(self, r) -> Photo:
+        return Photo(
+            r["county_id"], r["incident_id"], r["name"], r["public_name"], r["content_type"], r["size"],
+            r["uploaded_by"], self._time(r["created_at"]), r["id"],
+        )  # fmt: skip
+
+    # -- API keys ------------------------------------------------------------------------------
+    def add_api_key(self, key: ApiKey) -> ApiKey:
+        check_choice(key.role, USER_ROLES, "role")
+        try:
+            row = self._insert(
+                "INSERT INTO api_key (name, role, key_hash, created_at) "
+                "VALUES (%(name)s, %(role)s, %(key_hash)s, %(created_at)s) RETURNING id",
+                {**vars(key), "created_at": self._t(key.created_at)},
+            )
+        except self.CONSTRAINT_ERRORS:
+            raise Conflict(f"an API key named {key.name!r} exists already") from None
+        return replace(key, id=row[0])
+
+    def api_key_by_hash(self, key_hash: str) -> ApiKey | None:
+        """The key with this hash, unless revoked."""
+        rows = self._rows(
+            "SELECT * FROM api_key WHERE key_hash = %(h)s AND revoked_at IS NULL", {"h": key_hash}
+        )
+        return self._api_key(rows[0]) if rows else None
+
+    def list_api_keys(self) -> list[ApiKey]:
+        return [self._api_key(r) for r in self._rows("SELECT * FROM api_key ORDER BY id")]
+
+    def _api_key(self, r) -> ApiKey:
+        return ApiKey(
+            r["name"],
+            r["role"],
+            r["key_hash"],
+            self._time(r["created_at"]),
+            self._time(r["revoked_at"]),
+            r["id"],
+        )
+
+    # -- idempotency ---------------------------------------------------------------------------
+    def remembered_answer(self, scope: str, key: str) -> tuple[str, int, str] | None:
+        """(fingerprint, status, body) of the first request sent with this key, if any."""
+        rows = self._rows(
+            "SELECT fingerprint, status, body FROM idempotency WHERE scope = %(s)s AND key = %(k)s",
+            {"s": scope, "k": key},
+        )
+        return (rows[0]["fingerprint"], rows[0]["status"], rows[0]["body"]) if rows else None
+
+    def remember_answer(
+        self, scope: str, key: str, fingerprint: str, status: int, body: str, at: datetime
+    ) -> None:
+        """Keep a first answer; Conflict when another request with the key got there first."""
+        try:
+            self._execute(
+                "INSERT INTO idempotency (scope, key, fingerprint, status, body, created_at) "
+                "VALUES (%(s)s, %(k)s, %(f)s, %(st)s, %(b)s, %(at)s)",
+                {"s": scope, "k": key, "f": fingerprint, "st": status, "b": body, "at": self._t(at)},
+            )
+        except self.CONSTRAINT_ERRORS:
+            raise Conflict(f"Idempotency-Key {key!r} was used by a request at the same time") from None
