@@ -12,7 +12,11 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the portal. ``config`` overrides settings (tests pass ``database_url`` etc.)."""
     settings = load_settings(config)
     app = Flask(__name__, instance_path=settings.instance_path)
-    app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        MAX_CONTENT_LENGTH=int(settings.max_upload_mb * 1024 * 1024),
+    )
     app.json.ensure_ascii = False  # Chinese names as text: readable, and a third the bytes
     app.extensions["portal_settings"] = settings
     app.extensions["portal_db"] = open_database(settings.database_url)
@@ -38,6 +42,18 @@ def settings() -> Settings:
     from flask import current_app
 
     return current_app.extensions["portal_settings"]
+
+
+def case_rules():
+    """The filing rules (routing distance, boundary review, duplicates) from the settings."""
+    from datetime import timedelta
+
+    from geodata.cases import Rules
+
+    s = settings()
+    return Rules(
+        s.route_max_m, s.boundary_review_m, s.duplicate_radius_m, timedelta(hours=s.duplicate_window_h)
+    )
 
 
 def database() -> Database:

@@ -18,6 +18,9 @@ class Settings:
     secret_key: str = ""
     route_max_m: float = 30.0
     boundary_review_m: float = 10.0
+    duplicate_radius_m: float = 20.0
+    duplicate_window_h: float = 24.0
+    max_upload_mb: float = 12.0  # a 10 MB photo and the form around it
     default_county: str = "440304"
     demo_seed: int = 42
     seed_demo_on_start: bool = True
@@ -31,6 +34,9 @@ _ENV = {
     "secret_key": "PORTAL_SECRET_KEY",
     "route_max_m": "PORTAL_ROUTE_MAX_M",
     "boundary_review_m": "PORTAL_BOUNDARY_REVIEW_M",
+    "duplicate_radius_m": "PORTAL_DUPLICATE_RADIUS_M",
+    "duplicate_window_h": "PORTAL_DUPLICATE_WINDOW_H",
+    "max_upload_mb": "PORTAL_MAX_UPLOAD_MB",
     "default_county": "PORTAL_DEFAULT_COUNTY",
     "demo_seed": "PORTAL_DEMO_SEED",
     "seed_demo_on_start": "PORTAL_SEED_DEMO_ON_START",
@@ -51,7 +57,7 @@ def _parse(name: str, raw: str, kind: type):
     except ValueError:
         raise ConfigError(f"{_ENV[name]}={raw!r} is not a valid {kind.__name__}") from None
     if kind is float and value <= 0:
-        raise ConfigError(f"{_ENV[name]} must be a positive number of metres, not {raw!r}")
+        raise ConfigError(f"{_ENV[name]} must be a positive number, not {raw!r}")
     return value
 
 

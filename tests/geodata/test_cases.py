@@ -21,7 +21,9 @@ INSPECTOR = cases.Actor("inspector", "inspector")
 def county(store):
     """Two communities side by side along 114.01°E, each led by its committee; a road in the
     west community led by the traffic police."""
-    c = store.add_county(County("440304", "福田示范区", extent=box(114.0, 22.5, 114.02, 22.52), utm_epsg=32650))
+    c = store.add_county(
+        County("440304", "福田示范区", extent=box(114.0, 22.5, 114.02, 22.52), utm_epsg=32650)
+    )
     west_u, east_u, police = store.add_units(
         [Unit(c.id, "W", "西社区居委会", "community"), Unit(c.id, "E", "东社区居委会", "community"),
          Unit(c.id, "JJ", "交警大队")]

@@ -17,6 +17,7 @@ TITLES = {
     404: "页面不存在",
     405: "不支持的请求方式",
     409: "数据冲突",
+    413: "上传内容过大",
     422: "数据无效",
     500: "服务器出错",
 }
@@ -42,6 +43,9 @@ def describe(exc: Exception) -> tuple[int, str, str]:
         return exc.status, exc.code, exc.message
     if isinstance(exc, CSRFError):
         return 400, "csrf_failed", "表单已过期或缺少安全令牌，请刷新页面后重试。"
+    if isinstance(exc, HTTPException) and exc.code == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return 413, "too_large", f"上传内容过大：最大 {limit / 1048576:.0f} MB"
     if isinstance(exc, HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_").replace("'", "")
         return exc.code or 500, code, exc.description or exc.name
@@ -56,7 +60,10 @@ def handle_error(exc: Exception):
         # The details of a crash are for the log, not for whoever caused it.
         message = "internal error" if request.path.startswith(JSON_PREFIXES) else "请稍后重试。"
     if request.path.startswith(JSON_PREFIXES):
-        return jsonify(error={"code": code, "message": message}), status
+        error = {"code": code, "message": message}
+        if isinstance(exc, PortalError) and status < 500:
+            error.update({k: v for k, v in exc.details.items() if k in ("field", "status", "allowed")})
+        return jsonify(error=error), status
     if isinstance(exc, HTTPException) and not isinstance(exc, CSRFError):
         message = PAGE_MESSAGES.get(status, message)
     title = TITLES.get(status, "出错了")

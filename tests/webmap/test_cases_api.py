@@ -1,0 +1,212 @@
+"""The cases API: filing (JSON, form with photo, API key), idempotency, lists, CSV, the workflow."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from PIL import Image
+from werkzeug.security import generate_password_hash
+
+from geodata.apikeys import issue_key
+from geodata.model import User
+from tests.webmap.conftest import PASSWORD, login
+from webmap import get_store
+
+FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}
+
+
+def _token(client) -> str:
+    import re
+
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/portal").text).group(1)
+
+
+def _post(client, path, body=None, token=None, **kw):
+    headers = {"X-CSRFToken": token or _token(client), **kw.pop("headers", {})}
+    if body is not None:
+        kw["json"] = body
+    return client.post(path, headers=headers, **kw)
+
+
+@pytest.fixture
+def people(app):
+    """An inspector, and staff of 城管执法局 (U01, which leads 福华路) and of 交警大队 (U02)."""
+    with app.app_context():
+        store = get_store()
+        county = store.get_county("990001")
+        units = {u.code: u for u in store.list_units(county.id)}
+        for name, role, unit in (("insp", "inspector", None), ("cg", "unit_staff", "U01"),
+                                 ("jj", "unit_staff", "U02")):  # fmt: skip
+            store.add_user(
+                User(name, generate_password_hash(PASSWORD), role, county.id, unit and units[unit].id)
+            )
+    return units
+
+
+def _as(app, name):
+    client = app.test_client()
+    login(client, name, PASSWORD)
+    return client
+
+
+def _count(app, table="incident"):
+    with app.app_context():
+        store = get_store()
+        return store.count(store.get_county("990001").id, table)
+
+
+def test_an_inspector_files_a_report_and_is_told_who_handles_it_by_when(app, people):
+    insp = _as(app, "insp")
+    before = _count(app)
+    answer = _post(insp, "/api/v1/incidents", FUHUA)
+    assert answer.status_code == 201, answer.text
+    case = answer.get_json()
+    assert case["unit"]["name"] == "城管执法局" and case["status"] == "dispatched"
+    assert case["zone"]["name"] == "西园社区" and case["category_zh"] == "乱停车"
+    assert "已派发给城管执法局" in case["message"] and "前处置" in case["message"]
+    assert _count(app) == before + 1
+
+
+def test_a_repeated_idempotency_key_replays_the_first_answer_and_stores_nothing(app, people):
+    insp = _as(app, "insp")
+    token = _token(insp)
+    first = _post(insp, "/api/v1/incidents", FUHUA, token, headers={"Idempotency-Key": "k-1"})
+    again = _post(insp, "/api/v1/incidents", FUHUA, token, headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.get_json()["id"] == first.get_json()["id"] and again.headers["Idempotent-Replayed"] == "true"
+    other = _post(insp, "/api/v1/incidents", {**FUHUA, "description": "另一件"}, token,
+                  headers={"Idempotency-Key": "k-1"})  # fmt: skip
+    assert other.status_code == 422 and other.get_json()["error"]["code"] == "idempotency_key_reused"
+    assert _count(app) == 35 + 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "text"),
+    [
+        ({**FUHUA, "lat": "北纬22"}, "lat", "纬度不是数字"),
+        ({k: v for k, v in FUHUA.items() if k != "long"}, "long", "缺少经度"),
+        ({**FUHUA, "lat": 39.9, "long": 116.4}, "lat", "不在测试县范围内"),
+        ({**FUHUA, "lat": 114.004, "long": 22.5051}, "lat", "经纬度是否填反了"),
+        ({**FUHUA, "category": "graffiti"}, "category", "unknown category"),
+        ({**FUHUA, "description": "x" * 2001}, "description", "描述过长"),
+        ({**FUHUA, "category": 5}, "category", "应为文本"),
+    ],
+)
+def test_bad_reports_get_a_message_naming_the_field_and_store_nothing(app, people, body, field, text):
+    answer = _post(_as(app, "insp"), "/api/v1/incidents", body)
+    assert answer.status_code in (400, 404)
+    error = answer.get_json()["error"]
+    assert error["field"] == field and text in error["message"]
+    assert _count(app) == 35 and _count(app, "incident_event") == 0
+
+
+def test_a_body_that_is_not_json_and_a_missing_login(app, people):
+    insp = _as(app, "insp")
+    answer = _post(insp, "/api/v1/incidents", data="lat=1", headers={"Content-Type": "text/plain"})
+    assert (
+        answer.status_code == 400 and "不支持的内容类型 text/plain" in answer.get_json()["error"]["message"]
+    )
+    broken = _post(insp, "/api/v1/incidents", data="{not json", headers={"Content-Type": "application/json"})
+    assert broken.status_code == 400 and "不是 JSON" in broken.get_json()["error"]["message"]
+    assert app.test_client().post("/api/v1/incidents", json=FUHUA).status_code == 401
+
+
+def test_an_api_key_files_without_a_session_and_a_bad_key_is_refused(app, people):
+    with app.app_context():
+        _, key = issue_key(get_store(), "城市大脑", "inspector")
+    client = app.test_client()
+    made = client.post("/api/v1/incidents", json=FUHUA, headers={"X-API-Key": key})
+    assert made.status_code == 201 and made.get_json()["reporter"] == "api:城市大脑"
+    assert made.get_json()["source"] == "api"
+    refused = client.post("/api/v1/incidents", json=FUHUA, headers={"X-API-Key": key + "x"})
+    assert refused.status_code == 401 and "api_key 无效" in refused.get_json()["error"]["message"]
+
+
+def _jpeg(gps: tuple[float, float] | None = None) -> bytes:
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make: must not reach the public copy
+    if gps:
+        lon, lat = gps
+        exif.get_ifd(0x8825).update({1: "N", 2: _dms(lat), 3: "E", 4: _dms(lon)})
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def _dms(value: float):
+    d = int(value)
+    m = int((value - d) * 60)
+    s = round(((value - d) * 60 - m) * 60, 4)
+    return (d, m, s)
+
+
+def test_a_photo_gives_the_place_when_none_is_sent_and_its_public_copy_has_no_exif(app, people):
+    insp = _as(app, "insp")
+    form = {"category": "parking", "photo": (io.BytesIO(_jpeg((114.004, 22.5051))), "p.jpg")}
+    answer = _post(insp, "/api/v1/incidents", data=form, content_type="multipart/form-data")
+    assert answer.status_code == 201, answer.text
+    case = answer.get_json()
+    assert case["lon"] == pytest.approx(114.004, abs=1e-5) and case["unit"]["name"] == "城管执法局"
+    detail = insp.get(f"/api/v1/incidents/{case['id']}").get_json()
+    (photo,) = detail["photos"]
+    original = Image.open(io.BytesIO(insp.get(photo["url"]).data))
+    public = Image.open(io.BytesIO(insp.get(photo["public_url"]).data))
+    assert original.getexif().get(0x010F) == "PhoneMaker"
+    assert len(public.getexif()) == 0 and public.size == (64, 48)
+
+
+def test_a_file_that_is_not_an_image_or_too_big_is_refused_and_nothing_stored(app, people):
+    insp = _as(app, "insp")
+    fake = {**FUHUA, "photo": (io.BytesIO(b"%PDF-1.4 not a photo"), "p.jpg")}
+    answer = _post(insp, "/api/v1/incidents", data=fake, content_type="multipart/form-data")
+    assert answer.status_code == 400 and "不是可识别的图片" in answer.get_json()["error"]["message"]
+    huge = {**FUHUA, "photo": (io.BytesIO(b"\xff" * (13 * 1024 * 1024)), "p.jpg")}
+    too_big = _post(insp, "/api/v1/incidents", data=huge, content_type="multipart/form-data")
+    assert too_big.status_code == 413 and "上传内容过大" in too_big.get_json()["error"]["message"]
+    no_place = {"category": "parking", "photo": (io.BytesIO(_jpeg()), "p.jpg")}
+    answer = _post(insp, "/api/v1/incidents", data=no_place, content_type="multipart/form-data")
+    assert answer.status_code == 400 and "缺少位置" in answer.get_json()["error"]["message"]
+    assert _count(app) == 35 and _count(app, "incident_photo") == 0
+
+
+def test_the_workflow_over_http_with_permissions_and_409(app, people):
+    case = _post(_as(app, "insp"), "/api/v1/incidents", FUHUA).get_json()
+    url = f"/api/v1/incidents/{case['id']}/actions"
+    jj, cg, insp = _as(app, "jj"), _as(app, "cg"), _as(app, "insp")
+    assert jj.get(f"/api/v1/incidents/{case['id']}").status_code == 403  # another unit's case
+    refused = _post(jj, url, {"action": "handle"})
+    assert refused.status_code == 403 and "不属于您的单位" in refused.get_json()["error"]["message"]
+    early = _post(insp, url, {"action": "verify"})
+    assert early.status_code == 409
+    assert (
+        early.get_json()["error"]["status"] == "dispatched"
+        and "已派发" in early.get_json()["error"]["message"]
+    )
+    assert _post(cg, url, {"action": "handle", "note": "已清理"}).get_json()["status"] == "handled"
+    assert _post(insp, url, {"action": "reopen", "note": "仍有车"}).get_json()["rework"] == 1
+    detail = cg.get(f"/api/v1/incidents/{case['id']}").get_json()
+    assert detail["actions"] == ["handle"]
+    assert [e["to"] for e in detail["events"]] == ["filed", "dispatched", "handled", "reopened"]
+
+
+def test_lists_filter_page_and_export(app, people, leader):
+    page = leader.get("/api/v1/incidents?category=parking&per_page=5&page=2&duplicates=1").get_json()
+    assert page["total"] == 17 and page["pages"] == 4 and len(page["items"]) == 5
+    ids = [c["id"] for c in page["items"]]
+    assert ids == sorted(ids, reverse=True)
+    insp = _as(app, "insp")
+    _post(insp, "/api/v1/incidents", FUHUA)
+    _post(insp, "/api/v1/incidents", {**FUHUA, "lat": 22.5151, "long": 114.015})  # 金田路, 东湖社区
+    west = leader.get("/api/v1/incidents?zone=001").get_json()
+    assert west["total"] == 1 and west["items"][0]["zone"]["name"] == "西园社区"
+    cg = _as(app, "cg").get("/api/v1/incidents?duplicates=1").get_json()  # own unit only
+    assert cg["total"] == 1 and cg["items"][0]["unit"]["name"] == "城管执法局"
+    text = leader.get("/api/v1/incidents.csv?category=posters").data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 18 and rows[0]["category_zh"] == "牛皮癣"
+    bad = leader.get("/api/v1/incidents?per_page=500")
+    assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "per_page"
+    assert leader.get("/api/v1/incidents?unit=ZZ").status_code == 404

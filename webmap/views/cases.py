@@ -1,0 +1,308 @@
+"""The cases API (/api/v1/incidents): file a report (JSON or a form with a photo), list and export
+cases with filters, read one with its timeline, and move it through the workflow."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Blueprint, Response, jsonify, request, send_from_directory
+from flask_login import current_user, login_required
+
+from geodata import cases, photos
+from geodata.assignments import COUNTY_TZ, day_span
+from geodata.errors import Forbidden, InvalidInput, NotFound
+from geodata.model import Incident
+from geodata.store import Store
+from webmap import case_rules, get_store, settings
+from webmap.views.common import current_county
+from webmap.views.params import parse_bbox, parse_day
+from webmap.views.requests import idempotent, request_actor
+
+bp = Blueprint("cases", __name__, url_prefix="/api/v1")
+
+PER_PAGE, MAX_PER_PAGE = 50, 200
+MAX_CSV_ROWS = 100_000
+CSV_COLUMNS = (
+    "id", "category", "category_zh", "status", "status_zh", "overdue", "reported_at", "deadline_at",
+    "lon", "lat", "address", "zone_code", "zone", "segment", "unit_code", "unit", "rework",
+    "duplicate_of", "source", "reporter", "description",
+)  # fmt: skip
+
+
+# -- filing ----------------------------------------------------------------------------------------
+@bp.post("/incidents")
+def create_incident():
+    store = get_store()
+    actor = request_actor(store)
+    county = current_county(store)
+    return idempotent(store, actor, lambda: _file(store, county, actor))
+
+
+def _file(store: Store, county, actor: cases.Actor) -> tuple[dict, int]:
+    fields, upload = _report_fields()
+    if upload is not None and not (str(fields.get("lat") or "") or str(fields.get("long") or "")):
+        if upload.gps is None:
+            raise InvalidInput("缺少位置：请在地图上选点，或上传带 GPS 信息的照片", field="lat")
+        fields["long"], fields["lat"] = upload.gps
+    report = cases.Report(
+        category=_text(fields, "category"),
+        lon=fields.get("long", fields.get("lon")),
+        lat=fields.get("lat"),
+        description=_text(fields, "description"),
+        address=_text(fields, "address"),
+        contact=_text(fields, "contact"),
+        source="api" if actor.name.startswith("api:") else "inspector",
+    )
+    now = datetime.now(UTC)
+    with store.transaction():
+        filed = cases.file_report(store, county, report, actor, case_rules(), now=now)
+        if upload is not None:
+            photos.save_photo(store, media_dir(), filed.incident, upload, actor.name, now)
+    names = Names(store, county)
+    return {**case_json(filed.incident, names), "message": _answer(filed, names)}, 201
+
+
+def _report_fields() -> tuple[dict, photos.Upload | None]:
+    """The report's fields from a JSON body or a form, and its photo (checked) if any."""
+    if request.mimetype == "application/json":
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise InvalidInput("请求体不是 JSON 对象", field="body")
+        return dict(body), None
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        file = request.files.get("photo")
+        upload = photos.read_upload(file.read()) if file and file.filename else None
+        return request.form.to_dict(), upload
+    raise InvalidInput(f"不支持的内容类型 {request.mimetype or '（无）'}：请发送 JSON 或表单", field="body")
+
+
+def _text(fields: dict, name: str) -> str:
+    value = fields.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} 应为文本", field=name)
+    return value
+
+
+def _answer(filed: cases.Filed, names: Names) -> str:
+    case = filed.incident
+    if filed.duplicate_of:
+        return f"附近已有同类案件 #{filed.duplicate_of}，本次上报已合并，不重复计数"
+    due = case.deadline_at.astimezone(COUNTY_TZ).strftime("%m月%d日 %H:%M")
+    if filed.review:
+        return f"已受理（案件 #{case.id}），位于责任边界附近或无责任单位，待领导指定单位；处置时限 {due}"
+    return f"已派发给{names.unit(case.unit_id)['name']}（案件 #{case.id}），请于 {due} 前处置"
+
+
+# -- reading ---------------------------------------------------------------------------------------
+@bp.get("/incidents")
+@login_required
+def list_incidents():
+    store = get_store()
+    county = current_county(store)
+    filters, bbox = _filters(store, county)
+    page, per_page = _page(), _per_page()
+    total = store.count_incidents(county.id, bbox, **filters)
+    rows = store.list_incidents(
+        county.id, bbox, limit=per_page, offset=(page - 1) * per_page, newest_first=True, **filters
+    )
+    names = Names(store, county)
+    return jsonify(
+        total=total, page=page, per_page=per_page, pages=max(1, -(-total // per_page)),
+        items=[case_json(c, names) for c in rows],
+    )  # fmt: skip
+
+
+@bp.get("/incidents.csv")
+@login_required
+def export_incidents():
+    store = get_store()
+    county = current_county(store)
+    filters, bbox = _filters(store, county)
+    rows = store.list_incidents(county.id, bbox, limit=MAX_CSV_ROWS, newest_first=True, **filters)
+    names = Names(store, county)
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 with a BOM as Chinese, not mojibake
+    writer = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for c in rows:
+        writer.writerow(_flat(case_json(c, names)))
+    stamp = datetime.now(COUNTY_TZ).strftime("%Y%m%d")
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="cases-{county.code}-{stamp}.csv"'},
+    )
+
+
+@bp.get("/incidents/<int:incident_id>")
+@login_required
+def get_incident(incident_id: int):
+    store = get_store()
+    county = current_county(store)
+    case = _visible(store, county, incident_id)
+    names = Names(store, county)
+    actor = cases.Actor(current_user.username, current_user.role, current_user.unit_id)
+    return jsonify(
+        **case_json(case, names),
+        events=[
+            {"at": e.at.isoformat(), "actor": e.actor, "from": e.from_status, "to": e.to_status,
+             "to_zh": cases.STATUS_ZH[e.to_status], "note": e.note}
+            for e in store.incident_events(county.id, case.id)
+        ],
+        photos=[{"url": f"/api/v1/media/{p.name}", "public_url": f"/api/v1/media/{p.public_name}"}
+                for p in store.list_photos(county.id, case.id)],
+        actions=cases.allowed_actions(case, actor),
+    )  # fmt: skip
+
+
+@bp.post("/incidents/<int:incident_id>/actions")
+def act(incident_id: int):
+    store = get_store()
+    actor = request_actor(store)
+    county = current_county(store)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("请求体不是 JSON 对象", field="body")
+    case = cases.act(
+        store, county, incident_id, _text(body, "action"), actor, _text(body, "note"),
+        _text(body, "unit") or None,
+    )  # fmt: skip
+    return jsonify(case_json(case, Names(store, county)))
+
+
+# -- photos ----------------------------------------------------------------------------------------
+def media_dir() -> Path:
+    return Path(settings().instance_path) / "media"
+
+
+@bp.get("/media/<name>", endpoint="media")
+@login_required
+def media(name: str):
+    """A case photo for staff: the original (with its EXIF) or the public copy."""
+    photo = get_store().get_photo(name)
+    return send_from_directory(media_dir(), name, mimetype=photo.content_type, max_age=86400)
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+class Names:
+    """Units and zones by id, fetched once per request, for turning ids into codes and names."""
+
+    def __init__(self, store: Store, county):
+        self.units = {u.id: u for u in store.list_units(county.id)}
+        self.categories = {c.code: c for c in store.list_categories()}
+        self._store, self._county, self._zones = store, county, {}
+
+    def unit(self, unit_id):
+        u = self.units.get(unit_id)
+        return u and {"code": u.code, "name": u.name, "hotline": u.hotline}
+
+    def zone(self, zone_id):
+        if zone_id is None:
+            return None
+        if zone_id not in self._zones:
+            z = self._store.get_zone(self._county.id, zone_id)
+            self._zones[zone_id] = {"code": z.code, "name": z.name, "kind": z.kind}
+        return self._zones[zone_id]
+
+
+def case_json(c: Incident, names: Names) -> dict:
+    category = names.categories.get(c.category)
+    now = datetime.now(UTC)
+    return {
+        "id": c.id, "category": c.category, "category_zh": category.name_zh if category else c.category,
+        "status": c.status, "status_zh": cases.STATUS_ZH[c.status], "overdue": cases.is_overdue(c, now),
+        "reported_at": c.reported_at.isoformat(),
+        "deadline_at": c.deadline_at and c.deadline_at.isoformat(),
+        "updated_at": c.updated_at and c.updated_at.isoformat(),
+        "lon": round(c.geom.x, 7), "lat": round(c.geom.y, 7), "address": c.address,
+        "description": c.description, "zone": names.zone(c.zone_id), "segment_id": c.segment_id,
+        "unit": names.unit(c.unit_id), "review_units": [names.unit(u) for u in c.review_units],
+        "duplicate_of": c.duplicate_of, "rework": c.rework, "source": c.source,
+        "reporter": c.reporter, "contact": c.contact,
+    }  # fmt: skip
+
+
+def _flat(j: dict) -> dict:
+    zone, unit = j["zone"] or {}, j["unit"] or {}
+    return {
+        **j, "zone_code": zone.get("code", ""), "zone": zone.get("name", ""), "segment": j["segment_id"] or "",
+        "unit_code": unit.get("code", ""), "unit": unit.get("name", ""), "overdue": "是" if j["overdue"] else "",
+    }  # fmt: skip
+
+
+def _visible(store: Store, county, incident_id: int) -> Incident:
+    case = store.get_incident(county.id, incident_id)
+    if current_user.role == "unit_staff" and case.unit_id != current_user.unit_id:
+        raise Forbidden(f"案件 #{incident_id} 不属于您的单位")
+    return case
+
+
+def _filters(store: Store, county) -> tuple[dict, tuple | None]:
+    """The list filters from the query string; unit staff only ever see their own unit's cases."""
+    a = request.args
+    filters: dict = {"duplicates": a.get("duplicates") == "1"}
+    if a.get("status"):
+        filters["status"] = a["status"]
+    if a.get("category"):
+        store.get_category(a["category"])
+        filters["category"] = a["category"]
+    if a.get("unit"):
+        filters["unit_id"] = _unit_id(store, county, a["unit"])
+    if a.get("zone"):
+        filters["zone_id"] = _zone_id(store, county, a["zone"])
+    if a.get("from"):
+        filters["since"] = cases_day(parse_day(a["from"], "from"))
+    if a.get("to"):
+        filters["until"] = cases_day(parse_day(a["to"], "to"), end=True)
+    if a.get("overdue") == "1":
+        filters["overdue_at"] = datetime.now(UTC)
+    if current_user.role == "unit_staff":
+        filters["unit_id"] = current_user.unit_id
+    bbox = parse_bbox(a["bbox"]) if a.get("bbox") else None
+    return filters, bbox
+
+
+def cases_day(day, end: bool = False) -> datetime:
+    start, following = day_span(day)
+    return following if end else start
+
+
+def _unit_id(store: Store, county, code: str) -> int:
+    for u in store.list_units(county.id):
+        if u.code == code:
+            return u.id
+    raise NotFound(f"没有编码为 {code!r} 的单位", field="unit")
+
+
+def _zone_id(store: Store, county, code: str) -> int:
+    for z in store.list_zones(county.id, kind="community") + store.list_zones(county.id, kind="grid"):
+        if z.code == code:
+            return z.id
+    raise NotFound(f"没有编码为 {code!r} 的社区或网格", field="zone")
+
+
+def _page() -> int:
+    return _positive_int("page", 1, None)
+
+
+def _per_page() -> int:
+    return _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
+
+
+def _positive_int(name: str, default: int, maximum: int | None) -> int:
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} 应为正整数，而不是 {raw!r}", field=name) from None
+    if value < 1 or (maximum is not None and value > maximum):
+        limit = f"1–{maximum}" if maximum else "≥ 1"
+        raise InvalidInput(f"{name} 应在 {limit} 之间，而不是 {value}", field=name)
+    return value

@@ -1,0 +1,91 @@
+"""What several APIs need from a request: who is acting (a signed-in person or an API key) and
+replaying the first answer to a repeated ``Idempotency-Key``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Response, current_app, request
+from flask_login import current_user
+
+from geodata import apikeys
+from geodata.cases import Actor
+from geodata.errors import Conflict, InvalidInput, Unauthorized
+from geodata.store import Store
+
+MAX_IDEMPOTENCY_KEY = 200
+
+
+class IdempotencyKeyReused(InvalidInput):
+    status = 422
+    code = "idempotency_key_reused"
+
+
+def api_key_in_request() -> str | None:
+    """An API key sent as ``X-API-Key`` or as the ``api_key`` parameter (Open311's way)."""
+    return request.headers.get("X-API-Key") or request.values.get("api_key") or None
+
+
+def request_actor(store: Store) -> Actor:
+    """The API key's holder when a key is sent (CSRF does not apply: no cookie is trusted), else
+    the signed-in person, whose form must carry the CSRF token."""
+    key = api_key_in_request()
+    if key is not None:
+        found = apikeys.check_key(store, key)
+        return Actor(f"api:{found.name}", found.role)
+    if not current_user.is_authenticated:
+        raise Unauthorized("请先登录，或提供 api_key")
+    current_app.extensions["csrf"].protect()
+    return Actor(current_user.username, current_user.role, current_user.unit_id)
+
+
+def idempotent(store: Store, actor: Actor, make: Callable[[], tuple[dict | list, int]]) -> Response:
+    """Run ``make`` (which writes and returns a JSON body and status) at most once per
+    ``Idempotency-Key`` of this actor: a repeat gets the first answer, and stores nothing new; the
+    same key with a different request is refused. Without the header, ``make`` just runs."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        body, status = make()
+        return _json(body, status)
+    if not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY:
+        raise InvalidInput(f"Idempotency-Key 应为 1–{MAX_IDEMPOTENCY_KEY} 个字符", field="Idempotency-Key")
+    fingerprint = _fingerprint()
+    remembered = store.remembered_answer(actor.name, key)
+    if remembered is None:
+        try:
+            with store.transaction():
+                body, status = make()
+                text = json.dumps(body, ensure_ascii=False)
+                store.remember_answer(actor.name, key, fingerprint, status, text, datetime.now(UTC))
+            return _json(body, status)
+        except Conflict:
+            remembered = store.remembered_answer(actor.name, key)  # a concurrent twin won
+            if remembered is None:
+                raise
+    first_fingerprint, status, text = remembered
+    if first_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(f"Idempotency-Key {key!r} 已用于另一个不同的请求", field="Idempotency-Key")
+    response = current_app.response_class(text, status=status, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _fingerprint() -> str:
+    """The request's method, path and body; a form's fields and files when it was one."""
+    digest = hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n")
+    digest.update(request.get_data(cache=True))
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(f"{name}={value}\n".encode())
+    for name, upload in sorted(request.files.items(multi=True), key=lambda f: f[0]):
+        digest.update(name.encode() + hashlib.sha256(upload.read()).digest())
+        upload.seek(0)
+    return digest.hexdigest()
+
+
+def _json(body, status: int) -> Response:
+    return current_app.response_class(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json"
+    )
