@@ -24,7 +24,7 @@ import shapely
 from shapely.geometry import Point
 
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
-from geodata.model import County, Incident, IncidentEvent, Unit
+from geodata.model import ROLE_ZH, County, Incident, IncidentEvent, Unit
 from geodata.routing import ROUTE_MAX_M, route_points
 from geodata.store import Store
 
@@ -222,7 +222,7 @@ def act(
     with store.transaction():
         case = store.get_incident(county.id, incident_id)
         if actor.role not in step.roles:
-            raise Forbidden(f"{_role_zh(actor.role)}不能{step.zh}案件", action=action)
+            raise Forbidden(f"{ROLE_ZH.get(actor.role, actor.role)}不能{step.zh}案件", action=action)
         if actor.role == "unit_staff" and case.unit_id != actor.unit_id:
             raise Forbidden(f"案件 #{case.id} 不属于您的单位，不能{step.zh}", action=action)
         if case.status not in step.sources:
@@ -254,12 +254,6 @@ def _unit_for_dispatch(store: Store, county: County, case: Incident, code: str |
     if case.unit_id is None:
         raise InvalidInput("该案件没有责任单位，派发时请选择单位", field="unit")
     return store.get_unit(county.id, case.unit_id)
-
-
-def _role_zh(role: str) -> str:
-    return {"admin": "管理员", "leader": "领导", "unit_staff": "责任单位人员", "inspector": "督查员"}.get(
-        role, role
-    )
 
 
 def is_overdue(incident: Incident, now: datetime) -> bool:

@@ -6,6 +6,7 @@ main roads, and are scattered thinly everywhere else; each category has its own 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -51,8 +52,15 @@ def add_demo_incidents(
     n: int,
     max_m: float,
 ) -> int:
-    """Generate ``n`` incidents over the demo year and store them, routed in bulk."""
-    return add_routed_incidents(store, generate_incidents(county, segments, rng, n), max_m)
+    """Generate ``n`` incidents over the demo year and store them, routed in bulk, each with its
+    category's deadline (a case sent back once counts one rework)."""
+    hours = {c.code: timedelta(hours=c.deadline_hours) for c in store.list_categories()}
+    incidents = [
+        replace(i, deadline_at=i.reported_at + hours[i.category], updated_at=i.reported_at,
+                rework=int(i.status == "reopened"))
+        for i in generate_incidents(county, segments, rng, n)
+    ]  # fmt: skip
+    return add_routed_incidents(store, incidents, max_m)
 
 
 def generate_incidents(

@@ -17,6 +17,7 @@ ZONE_FINENESS = {"grid": 0, "community": 1, "subdistrict": 2}
 TARGET_KINDS = ("zone", "segment")
 ROLES = ("lead", "assist")
 USER_ROLES = ("admin", "leader", "unit_staff", "inspector")
+ROLE_ZH = {"admin": "管理员", "leader": "领导", "unit_staff": "责任单位", "inspector": "督查员"}
 INCIDENT_STATUSES = ("filed", "dispatched", "handled", "verified", "closed", "rejected", "reopened")
 # A case is open until it is verified, closed or rejected; only open cases can be overdue, and a
 # new report near an open case of its category is its duplicate.

@@ -94,7 +94,7 @@ def load(store: Store, county: County, at: datetime | None = None, now: datetime
     for a in posts:
         if a.role == "lead":
             leads[a.target_kind][a.target_id] = a.unit_id
-    incidents = store.list_incidents(county.id, since=now - INCIDENT_WINDOW, until=now)
+    incidents = store.list_incidents(county.id, since=now - INCIDENT_WINDOW, until=now, duplicates=False)
     return CountyData(
         county=county,
         at=at,

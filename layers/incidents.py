@@ -29,7 +29,9 @@ SIZE_CLASSES = ((1, "1–9"), (10, "10–99"), (100, "100–999"), (1000, "≥10
 def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime | None = None) -> dict:
     """Clusters (or, zoomed in far enough, single incidents) of the incidents inside ``bbox``."""
     if zoom >= POINTS_FROM_ZOOM:
-        incidents = store.list_incidents(county.id, bbox=bbox, until=at, limit=MAX_POINTS + 1)
+        incidents = store.list_incidents(
+            county.id, bbox=bbox, until=at, limit=MAX_POINTS + 1, duplicates=False
+        )
         if len(incidents) <= MAX_POINTS:
             feats = [feature(i.geom, _point_properties(i), i.id) for i in incidents]
             return collection(feats, layer=NAME, zoom=zoom, total=len(incidents), clustered=False)

@@ -12,12 +12,10 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from geodata.errors import NotFound, Unauthorized
-from geodata.model import User
+from geodata.model import ROLE_ZH, User
 from webmap import get_store
 
 bp = Blueprint("auth", __name__)
-
-ROLE_NAMES = {"admin": "管理员", "leader": "领导", "unit_staff": "责任单位", "inspector": "督查员"}
 
 
 class PortalUser(UserMixin):
@@ -32,7 +30,7 @@ class PortalUser(UserMixin):
 
     @property
     def role_name(self) -> str:
-        return ROLE_NAMES.get(self.role, self.role)
+        return ROLE_ZH.get(self.role, self.role)
 
 
 class LoginForm(FlaskForm):
