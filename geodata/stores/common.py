@@ -194,16 +194,25 @@ class CommonSql(AssignmentsSql, CasesSql):
 
     # -- zones and segments --------------------------------------------------------------------
     def add_zones(self, zones: Sequence[Zone]) -> list[Zone]:
-        out = []
+        prepared = self._prepare_zones(zones)
         try:
             with self.transaction():
-                for z in self._prepare_zones(zones):
-                    row = self._insert(INSERT_ZONE, self._zone_params(z))
-                    self._indexed("zone", row[0], z.geom)
-                    out.append(replace(z, id=row[0], version=1))
+                ids = self._insert_many(INSERT_ZONE, [self._zone_params(z) for z in prepared])
+                for z, zone_id in zip(prepared, ids, strict=True):
+                    self._indexed("zone", zone_id, z.geom)
         except self.CONSTRAINT_ERRORS:
-            raise Conflict(f"{z.kind} code {z.code} is already used in this county") from None
-        return out
+            raise Conflict(self._taken_code(prepared)) from None
+        return [replace(z, id=zone_id, version=1) for z, zone_id in zip(prepared, ids, strict=True)]
+
+    def _taken_code(self, zones: list[Zone]) -> str:
+        """Say which zone's code was taken (by a stored zone, or twice in the batch)."""
+        rows = self._rows("SELECT kind, code FROM zone WHERE county_id = %(c)s", {"c": zones[0].county_id})
+        seen = {(r["kind"], r["code"]) for r in rows}
+        for z in zones:
+            if (z.kind, z.code) in seen:
+                return f"{z.kind} code {z.code} is already used in this county"
+            seen.add((z.kind, z.code))
+        return "a zone code is already used in this county"
 
     def update_zone(self, zone: Zone) -> Zone:
         (zone,) = self._prepare_zones([zone])
@@ -239,15 +248,15 @@ class CommonSql(AssignmentsSql, CasesSql):
 
     def add_segments(self, segments: Sequence[Segment]) -> list[Segment]:
         segments, metric = self._segments_metric(segments)
-        out = []
+        params = [
+            {**vars(s), "geom": self._g(s.geom), "geom_m": self._g(m, 0)}
+            for s, m in zip(segments, metric, strict=True)
+        ]
         with self.transaction():
-            for s, m in zip(segments, metric, strict=True):
-                row = self._insert(
-                    INSERT_SEGMENT, {**vars(s), "geom": self._g(s.geom), "geom_m": self._g(m, 0)}
-                )
-                self._indexed("segment", row[0], s.geom)
-                out.append(replace(s, id=row[0], version=1))
-        return out
+            ids = self._insert_many(INSERT_SEGMENT, params)
+            for s, segment_id in zip(segments, ids, strict=True):
+                self._indexed("segment", segment_id, s.geom)
+        return [replace(s, id=segment_id, version=1) for s, segment_id in zip(segments, ids, strict=True)]
 
     def update_segment(self, segment: Segment) -> Segment:
         (s,), metric = self._segments_metric([replace(segment, length_m=None)])

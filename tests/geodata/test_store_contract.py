@@ -105,6 +105,12 @@ def test_zones_store_geometry_area_and_versions(store, world, county):
     assert (updated.name, updated.version) == ("香蜜湖社区（新）", 2)
     with pytest.raises(InvalidInput, match="zone kind"):
         store.add_zones([Zone(county.id, "block", "x", "x", CELL)])
+    before = store.count(county.id, "zone")
+    with pytest.raises(Conflict, match="grid code 001002 is already used"):
+        store.add_zones([Zone(county.id, "grid", code, "x", CELL) for code in ("001002", "001003", "001002")])
+    with pytest.raises(Conflict, match="community code 001 is already used"):
+        store.add_zones([Zone(county.id, "community", "001", "x", CELL)])
+    assert store.count(county.id, "zone") == before  # nothing of a refused batch stays
 
 
 def test_delete_zones_refuses_what_is_still_referenced(store, world, county):
