@@ -14,6 +14,8 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geodata.cases import STATUS_ZH
+
 # The gap kinds, in the order the report, the table page and the map legend list them.
 GAP_KINDS = {
     "uncovered": "无社区覆盖的区域",
@@ -21,13 +23,10 @@ GAP_KINDS = {
     "unguarded_segments": "无牵头单位的路段",
     "overlaps": "同级区域重叠",
     "warnings": "牵头单位与所在社区无关的路段（提醒）",
-    "unrouted_incidents": "近30天未派遣到单位的问题",
+    "unrouted_incidents": "近30天未派发到单位的问题",
 }
 ZONE_KIND_NAMES = {"community": "社区", "grid": "单元网格", "subdistrict": "街道"}
-STATUS_NAMES = {
-    "filed": "已立案", "dispatched": "已派遣", "handled": "已处置", "verified": "已核查",
-    "closed": "已结案", "rejected": "已作废", "reopened": "已回退",
-}  # fmt: skip
+STATUS_NAMES = STATUS_ZH
 JSON_DIGITS = 7  # ~1 cm of a degree: enough for a gap's outline, not more
 
 

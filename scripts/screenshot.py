@@ -15,8 +15,9 @@ from werkzeug.serving import make_server
 from webmap import create_app
 from webmap.serve import prepare
 
+# --lang: the browser's own words (date pickers, file buttons) in Chinese, as on a county's PCs.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--lang=zh-CN"]  # fmt: skip
 
 
 def main(argv=None) -> None:

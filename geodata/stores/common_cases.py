@@ -24,7 +24,7 @@ class CasesSql:
         for c in self.list_categories():
             if c.code == code:
                 return c
-        raise NotFound(f"unknown category {code!r}", field="category")
+        raise NotFound(f"未知的问题类别 {code!r}", field="category")
 
     # -- photos --------------------------------------------------------------------------------
     def add_photo(self, photo: Photo) -> Photo:

@@ -134,7 +134,7 @@ def test_overdue_cases(store, county):
         (cases.Report("parking", 114.004, "nan"), "lat", "纬度不是有限的数字"),
         (cases.Report("parking", 22.51, 114.004), "lat", "经纬度是否填反了"),
         (cases.Report("parking", 116.4, 39.9), "lat", "不在福田示范区范围内"),
-        (cases.Report("graffiti", 114.004, 22.51), "category", "unknown category 'graffiti'"),
+        (cases.Report("graffiti", 114.004, 22.51), "category", "未知的问题类别 'graffiti'"),
         (cases.Report("", 114.004, 22.51), "category", "缺少问题类别"),
         (cases.Report("parking", 114.004, 22.51, description="长" * 2001), "description", "描述过长"),
     ],

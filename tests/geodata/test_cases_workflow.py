@@ -95,7 +95,9 @@ class Workflow(RuleBasedStateMachine):
         before = self.store.get_incident(self.county.id, case_id)
         role = actor.role
         try:
-            after = cases.act(self.store, self.county, case_id, action, actor, note, dispatch_to, now=self.now)
+            after = cases.act(
+                self.store, self.county, case_id, action, actor, note, dispatch_to, now=self.now
+            )
         except (Forbidden, Conflict, InvalidInput, NotFound) as refused:
             assert self.store.get_incident(self.county.id, case_id) == before, refused
             assert len(self.store.incident_events(self.county.id, case_id)) == self.events[case_id]
@@ -123,8 +125,10 @@ def _county(store):
     c = store.add_county(County("990009", "状态机县", extent=box(114.0, 22.5, 114.02, 22.52), utm_epsg=32650))
     units = store.add_units([Unit(c.id, "W", "西"), Unit(c.id, "E", "东"), Unit(c.id, "N", "无责任区")])
     west, east = store.add_zones(
-        [Zone(c.id, "community", "001", "西社区", box(114.0, 22.5, 114.01, 22.52)),
-         Zone(c.id, "community", "002", "东社区", box(114.01, 22.5, 114.02, 22.51))]
+        [
+            Zone(c.id, "community", "001", "西社区", box(114.0, 22.5, 114.01, 22.52)),
+            Zone(c.id, "community", "002", "东社区", box(114.01, 22.5, 114.02, 22.51)),
+        ]
     )  # fmt: skip  (the north-east quarter is nobody's: cases there wait for a leader)
     (road,) = store.add_segments([Segment(c.id, "路", LineString([(114.002, 22.51), (114.008, 22.51)]))])
     store.assign_many(

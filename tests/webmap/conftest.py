@@ -115,3 +115,31 @@ def _incidents(county_id: int) -> list[Incident]:
             )
         )
     return out
+
+
+@pytest.fixture
+def case_users(app) -> dict:
+    """For the case pages: an inspector ``insp``, staff ``cg`` of 城管执法局 (U01, leads 福华路) and
+    ``jj`` of 交警大队 (U02, leads 金田路); returns the units by code."""
+    with app.app_context():
+        store = get_store()
+        county = store.get_county(COUNTY_CODE)
+        units = {u.code: u for u in store.list_units(county.id)}
+        for name, role, unit in (("insp", "inspector", None), ("cg", "unit_staff", "U01"),
+                                 ("jj", "unit_staff", "U02")):  # fmt: skip
+            store.add_user(
+                User(name, generate_password_hash(PASSWORD), role, county.id, unit and units[unit].id)
+            )
+    return units
+
+
+@pytest.fixture
+def sign_in(app):
+    """``sign_in(name)``: a new client signed in as that user (password ``PASSWORD``)."""
+
+    def signed_in(username: str):
+        client = app.test_client()
+        assert login(client, username, PASSWORD).status_code == 302
+        return client
+
+    return signed_in

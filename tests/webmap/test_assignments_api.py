@@ -67,7 +67,7 @@ def test_what_a_unit_guarded_in_a_month(leader):
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [
-        ({"unit": "U02", "road": "福华路", "reason": "x"}, 400, "valid_from is required"),
+        ({"unit": "U02", "road": "福华路", "reason": "x"}, 400, "缺少 valid_from"),
         ({"unit": "U02", "road": "福华路", "reason": "x", "valid_from": "15/03/2025"}, 400, "YYYY-MM-DD"),
         ({"unit": "ZZ", "road": "福华路", "reason": "x", "valid_from": "2025-03-15"}, 404, "unknown unit 'ZZ'"),
         ({"unit": "U02", "road": "深南大道", "reason": "x", "valid_from": "2025-03-15"}, 404, "no road named"),

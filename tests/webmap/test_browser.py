@@ -11,17 +11,10 @@ from urllib.parse import urlparse
 import pytest
 from werkzeug.serving import make_server
 
+from scripts.screenshot import CHROMIUM_ARGS
 from tests.webmap.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 STRICT = os.environ.get("REQUIRE_POSTGIS") == "1" or os.environ.get("CI") == "true"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LOCAL_SCHEMES = ("data", "blob", "about")

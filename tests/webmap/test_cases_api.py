@@ -7,10 +7,8 @@ import io
 
 import pytest
 from PIL import Image
-from werkzeug.security import generate_password_hash
 
 from geodata.apikeys import issue_key
-from geodata.model import User
 from tests.webmap.conftest import PASSWORD, login
 from webmap import get_store
 
@@ -30,21 +28,6 @@ def _post(client, path, body=None, token=None, **kw):
     return client.post(path, headers=headers, **kw)
 
 
-@pytest.fixture
-def people(app):
-    """An inspector, and staff of 城管执法局 (U01, which leads 福华路) and of 交警大队 (U02)."""
-    with app.app_context():
-        store = get_store()
-        county = store.get_county("990001")
-        units = {u.code: u for u in store.list_units(county.id)}
-        for name, role, unit in (("insp", "inspector", None), ("cg", "unit_staff", "U01"),
-                                 ("jj", "unit_staff", "U02")):  # fmt: skip
-            store.add_user(
-                User(name, generate_password_hash(PASSWORD), role, county.id, unit and units[unit].id)
-            )
-    return units
-
-
 def _as(app, name):
     client = app.test_client()
     login(client, name, PASSWORD)
@@ -57,7 +40,7 @@ def _count(app, table="incident"):
         return store.count(store.get_county("990001").id, table)
 
 
-def test_an_inspector_files_a_report_and_is_told_who_handles_it_by_when(app, people):
+def test_an_inspector_files_a_report_and_is_told_who_handles_it_by_when(app, case_users):
     insp = _as(app, "insp")
     before = _count(app)
     answer = _post(insp, "/api/v1/incidents", FUHUA)
@@ -69,7 +52,7 @@ def test_an_inspector_files_a_report_and_is_told_who_handles_it_by_when(app, peo
     assert _count(app) == before + 1
 
 
-def test_a_repeated_idempotency_key_replays_the_first_answer_and_stores_nothing(app, people):
+def test_a_repeated_idempotency_key_replays_the_first_answer_and_stores_nothing(app, case_users):
     insp = _as(app, "insp")
     token = _token(insp)
     first = _post(insp, "/api/v1/incidents", FUHUA, token, headers={"Idempotency-Key": "k-1"})
@@ -89,12 +72,12 @@ def test_a_repeated_idempotency_key_replays_the_first_answer_and_stores_nothing(
         ({k: v for k, v in FUHUA.items() if k != "long"}, "long", "缺少经度"),
         ({**FUHUA, "lat": 39.9, "long": 116.4}, "lat", "不在测试县范围内"),
         ({**FUHUA, "lat": 114.004, "long": 22.5051}, "lat", "经纬度是否填反了"),
-        ({**FUHUA, "category": "graffiti"}, "category", "unknown category"),
+        ({**FUHUA, "category": "graffiti"}, "category", "未知的问题类别"),
         ({**FUHUA, "description": "x" * 2001}, "description", "描述过长"),
         ({**FUHUA, "category": 5}, "category", "应为文本"),
     ],
 )
-def test_bad_reports_get_a_message_naming_the_field_and_store_nothing(app, people, body, field, text):
+def test_bad_reports_get_a_message_naming_the_field_and_store_nothing(app, case_users, body, field, text):
     answer = _post(_as(app, "insp"), "/api/v1/incidents", body)
     assert answer.status_code in (400, 404)
     error = answer.get_json()["error"]
@@ -102,7 +85,7 @@ def test_bad_reports_get_a_message_naming_the_field_and_store_nothing(app, peopl
     assert _count(app) == 35 and _count(app, "incident_event") == 0
 
 
-def test_a_body_that_is_not_json_and_a_missing_login(app, people):
+def test_a_body_that_is_not_json_and_a_missing_login(app, case_users):
     insp = _as(app, "insp")
     answer = _post(insp, "/api/v1/incidents", data="lat=1", headers={"Content-Type": "text/plain"})
     assert (
@@ -113,7 +96,7 @@ def test_a_body_that_is_not_json_and_a_missing_login(app, people):
     assert app.test_client().post("/api/v1/incidents", json=FUHUA).status_code == 401
 
 
-def test_an_api_key_files_without_a_session_and_a_bad_key_is_refused(app, people):
+def test_an_api_key_files_without_a_session_and_a_bad_key_is_refused(app, case_users):
     with app.app_context():
         _, key = issue_key(get_store(), "城市大脑", "inspector")
     client = app.test_client()
@@ -143,7 +126,7 @@ def _dms(value: float):
     return (d, m, s)
 
 
-def test_a_photo_gives_the_place_when_none_is_sent_and_its_public_copy_has_no_exif(app, people):
+def test_a_photo_gives_the_place_when_none_is_sent_and_its_public_copy_has_no_exif(app, case_users):
     insp = _as(app, "insp")
     form = {"category": "parking", "photo": (io.BytesIO(_jpeg((114.004, 22.5051))), "p.jpg")}
     answer = _post(insp, "/api/v1/incidents", data=form, content_type="multipart/form-data")
@@ -156,9 +139,18 @@ def test_a_photo_gives_the_place_when_none_is_sent_and_its_public_copy_has_no_ex
     public = Image.open(io.BytesIO(insp.get(photo["public_url"]).data))
     assert original.getexif().get(0x010F) == "PhoneMaker"
     assert len(public.getexif()) == 0 and public.size == (64, 48)
+    anyone = app.test_client()
+    assert anyone.get(photo["public_url"]).status_code == 200  # the EXIF-free copy is public
+    assert (
+        anyone.get(
+            photo["public_url"].replace(photo["public_url"].rsplit("/", 1)[1], photo["url"].rsplit("/", 1)[1])
+        ).status_code
+        == 404
+    )
+    assert anyone.get(photo["url"]).status_code == 401  # the original is for staff
 
 
-def test_a_file_that_is_not_an_image_or_too_big_is_refused_and_nothing_stored(app, people):
+def test_a_file_that_is_not_an_image_or_too_big_is_refused_and_nothing_stored(app, case_users):
     insp = _as(app, "insp")
     fake = {**FUHUA, "photo": (io.BytesIO(b"%PDF-1.4 not a photo"), "p.jpg")}
     answer = _post(insp, "/api/v1/incidents", data=fake, content_type="multipart/form-data")
@@ -172,7 +164,7 @@ def test_a_file_that_is_not_an_image_or_too_big_is_refused_and_nothing_stored(ap
     assert _count(app) == 35 and _count(app, "incident_photo") == 0
 
 
-def test_the_workflow_over_http_with_permissions_and_409(app, people):
+def test_the_workflow_over_http_with_permissions_and_409(app, case_users):
     case = _post(_as(app, "insp"), "/api/v1/incidents", FUHUA).get_json()
     url = f"/api/v1/incidents/{case['id']}/actions"
     jj, cg, insp = _as(app, "jj"), _as(app, "cg"), _as(app, "insp")
@@ -192,7 +184,7 @@ def test_the_workflow_over_http_with_permissions_and_409(app, people):
     assert [e["to"] for e in detail["events"]] == ["filed", "dispatched", "handled", "reopened"]
 
 
-def test_lists_filter_page_and_export(app, people, leader):
+def test_lists_filter_page_and_export(app, case_users, leader):
     page = leader.get("/api/v1/incidents?category=parking&per_page=5&page=2&duplicates=1").get_json()
     assert page["total"] == 17 and page["pages"] == 4 and len(page["items"]) == 5
     ids = [c["id"] for c in page["items"]]

@@ -54,7 +54,7 @@ def _unrouted_in_window(app) -> int:
 def test_a_bad_day_is_a_400_naming_the_field(leader, raw):
     body = get_json(leader, f"/api/v1/coverage?at={raw}", status=400)
     assert body["error"]["code"] == "invalid_input"
-    assert body["error"]["message"].startswith("at must be a day as YYYY-MM-DD")
+    assert body["error"]["message"].startswith("at 应为日期 YYYY-MM-DD")
     page = leader.get(f"/portal/coverage?at={raw}")
     assert page.status_code == 400 and "请求有误" in page.text
 
@@ -68,7 +68,7 @@ def test_the_report_needs_a_login(client):
 def test_the_page_has_a_table_per_gap_whose_rows_open_the_map(leader):
     text = leader.get(f"/portal/coverage?at={AT}").text
     for words in ("覆盖缺口报告", "无社区覆盖的区域", "无牵头单位的社区/网格", "无牵头单位的路段", "同级区域重叠",
-                  "东湖社区", "无人路", "城管执法局", "近30天未派遣到单位的问题"):  # fmt: skip
+                  "东湖社区", "无人路", "城管执法局", "近30天未派发到单位的问题"):  # fmt: skip
         assert words in text, words
     links = [urlparse(h.replace("&amp;", "&")) for h in re.findall(r'class="maplink" href="([^"]+)"', text)]
     assert links and all(u.path == "/portal" for u in links)

@@ -8,7 +8,7 @@ import io
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, request, send_from_directory
+from flask import Blueprint, Response, jsonify, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from geodata import cases, photos
@@ -22,6 +22,7 @@ from webmap.views.params import parse_bbox, parse_day
 from webmap.views.requests import idempotent, request_actor
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1")
+public = Blueprint("public_media", __name__)
 
 PER_PAGE, MAX_PER_PAGE = 50, 200
 MAX_CSV_ROWS = 100_000
@@ -103,18 +104,22 @@ def _answer(filed: cases.Filed, names: Names) -> str:
 @login_required
 def list_incidents():
     store = get_store()
-    county = current_county(store)
-    filters, bbox = _filters(store, county)
-    page, per_page = _page(), _per_page()
+    return jsonify(listing(store, current_county(store)))
+
+
+def listing(store: Store, county) -> dict:
+    """One page of the cases the request's filters pick, newest first (the API and /cases)."""
+    filters, bbox = list_filters(store, county)
+    page, per_page = page_number(), page_size()
     total = store.count_incidents(county.id, bbox, **filters)
     rows = store.list_incidents(
         county.id, bbox, limit=per_page, offset=(page - 1) * per_page, newest_first=True, **filters
     )
     names = Names(store, county)
-    return jsonify(
-        total=total, page=page, per_page=per_page, pages=max(1, -(-total // per_page)),
-        items=[case_json(c, names) for c in rows],
-    )  # fmt: skip
+    return {
+        "total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
+        "items": [case_json(c, names) for c in rows],
+    }  # fmt: skip
 
 
 @bp.get("/incidents.csv")
@@ -122,7 +127,7 @@ def list_incidents():
 def export_incidents():
     store = get_store()
     county = current_county(store)
-    filters, bbox = _filters(store, county)
+    filters, bbox = list_filters(store, county)
     rows = store.list_incidents(county.id, bbox, limit=MAX_CSV_ROWS, newest_first=True, **filters)
     names = Names(store, county)
     out = io.StringIO()
@@ -144,7 +149,7 @@ def export_incidents():
 def get_incident(incident_id: int):
     store = get_store()
     county = current_county(store)
-    case = _visible(store, county, incident_id)
+    case = visible_case(store, county, incident_id)
     names = Names(store, county)
     actor = cases.Actor(current_user.username, current_user.role, current_user.unit_id)
     return jsonify(
@@ -154,7 +159,8 @@ def get_incident(incident_id: int):
              "to_zh": cases.STATUS_ZH[e.to_status], "note": e.note}
             for e in store.incident_events(county.id, case.id)
         ],
-        photos=[{"url": f"/api/v1/media/{p.name}", "public_url": f"/api/v1/media/{p.public_name}"}
+        photos=[{"url": url_for("cases.media", name=p.name),
+                 "public_url": url_for("public_media.public_media", name=p.public_name)}
                 for p in store.list_photos(county.id, case.id)],
         actions=cases.allowed_actions(case, actor),
     )  # fmt: skip
@@ -185,6 +191,18 @@ def media_dir() -> Path:
 def media(name: str):
     """A case photo for staff: the original (with its EXIF) or the public copy."""
     photo = get_store().get_photo(name)
+    return send_from_directory(media_dir(), name, mimetype=photo.content_type, max_age=86400)
+
+
+@public.get("/media/<name>")
+def public_media(name: str):
+    """The copy without EXIF of a photo of a public category's case, for anyone (Open311 clients,
+    the public map); originals and internal cases' photos are not served here."""
+    store = get_store()
+    photo = store.get_photo(name)
+    case = store.get_incident(photo.county_id, photo.incident_id)
+    if name != photo.public_name or not store.get_category(case.category).public:
+        raise NotFound(f"no photo {name!r}")
     return send_from_directory(media_dir(), name, mimetype=photo.content_type, max_age=86400)
 
 
@@ -235,14 +253,14 @@ def _flat(j: dict) -> dict:
     }  # fmt: skip
 
 
-def _visible(store: Store, county, incident_id: int) -> Incident:
+def visible_case(store: Store, county, incident_id: int) -> Incident:
     case = store.get_incident(county.id, incident_id)
     if current_user.role == "unit_staff" and case.unit_id != current_user.unit_id:
         raise Forbidden(f"案件 #{incident_id} 不属于您的单位")
     return case
 
 
-def _filters(store: Store, county) -> tuple[dict, tuple | None]:
+def list_filters(store: Store, county) -> tuple[dict, tuple | None]:
     """The list filters from the query string; unit staff only ever see their own unit's cases."""
     a = request.args
     filters: dict = {"duplicates": a.get("duplicates") == "1"}
@@ -286,11 +304,11 @@ def _zone_id(store: Store, county, code: str) -> int:
     raise NotFound(f"没有编码为 {code!r} 的社区或网格", field="zone")
 
 
-def _page() -> int:
+def page_number() -> int:
     return _positive_int("page", 1, None)
 
 
-def _per_page() -> int:
+def page_size() -> int:
     return _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
 
 

@@ -59,9 +59,9 @@ def parse_day(raw: str | None, field: str, required: bool = True) -> date | None
     """A calendar day ``YYYY-MM-DD``; InvalidInput naming the field otherwise."""
     if raw is None or not raw.strip():
         if required:
-            raise InvalidInput(f"{field} is required: a day as YYYY-MM-DD", field=field)
+            raise InvalidInput(f"缺少 {field}：请给出日期 YYYY-MM-DD", field=field)
         return None
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise InvalidInput(f"{field} must be a day as YYYY-MM-DD, got {raw!r}", field=field) from None
+        raise InvalidInput(f"{field} 应为日期 YYYY-MM-DD，而不是 {raw!r}", field=field) from None

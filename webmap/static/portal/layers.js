@@ -7,8 +7,8 @@
   "use strict";
 
   var STATUS_NAMES = {
-    filed: "已立案", dispatched: "已派遣", handled: "已处置", verified: "已核查",
-    closed: "已结案", rejected: "已作废", reopened: "已回退"
+    filed: "待派发", dispatched: "已派发", handled: "已处置", verified: "已核查",
+    closed: "已结案", rejected: "已驳回", reopened: "返工"
   };
   var CATEGORY_COLOURS = {
     posters: "#7b3294", street_vending: "#e66101", parking: "#0571b0",

@@ -1,0 +1,174 @@
+"""A case from a phone to its check, in a real browser (Playwright driving Debian's Chromium).
+
+An inspector on a phone taps 福华路 on the report map, picks 乱停车, attaches a photo and sends: the
+answer names 城管执法局. Its staff open the case from their list and press 处置; the inspector
+presses 核查通过; the timeline shows every step. Nothing is fetched from outside 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from PIL import Image
+from shapely.geometry import Point
+
+from geodata.model import Incident
+from tests.webmap import test_browser as shared
+from tests.webmap.conftest import COUNTY_CODE, PASSWORD
+from webmap import get_store
+
+# The same fixtures as the portal's browser test: the app served on 127.0.0.1, and Chromium.
+live_server, browser = shared.live_server, shared.browser
+
+FUHUA = (22.5051, 114.004)  # (lat, lon) just north of 福华路, which 城管执法局 leads
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2, "locale": "zh-CN"}  # fmt: skip
+DESKTOP = {"viewport": {"width": 1280, "height": 860}, "locale": "zh-CN"}
+
+
+class Browsing:
+    """Contexts (one per person) that refuse anything not local, recording what they asked for."""
+
+    def __init__(self, browser, base: str):
+        self.browser, self.base = browser, base
+        self.requested: list[str] = []
+        self.errors: list[str] = []
+
+    def sign_in(self, username: str, next_path: str, **options):
+        context = self.browser.new_context(**options)
+        context.on("request", lambda request: self.requested.append(request.url))
+        context.route(
+            "**/*",
+            lambda route: route.continue_() if self.local(route.request.url) else route.abort(),
+        )
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.goto(f"{self.base}/login?next={next_path}")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"**{next_path}")
+        return page
+
+    def local(self, url: str) -> bool:
+        return shared._is_local(url, self.base)
+
+
+def _tap_map_at(page, lat: float, lon: float) -> None:
+    """Zoom the report map to the spot, wait for the roads around it, and tap it."""
+    page.wait_for_function("window.reportMap !== undefined")
+    page.evaluate(f"window.reportMap.setView([{lat}, {lon}], 18, {{animate: false}})")
+    page.wait_for_function("document.querySelectorAll('#case-map .leaflet-overlay-pane path').length >= 2")
+    x, y = page.evaluate(
+        f"""() => {{
+            const map = window.reportMap, box = map.getContainer().getBoundingClientRect();
+            const p = map.latLngToContainerPoint([{lat}, {lon}]);
+            return [box.left + p.x, box.top + p.y];
+        }}"""
+    )
+    page.touchscreen.tap(x, y)
+
+
+def _jpeg(tmp_path) -> str:
+    path = tmp_path / "scene.jpg"
+    Image.new("RGB", (640, 480), (180, 40, 40)).save(path, "JPEG")
+    return str(path)
+
+
+def _act(page, label: str, note: str) -> None:
+    page.fill("#action-note", note)
+    with page.expect_navigation():
+        page.click(f"#action-form button:text-is('{label}')")
+
+
+def test_a_case_goes_from_a_phone_to_its_unit_and_back_to_the_inspector(
+    app, case_users, live_server, browser, tmp_path
+):
+    shared.ARTIFACTS.mkdir(exist_ok=True)
+    web = Browsing(browser, live_server)
+
+    # The inspector reports from a phone.
+    phone = web.sign_in("insp", "/report", **PHONE)
+    legend = phone.locator("#case-map .case-legend")
+    assert legend.is_visible() and "社区边界" in legend.inner_text()
+    phone.locator("#locate").tap()  # the context was granted no geolocation: refused, said in Chinese
+    phone.wait_for_selector("[data-error=location]:not([hidden])")
+    assert "定位权限被拒绝" in phone.inner_text("[data-error=location]")
+    _tap_map_at(phone, *FUHUA)
+    phone.locator("#send").tap()  # no category yet: the API's message, next to the categories
+    phone.wait_for_selector("[data-error=category]:not([hidden])")
+    assert "缺少问题类别" in phone.inner_text("[data-error=category]")
+    lat, lon = float(phone.input_value("#lat")), float(phone.input_value("#long"))
+    assert abs(lat - FUHUA[0]) < 2e-5 and abs(lon - FUHUA[1]) < 2e-5
+    assert "已选位置" in phone.inner_text("#picked")
+    phone.locator("label.category", has_text="乱停车").tap()
+    phone.set_input_files("#photo", _jpeg(tmp_path))
+    phone.fill("#description", "人行道上停了三辆车")
+    with phone.expect_request(lambda r: r.url.endswith("/api/v1/incidents") and r.method == "POST") as sent:
+        phone.locator("#send").tap()
+    assert re.fullmatch(r"[0-9a-f]{32}", sent.value.headers["idempotency-key"])
+    assert sent.value.headers["x-csrftoken"]
+    phone.wait_for_selector("#result:not([hidden])")
+    answer = phone.inner_text("#result-message")
+    assert "已派发给城管执法局" in answer and "前处置" in answer, answer
+    case_url = phone.get_attribute("#result-link", "href")
+    case_id = int(case_url.rsplit("/", 1)[1])
+    phone.screenshot(path=str(shared.ARTIFACTS / "report-mobile.png"), full_page=True)
+
+    # 城管执法局's staff find it in their list and handle it.
+    staff = web.sign_in("cg", "/cases", **DESKTOP)
+    assert staff.locator("a.case-id").all_inner_texts() == [f"#{case_id}"]
+    staff.click(f"a.case-id:text-is('#{case_id}')")
+    staff.wait_for_url(f"**/cases/{case_id}")
+    assert staff.locator("#action-form button").all_inner_texts() == ["处置"]
+    _act(staff, "处置", "已劝离车辆")
+    assert staff.inner_text(".case-head .badge") == "已处置"
+
+    # The inspector checks it on the phone.
+    phone.goto(f"{live_server}{case_url}")
+    assert phone.locator("#action-form button").all_inner_texts() == ["核查通过", "返工"]
+    _act(phone, "核查通过", "现场已无车辆")
+    assert phone.inner_text(".case-head .badge") == "已核查"
+    steps = [" | ".join(row) for row in _timeline(phone)]
+    assert steps == [
+        "insp | 上报 → 待派发 | ",
+        "系统 | 待派发 → 已派发 | 按分兵把口自动派发",
+        "cg | 已派发 → 已处置 | 已劝离车辆",
+        "insp | 已处置 → 已核查 | 现场已无车辆",
+    ], steps
+    assert phone.locator(".photos img").count() == 1
+    phone.screenshot(path=str(shared.ARTIFACTS / "case-page.png"), full_page=True)
+
+    # A leader's list: a late case flagged, this one verified, and the queues.
+    late = _late_case(app, case_users["U02"])
+    leader = web.sign_in("leader1", "/cases?per_page=20", **DESKTOP)
+    rows = leader.locator(".case-table tbody tr")
+    assert (
+        rows.nth(0).locator(".badge.overdue").inner_text() == "逾期"
+        and f"#{late}" in rows.nth(0).inner_text()
+    )
+    assert f"#{case_id}" in rows.nth(1).inner_text() and "已核查" in rows.nth(1).inner_text()
+    assert "1 件逾期" in leader.inner_text(".queues") and "共 37 件" in leader.inner_text(".summary")
+    leader.screenshot(path=str(shared.ARTIFACTS / "cases-list.png"), full_page=True)
+
+    assert web.errors == []
+    assert [url for url in web.requested if not web.local(url)] == []
+
+
+def _late_case(app, unit) -> int:
+    """A street-vending case 交警大队 should have handled two hours ago."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        store = get_store()
+        county = store.get_county(COUNTY_CODE)
+        return store.add_incident(
+            Incident(county.id, "street_vending", Point(114.015, 22.5151), now - timedelta(hours=6),
+                     "dispatched", unit_id=unit.id, deadline_at=now - timedelta(hours=2))
+        ).id  # fmt: skip
+
+
+def _timeline(page) -> list[list[str]]:
+    """The timeline's rows as (操作人, 状态变化, 备注), the time left out."""
+    rows = page.locator(".events tbody tr").all()
+    return [[c.strip() for c in row.locator("td").all_inner_texts()[1:]] for row in rows]

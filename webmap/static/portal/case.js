@@ -1,0 +1,219 @@
+/* The case pages' shared script, and a case's page.
+ *
+ * `Cases` (report.js uses it too): a Leaflet map with no basemap, on which the county's communities
+ * and roads are drawn as context from /api/v1/layers for the visible area, with a legend; and
+ * posting to the cases API with the CSRF token, answers read as {status, body}.
+ *
+ * On a case's page (/cases/<id>): the case's point, and the action buttons, which post
+ * {action, note, unit} to /api/v1/incidents/<id>/actions and reload on success.
+ */
+(function () {
+  "use strict";
+
+  var STYLES = {
+    zones: function () {
+      return { color: "#1f4e8c", weight: 2, opacity: 0.8, fillColor: "#4a7fc1", fillOpacity: 0.05 };
+    },
+    roads: function (f) {
+      var p = f.properties;
+      return { color: p.colour, weight: 4, opacity: 0.85, dashArray: p.guarded ? null : "6 5" };
+    }
+  };
+  var ROAD_LABEL_ZOOM = 16;  // road names from this zoom on; fewer would crowd the map
+  var LEGEND =
+    "<span><i class='sw zone'></i>社区边界</span>" +
+    "<b>道路 · 牵头单位</b><div class='road-units'></div>" +
+    "<span><i class='sw pin'></i>问题位置</span>";
+  var MAX_ROAD_UNITS = 6;
+
+  function csrfToken() {
+    var meta = document.querySelector("meta[name='csrf-token']");
+    return meta ? meta.content : "";
+  }
+
+  // POST a FormData or a JSON body. Resolves {status, body} whatever the status; rejects only when
+  // no answer came (network down, page offline).
+  function send(url, body, headers) {
+    var h = Object.assign({ "X-CSRFToken": csrfToken(), "Accept": "application/json" }, headers || {});
+    if (!(body instanceof FormData)) {
+      h["Content-Type"] = "application/json";
+      body = JSON.stringify(body);
+    }
+    return fetch(url, { method: "POST", body: body, headers: h, credentials: "same-origin" })
+      .then(function (r) {
+        return r.json()
+          .catch(function () { return {}; })
+          .then(function (b) { return { status: r.status, body: b }; });
+      });
+  }
+
+  function errorText(answer) {
+    var e = answer.body && answer.body.error;
+    if (e && e.message) { return e.message; }
+    if (answer.status === 401) { return "登录已过期，请刷新页面重新登录"; }
+    return "提交失败（HTTP " + answer.status + "），请稍后重试";
+  }
+
+  function showError(root, slot, text) {
+    var el = root.querySelector("[data-error='" + slot + "']");
+    el.textContent = text || "";
+    el.hidden = !text;
+  }
+
+  function clearErrors(root) {
+    root.querySelectorAll("[data-error]").forEach(function (el) { el.textContent = ""; el.hidden = true; });
+  }
+
+  function bboxOf(map) {
+    var b = map.getBounds().pad(0.2);
+    return [
+      Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
+      Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90)
+    ].map(function (v) { return v.toFixed(6); }).join(",");
+  }
+
+  // Where on a road to put its name: the point of it nearest the middle of the view (its own
+  // middle is often off screen).
+  function labelPoint(map, layer) {
+    var centre = map.latLngToLayerPoint(map.getCenter()), best = null, bestDistance = Infinity;
+    var lines = layer.getLatLngs();
+    (L.LineUtil.isFlat(lines) ? [lines] : lines).forEach(function (line) {
+      var points = line.map(function (ll) { return map.latLngToLayerPoint(ll); });
+      for (var i = 1; i < points.length; i++) {
+        var q = L.LineUtil.closestPointOnSegment(centre, points[i - 1], points[i]);
+        if (centre.distanceTo(q) < bestDistance) { best = q; bestDistance = centre.distanceTo(q); }
+      }
+    });
+    return best && map.layerPointToLatLng(best);
+  }
+
+  function drawLayer(name, data, zoom) {
+    return L.geoJSON(data, {
+      interactive: false,  // a tap goes through to the map, which places the pin
+      style: STYLES[name],
+      onEachFeature: function (f, layer) {
+        var p = f.properties;
+        var label = name === "zones" ? p.name : zoom >= ROAD_LABEL_ZOOM && p.name;
+        if (label && name === "zones") {
+          layer.bindTooltip(label, { permanent: true, direction: "center", className: "zone-label" });
+        } else if (label) {  // under the line: a pin stands above its point
+          layer.bindTooltip(label, { permanent: true, direction: "bottom", offset: [0, 2], className: "road-label" });
+        }
+      }
+    });
+  }
+
+  // The legend's road entries: the units leading the roads in view, by colour (unassigned dashed).
+  function listRoadUnits(box, data) {
+    var seen = {};
+    box.textContent = "";
+    data.features.forEach(function (f) {
+      var p = f.properties;
+      if (seen[p.unit_name] || Object.keys(seen).length >= MAX_ROAD_UNITS) { return; }
+      seen[p.unit_name] = true;
+      var row = document.createElement("span"), swatch = document.createElement("i");
+      swatch.className = "sw road" + (p.guarded ? "" : " dashed");
+      swatch.style.borderTopColor = p.colour;
+      row.appendChild(swatch);
+      row.appendChild(document.createTextNode(p.unit_name));
+      box.appendChild(row);
+    });
+    if (!data.features.length) { box.innerHTML = "<span class='none'>视野内没有道路</span>"; }
+  }
+
+  // Context for the visible area, refetched after each move (one request per layer in flight).
+  function contextLayers(map, urls, onLoad) {
+    var groups = {}, controller = null;
+    Object.keys(urls).forEach(function (name) { groups[name] = L.layerGroup().addTo(map); });
+    function load() {
+      if (controller) { controller.abort(); }
+      controller = new AbortController();
+      var zoom = Math.round(map.getZoom());
+      var query = "?bbox=" + bboxOf(map) + "&zoom=" + zoom;
+      Object.keys(urls).forEach(function (name) {
+        fetch(urls[name] + query, { credentials: "same-origin", signal: controller.signal })
+          .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+          .then(function (data) {
+            var drawn = drawLayer(name, data, zoom);
+            groups[name].clearLayers().addLayer(drawn);
+            if (name === "roads") {
+              drawn.eachLayer(function (road) {
+                var at = road.getTooltip() && labelPoint(map, road);
+                if (at) { road.openTooltip(at); }
+              });
+            }
+            onLoad(name, data);
+          })
+          .catch(function () {});  // context only: the map takes a tap without it
+      });
+    }
+    map.on("moveend", load);
+    load();
+  }
+
+  function addControl(map, position, className, html) {
+    var control = L.control({ position: position });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", className);
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    return control.addTo(map);
+  }
+
+  // The map in `el`, whose data-config holds {bounds, layers, attribution, point}.
+  function createMap(el) {
+    var config = JSON.parse(el.dataset.config);
+    var map = L.map(el, { zoomSnap: 0.5, minZoom: 9, maxZoom: 20, attributionControl: false });
+    L.control.attribution({ prefix: false }).addAttribution(config.attribution).addTo(map);
+    if (config.point) {
+      map.setView(config.point, 17);
+    } else {
+      map.fitBounds(config.bounds);
+    }
+    var legend = addControl(map, "bottomleft", "case-legend", LEGEND).getContainer();
+    contextLayers(map, config.layers, function (name, data) {
+      if (name === "roads") { listRoadUnits(legend.querySelector(".road-units"), data); }
+    });
+    return { map: map, config: config, bounds: L.latLngBounds(config.bounds) };
+  }
+
+  window.Cases = {
+    createMap: createMap, addControl: addControl, send: send, errorText: errorText,
+    showError: showError, clearErrors: clearErrors
+  };
+
+  // -- a case's page ---------------------------------------------------------------------------
+  function startCasePage() {
+    var el = document.getElementById("case-map");
+    if (!el || document.getElementById("report-form")) { return; }
+    var m = createMap(el);
+    L.marker(m.config.point, { title: "问题位置", keyboard: false }).addTo(m.map);
+    var form = document.getElementById("action-form");
+    if (!form) { return; }
+    var buttons = form.querySelectorAll("button[name='action']");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = event.submitter;
+      if (!button || button.disabled) { return; }
+      var body = { action: button.value, note: form.elements.note.value };
+      if (button.value === "dispatch" && form.elements.unit) { body.unit = form.elements.unit.value; }
+      clearErrors(form);
+      buttons.forEach(function (b) { b.disabled = true; });
+      var label = button.textContent;
+      button.textContent = "正在提交…";
+      function again(text) {
+        showError(form, "action", text);
+        buttons.forEach(function (b) { b.disabled = false; });
+        button.textContent = label;
+      }
+      send(form.dataset.url, body).then(function (answer) {
+        if (answer.status === 200) { window.location.reload(); return; }
+        again(errorText(answer));
+      }, function () { again("网络异常，请检查网络后重试"); });
+    });
+  }
+
+  startCasePage();
+})();

@@ -1,0 +1,120 @@
+"""The pages people use for cases: the mobile report form, the case list, a case's page.
+
+They read through the cases API's own helpers (filters, paging, who sees what, ``case_json``), and
+their scripts write through that API (webmap/static/portal/report.js, case.js): nothing here writes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from geodata import cases
+from geodata.assignments import COUNTY_TZ
+from geodata.errors import InvalidInput, NotFound
+from webmap import get_store
+from webmap.mapbuild import ATTRIBUTION
+from webmap.views import cases as api
+from webmap.views.common import current_county
+
+bp = Blueprint("case_pages", __name__)
+
+LEADERS = ("leader", "admin")  # may pick any unit in the list, and work the review queue
+CONTEXT_LAYERS = ("zones", "roads")  # drawn under a case's point: the map has no basemap
+
+
+@bp.app_template_filter("county_time")
+def county_time(value: datetime | str | None) -> str:
+    """A time (datetime or ISO text) as the county's wall clock, ``2024-05-01 14:30``."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(COUNTY_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.get("/report")
+@login_required
+def report():
+    store = get_store()
+    county = current_county(store)
+    return render_template(
+        "cases/report.html", county=county, categories=store.list_categories(), map_config=_map_config(county)
+    )
+
+
+@bp.get("/cases")
+@login_required
+def case_list():
+    store = get_store()
+    county = current_county(store)
+    # The filters as sent, blanks dropped: every link on the page (pages, CSV) keeps them.
+    query = {k: v for k, v in request.args.items() if v and k != "page"}
+    leader = current_user.role in LEADERS
+    context = dict(
+        county=county, query=query, leader=leader, statuses=cases.STATUS_ZH,
+        categories=store.list_categories(), units=store.list_units(county.id),
+        queues=_queues(store, county) if leader else None,
+        csv_url=url_for("cases.export_incidents", **{k: v for k, v in query.items() if k != "per_page"}),
+    )  # fmt: skip
+    try:
+        context.update(api.listing(store, county))
+    except (InvalidInput, NotFound) as exc:  # a hand-edited query: say so above an empty list
+        return render_template("cases/list.html", error=exc.message, items=[], total=0, **context), 400
+    return render_template("cases/list.html", **context)
+
+
+@bp.get("/cases/<int:incident_id>")
+@login_required
+def case_page(incident_id: int):
+    store = get_store()
+    county = current_county(store)
+    case = api.visible_case(store, county, incident_id)
+    actor = cases.Actor(current_user.username, current_user.role, current_user.unit_id)
+    actions = cases.allowed_actions(case, actor)
+    return render_template(
+        "cases/case.html",
+        county=county,
+        case=api.case_json(case, api.Names(store, county)),
+        segment=store.get_segment(county.id, case.segment_id) if case.segment_id else None,
+        events=store.incident_events(county.id, case.id),
+        photos=store.list_photos(county.id, case.id),
+        actions=[(a, cases.STEPS[a].zh) for a in actions],
+        units=_dispatch_units(store, county, case) if "dispatch" in actions else [],
+        statuses=cases.STATUS_ZH,
+        map_config=_map_config(county, point=(case.geom.y, case.geom.x)),
+    )
+
+
+def _queues(store, county) -> dict:
+    """What waits on leaders: cases to dispatch (待派发), and cases past their deadline."""
+    return {
+        "review": store.count_incidents(county.id, status="filed", duplicates=False),
+        "overdue": store.count_incidents(county.id, overdue_at=datetime.now(UTC), duplicates=False),
+    }
+
+
+def _dispatch_units(store, county, case) -> list[dict]:
+    """Units to dispatch to: the boundary's candidates first, the current unit preselected."""
+    candidates = set(case.review_units)
+    units = sorted(store.list_units(county.id), key=lambda u: (u.id not in candidates, u.code))
+    chosen = case.unit_id or (units[0].id if candidates else None)
+    return [
+        {"code": u.code, "name": u.name, "candidate": u.id in candidates, "chosen": u.id == chosen}
+        for u in units
+    ]
+
+
+def _map_config(county, point: tuple[float, float] | None = None) -> dict:
+    """What a page's Leaflet map needs (see case.js): the county's bounds (lat/lon), where to fetch
+    the context layers, the case's point (lat, lon) if any, the data's attribution."""
+    extent = county.boundary or county.extent
+    minx, miny, maxx, maxy = extent.bounds if extent is not None else (73.5, 18.0, 135.1, 53.6)
+    return {
+        "bounds": [[miny, minx], [maxy, maxx]],
+        "layers": {name: url_for("api.layer", name=name) for name in CONTEXT_LAYERS},
+        "point": point,
+        "attribution": ATTRIBUTION,
+    }
