@@ -131,9 +131,10 @@ class Store(Protocol):
         """The assignments a change set opened, voided ones included; NotFound for no such set."""
 
     def unit_assignments(
-        self, county_id: int, unit_id: int, since: datetime, until: datetime
+        self, county_id: int, unit_id: int | None, since: datetime, until: datetime
     ) -> list[Assignment]:
-        """Every assignment of a unit in force at some time in [since, until), voided ones left out."""
+        """Every assignment of a unit (of every unit, for None) in force at some time in
+        [since, until), voided ones left out."""
 
     def lead_units(
         self,
@@ -214,6 +215,12 @@ class Store(Protocol):
     def list_inspections(
         self, county_id: int, target_kind: str | None = None, target_id: int | None = None
     ) -> list[Inspection]: ...
+
+    def score_settings(self) -> dict[str, tuple[float, str]]:
+        """The scores' weights and thresholds: key → (value, what it means, in Chinese)."""
+
+    def set_score_setting(self, key: str, value: float) -> None:
+        """NotFound for a key the table does not have."""
 
     # -- categories, photos, API keys, idempotent answers -------------------------------------
     def list_categories(self) -> list[Category]: ...

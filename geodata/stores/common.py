@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import shapely
 
-from geodata.errors import Conflict, InvalidInput
+from geodata.errors import Conflict, InvalidInput, NotFound
 from geodata.model import (
     Assignment,
     County,
@@ -325,6 +325,15 @@ class CommonSql(AssignmentsSql, CasesSql):
                        self._time(r["inspected_at"]), r["score"], self._dict(r["items"]), r["id"])
             for r in rows
         ]  # fmt: skip
+
+    def score_settings(self) -> dict[str, tuple[float, str]]:
+        rows = self._rows("SELECT key, value, description FROM score_setting ORDER BY key")
+        return {r["key"]: (float(r["value"]), r["description"]) for r in rows}
+
+    def set_score_setting(self, key: str, value: float) -> None:
+        if key not in self.score_settings():
+            raise NotFound(f"没有评分参数 {key!r}", field="key")
+        self._execute("UPDATE score_setting SET value = %(v)s WHERE key = %(k)s", {"k": key, "v": float(value)})
 
     # -- users ---------------------------------------------------------------------------------
     def add_user(self, user: User) -> User:

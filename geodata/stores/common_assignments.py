@@ -148,9 +148,10 @@ class AssignmentsSql:
         return [self._assignment(r) for r in rows]
 
     def unit_assignments(
-        self, county_id: int, unit_id: int, since: datetime, until: datetime
+        self, county_id: int, unit_id: int | None, since: datetime, until: datetime
     ) -> list[Assignment]:
-        """Everything ``unit_id`` guarded at some time in [since, until), reverted work left out."""
+        """Everything ``unit_id`` (every unit, for None) guarded at some time in [since, until),
+        reverted work left out."""
         params = {"county": county_id, "unit": unit_id, "since": self._t(since), "until": self._t(until)}
         return [self._assignment(r) for r in self._rows(UNIT_ASSIGNMENTS, params)]
 

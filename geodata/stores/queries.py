@@ -74,8 +74,8 @@ ZONE_ASSIGNED = """
 UNIT_ASSIGNMENTS = """
     SELECT *
     FROM assignment
-    WHERE county_id = %(county)s AND unit_id = %(unit)s AND voided_by IS NULL
-      AND valid_from < %(until)s AND (valid_to IS NULL OR valid_to > %(since)s)
+    WHERE county_id = %(county)s AND (CAST(%(unit)s AS INTEGER) IS NULL OR unit_id = %(unit)s)
+      AND voided_by IS NULL AND valid_from < %(until)s AND (valid_to IS NULL OR valid_to > %(since)s)
     ORDER BY target_kind, target_id, valid_from
 """
 # Assignments opened by a change set that a later change set has since closed: the later one

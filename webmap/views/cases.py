@@ -63,7 +63,7 @@ def _file(store: Store, county, actor: cases.Actor) -> tuple[dict, int]:
         if upload is not None:
             photos.save_photo(store, media_dir(), filed.incident, upload, actor.name, now)
     names = Names(store, county)
-    return {**case_json(filed.incident, names), "message": _answer(filed, names)}, 201
+    return {**case_json(filed.incident, names), "message": answer_message(filed, names)}, 201
 
 
 def _report_fields() -> tuple[dict, photos.Upload | None]:
@@ -89,7 +89,7 @@ def _text(fields: dict, name: str) -> str:
     return value
 
 
-def _answer(filed: cases.Filed, names: Names) -> str:
+def answer_message(filed: cases.Filed, names: Names) -> str:
     case = filed.incident
     if filed.duplicate_of:
         return f"附近已有同类案件 #{filed.duplicate_of}，本次上报已合并，不重复计数"

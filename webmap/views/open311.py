@@ -22,7 +22,7 @@ from geodata.model import County, Incident
 from geodata.store import Store
 from webmap import case_rules, get_store
 from webmap.views import open311_format as out
-from webmap.views.cases import Names, _answer
+from webmap.views.cases import Names, answer_message
 from webmap.views.common import current_county
 from webmap.views.errors import describe
 from webmap.views.params import parse_bbox
@@ -89,7 +89,7 @@ def _file(store: Store, county: County, actor: cases.Actor) -> tuple[list, int]:
     filed = cases.file_report(store, county, report, actor, case_rules(), now=datetime.now(UTC))
     answer = {
         "service_request_id": str(filed.incident.id),
-        "service_notice": _answer(filed, Names(store, county)),
+        "service_notice": answer_message(filed, Names(store, county)),
         "account_id": None,
     }
     return [answer], 201

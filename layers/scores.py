@@ -1,0 +1,168 @@
+"""Monthly cleanliness scores (issue #5): of every inspected zone and segment, of every unit, with
+grades and ranks. The weights and thresholds are the ``score_setting`` table (migration 0004).
+
+A target's score for a month is the mean of its inspections that month, minus a penalty for its
+incidents (duplicates and rejected reports left out):
+
+    segment:  penalty = min(max_penalty, segment_penalty_per_incident_km × incidents / km)
+    zone:     penalty = min(max_penalty, zone_penalty_per_incident_ha × incidents / ha)
+
+where a community counts the incidents of its cells too. A target with no inspection that month is
+not scored. A unit's score is the mean of the scores of the targets it led during the month,
+weighted by size (``segment_weight_per_km`` × km, ``zone_weight_per_ha`` × ha) and by the share of
+the month it led them: a segment reassigned on the 16th of a 30-day month counts half to each unit.
+Grades: A from ``grade_a_min``, B from ``grade_b_min``, else C. Ranks share a place on a tie (1, 2,
+2, 4), on scores rounded to one decimal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from geodata.assignments import month_span
+from geodata.model import County
+from geodata.store import Store
+
+DECIMALS = 1
+
+
+@dataclass(frozen=True)
+class TargetScore:
+    kind: str  # zone | segment
+    id: int
+    name: str
+    inspections: int
+    mean: float  # of the inspections
+    incidents: int
+    penalty: float
+    score: float
+    weight: float  # size weight, before the share of the month
+
+
+@dataclass
+class UnitScore:
+    unit_id: int
+    code: str
+    name: str
+    score: float | None  # None: nothing it led was inspected this month
+    weight: float
+    targets: int
+    grade: str | None = None
+    rank: int | None = None
+    previous: float | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.score is None or self.previous is None:
+            return None
+        return round(self.score - self.previous, DECIMALS)
+
+
+@dataclass
+class MonthScores:
+    month: str
+    targets: dict[tuple[str, int], TargetScore]
+    units: list[UnitScore]  # best first, unscored last
+
+
+def month_scores(store: Store, county: County, month: str, previous: bool = True) -> MonthScores:
+    """Scores of ``month`` ('YYYY-MM'); with ``previous``, each unit's score of the month before."""
+    since, until = month_span(month)
+    settings = {k: v for k, (v, _) in store.score_settings().items()}
+    targets = target_scores(store, county, since, until, settings)
+    units = _unit_scores(store, county, since, until, targets, settings)
+    if previous:
+        before = month_scores(store, county, _previous_month(month), previous=False)
+        last = {u.unit_id: u.score for u in before.units}
+        for u in units:
+            u.previous = last.get(u.unit_id)
+    return MonthScores(month, targets, units)
+
+
+def target_scores(
+    store: Store, county: County, since: datetime, until: datetime, settings: dict[str, float]
+) -> dict[tuple[str, int], TargetScore]:
+    """The score of every zone and segment inspected in [since, until)."""
+    inspected: dict[tuple[str, int], list[float]] = defaultdict(list)
+    for i in store.list_inspections(county.id):
+        if since <= i.inspected_at < until:
+            inspected[i.target_kind, i.target_id].append(i.score)
+    if not inspected:
+        return {}
+    zones = {z.id: z for z in store.list_zones(county.id)}
+    segments = {s.id: s for s in store.list_segments(county.id)}
+    counts = _incident_counts(store, county, since, until, zones)
+    out = {}
+    for (kind, target_id), scores in inspected.items():
+        if kind == "segment":
+            target = segments.get(target_id)
+            size = (target.length_m or 0.0) / 1000 if target else 0.0
+            rate, weight = settings["segment_penalty_per_incident_km"], settings["segment_weight_per_km"]
+        else:
+            target = zones.get(target_id)
+            size = (target.area_m2 or 0.0) / 10_000 if target else 0.0
+            rate, weight = settings["zone_penalty_per_incident_ha"], settings["zone_weight_per_ha"]
+        if target is None or size <= 0:
+            continue
+        n = counts[kind, target_id]
+        mean = sum(scores) / len(scores)
+        penalty = min(settings["max_penalty"], rate * n / size)
+        out[kind, target_id] = TargetScore(
+            kind, target_id, target.name, len(scores), mean, n, penalty,
+            round(max(0.0, min(100.0, mean - penalty)), DECIMALS + 1), weight * size,
+        )  # fmt: skip
+    return out
+
+
+def _incident_counts(store, county, since, until, zones) -> dict[tuple[str, int], int]:
+    """Incidents of the period per segment and per zone, a community's including its cells'."""
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for i in store.list_incidents(county.id, since=since, until=until, duplicates=False):
+        if i.status == "rejected":
+            continue
+        if i.segment_id is not None:
+            counts["segment", i.segment_id] += 1
+        zone = zones.get(i.zone_id)
+        while zone is not None:
+            counts["zone", zone.id] += 1
+            zone = zones.get(zone.parent_id)
+    return counts
+
+
+def _unit_scores(store, county, since, until, targets, settings) -> list[UnitScore]:
+    span = (until - since).total_seconds()
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])  # Σw·s, Σw, targets
+    for a in store.unit_assignments(county.id, None, since, until):
+        scored = targets.get((a.target_kind, a.target_id))
+        if a.role != "lead" or scored is None:
+            continue
+        start, end = max(a.valid_from, since), min(a.valid_to or until, until)
+        w = scored.weight * (end - start).total_seconds() / span
+        acc = sums[a.unit_id]
+        acc[0] += w * scored.score
+        acc[1] += w
+        acc[2] += 1
+    units = []
+    for u in store.list_units(county.id):
+        total, weight, n = sums.get(u.id, (0.0, 0.0, 0))
+        score = round(total / weight, DECIMALS) if weight > 0 else None
+        units.append(UnitScore(u.id, u.code, u.name, score, weight, int(n), _grade(score, settings)))
+    units.sort(key=lambda u: (u.score is None, -(u.score or 0), u.code))
+    for i, u in enumerate(units):
+        if u.score is not None:
+            tied = i > 0 and units[i - 1].score == u.score
+            u.rank = units[i - 1].rank if tied else i + 1
+    return units
+
+
+def _grade(score: float | None, settings: dict[str, float]) -> str | None:
+    if score is None:
+        return None
+    return "A" if score >= settings["grade_a_min"] else "B" if score >= settings["grade_b_min"] else "C"
+
+
+def _previous_month(month: str) -> str:
+    year, m = (int(p) for p in month.split("-"))
+    return f"{year - 1}-12" if m == 1 else f"{year}-{m - 1:02d}"
