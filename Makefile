@@ -28,6 +28,7 @@ bench: $(VENV)/.dev
 	$(PY) -m scripts.bench.route
 	$(PY) -m scripts.bench.grids
 	$(PY) -m scripts.bench.coverage
+	$(PY) -m scripts.bench.report
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -29,6 +29,7 @@ _ALL = """
     WHERE t.county_id = :county
 """
 METRES_PER_DEGREE = 111_320.0
+FEW_TARGETS = 500
 # SQLite has no portable floor(); CAST truncates toward zero, so step back one for negatives.
 _FLOOR = "(CAST({v} AS INTEGER) - ({v} < CAST({v} AS INTEGER)))"
 _CELLS = f"""
@@ -156,11 +157,16 @@ class SpatialMixin:
         wanted = np.array([-1 if t is None else t for t in target_ids], dtype=np.int64)
         if not (wanted >= 0).any():
             return [None] * len(wanted)
-        rows = self._rows(
+        sql = (
             "SELECT target_id, unit_id, valid_from, valid_to FROM assignment "
-            "WHERE county_id = ? AND target_kind = ? AND role = 'lead' AND voided_by IS NULL",
-            (county_id, target_kind),
+            "WHERE county_id = ? AND target_kind = ? AND role = 'lead' AND voided_by IS NULL"
         )
+        args: tuple = (county_id, target_kind)
+        targets = np.unique(wanted[wanted >= 0]).tolist()
+        if len(targets) <= FEW_TARGETS:  # one report: read its few targets' leads, not the county's
+            sql += f" AND target_id IN ({', '.join('?' * len(targets))})"
+            args += tuple(targets)
+        rows = self._rows(sql, args)
         leads = pd.DataFrame(
             {
                 "target": np.array([r["target_id"] for r in rows], dtype=np.int64),
