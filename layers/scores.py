@@ -18,7 +18,7 @@ Grades: A from ``grade_a_min``, B from ``grade_b_min``, else C. Ranks share a pl
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from geodata.assignments import month_span
@@ -52,6 +52,7 @@ class UnitScore:
     grade: str | None = None
     rank: int | None = None
     previous: float | None = None
+    led: list[tuple[str, int]] = field(default_factory=list)  # the scored targets it led
 
     @property
     def change(self) -> float | None:
@@ -134,6 +135,7 @@ def _incident_counts(store, county, since, until, zones) -> dict[tuple[str, int]
 def _unit_scores(store, county, since, until, targets, settings) -> list[UnitScore]:
     span = (until - since).total_seconds()
     sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])  # Σw·s, Σw, targets
+    led: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for a in store.unit_assignments(county.id, None, since, until):
         scored = targets.get((a.target_kind, a.target_id))
         if a.role != "lead" or scored is None:
@@ -144,17 +146,53 @@ def _unit_scores(store, county, since, until, targets, settings) -> list[UnitSco
         acc[0] += w * scored.score
         acc[1] += w
         acc[2] += 1
+        led[a.unit_id].append((a.target_kind, a.target_id))
     units = []
     for u in store.list_units(county.id):
         total, weight, n = sums.get(u.id, (0.0, 0.0, 0))
         score = round(total / weight, DECIMALS) if weight > 0 else None
-        units.append(UnitScore(u.id, u.code, u.name, score, weight, int(n), _grade(score, settings)))
+        units.append(
+            UnitScore(u.id, u.code, u.name, score, weight, int(n), _grade(score, settings), led=led[u.id])
+        )
     units.sort(key=lambda u: (u.score is None, -(u.score or 0), u.code))
     for i, u in enumerate(units):
         if u.score is not None:
             tied = i > 0 and units[i - 1].score == u.score
             u.rank = units[i - 1].rank if tied else i + 1
     return units
+
+
+@dataclass
+class Exposed:
+    """A unit to be named publicly (曝光): graded C or in the bottom ``exposure_bottom_n`` for
+    ``exposure_months`` months in a row, with its worst spots this month."""
+
+    unit: UnitScore
+    months: list[tuple[str, float, str]]  # (month, score, grade), oldest first
+    worst: list[TargetScore]
+
+
+def exposure_list(store: Store, county: County, month: str, worst: int = 3) -> list[Exposed]:
+    settings = {k: v for k, (v, _) in store.score_settings().items()}
+    n_bottom, n_months = int(settings["exposure_bottom_n"]), max(1, int(settings["exposure_months"]))
+    months = [month]
+    while len(months) < n_months:
+        months.insert(0, _previous_month(months[0]))
+    flagged: dict[int, list[tuple[str, float, str]]] = {}
+    current = None
+    for i, m in enumerate(months):
+        scores = month_scores(store, county, m, previous=False)
+        ranked = [u for u in scores.units if u.score is not None]
+        bottom = {u.unit_id for u in ranked if u.rank > len(ranked) - n_bottom}
+        hits = {u.unit_id: (m, u.score, u.grade) for u in ranked if u.grade == "C" or u.unit_id in bottom}
+        flagged = {k: [*flagged.get(k, []), v] for k, v in hits.items() if i == 0 or k in flagged}
+        current = scores
+    out = []
+    for u in current.units:
+        if u.unit_id in flagged:
+            spots = sorted((current.targets[k] for k in set(u.led)), key=lambda t: (t.score, t.kind, t.id))
+            out.append(Exposed(u, flagged[u.unit_id], spots[:worst]))
+    return sorted(out, key=lambda e: (e.unit.score, e.unit.code))
 
 
 def _grade(score: float | None, settings: dict[str, float]) -> str | None:

@@ -23,7 +23,7 @@ from geodata.assignments import day_start
 from geodata.geometry import from_metric, to_metric, utm_epsg_for
 from geodata.model import Assignment, County, Incident, Inspection, Segment, Unit, Zone
 from geodata.routing import add_routed_incidents
-from layers.scores import month_scores
+from layers.scores import exposure_list, month_scores
 
 ORIGIN = (114.05, 22.55)
 EPSG = utm_epsg_for(*ORIGIN)
@@ -95,3 +95,13 @@ def test_a_month_without_inspections_scores_nobody_and_settings_change_grades(st
     store.set_score_setting("grade_b_min", 85.0)
     grades = {u.code: u.grade for u in month_scores(store, county, "2026-09").units}
     assert grades == {"C": "A", "A": "C", "B": "C"}
+
+
+def test_the_exposure_list_names_units_at_the_bottom_two_months_running(store, county):
+    store.set_score_setting("exposure_bottom_n", 2)
+    (exposed,) = exposure_list(store, county, "2026-09")  # B is new to the list; C is first
+    assert exposed.unit.code == "A"
+    assert exposed.months == [("2026-08", 70.0, "C"), ("2026-09", 81.0, "B")]
+    assert [(t.name, t.score) for t in exposed.worst] == [("红荔路", 81.0)]
+    store.set_score_setting("exposure_months", 1)
+    assert [e.unit.code for e in exposure_list(store, county, "2026-09")] == ["A", "B"]
