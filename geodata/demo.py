@@ -238,11 +238,15 @@ def _names_by_anchor(polygons: list, segments: list[Segment]) -> list[str]:
 
 
 def add_demo_users(store: Store, county: County, units: dict[str, Unit]) -> list[DemoUser]:
-    """One user per role, each with a fresh random password (printed once by the CLI)."""
+    """One user per role, each with a fresh random password (printed once by the CLI); the
+    inspector belongs to the patrol panel (督查科)."""
     users = []
     for username, role in DEMO_USERS:
         password = secrets.token_urlsafe(9)
         unit_id = units["CGJ"].id if role == "unit_staff" else None
-        store.add_user(User(username, generate_password_hash(password), role, county.id, unit_id))
+        panel = "patrol" if role == "inspector" else None  # the inspector patrols for 督查科
+        store.add_user(
+            User(username, generate_password_hash(password), role, county.id, unit_id, panel=panel)
+        )
         users.append(DemoUser(username, role, password))
     return users

@@ -31,6 +31,7 @@ CATEGORIES = {
     "sanitation": "环境卫生",
 }
 INSPECTION_PANELS = ("patrol", "npc", "cppcc", "community")
+PANEL_ZH = {"patrol": "督查科", "npc": "人大代表", "cppcc": "政协委员", "community": "社区居委会"}
 
 
 @dataclass
@@ -198,6 +199,16 @@ class User:
     county_id: int | None = None
     unit_id: int | None = None
     id: int | None = None
+    panel: str | None = None  # an evaluator's panel (INSPECTION_PANELS)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    target_kind: str  # segment | community | grid
+    code: str
+    name_zh: str
+    max_score: float
+    sort: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from geodata.model import (
     Assignment,
     Category,
     ChangeSet,
+    ChecklistItem,
     County,
     Incident,
     IncidentEvent,
@@ -215,6 +216,9 @@ class Store(Protocol):
     def list_inspections(
         self, county_id: int, target_kind: str | None = None, target_id: int | None = None
     ) -> list[Inspection]: ...
+
+    def list_checklist(self, target_kind: str | None = None) -> list[ChecklistItem]:
+        """The inspection checklist items of a kind of target (segment, community, grid), or all."""
 
     def score_settings(self) -> dict[str, tuple[float, str]]:
         """The scores' weights and thresholds: key → (value, what it means, in Chinese)."""

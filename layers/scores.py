@@ -75,7 +75,7 @@ def month_scores(store: Store, county: County, month: str, previous: bool = True
     targets = target_scores(store, county, since, until, settings)
     units = _unit_scores(store, county, since, until, targets, settings)
     if previous:
-        before = month_scores(store, county, _previous_month(month), previous=False)
+        before = month_scores(store, county, previous_month(month), previous=False)
         last = {u.unit_id: u.score for u in before.units}
         for u in units:
             u.previous = last.get(u.unit_id)
@@ -177,7 +177,7 @@ def exposure_list(store: Store, county: County, month: str, worst: int = 3) -> l
     n_bottom, n_months = int(settings["exposure_bottom_n"]), max(1, int(settings["exposure_months"]))
     months = [month]
     while len(months) < n_months:
-        months.insert(0, _previous_month(months[0]))
+        months.insert(0, previous_month(months[0]))
     flagged: dict[int, list[tuple[str, float, str]]] = {}
     current = None
     for i, m in enumerate(months):
@@ -201,6 +201,6 @@ def _grade(score: float | None, settings: dict[str, float]) -> str | None:
     return "A" if score >= settings["grade_a_min"] else "B" if score >= settings["grade_b_min"] else "C"
 
 
-def _previous_month(month: str) -> str:
+def previous_month(month: str) -> str:
     year, m = (int(p) for p in month.split("-"))
     return f"{year - 1}-12" if m == 1 else f"{year}-{m - 1:02d}"

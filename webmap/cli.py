@@ -16,7 +16,7 @@ from werkzeug.security import generate_password_hash
 
 from geodata import io
 from geodata.errors import InvalidInput, NotFound, PortalError
-from geodata.model import USER_ROLES, User
+from geodata.model import INSPECTION_PANELS, USER_ROLES, User
 from webmap import get_store, settings
 
 COUNTY_HELP = "the county's 6-digit admin code (default: the PORTAL_DEFAULT_COUNTY setting)"
@@ -237,10 +237,16 @@ def seed_demo(seed: int | None, n_incidents: int) -> None:
 @click.option("--role", required=True, help="admin, leader, unit_staff or inspector")
 @click.option("--password", help="asked for (twice, hidden) when not given")
 @county_option
-@click.option("--unit", "unit_code", help="the code of the user's unit (unit_staff)")
+@click.option("--unit", "unit_code", help="the code of the user's unit (unit_staff, a committee's evaluator)")
+@click.option("--panel", type=click.Choice(INSPECTION_PANELS), help="an evaluator's panel (评议组)")
 @refusals_as_errors
 def create_user(
-    name: str, role: str, password: str | None, county_code: str | None, unit_code: str | None
+    name: str,
+    role: str,
+    password: str | None,
+    county_code: str | None,
+    unit_code: str | None,
+    panel: str | None,
 ) -> None:
     """Create a user who signs in with NAME."""
     if role not in USER_ROLES:
@@ -251,7 +257,7 @@ def create_user(
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if not password:
         raise InvalidInput("the password is empty")
-    user = store.add_user(User(name, generate_password_hash(password), role, county_id, unit_id))
+    user = store.add_user(User(name, generate_password_hash(password), role, county_id, unit_id, panel=panel))
     click.echo(f"created user {user.username} ({user.role})")
 
 

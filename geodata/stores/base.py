@@ -15,6 +15,7 @@ from geodata.errors import InvalidInput
 from geodata.geometry import areas_m2, to_metric, utm_epsg_for
 from geodata.model import (
     INCIDENT_STATUSES,
+    INSPECTION_PANELS,
     ROLES,
     TARGET_KINDS,
     USER_ROLES,
@@ -113,6 +114,8 @@ class BaseStore:
         check_choice(u.role, USER_ROLES, "role")
         if not u.username.strip():
             raise InvalidInput("the username is empty", field="username")
+        if u.panel is not None:
+            check_choice(u.panel, INSPECTION_PANELS, "panel")
 
     @staticmethod
     def _check_status(status: str) -> None:

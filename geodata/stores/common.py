@@ -12,6 +12,7 @@ import shapely
 from geodata.errors import Conflict, InvalidInput, NotFound
 from geodata.model import (
     Assignment,
+    ChecklistItem,
     County,
     Incident,
     IncidentEvent,
@@ -123,7 +124,9 @@ class CommonSql(AssignmentsSql, CasesSql):
         )  # fmt: skip
 
     def _user(self, r) -> User:
-        return User(r["username"], r["password_hash"], r["role"], r["county_id"], r["unit_id"], r["id"])
+        return User(
+            r["username"], r["password_hash"], r["role"], r["county_id"], r["unit_id"], r["id"], r["panel"]
+        )
 
     # -- counties and units --------------------------------------------------------------------
     def add_county(self, county: County) -> County:
@@ -326,6 +329,16 @@ class CommonSql(AssignmentsSql, CasesSql):
             for r in rows
         ]  # fmt: skip
 
+    def list_checklist(self, target_kind: str | None = None) -> list[ChecklistItem]:
+        rows = self._rows(
+            "SELECT * FROM checklist_item WHERE CAST(%(k)s AS TEXT) IS NULL OR target_kind = %(k)s "
+            "ORDER BY target_kind, sort, code",
+            {"k": target_kind},
+        )
+        return [
+            ChecklistItem(r["target_kind"], r["code"], r["name_zh"], r["max_score"], r["sort"]) for r in rows
+        ]
+
     def score_settings(self) -> dict[str, tuple[float, str]]:
         rows = self._rows("SELECT key, value, description FROM score_setting ORDER BY key")
         return {r["key"]: (float(r["value"]), r["description"]) for r in rows}
@@ -333,15 +346,17 @@ class CommonSql(AssignmentsSql, CasesSql):
     def set_score_setting(self, key: str, value: float) -> None:
         if key not in self.score_settings():
             raise NotFound(f"没有评分参数 {key!r}", field="key")
-        self._execute("UPDATE score_setting SET value = %(v)s WHERE key = %(k)s", {"k": key, "v": float(value)})
+        self._execute(
+            "UPDATE score_setting SET value = %(v)s WHERE key = %(k)s", {"k": key, "v": float(value)}
+        )
 
     # -- users ---------------------------------------------------------------------------------
     def add_user(self, user: User) -> User:
         self._check_user(user)
         try:
             row = self._insert(
-                "INSERT INTO app_user (county_id, username, password_hash, role, unit_id) "
-                "VALUES (%(county_id)s, %(username)s, %(password_hash)s, %(role)s, %(unit_id)s) RETURNING id",
+                "INSERT INTO app_user (county_id, username, password_hash, role, unit_id, panel) VALUES "
+                "(%(county_id)s, %(username)s, %(password_hash)s, %(role)s, %(unit_id)s, %(panel)s) RETURNING id",
                 vars(user),
             )
         except self.CONSTRAINT_ERRORS:
@@ -361,7 +376,7 @@ class CommonSql(AssignmentsSql, CasesSql):
         self._check_user(user)
         self._execute(
             "UPDATE app_user SET password_hash = %(password_hash)s, role = %(role)s, county_id = %(county_id)s, "
-            "unit_id = %(unit_id)s WHERE id = %(id)s",
+            "unit_id = %(unit_id)s, panel = %(panel)s WHERE id = %(id)s",
             vars(user),
         )
         return self.get_user(user.id)

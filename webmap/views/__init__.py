@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from webmap.views import api, assets, assignments, auth, case_pages, cases, coverage, open311, portal, scores
+from webmap.views import (
+    api,
+    assets,
+    assignments,
+    auth,
+    case_pages,
+    cases,
+    coverage,
+    inspections,
+    open311,
+    portal,
+    scores,
+)
 from webmap.views.errors import register_error_handlers
 
 csrf = CSRFProtect()
@@ -19,7 +31,8 @@ def register_views(app: Flask) -> None:
     csrf.init_app(app)
     auth.init_login(app)
     for blueprint in (
-        auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, coverage.bp, cases.bp, cases.public, case_pages.bp, open311.bp, scores.bp,
+        auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, coverage.bp, cases.bp, cases.public,
+        case_pages.bp, open311.bp, scores.bp, scores.pages, inspections.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     # These accept an API key instead of a session; with a session they check CSRF themselves.

@@ -27,6 +27,7 @@ class PortalUser(UserMixin):
         self.role = user.role
         self.county_id = user.county_id
         self.unit_id = user.unit_id
+        self.panel = user.panel
 
     @property
     def role_name(self) -> str:

@@ -1,19 +1,28 @@
-"""Monthly scores (/api/v1/scores): the units' ranking with grades, and every scored target."""
+"""Monthly scores (issue #5): the JSON API (/api/v1/scores) and the 争先创优 page (/scores), both
+the units' ranking with grades, and the units to be named (曝光名单)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, render_template, request
 from flask_login import login_required
 
 from geodata.assignments import COUNTY_TZ, month_span
 from geodata.errors import InvalidInput
-from layers.scores import month_scores
+from layers.scores import exposure_list, month_scores, previous_month
 from webmap import get_store
 from webmap.views.common import current_county
 
 bp = Blueprint("scores", __name__, url_prefix="/api/v1")
+pages = Blueprint("score_pages", __name__)
+
+# The settings in the order a reader follows the computation: penalties, weights, grades, exposure.
+RULES = ("segment_penalty_per_incident_km", "zone_penalty_per_incident_ha", "max_penalty",
+         "segment_weight_per_km", "zone_weight_per_ha", "grade_a_min", "grade_b_min",
+         "exposure_bottom_n", "exposure_months")  # fmt: skip
+KIND_ZH = {"segment": "路段", "zone": "社区/网格"}
 
 
 @bp.get("/scores")
@@ -21,10 +30,7 @@ bp = Blueprint("scores", __name__, url_prefix="/api/v1")
 def scores():
     store = get_store()
     county = current_county(store)
-    month = request.args.get("month") or _last_month()
-    since, _ = month_span(month)
-    if since > datetime.now(COUNTY_TZ):
-        raise InvalidInput(f"{month} 尚未到来，不能评分", field="month")
+    month = checked_month(request.args.get("month"))
     result = month_scores(store, county, month)
     return jsonify(
         month=month,
@@ -38,9 +44,72 @@ def scores():
              "mean": round(t.mean, 2), "incidents": t.incidents, "penalty": round(t.penalty, 2)}
             for t in sorted(result.targets.values(), key=lambda t: (t.score, t.kind, t.id))
         ],
+        exposure=[
+            {"code": e.unit.code, "name": e.unit.name, "score": e.unit.score, "grade": e.unit.grade,
+             "months": [{"month": m, "score": s, "grade": g} for m, s, g in e.months],
+             "worst": [{"kind": t.kind, "id": t.id, "name": t.name, "score": t.score, "incidents": t.incidents}
+                       for t in e.worst]}
+            for e in exposure_list(store, county, month)
+        ],
     )  # fmt: skip
 
 
-def _last_month() -> str:
-    first = datetime.now(COUNTY_TZ).replace(day=1)
-    return f"{first.year - 1}-12" if first.month == 1 else f"{first.year}-{first.month - 1:02d}"
+@pages.get("/scores")
+@login_required
+def ranking():
+    store = get_store()
+    county = current_county(store)
+    month = request.args.get("month") or last_month()
+    context = dict(county=county, month=month, months=_choices(month), kinds=KIND_ZH, rules=_rules(store))
+    try:
+        checked_month(month)
+    except InvalidInput as exc:  # a hand-edited or future month: say so above the selector
+        return render_template(
+            "scores/index.html", error=exc.message, scores=None, exposure=[], **context
+        ), 400
+    result = month_scores(store, county, month)
+    ranks = [u.rank for u in result.units if u.rank is not None]
+    tied = {r for r in ranks if ranks.count(r) > 1}
+    exposure = exposure_list(store, county, month)
+    return render_template("scores/index.html", scores=result, tied=tied, exposure=exposure, **context)
+
+
+def checked_month(month: str | None) -> str:
+    """``month`` ('YYYY-MM', last month when blank); InvalidInput, in Chinese, for a malformed or
+    future month."""
+    month = month or last_month()
+    if not re.fullmatch(r"\d{4}-\d{2}", month) or not 1 <= int(month[5:]) <= 12:
+        raise InvalidInput(f"月份“{month}”格式有误，应为“年-月”，如 2026-10", field="month")
+    since, _ = month_span(month)
+    if since > datetime.now(COUNTY_TZ):
+        raise InvalidInput(f"{month} 尚未到来，不能评分", field="month")
+    return month
+
+
+def last_month() -> str:
+    """The month before this one, in China time."""
+    return previous_month(_this_month())
+
+
+def _this_month() -> str:
+    return datetime.now(COUNTY_TZ).strftime("%Y-%m")
+
+
+def _choices(chosen: str) -> list[str]:
+    """The months to pick from, newest first: this one and the 12 before, and ``chosen`` if it is
+    an older, valid one (a link kept from long ago). Listed rather than ``<input type=month>``,
+    which a browser may label in English."""
+    month = _this_month()
+    months = [month]
+    while len(months) < 13:
+        months.append(previous_month(months[-1]))
+    if chosen not in months and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", chosen) and chosen < month:
+        months.append(chosen)
+    return months
+
+
+def _rules(store) -> list[tuple[str, float, str]]:
+    """(key, value, Chinese description) of every score setting, in the order of RULES."""
+    settings = store.score_settings()
+    keys = sorted(settings, key=lambda k: (RULES.index(k) if k in RULES else len(RULES), k))
+    return [(k, *settings[k]) for k in keys]

@@ -1,0 +1,122 @@
+"""The 争先创优 page (/scores): the demo's ranking, exposure list and rules; months refused in
+Chinese; the empty states on the small county; and a screenshot in Chromium."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.webmap import test_browser as shared
+from tests.webmap.conftest import login
+from webmap import create_app
+from webmap.serve import prepare
+from webmap.views.scores import last_month
+
+browser = shared.browser
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+MONTH = "2026-10"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo county (seeded once for the module) and the leader's password."""
+    folder = tmp_path_factory.mktemp("demo")
+    app = create_app({"database_url": f"sqlite:///{folder / 'd.sqlite'}", "instance_path": str(folder),
+                      "testing": True})  # fmt: skip
+    return app, prepare(app).passwords["leader"]
+
+
+@pytest.fixture
+def leader_on_demo(demo):
+    app, password = demo
+    client = app.test_client()
+    assert login(client, "leader", password).status_code == 302
+    return client
+
+
+def _ranks(html: str) -> list[int]:
+    return [int(r) for r in re.findall(r'<td data-label="名次" class="rank">(\d+)', html)]
+
+
+def test_the_demo_month_ranks_grades_and_exposes(leader_on_demo):
+    page = leader_on_demo.get(f"/scores?month={MONTH}")
+    assert page.status_code == 200
+    html = page.text
+    assert "争先创优 · 月度排名" in html and "2026 年 10 月" in html
+    ranks = _ranks(html)
+    assert len(ranks) >= 10 and ranks[0] == 1 and ranks == sorted(ranks)
+    assert re.search(r'class="badge grade grade-[ABC]"', html)
+    assert "较上月" in html and ("▲" in html or "▼" in html)
+    assert "曝光名单" in html
+    assert "本月最差点位" in html or "本月无曝光单位" in html
+    assert "评分规则" in html and "A 档最低分" in html and "问题扣分上限" in html
+    assert 'href="/scores"' in html  # the bar links here
+    assert "Traceback" not in html and "None" not in html
+
+
+def test_another_month_and_the_default(leader_on_demo):
+    september = leader_on_demo.get("/scores?month=2026-09")
+    assert september.status_code == 200 and "2026 年 9 月 各单位得分" in september.text
+    assert '<option value="2026-09" selected>' in september.text
+    default = leader_on_demo.get("/scores")
+    assert default.status_code == 200 and f'<option value="{last_month()}" selected>' in default.text
+    older = leader_on_demo.get("/scores?month=2020-03")  # before the 12 listed: listed too
+    assert '<option value="2020-03" selected>' in older.text and "本月无考核" in older.text
+
+
+@pytest.mark.parametrize(
+    ("month", "words"), [("2099-01", "尚未到来"), ("2026/10", "格式有误"), ("2026-13", "格式有误")]
+)
+def test_a_future_or_malformed_month_is_refused_in_chinese(leader_on_demo, month, words):
+    page = leader_on_demo.get("/scores", query_string={"month": month})
+    assert page.status_code == 400
+    assert words in page.text and "Traceback" not in page.text
+    assert "考核月份" in page.text and "评分规则" in page.text  # the page still lets one pick again
+
+
+def test_the_api_carries_the_exposure_list(leader_on_demo):
+    body = leader_on_demo.get(f"/api/v1/scores?month={MONTH}").get_json()
+    assert isinstance(body["exposure"], list)
+    for e in body["exposure"]:
+        assert e["code"] and e["name"] and e["months"][-1]["month"] == MONTH
+        assert all({"name", "score", "incidents"} <= set(t) for t in e["worst"])
+    refused = leader_on_demo.get("/api/v1/scores?month=2026/10")
+    assert refused.status_code == 400 and "格式有误" in refused.get_json()["error"]["message"]
+
+
+def test_the_page_needs_a_login(demo):
+    response = demo[0].test_client().get("/scores")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_county_without_inspections_shows_the_empty_states(leader):
+    html = leader.get("/scores?month=2026-10").text
+    assert html.count("本月无考核") == 3  # the three units, none inspected
+    assert "本月无曝光单位" in html and "评分规则" in html
+    assert _ranks(html) == []
+
+
+def test_browser_screenshot_of_the_ranking(demo, browser):
+    """The page as a leader sees it, saved to tests/artifacts/scores.png."""
+    app, password = demo
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page.route("**/*", lambda r: r.continue_() if shared._is_local(r.request.url, base) else r.abort())
+        page.goto(f"{base}/login?next=/scores?month={MONTH}")
+        page.fill("#username", "leader")
+        page.fill("#password", password)
+        page.click("button[type=submit]")
+        page.wait_for_selector(".score-table")
+        page.click(".rules summary")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "scores.png"), full_page=True)
+        assert page.locator(".score-table tbody tr").count() >= 10
+    finally:
+        server.shutdown()
