@@ -36,7 +36,7 @@ def month_span(month: str) -> tuple[datetime, datetime]:
     try:
         first = datetime.strptime(month, "%Y-%m").date()
     except ValueError:
-        raise InvalidInput(f"month {month!r} is not YYYY-MM", field="month") from None
+        raise InvalidInput(f"月份 {month!r} 格式有误，应为 YYYY-MM", field="month") from None
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return day_start(first), day_start(following)
 

@@ -2,7 +2,8 @@
 
 A layer module has ``NAME`` (the id in URLs), ``TITLE`` (its Chinese name on the map) and
 ``features(store, county, bbox, zoom, at=None) -> dict`` returning a GeoJSON FeatureCollection
-sized for one viewport. Layers know nothing of HTTP.
+sized for one viewport (a layer of monthly figures also takes ``month='YYYY-MM'``). Layers know
+nothing of HTTP.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from types import ModuleType
 
 from geodata.errors import NotFound
-from layers import coverage, incidents, roads, zones
+from layers import coverage, incidents, roads, score_map, zones
 
-LAYERS: dict[str, ModuleType] = {module.NAME: module for module in (zones, roads, incidents, coverage)}
+LAYERS: dict[str, ModuleType] = {
+    module.NAME: module for module in (zones, roads, incidents, coverage, score_map)
+}
 
 
 def get_layer(name: str) -> ModuleType:

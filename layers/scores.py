@@ -68,10 +68,15 @@ class MonthScores:
     units: list[UnitScore]  # best first, unscored last
 
 
+def score_settings(store: Store) -> dict[str, float]:
+    """The ``score_setting`` table's values by key."""
+    return {k: v for k, (v, _) in store.score_settings().items()}
+
+
 def month_scores(store: Store, county: County, month: str, previous: bool = True) -> MonthScores:
     """Scores of ``month`` ('YYYY-MM'); with ``previous``, each unit's score of the month before."""
     since, until = month_span(month)
-    settings = {k: v for k, (v, _) in store.score_settings().items()}
+    settings = score_settings(store)
     targets = target_scores(store, county, since, until, settings)
     units = _unit_scores(store, county, since, until, targets, settings)
     if previous:
@@ -152,7 +157,7 @@ def _unit_scores(store, county, since, until, targets, settings) -> list[UnitSco
         total, weight, n = sums.get(u.id, (0.0, 0.0, 0))
         score = round(total / weight, DECIMALS) if weight > 0 else None
         units.append(
-            UnitScore(u.id, u.code, u.name, score, weight, int(n), _grade(score, settings), led=led[u.id])
+            UnitScore(u.id, u.code, u.name, score, weight, int(n), grade(score, settings), led=led[u.id])
         )
     units.sort(key=lambda u: (u.score is None, -(u.score or 0), u.code))
     for i, u in enumerate(units):
@@ -173,7 +178,7 @@ class Exposed:
 
 
 def exposure_list(store: Store, county: County, month: str, worst: int = 3) -> list[Exposed]:
-    settings = {k: v for k, (v, _) in store.score_settings().items()}
+    settings = score_settings(store)
     n_bottom, n_months = int(settings["exposure_bottom_n"]), max(1, int(settings["exposure_months"]))
     months = [month]
     while len(months) < n_months:
@@ -195,7 +200,7 @@ def exposure_list(store: Store, county: County, month: str, worst: int = 3) -> l
     return sorted(out, key=lambda e: (e.unit.score, e.unit.code))
 
 
-def _grade(score: float | None, settings: dict[str, float]) -> str | None:
+def grade(score: float | None, settings: dict[str, float]) -> str | None:
     if score is None:
         return None
     return "A" if score >= settings["grade_a_min"] else "B" if score >= settings["grade_b_min"] else "C"

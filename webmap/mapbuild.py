@@ -19,9 +19,11 @@ from markupsafe import Markup
 import layers
 from geodata.model import County
 from geodata.store import Store
+from layers import score_map
 from layers.coverage import GAP_COLOUR
 from layers.incidents import SIZE_CLASSES
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
+from layers.scores import previous_month
 
 ATTRIBUTION = '道路数据 © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
 MIN_ZOOM, MAX_ZOOM = 10, 19
@@ -121,6 +123,7 @@ def build_portal_map(
         "clusterClasses": [low for low, _ in SIZE_CLASSES],
         "unguardedLabel": UNGUARDED_LABEL,
         "gapColour": GAP_COLOUR,
+        "scoreMonths": score_months(at),
     }
     LayerLoader(groups, urls, options).add_to(m)
     return m
@@ -141,7 +144,16 @@ def legend_html(store: Store, county: County, at: datetime | None = None) -> str
         unguarded={"name": UNGUARDED_LABEL, "colour": UNGUARDED_COLOUR},
         size_classes=SIZE_CLASSES,
         gap_colour=GAP_COLOUR,
+        score_classes=score_map.classes(store),
     )
+
+
+def score_months(at: datetime | None = None, n: int = 12) -> list[dict]:
+    """The months the 考核得分 layer offers, last month first, labelled in Chinese."""
+    months = [score_map.default_month(at)]
+    while len(months) < n:
+        months.append(previous_month(months[-1]))
+    return [{"value": m, "label": f"{m[:4]} 年 {int(m[5:])} 月"} for m in months]
 
 
 def map_parts(m: folium.Map) -> dict[str, Markup]:

@@ -113,7 +113,7 @@ def test_a_second_lead_for_the_same_time_is_refused_whole(store, county):
 
 
 def test_month_and_road_errors(store, county):
-    with pytest.raises(InvalidInput, match="is not YYYY-MM"):
+    with pytest.raises(InvalidInput, match="格式有误，应为 YYYY-MM"):
         posts.month_span("2026/03")
     with pytest.raises(NotFound, match="no road named '深南大道'"):
         posts.road_segments(store, county, "深南大道")

@@ -70,6 +70,7 @@ def test_layer_index_lists_the_layers(leader):
         ("roads", "路段"),
         ("incidents", "问题"),
         ("coverage", "覆盖缺口"),
+        ("scores", "考核得分"),
     ]
 
 

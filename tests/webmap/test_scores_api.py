@@ -24,3 +24,9 @@ def test_the_demo_scores_a_month_over_http(tmp_path):
     future = client.get("/api/v1/scores?month=2099-01")
     assert future.status_code == 400 and "尚未到来" in future.get_json()["error"]["message"]
     assert client.get("/api/v1/scores?month=2026/10").status_code == 400
+    bbox = "113.9,22.4,114.2,22.7"
+    layer = client.get(f"/api/v1/layers/scores?bbox={bbox}&zoom=13&month=2026-10").get_json()
+    assert layer["month"] == "2026-10" and len(layer["features"]) >= 12  # the communities, patrolled monthly
+    assert {f["properties"]["grade"] for f in layer["features"]} <= {"A", "B", "C"}
+    bad = client.get(f"/api/v1/layers/scores?bbox={bbox}&zoom=13&month=2026-13")
+    assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "month"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from layers.score_map import default_month
 from tests.webmap import test_browser as shared
 from tests.webmap.conftest import login
 from webmap import create_app
 from webmap.serve import prepare
-from webmap.views.scores import last_month
 
 browser = shared.browser
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -63,7 +63,7 @@ def test_another_month_and_the_default(leader_on_demo):
     assert september.status_code == 200 and "2026 年 9 月 各单位得分" in september.text
     assert '<option value="2026-09" selected>' in september.text
     default = leader_on_demo.get("/scores")
-    assert default.status_code == 200 and f'<option value="{last_month()}" selected>' in default.text
+    assert default.status_code == 200 and f'<option value="{default_month()}" selected>' in default.text
     older = leader_on_demo.get("/scores?month=2020-03")  # before the 12 listed: listed too
     assert '<option value="2020-03" selected>' in older.text and "本月无考核" in older.text
 

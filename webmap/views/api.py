@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
+
 from flask import Blueprint, jsonify, request
 from flask_login import login_required
 
 import layers
+from geodata.assignments import month_span
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 from webmap import get_store
 from webmap.views.common import current_county
@@ -29,7 +32,11 @@ def layer(name: str):
     bbox = parse_bbox(request.args.get("bbox"))
     zoom = parse_zoom(request.args.get("zoom"), default=DEFAULT_ZOOM)
     store = get_store()
-    return jsonify(layer_module.features(store, current_county(store), bbox, zoom))
+    extra = {}
+    if "month" in inspect.signature(layer_module.features).parameters and request.args.get("month"):
+        month_span(request.args["month"])  # refuses a malformed month, naming it
+        extra["month"] = request.args["month"]
+    return jsonify(layer_module.features(store, current_county(store), bbox, zoom, **extra))
 
 
 @bp.get("/units")

@@ -11,6 +11,7 @@ from flask_login import login_required
 
 from geodata.assignments import COUNTY_TZ, month_span
 from geodata.errors import InvalidInput
+from layers.score_map import default_month
 from layers.scores import exposure_list, month_scores, previous_month
 from webmap import get_store
 from webmap.views.common import current_county
@@ -59,7 +60,7 @@ def scores():
 def ranking():
     store = get_store()
     county = current_county(store)
-    month = request.args.get("month") or last_month()
+    month = request.args.get("month") or default_month()
     context = dict(county=county, month=month, months=_choices(month), kinds=KIND_ZH, rules=_rules(store))
     try:
         checked_month(month)
@@ -77,18 +78,11 @@ def ranking():
 def checked_month(month: str | None) -> str:
     """``month`` ('YYYY-MM', last month when blank); InvalidInput, in Chinese, for a malformed or
     future month."""
-    month = month or last_month()
-    if not re.fullmatch(r"\d{4}-\d{2}", month) or not 1 <= int(month[5:]) <= 12:
-        raise InvalidInput(f"月份“{month}”格式有误，应为“年-月”，如 2026-10", field="month")
-    since, _ = month_span(month)
+    month = month or default_month()
+    since, _ = month_span(month)  # InvalidInput naming a malformed month
     if since > datetime.now(COUNTY_TZ):
         raise InvalidInput(f"{month} 尚未到来，不能评分", field="month")
     return month
-
-
-def last_month() -> str:
-    """The month before this one, in China time."""
-    return previous_month(_this_month())
 
 
 def _this_month() -> str:

@@ -14,7 +14,7 @@
     posters: "#7b3294", street_vending: "#e66101", parking: "#0571b0",
     outdoor_ads: "#c2a5cf", sanitation: "#1a9641"
   };
-  var PANES = { zones: 350, focus: 410, roads: 420, coverage: 430, incidents: 640 };
+  var PANES = { zones: 350, scores: 390, focus: 410, roads: 420, coverage: 430, incidents: 640 };
   var GAP_NAMES = { uncovered: "无社区覆盖的区域", unguarded_zone: "无牵头单位", unguarded_segment: "无牵头单位" };
   var ZONE_KIND_NAMES = { community: "社区", grid: "单元网格", subdistrict: "街道" };
 
@@ -158,7 +158,50 @@
     });
   }
 
-  var BUILDERS = { zones: zonesLayer, roads: roadsLayer, incidents: incidentsLayer, coverage: coverageLayer };
+  // 考核得分: the month's scored communities, cells and segments filled or drawn in their grade's colour.
+  function scoresLayer(data, map) {
+    return L.geoJSON(data, {
+      pane: "portal-scores",
+      style: function (f) {
+        var p = f.properties;
+        if (p.target === "segment") { return { color: p.colour, weight: 7, opacity: 0.85, lineCap: "round" }; }
+        return { color: p.colour, weight: p.kind === "grid" ? 1 : 2, fillColor: p.colour, fillOpacity: 0.45 };
+      },
+      onEachFeature: function (f, layer) {
+        var p = f.properties, kind = p.target === "segment" ? "路段" : ZONE_KIND_NAMES[p.kind] || p.kind;
+        layer.bindTooltip(escapeHtml((p.name || "无名路段") + " · " + p.score + " 分"), { sticky: true });
+        layer.bindPopup(popupTable(p.name || "无名路段", [
+          ["月份", data.month], ["类型", kind], ["得分", p.score + " 分（" + p.grade + " 档）"],
+          ["考核次数", p.inspections], ["问题", p.incidents + " 件，扣 " + p.penalty + " 分"]
+        ]));
+      }
+    });
+  }
+
+  // A month picker for the 考核得分 layer, shown while the layer is on.
+  function MonthControl(months, onChange) {
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "portal-month leaflet-bar");
+      var label = L.DomUtil.create("label", "", div);
+      label.textContent = "考核月份 ";
+      var select = L.DomUtil.create("select", "", label);
+      months.forEach(function (m) {
+        var option = L.DomUtil.create("option", "", select);
+        option.value = m.value;
+        option.textContent = m.label;
+      });
+      L.DomEvent.disableClickPropagation(div);
+      select.addEventListener("change", function () { onChange(select.value); });
+      this.select = select;
+      return div;
+    };
+    return control;
+  }
+
+  var BUILDERS = {
+    zones: zonesLayer, roads: roadsLayer, incidents: incidentsLayer, coverage: coverageLayer, scores: scoresLayer
+  };
 
   // A link from the coverage report opens /portal?bbox=w,s,e,n&focus=kind:id&overlay=coverage:
   // fit the box, switch the overlay on, and ring the feature once a layer brings it.
@@ -243,6 +286,7 @@
       pending[name] = controller;
       report();
       var url = options.api + "/" + name + "?bbox=" + viewportBbox(map) + "&zoom=" + Math.round(map.getZoom());
+      if (name === "scores" && month) { url += "&month=" + encodeURIComponent(month); }
       fetch(url, { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/json" } })
         .then(function (response) {
           if (response.status === 401) { window.location.reload(); throw new Error("login"); }
@@ -267,10 +311,21 @@
 
     function loadAll() { Object.keys(groups).forEach(load); }
 
+    var month = (options.scoreMonths || [{}])[0].value;
+    var monthControl = groups.scores && options.scoreMonths
+      ? MonthControl(options.scoreMonths, function (value) { month = value; load("scores"); }) : null;
+    function showMonthControl() {
+      if (!monthControl) { return; }
+      if (map.hasLayer(groups.scores)) { monthControl.addTo(map); } else { monthControl.remove(); }
+    }
+
     map.on("moveend", loadAll);
     map.on("overlayadd", function (e) {
       Object.keys(groups).forEach(function (name) { if (groups[name] === e.layer) { load(name); } });
+      showMonthControl();
     });
+    map.on("overlayremove", showMonthControl);
+    showMonthControl();
     loadAll();
   }
 
