@@ -105,7 +105,8 @@ def test_bad_questions(leader):
     assert leader.get("/api/v1/targets/segment/999/responsible?date=2025-01-01").status_code == 404
     assert leader.get("/api/v1/targets/road/1/history").status_code == 400
     assert (
-        "格式有误，应为 YYYY-MM" in leader.get("/api/v1/units/U01/guarded?month=May").get_json()["error"]["message"]
+        "格式有误，应为 YYYY-MM"
+        in leader.get("/api/v1/units/U01/guarded?month=May").get_json()["error"]["message"]
     )
 
 

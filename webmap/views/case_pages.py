@@ -41,7 +41,7 @@ def report():
     store = get_store()
     county = current_county(store)
     return render_template(
-        "cases/report.html", county=county, categories=store.list_categories(), map_config=_map_config(county)
+        "cases/report.html", county=county, categories=store.list_categories(), map_config=map_config(county)
     )
 
 
@@ -84,7 +84,7 @@ def case_page(incident_id: int):
         actions=[(a, cases.STEPS[a].zh) for a in actions],
         units=_dispatch_units(store, county, case) if "dispatch" in actions else [],
         statuses=cases.STATUS_ZH,
-        map_config=_map_config(county, point=(case.geom.y, case.geom.x)),
+        map_config=map_config(county, point=(case.geom.y, case.geom.x)),
     )
 
 
@@ -107,7 +107,7 @@ def _dispatch_units(store, county, case) -> list[dict]:
     ]
 
 
-def _map_config(county, point: tuple[float, float] | None = None) -> dict:
+def map_config(county, point: tuple[float, float] | None = None) -> dict:
     """What a page's Leaflet map needs (see case.js): the county's bounds (lat/lon), where to fetch
     the context layers, the case's point (lat, lon) if any, the data's attribution."""
     extent = county.boundary or county.extent

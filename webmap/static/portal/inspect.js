@@ -1,0 +1,284 @@
+/* The inspection form (/inspect): an evaluator picks a road segment, a community or a grid cell —
+ * by searching its name or by tapping the map — scores it item by item against its checklist and
+ * sends it to POST /api/v1/inspections (JSON, with the CSRF token). The answer's score, or the API's
+ * error next to the item (field "items.<code>") or above the button, is shown on the page.
+ * Targets come from GET /api/v1/inspection-targets (?q= by name, ?lat=&lon=&near_m= at a tap),
+ * the checklists from GET /api/v1/checklists. Needs case.js (`Cases`).
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("inspect");
+  if (!root) { return; }
+  var $ = function (id) { return document.getElementById(id); };
+  var form = $("inspect-form"), list = $("checklist"), results = $("target-results");
+  var m = Cases.createMap($("inspect-map"));
+  var checklists = null, target = null, sending = false, asked = 0, searchTimer = null;
+  var highlight = L.layerGroup().addTo(m.map);
+  var KIND_ZH = { segment: "路段", community: "社区", grid: "单元网格" };
+  var TAP_PX = 22;  // a tap this many pixels from a road picks the road
+
+  window.inspectMap = m.map;  // for the browser test
+  Cases.addControl(m.map, "topright", "map-hint", "点击道路或社区<br>选择考核对象");
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (b) {
+          if (!r.ok) { throw new Error((b.error && b.error.message) || "HTTP " + r.status); }
+          return b;
+        });
+      });
+  }
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+
+  function fmt(x) { return String(Math.round(x * 10) / 10); }
+
+  getJSON(root.dataset.checklistsUrl).then(function (b) {
+    checklists = {};
+    b.items.forEach(function (i) { (checklists[i.kind] = checklists[i.kind] || []).push(i); });
+    if (target) { showChecklist(); }
+  }, function () {
+    Cases.showError(root, "target", "检查项加载失败，请刷新页面重试");
+  });
+
+  // -- choosing the target ------------------------------------------------------------------
+  function targetButton(t, onPick) {
+    var b = el("button");
+    b.type = "button";
+    b.appendChild(el("span", "name", t.name));
+    b.appendChild(el("span", "badge", t.kind_zh || KIND_ZH[t.kind]));
+    if (t.place) { b.appendChild(el("span", "place", t.place)); }
+    b.addEventListener("click", function () { onPick(t); });
+    return b;
+  }
+
+  function showResults(targets, q) {
+    results.textContent = "";
+    if (!targets.length) {
+      results.appendChild(el("li", "none", "没有名称含“" + q + "”的可评议对象"));
+    }
+    targets.forEach(function (t) {
+      var li = el("li");
+      li.appendChild(targetButton(t, function (picked) { choose(picked, [], true); }));
+      results.appendChild(li);
+    });
+    results.hidden = false;
+  }
+
+  function search() {
+    var q = $("target-q").value.trim(), mine = ++asked;
+    if (!q) { results.hidden = true; return; }
+    getJSON(root.dataset.targetsUrl + "?q=" + encodeURIComponent(q)).then(function (b) {
+      if (mine === asked) { showResults(b.targets, q); }
+    }, function (e) {
+      if (mine === asked) { Cases.showError(root, "target", "查找失败：" + e.message); }
+    });
+  }
+
+  $("search").addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(searchTimer);
+    $("target-q").blur();  // the phone's keyboard goes, the list shows
+    search();
+  });
+  $("target-q").addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(search, 300);
+  });
+
+  // Metres a tap's tolerance covers at the map's zoom (Web Mercator).
+  function tapMetres(latlng) {
+    var perPixel = 40075016.686 * Math.cos(latlng.lat * Math.PI / 180) / Math.pow(2, m.map.getZoom() + 8);
+    return Math.min(200, Math.max(3, TAP_PX * perPixel));
+  }
+
+  m.map.on("click", function (e) {
+    if (sending || root.classList.contains("is-done")) { return; }
+    var mine = ++asked, ll = e.latlng;
+    var url = root.dataset.targetsUrl + "?lat=" + ll.lat.toFixed(7) + "&lon=" + ll.lng.toFixed(7) +
+      "&near_m=" + tapMetres(ll).toFixed(1);
+    Cases.showError(root, "target", "");
+    getJSON(url).then(function (b) {
+      if (mine !== asked) { return; }
+      if (!b.targets.length) {
+        Cases.showError(root, "target", "此处没有您可评议的路段、社区或网格，请点击道路或社区内部");
+        return;
+      }
+      choose(b.targets[0], b.targets.slice(1), false);
+    }, function (e) {
+      if (mine === asked) { Cases.showError(root, "target", "选择失败：" + e.message); }
+    });
+  });
+
+  function draw(t, zoomTo) {
+    highlight.clearLayers();
+    var line = t.target_kind === "segment";
+    var halo = L.geoJSON(t.geometry, { interactive: false, style: {
+      color: "#ffd400", weight: line ? 14 : 5, opacity: 0.85, fill: false } });
+    var shape = L.geoJSON(t.geometry, { interactive: false, style: line
+      ? { color: "#b3261e", weight: 6, opacity: 1 }
+      : { color: "#b3261e", weight: 3, opacity: 1, fillColor: "#ffd400", fillOpacity: 0.18 } });
+    highlight.addLayer(halo).addLayer(shape);
+    if (zoomTo) { m.map.fitBounds(shape.getBounds(), { maxZoom: 17, padding: [24, 24], animate: false }); }
+  }
+
+  // Select a target; `others` are the other candidates at a tapped spot (a road's community...).
+  function choose(t, others, zoomTo) {
+    target = t;
+    results.hidden = true;
+    Cases.showError(root, "target", "");
+    $("chosen-name").textContent = t.name;
+    $("chosen-kind").textContent = t.kind_zh || KIND_ZH[t.kind];
+    $("chosen-place").textContent = t.place || "";
+    var alts = $("alternatives");
+    alts.textContent = "";
+    if (others.length) {
+      alts.appendChild(el("span", "muted", "改选："));
+      others.forEach(function (o) {
+        alts.appendChild(targetButton(o, function (picked) {
+          choose(picked, [t].concat(others.filter(function (x) { return x !== picked; })), false);
+        }));
+      });
+    }
+    alts.hidden = !others.length;
+    $("chosen").hidden = false;
+    draw(t, zoomTo);
+    showChecklist();
+  }
+
+  // -- scoring ------------------------------------------------------------------------------
+  function showChecklist() {
+    if (!checklists) { return; }
+    var items = checklists[target.checklist_kind] || [];
+    var kept = {};  // the scores typed so far stay when the same checklist is shown again
+    list.querySelectorAll("input[data-code]").forEach(function (i) { kept[i.dataset.code] = i.value; });
+    if (list.dataset.kind !== target.checklist_kind) { kept = {}; }
+    list.dataset.kind = target.checklist_kind;
+    list.textContent = "";
+    items.forEach(function (item) { list.appendChild(itemRow(item, kept[item.code] || "")); });
+    $("checklist-kind").textContent = "（" + KIND_ZH[target.checklist_kind] + "检查项）";
+    Cases.clearErrors(form);
+    form.hidden = false;
+    total();
+  }
+
+  function itemRow(item, value) {
+    var li = el("li", "check-item"), id = "score-" + item.code;
+    li.dataset.code = item.code;
+    var head = el("div", "item-head"), label = el("label", "", item.name);
+    label.htmlFor = id;
+    head.appendChild(label);
+    head.appendChild(el("span", "max", "满分 " + fmt(item.max)));
+    var row = el("div", "item-row"), input = el("input");
+    Object.assign(input, { type: "number", id: id, min: "0", max: String(item.max), step: "0.5", value: value });
+    input.inputMode = "decimal";
+    input.dataset.code = item.code;
+    input.dataset.max = item.max;
+    input.setAttribute("aria-label", item.name + "得分（0–" + fmt(item.max) + "）");
+    row.appendChild(input);
+    [["满分", item.max], ["扣一半", item.max / 2], ["0", 0]].forEach(function (q) {
+      var b = el("button", "quick", q[0]);
+      b.type = "button";
+      b.addEventListener("click", function () {
+        input.value = String(q[1]);
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      row.appendChild(b);
+    });
+    var error = el("p", "field-error");
+    error.dataset.error = "items." + item.code;
+    error.hidden = true;
+    li.appendChild(head);
+    li.appendChild(row);
+    li.appendChild(error);
+    return li;
+  }
+
+  function scores() {
+    var out = {}, missing = 0, sum = 0, most = 0;
+    list.querySelectorAll("input[data-code]").forEach(function (i) {
+      most += Number(i.dataset.max);
+      if (i.value === "" || isNaN(Number(i.value))) { missing += 1; return; }
+      out[i.dataset.code] = Number(i.value);
+      sum += Number(i.value);
+    });
+    return { items: out, missing: missing, total: most ? 100 * sum / most : 0 };
+  }
+
+  function total() {
+    var s = scores();
+    $("total").textContent = fmt(s.total);
+    $("missing").textContent = s.missing ? "尚有 " + s.missing + " 项未评" : "";
+  }
+
+  form.addEventListener("input", function (event) {
+    var row = event.target.closest(".check-item");
+    if (row) {  // an edited item's old error goes
+      row.classList.remove("has-error");
+      Cases.showError(row, "items." + row.dataset.code, "");
+    }
+    total();
+  });
+
+  function setSending(on) {
+    sending = on;
+    $("send").disabled = on;
+    $("send").textContent = on ? "正在提交…" : "提交评分";
+  }
+
+  function showProblem(answer) {
+    var field = (answer.body && answer.body.error && answer.body.error.field) || "";
+    var slot = form.querySelector("[data-error='" + field + "']") ? field : "form";
+    if (field === "target_id" || field === "target_kind") { slot = "form"; }
+    Cases.showError(form, slot, Cases.errorText(answer));
+    var box = form.querySelector("[data-error='" + slot + "']");
+    var row = box.closest(".check-item");
+    if (row) { row.classList.add("has-error"); }
+    (row || box).scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (sending || !target) { return; }
+    Cases.clearErrors(form);
+    list.querySelectorAll(".has-error").forEach(function (r) { r.classList.remove("has-error"); });
+    var body = { target_kind: target.target_kind, target_id: target.target_id, items: scores().items };
+    var chosen = target;
+    setSending(true);
+    Cases.send(root.dataset.postUrl, body).then(function (answer) {
+      setSending(false);
+      if (answer.status !== 201) { showProblem(answer); return; }
+      $("result-message").textContent = "已记录：" + chosen.name + " " + fmt(answer.body.score) + " 分";
+      $("result-title").textContent = answer.body.panel_zh + "评分已提交";
+      $("result").hidden = false;
+      root.classList.add("is-done");
+      list.querySelectorAll("input").forEach(function (i) { i.disabled = true; });
+      window.scrollTo({ top: 0 });
+    }, function () {
+      setSending(false);
+      Cases.showError(form, "form", "网络异常，评分未能确认提交。请检查网络后重试。");
+    });
+  });
+
+  $("again").addEventListener("click", function () {
+    target = null;
+    highlight.clearLayers();
+    list.textContent = "";
+    delete list.dataset.kind;
+    form.hidden = true;
+    $("chosen").hidden = true;
+    $("result").hidden = true;
+    $("target-q").value = "";
+    results.hidden = true;
+    root.classList.remove("is-done");
+    window.scrollTo({ top: 0 });
+    m.map.invalidateSize();
+  });
+})();
