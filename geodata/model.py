@@ -7,7 +7,7 @@ Every entity carries ``county_id``: the county is the tenant.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from shapely.geometry.base import BaseGeometry
 
@@ -209,6 +209,33 @@ class ChecklistItem:
     name_zh: str
     max_score: float
     sort: int = 0
+
+
+TIERS = ("精品", "达标", "攻坚")
+TITLES = ("文明社区", "文明楼院", "文明巷弄")
+
+
+@dataclass
+class TierDecision:
+    county_id: int
+    zone_id: int
+    month: str  # YYYY-MM whose scores the decision rests on
+    tier: str
+    decided_by: str
+    decided_at: datetime
+    proposed: str | None = None  # what the scores proposed (None: not scored)
+    id: int | None = None
+
+
+@dataclass
+class TitleAward:
+    county_id: int
+    zone_id: int
+    title: str
+    awarded_on: date
+    awarded_by: str
+    withdrawn_on: date | None = None
+    id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -27,6 +27,8 @@ from geodata.model import (
     Inspection,
     Photo,
     Segment,
+    TierDecision,
+    TitleAward,
     Unit,
     User,
     Zone,
@@ -253,6 +255,19 @@ class Store(Protocol):
         self, scope: str, key: str, fingerprint: str, status: int, body: str, at: datetime
     ) -> None:
         """Conflict when the key was remembered meanwhile by a concurrent request."""
+
+    # -- community tiers and civilized titles ----------------------------------------------------
+    def add_tier_decision(self, decision: TierDecision) -> TierDecision:
+        """Conflict when the zone's tier for that month was decided already."""
+
+    def list_tier_decisions(self, county_id: int, zone_id: int | None = None) -> list[TierDecision]: ...
+
+    def award_title(self, award: TitleAward) -> TitleAward: ...
+
+    def withdraw_title(self, county_id: int, award_id: int, on: date) -> TitleAward:
+        """Conflict when withdrawn already or before it was awarded; NotFound for no such award."""
+
+    def list_titles(self, county_id: int, zone_id: int | None = None) -> list[TitleAward]: ...
 
     # -- users ---------------------------------------------------------------------------------
     def add_user(self, user: User) -> User:

@@ -37,12 +37,13 @@ def register_cli(app: Flask) -> None:
     ):
         app.cli.add_command(command)
     # Imported here: these modules build on the helpers defined below in this one.
-    from webmap import cli_assign, cli_cases, cli_coverage, cli_grid
+    from webmap import cli_assign, cli_cases, cli_coverage, cli_grid, cli_report
 
     cli_assign.register(app)
     app.cli.add_command(cli_coverage.coverage)
     app.cli.add_command(cli_grid.make_grid)
     app.cli.add_command(cli_cases.create_api_key)
+    app.cli.add_command(cli_report.monthly_report_command)
 
 
 def refusals_as_errors(command: Callable) -> Callable:

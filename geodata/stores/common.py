@@ -25,6 +25,7 @@ from geodata.model import (
 from geodata.stores.base import COUNTED_TABLES
 from geodata.stores.common_assignments import AssignmentsSql, one
 from geodata.stores.common_cases import CasesSql
+from geodata.stores.common_titles import TitlesSql
 from geodata.stores.queries import (
     INSERT_INSPECTION,
     INSERT_SEGMENT,
@@ -37,7 +38,7 @@ from geodata.stores.queries import (
 )
 
 
-class CommonSql(AssignmentsSql, CasesSql):
+class CommonSql(AssignmentsSql, CasesSql, TitlesSql):
     """Entity reading and writing shared by the SQLite and PostGIS stores."""
 
     # Exceptions a backend raises when a UNIQUE or one-lead constraint refuses a row.

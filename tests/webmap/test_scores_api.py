@@ -1,20 +1,37 @@
-"""The scores API on the demo county."""
+"""The scores, score map, tiers and titles APIs on the demo county."""
 
 from __future__ import annotations
+
+import re
+
+import pytest
 
 from tests.webmap.conftest import login
 from webmap import create_app
 from webmap.serve import prepare
 
 
-def test_the_demo_scores_a_month_over_http(tmp_path):
-    """The demo's October through /api/v1/scores: every unit ranked and graded; a future month and
-    a malformed one are refused."""
-    app = create_app({"database_url": f"sqlite:///{tmp_path / 'd.sqlite'}", "instance_path": str(tmp_path),
-                      "testing": True})  # fmt: skip
-    passwords = prepare(app).passwords
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo")
+    app = create_app(
+        {"database_url": f"sqlite:///{tmp / 'd.sqlite'}", "instance_path": str(tmp), "testing": True}
+    )
+    return app, prepare(app).passwords
+
+
+def _client(demo, role):
+    app, passwords = demo
     client = app.test_client()
-    login(client, "leader", passwords["leader"])
+    login(client, role, passwords[role])
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/portal").text).group(1)
+    return client, token
+
+
+def test_the_demo_scores_a_month_over_http(demo):
+    """October: every unit ranked and graded, the score layer by grade; a future month and a
+    malformed one are refused."""
+    client, _ = _client(demo, "leader")
     body = client.get("/api/v1/scores?month=2026-10").get_json()
     ranked = [u for u in body["units"] if u["score"] is not None]
     assert len(ranked) >= 10 and ranked[0]["rank"] == 1
@@ -30,3 +47,23 @@ def test_the_demo_scores_a_month_over_http(tmp_path):
     assert {f["properties"]["grade"] for f in layer["features"]} <= {"A", "B", "C"}
     bad = client.get(f"/api/v1/layers/scores?bbox={bbox}&zoom=13&month=2026-13")
     assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "month"
+
+
+def test_an_administrator_confirms_tiers_and_awards_titles(demo):
+    admin, token = _client(demo, "admin")
+    proposals = admin.get("/api/v1/tiers?month=2026-10").get_json()["communities"]
+    scored = next(p for p in proposals if p["proposed"])
+    body = {"zone": scored["code"], "tier": scored["proposed"], "month": "2026-10"}
+    made = admin.post("/api/v1/tiers", json=body, headers={"X-CSRFToken": token})
+    assert made.status_code == 201 and made.get_json()["tier"] == scored["proposed"]
+    again = admin.post("/api/v1/tiers", json=body, headers={"X-CSRFToken": token})
+    assert again.status_code == 409
+    title = {"zone": scored["code"], "title": "文明社区", "on": "2026-06-01"}
+    award = admin.post("/api/v1/titles", json=title, headers={"X-CSRFToken": token}).get_json()
+    assert award["zone_name"] == scored["name"] and award["withdrawn_on"] is None
+    gone = admin.post(f"/api/v1/titles/{award['id']}/withdraw", json={"on": "2026-11-01"},
+                      headers={"X-CSRFToken": token})  # fmt: skip
+    assert gone.get_json()["withdrawn_on"] == "2026-11-01"
+    leader, leader_token = _client(demo, "leader")
+    refused = leader.post("/api/v1/titles", json=title, headers={"X-CSRFToken": leader_token})
+    assert refused.status_code == 403 and "只有管理员" in refused.get_json()["error"]["message"]

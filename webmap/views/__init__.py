@@ -18,6 +18,7 @@ from webmap.views import (
     open311,
     portal,
     scores,
+    tiers,
 )
 from webmap.views.errors import register_error_handlers
 
@@ -33,7 +34,7 @@ def register_views(app: Flask) -> None:
     auth.init_login(app)
     for blueprint in (
         auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, coverage.bp, cases.bp, cases.public,
-        case_pages.bp, open311.bp, scores.bp, scores.pages, inspections.bp, inspect_pages.bp,
+        case_pages.bp, open311.bp, scores.bp, scores.pages, inspections.bp, inspect_pages.bp, tiers.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     # These accept an API key instead of a session; with a session they check CSRF themselves.

@@ -9,9 +9,10 @@ from datetime import datetime
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import login_required
 
-from geodata.assignments import COUNTY_TZ, month_span
+from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput
 from layers.score_map import default_month
+from layers.scores import checked_month as check_month
 from layers.scores import exposure_list, month_scores, previous_month
 from webmap import get_store
 from webmap.views.common import current_county
@@ -76,13 +77,8 @@ def ranking():
 
 
 def checked_month(month: str | None) -> str:
-    """``month`` ('YYYY-MM', last month when blank); InvalidInput, in Chinese, for a malformed or
-    future month."""
-    month = month or default_month()
-    since, _ = month_span(month)  # InvalidInput naming a malformed month
-    if since > datetime.now(COUNTY_TZ):
-        raise InvalidInput(f"{month} 尚未到来，不能评分", field="month")
-    return month
+    """``month`` ('YYYY-MM', last month when blank), refused in Chinese when malformed or future."""
+    return check_month(month or default_month())
 
 
 def _this_month() -> str:

@@ -1,0 +1,86 @@
+"""Community tiers and civilized titles, shared by both stores (see common.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from geodata.errors import Conflict, NotFound
+from geodata.model import TierDecision, TitleAward
+
+
+def _day(value) -> date | None:
+    return None if value is None else date.fromisoformat(str(value))
+
+
+class TitlesSql:
+    def add_tier_decision(self, d: TierDecision) -> TierDecision:
+        try:
+            row = self._insert(
+                "INSERT INTO tier_decision (county_id, zone_id, month, proposed, tier, decided_by, decided_at) "
+                "VALUES (%(county_id)s, %(zone_id)s, %(month)s, %(proposed)s, %(tier)s, %(decided_by)s, "
+                "%(decided_at)s) RETURNING id",
+                {**vars(d), "decided_at": self._t(d.decided_at)},
+            )
+        except self.CONSTRAINT_ERRORS:
+            raise Conflict(f"zone #{d.zone_id} already has a tier decided for {d.month}") from None
+        return replace(d, id=row[0])
+
+    def list_tier_decisions(self, county_id: int, zone_id: int | None = None) -> list[TierDecision]:
+        rows = self._rows(
+            "SELECT * FROM tier_decision WHERE county_id = %(c)s "
+            "AND (CAST(%(z)s AS INTEGER) IS NULL OR zone_id = %(z)s) ORDER BY month, id",
+            {"c": county_id, "z": zone_id},
+        )
+        return [
+            TierDecision(r["county_id"], r["zone_id"], r["month"], r["tier"], r["decided_by"],
+                         self._time(r["decided_at"]), r["proposed"], r["id"])
+            for r in rows
+        ]  # fmt: skip
+
+    def award_title(self, award: TitleAward) -> TitleAward:
+        row = self._insert(
+            "INSERT INTO title_award (county_id, zone_id, title, awarded_on, withdrawn_on, awarded_by) "
+            "VALUES (%(county_id)s, %(zone_id)s, %(title)s, %(awarded_on)s, %(withdrawn_on)s, %(awarded_by)s) "
+            "RETURNING id",
+            {**vars(award), "awarded_on": award.awarded_on.isoformat(),
+             "withdrawn_on": award.withdrawn_on and award.withdrawn_on.isoformat()},
+        )  # fmt: skip
+        return replace(award, id=row[0])
+
+    def withdraw_title(self, county_id: int, award_id: int, on: date) -> TitleAward:
+        award = self._title(county_id, award_id)
+        if award.withdrawn_on is not None:
+            raise Conflict(f"title award #{award_id} was withdrawn on {award.withdrawn_on} already")
+        if on < award.awarded_on:
+            raise Conflict(
+                f"title award #{award_id} was awarded on {award.awarded_on}; withdraw it on or after"
+            )
+        self._execute(
+            "UPDATE title_award SET withdrawn_on = %(on)s WHERE county_id = %(c)s AND id = %(id)s",
+            {"on": on.isoformat(), "c": county_id, "id": award_id},
+        )
+        return replace(award, withdrawn_on=on)
+
+    def list_titles(self, county_id: int, zone_id: int | None = None) -> list[TitleAward]:
+        rows = self._rows(
+            "SELECT * FROM title_award WHERE county_id = %(c)s "
+            "AND (CAST(%(z)s AS INTEGER) IS NULL OR zone_id = %(z)s) ORDER BY awarded_on, id",
+            {"c": county_id, "z": zone_id},
+        )
+        return [self._award(r) for r in rows]
+
+    def _title(self, county_id: int, award_id: int) -> TitleAward:
+        rows = self._rows(
+            "SELECT * FROM title_award WHERE county_id = %(c)s AND id = %(id)s",
+            {"c": county_id, "id": award_id},
+        )
+        if not rows:
+            raise NotFound(f"title award #{award_id} does not exist")
+        return self._award(rows[0])
+
+    def _award(self, r) -> TitleAward:
+        return TitleAward(
+            r["county_id"], r["zone_id"], r["title"], _day(r["awarded_on"]), r["awarded_by"],
+            _day(r["withdrawn_on"]), r["id"],
+        )  # fmt: skip

@@ -1,0 +1,96 @@
+"""Community tiers and civilized titles (/api/v1): proposals from the month's scores, an
+administrator's confirmation, titles awarded and withdrawn on dates."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required
+
+from geodata import titles
+from geodata.errors import Forbidden, InvalidInput, NotFound
+from layers.tiers import propose_tiers
+from webmap import get_store
+from webmap.views.common import current_county
+from webmap.views.params import parse_day
+from webmap.views.scores import checked_month
+
+bp = Blueprint("tiers", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/tiers")
+@login_required
+def proposals():
+    store = get_store()
+    county = current_county(store)
+    month = checked_month(request.args.get("month"))
+    return jsonify(month=month, communities=[vars(p) for p in propose_tiers(store, county, month)])
+
+
+@bp.post("/tiers")
+@login_required
+def confirm():
+    body = _admin_body()
+    store = get_store()
+    county = current_county(store)
+    month = checked_month(str(body.get("month", "")) or None)
+    zone = _community(store, county, body.get("zone"))
+    proposed = next((p.proposed for p in propose_tiers(store, county, month) if p.zone_id == zone.id), None)
+    decision = titles.confirm_tier(store, county, zone.id, str(body.get("tier", "")), month, proposed,
+                                   current_user.username)  # fmt: skip
+    return jsonify(zone=zone.code, month=month, tier=decision.tier, proposed=decision.proposed), 201
+
+
+@bp.get("/titles")
+@login_required
+def list_titles():
+    store = get_store()
+    county = current_county(store)
+    names = {z.id: (z.code, z.name) for z in store.list_zones(county.id, kind="community")}
+    return jsonify(titles=[_award(a, names) for a in store.list_titles(county.id)])
+
+
+@bp.post("/titles")
+@login_required
+def award():
+    body = _admin_body()
+    store = get_store()
+    county = current_county(store)
+    zone = _community(store, county, body.get("zone"))
+    made = titles.award_title(store, county, zone.id, str(body.get("title", "")),
+                              parse_day(str(body.get("on", "")), "on"), current_user.username)  # fmt: skip
+    return jsonify(_award(made, {zone.id: (zone.code, zone.name)})), 201
+
+
+@bp.post("/titles/<int:award_id>/withdraw")
+@login_required
+def withdraw(award_id: int):
+    body = _admin_body()
+    store = get_store()
+    county = current_county(store)
+    made = titles.withdraw_title(store, county, award_id, parse_day(str(body.get("on", "")), "on"))
+    zone = store.get_zone(county.id, made.zone_id)
+    return jsonify(_award(made, {zone.id: (zone.code, zone.name)}))
+
+
+def _admin_body() -> dict:
+    if current_user.role != "admin":
+        raise Forbidden("只有管理员可以评定等次和授予称号")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("请求体不是 JSON 对象", field="body")
+    return body
+
+
+def _community(store, county, code):
+    for zone in store.list_zones(county.id, kind="community"):
+        if zone.code == str(code or ""):
+            return zone
+    raise NotFound(f"没有编码为 {code!r} 的社区", field="zone")
+
+
+def _award(a, names: dict) -> dict:
+    code, name = names.get(a.zone_id, (None, None))
+    return {
+        "id": a.id, "zone": code, "zone_name": name, "title": a.title, "awarded_on": a.awarded_on.isoformat(),
+        "withdrawn_on": a.withdrawn_on and a.withdrawn_on.isoformat(), "awarded_by": a.awarded_by,
+    }  # fmt: skip
