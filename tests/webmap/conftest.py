@@ -6,14 +6,20 @@ two units, one left unguarded), and two tight groups of incidents.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from shapely.geometry import LineString, Point, box
 from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
 
 from geodata.model import Assignment, County, Incident, Segment, Unit, User, Zone
+from scripts.screenshot import CHROMIUM_ARGS
 from webmap import create_app, get_store
 
 COUNTY_CODE = "990001"
@@ -143,3 +149,46 @@ def sign_in(app):
         return client
 
     return signed_in
+
+
+# -- a real browser against the app on 127.0.0.1 ----------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+STRICT = os.environ.get("REQUIRE_POSTGIS") == "1" or os.environ.get("CI") == "true"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+LOCAL_SCHEMES = ("data", "blob", "about")
+
+
+def _missing(reason: str):
+    if STRICT:
+        pytest.fail(f"the browser test must run in CI but {reason}")
+    pytest.skip(f"browser test skipped: {reason}")
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a free 127.0.0.1 port, served from a background thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _missing(f"playwright is not installed ({exc})")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def is_local(url: str, base: str) -> bool:
+    """Whether a page's request stayed on the portal (or needed no network at all)."""
+    return url.startswith(base + "/") or urlparse(url).scheme in LOCAL_SCHEMES

@@ -3,56 +3,7 @@ and nothing fetched from outside 127.0.0.1 (Playwright driving Debian's Chromium
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-from urllib.parse import urlparse
-
-import pytest
-from werkzeug.serving import make_server
-
-from scripts.screenshot import CHROMIUM_ARGS
-from tests.webmap.conftest import PASSWORD
-
-CHROMIUM = Path("/usr/bin/chromium")
-STRICT = os.environ.get("REQUIRE_POSTGIS") == "1" or os.environ.get("CI") == "true"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-LOCAL_SCHEMES = ("data", "blob", "about")
-
-
-def _missing(reason: str):
-    if STRICT:
-        pytest.fail(f"the browser test must run in CI but {reason}")
-    pytest.skip(f"browser test skipped: {reason}")
-
-
-@pytest.fixture
-def live_server(app):
-    """The app on a free 127.0.0.1 port, served from a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _missing(f"playwright is not installed ({exc})")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _is_local(url: str, base: str) -> bool:
-    return url.startswith(base + "/") or urlparse(url).scheme in LOCAL_SCHEMES
+from tests.webmap.conftest import ARTIFACTS, PASSWORD, is_local
 
 
 def test_leader_signs_in_and_sees_the_map(live_server, browser):
@@ -63,7 +14,7 @@ def test_leader_signs_in_and_sees_the_map(live_server, browser):
     # Anything from outside would be recorded above, then refused here.
     page.route(
         "**/*",
-        lambda route: route.continue_() if _is_local(route.request.url, live_server) else route.abort(),
+        lambda route: route.continue_() if is_local(route.request.url, live_server) else route.abort(),
     )
 
     page.goto(f"{live_server}/portal")
@@ -87,4 +38,4 @@ def test_leader_signs_in_and_sees_the_map(live_server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "portal.png"))
     assert page_errors == []
-    assert [url for url in requested if not _is_local(url, live_server)] == []
+    assert [url for url in requested if not is_local(url, live_server)] == []

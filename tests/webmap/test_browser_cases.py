@@ -14,12 +14,8 @@ from PIL import Image
 from shapely.geometry import Point
 
 from geodata.model import Incident
-from tests.webmap import test_browser as shared
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD
+from tests.webmap.conftest import ARTIFACTS, COUNTY_CODE, PASSWORD, is_local
 from webmap import get_store
-
-# The same fixtures as the portal's browser test: the app served on 127.0.0.1, and Chromium.
-live_server, browser = shared.live_server, shared.browser
 
 FUHUA = (22.5051, 114.004)  # (lat, lon) just north of 福华路, which 城管执法局 leads
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
@@ -52,7 +48,7 @@ class Browsing:
         return page
 
     def local(self, url: str) -> bool:
-        return shared._is_local(url, self.base)
+        return is_local(url, self.base)
 
 
 def _tap_map_at(page, lat: float, lon: float) -> None:
@@ -85,7 +81,7 @@ def _act(page, label: str, note: str) -> None:
 def test_a_case_goes_from_a_phone_to_its_unit_and_back_to_the_inspector(
     app, case_users, live_server, browser, tmp_path
 ):
-    shared.ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(exist_ok=True)
     web = Browsing(browser, live_server)
 
     # The inspector reports from a phone.
@@ -114,7 +110,7 @@ def test_a_case_goes_from_a_phone_to_its_unit_and_back_to_the_inspector(
     assert "已派发给城管执法局" in answer and "前处置" in answer, answer
     case_url = phone.get_attribute("#result-link", "href")
     case_id = int(case_url.rsplit("/", 1)[1])
-    phone.screenshot(path=str(shared.ARTIFACTS / "report-mobile.png"), full_page=True)
+    phone.screenshot(path=str(ARTIFACTS / "report-mobile.png"), full_page=True)
 
     # 城管执法局's staff find it in their list and handle it.
     staff = web.sign_in("cg", "/cases", **DESKTOP)
@@ -138,7 +134,7 @@ def test_a_case_goes_from_a_phone_to_its_unit_and_back_to_the_inspector(
         "insp | 已处置 → 已核查 | 现场已无车辆",
     ], steps
     assert phone.locator(".photos img").count() == 1
-    phone.screenshot(path=str(shared.ARTIFACTS / "case-page.png"), full_page=True)
+    phone.screenshot(path=str(ARTIFACTS / "case-page.png"), full_page=True)
 
     # A leader's list: a late case flagged, this one verified, and the queues.
     late = _late_case(app, case_users["U02"])
@@ -150,7 +146,7 @@ def test_a_case_goes_from_a_phone_to_its_unit_and_back_to_the_inspector(
     )
     assert f"#{case_id}" in rows.nth(1).inner_text() and "已核查" in rows.nth(1).inner_text()
     assert "1 件逾期" in leader.inner_text(".queues") and "共 37 件" in leader.inner_text(".summary")
-    leader.screenshot(path=str(shared.ARTIFACTS / "cases-list.png"), full_page=True)
+    leader.screenshot(path=str(ARTIFACTS / "cases-list.png"), full_page=True)
 
     assert web.errors == []
     assert [url for url in web.requested if not web.local(url)] == []

@@ -10,12 +10,9 @@ from __future__ import annotations
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.webmap import test_browser as shared
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD
+from tests.webmap.conftest import ARTIFACTS, COUNTY_CODE, PASSWORD
 from tests.webmap.test_browser_cases import PHONE, Browsing
 from webmap import get_store
-
-live_server, browser = shared.live_server, shared.browser
 
 
 def _tap_map_at(page, lat: float, lon: float) -> None:
@@ -36,7 +33,7 @@ def test_a_patrol_scores_a_road_from_a_phone(app, live_server, browser):
         county = store.get_county(COUNTY_CODE)
         store.add_user(User("xun", generate_password_hash(PASSWORD), "inspector", county.id, panel="patrol"))
         before = store.count(county.id, "inspection")
-    shared.ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(exist_ok=True)
     web = Browsing(browser, live_server)
     phone = web.sign_in("xun", "/inspect", **PHONE)
 
@@ -87,7 +84,7 @@ def test_a_patrol_scores_a_road_from_a_phone(app, live_server, browser):
     phone.wait_for_selector("#result:not([hidden])")
     assert phone.inner_text("#result-message") == "已记录：福华路 80.5 分"
     assert phone.inner_text("#result-title") == "督查科评分已提交"
-    phone.screenshot(path=str(shared.ARTIFACTS / "inspect-mobile.png"), full_page=True)
+    phone.screenshot(path=str(ARTIFACTS / "inspect-mobile.png"), full_page=True)
 
     with app.app_context():
         store = get_store()

@@ -11,8 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from geodata.assignments import day_start
-from tests.webmap.conftest import PASSWORD
-from tests.webmap.test_browser import ARTIFACTS, _is_local, browser, live_server  # noqa: F401
+from tests.webmap.conftest import ARTIFACTS, PASSWORD, is_local
 from webmap import get_store
 
 AT = "2024-02-01"
@@ -115,7 +114,7 @@ def test_a_leader_switches_the_coverage_layer_on(live_server, browser):  # noqa:
     page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("**/*", lambda r: r.continue_() if _is_local(r.request.url, live_server) else r.abort())
+    page.route("**/*", lambda r: r.continue_() if is_local(r.request.url, live_server) else r.abort())
     page.goto(f"{live_server}/login?next=/portal")
     page.fill("#username", "leader1")
     page.fill("#password", PASSWORD)

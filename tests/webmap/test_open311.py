@@ -4,7 +4,6 @@ filters, errors in the spec's form (JSON and XML), privacy, and the PyPI client 
 from __future__ import annotations
 
 import io
-import threading
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
@@ -12,7 +11,6 @@ import pytest
 import requests
 from georeport import GeoReport
 from PIL import Image
-from werkzeug.serving import make_server
 
 from geodata import cases
 from geodata.apikeys import issue_key
@@ -270,17 +268,6 @@ def test_other_paths_and_methods_get_spec_errors(client):
 
 
 # -- a real client over HTTP ---------------------------------------------------------------------
-@pytest.fixture
-def live_server(app):
-    """The app on a free 127.0.0.1 port, served from a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
 def test_the_georeport_client_lists_our_services_and_reads_our_requests(live_server, key):
     made = requests.post(f"{live_server}{BASE}/requests.json", data=spec_post(key), timeout=10)
     assert made.status_code == 201, made.text

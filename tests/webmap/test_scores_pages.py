@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from layers.score_map import default_month
-from tests.webmap import test_browser as shared
-from tests.webmap.conftest import login
+from tests.webmap.conftest import ARTIFACTS, is_local, login
 from webmap import create_app
 from webmap.serve import prepare
 
-browser = shared.browser
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 MONTH = "2026-10"
 
 
@@ -108,7 +104,7 @@ def test_browser_screenshot_of_the_ranking(demo, browser):
     base = f"http://127.0.0.1:{server.server_port}"
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        page.route("**/*", lambda r: r.continue_() if shared._is_local(r.request.url, base) else r.abort())
+        page.route("**/*", lambda r: r.continue_() if is_local(r.request.url, base) else r.abort())
         page.goto(f"{base}/login?next=/scores?month={MONTH}")
         page.fill("#username", "leader")
         page.fill("#password", password)
