@@ -29,6 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 import numpy as np
 import shapely
@@ -267,6 +268,7 @@ def _new_zone(county: County, plan: _Plan, i: int) -> Zone:
         plan.cells_deg[i],
         parent_id=plan.community.id,
         area_m2=float(plan.cells_m[i].area),
+        created_at=datetime.now(UTC),
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from geodata.assignments import COUNTY_TZ
 from geodata.errors import Forbidden, InvalidInput
 from geodata.model import PANEL_ZH, County, Inspection
 from geodata.store import Store
@@ -60,6 +61,13 @@ def record_inspection(
     if evaluator.panel not in PANEL_ZH:
         raise Forbidden("您不属于任何评议组，不能评分", field="panel")
     kind = checklist_kind(store, county, target_kind, target_id)
+    if target_kind == "zone":
+        zone = store.get_zone(county.id, target_id)
+        if zone.created_at is not None and at < zone.created_at:
+            when = zone.created_at.astimezone(COUNTY_TZ)
+            raise InvalidInput(
+                f"{zone.name}于 {when:%Y-%m-%d %H:%M} 才划定，不能为之前的时间评分", field="inspected_at"
+            )
     _check_remit(store, county, evaluator, target_kind, target_id, kind, at)
     checklist = store.list_checklist(kind)
     scores = _item_scores(checklist, items)

@@ -67,6 +67,7 @@ class Zone:
     titles: tuple[str, ...] = ()
     id: int | None = None
     version: int = 1
+    created_at: datetime | None = None  # when make-grid drew it; None: there from the start
 
 
 @dataclass

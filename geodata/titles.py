@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput
 from geodata.model import TIERS, TITLES, County, TierDecision, TitleAward, Zone
 from geodata.store import Store
@@ -32,7 +33,7 @@ def award_title(store: Store, county: County, zone_id: int, title: str, on: date
     if title not in TITLES:
         raise InvalidInput(f"未知的称号 {title!r}：可选 {'、'.join(TITLES)}", field="title")
     zone = store.get_zone(county.id, zone_id)
-    if on > datetime.now(UTC).date():
+    if on > _today():
         raise InvalidInput("授予日期不能在将来", field="on")
     with store.transaction():
         award = store.award_title(TitleAward(county.id, zone.id, title, on, by))
@@ -56,9 +57,14 @@ def titles_on(store: Store, county: County, zone_id: int, day: date) -> list[str
 
 
 def _refresh_titles(store: Store, county: County, zone: Zone) -> None:
-    held = tuple(titles_on(store, county, zone.id, datetime.now(UTC).date()))
+    held = tuple(titles_on(store, county, zone.id, _today()))
     if held != tuple(zone.titles):
         store.update_zone(replace(zone, titles=held))
+
+
+def _today() -> date:
+    """Today in the county's clock: a title given this morning in 福田 is not in the future."""
+    return datetime.now(COUNTY_TZ).date()
 
 
 def _community(store: Store, county: County, zone_id: int) -> Zone:

@@ -63,6 +63,7 @@ class CommonSql(AssignmentsSql, CasesSql, TitlesSql):
         return Zone(
             r["county_id"], r["kind"], r["code"], r["name"], geom if geom is not None else self._geom(r["geom"]), r["parent_id"],
             r["area_m2"], r["tier"], tuple(self._list(r["titles"])), r["id"], r["version"],
+            self._time(r["created_at"]),
         )  # fmt: skip
 
     def _segment(self, r, geom=None) -> Segment:
@@ -248,7 +249,12 @@ class CommonSql(AssignmentsSql, CasesSql, TitlesSql):
             raise Conflict(f"zone #{zone_id} is the parent of other zones; delete those first")
 
     def _zone_params(self, z: Zone) -> dict:
-        return {**vars(z), "titles": self._arr(z.titles), "geom": self._g(z.geom)}
+        return {
+            **vars(z),
+            "titles": self._arr(z.titles),
+            "geom": self._g(z.geom),
+            "created_at": self._t(z.created_at),
+        }
 
     def add_segments(self, segments: Sequence[Segment]) -> list[Segment]:
         segments, metric = self._segments_metric(segments)

@@ -19,7 +19,8 @@ METRES_PER_DEGREE_MIN = 55_000.0
 _IN_BBOX = "ST_Intersects(geom, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326))"
 # Geometry as WKB, parsed for all rows at once: far faster than one adapter call per row.
 _ZONE_COLUMNS = (
-    "id, county_id, kind, code, name, parent_id, area_m2, tier, titles, version, ST_AsBinary(geom) AS geom"
+    "id, county_id, kind, code, name, parent_id, area_m2, tier, titles, version, created_at, "
+    "ST_AsBinary(geom) AS geom"
 )
 _SEGMENT_COLUMNS = "id, county_id, name, highway, source_id, length_m, version, ST_AsBinary(geom) AS geom"
 _CASE_FIELDS = (

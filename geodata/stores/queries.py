@@ -1,9 +1,9 @@
 """The SQL both backends share, with psycopg-style named parameters (SQLite gets them as :name)."""
 
 INSERT_ZONE = """
-    INSERT INTO zone (county_id, kind, code, name, parent_id, area_m2, tier, titles, geom)
+    INSERT INTO zone (county_id, kind, code, name, parent_id, area_m2, tier, titles, geom, created_at)
     VALUES (%(county_id)s, %(kind)s, %(code)s, %(name)s, %(parent_id)s, %(area_m2)s, %(tier)s,
-            %(titles)s, %(geom)s)
+            %(titles)s, %(geom)s, %(created_at)s)
     RETURNING id
 """
 UPDATE_ZONE = """

@@ -94,3 +94,18 @@ def test_a_committee_scores_only_what_is_handed_down_to_its_community(store, pla
             store, c, Evaluator("政协委员赵", "cppcc"), "zone", place["cell"].id, grid_items, now=NOW
         )
     assert store.count(c.id, "inspection") == 1
+
+
+def test_a_cell_cannot_be_scored_for_a_time_before_it_was_drawn(store, place):
+    c = place["county"]
+    (new_cell,) = store.add_zones(
+        [Zone(c.id, "grid", "001002", "西社区2号网格", box(114.005, 22.5, 114.01, 22.505), parent_id=place["west"].id,
+              created_at=NOW - timedelta(days=1))]
+    )  # fmt: skip
+    assert store.get_zone(c.id, new_cell.id).created_at == NOW - timedelta(days=1)
+    grid_items = {"posters": 20, "street_vending": 20, "parking": 20, "outdoor_ads": 10, "sanitation": 30}
+    patrol = Evaluator("督查员王", "patrol")
+    with pytest.raises(InvalidInput, match="才划定，不能为之前的时间评分"):
+        record_inspection(store, c, patrol, "zone", new_cell.id, grid_items, NOW - timedelta(days=2), now=NOW)
+    assert record_inspection(store, c, patrol, "zone", new_cell.id, grid_items, now=NOW).score == 100
+    assert store.count(c.id, "inspection") == 1

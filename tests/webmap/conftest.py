@@ -151,6 +151,27 @@ def sign_in(app):
     return signed_in
 
 
+# -- the demo county -------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo county seeded once per test module: (app, the demo users' passwords by role)."""
+    folder = tmp_path_factory.mktemp("demo")
+    app = create_app({"database_url": f"sqlite:///{folder / 'd.sqlite'}", "instance_path": str(folder),
+                      "testing": True})  # fmt: skip
+    from webmap.serve import prepare
+
+    return app, prepare(app).passwords
+
+
+def demo_client(demo, role: str):
+    """A client signed in to the demo as the user of ``role``, and its CSRF token."""
+    app, passwords = demo
+    client = app.test_client()
+    assert login(client, role, passwords[role]).status_code == 302
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/portal").text).group(1)
+    return client, token
+
+
 # -- a real browser against the app on 127.0.0.1 ----------------------------------------------
 CHROMIUM = Path("/usr/bin/chromium")
 STRICT = os.environ.get("REQUIRE_POSTGIS") == "1" or os.environ.get("CI") == "true"

@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
-from tests.webmap.conftest import login
-from webmap import create_app
-from webmap.serve import prepare
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo")
-    app = create_app(
-        {"database_url": f"sqlite:///{tmp / 'd.sqlite'}", "instance_path": str(tmp), "testing": True}
-    )
-    return app, prepare(app).passwords
-
-
-def _client(demo, role):
-    app, passwords = demo
-    client = app.test_client()
-    login(client, role, passwords[role])
-    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/portal").text).group(1)
-    return client, token
+from tests.webmap.conftest import demo_client
 
 
 def test_the_demo_scores_a_month_over_http(demo):
     """October: every unit ranked and graded, the score layer by grade; a future month and a
     malformed one are refused."""
-    client, _ = _client(demo, "leader")
+    client, _ = demo_client(demo, "leader")
     body = client.get("/api/v1/scores?month=2026-10").get_json()
     ranked = [u for u in body["units"] if u["score"] is not None]
     assert len(ranked) >= 10 and ranked[0]["rank"] == 1
@@ -50,7 +27,7 @@ def test_the_demo_scores_a_month_over_http(demo):
 
 
 def test_an_administrator_confirms_tiers_and_awards_titles(demo):
-    admin, token = _client(demo, "admin")
+    admin, token = demo_client(demo, "admin")
     proposals = admin.get("/api/v1/tiers?month=2026-10").get_json()["communities"]
     scored = next(p for p in proposals if p["proposed"])
     body = {"zone": scored["code"], "tier": scored["proposed"], "month": "2026-10"}
@@ -64,6 +41,6 @@ def test_an_administrator_confirms_tiers_and_awards_titles(demo):
     gone = admin.post(f"/api/v1/titles/{award['id']}/withdraw", json={"on": "2026-11-01"},
                       headers={"X-CSRFToken": token})  # fmt: skip
     assert gone.get_json()["withdrawn_on"] == "2026-11-01"
-    leader, leader_token = _client(demo, "leader")
+    leader, leader_token = demo_client(demo, "leader")
     refused = leader.post("/api/v1/titles", json=title, headers={"X-CSRFToken": leader_token})
     assert refused.status_code == 403 and "只有管理员" in refused.get_json()["error"]["message"]

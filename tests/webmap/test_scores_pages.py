@@ -10,28 +10,14 @@ import pytest
 from werkzeug.serving import make_server
 
 from layers.score_map import default_month
-from tests.webmap.conftest import ARTIFACTS, is_local, login
-from webmap import create_app
-from webmap.serve import prepare
+from tests.webmap.conftest import ARTIFACTS, demo_client, is_local
 
 MONTH = "2026-10"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo county (seeded once for the module) and the leader's password."""
-    folder = tmp_path_factory.mktemp("demo")
-    app = create_app({"database_url": f"sqlite:///{folder / 'd.sqlite'}", "instance_path": str(folder),
-                      "testing": True})  # fmt: skip
-    return app, prepare(app).passwords["leader"]
-
-
 @pytest.fixture
 def leader_on_demo(demo):
-    app, password = demo
-    client = app.test_client()
-    assert login(client, "leader", password).status_code == 302
-    return client
+    return demo_client(demo, "leader")[0]
 
 
 def _ranks(html: str) -> list[int]:
@@ -98,7 +84,7 @@ def test_a_county_without_inspections_shows_the_empty_states(leader):
 
 def test_browser_screenshot_of_the_ranking(demo, browser):
     """The page as a leader sees it, saved to tests/artifacts/scores.png."""
-    app, password = demo
+    app, password = demo[0], demo[1]["leader"]
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"

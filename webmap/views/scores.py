@@ -7,13 +7,15 @@ import re
 from datetime import datetime
 
 from flask import Blueprint, jsonify, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput
+from geodata.model import TIERS, TITLES
 from layers.score_map import default_month
 from layers.scores import checked_month as check_month
 from layers.scores import exposure_list, month_scores, previous_month
+from layers.tiers import propose_tiers
 from webmap import get_store
 from webmap.views.common import current_county
 
@@ -74,6 +76,28 @@ def ranking():
     tied = {r for r in ranks if ranks.count(r) > 1}
     exposure = exposure_list(store, county, month)
     return render_template("scores/index.html", scores=result, tied=tied, exposure=exposure, **context)
+
+
+@pages.get("/scores/tiers")
+@login_required
+def tiers():
+    """社区等次评定与文明称号: everyone signed in may look; only an administrator gets the buttons."""
+    store = get_store()
+    county = current_county(store)
+    month = request.args.get("month") or default_month()
+    communities = store.list_zones(county.id, kind="community")
+    names = {z.id: z.name for z in communities}
+    awards = sorted(
+        store.list_titles(county.id), key=lambda a: (a.withdrawn_on is not None, a.awarded_on, a.id)
+    )
+    context = dict(county=county, month=month, months=_choices(month), tier_names=TIERS, title_names=TITLES,
+                   communities=communities, names=names, awards=awards, admin=current_user.role == "admin",
+                   today=datetime.now(COUNTY_TZ).date().isoformat())  # fmt: skip
+    try:
+        checked_month(month)
+    except InvalidInput as exc:
+        return render_template("scores/tiers.html", error=exc.message, proposals=None, **context), 400
+    return render_template("scores/tiers.html", proposals=propose_tiers(store, county, month), **context)
 
 
 def checked_month(month: str | None) -> str:

@@ -1,0 +1,82 @@
+"""The 社区等次与文明称号 page (/scores/tiers) on the demo county: proposals for a month, the
+administrator's buttons, a month refused in Chinese, and the link from /scores."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from werkzeug.serving import make_server
+
+from tests.webmap.conftest import demo_client
+
+MONTH = "2026-10"
+
+
+def test_the_page_shows_the_months_proposals_in_chinese(demo):
+    leader, _ = demo_client(demo, "leader")
+    page = leader.get(f"/scores/tiers?month={MONTH}")
+    assert page.status_code == 200
+    html = page.text
+    assert "社区等次与文明称号" in html and "2026 年 10 月 社区等次" in html
+    for column in ("社区", "本月得分", "建议等次", "现行等次", "本月已评定"):
+        assert f"<th>{column}</th>" in html
+    proposed = re.findall(r'<td data-label="建议等次">([^<]+)</td>', html)
+    assert len(proposed) >= 12 and set(proposed) & {"精品", "达标", "攻坚"}
+    assert "文明称号" in html and '<option value="2026-10" selected>' in html
+    assert "确认" not in html and "tiers.js" not in html and "授予称号" not in html  # a leader only looks
+    assert "Traceback" not in html and "None" not in html
+    assert 'href="/scores/tiers?month=' in leader.get(f"/scores?month={MONTH}").text
+
+
+def test_an_administrator_gets_the_buttons(demo):
+    admin, token = demo_client(demo, "admin")
+    html = admin.get(f"/scores/tiers?month={MONTH}").text
+    assert html.count(">确认</button>") >= 1 and "tiers.js" in html
+    assert "授予称号" in html and all(t in html for t in ("文明社区", "文明楼院", "文明巷弄"))
+    proposals = admin.get(f"/api/v1/tiers?month={MONTH}").get_json()["communities"]
+    zone = next(p for p in proposals if p["proposed"] and not p["decided"])
+    headers = {"X-CSRFToken": token}
+    assert admin.post("/api/v1/tiers", json={"zone": zone["code"], "tier": "攻坚", "month": MONTH},
+                      headers=headers).status_code == 201  # fmt: skip
+    award = admin.post("/api/v1/titles", json={"zone": zone["code"], "title": "文明楼院", "on": "2026-05-01"},
+                       headers=headers).get_json()  # fmt: skip
+    html = admin.get(f"/scores/tiers?month={MONTH}").text
+    row = re.search(rf'<tr data-zone="{re.escape(zone["code"])}">(.*?)</tr>', html, re.S).group(1)
+    assert '<td data-label="本月已评定">攻坚</td>' in row and "已评定" in row
+    assert f'data-withdraw="{award["id"]}"' in html and "现行" in html
+
+
+def test_a_bad_month_is_refused_in_chinese(demo):
+    leader, _ = demo_client(demo, "leader")
+    for month in ("2026/10", "2099-01"):
+        page = leader.get(f"/scores/tiers?month={month}")
+        assert page.status_code == 400
+        assert re.search(r'class="field-error form-error">[^<]*[\u4e00-\u9fff]', page.text)
+        assert "社区等次" in page.text and "Traceback" not in page.text
+
+
+def test_an_administrators_buttons_work_in_a_browser(demo, browser):
+    """Confirm a tier and award a title with the page's own buttons (today, in the county's
+    clock: a date the server must not take for the future)."""
+    app, passwords = demo
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/login?next=/scores/tiers?month={MONTH}")
+        page.fill("#username", "admin")
+        page.fill("#password", passwords["admin"])
+        page.click("button[type=submit]")
+        decided = page.locator("text=已评定").count()
+        page.locator("button:has-text('确认')").first.click()
+        page.wait_for_function(f"document.body.innerText.split('已评定').length - 1 > {decided}")
+        current = page.locator("text=现行").count()
+        page.locator("button:has-text('授予称号')").click()
+        page.wait_for_function(f"document.body.innerText.split('现行').length - 1 > {current}")
+        assert errors == []
+    finally:
+        server.shutdown()
