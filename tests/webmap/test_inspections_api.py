@@ -72,3 +72,13 @@ def test_a_leader_without_a_panel_may_not_score(app, leader):
     body = {"target_kind": "segment", "target_id": 1, "items": ITEMS}
     refused = leader.post("/api/v1/inspections", json=body, headers={"X-CSRFToken": token})
     assert refused.status_code == 403 and "评议组" in refused.get_json()["error"]["message"]
+
+
+def test_a_retried_inspection_with_the_same_key_is_recorded_once(app, patrol):
+    client, token, road = patrol
+    body = {"target_kind": "segment", "target_id": road, "items": ITEMS}
+    headers = {"X-CSRFToken": token, "Idempotency-Key": "insp-1"}
+    first = client.post("/api/v1/inspections", json=body, headers=headers)
+    again = client.post("/api/v1/inspections", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert _count(app) == 1

@@ -7,11 +7,13 @@ from datetime import datetime
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
+from geodata.cases import Actor
 from geodata.errors import InvalidInput
 from geodata.inspections import Evaluator, record_inspection
 from geodata.model import PANEL_ZH
 from webmap import get_store
 from webmap.views.common import current_county
+from webmap.views.requests import idempotent
 
 bp = Blueprint("inspections", __name__, url_prefix="/api/v1")
 
@@ -35,14 +37,21 @@ def create_inspection():
     store = get_store()
     county = current_county(store)
     evaluator = Evaluator(current_user.username, current_user.panel, current_user.unit_id)
-    made = record_inspection(
-        store, county, evaluator, str(body.get("target_kind", "")), _target_id(body.get("target_id")),
-        body.get("items"), _when(body.get("inspected_at")),
-    )  # fmt: skip
-    return jsonify(
-        target_kind=made.target_kind, target_id=made.target_id, score=made.score, items=made.items,
-        panel=made.panel, panel_zh=PANEL_ZH[made.panel], inspected_at=made.inspected_at.isoformat(),
-    ), 201  # fmt: skip
+
+    def record() -> tuple[dict, int]:
+        made = record_inspection(
+            store, county, evaluator, str(body.get("target_kind", "")), _target_id(body.get("target_id")),
+            body.get("items"), _when(body.get("inspected_at")),
+        )  # fmt: skip
+        return {
+            "target_kind": made.target_kind, "target_id": made.target_id, "score": made.score,
+            "items": made.items, "panel": made.panel, "panel_zh": PANEL_ZH[made.panel],
+            "inspected_at": made.inspected_at.isoformat(),
+        }, 201  # fmt: skip
+
+    # A phone that lost the answer sends again with the same Idempotency-Key: recorded once.
+    actor = Actor(current_user.username, current_user.role, current_user.unit_id)
+    return idempotent(store, actor, record)
 
 
 def _target_id(raw) -> int:

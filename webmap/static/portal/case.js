@@ -179,9 +179,16 @@
     return { map: map, config: config, bounds: L.latLngBounds(config.bounds) };
   }
 
+  // A fresh Idempotency-Key: the same submission sent twice (a retry) is stored once.
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);  // works on plain http too, unlike randomUUID
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
   window.Cases = {
     createMap: createMap, addControl: addControl, send: send, errorText: errorText,
-    showError: showError, clearErrors: clearErrors
+    showError: showError, clearErrors: clearErrors, newKey: newKey
   };
 
   // -- a case's page ---------------------------------------------------------------------------

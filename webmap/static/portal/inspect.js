@@ -244,17 +244,21 @@
     (row || box).scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
+  var key = null, lastBody = null;  // a retry of the same scores reuses its Idempotency-Key
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (sending || !target) { return; }
     Cases.clearErrors(form);
     list.querySelectorAll(".has-error").forEach(function (r) { r.classList.remove("has-error"); });
     var body = { target_kind: target.target_kind, target_id: target.target_id, items: scores().items };
-    var chosen = target;
+    var chosen = target, sent = JSON.stringify(body);
+    if (sent !== lastBody) { key = Cases.newKey(); lastBody = sent; }  // an edited form is a new one
     setSending(true);
-    Cases.send(root.dataset.postUrl, body).then(function (answer) {
+    Cases.send(root.dataset.postUrl, body, { "Idempotency-Key": key }).then(function (answer) {
       setSending(false);
       if (answer.status !== 201) { showProblem(answer); return; }
+      lastBody = null;  // recorded: the next inspection, even with the same scores, is a new one
       $("result-message").textContent = "已记录：" + chosen.name + " " + fmt(answer.body.score) + " 分";
       $("result-title").textContent = answer.body.panel_zh + "评分已提交";
       $("result").hidden = false;

@@ -30,12 +30,6 @@
   window.reportMap = m.map;  // for the browser test, which taps a known road
   Cases.addControl(m.map, "topright", "map-hint", "点击地图标出问题位置<br>可拖动图钉微调");
 
-  function newKey() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);  // works on plain http too, unlike randomUUID
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-
   function changed() { key = null; }  // an edited form is a new submission
 
   function setPin(latlng, how) {
@@ -130,7 +124,7 @@
       $("case-map").scrollIntoView({ behavior: "smooth", block: "start" });
       return;
     }
-    key = key || newKey();
+    key = key || Cases.newKey();
     setSending(true);
     Cases.send(form.action, new FormData(form), { "Idempotency-Key": key }).then(function (answer) {
       setSending(false);
