@@ -88,8 +88,11 @@ class PostgisStore(FeaturesMixin, SpatialMixin, PostgisEncoding, CommonSql, Base
         super().__init__()
         self.conn = conn
         self._release = release
-        self.conn.execute("SET TIME ZONE 'UTC'")  # times come back as UTC, like the embedded store's
-        self._register()
+        # A pooled connection is set up once, not per request: UTC times (like the embedded
+        # store's) and shapely adapters, once PostGIS is installed in the database.
+        if not getattr(conn, "_portal_ready", False):
+            self.conn.execute("SET TIME ZONE 'UTC'")
+            self._register()
 
     @classmethod
     def from_connection(cls, conn: psycopg.Connection) -> PostgisStore:
@@ -100,6 +103,7 @@ class PostgisStore(FeaturesMixin, SpatialMixin, PostgisEncoding, CommonSql, Base
         info = TypeInfo.fetch(self.conn, "geometry")
         if info is not None:
             register_shapely(info, self.conn)
+            self.conn._portal_ready = True
 
     # -- lifecycle -----------------------------------------------------------------------------
     @contextmanager
