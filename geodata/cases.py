@@ -24,7 +24,7 @@ import shapely
 from shapely.geometry import Point
 
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
-from geodata.model import ROLE_ZH, County, Incident, IncidentEvent, Unit
+from geodata.model import ROLE_ZH, Category, County, Incident, IncidentEvent, Unit
 from geodata.routing import ROUTE_MAX_M, route_points
 from geodata.store import Store
 
@@ -85,9 +85,10 @@ class Filed:
 
 
 # -- filing --------------------------------------------------------------------------------------
-def check_report(store: Store, county: County, report: Report) -> Point:
-    """The report's point, or InvalidInput naming the first problem (nothing is stored)."""
-    store.get_category(report.category) if report.category else _missing("category", "问题类别")
+def check_report(store: Store, county: County, report: Report) -> tuple[Point, Category]:
+    """The report's point and category, or InvalidInput naming the first problem (nothing is
+    stored)."""
+    category = store.get_category(report.category) if report.category else _missing("category", "问题类别")
     lon, lat = _number(report.lon, "long", "经度"), _number(report.lat, "lat", "纬度")
     extent = county.boundary or county.extent
     swapped = extent is not None and extent.covers(Point(lat, lon))
@@ -104,7 +105,7 @@ def check_report(store: Store, county: County, report: Report) -> Point:
     ):
         if len(value or "") > limit:
             raise InvalidInput(f"{name}过长：{len(value)} 字，最多 {limit} 字", field=field)
-    return point
+    return point, category
 
 
 def file_report(
@@ -112,8 +113,7 @@ def file_report(
 ) -> Filed:
     """Store a report as a case, routed, deadlined and checked for duplicates, in one transaction."""
     now = now or datetime.now(UTC)
-    point = check_report(store, county, report)
-    category = store.get_category(report.category)
+    point, category = check_report(store, county, report)
     with store.transaction():
         store.lock_filing(county.id, category.code)
         original = store.near_open_incident(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from geodata.assignments import COUNTY_TZ
+from geodata.assignments import COUNTY_TZ, Target, responsible
 from geodata.errors import Forbidden, InvalidInput
 from geodata.model import PANEL_ZH, County, Inspection
 from geodata.store import Store
@@ -123,7 +123,5 @@ def _check_remit(store, county, evaluator: Evaluator, target_kind, target_id, ki
 
 def _leads(store: Store, county: County, unit_id: int, target_kind: str, target_id: int, at) -> bool:
     """Whether the unit guards the target at ``at`` (as lead or assist)."""
-    return any(
-        a.unit_id == unit_id and a.target_id == target_id
-        for a in store.assignments_at(county.id, at, target_kind)
-    )
+    posts = responsible(store, county, Target(target_kind, target_id), at)
+    return any(a.unit_id == unit_id for a in [posts.lead, *posts.assists] if a is not None)

@@ -27,18 +27,11 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 from argparse import SUPPRESS, Namespace
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -50,9 +43,9 @@ from geodata.demo import seed_demo
 from geodata.geometry import metric_xy
 from geodata.store import open_store
 from scripts.bench.common import backend_parser, bench_database
+from scripts.bench.gunicorn_server import gunicorn
 from scripts.bench.report_clients import Job, Run, run_jobs
 
-ROOT = Path(__file__).resolve().parents[2]
 GOAL_P99_MS = 50.0
 RETRY_SHARE = 0.05
 SPACING_M = 25.0  # > the 20 m duplicate radius: no two reports of one category are that close
@@ -116,7 +109,7 @@ def _bench_backend(args):
         closed = _filing_jobs("c", take(args.reports), key, args)
         opened = [_filing_jobs("o", take(n), key, args, rate) for rate, n in zip(rates, sizes, strict=True)]
         columns = {}
-        with _server(url, Path(tmp), args) as port:
+        with gunicorn(url, Path(tmp), _server_config(args)) as port:
 
             def run(jobs: list[Job], open_loop: bool = False) -> Run:
                 return run_jobs("127.0.0.1", port, args.clients, jobs, open_loop)
@@ -354,67 +347,6 @@ def _notes(args, table: pd.DataFrame, closed: Filings, phases: list[Filings]) ->
         f"clients ({args.clients} threads in this process) and the server share {os.cpu_count()} cores; "
         f"{args.seed_incidents:,} demo incidents were stored before the runs.",
     ]
-
-
-# -- the server ------------------------------------------------------------------------------------
-@contextmanager
-def _server(url: str, tmp: Path, args):
-    """``gunicorn app:app`` on a free loopback port, until it answers; terminated after."""
-    port = _free_port()
-    log = tmp / "gunicorn.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "PORTAL_INSTANCE_PATH": str(tmp / "instance"),
-        "PORTAL_SECRET_KEY": secrets.token_hex(32),
-        "PORTAL_SEED_DEMO_ON_START": "0",
-    }
-    cmd = [
-        sys.executable, "-m", "gunicorn", "app:app", "--bind", f"127.0.0.1:{port}",
-        *_server_config(args).split(), "--keep-alive", "75", "--backlog", "2048",
-        "--error-logfile", str(log), "--log-level", "warning",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_ready(proc, port, log)
-        yield port
-    finally:
-        proc.terminate()  # SIGTERM: gunicorn finishes the requests in flight, then exits
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_ready(proc: subprocess.Popen, port: int, log: Path, timeout_s: float = 60.0) -> None:
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *a, **k):
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({proc.returncode}):\n{_tail(log)}")
-        try:
-            opener.open(f"http://127.0.0.1:{port}/", timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return  # it answered (the 302 arrives as an error without a redirect handler)
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer within {timeout_s:g} s:\n{_tail(log)}")
-
-
-def _tail(log: Path) -> str:
-    return "\n".join(log.read_text().splitlines()[-20:]) if log.exists() else "(no log)"
 
 
 if __name__ == "__main__":
