@@ -50,3 +50,10 @@ class ConfigError(PortalError):
     """A setting is wrong or the database cannot be reached; the portal refuses to start."""
 
     code = "config"
+
+
+class RateLimited(PortalError):
+    """Too many requests from one sender; ``retry_after`` seconds until the next is accepted."""
+
+    status = 429
+    code = "rate_limited"

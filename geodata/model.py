@@ -239,6 +239,32 @@ class TitleAward:
     id: int | None = None
 
 
+PUBLIC_REPORT_STATES = ("pending", "approved", "merged", "rejected")
+
+
+@dataclass
+class PublicReport:
+    """随手拍: what a resident sent, waiting for moderation (see geodata/public_reports.py)."""
+
+    county_id: int
+    token: str  # the reporter's tracking code, random
+    category: str
+    lon: float
+    lat: float
+    client: str  # keyed hash of the sender's address, for the rate limit only
+    submitted_at: datetime
+    description: str = ""
+    address: str = ""
+    contact: str = ""  # private, staff only
+    photo: Photo | None = None  # names of the original and its public copy (no case yet)
+    state: str = "pending"
+    public_reason: str = ""  # why it was rejected or merged, for the public
+    moderated_by: str | None = None
+    moderated_at: datetime | None = None
+    incident_id: int | None = None  # the case it became, or was merged into
+    id: int | None = None
+
+
 @dataclass(frozen=True)
 class Route:
     """Where a point belongs at a time: DESIGN §6."""

@@ -56,14 +56,20 @@ def save_photo(
     store: Store, media_dir: Path, incident: Incident, upload: Upload, by: str, now: datetime
 ) -> Photo:
     """Write the original and its EXIF-free copy, and record them against the case."""
+    name, public = write_photo(media_dir, upload)
+    return store.add_photo(
+        Photo(incident.county_id, incident.id, name, public, upload.content_type, len(upload.data), by, now)
+    )
+
+
+def write_photo(media_dir: Path, upload: Upload) -> tuple[str, str]:
+    """Write the original and its EXIF-free copy under random names; the two names."""
     media_dir.mkdir(parents=True, exist_ok=True)
     ext = FORMATS[upload.format][1]
     name, public = secrets.token_hex(16) + ext, secrets.token_hex(16) + ext
     (media_dir / name).write_bytes(upload.data)
     (media_dir / public).write_bytes(_without_metadata(upload))
-    return store.add_photo(
-        Photo(incident.county_id, incident.id, name, public, upload.content_type, len(upload.data), by, now)
-    )
+    return name, public
 
 
 def _without_metadata(upload: Upload) -> bytes:

@@ -26,6 +26,7 @@ from geodata.model import (
     IncidentEvent,
     Inspection,
     Photo,
+    PublicReport,
     Segment,
     TierDecision,
     TitleAward,
@@ -181,7 +182,9 @@ class Store(Protocol):
         """Incidents ordered by id (or newest first). ``filters``: ``since`` (inclusive),
         ``until`` (exclusive), ``category``, ``status`` (a status, or 'open'), ``unit_id``,
         ``zone_id`` (the zone and the cells inside it), ``overdue_at`` (open and past the
-        deadline then), ``duplicates`` (False leaves out reports linked to an earlier case)."""
+        deadline then), ``duplicates`` (False leaves out reports linked to an earlier case),
+        ``closed_since`` / ``closed_until`` (closed in [since, until): closing is final, so when
+        the case was last updated)."""
 
     def count_incidents(self, county_id: int, bbox: BBox | None = None, **filters) -> int:
         """How many incidents ``list_incidents`` would give without a limit."""
@@ -255,6 +258,37 @@ class Store(Protocol):
         self, scope: str, key: str, fingerprint: str, status: int, body: str, at: datetime
     ) -> None:
         """Conflict when the key was remembered meanwhile by a concurrent request."""
+
+    # -- public reports (随手拍) ----------------------------------------------------------------
+    def add_public_report(self, report: PublicReport) -> PublicReport: ...
+
+    def get_public_report(self, county_id: int, report_id: int) -> PublicReport:
+        """NotFound naming the number otherwise."""
+
+    def public_report_by_token(self, token: str) -> PublicReport | None: ...
+
+    def list_public_reports(
+        self,
+        county_id: int,
+        state: str | None = None,
+        client: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[PublicReport]:
+        """Newest first; ``client`` and ``since`` (submitted at or after) narrow the list."""
+
+    def count_public_reports(
+        self,
+        county_id: int,
+        state: str | None = None,
+        client: str | None = None,
+        since: datetime | None = None,
+    ) -> int: ...
+
+    def moderate_public_report(self, report: PublicReport) -> bool:
+        """Write the report's moderation (state, reason, who, when, case) if it is still pending;
+        False (and nothing written) when someone moderated it first."""
 
     # -- community tiers and civilized titles ----------------------------------------------------
     def add_tier_decision(self, decision: TierDecision) -> TierDecision:

@@ -21,11 +21,15 @@ def degrees_per_pixel(zoom: int) -> float:
 
 def for_display(geoms: Sequence[BaseGeometry], zoom: int, preserve_topology: bool) -> np.ndarray:
     """Geometries simplified to half a pixel at ``zoom`` and rounded to ~0.1 m, for the wire."""
+    return simplified(geoms, degrees_per_pixel(zoom) / 2, preserve_topology)
+
+
+def simplified(geoms: Sequence[BaseGeometry], tolerance_deg: float, preserve_topology: bool) -> np.ndarray:
+    """Geometries simplified to ``tolerance_deg`` degrees and rounded to ~0.1 m, for the wire."""
     arr = np.asarray(geoms, dtype=object)
     if arr.size == 0:
         return arr
-    tolerance = degrees_per_pixel(zoom) / 2
-    arr = shapely.simplify(arr, tolerance, preserve_topology=preserve_topology)
+    arr = shapely.simplify(arr, tolerance_deg, preserve_topology=preserve_topology)
     return shapely.set_precision(arr, COORD_GRID_DEG, mode="pointwise")
 
 

@@ -54,6 +54,15 @@ def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime |
     return collection(feats, layer=NAME, zoom=zoom, unguarded=unguarded)
 
 
+def context_features(store: Store, county: County, bbox: BBox, zoom: int) -> dict:
+    """Segments intersecting ``bbox``, simplified for ``zoom``, with their name and nothing else:
+    the grey context lines of the public map, which names no unit."""
+    segments = store.list_segments(county.id, bbox=bbox)
+    geoms = for_display([s.geom for s in segments], zoom, preserve_topology=False)
+    feats = (feature(g, {"name": s.name}) for s, g in zip(segments, geoms, strict=True))
+    return collection(feats, layer=NAME, zoom=zoom)
+
+
 def _properties(segment, lead_unit_id: int | None, unit_names: dict[int, str]) -> dict:
     guarded = lead_unit_id is not None
     return {

@@ -21,6 +21,8 @@ class Settings:
     duplicate_radius_m: float = 20.0
     duplicate_window_h: float = 24.0
     max_upload_mb: float = 12.0  # a 10 MB photo and the form around it
+    public_report_limit: int = 5  # 随手拍 one address may send per window
+    public_report_window_h: float = 1.0
     default_county: str = "440304"
     demo_seed: int = 42
     seed_demo_on_start: bool = True
@@ -37,6 +39,8 @@ _ENV = {
     "duplicate_radius_m": "PORTAL_DUPLICATE_RADIUS_M",
     "duplicate_window_h": "PORTAL_DUPLICATE_WINDOW_H",
     "max_upload_mb": "PORTAL_MAX_UPLOAD_MB",
+    "public_report_limit": "PORTAL_PUBLIC_REPORT_LIMIT",
+    "public_report_window_h": "PORTAL_PUBLIC_REPORT_WINDOW_H",
     "default_county": "PORTAL_DEFAULT_COUNTY",
     "demo_seed": "PORTAL_DEMO_SEED",
     "seed_demo_on_start": "PORTAL_SEED_DEMO_ON_START",

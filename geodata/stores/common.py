@@ -25,6 +25,7 @@ from geodata.model import (
 from geodata.stores.base import COUNTED_TABLES
 from geodata.stores.common_assignments import AssignmentsSql, one
 from geodata.stores.common_cases import CasesSql
+from geodata.stores.common_public import PublicReportsSql
 from geodata.stores.common_titles import TitlesSql
 from geodata.stores.queries import (
     INSERT_INSPECTION,
@@ -38,7 +39,7 @@ from geodata.stores.queries import (
 )
 
 
-class CommonSql(AssignmentsSql, CasesSql, TitlesSql):
+class CommonSql(AssignmentsSql, CasesSql, PublicReportsSql, TitlesSql):
     """Entity reading and writing shared by the SQLite and PostGIS stores."""
 
     # Exceptions a backend raises when a UNIQUE or one-lead constraint refuses a row.
@@ -106,6 +107,8 @@ class CommonSql(AssignmentsSql, CasesSql, TitlesSql):
         zone_id=None,
         overdue_at=None,
         duplicates=True,
+        closed_since=None,
+        closed_until=None,
     ) -> dict:
         """The parameters of INCIDENT_FILTERS; ``status`` may be 'open' (any open status)."""
         if status is not None and status != "open":
@@ -116,6 +119,7 @@ class CommonSql(AssignmentsSql, CasesSql, TitlesSql):
             "open": 1 if status == "open" else None,
             "unit": unit_id, "zone": zone_id, "overdue_at": self._t(overdue_at),
             "duplicates": 1 if duplicates else None,
+            "closed_since": self._t(closed_since), "closed_until": self._t(closed_until),
         }  # fmt: skip
 
     def _assignment(self, r) -> Assignment:

@@ -99,6 +99,7 @@ REOPEN_CLOSED = """
 """
 # The filters of a case list, on an incident table aliased ``t`` (bbox is each backend's own).
 # CAST(... AS TIMESTAMPTZ) IS NULL reads the same in both: SQLite only needs the NULL test.
+# Closing is final (no step leaves 'closed'), so a closed case's updated_at is when it was closed.
 INCIDENT_FILTERS = """
       AND (CAST(%(since)s AS TIMESTAMPTZ) IS NULL OR t.reported_at >= %(since)s)
       AND (CAST(%(until)s AS TIMESTAMPTZ) IS NULL OR t.reported_at < %(until)s)
@@ -111,6 +112,10 @@ INCIDENT_FILTERS = """
       AND (CAST(%(overdue_at)s AS TIMESTAMPTZ) IS NULL
            OR (t.status IN ('filed', 'dispatched', 'reopened') AND t.deadline_at < %(overdue_at)s))
       AND (CAST(%(duplicates)s AS INTEGER) IS NOT NULL OR t.duplicate_of IS NULL)
+      AND (CAST(%(closed_since)s AS TIMESTAMPTZ) IS NULL
+           OR (t.status = 'closed' AND t.updated_at >= %(closed_since)s))
+      AND (CAST(%(closed_until)s AS TIMESTAMPTZ) IS NULL
+           OR (t.status = 'closed' AND t.updated_at < %(closed_until)s))
 """
 UPDATE_INCIDENT = """
     UPDATE incident

@@ -258,6 +258,37 @@ def test_incidents_bulk_routed_listed_and_filtered(store, world, county):
     assert store.count(county.id, "incident") == 3
 
 
+def test_incidents_filtered_by_when_they_were_closed(store, world, county):
+    """Closed in [closed_since, closed_until): a closed case's last update is its closing; a case
+    in another state is never counted, whenever it changed; the zone filter takes in the cells."""
+    community = world["community"].id
+    (cell,) = store.add_zones([Zone(county.id, "grid", "001002", "香蜜湖2号网格", box(114.01, 22.5, 114.02, 22.51),
+                                    parent_id=community)])  # fmt: skip
+    cell = cell.id
+    feb = datetime(2026, 2, 1, tzinfo=UTC)
+
+    def case(zone_id, status, updated_at, **extra):
+        return Incident(county.id, "parking", Point(114.004, 22.504), feb - timedelta(days=3), status,
+                        zone_id=zone_id, updated_at=updated_at, **extra)  # fmt: skip
+
+    store.add_incidents(
+        [case(community, "closed", feb),  # the first instant counts
+         case(cell, "closed", feb + timedelta(days=20)),
+         case(community, "closed", MARCH),  # the end is excluded
+         case(community, "handled", feb + timedelta(days=5)),
+         case(None, "closed", feb + timedelta(days=9))]
+    )  # fmt: skip
+    first = store.list_incidents(county.id)[0].id
+    store.add_incidents([case(cell, "closed", feb + timedelta(days=2), duplicate_of=first)])
+    window = {"closed_since": feb, "closed_until": MARCH}
+    assert store.count_incidents(county.id, zone_id=community, duplicates=False, **window) == 2
+    assert store.count_incidents(county.id, zone_id=community, **window) == 3
+    assert store.count_incidents(county.id, zone_id=cell, duplicates=False, **window) == 1
+    assert store.count_incidents(county.id, duplicates=False, **window) == 3
+    assert store.count_incidents(county.id, closed_since=MARCH) == 1
+    assert {i.status for i in store.list_incidents(county.id, closed_until=MARCH)} == {"closed"}
+
+
 def test_incident_events_and_inspections(store, world, county):
     add_routed_incidents(store, [Incident(county.id, "sanitation", Point(114.04, 22.54), T0)])
     (incident,) = store.list_incidents(county.id)

@@ -73,10 +73,11 @@ def test_next_never_leaves_the_site(client):
     assert response.headers["Location"].endswith("/portal")
 
 
-def test_root_redirects_to_the_portal(client):
+def test_root_is_the_public_map_for_anonymous_callers(client):
     response = client.get("/")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/portal")
+    assert response.status_code == 200
+    assert 'id="public-map"' in response.text and "Location" not in response.headers
+    assert client.get("/portal").status_code == 302  # the leaders' map still asks to sign in
 
 
 def test_api_answers_anonymous_callers_with_json_401(client):

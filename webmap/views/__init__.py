@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from webmap import i18n
 from webmap.views import (
     api,
     assets,
@@ -15,8 +16,11 @@ from webmap.views import (
     coverage,
     inspect_pages,
     inspections,
+    moderation,
     open311,
     portal,
+    public,
+    public_reports,
     scores,
     tiers,
 )
@@ -32,13 +36,21 @@ def register_views(app: Flask) -> None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     csrf.init_app(app)
     auth.init_login(app)
+    i18n.init_app(app)
     for blueprint in (
         auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, coverage.bp, cases.bp, cases.public,
         case_pages.bp, open311.bp, scores.bp, scores.pages, inspections.bp, inspect_pages.bp, tiers.bp,
+        public.bp, public_reports.bp, moderation.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     # These accept an API key instead of a session; with a session they check CSRF themselves.
-    for view in (cases.create_incident, cases.act, open311.create_request, open311.unknown):
+    for view in (
+        cases.create_incident,
+        cases.act,
+        moderation.moderate,
+        open311.create_request,
+        open311.unknown,
+    ):
         csrf.exempt(view)
     register_error_handlers(app)
     assets.check_vendor_installed(app)

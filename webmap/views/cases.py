@@ -43,6 +43,19 @@ def create_incident():
 
 
 def _file(store: Store, county, actor: cases.Actor) -> tuple[dict, int]:
+    report, upload = report_from_request("api" if actor.name.startswith("api:") else "inspector")
+    now = datetime.now(UTC)
+    with store.transaction():
+        filed = cases.file_report(store, county, report, actor, case_rules(), now=now)
+        if upload is not None:
+            photos.save_photo(store, media_dir(), filed.incident, upload, actor.name, now)
+    names = Names(store, county)
+    return {**case_json(filed.incident, names), "message": answer_message(filed, names)}, 201
+
+
+def report_from_request(source: str) -> tuple[cases.Report, photos.Upload | None]:
+    """The report a request sends (JSON, or a form with a photo); a photo's GPS position stands
+    in for a missing one."""
     fields, upload = _report_fields()
     if upload is not None and not (str(fields.get("lat") or "") or str(fields.get("long") or "")):
         if upload.gps is None:
@@ -55,15 +68,9 @@ def _file(store: Store, county, actor: cases.Actor) -> tuple[dict, int]:
         description=_text(fields, "description"),
         address=_text(fields, "address"),
         contact=_text(fields, "contact"),
-        source="api" if actor.name.startswith("api:") else "inspector",
+        source=source,
     )
-    now = datetime.now(UTC)
-    with store.transaction():
-        filed = cases.file_report(store, county, report, actor, case_rules(), now=now)
-        if upload is not None:
-            photos.save_photo(store, media_dir(), filed.incident, upload, actor.name, now)
-    names = Names(store, county)
-    return {**case_json(filed.incident, names), "message": answer_message(filed, names)}, 201
+    return report, upload
 
 
 def _report_fields() -> tuple[dict, photos.Upload | None]:

@@ -16,6 +16,12 @@ def current_county(store: Store) -> County:
     county_id = getattr(current_user, "county_id", None)
     if county_id is not None:
         return store.get_county_by_id(county_id)
+    return default_county(store)
+
+
+def default_county(store: Store) -> County:
+    """The portal's default county, the one the public pages show whoever asks (never the
+    signed-in user's: a public page is the same for everyone)."""
     code = settings().default_county
     try:
         return store.get_county(code)

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from geodata.errors import PortalError
 
 JSON_PREFIXES = ("/api/", "/open311/", "/ogcapi/")
+ERROR_DETAILS = ("field", "status", "allowed", "retry_after")  # what an error's JSON may carry
 
 TITLES = {
     400: "请求有误",
@@ -19,6 +20,7 @@ TITLES = {
     409: "数据冲突",
     413: "上传内容过大",
     422: "数据无效",
+    429: "操作过于频繁",
     500: "服务器出错",
 }
 
@@ -59,12 +61,15 @@ def handle_error(exc: Exception):
     if status >= 500:
         # The details of a crash are for the log, not for whoever caused it.
         message = "internal error" if request.path.startswith(JSON_PREFIXES) else "请稍后重试。"
+    headers = {}
+    if isinstance(exc, PortalError) and "retry_after" in exc.details:
+        headers["Retry-After"] = str(exc.details["retry_after"])
     if request.path.startswith(JSON_PREFIXES):
         error = {"code": code, "message": message}
         if isinstance(exc, PortalError) and status < 500:
-            error.update({k: v for k, v in exc.details.items() if k in ("field", "status", "allowed")})
-        return jsonify(error=error), status
+            error.update({k: v for k, v in exc.details.items() if k in ERROR_DETAILS})
+        return jsonify(error=error), status, headers
     if isinstance(exc, HTTPException) and not isinstance(exc, CSRFError):
         message = PAGE_MESSAGES.get(status, message)
     title = TITLES.get(status, "出错了")
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status, headers

@@ -1,7 +1,8 @@
 """What Open311 GeoReport v2 answers look like: services, service requests and errors, as JSON
 or as XML (the same fields; XML lists are wrapped, e.g. ``<service_requests><request>``).
 
-Only what the public may see leaves here: never the reporter, the contact, or who acted.
+Only what the public may see leaves here: never the reporter, the contact, who acted, or what
+staff wrote in the timeline.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from flask import Response, current_app, url_for
 
 from geodata.assignments import COUNTY_TZ
-from geodata.cases import STATUS_ZH
+from geodata.cases import STATUS_ZH, SYSTEM
 from geodata.model import CATEGORIES, OPEN_STATUSES, Category, Incident, IncidentEvent, Photo
 
 # The XML element of a list and of each of its items.
@@ -63,7 +64,8 @@ def request_json(
 ) -> dict:
     """One service request as the public sees it."""
     status_zh = STATUS_ZH[c.status]
-    note = last_event.note if last_event else ""
+    # What the portal itself wrote (自动派发, 重复合并) is public; a person's note is internal.
+    note = last_event.note if last_event and last_event.actor == SYSTEM else ""
     return {
         "service_request_id": str(c.id),
         "status": "open" if is_open(c) else "closed",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import login_required
 
 from webmap import get_store
@@ -10,11 +10,6 @@ from webmap.mapbuild import PortalUrls, build_portal_map, map_parts
 from webmap.views.common import current_county
 
 bp = Blueprint("portal", __name__)
-
-
-@bp.get("/")
-def home():
-    return redirect(url_for("portal.index"))
 
 
 @bp.get("/portal")

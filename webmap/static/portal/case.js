@@ -16,14 +16,21 @@
     },
     roads: function (f) {
       var p = f.properties;
-      return { color: p.colour, weight: 4, opacity: 0.85, dashArray: p.guarded ? null : "6 5" };
+      // Public roads carry no unit: plain grey lines.
+      return { color: p.colour || ROAD_GREY, weight: 4, opacity: 0.85, dashArray: p.guarded === false ? "6 5" : null };
     }
   };
   var ROAD_LABEL_ZOOM = 16;  // road names from this zoom on; fewer would crowd the map
-  var LEGEND =
-    "<span><i class='sw zone'></i>社区边界</span>" +
-    "<b>道路 · 牵头单位</b><div class='road-units'></div>" +
-    "<span><i class='sw pin'></i>问题位置</span>";
+  var ROAD_GREY = "#8c8c8c";  // as the legend's road swatch (cases.css)
+
+  // Communities, roads (by leading unit on staff pages, plain on public ones) and the pin.
+  function legend(config, M) {
+    var roads = config.publicRoads
+      ? "<span><i class='sw road'></i>" + M.legend_road + "</span>"
+      : "<b>道路 · 牵头单位</b><div class='road-units'></div>";
+    return "<span><i class='sw zone'></i>" + (M.legend_community || "社区边界") + "</span>" + roads +
+      "<span><i class='sw pin'></i>" + (M.legend_pin || "问题位置") + "</span>";
+  }
   var MAX_ROAD_UNITS = 6;
 
   function csrfToken() {
@@ -162,8 +169,9 @@
     return control.addTo(map);
   }
 
-  // The map in `el`, whose data-config holds {bounds, layers, attribution, point}.
-  function createMap(el) {
+  // The map in `el`, whose data-config holds {bounds, layers, attribution, point, publicRoads};
+  // `messages` (optional) gives the legend's texts in the page's language.
+  function createMap(el, messages) {
     var config = JSON.parse(el.dataset.config);
     var map = L.map(el, { zoomSnap: 0.5, minZoom: 9, maxZoom: 20, attributionControl: false });
     L.control.attribution({ prefix: false }).addAttribution(config.attribution).addTo(map);
@@ -172,9 +180,10 @@
     } else {
       map.fitBounds(config.bounds);
     }
-    var legend = addControl(map, "bottomleft", "case-legend", LEGEND).getContainer();
+    var box = addControl(map, "bottomleft", "case-legend", legend(config, messages || {})).getContainer();
+    var roadUnits = box.querySelector(".road-units");
     contextLayers(map, config.layers, function (name, data) {
-      if (name === "roads") { listRoadUnits(legend.querySelector(".road-units"), data); }
+      if (name === "roads" && roadUnits) { listRoadUnits(roadUnits, data); }
     });
     return { map: map, config: config, bounds: L.latLngBounds(config.bounds) };
   }

@@ -1,0 +1,225 @@
+"""The public map (issue #8): the county's communities by tier and civilized title for everyone,
+what a community's page tells a resident, and a search of communities and roads by name.
+
+Everything that leaves this module is public. It never carries a person (an assignment's person
+and phone, a reporter, a user), an exact score (only its grade band) or an internal note.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import shapely
+from shapely.geometry import mapping
+
+from geodata.assignments import COUNTY_TZ, month_span
+from geodata.errors import NotFound
+from geodata.model import TITLES, County, Zone
+from geodata.store import BBox, Store
+from layers import roads
+from layers.geojson import collection, feature, simplified
+from layers.score_map import default_month
+from layers.scores import grade, score_settings, target_scores
+
+KIND = "community"
+METRES_PER_DEGREE = 111_320.0
+# About a metre: invisible on a phone at street zoom, and a fraction of the boundaries' bytes.
+SIMPLIFY_DEG = 1.0 / METRES_PER_DEGREE
+BBOX_DECIMALS = 6
+MAX_RESULTS = 20
+MIN_ROADS_ZOOM = 12  # below this a county's roads are a grey smear and megabytes on the wire
+ROLE_ORDER = ("lead", "assist", "grid")  # a community's lead unit, its assisting units, its cells'
+
+
+@dataclass(frozen=True)
+class HeldTitle:
+    title: str
+    since: date | None  # the first award still in force; None for a title with no award recorded
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """A grade and the range of scores it covers, as shown (the exact score stays internal)."""
+
+    grade: str  # A | B | C
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A unit that guards a community, with the hotline it publishes."""
+
+    name: str
+    hotline: str
+    role: str  # lead | assist | grid (leads one of the community's grid cells)
+
+
+@dataclass
+class CommunitySummary:
+    code: str
+    name: str
+    tier: str | None
+    titles: list[HeldTitle]
+    month: str  # 'YYYY-MM', the last whole month: the band and the count are of it
+    band: ScoreBand | None  # None: not scored that month
+    guards: list[Guard]
+    fixed: int  # cases closed in the community or its cells that month, duplicates left out
+    geom: object = field(repr=False, default=None)
+
+    def as_dict(self) -> dict:
+        """The summary as JSON-ready data, the boundary simplified like the map's."""
+        (geom,) = simplified([self.geom], SIMPLIFY_DEG, preserve_topology=True)
+        return {
+            "code": self.code,
+            "name": self.name,
+            "tier": self.tier,
+            "titles": [{"title": t.title, "since": t.since and t.since.isoformat()} for t in self.titles],
+            "month": self.month,
+            "score_band": vars(self.band) if self.band else None,
+            "units": [vars(g) for g in self.guards],
+            "fixed_last_month": self.fixed,
+            "bbox": rounded_bbox(self.geom.bounds),
+            "geometry": mapping(geom),
+        }
+
+
+def community_features(store: Store, county: County) -> dict:
+    """Every community of the county with its code, name, tier and titles, and nothing else."""
+    zones = store.list_zones(county.id, kind=KIND)
+    geoms = simplified([z.geom for z in zones], SIMPLIFY_DEG, preserve_topology=True)
+    return collection(
+        (feature(g, _public(z)) for z, g in zip(zones, geoms, strict=True)), layer="communities"
+    )
+
+
+def _public(zone: Zone) -> dict:
+    return {"code": zone.code, "name": zone.name, "tier": zone.tier, "titles": list(zone.titles)}
+
+
+def road_features(store: Store, county: County, bbox: BBox, zoom: int) -> dict:
+    """The roads of a viewport as names and lines only; none below ``MIN_ROADS_ZOOM``."""
+    if zoom < MIN_ROADS_ZOOM:
+        return collection([], layer=roads.NAME, zoom=zoom, min_zoom=MIN_ROADS_ZOOM)
+    return roads.context_features(store, county, bbox, zoom)
+
+
+def find_community(store: Store, county: County, code: str) -> Zone:
+    """The community with this code; NotFound (in Chinese) for any other code or kind of zone."""
+    for zone in store.list_zones(county.id, kind=KIND):
+        if zone.code == code:
+            return zone
+    raise NotFound(f"没有编号为“{code}”的社区", field="code")
+
+
+def community_summary(
+    store: Store, county: County, code: str, now: datetime | None = None
+) -> CommunitySummary:
+    """What a community's public page shows: tier, titles held and since when, last month's grade
+    band, the units guarding it now with their hotlines, and the problems fixed there last month."""
+    now = now or datetime.now(UTC)
+    zone = find_community(store, county, code)
+    month = default_month(now)
+    since, until = month_span(month)
+    fixed = store.count_incidents(
+        county.id, zone_id=zone.id, closed_since=since, closed_until=until, duplicates=False
+    )
+    return CommunitySummary(
+        zone.code, zone.name, zone.tier, held_titles(store, county, zone, now), month,
+        score_band(store, county, zone, since, until), guards(store, county, zone, now), fixed, zone.geom,
+    )  # fmt: skip
+
+
+def held_titles(store: Store, county: County, zone: Zone, now: datetime) -> list[HeldTitle]:
+    """The titles a community holds today, each since its earliest award not withdrawn."""
+    today = now.astimezone(COUNTY_TZ).date()
+    since: dict[str, date] = {}
+    for award in store.list_titles(county.id, zone.id):
+        withdrawn = award.withdrawn_on is not None and award.withdrawn_on <= today
+        if award.awarded_on <= today and not withdrawn:
+            since[award.title] = min(since.get(award.title, award.awarded_on), award.awarded_on)
+    held = set(since) | set(zone.titles)
+    order = {t: i for i, t in enumerate(TITLES)}
+    return [HeldTitle(t, since.get(t)) for t in sorted(held, key=lambda t: (order.get(t, len(order)), t))]
+
+
+def score_band(
+    store: Store, county: County, zone: Zone, since: datetime, until: datetime
+) -> ScoreBand | None:
+    """The grade band of the community's score in [since, until) (layers.scores), or None."""
+    settings = score_settings(store)
+    scored = target_scores(store, county, since, until, settings).get(("zone", zone.id))
+    if scored is None:
+        return None
+    letter = grade(scored.score, settings)
+    low, high = score_bands(settings)[letter]
+    return ScoreBand(letter, low, high)
+
+
+def score_bands(settings: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """Each grade's lowest and highest score as a person reads them: 'B 75–89' when A starts at 90."""
+    a, b = settings["grade_a_min"], settings["grade_b_min"]
+    return {"A": (a, 100.0), "B": (b, _just_below(a)), "C": (0.0, _just_below(b))}
+
+
+def _just_below(threshold: float) -> float:
+    return threshold - 1 if float(threshold).is_integer() else round(threshold - 0.1, 1)
+
+
+def guards(store: Store, county: County, zone: Zone, at: datetime) -> list[Guard]:
+    """The community's lead and assisting units at ``at``, then the units leading its grid cells;
+    a unit listed once, under its first role. Only the unit's public hotline: the person and phone
+    of a post are staff-only."""
+    cells = {
+        z.id
+        for z in store.list_zones(county.id, kind="grid", bbox=zone.geom.bounds)
+        if z.parent_id == zone.id
+    }
+    roles: dict[int, str] = {}
+    for a in store.assignments_at(county.id, at, "zone"):
+        if a.target_id == zone.id:
+            role = a.role
+        elif a.target_id in cells and a.role == "lead":
+            role = "grid"
+        else:
+            continue
+        roles[a.unit_id] = min(roles.get(a.unit_id, role), role, key=ROLE_ORDER.index)
+    units = {u.id: u for u in store.list_units(county.id)} if roles else {}
+    found = [Guard(units[i].name, units[i].hotline, role) for i, role in roles.items()]
+    return sorted(found, key=lambda g: (ROLE_ORDER.index(g.role), g.name))
+
+
+def search(store: Store, county: County, q: str, limit: int = MAX_RESULTS) -> list[dict]:
+    """Communities (by name or code) and roads (by name, all their segments together) matching
+    ``q``, best first: exact names, then communities (what the public map is about), then names
+    starting with ``q``, then shorter names."""
+    q = q.strip().lower()
+    if not q:
+        return []
+    found = [
+        {"kind": "community", "name": z.name, "code": z.code, "bbox": rounded_bbox(z.geom.bounds)}
+        for z in store.list_zones(county.id, kind=KIND)
+        if q in z.name.lower() or q == z.code.lower()
+    ]
+    lines = defaultdict(list)
+    for segment in store.list_segments(county.id):
+        name = segment.name.strip()
+        if name and q in name.lower():
+            lines[name].append(segment.geom)
+    found += [
+        {"kind": "road", "name": name, "code": None, "bbox": rounded_bbox(shapely.total_bounds(geoms))}
+        for name, geoms in lines.items()
+    ]
+
+    def rank(item: dict) -> tuple:
+        name = item["name"].lower()
+        exact = name == q or item["code"] == q
+        return (not exact, item["kind"] != KIND, not name.startswith(q), len(name), item["name"])
+
+    return sorted(found, key=rank)[:limit]
+
+
+def rounded_bbox(bounds) -> list[float]:
+    return [round(float(v), BBOX_DECIMALS) for v in bounds]

@@ -1,0 +1,163 @@
+"""随手拍 over HTTP: anyone sends one (CSRF-checked, rate-limited per address, 429 with
+Retry-After), it is public only once staff approve it, and staff moderate it from the queue."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from geodata.model import User
+from tests.webmap.conftest import COUNTY_CODE, PASSWORD, csrf_token
+from tests.webmap.test_cases_api import _jpeg
+from webmap import create_app, get_store
+
+FUHUA = {"category": "parking", "lat": "22.5051", "long": "114.004", "description": "人行道上停满了车"}
+
+
+def _anonymous(app):
+    """A client with no account and the CSRF token of its (anonymous) session."""
+    client = app.test_client()
+    return client, csrf_token(client.get("/login").text)
+
+
+def _send(client, token, form=None, **headers):
+    return client.post("/api/public/reports", data=form or FUHUA, headers={"X-CSRFToken": token, **headers})
+
+
+def _staff(app, sign_in, name="insp", role="inspector"):
+    with app.app_context():
+        store = get_store()
+        county = store.get_county(COUNTY_CODE)
+        store.add_user(User(name, generate_password_hash(PASSWORD), role, county.id))
+    client = sign_in(name)
+    return client, re.search(r'name="csrf-token" content="([^"]+)"', client.get("/moderation").text).group(1)
+
+
+def test_anyone_may_send_a_report_and_it_waits_unpublished(app, client):
+    anyone, token = _anonymous(app)
+    photo = (io.BytesIO(_jpeg()), "p.jpg")
+    answer = _send(anyone, token, {**FUHUA, "contact": "王五 13912345678", "photo": photo})
+    assert answer.status_code == 201, answer.get_json()
+    body = answer.get_json()
+    assert body["state"] == "pending" and body["state_zh"] == "待审核" and body["case"] is None
+    assert answer.headers["Location"] == body["url"] == f"/reports/{body['token']}"
+    assert "13912345678" not in answer.text and "人行道上停满了车" not in answer.text
+    tracked = client.get(f"/api/public/reports/{body['token']}")
+    assert tracked.get_json()["state"] == "pending"
+    assert "13912345678" not in tracked.text
+    # Not a case yet: not in Open311, not counted.
+    assert "人行道上停满了车" not in client.get("/open311/v2/requests.json").text
+
+
+def test_a_report_without_the_csrf_token_or_with_bad_data_is_refused(app):
+    anyone, token = _anonymous(app)
+    assert anyone.post("/api/public/reports", data=FUHUA).status_code == 400
+    outside = _send(anyone, token, {**FUHUA, "long": "113.5"})
+    assert outside.status_code == 400 and outside.get_json()["error"]["field"] == "lat"
+    internal = _send(anyone, token, {**FUHUA, "category": "staff_conduct"})
+    assert internal.status_code == 400 and "不受理群众上报" in internal.get_json()["error"]["message"]
+    not_a_photo = _send(anyone, token, {**FUHUA, "photo": (io.BytesIO(b"GIF89a not really"), "x.gif")})
+    assert not_a_photo.status_code == 400 and not_a_photo.get_json()["error"]["field"] == "photo"
+    with app.app_context():
+        store = get_store()
+        assert store.count_public_reports(store.get_county(COUNTY_CODE).id) == 0
+
+
+def test_too_many_reports_from_one_address_get_a_readable_429(tmp_path):
+    app = create_app(
+        {"database_url": f"sqlite:///{tmp_path / 't.sqlite'}", "instance_path": str(tmp_path), "testing": True,
+         "seed_demo_on_start": False, "default_county": COUNTY_CODE, "public_report_limit": 2}
+    )  # fmt: skip
+    with app.app_context():
+        from tests.webmap.conftest import build_county
+
+        get_store().migrate()
+        build_county(get_store())
+    anyone, token = _anonymous(app)
+    assert [_send(anyone, token).status_code for _ in range(2)] == [201, 201]
+    third = _send(anyone, token)
+    assert third.status_code == 429
+    error = third.get_json()["error"]
+    assert error["code"] == "rate_limited" and "每小时最多提交 2 条" in error["message"]
+    assert 3500 <= int(third.headers["Retry-After"]) <= 3600 and error["retry_after"] > 0
+    # Another address is not held back by this one.
+    other = anyone.post(
+        "/api/public/reports",
+        data=FUHUA,
+        headers={"X-CSRFToken": token},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
+    assert other.status_code == 201
+
+
+def test_staff_approve_and_the_report_becomes_a_public_case(app, client, sign_in):
+    anyone, token = _anonymous(app)
+    sent = _send(anyone, token, {**FUHUA, "contact": "13912345678"}).get_json()
+    insp, csrf = _staff(app, sign_in)
+    queue = insp.get("/api/v1/public-reports").get_json()
+    (item,) = queue["items"]
+    assert item["contact"] == "13912345678" and item["state"] == "pending"
+    page = insp.get("/moderation")
+    assert page.status_code == 200 and "13912345678" in page.text and "通过并派发" in page.text
+    done = insp.post(f"/api/v1/public-reports/{item['id']}/approve", json={}, headers={"X-CSRFToken": csrf})
+    assert done.status_code == 200 and done.get_json()["state"] == "approved"
+    tracked = client.get(f"/api/public/reports/{sent['token']}").get_json()
+    assert tracked["state_zh"] == "已受理" and tracked["case"]["unit"]["name"] == "城管执法局"
+    case_id = tracked["case"]["id"]
+    public = client.get(f"/open311/v2/requests/{case_id}.json").get_json()[0]
+    assert public["description"] == "人行道上停满了车" and "13912345678" not in str(public)
+    again = insp.post(
+        f"/api/v1/public-reports/{item['id']}/reject", json={"reason": "x"}, headers={"X-CSRFToken": csrf}
+    )
+    assert again.status_code == 409 and "已由insp于" in again.get_json()["error"]["message"]
+
+
+def test_rejection_shows_its_public_reason_and_needs_one(app, client, sign_in):
+    anyone, token = _anonymous(app)
+    sent = _send(anyone, token).get_json()
+    insp, csrf = _staff(app, sign_in)
+    rid = insp.get("/api/v1/public-reports").get_json()["items"][0]["id"]
+    empty = insp.post(
+        f"/api/v1/public-reports/{rid}/reject", json={"reason": ""}, headers={"X-CSRFToken": csrf}
+    )
+    assert empty.status_code == 400 and empty.get_json()["error"]["field"] == "reason"
+    insp.post(
+        f"/api/v1/public-reports/{rid}/reject",
+        json={"reason": "问题已经处理完毕"},
+        headers={"X-CSRFToken": csrf},
+    )
+    tracked = client.get(f"/api/public/reports/{sent['token']}").get_json()
+    assert (tracked["state_zh"], tracked["public_reason"], tracked["case"]) == (
+        "未受理",
+        "问题已经处理完毕",
+        None,
+    )
+    rejected = insp.get("/moderation?state=rejected").text
+    assert "问题已经处理完毕" in rejected
+
+
+@pytest.mark.parametrize("role", ["unit_staff"])
+def test_unit_staff_and_the_public_cannot_moderate(app, sign_in, role):
+    anyone, token = _anonymous(app)
+    _send(anyone, token)
+    with app.app_context():
+        store = get_store()
+        county = store.get_county(COUNTY_CODE)
+        unit = store.list_units(county.id)[0]
+        store.add_user(User("cg", generate_password_hash(PASSWORD), role, county.id, unit.id))
+    staff = sign_in("cg")
+    assert staff.get("/api/v1/public-reports").status_code == 403
+    assert staff.get("/moderation").status_code == 403
+    assert anyone.get("/api/v1/public-reports").status_code == 401
+    assert (
+        anyone.post("/api/v1/public-reports/1/approve", json={}, headers={"X-CSRFToken": token}).status_code
+        == 401
+    )
+
+
+def test_an_unknown_token_is_a_404(client):
+    answer = client.get("/api/public/reports/nope")
+    assert answer.status_code == 404 and "没有查询码" in answer.get_json()["error"]["message"]

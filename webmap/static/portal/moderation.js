@@ -1,0 +1,65 @@
+/* 随手拍审核 (/moderation): the listed reports as numbered pins on a map (a tap scrolls to the
+ * card), and each card's buttons, which post to /api/v1/public-reports/<id>/<action> and show the
+ * outcome in place. Needs case.js (`Cases`).
+ */
+(function () {
+  "use strict";
+
+  var el = document.getElementById("case-map");
+  if (!el) { return; }
+  var m = Cases.createMap(el);
+  var cards = document.querySelectorAll(".mod-card");
+  var pins = [];
+  cards.forEach(function (card, i) {
+    var at = L.latLng(Number(card.dataset.lat), Number(card.dataset.lon));
+    var icon = L.divIcon({ className: "moderation-marker", html: String(i + 1), iconSize: [22, 22] });
+    L.marker(at, { icon: icon, title: "随手拍 #" + card.dataset.id }).addTo(m.map).on("click", function () {
+      cards.forEach(function (c) { c.classList.toggle("is-target", c === card); });
+      card.scrollIntoView({ behavior: "smooth", block: "center" });
+    });
+    pins.push(at);
+  });
+  if (pins.length) { m.map.fitBounds(L.latLngBounds(pins).pad(0.3), { maxZoom: 17 }); }
+
+  function done(card, body) {
+    var result = card.querySelector(".mod-result");
+    var text = body.state_zh + " · " + body.moderated_by;
+    if (body.public_reason) { text += " · 理由：" + body.public_reason; }
+    result.textContent = text + " ";
+    if (body.case_url) {
+      var link = document.createElement("a");
+      link.href = body.case_url;
+      link.textContent = "案件 #" + body.incident_id;
+      result.appendChild(link);
+    }
+    result.hidden = false;
+    card.className = "mod-card state-" + body.state;
+    card.querySelector(".mod-actions").remove();
+  }
+
+  document.querySelectorAll(".mod-actions").forEach(function (form) {
+    var card = form.closest(".mod-card");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = event.submitter, action = button && button.value;
+      if (!action || button.disabled) { return; }
+      var body = {};
+      if (action === "approve") { body.category = form.elements.category.value; }
+      if (action === "merge") {
+        var chosen = form.querySelector("input[name='into']:checked");
+        body.into = chosen ? Number(chosen.value) : null;
+      }
+      if (action === "reject") { body.reason = form.elements.reason.value; }
+      Cases.clearErrors(form);
+      var buttons = form.querySelectorAll("button");
+      buttons.forEach(function (b) { b.disabled = true; });
+      function again(text) {
+        Cases.showError(form, "action", text);
+        buttons.forEach(function (b) { b.disabled = false; });
+      }
+      Cases.send(form.dataset.url + action, body).then(function (answer) {
+        if (answer.status === 200) { done(card, answer.body); } else { again(Cases.errorText(answer)); }
+      }, function () { again("网络异常，请检查网络后重试"); });
+    });
+  });
+})();
