@@ -183,8 +183,8 @@ class Store(Protocol):
         ``until`` (exclusive), ``category``, ``status`` (a status, or 'open'), ``unit_id``,
         ``zone_id`` (the zone and the cells inside it), ``overdue_at`` (open and past the
         deadline then), ``duplicates`` (False leaves out reports linked to an earlier case),
-        ``closed_since`` / ``closed_until`` (closed in [since, until): closing is final, so when
-        the case was last updated)."""
+        ``source`` (inspector, api, public), ``closed_since`` / ``closed_until`` (closed in
+        [since, until): closing is final, so when the case was last updated)."""
 
     def count_incidents(self, county_id: int, bbox: BBox | None = None, **filters) -> int:
         """How many incidents ``list_incidents`` would give without a limit."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import shapely
 from shapely.geometry import mapping
@@ -30,7 +30,11 @@ SIMPLIFY_DEG = 1.0 / METRES_PER_DEGREE
 BBOX_DECIMALS = 6
 MAX_RESULTS = 20
 MIN_ROADS_ZOOM = 12  # below this a county's roads are a grey smear and megabytes on the wire
-ROLE_ORDER = ("lead", "assist", "grid")  # a community's lead unit, its assisting units, its cells'
+ROLE_ORDER = ("lead", "assist", "grid", "road")  # the community's own units, its cells', its roads'
+RECENT_DAYS, MAX_RECENT = (
+    90,
+    10,
+)  # residents' approved reports a community page lists  # a community's lead unit, its assisting units, its cells'
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,19 @@ class Guard:
 
     name: str
     hotline: str
-    role: str  # lead | assist | grid (leads one of the community's grid cells)
+    role: str  # lead | assist | grid (leads one of its grid cells) | road (leads a road segment in it)
+
+
+@dataclass(frozen=True)
+class PublicCase:
+    """A resident's report that staff approved, as the community page lists it."""
+
+    id: int
+    category_zh: str
+    category_en: str
+    reported_at: datetime
+    status: str  # the case's status code (geodata.cases.STATUS_ZH)
+    photo: str | None  # the public copy's name (no EXIF), if any
 
 
 @dataclass
@@ -68,6 +84,7 @@ class CommunitySummary:
     guards: list[Guard]
     fixed: int  # cases closed in the community or its cells that month, duplicates left out
     geom: object = field(repr=False, default=None)
+    reports: list[PublicCase] = field(default_factory=list)  # residents' approved reports, newest first
 
     def as_dict(self) -> dict:
         """The summary as JSON-ready data, the boundary simplified like the map's."""
@@ -81,6 +98,7 @@ class CommunitySummary:
             "score_band": vars(self.band) if self.band else None,
             "units": [vars(g) for g in self.guards],
             "fixed_last_month": self.fixed,
+            "reports": [{**vars(r), "reported_at": r.reported_at.isoformat()} for r in self.reports],
             "bbox": rounded_bbox(self.geom.bounds),
             "geometry": mapping(geom),
         }
@@ -118,7 +136,8 @@ def community_summary(
     store: Store, county: County, code: str, now: datetime | None = None
 ) -> CommunitySummary:
     """What a community's public page shows: tier, titles held and since when, last month's grade
-    band, the units guarding it now with their hotlines, and the problems fixed there last month."""
+    band, the units guarding it now with their hotlines, the problems fixed there last month and
+    residents' recent reports."""
     now = now or datetime.now(UTC)
     zone = find_community(store, county, code)
     month = default_month(now)
@@ -129,7 +148,28 @@ def community_summary(
     return CommunitySummary(
         zone.code, zone.name, zone.tier, held_titles(store, county, zone, now), month,
         score_band(store, county, zone, since, until), guards(store, county, zone, now), fixed, zone.geom,
+        public_cases(store, county, zone, now),
     )  # fmt: skip
+
+
+def public_cases(store: Store, county: County, zone: Zone, now: datetime) -> list[PublicCase]:
+    """Residents' reports in the community or its cells that staff approved (only an approved
+    report is a case), of the last RECENT_DAYS, newest first; a repeat merged into another case
+    is left out, as are internal categories."""
+    categories = {c.code: c for c in store.list_categories() if c.public}
+    found = store.list_incidents(
+        county.id, zone_id=zone.id, source="public", since=now - timedelta(days=RECENT_DAYS),
+        duplicates=False, newest_first=True, limit=MAX_RECENT,
+    )  # fmt: skip
+    out = []
+    for case in found:
+        if case.category not in categories:
+            continue
+        photos = store.list_photos(county.id, case.id)
+        c = categories[case.category]
+        out.append(PublicCase(case.id, c.name_zh, c.name_en, case.reported_at, case.status,
+                              photos[0].public_name if photos else None))  # fmt: skip
+    return out
 
 
 def held_titles(store: Store, county: County, zone: Zone, now: datetime) -> list[HeldTitle]:
@@ -169,20 +209,25 @@ def _just_below(threshold: float) -> float:
 
 
 def guards(store: Store, county: County, zone: Zone, at: datetime) -> list[Guard]:
-    """The community's lead and assisting units at ``at``, then the units leading its grid cells;
-    a unit listed once, under its first role. Only the unit's public hotline: the person and phone
+    """The community's lead and assisting units at ``at``, then the units leading its grid cells,
+    then those leading road segments in it (包路段); a unit listed once, under its first role. Only the unit's public hotline: the person and phone
     of a post are staff-only."""
     cells = {
         z.id
         for z in store.list_zones(county.id, kind="grid", bbox=zone.geom.bounds)
         if z.parent_id == zone.id
     }
+    segments = store.list_segments(county.id, bbox=zone.geom.bounds)
+    inside = shapely.intersects(zone.geom, [s.geom for s in segments]) if segments else []
+    roads_in = {s.id for s, hit in zip(segments, inside, strict=True) if hit}
     roles: dict[int, str] = {}
-    for a in store.assignments_at(county.id, at, "zone"):
-        if a.target_id == zone.id:
+    for a in store.assignments_at(county.id, at):
+        if a.target_kind == "zone" and a.target_id == zone.id:
             role = a.role
-        elif a.target_id in cells and a.role == "lead":
+        elif a.target_kind == "zone" and a.target_id in cells and a.role == "lead":
             role = "grid"
+        elif a.target_kind == "segment" and a.target_id in roads_in and a.role == "lead":
+            role = "road"
         else:
             continue
         roles[a.unit_id] = min(roles.get(a.unit_id, role), role, key=ROLE_ORDER.index)

@@ -71,6 +71,9 @@ ZH = {
     "track.merged_note": "您反映的问题与已有案件相同，已合并处理，下面是该案件的进度。",
     "track.not_found": "没有查询码为“{token}”的随手拍，请检查链接。",
     "track.another": "再报一件",
+    "community.reports": "近期群众反映",
+    "community.no_reports": "近 90 天没有经审核公开的群众反映",
+    "community.report_photo": "群众反映 #{id} 的照片",
 }
 
 EN = {
@@ -150,4 +153,7 @@ EN = {
     "track.merged_note": "The same problem had been reported already; your report joined that case, whose progress is below.",
     "track.not_found": "There is no report with the tracking code “{token}”. Please check the link.",
     "track.another": "Report another",
+    "community.reports": "Recent reports from residents",
+    "community.no_reports": "No approved reports from residents in the last 90 days",
+    "community.report_photo": "Photo of report #{id}",
 }

@@ -109,6 +109,7 @@ class CommonSql(AssignmentsSql, CasesSql, PublicReportsSql, TitlesSql):
         duplicates=True,
         closed_since=None,
         closed_until=None,
+        source=None,
     ) -> dict:
         """The parameters of INCIDENT_FILTERS; ``status`` may be 'open' (any open status)."""
         if status is not None and status != "open":
@@ -119,7 +120,7 @@ class CommonSql(AssignmentsSql, CasesSql, PublicReportsSql, TitlesSql):
             "open": 1 if status == "open" else None,
             "unit": unit_id, "zone": zone_id, "overdue_at": self._t(overdue_at),
             "duplicates": 1 if duplicates else None,
-            "closed_since": self._t(closed_since), "closed_until": self._t(closed_until),
+            "closed_since": self._t(closed_since), "closed_until": self._t(closed_until), "source": source,
         }  # fmt: skip
 
     def _assignment(self, r) -> Assignment:

@@ -289,6 +289,18 @@ def test_incidents_filtered_by_when_they_were_closed(store, world, county):
     assert {i.status for i in store.list_incidents(county.id, closed_until=MARCH)} == {"closed"}
 
 
+def test_incidents_filtered_by_source(store, world, county):
+    """Residents' cases (source 'public') apart from inspectors' and API clients'."""
+    store.add_incidents(
+        [Incident(county.id, "parking", Point(114.004, 22.504), T0 + timedelta(hours=h), source=source)
+         for h, source in enumerate(("inspector", "public", "api", "public"))]
+    )  # fmt: skip
+    public = store.list_incidents(county.id, source="public", newest_first=True)
+    assert [i.reported_at for i in public] == [T0 + timedelta(hours=3), T0 + timedelta(hours=1)]
+    assert store.count_incidents(county.id, source="api") == 1
+    assert store.count_incidents(county.id) == 4
+
+
 def test_incident_events_and_inspections(store, world, county):
     add_routed_incidents(store, [Incident(county.id, "sanitation", Point(114.04, 22.54), T0)])
     (incident,) = store.list_incidents(county.id)

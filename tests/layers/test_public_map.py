@@ -11,7 +11,7 @@ in 甲, a case in 乙 (not counted); closed in September, or only handled: not c
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import shapely
@@ -20,7 +20,7 @@ from shapely.geometry import LineString, Point, box
 from geodata import titles
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import NotFound
-from geodata.model import Assignment, County, Incident, Inspection, Segment, Unit, Zone
+from geodata.model import Assignment, County, Incident, Inspection, Photo, Segment, Unit, Zone
 from layers.public_map import ScoreBand, community_features, community_summary, find_community, search
 
 NOW = datetime(2026, 11, 5, 10, tzinfo=COUNTY_TZ)
@@ -139,3 +139,44 @@ def test_search_finds_communities_and_whole_roads(store, town):
     assert search(store, town, "甲路")[0]["name"] == "甲路"  # the exact name first
     assert [r["name"] for r in search(store, town, "002")] == ["社区乙"]  # by code
     assert search(store, town, "  ") == [] and len(search(store, town, "社区", limit=1)) == 1
+
+
+def test_units_leading_roads_in_the_community_are_listed_too(store, town):
+    sweeper, far = store.add_units(
+        [Unit(town.id, "HW", "环卫所", hotline="12319"), Unit(town.id, "FAR", "远处单位")]
+    )
+    roads = {s.name: s for s in store.list_segments(town.id)}
+    (beyond,) = store.add_segments(
+        [Segment(town.id, "乙路", LineString([(114.012, 22.505), (114.018, 22.505)]))]
+    )
+    store.assign_many(
+        [Assignment(town.id, sweeper.id, "segment", roads["社区甲后街"].id, "lead", SINCE),
+         Assignment(town.id, far.id, "segment", beyond.id, "lead", SINCE)]
+    )  # fmt: skip
+    guards = community_summary(store, town, "001", now=NOW).guards
+    assert [(g.role, g.name) for g in guards][-1] == ("road", "环卫所")
+    assert "远处单位" not in {g.name for g in guards}
+
+
+def test_residents_approved_reports_of_the_last_ninety_days(store, town):
+    jia = find_community(store, town, "001")
+    cell = next(z for z in store.list_zones(town.id, kind="grid") if z.parent_id == jia.id)
+
+    def report(zone, days_ago, category="parking", source="public", **extra):
+        at = NOW - timedelta(days=days_ago)
+        return Incident(town.id, category, Point(114.003, 22.503), at, "dispatched", zone_id=zone.id,
+                        source=source, contact="13700000000", updated_at=at, **extra)  # fmt: skip
+
+    older = store.add_incident(report(jia, 80))  # filed first: newest first is filing order
+    recent = store.add_incident(report(cell, 3))
+    store.add_incidents(
+        [report(jia, 2, duplicate_of=recent.id), report(jia, 1, source="inspector"), report(jia, 120),
+         report(jia, 1, category="staff_conduct")]
+    )  # fmt: skip
+    store.add_photo(Photo(town.id, recent.id, "orig.jpg", "public.jpg", "image/jpeg", 10, "public", NOW))
+    listed = community_summary(store, town, "001", now=NOW).reports
+    assert [(r.id, r.category_zh, r.photo) for r in listed] == [
+        (recent.id, "乱停车", "public.jpg"),
+        (older.id, "乱停车", None),
+    ]
+    assert "13700000000" not in json.dumps(community_summary(store, town, "001", now=NOW).as_dict())

@@ -51,7 +51,7 @@ class Browsing:
         return is_local(url, self.base)
 
 
-def _tap_map_at(page, lat: float, lon: float) -> None:
+def tap_map_at(page, lat: float, lon: float) -> None:
     """Zoom the report map to the spot, wait for the roads around it, and tap it."""
     page.wait_for_function("window.reportMap !== undefined")
     page.evaluate(f"window.reportMap.setView([{lat}, {lon}], 18, {{animate: false}})")
@@ -66,7 +66,7 @@ def _tap_map_at(page, lat: float, lon: float) -> None:
     page.touchscreen.tap(x, y)
 
 
-def _jpeg(tmp_path) -> str:
+def jpeg_file(tmp_path) -> str:
     path = tmp_path / "scene.jpg"
     Image.new("RGB", (640, 480), (180, 40, 40)).save(path, "JPEG")
     return str(path)
@@ -91,7 +91,7 @@ def test_a_case_goes_from_a_phone_to_its_unit_and_back_to_the_inspector(
     phone.locator("#locate").tap()  # the context was granted no geolocation: refused, said in Chinese
     phone.wait_for_selector("[data-error=location]:not([hidden])")
     assert "定位权限被拒绝" in phone.inner_text("[data-error=location]")
-    _tap_map_at(phone, *FUHUA)
+    tap_map_at(phone, *FUHUA)
     phone.locator("#send").tap()  # no category yet: the API's message, next to the categories
     phone.wait_for_selector("[data-error=category]:not([hidden])")
     assert "缺少问题类别" in phone.inner_text("[data-error=category]")
@@ -99,7 +99,7 @@ def test_a_case_goes_from_a_phone_to_its_unit_and_back_to_the_inspector(
     assert abs(lat - FUHUA[0]) < 2e-5 and abs(lon - FUHUA[1]) < 2e-5
     assert "已选位置" in phone.inner_text("#picked")
     phone.locator("label.category", has_text="乱停车").tap()
-    phone.set_input_files("#photo", _jpeg(tmp_path))
+    phone.set_input_files("#photo", jpeg_file(tmp_path))
     phone.fill("#description", "人行道上停了三辆车")
     with phone.expect_request(lambda r: r.url.endswith("/api/v1/incidents") and r.method == "POST") as sent:
         phone.locator("#send").tap()

@@ -15,7 +15,7 @@ from tests.webmap.test_browser_cases import PHONE, Browsing
 from webmap import get_store
 
 
-def _tap_map_at(page, lat: float, lon: float) -> None:
+def tap_map_at(page, lat: float, lon: float) -> None:
     page.evaluate(f"window.inspectMap.setView([{lat}, {lon}], 16, {{animate: false}})")
     x, y = page.evaluate(
         f"""() => {{
@@ -44,7 +44,7 @@ def test_a_patrol_scores_a_road_from_a_phone(app, live_server, browser):
     )
 
     # A tap inside 西园社区, away from its roads, picks the community and shows its checklist.
-    _tap_map_at(phone, 22.512, 114.004)
+    tap_map_at(phone, 22.512, 114.004)
     phone.wait_for_selector("#inspect-form:not([hidden]) .check-item")
     assert phone.inner_text("#chosen-name") == "西园社区" and phone.inner_text("#chosen-kind") == "社区"
     assert "垃圾分类、清运及时" in phone.inner_text("#checklist")

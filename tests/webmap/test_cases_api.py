@@ -107,7 +107,7 @@ def test_an_api_key_files_without_a_session_and_a_bad_key_is_refused(app, case_u
     assert refused.status_code == 401 and "api_key 无效" in refused.get_json()["error"]["message"]
 
 
-def _jpeg(gps: tuple[float, float] | None = None) -> bytes:
+def jpeg_bytes(gps: tuple[float, float] | None = None) -> bytes:
     image = Image.new("RGB", (64, 48), (200, 30, 30))
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # Make: must not reach the public copy
@@ -128,7 +128,7 @@ def _dms(value: float):
 
 def test_a_photo_gives_the_place_when_none_is_sent_and_its_public_copy_has_no_exif(app, case_users):
     insp = _as(app, "insp")
-    form = {"category": "parking", "photo": (io.BytesIO(_jpeg((114.004, 22.5051))), "p.jpg")}
+    form = {"category": "parking", "photo": (io.BytesIO(jpeg_bytes((114.004, 22.5051))), "p.jpg")}
     answer = _post(insp, "/api/v1/incidents", data=form, content_type="multipart/form-data")
     assert answer.status_code == 201, answer.text
     case = answer.get_json()
@@ -158,7 +158,7 @@ def test_a_file_that_is_not_an_image_or_too_big_is_refused_and_nothing_stored(ap
     huge = {**FUHUA, "photo": (io.BytesIO(b"\xff" * (13 * 1024 * 1024)), "p.jpg")}
     too_big = _post(insp, "/api/v1/incidents", data=huge, content_type="multipart/form-data")
     assert too_big.status_code == 413 and "上传内容过大" in too_big.get_json()["error"]["message"]
-    no_place = {"category": "parking", "photo": (io.BytesIO(_jpeg()), "p.jpg")}
+    no_place = {"category": "parking", "photo": (io.BytesIO(jpeg_bytes()), "p.jpg")}
     answer = _post(insp, "/api/v1/incidents", data=no_place, content_type="multipart/form-data")
     assert answer.status_code == 400 and "缺少位置" in answer.get_json()["error"]["message"]
     assert _count(app) == 35 and _count(app, "incident_photo") == 0

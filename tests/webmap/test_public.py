@@ -122,7 +122,7 @@ def test_the_public_api_shapes(client, town):
         {"code": "002", "name": "东湖社区", "tier": None, "titles": []},
     ]
     facts = client.get("/api/public/communities/001").get_json()
-    assert set(facts) == {"code", "name", "tier", "titles", "month", "score_band", "units", "fixed_last_month",
+    assert set(facts) == {"code", "name", "tier", "titles", "month", "score_band", "units", "fixed_last_month", "reports",
                           "bbox", "geometry"}  # fmt: skip
     assert facts["units"] == [
         {"name": "环卫所", "hotline": "0755-12319", "role": "lead"},

@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from geodata.model import User
 from tests.webmap.conftest import COUNTY_CODE, PASSWORD, csrf_token
-from tests.webmap.test_cases_api import _jpeg
+from tests.webmap.test_cases_api import jpeg_bytes
 from webmap import create_app, get_store
 
 FUHUA = {"category": "parking", "lat": "22.5051", "long": "114.004", "description": "人行道上停满了车"}
@@ -38,7 +38,7 @@ def _staff(app, sign_in, name="insp", role="inspector"):
 
 def test_anyone_may_send_a_report_and_it_waits_unpublished(app, client):
     anyone, token = _anonymous(app)
-    photo = (io.BytesIO(_jpeg()), "p.jpg")
+    photo = (io.BytesIO(jpeg_bytes()), "p.jpg")
     answer = _send(anyone, token, {**FUHUA, "contact": "王五 13912345678", "photo": photo})
     assert answer.status_code == 201, answer.get_json()
     body = answer.get_json()

@@ -19,7 +19,7 @@ from geodata.store import Store
 from webmap import case_rules, get_store, settings
 from webmap.views.common import current_county
 from webmap.views.params import parse_bbox, parse_day
-from webmap.views.requests import idempotent, request_actor
+from webmap.views.requests import idempotent, json_body, request_actor
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1")
 public = Blueprint("public_media", __name__)
@@ -76,10 +76,7 @@ def report_from_request(source: str) -> tuple[cases.Report, photos.Upload | None
 def _report_fields() -> tuple[dict, photos.Upload | None]:
     """The report's fields from a JSON body or a form, and its photo (checked) if any."""
     if request.mimetype == "application/json":
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            raise InvalidInput("请求体不是 JSON 对象", field="body")
-        return dict(body), None
+        return dict(json_body()), None
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         file = request.files.get("photo")
         upload = photos.read_upload(file.read()) if file and file.filename else None
@@ -178,9 +175,7 @@ def act(incident_id: int):
     store = get_store()
     actor = request_actor(store)
     county = current_county(store)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput("请求体不是 JSON 对象", field="body")
+    body = json_body()
     case = cases.act(
         store, county, incident_id, _text(body, "action"), actor, _text(body, "note"),
         _text(body, "unit") or None,

@@ -13,7 +13,7 @@ from geodata.inspections import Evaluator, record_inspection
 from geodata.model import PANEL_ZH
 from webmap import get_store
 from webmap.views.common import current_county
-from webmap.views.requests import idempotent
+from webmap.views.requests import idempotent, json_body
 
 bp = Blueprint("inspections", __name__, url_prefix="/api/v1")
 
@@ -31,9 +31,7 @@ def checklists():
 @bp.post("/inspections")
 @login_required
 def create_inspection():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput("请求体不是 JSON 对象", field="body")
+    body = json_body()
     store = get_store()
     county = current_county(store)
     evaluator = Evaluator(current_user.username, current_user.panel, current_user.unit_id)

@@ -14,7 +14,7 @@ from webmap import case_rules, get_store
 from webmap.views.case_pages import map_config
 from webmap.views.cases import Names, media_dir, page_number
 from webmap.views.common import current_county
-from webmap.views.requests import request_actor
+from webmap.views.requests import json_body, request_actor
 
 bp = Blueprint("moderation", __name__)
 
@@ -47,9 +47,7 @@ def moderate(report_id: int, action: str):
     store = get_store()
     actor = request_actor(store)
     county = current_county(store)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput("请求体不是 JSON 对象", field="body")
+    body = json_body()
     if action == "approve":
         done = public_reports.approve(
             store, county, report_id, actor, case_rules(), category=body.get("category") or None

@@ -29,6 +29,14 @@ def api_key_in_request() -> str | None:
     return request.headers.get("X-API-Key") or request.values.get("api_key") or None
 
 
+def json_body() -> dict:
+    """The request's JSON object; InvalidInput when the body is not one."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("请求体不是 JSON 对象", field="body")
+    return body
+
+
 def request_actor(store: Store) -> Actor:
     """The API key's holder when a key is sent (CSRF does not apply: no cookie is trusted), else
     the signed-in person, whose form must carry the CSRF token."""

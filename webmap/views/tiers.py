@@ -7,11 +7,12 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from geodata import titles
-from geodata.errors import Forbidden, InvalidInput, NotFound
+from geodata.errors import Forbidden, NotFound
 from layers.tiers import propose_tiers
 from webmap import get_store
 from webmap.views.common import current_county
 from webmap.views.params import parse_day
+from webmap.views.requests import json_body
 from webmap.views.scores import checked_month
 
 bp = Blueprint("tiers", __name__, url_prefix="/api/v1")
@@ -75,9 +76,7 @@ def withdraw(award_id: int):
 def _admin_body() -> dict:
     if current_user.role != "admin":
         raise Forbidden("只有管理员可以评定等次和授予称号")
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput("请求体不是 JSON 对象", field="body")
+    body = json_body()
     return body
 
 

@@ -203,7 +203,7 @@
   // -- a case's page ---------------------------------------------------------------------------
   function startCasePage() {
     var el = document.getElementById("case-map");
-    if (!el || document.getElementById("report-form")) { return; }
+    if (!el || !el.closest(".case-page")) { return; }  // the report form and the queue have their own
     var m = createMap(el);
     L.marker(m.config.point, { title: "问题位置", keyboard: false }).addTo(m.map);
     var form = document.getElementById("action-form");
