@@ -165,8 +165,8 @@ def reject(
 def merge_candidates(
     store: Store, county: County, r: PublicReport, limit: int = 5
 ) -> list[tuple[float, Incident]]:
-    """Open cases of public categories within MERGE_RADIUS_M of the report, nearest first, with
-    their distance in metres."""
+    """Open cases of public categories within MERGE_RADIUS_M of the report, those of its category
+    first, nearest first, with their distance in metres."""
     dy = MERGE_RADIUS_M / 111_320.0
     dx = dy / max(math.cos(math.radians(r.lat)), 1e-6)
     bbox = (r.lon - dx, r.lat - dy, r.lon + dx, r.lat + dy)
@@ -180,7 +180,10 @@ def merge_candidates(
         return []
     xy = np.array([(c.geom.x, c.geom.y) for c in near])
     metres = np.hypot((xy[:, 0] - r.lon) * dy / dx, xy[:, 1] - r.lat) * 111_320.0
-    ranked = sorted(zip(metres.tolist(), near, strict=True), key=lambda pair: pair[0])
+    # The same category first (a repeat is most likely that), then the nearest.
+    ranked = sorted(
+        zip(metres.tolist(), near, strict=True), key=lambda p: (p[1].category != r.category, p[0])
+    )
     return [(d, c) for d, c in ranked if d <= MERGE_RADIUS_M][:limit]
 
 

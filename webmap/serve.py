@@ -28,6 +28,7 @@ def main(app: Flask) -> None:
         print("Demo users (演示账号) — passwords are shown only now:")
         for user in result.users:
             print(f"  {user.username:<10} {user.role:<11} {user.password}")
+    print(f"Public map (公众地图): http://{HOST}:{PORT}/")
     print(f"Portal (门户): http://{HOST}:{PORT}/portal")
     app.run(host=HOST, port=PORT)
 
@@ -44,6 +45,11 @@ def prepare(app: Flask):
         if store.list_counties() or not settings.seed_demo_on_start:
             return None
         from geodata.demo import seed_demo
+        from webmap.demo_face import seed_public_face
+        from webmap.views.cases import media_dir
 
         print(f"Seeding the demo county (seed {settings.demo_seed}); this runs once …")
-        return seed_demo(store, seed=settings.demo_seed, progress=True, max_m=settings.route_max_m)
+        result = seed_demo(store, seed=settings.demo_seed, progress=True, max_m=settings.route_max_m)
+        print("  tiers, titles and residents' reports for the public map")
+        seed_public_face(store, result.county, media_dir())
+        return result

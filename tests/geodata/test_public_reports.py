@@ -192,3 +192,17 @@ def test_two_moderators_at_once_approve_it_once(committed_postgis_url, tmp_path)
     assert sorted(outcomes) == ["approved", "conflict"]
     assert check.count(county.id, "incident") == 1
     check.close()
+
+
+def test_merge_candidates_put_the_reports_category_first(store, county, tmp_path):
+    """An open case of the same category 30 m away comes before one of another category 2 m away;
+    a closed case, and one beyond 100 m, are not offered."""
+    r = _submit(store, county, tmp_path, lon=114.004, lat=22.5101)
+    near = cases.file_report(store, county, cases.Report("posters", 114.004, 22.51012), LEADER, now=NOW)
+    same = cases.file_report(store, county, cases.Report("parking", 114.004, 22.51037), LEADER, now=NOW)
+    closed = cases.file_report(store, county, cases.Report("parking", 114.00401, 22.5101), LEADER, now=NOW)
+    store.update_incident(replace(closed.incident, status="closed"))
+    cases.file_report(store, county, cases.Report("parking", 114.004, 22.5113), LEADER, now=NOW)  # 133 m
+    offered = public_reports.merge_candidates(store, county, r)
+    assert [c.id for _, c in offered] == [same.incident.id, near.incident.id]
+    assert [round(d) for d, _ in offered] == [30, 2]

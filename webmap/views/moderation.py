@@ -105,7 +105,8 @@ def report_json(store, county, r: PublicReport, names: Names) -> dict:
         "moderated_at": r.moderated_at and r.moderated_at.isoformat(), "incident_id": r.incident_id,
         "case_url": r.incident_id and url_for("case_pages.case_page", incident_id=r.incident_id),
         "candidates": [
-            {"id": c.id, "category_zh": names.categories[c.category].name_zh, "distance_m": round(d),
+            {"id": c.id, "category": c.category, "category_zh": names.categories[c.category].name_zh,
+             "distance_m": round(d),
              "status_zh": cases.STATUS_ZH[c.status], "reported_at": c.reported_at.isoformat(),
              "url": url_for("case_pages.case_page", incident_id=c.id)}
             for d, c in candidates

@@ -17,7 +17,8 @@
     roads: function (f) {
       var p = f.properties;
       // Public roads carry no unit: plain grey lines.
-      return { color: p.colour || ROAD_GREY, weight: 4, opacity: 0.85, dashArray: p.guarded === false ? "6 5" : null };
+      if (!p.colour) { return { color: ROAD_GREY, weight: 2, opacity: 0.7 }; }
+      return { color: p.colour, weight: 4, opacity: 0.85, dashArray: p.guarded ? null : "6 5" };
     }
   };
   var ROAD_LABEL_ZOOM = 16;  // road names from this zoom on; fewer would crowd the map
