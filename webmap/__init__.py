@@ -20,6 +20,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese names as text: readable, and a third the bytes
     app.extensions["portal_settings"] = settings
     app.extensions["portal_db"] = open_database(settings.database_url)
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind nginx the peer is the proxy: the sender's address (the 随手拍 rate limit) and
+        # scheme come from the headers the trusted proxies set, and from no one else's.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.teardown_appcontext(_close_store)
 
     from webmap.cli import register_cli

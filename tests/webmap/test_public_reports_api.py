@@ -10,7 +10,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, csrf_token
+from tests.webmap.conftest import COUNTY_CODE, PASSWORD, build_county, csrf_token
 from tests.webmap.test_cases_api import jpeg_bytes
 from webmap import create_app, get_store
 
@@ -48,6 +48,10 @@ def test_anyone_may_send_a_report_and_it_waits_unpublished(app, client):
     tracked = client.get(f"/api/public/reports/{body['token']}")
     assert tracked.get_json()["state"] == "pending"
     assert "13912345678" not in tracked.text
+    page = client.get(body["url"])
+    assert page.status_code == 200 and "待审核" in page.text and "13912345678" not in page.text
+    assert "Set-Cookie" not in page.headers and page.headers["Cache-Control"] == "public, max-age=30"
+    assert client.get(body["url"], headers={"If-None-Match": page.headers["ETag"]}).status_code == 304
     # Not a case yet: not in Open311, not counted.
     assert "人行道上停满了车" not in client.get("/open311/v2/requests.json").text
 
@@ -66,16 +70,19 @@ def test_a_report_without_the_csrf_token_or_with_bad_data_is_refused(app):
         assert store.count_public_reports(store.get_county(COUNTY_CODE).id) == 0
 
 
-def test_too_many_reports_from_one_address_get_a_readable_429(tmp_path):
+def _app(tmp_path, **settings):
     app = create_app(
         {"database_url": f"sqlite:///{tmp_path / 't.sqlite'}", "instance_path": str(tmp_path), "testing": True,
-         "seed_demo_on_start": False, "default_county": COUNTY_CODE, "public_report_limit": 2}
+         "seed_demo_on_start": False, "default_county": COUNTY_CODE, **settings}
     )  # fmt: skip
     with app.app_context():
-        from tests.webmap.conftest import build_county
-
         get_store().migrate()
         build_county(get_store())
+    return app
+
+
+def test_too_many_reports_from_one_address_get_a_readable_429(tmp_path):
+    app = _app(tmp_path, public_report_limit=2)
     anyone, token = _anonymous(app)
     assert [_send(anyone, token).status_code for _ in range(2)] == [201, 201]
     third = _send(anyone, token)
@@ -161,3 +168,17 @@ def test_unit_staff_and_the_public_cannot_moderate(app, sign_in, role):
 def test_an_unknown_token_is_a_404(client):
     answer = client.get("/api/public/reports/nope")
     assert answer.status_code == 404 and "没有查询码" in answer.get_json()["error"]["message"]
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(tmp_path):
+    """With one trusted proxy, two residents behind it are two senders; without it, a forged
+    X-Forwarded-For does not get anyone round the limit."""
+    behind = _app(tmp_path / "a", public_report_limit=1, trusted_proxies=1)
+    anyone, token = _anonymous(behind)
+    for resident in ("198.51.100.1", "198.51.100.2"):
+        assert _send(anyone, token, **{"X-Forwarded-For": resident}).status_code == 201
+    assert _send(anyone, token, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    direct = _app(tmp_path / "b", public_report_limit=1)
+    anyone, token = _anonymous(direct)
+    assert _send(anyone, token, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 201
+    assert _send(anyone, token, **{"X-Forwarded-For": "198.51.100.2"}).status_code == 429
