@@ -34,6 +34,7 @@ from geodata.model import (
     User,
     Zone,
 )
+from geodata.tiles import Tile
 
 BBox = tuple[float, float, float, float]  # minx (lon), miny (lat), maxx, maxy
 
@@ -204,11 +205,12 @@ class Store(Protocol):
         bbox: BBox,
         cell_x: float,
         cell_y: float,
-        until: datetime | None = None,
+        **filters,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The incidents in ``bbox`` binned into a grid of ``cell_x`` × ``cell_y`` degrees anchored at
         (0, 0): each occupied cell's mean position (n, 2) and count (n), ordered by (column, row).
-        Anchoring at the origin keeps clusters still while the map pans."""
+        Anchoring at the origin keeps clusters still while the map pans. ``filters`` as
+        ``list_incidents``'s (``duplicates=False`` leaves out repeats)."""
 
     def iter_incidents(self, county_id: int, batch: int = 10_000) -> Iterator[list[Incident]]: ...
 
@@ -258,6 +260,12 @@ class Store(Protocol):
         self, scope: str, key: str, fingerprint: str, status: int, body: str, at: datetime
     ) -> None:
         """Conflict when the key was remembered meanwhile by a concurrent request."""
+
+    # -- vector tiles ------------------------------------------------------------------------------
+    def vector_tile(self, county_id: int, layer: str, tile: Tile, at: datetime, **filters) -> bytes:
+        """A Mapbox Vector Tile of ``layer`` (geodata.tiles.TILE_LAYERS) as geodata/tiles.py
+        defines it; empty bytes when nothing is in the tile. Roads carry the unit leading them
+        at ``at``; ``filters`` narrow the incidents as ``list_incidents``'s do."""
 
     # -- public reports (随手拍) ----------------------------------------------------------------
     def add_public_report(self, report: PublicReport) -> PublicReport: ...

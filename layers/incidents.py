@@ -36,7 +36,7 @@ def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime |
             feats = [feature(i.geom, _point_properties(i), i.id) for i in incidents]
             return collection(feats, layer=NAME, zoom=zoom, total=len(incidents), clustered=False)
     cell_x, cell_y = cell_size_deg(zoom, (bbox[1] + bbox[3]) / 2)
-    centres, counts = store.incident_cells(county.id, bbox, cell_x, cell_y, until=at)
+    centres, counts = store.incident_cells(county.id, bbox, cell_x, cell_y, until=at, duplicates=False)
     feats = [
         feature(Point(round(x, 6), round(y, 6)), {"cluster": True, "count": int(n)})
         for (x, y), n in zip(centres.tolist(), counts.tolist(), strict=True)

@@ -18,6 +18,7 @@ from geodata.stores.base import BaseStore, migration_files
 from geodata.stores.common import CommonSql
 from geodata.stores.postgis_entities import FeaturesMixin, PostgisEncoding
 from geodata.stores.postgis_spatial import SpatialMixin
+from geodata.stores.postgis_tiles import TilesMixin
 
 _MIGRATIONS_TABLE = """
     CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -80,7 +81,7 @@ class PostgisDatabase:
             self._pool.close()
 
 
-class PostgisStore(FeaturesMixin, SpatialMixin, PostgisEncoding, CommonSql, BaseStore):
+class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, CommonSql, BaseStore):
     backend = "postgis"
     CONSTRAINT_ERRORS = (psycopg.errors.UniqueViolation, psycopg.errors.ExclusionViolation)
 

@@ -14,6 +14,7 @@ from geodata.stores.base import BaseStore, migration_files
 from geodata.stores.common import CommonSql
 from geodata.stores.sqlite_entities import FeaturesMixin, SqliteEncoding
 from geodata.stores.sqlite_spatial import SpatialMixin
+from geodata.stores.sqlite_tiles import TilesMixin
 
 
 class SqliteDatabase:
@@ -40,7 +41,7 @@ class SqliteDatabase:
         pass
 
 
-class SqliteStore(FeaturesMixin, SpatialMixin, SqliteEncoding, CommonSql, BaseStore):
+class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, CommonSql, BaseStore):
     backend = "sqlite"
     CONSTRAINT_ERRORS = (sqlite3.IntegrityError,)
 

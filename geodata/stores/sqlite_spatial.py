@@ -13,7 +13,7 @@ from shapely import STRtree
 
 from geodata.geometry import metric_xy
 from geodata.model import ZONE_FINENESS
-from geodata.stores.sqlite_entities import ts
+from geodata.stores.queries import INCIDENT_FILTERS
 
 _BBOX_JOIN = """
     SELECT t.*
@@ -36,14 +36,13 @@ _CELLS = f"""
     SELECT AVG(t.lon), AVG(t.lat), COUNT(*)
     FROM incident AS t
     JOIN incident_rtree AS r ON r.id = t.id
-    WHERE t.county_id = :county
-      AND r.maxx >= :minx AND r.minx <= :maxx
-      AND r.maxy >= :miny AND r.miny <= :maxy
-      AND t.lon BETWEEN :minx AND :maxx AND t.lat BETWEEN :miny AND :maxy
-      AND (:until IS NULL OR t.reported_at < :until)
-      AND t.duplicate_of IS NULL
-    GROUP BY {_FLOOR.format(v="t.lon / :cell_x")}, {_FLOOR.format(v="t.lat / :cell_y")}
-    ORDER BY {_FLOOR.format(v="t.lon / :cell_x")}, {_FLOOR.format(v="t.lat / :cell_y")}
+    WHERE t.county_id = %(county)s
+      AND r.maxx >= %(minx)s AND r.minx <= %(maxx)s
+      AND r.maxy >= %(miny)s AND r.miny <= %(maxy)s
+      AND t.lon BETWEEN %(minx)s AND %(maxx)s AND t.lat BETWEEN %(miny)s AND %(maxy)s
+      {INCIDENT_FILTERS}
+    GROUP BY {_FLOOR.format(v="t.lon / %(cell_x)s")}, {_FLOOR.format(v="t.lat / %(cell_y)s")}
+    ORDER BY {_FLOOR.format(v="t.lon / %(cell_x)s")}, {_FLOOR.format(v="t.lat / %(cell_y)s")}
 """
 
 
@@ -114,13 +113,13 @@ class SpatialMixin:
         out[p_idx[first]] = ids[z_idx[first]]
         return _nones(out)
 
-    def incident_cells(self, county_id, bbox, cell_x, cell_y, until=None):
+    def incident_cells(self, county_id, bbox, cell_x, cell_y, **filters):
         args = dict(zip(("minx", "miny", "maxx", "maxy"), bbox, strict=True))
-        args.update(county=county_id, cell_x=cell_x, cell_y=cell_y, until=ts(until))
-        rows = self.conn.execute(_CELLS, args).fetchall()
+        args.update(county=county_id, cell_x=cell_x, cell_y=cell_y, **self._incident_filters(**filters))
+        rows = self._rows(_CELLS, args)
         if not rows:
             return np.empty((0, 2)), np.empty(0, dtype=np.int64)
-        cells = np.array(rows)
+        cells = np.array([tuple(r) for r in rows])
         return cells[:, :2], cells[:, 2].astype(np.int64)
 
     def nearest_segments(

@@ -373,3 +373,8 @@ def test_incident_cells_bin_like_a_plain_numpy_grid(store, county):
     np.testing.assert_allclose(centres[:, 0], expected_x, rtol=1e-12)
     empty_centres, empty_counts = store.incident_cells(county.id, (113.0, 21.0, 113.1, 21.1), *cell)
     assert empty_centres.shape == (0, 2) and empty_counts.tolist() == []
+    # The list filters apply too: a category and a time window.
+    _, parking = store.incident_cells(county.id, bbox, *cell, category="parking", since=MARCH)
+    in_box = (xy[:, 0] >= 114.02) & (xy[:, 0] <= 114.08) & (xy[:, 1] >= 22.52)
+    assert parking.sum() == (in_box & np.array([t >= MARCH for t in times])).sum() > 0
+    assert store.incident_cells(county.id, bbox, *cell, category="posters")[1].tolist() == []

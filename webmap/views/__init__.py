@@ -23,6 +23,7 @@ from webmap.views import (
     public_reports,
     scores,
     tiers,
+    tiles,
 )
 from webmap.views.errors import register_error_handlers
 
@@ -40,7 +41,7 @@ def register_views(app: Flask) -> None:
     for blueprint in (
         auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, coverage.bp, cases.bp, cases.public,
         case_pages.bp, open311.bp, scores.bp, scores.pages, inspections.bp, inspect_pages.bp, tiers.bp,
-        public.bp, public_reports.bp, moderation.bp,
+        public.bp, public_reports.bp, moderation.bp, tiles.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     # These accept an API key instead of a session; with a session they check CSRF themselves.

@@ -281,7 +281,7 @@ def list_filters(store: Store, county) -> tuple[dict, tuple | None]:
         filters["until"] = cases_day(parse_day(a["to"], "to"), end=True)
     if a.get("overdue") == "1":
         filters["overdue_at"] = datetime.now(UTC)
-    if current_user.role == "unit_staff":
+    if getattr(current_user, "role", None) == "unit_staff":  # an API key has no user
         filters["unit_id"] = current_user.unit_id
     bbox = parse_bbox(a["bbox"]) if a.get("bbox") else None
     return filters, bbox

@@ -1,0 +1,176 @@
+"""Vector tiles on both backends (PostGIS ST_AsMVT, SQLite mapbox-vector-tile): what each layer
+holds at a zoom, filters, edges shared by neighbouring tiles, and the same tiles from both."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import mapbox_vector_tile
+import numpy as np
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from geodata import tiles
+from geodata.errors import InvalidInput
+from geodata.model import Assignment, County, Incident, Segment, Unit, Zone
+from geodata.tiles import Tile
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def tile_at(lon: float, lat: float, z: int) -> Tile:
+    n = 1 << z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - np.arcsinh(np.tan(np.radians(lat))) / np.pi) / 2 * n)
+    return Tile(z, x, y)
+
+
+def decode(data: bytes) -> dict:
+    return mapbox_vector_tile.decode(data) if data else {}
+
+
+def features(data: bytes, layer: str) -> list[dict]:
+    return decode(data).get(layer, {}).get("features", [])
+
+
+@pytest.fixture
+def town(store):
+    c = store.add_county(County("990009", "瓦片县", extent=box(114.0, 22.5, 114.05, 22.55), utm_epsg=32650))
+    police, city = store.add_units([Unit(c.id, "JJ", "交警大队"), Unit(c.id, "CG", "城管局")])
+    (community,) = store.add_zones(
+        [Zone(c.id, "community", "001", "甲社区", box(114.0, 22.5, 114.02, 22.52), tier="达标")]
+    )
+    store.add_zones(
+        [Zone(c.id, "grid", "001001", "甲1号网格", box(114.0, 22.5, 114.01, 22.51), parent_id=community.id)]
+    )
+    guarded, unguarded = store.add_segments(
+        [Segment(c.id, "红荔路", LineString([(114.001, 22.505), (114.019, 22.505)]), "primary"),
+         Segment(c.id, "无名路", LineString([(114.008, 22.5098), (114.012, 22.5098)]))]
+    )  # fmt: skip
+    store.assign(Assignment(c.id, police.id, "segment", guarded.id, "lead", T0))
+    store.assign(Assignment(c.id, city.id, "segment", guarded.id, "lead", datetime(2026, 12, 1, tzinfo=UTC)))
+    rng = np.random.default_rng(3)
+    xy = np.column_stack([rng.uniform(114.0, 114.02, 300), rng.uniform(22.5, 22.52, 300)])
+    store.add_incidents(
+        [Incident(c.id, "parking" if i % 3 else "posters", Point(x, y), T0, "closed" if i % 5 == 0 else "dispatched")
+         for i, (x, y) in enumerate(xy.tolist())]
+    )  # fmt: skip
+    return c
+
+
+def test_tile_arithmetic():
+    assert Tile(0, 0, 0).mercator == pytest.approx((-tiles.HALF, -tiles.HALF, tiles.HALF, tiles.HALF))
+    minx, miny, maxx, maxy = Tile(1, 1, 0).lonlat
+    assert (minx, maxx) == pytest.approx((0, 180)) and miny == pytest.approx(0, abs=1e-9)
+    assert maxy == pytest.approx(85.0511287798)
+    minx, miny, maxx, maxy = tile_at(114.01, 22.51, 14).lonlat
+    assert minx <= 114.01 < maxx and miny <= 22.51 < maxy and maxx - minx == pytest.approx(360 / 2**14)
+    with pytest.raises(InvalidInput, match="x and y run 0–3"):
+        Tile(2, 4, 0)
+    with pytest.raises(InvalidInput, match="zoom 23"):
+        Tile(23, 0, 0)
+
+
+def in_tile(store, county, t: Tile, **filters) -> list[Incident]:
+    minx, miny, maxx, maxy = t.lonlat
+    found = store.list_incidents(county.id, **filters)
+    return [i for i in found if minx <= i.geom.x < maxx and miny <= i.geom.y < maxy]
+
+
+def test_incidents_cluster_below_zoom_16_and_every_incident_counts_once(store, town):
+    z13 = tile_at(114.01, 22.51, 13)
+    clusters = features(store.vector_tile(town.id, "incidents", z13, NOW), "incidents")
+    assert 1 < len(clusters) <= tiles.CLUSTER_CELLS**2
+    assert sum(f["properties"]["count"] for f in clusters) == len(in_tile(store, town, z13)) > 100
+    for filters in ({"category": "parking"}, {"status": "open"}):
+        some = features(store.vector_tile(town.id, "incidents", z13, NOW, **filters), "incidents")
+        assert sum(f["properties"]["count"] for f in some) == len(in_tile(store, town, z13, **filters))
+    # The four z14 tiles under it share its incidents out, none twice.
+    x, y = z13.x * 2, z13.y * 2
+    quarters = [
+        store.vector_tile(town.id, "incidents", Tile(14, x + i, y + j), NOW) for i in (0, 1) for j in (0, 1)
+    ]
+    assert sum(f["properties"]["count"] for q in quarters for f in features(q, "incidents")) == len(
+        in_tile(store, town, z13)
+    )
+
+
+def test_incidents_are_points_from_zoom_16(store, town):
+    t = tile_at(114.005, 22.505, 16)
+    inside = in_tile(store, town, t)
+    points = features(store.vector_tile(town.id, "incidents", t, NOW), "incidents")
+    assert sorted(f["properties"]["id"] for f in points) == sorted(i.id for i in inside) and inside
+    first = next(f for f in points if f["properties"]["id"] == inside[0].id)
+    assert first["properties"]["category"] == inside[0].category and first["geometry"]["type"] == "Point"
+    assert store.vector_tile(town.id, "incidents", tile_at(114.045, 22.545, 16), NOW) == b""
+
+
+def test_roads_carry_the_unit_leading_them_then(store, town):
+    t = tile_at(114.01, 22.51, 14)
+    roads = {
+        f["properties"]["name"]: f["properties"]
+        for f in features(store.vector_tile(town.id, "roads", t, NOW), "roads")
+    }
+    police = next(u for u in store.list_units(town.id) if u.code == "JJ")
+    assert roads["红荔路"]["unit_id"] == police.id and roads["红荔路"]["highway"] == "primary"
+    assert "unit_id" not in roads["无名路"]  # nobody guards it
+    later = features(store.vector_tile(town.id, "roads", t, datetime(2026, 12, 5, tzinfo=UTC)), "roads")
+    assert {f["properties"]["unit_id"] for f in later if f["properties"]["name"] == "红荔路"} != {police.id}
+    assert store.vector_tile(town.id, "roads", tile_at(114.01, 22.51, 10), NOW) == b""
+
+
+def test_zones_add_grid_cells_from_zoom_15(store, town):
+    z14 = features(store.vector_tile(town.id, "zones", tile_at(114.005, 22.505, 14), NOW), "zones")
+    assert [(f["properties"]["kind"], f["properties"]["tier"]) for f in z14] == [("community", "达标")]
+    z15 = features(store.vector_tile(town.id, "zones", tile_at(114.005, 22.505, 15), NOW), "zones")
+    assert sorted(f["properties"]["kind"] for f in z15) == ["community", "grid"]
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in z15)
+
+
+def test_both_backends_make_the_same_tiles(both_stores):
+    sqlite, postgis = both_stores
+    made = []
+    for store in (sqlite, postgis):
+        county = town.__wrapped__(store)
+        made.append(
+            {
+                (layer, t): decode(store.vector_tile(county.id, layer, t, NOW))
+                for layer in tiles.TILE_LAYERS
+                for t in (
+                    tile_at(114.01, 22.51, 13),
+                    tile_at(114.005, 22.505, 15),
+                    tile_at(114.005, 22.505, 17),
+                )
+            }
+        )
+    for key, lite in made[0].items():
+        pg = made[1][key]
+        assert lite.keys() == pg.keys(), key
+        for name in lite:
+            a, b = lite[name]["features"], pg[name]["features"]
+            assert sorted(map(_props, a)) == sorted(map(_props, b)), key
+            for fa, fb in zip(sorted(a, key=_props), sorted(b, key=_props), strict=True):
+                ca, cb = np.array(_coords(fa["geometry"])), np.array(_coords(fb["geometry"]))
+                if ca.shape == cb.shape:  # ST_AsMVTGeom may drop a vertex the grid makes redundant
+                    assert np.abs(ca - cb).max() <= 1, key
+
+
+def _props(f: dict) -> str:
+    """The feature's properties but its ids (numbered apart by each database) and its first vertex."""
+    kept = sorted((k, v) for k, v in f["properties"].items() if k not in ("id", "unit_id"))
+    return repr((kept, "unit_id" in f["properties"], _coords(f["geometry"])[0]))
+
+
+def _coords(geometry: dict) -> list:
+    out: list = []
+
+    def walk(c):
+        if isinstance(c[0], (int, float)):
+            out.append(c[:2])
+        else:
+            for part in c:
+                walk(part)
+
+    walk(geometry["coordinates"])
+    return out

@@ -1,0 +1,65 @@
+"""The leaders' map data at scale (DESIGN §7): Mapbox Vector Tiles at
+/tiles/<layer>/<z>/<x>/<y>.mvt and the heatmap's bins at /api/v1/heat, both filtered like the case
+list (from, to, category, status, unit, zone, overdue). For a signed-in person or an API key
+(X-API-Key); answers carry an ETag and are private to the asker (unit staff see their unit's)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, jsonify, request
+from flask_login import current_user
+
+from geodata import apikeys
+from geodata.errors import Unauthorized
+from geodata.tiles import Tile
+from layers import heat as heat_layer
+from layers import tiles as tile_layer
+from webmap import get_store
+from webmap.views.cases import list_filters
+from webmap.views.common import current_county
+from webmap.views.params import parse_bbox, parse_zoom
+from webmap.views.requests import api_key_in_request
+
+bp = Blueprint("tiles", __name__)
+
+MAX_AGE_S = 60
+
+
+@bp.get("/tiles/<layer>/<int:z>/<int:x>/<int:y>.mvt")
+def vector_tile(layer: str, z: int, x: int, y: int):
+    store = get_store()
+    _viewer(store)
+    county = current_county(store)
+    filters, _ = list_filters(store, county)
+    data = tile_layer.vector_tile(store, county, layer, Tile(z, x, y), datetime.now(UTC), **filters)
+    return _private(Response(data, mimetype=tile_layer.MEDIA_TYPE))
+
+
+@bp.get("/api/v1/heat")
+def heat():
+    store = get_store()
+    _viewer(store)
+    county = current_county(store)
+    filters, bbox = list_filters(store, county)
+    bbox = bbox or parse_bbox(None)  # refuses, saying bbox is required
+    return _private(
+        jsonify(heat_layer.heat(store, county, bbox, parse_zoom(request.args.get("zoom")), **filters))
+    )
+
+
+def _viewer(store) -> None:
+    """A signed-in person, or a valid API key; Unauthorized otherwise."""
+    key = api_key_in_request()
+    if key is not None:
+        apikeys.check_key(store, key)
+    elif not current_user.is_authenticated:
+        raise Unauthorized("login required")
+
+
+def _private(response: Response) -> Response:
+    """Cacheable by the asker's browser only, revalidated by ETag (304 when unchanged)."""
+    response.cache_control.private = True
+    response.cache_control.max_age = MAX_AGE_S
+    response.add_etag()
+    return response.make_conditional(request)
