@@ -2,8 +2,8 @@
 
 A layer module has ``NAME`` (the id in URLs), ``TITLE`` (its Chinese name on the map) and
 ``features(store, county, bbox, zoom, at=None) -> dict`` returning a GeoJSON FeatureCollection
-sized for one viewport (a layer of monthly figures also takes ``month='YYYY-MM'``). Layers know
-nothing of HTTP.
+sized for one viewport (a layer of monthly figures also takes ``month='YYYY-MM'``, a layer of
+cases ``**filters`` as ``Store.list_incidents`` takes them). Layers know nothing of HTTP.
 """
 
 from __future__ import annotations

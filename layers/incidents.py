@@ -26,17 +26,21 @@ MAX_POINTS = 2000
 SIZE_CLASSES = ((1, "1–9"), (10, "10–99"), (100, "100–999"), (1000, "≥1000"))
 
 
-def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime | None = None) -> dict:
-    """Clusters (or, zoomed in far enough, single incidents) of the incidents inside ``bbox``."""
+def features(
+    store: Store, county: County, bbox: BBox, zoom: int, at: datetime | None = None, **filters
+) -> dict:
+    """Clusters (or, zoomed in far enough, single incidents) of the incidents inside ``bbox``;
+    ``filters`` as the case list's (time range, category, status, unit …)."""
+    filters = {"duplicates": False, **filters}
+    if at is not None:
+        filters["until"] = min(at, filters.get("until") or at)
     if zoom >= POINTS_FROM_ZOOM:
-        incidents = store.list_incidents(
-            county.id, bbox=bbox, until=at, limit=MAX_POINTS + 1, duplicates=False
-        )
+        incidents = store.list_incidents(county.id, bbox=bbox, limit=MAX_POINTS + 1, **filters)
         if len(incidents) <= MAX_POINTS:
             feats = [feature(i.geom, _point_properties(i), i.id) for i in incidents]
             return collection(feats, layer=NAME, zoom=zoom, total=len(incidents), clustered=False)
     cell_x, cell_y = cell_size_deg(zoom, (bbox[1] + bbox[3]) / 2)
-    centres, counts = store.incident_cells(county.id, bbox, cell_x, cell_y, until=at, duplicates=False)
+    centres, counts = store.incident_cells(county.id, bbox, cell_x, cell_y, **filters)
     feats = [
         feature(Point(round(x, 6), round(y, 6)), {"cluster": True, "count": int(n)})
         for (x, y), n in zip(centres.tolist(), counts.tolist(), strict=True)

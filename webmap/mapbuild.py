@@ -17,6 +17,7 @@ from jinja2 import Template
 from markupsafe import Markup
 
 import layers
+from geodata.cases import STATUS_ZH
 from geodata.model import County
 from geodata.store import Store
 from layers import score_map
@@ -27,6 +28,7 @@ from layers.scores import previous_month
 
 ATTRIBUTION = '道路数据 © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
 MIN_ZOOM, MAX_ZOOM = 10, 19
+HEAT_TITLE = "热力图"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class PortalUrls:
     portal_js: str
     portal_css: str
     layers_api: str
+    heat_js: str
+    heat_api: str
 
 
 class Legend(MacroElement):
@@ -87,7 +91,7 @@ PortalLayers.start({{ this._parent.get_name() }}, {{ this.options|tojson }}, {
         self._name = "LayerLoader"
         self.groups = groups
         self.options = {"api": urls.layers_api, **options}
-        self.default_js = [("portal_layers", urls.portal_js)]
+        self.default_js = [("leaflet_heat", urls.heat_js), ("portal_layers", urls.portal_js)]
         self.default_css = [("portal_css", urls.portal_css)]
 
 
@@ -115,6 +119,8 @@ def build_portal_map(
         name: folium.FeatureGroup(name=module.TITLE, show=getattr(module, "SHOWN", True)).add_to(m)
         for name, module in layers.LAYERS.items()
     }
+    # The heatmap is drawn in the browser from the server's bins of the viewport (layers/heat.py).
+    groups["heat"] = folium.FeatureGroup(name=HEAT_TITLE, show=False).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     Legend(legend_html(store, county, at)).add_to(m)
     options = {
@@ -124,6 +130,8 @@ def build_portal_map(
         "unguardedLabel": UNGUARDED_LABEL,
         "gapColour": GAP_COLOUR,
         "scoreMonths": score_months(at),
+        "heatApi": urls.heat_api,
+        "filters": filter_choices(store, county),
     }
     LayerLoader(groups, urls, options).add_to(m)
     return m
@@ -146,6 +154,16 @@ def legend_html(store: Store, county: County, at: datetime | None = None) -> str
         gap_colour=GAP_COLOUR,
         score_classes=score_map.classes(store),
     )
+
+
+def filter_choices(store: Store, county: County) -> dict:
+    """What the map's filter panel offers (the case list's filters): categories, states, units."""
+    return {
+        "categories": [{"value": c.code, "label": c.name_zh} for c in store.list_categories()],
+        "statuses": [{"value": "open", "label": "未办结"}]
+        + [{"value": k, "label": v} for k, v in STATUS_ZH.items()],
+        "units": [{"value": u.code, "label": u.name} for u in store.list_units(county.id)],
+    }
 
 
 def score_months(at: datetime | None = None, n: int = 12) -> list[dict]:

@@ -30,7 +30,7 @@ def test_every_layer_has_the_same_face():
     for name, module in layers.LAYERS.items():
         assert name == module.NAME and module.TITLE
         params = list(inspect.signature(module.features).parameters)
-        assert params[:5] == ["store", "county", "bbox", "zoom", "at"] and set(params[5:]) <= {"month"}
+        assert params[:5] == ["store", "county", "bbox", "zoom", "at"] and set(params[5:]) <= {"month", "filters"}
 
 
 def test_unknown_layer_names_the_known_ones():

@@ -11,6 +11,7 @@ import layers
 from geodata.assignments import month_span
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 from webmap import get_store
+from webmap.views.cases import list_filters
 from webmap.views.common import current_county
 from webmap.views.params import parse_bbox, parse_zoom
 
@@ -32,11 +33,15 @@ def layer(name: str):
     bbox = parse_bbox(request.args.get("bbox"))
     zoom = parse_zoom(request.args.get("zoom"), default=DEFAULT_ZOOM)
     store = get_store()
+    county = current_county(store)
     extra = {}
-    if "month" in inspect.signature(layer_module.features).parameters and request.args.get("month"):
+    parameters = inspect.signature(layer_module.features).parameters
+    if "month" in parameters and request.args.get("month"):
         month_span(request.args["month"])  # refuses a malformed month, naming it
         extra["month"] = request.args["month"]
-    return jsonify(layer_module.features(store, current_county(store), bbox, zoom, **extra))
+    if "filters" in parameters:  # a layer of cases takes the case list's filters
+        extra.update(list_filters(store, county)[0])
+    return jsonify(layer_module.features(store, county, bbox, zoom, **extra))
 
 
 @bp.get("/units")

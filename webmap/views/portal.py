@@ -28,4 +28,6 @@ def _urls() -> PortalUrls:
         portal_js=url_for("static", filename="portal/layers.js"),
         portal_css=url_for("static", filename="portal/map.css"),
         layers_api=url_for("api.layer_index"),
+        heat_js=url_for("assets.vendor", package="leaflet.heat", filename="dist/leaflet-heat.js"),
+        heat_api=url_for("tiles.heat"),
     )

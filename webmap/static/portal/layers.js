@@ -1,7 +1,10 @@
-/* Fills the portal's overlay groups from /api/v1/layers/<name> for the visible part of the map.
+/* Fills the portal's overlay groups from /api/v1/layers/<name> for the visible part of the map,
+ * and the 热力图 from /api/v1/heat (the server's bins of the viewport, drawn by leaflet.heat).
  *
- * The server sends one viewport at a time (clusters, simplified lines), so the page never holds
- * the whole county. Each layer keeps at most one request in flight; a newer view aborts it.
+ * The server sends one viewport at a time (clusters, simplified lines, bins), so the page never
+ * holds the whole county. Each layer keeps at most one request in flight; a newer view aborts it.
+ * The filter panel (time range, category, status, unit: the case list's filters) narrows 问题
+ * and 热力图.
  */
 (function () {
   "use strict";
@@ -199,9 +202,73 @@
     return control;
   }
 
+  // 热力图: each bin's count at its incidents' mean position, scaled to the viewport's largest bin.
+  function heatLayer(data, map) {
+    var points = data.bins.map(function (b) { return [b[1], b[0], b[2]]; });
+    return L.heatLayer(points, {
+      radius: 20, blur: 16, minOpacity: 0.3, max: Math.max(1, data.max), maxZoom: map.getZoom()
+    });
+  }
+
   var BUILDERS = {
-    zones: zonesLayer, roads: roadsLayer, incidents: incidentsLayer, coverage: coverageLayer, scores: scoresLayer
+    zones: zonesLayer, roads: roadsLayer, incidents: incidentsLayer, coverage: coverageLayer,
+    scores: scoresLayer, heat: heatLayer
   };
+  var FILTERED = { incidents: true, heat: true };
+
+  // The filter panel: its fields are the case list's query parameters (from, to, category, status,
+  // unit); onChange gets the query string of those set.
+  function FilterControl(choices, onChange) {
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("details", "portal-filters leaflet-bar");
+      div.id = "portal-filters";
+      var summary = L.DomUtil.create("summary", "", div);
+      summary.innerHTML = "筛选 <span class='active-count'></span>";
+      function field(label, element) {
+        var row = L.DomUtil.create("label", "", div);
+        row.appendChild(document.createTextNode(label));
+        row.appendChild(element);
+        return element;
+      }
+      function select(name, label, items) {
+        var el = document.createElement("select");
+        el.name = name;
+        [{ value: "", label: "全部" }].concat(items).forEach(function (item) {
+          var option = document.createElement("option");
+          option.value = item.value;
+          option.textContent = item.label;
+          el.appendChild(option);
+        });
+        return field(label, el);
+      }
+      function date(name, label) {
+        var el = document.createElement("input");
+        el.type = "date";
+        el.name = name;
+        return field(label, el);
+      }
+      var inputs = [
+        date("from", "上报自"), date("to", "至"), select("category", "类别", choices.categories),
+        select("status", "状态", choices.statuses), select("unit", "责任单位", choices.units)
+      ];
+      var reset = L.DomUtil.create("button", "", div);
+      reset.type = "button";
+      reset.textContent = "清除筛选";
+      function changed() {
+        var query = new URLSearchParams(), n = 0;
+        inputs.forEach(function (el) { if (el.value) { query.set(el.name, el.value); n += 1; } });
+        summary.querySelector(".active-count").textContent = n ? "（" + n + " 项）" : "";
+        onChange(query.toString());
+      }
+      inputs.forEach(function (el) { el.addEventListener("change", changed); });
+      reset.addEventListener("click", function () { inputs.forEach(function (el) { el.value = ""; }); changed(); });
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    return control;
+  }
 
   // A link from the coverage report opens /portal?bbox=w,s,e,n&focus=kind:id&overlay=coverage:
   // fit the box, switch the overlay on, and ring the feature once a layer brings it.
@@ -268,8 +335,11 @@
 
     function report() {
       var parts = [];
-      if (stats.incidents !== undefined) {
+      if (stats.incidents !== undefined && map.hasLayer(groups.incidents)) {
         parts.push("视图内问题 " + stats.incidents.toLocaleString("zh-CN") + " 件");
+      }
+      if (stats.heat !== undefined && map.hasLayer(groups.heat)) {
+        parts.push("热力图 " + stats.heat.toLocaleString("zh-CN") + " 件");
       }
       if (stats.unguarded !== undefined) { parts.push(options.unguardedLabel + "路段 " + stats.unguarded + " 段"); }
       if (stats.gaps !== undefined && map.hasLayer(groups.coverage)) { parts.push("视图内覆盖缺口 " + stats.gaps + " 处"); }
@@ -285,8 +355,10 @@
       var controller = new AbortController();
       pending[name] = controller;
       report();
-      var url = options.api + "/" + name + "?bbox=" + viewportBbox(map) + "&zoom=" + Math.round(map.getZoom());
+      var base = name === "heat" ? options.heatApi : options.api + "/" + name;
+      var url = base + "?bbox=" + viewportBbox(map) + "&zoom=" + Math.round(map.getZoom());
       if (name === "scores" && month) { url += "&month=" + encodeURIComponent(month); }
+      if (FILTERED[name] && filterQuery) { url += "&" + filterQuery; }
       fetch(url, { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/json" } })
         .then(function (response) {
           if (response.status === 401) { window.location.reload(); throw new Error("login"); }
@@ -297,6 +369,7 @@
           group.clearLayers();
           group.addLayer(BUILDERS[name](data, map, options));
           if (name === "incidents") { stats.incidents = data.total; }
+          if (name === "heat") { stats.heat = data.total; }
           if (name === "roads") { stats.unguarded = data.unguarded; }
           if (name === "coverage") { stats.gaps = data.features.length; }
           ringFocus(map, focus, name, data);
@@ -319,12 +392,20 @@
       if (map.hasLayer(groups.scores)) { monthControl.addTo(map); } else { monthControl.remove(); }
     }
 
+    var filterQuery = "";
+    if (options.filters) {
+      FilterControl(options.filters, function (query) {
+        filterQuery = query;
+        Object.keys(FILTERED).forEach(load);
+      }).addTo(map);
+    }
+
     map.on("moveend", loadAll);
     map.on("overlayadd", function (e) {
       Object.keys(groups).forEach(function (name) { if (groups[name] === e.layer) { load(name); } });
       showMonthControl();
     });
-    map.on("overlayremove", showMonthControl);
+    map.on("overlayremove", function () { showMonthControl(); report(); });
     showMonthControl();
     loadAll();
   }

@@ -1,0 +1,53 @@
+"""The leaders' map in a real browser: switch the 热力图 on, narrow the map with the filter panel
+(category, time range) and see the heatmap and the counts change; clear it and see them back."""
+
+from __future__ import annotations
+
+import re
+
+from tests.webmap.conftest import ARTIFACTS, PASSWORD, is_local
+
+
+def _counts(page) -> tuple[int, int]:
+    page.wait_for_selector("html[data-portal-ready='1']", timeout=20_000)
+    text = page.inner_text(".portal-status")
+    incidents = re.search(r"视图内问题 ([\d,]+) 件", text)
+    heat = re.search(r"热力图 ([\d,]+) 件", text)
+    return int(incidents.group(1).replace(",", "")), int(heat.group(1).replace(",", ""))
+
+
+def test_filters_change_the_heatmap_and_the_counts(live_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    requested, errors = [], []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/*", lambda r: r.continue_() if is_local(r.request.url, live_server) else r.abort())
+    page.goto(f"{live_server}/login?next=/portal")
+    page.fill("#username", "leader1")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/portal")
+    page.wait_for_selector("html[data-portal-ready='1']", timeout=20_000)
+
+    page.locator(".leaflet-control-layers-overlays label", has_text="热力图").locator("input").check()
+    page.wait_for_selector("canvas.leaflet-heatmap-layer")
+    assert _counts(page) == (35, 35)  # every incident of the test county is in view
+    assert "热力图" in page.inner_text(".portal-legend")
+
+    page.click("#portal-filters summary")
+    page.select_option("#portal-filters select[name=category]", label="牛皮癣")
+    page.wait_for_function("document.querySelector('.portal-status').textContent.includes('热力图 18 件')")
+    assert _counts(page) == (18, 18)
+    assert "（1 项）" in page.inner_text("#portal-filters summary")
+    page.fill("#portal-filters input[name=from]", "2024-01-01")
+    page.fill("#portal-filters input[name=to]", "2024-01-10")
+    page.dispatch_event("#portal-filters input[name=to]", "change")
+    page.wait_for_function("document.querySelector('.portal-status').textContent.includes('热力图 5 件')")
+    assert _counts(page) == (5, 5)  # posters are the even days: 0, 2, 4, 6, 8
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "portal-heat.png"))
+
+    page.click("#portal-filters button")
+    page.wait_for_function("document.querySelector('.portal-status').textContent.includes('热力图 35 件')")
+    assert _counts(page) == (35, 35)
+    assert errors == [] and [u for u in requested if not is_local(u, live_server)] == []
