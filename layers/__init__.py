@@ -11,10 +11,10 @@ from __future__ import annotations
 from types import ModuleType
 
 from geodata.errors import NotFound
-from layers import coverage, incidents, roads, score_map, zones
+from layers import coverage, incidents, roads, score_map, unit_posts, zones
 
 LAYERS: dict[str, ModuleType] = {
-    module.NAME: module for module in (zones, roads, incidents, coverage, score_map)
+    module.NAME: module for module in (zones, roads, incidents, coverage, score_map, unit_posts)
 }
 
 

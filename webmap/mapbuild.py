@@ -96,7 +96,7 @@ PortalLayers.start({{ this._parent.get_name() }}, {{ this.options|tojson }}, {
 
 
 def build_portal_map(
-    store: Store, county: County, urls: PortalUrls, at: datetime | None = None
+    store: Store, county: County, urls: PortalUrls, at: datetime | None = None, my_unit: str | None = None
 ) -> folium.Map:
     """The portal's map of ``county``: overlays 社区, 路段, 问题, layer switcher and legend."""
     m = folium.Map(
@@ -131,7 +131,7 @@ def build_portal_map(
         "gapColour": GAP_COLOUR,
         "scoreMonths": score_months(at),
         "heatApi": urls.heat_api,
-        "filters": filter_choices(store, county),
+        "filters": {**filter_choices(store, county), "myUnit": my_unit},
     }
     LayerLoader(groups, urls, options).add_to(m)
     return m

@@ -26,11 +26,15 @@ def test_unit_colours_are_stable_distinct_and_never_the_gap_grey():
 
 
 def test_every_layer_has_the_same_face():
-    assert list(layers.LAYERS) == ["zones", "roads", "incidents", "coverage", "scores"]
+    assert list(layers.LAYERS) == ["zones", "roads", "incidents", "coverage", "scores", "unit"]
     for name, module in layers.LAYERS.items():
         assert name == module.NAME and module.TITLE
         params = list(inspect.signature(module.features).parameters)
-        assert params[:5] == ["store", "county", "bbox", "zoom", "at"] and set(params[5:]) <= {"month", "filters"}
+        assert params[:5] == ["store", "county", "bbox", "zoom", "at"] and set(params[5:]) <= {
+            "month",
+            "filters",
+            "unit",
+        }
 
 
 def test_unknown_layer_names_the_known_ones():

@@ -51,3 +51,22 @@ def test_filters_change_the_heatmap_and_the_counts(live_server, browser):
     page.wait_for_function("document.querySelector('.portal-status').textContent.includes('热力图 35 件')")
     assert _counts(page) == (35, 35)
     assert errors == [] and [u for u in requested if not is_local(u, live_server)] == []
+
+
+def test_unit_staff_open_the_map_with_their_unit_picked_out(app, case_users, live_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page.route("**/*", lambda r: r.continue_() if is_local(r.request.url, live_server) else r.abort())
+    page.goto(f"{live_server}/login?next=/portal")
+    page.fill("#username", "cg")  # staff of 城管执法局, which leads 福华路
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/portal")
+    page.wait_for_function("document.querySelector('.portal-status').textContent.includes('城管执法局：')")
+    page.wait_for_selector("html[data-portal-ready='1']")
+    assert "城管执法局：0 个社区/网格、1 条路段" in page.inner_text(".portal-status")
+    assert page.input_value("#portal-show-unit") == "U01"
+    assert page.locator(".leaflet-portal-focus-pane path").count() == 1
+    page.click("#portal-filters summary")
+    page.select_option("#portal-show-unit", "")
+    page.wait_for_function("!document.querySelector('.portal-status').textContent.includes('城管执法局：')")
+    assert page.locator(".leaflet-portal-focus-pane path").count() == 0

@@ -71,7 +71,25 @@ def test_layer_index_lists_the_layers(leader):
         ("incidents", "问题"),
         ("coverage", "覆盖缺口"),
         ("scores", "考核得分"),
+        ("unit", "单位责任区"),
     ]
+
+
+def test_the_unit_layer_shows_what_one_unit_guards(leader):
+    """城管执法局 (U01) leads 福华路 only; 环卫所 (U03) leads 西园社区; no unit: nothing."""
+    bbox = "114.0,22.5,114.02,22.52"
+    body = get_json(leader, f"/api/v1/layers/unit?bbox={bbox}&zoom=15&unit=U01")
+    assert [(f["properties"]["target"], f["properties"]["name"]) for f in body["features"]] == [
+        ("segment", "福华路")
+    ]
+    assert body["unit"] == {"code": "U01", "name": "城管执法局", "zones": 0, "segments": 1}
+    body = get_json(leader, f"/api/v1/layers/unit?bbox={bbox}&zoom=15&unit=U03")
+    assert [(f["properties"]["name"], f["properties"]["role"]) for f in body["features"]] == [
+        ("西园社区", "lead")
+    ]
+    assert get_json(leader, f"/api/v1/layers/unit?bbox={bbox}&zoom=15")["features"] == []
+    unknown = leader.get(f"/api/v1/layers/unit?bbox={bbox}&zoom=15&unit=NOPE")
+    assert unknown.status_code == 404 and "NOPE" in unknown.get_json()["error"]["message"]
 
 
 def test_zones_layer_has_the_communities_and_their_lead_unit(leader):

@@ -39,6 +39,8 @@ def layer(name: str):
     if "month" in parameters and request.args.get("month"):
         month_span(request.args["month"])  # refuses a malformed month, naming it
         extra["month"] = request.args["month"]
+    if "unit" in parameters:
+        extra["unit"] = request.args.get("unit") or None
     if "filters" in parameters:  # a layer of cases takes the case list's filters
         extra.update(list_filters(store, county)[0])
     return jsonify(layer_module.features(store, county, bbox, zoom, **extra))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from webmap import get_store
 from webmap.mapbuild import PortalUrls, build_portal_map, map_parts
@@ -17,7 +17,9 @@ bp = Blueprint("portal", __name__)
 def index():
     store = get_store()
     county = current_county(store)
-    folium_map = build_portal_map(store, county, _urls())
+    # "Show my unit": a unit's staff open the map with their unit picked out.
+    mine = current_user.unit_id and store.get_unit(county.id, current_user.unit_id).code
+    folium_map = build_portal_map(store, county, _urls(), my_unit=mine or None)
     return render_template("portal/index.html", county=county, map=map_parts(folium_map))
 
 

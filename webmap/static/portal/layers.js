@@ -210,15 +210,33 @@
     });
   }
 
+  var ROLE_NAMES = { lead: "牵头", assist: "协助" };
+
+  // 单位责任区: what the picked unit guards, in one bright colour over everything else.
+  function unitLayer(data) {
+    return L.geoJSON(data, {
+      pane: "portal-focus",
+      style: function (f) {
+        if (f.properties.target === "segment") { return { color: "#ff8c00", weight: 9, opacity: 0.8, lineCap: "round" }; }
+        return { color: "#ff8c00", weight: 3, fillColor: "#ffd400", fillOpacity: 0.3 };
+      },
+      onEachFeature: function (f, layer) {
+        var p = f.properties, unit = data.unit || {};
+        layer.bindTooltip(escapeHtml((p.name || "无名路段") + " · " + unit.name + "（" + (ROLE_NAMES[p.role] || p.role) + "）"),
+                          { sticky: true });
+      }
+    });
+  }
+
   var BUILDERS = {
     zones: zonesLayer, roads: roadsLayer, incidents: incidentsLayer, coverage: coverageLayer,
-    scores: scoresLayer, heat: heatLayer
+    scores: scoresLayer, heat: heatLayer, unit: unitLayer
   };
   var FILTERED = { incidents: true, heat: true };
 
   // The filter panel: its fields are the case list's query parameters (from, to, category, status,
   // unit); onChange gets the query string of those set.
-  function FilterControl(choices, onChange) {
+  function FilterControl(choices, onChange, onShow) {
     var control = L.control({ position: "topright" });
     control.onAdd = function () {
       var div = L.DomUtil.create("details", "portal-filters leaflet-bar");
@@ -252,6 +270,10 @@
         date("from", "上报自"), date("to", "至"), select("category", "类别", choices.categories),
         select("status", "状态", choices.statuses), select("unit", "责任单位", choices.units)
       ];
+      var show = select("show", "显示单位", choices.units);
+      show.id = "portal-show-unit";
+      show.value = choices.myUnit || "";
+      show.addEventListener("change", function () { onShow(show.value); });
       var reset = L.DomUtil.create("button", "", div);
       reset.type = "button";
       reset.textContent = "清除筛选";
@@ -263,6 +285,7 @@
       }
       inputs.forEach(function (el) { el.addEventListener("change", changed); });
       reset.addEventListener("click", function () { inputs.forEach(function (el) { el.value = ""; }); changed(); });
+      if (show.value) { setTimeout(function () { onShow(show.value); }, 0); }
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
@@ -338,6 +361,9 @@
       if (stats.incidents !== undefined && map.hasLayer(groups.incidents)) {
         parts.push("视图内问题 " + stats.incidents.toLocaleString("zh-CN") + " 件");
       }
+      if (stats.unit && map.hasLayer(groups.unit)) {
+        parts.push(stats.unit.name + "：" + stats.unit.zones + " 个社区/网格、" + stats.unit.segments + " 条路段");
+      }
       if (stats.heat !== undefined && map.hasLayer(groups.heat)) {
         parts.push("热力图 " + stats.heat.toLocaleString("zh-CN") + " 件");
       }
@@ -358,6 +384,7 @@
       var base = name === "heat" ? options.heatApi : options.api + "/" + name;
       var url = base + "?bbox=" + viewportBbox(map) + "&zoom=" + Math.round(map.getZoom());
       if (name === "scores" && month) { url += "&month=" + encodeURIComponent(month); }
+      if (name === "unit" && shownUnit) { url += "&unit=" + encodeURIComponent(shownUnit); }
       if (FILTERED[name] && filterQuery) { url += "&" + filterQuery; }
       fetch(url, { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/json" } })
         .then(function (response) {
@@ -370,6 +397,7 @@
           group.addLayer(BUILDERS[name](data, map, options));
           if (name === "incidents") { stats.incidents = data.total; }
           if (name === "heat") { stats.heat = data.total; }
+          if (name === "unit") { stats.unit = data.unit; }
           if (name === "roads") { stats.unguarded = data.unguarded; }
           if (name === "coverage") { stats.gaps = data.features.length; }
           ringFocus(map, focus, name, data);
@@ -392,11 +420,16 @@
       if (map.hasLayer(groups.scores)) { monthControl.addTo(map); } else { monthControl.remove(); }
     }
 
-    var filterQuery = "";
+    var filterQuery = "", shownUnit = "";
     if (options.filters) {
       FilterControl(options.filters, function (query) {
         filterQuery = query;
         Object.keys(FILTERED).forEach(load);
+      }, function (code) {
+        shownUnit = code;
+        if (!groups.unit) { return; }
+        if (code && !map.hasLayer(groups.unit)) { map.addLayer(groups.unit); } else { load("unit"); }
+        if (!code) { groups.unit.clearLayers(); map.removeLayer(groups.unit); }
       }).addTo(map);
     }
 
