@@ -42,6 +42,7 @@ class PortalUrls:
     layers_api: str
     heat_js: str
     heat_api: str
+    search_api: str
 
 
 class Legend(MacroElement):
@@ -131,6 +132,7 @@ def build_portal_map(
         "gapColour": GAP_COLOUR,
         "scoreMonths": score_months(at),
         "heatApi": urls.heat_api,
+        "searchApi": urls.search_api,
         "filters": {**filter_choices(store, county), "myUnit": my_unit},
     }
     LayerLoader(groups, urls, options).add_to(m)

@@ -50,6 +50,13 @@ def test_filters_change_the_heatmap_and_the_counts(live_server, browser):
     page.click("#portal-filters button")
     page.wait_for_function("document.querySelector('.portal-status').textContent.includes('热力图 35 件')")
     assert _counts(page) == (35, 35)
+
+    # 查找 a unit: it is picked out on the map, as "显示单位" does.
+    page.fill("#portal-search input", "交警")
+    page.press("#portal-search input", "Enter")
+    page.click("#portal-search .portal-results button:has-text('交警大队')")
+    page.wait_for_function("document.querySelector('.portal-status').textContent.includes('交警大队：')")
+    assert "交警大队：0 个社区/网格、1 条路段" in page.inner_text(".portal-status")
     assert errors == [] and [u for u in requested if not is_local(u, live_server)] == []
 
 

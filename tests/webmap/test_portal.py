@@ -263,3 +263,18 @@ def test_start_without_demo_only_migrates(tmp_path):
     assert prepare(app) is None
     with app.app_context():
         assert get_store().list_counties() == []
+
+
+def test_the_map_search_finds_cases_units_communities_and_roads(leader):
+    def kinds(q):
+        return [(r["kind"], r["name"]) for r in get_json(leader, f"/api/v1/search?q={q}")["results"]]
+
+    assert kinds("%233") == [("case", "案件 #3 牛皮癣")]  # "#3", encoded
+    assert kinds("城管") == [("unit", "城管执法局")]
+    assert kinds("西园") == [("community", "西园社区")]
+    assert kinds("福华") == [("road", "福华路")]
+    assert kinds("nothing-like-it") == [] and kinds("%2399999") == []
+    case = get_json(leader, "/api/v1/search?q=3")["results"][0]
+    assert case["id"] == 3 and case["bbox"][0] < 114.005 < case["bbox"][2]
+    too_long = leader.get("/api/v1/search?q=" + "路" * 51)
+    assert too_long.status_code == 400 and "最多 50 字" in too_long.get_json()["error"]["message"]

@@ -1,14 +1,16 @@
-"""The JSON API (/api/v1): map layers for a viewport, units for the legend."""
+"""The JSON API (/api/v1): map layers for a viewport, units for the legend, the map's search."""
 
 from __future__ import annotations
 
 import inspect
 
 from flask import Blueprint, jsonify, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 import layers
 from geodata.assignments import month_span
+from geodata.errors import InvalidInput
+from layers import search as search_layer
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 from webmap import get_store
 from webmap.views.cases import list_filters
@@ -18,6 +20,7 @@ from webmap.views.params import parse_bbox, parse_zoom
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 DEFAULT_ZOOM = 14
+MAX_QUERY = 50
 
 
 @bp.get("/layers")
@@ -56,3 +59,15 @@ def units():
         units=unit_legend(store.list_units(county.id)),
         unassigned={"name": UNGUARDED_LABEL, "colour": UNGUARDED_COLOUR},
     )
+
+
+@bp.get("/search")
+@login_required
+def search():
+    """Cases by number, units, communities, roads and grid cells matching ``q`` (at most 20)."""
+    q = request.args.get("q", "").strip()
+    if len(q) > MAX_QUERY:
+        raise InvalidInput(f"查找内容过长：最多 {MAX_QUERY} 字", field="q")
+    store = get_store()
+    own = current_user.unit_id if current_user.role == "unit_staff" else None
+    return jsonify(query=q, results=search_layer.search(store, current_county(store), q, unit_id=own))

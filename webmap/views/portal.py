@@ -32,4 +32,5 @@ def _urls() -> PortalUrls:
         layers_api=url_for("api.layer_index"),
         heat_js=url_for("assets.vendor", package="leaflet.heat", filename="dist/leaflet-heat.js"),
         heat_api=url_for("tiles.heat"),
+        search_api=url_for("api.search"),
     )

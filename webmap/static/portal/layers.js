@@ -326,6 +326,45 @@
     }).addTo(map);
   }
 
+  var KIND_NAMES = { case: "案件", unit: "单位", community: "社区", road: "道路", grid: "网格" };
+
+  // 查找: a case number, a unit, a community, a road or a grid cell; a pick goes there (a unit is
+  // picked out as "显示单位" does).
+  function SearchControl(url, onPick) {
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var form = L.DomUtil.create("form", "portal-search leaflet-bar");
+      form.id = "portal-search";
+      form.innerHTML = "<input type='search' name='q' placeholder='查找路段、社区、单位或案件号' aria-label='查找'>" +
+        "<button type='submit'>查找</button><ul class='portal-results' hidden></ul>";
+      var list = form.querySelector("ul"), input = form.elements.q;
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (!input.value.trim()) { return; }
+        fetch(url + "?q=" + encodeURIComponent(input.value.trim()), { credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (body) {
+            list.textContent = "";
+            (body.results || []).forEach(function (item) {
+              var li = document.createElement("li"), button = document.createElement("button");
+              button.type = "button";
+              button.innerHTML = "<b>" + escapeHtml(KIND_NAMES[item.kind] || item.kind) + "</b> " + escapeHtml(item.name);
+              button.addEventListener("click", function () { list.hidden = true; onPick(item); });
+              li.appendChild(button);
+              list.appendChild(li);
+            });
+            if (!list.children.length) { list.innerHTML = "<li class='none'>没有找到“" + escapeHtml(input.value) + "”</li>"; }
+            list.hidden = false;
+          })
+          .catch(function () { list.innerHTML = "<li class='none'>查找失败，请稍后重试</li>"; list.hidden = false; });
+      });
+      L.DomEvent.disableClickPropagation(form);
+      L.DomEvent.disableScrollPropagation(form);
+      return form;
+    };
+    return control;
+  }
+
   function StatusControl() {
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
@@ -430,6 +469,22 @@
         if (!groups.unit) { return; }
         if (code && !map.hasLayer(groups.unit)) { map.addLayer(groups.unit); } else { load("unit"); }
         if (!code) { groups.unit.clearLayers(); map.removeLayer(groups.unit); }
+      }).addTo(map);
+    }
+
+    if (options.searchApi) {
+      SearchControl(options.searchApi, function (item) {
+        if (item.kind === "unit") {
+          var pick = document.getElementById("portal-show-unit");
+          if (pick) { pick.value = item.code; pick.dispatchEvent(new Event("change")); }
+          return;
+        }
+        if (item.kind === "case") {
+          focus = { kind: "incident", id: item.id };
+          if (!map.hasLayer(groups.incidents)) { map.addLayer(groups.incidents); }
+        }
+        var b = item.bbox;
+        map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { maxZoom: item.kind === "case" ? 18 : 17 });
       }).addTo(map);
     }
 

@@ -1,0 +1,52 @@
+"""The leaders' map search: a case by number (#123), units by name or code, communities and roads
+by name (layers.public_map.search), grid cells by name or code. Each result says where it is."""
+
+from __future__ import annotations
+
+from geodata.errors import NotFound
+from geodata.model import County
+from geodata.store import Store
+from layers.public_map import rounded_bbox
+from layers.public_map import search as search_places
+
+MAX_RESULTS = 20
+CASE_PAD_DEG = 0.0008  # a case's box: about 80 m around its point
+
+
+def search(
+    store: Store, county: County, q: str, unit_id: int | None = None, limit: int = MAX_RESULTS
+) -> list[dict]:
+    """Results best first; ``unit_id`` (unit staff) limits cases to that unit's."""
+    q = q.strip()
+    if not q:
+        return []
+    found = _case(store, county, q, unit_id)
+    low = q.lower()
+    found += [
+        {"kind": "unit", "name": u.name, "code": u.code, "bbox": None}
+        for u in store.list_units(county.id)
+        if low in u.name.lower() or low == u.code.lower()
+    ]
+    found += search_places(store, county, q, limit)
+    found += [
+        {"kind": "grid", "name": z.name, "code": z.code, "bbox": rounded_bbox(z.geom.bounds)}
+        for z in store.list_zones(county.id, kind="grid")
+        if low in z.name.lower() or z.code.startswith(q)
+    ]
+    return found[:limit]
+
+
+def _case(store: Store, county: County, q: str, unit_id: int | None) -> list[dict]:
+    number = q.removeprefix("#").strip()
+    if not number.isdigit():
+        return []
+    try:
+        case = store.get_incident(county.id, int(number))
+    except NotFound:
+        return []
+    if unit_id is not None and case.unit_id != unit_id:
+        return []
+    x, y = case.geom.x, case.geom.y
+    name = f"案件 #{case.id} {store.get_category(case.category).name_zh}"
+    box = rounded_bbox((x - CASE_PAD_DEG, y - CASE_PAD_DEG, x + CASE_PAD_DEG, y + CASE_PAD_DEG))
+    return [{"kind": "case", "name": name, "id": case.id, "bbox": box}]
