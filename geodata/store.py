@@ -190,6 +190,11 @@ class Store(Protocol):
     def count_incidents(self, county_id: int, bbox: BBox | None = None, **filters) -> int:
         """How many incidents ``list_incidents`` would give without a limit."""
 
+    def incident_counts(self, county_id: int, by: Sequence[str], now: datetime, **filters) -> list[tuple]:
+        """How many incidents ``filters`` pick (as ``list_incidents``'s), grouped by ``by``, each of
+        'month' (YYYY-MM, county clock), 'category', 'status', 'unit_id', 'reworked' (0/1) and
+        'overdue' (0/1 at ``now``): rows of the keys and then the count, ordered by the keys."""
+
     def near_open_incident(
         self, county_id: int, category: str, point: Point, radius_m: float, since: datetime
     ) -> int | None:

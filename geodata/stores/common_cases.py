@@ -9,9 +9,38 @@ from datetime import datetime
 from geodata.errors import Conflict, NotFound
 from geodata.model import USER_ROLES, ApiKey, Category, Photo
 from geodata.stores.base import check_choice
+from geodata.stores.queries import INCIDENT_FILTERS
+
+# What incident_counts may group by; MONTH_SQL (the month in the county's clock) is each backend's.
+_COUNT_KEYS = {
+    "category": "t.category",
+    "status": "t.status",
+    "unit_id": "t.unit_id",
+    "reworked": "CASE WHEN t.rework > 0 THEN 1 ELSE 0 END",
+    "overdue": "CASE WHEN t.status IN ('filed', 'dispatched', 'reopened') AND t.deadline_at < %(now)s "
+    "THEN 1 ELSE 0 END",
+}
 
 
 class CasesSql:
+    MONTH_SQL = ""  # the backend's expression for t.reported_at's month, 'YYYY-MM', county clock
+
+    # -- counting --------------------------------------------------------------------------------
+    def incident_counts(self, county_id: int, by, now, **filters) -> list[tuple]:
+        keys = {**_COUNT_KEYS, "month": self.MONTH_SQL}
+        unknown = [k for k in by if k not in keys]
+        if unknown:
+            raise ValueError(f"cannot group incidents by {unknown}: choose from {sorted(keys)}")
+        columns = [f"{keys[k]} AS k{i}" for i, k in enumerate(by)]
+        group = ", ".join(f"k{i}" for i in range(len(by)))
+        sql = (
+            f"SELECT {', '.join([*columns, 'COUNT(*) AS n'])} FROM incident AS t "
+            f"WHERE t.county_id = %(county)s {INCIDENT_FILTERS}"
+            + (f" GROUP BY {group} ORDER BY {group}" if by else "")
+        )
+        params = {"county": county_id, "now": self._t(now), **self._incident_filters(**filters)}
+        return [tuple(r[f"k{i}"] for i in range(len(by))) + (r["n"],) for r in self._rows(sql, params)]
+
     # -- categories ----------------------------------------------------------------------------
     def list_categories(self) -> list[Category]:
         rows = self._rows("SELECT * FROM category ORDER BY sort, code")

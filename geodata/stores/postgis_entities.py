@@ -68,6 +68,7 @@ def _bbox(bbox) -> dict:
 
 
 class PostgisEncoding:
+    MONTH_SQL = "to_char(t.reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"  # county clock, UTC+8
     """How values travel to PostGIS: aware UTC times, shapely geometries tagged with their SRID
     (read back without it), arrays as lists, JSON as jsonb."""
 

@@ -53,6 +53,7 @@ def ts(dt: datetime | None) -> str | None:
 
 
 class SqliteEncoding:
+    MONTH_SQL = "strftime('%Y-%m', t.reported_at, '+8 hours')"  # county clock, UTC+8
     """How values are kept in SQLite: ISO text times, WKB geometry, JSON lists and objects."""
 
     @staticmethod

@@ -378,3 +378,27 @@ def test_incident_cells_bin_like_a_plain_numpy_grid(store, county):
     in_box = (xy[:, 0] >= 114.02) & (xy[:, 0] <= 114.08) & (xy[:, 1] >= 22.52)
     assert parking.sum() == (in_box & np.array([t >= MARCH for t in times])).sum() > 0
     assert store.incident_cells(county.id, bbox, *cell, category="posters")[1].tolist() == []
+
+
+def test_incident_counts_group_by_month_category_unit_and_flags(store, world, county):
+    """Months in the county's clock (UTC+8): 16:30 UTC on 31 January is 1 February there."""
+    unit = world["city"].id
+    late_jan = datetime(2026, 1, 31, 16, 30, tzinfo=UTC)
+    store.add_incidents(
+        [Incident(county.id, "parking", Point(114.004, 22.504), late_jan, "dispatched", unit_id=unit,
+                  deadline_at=late_jan + timedelta(hours=2)),
+         Incident(county.id, "parking", Point(114.004, 22.504), T0, "closed", unit_id=unit, rework=1),
+         Incident(county.id, "posters", Point(114.004, 22.504), T0, "dispatched")]
+    )  # fmt: skip
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    assert store.incident_counts(county.id, ("month", "category"), now) == [
+        ("2026-01", "parking", 1), ("2026-01", "posters", 1), ("2026-02", "parking", 1),
+    ]  # fmt: skip
+    assert store.incident_counts(county.id, ("unit_id", "overdue"), now, category="parking") == [
+        (unit, 0, 1),
+        (unit, 1, 1),
+    ]
+    assert store.incident_counts(county.id, ("reworked",), now) == [(0, 2), (1, 1)]
+    assert store.incident_counts(county.id, (), now, status="open") == [(2,)]
+    with pytest.raises(ValueError, match="cannot group incidents by"):
+        store.incident_counts(county.id, ("colour",), now)

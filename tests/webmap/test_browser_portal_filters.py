@@ -77,3 +77,38 @@ def test_unit_staff_open_the_map_with_their_unit_picked_out(app, case_users, liv
     page.select_option("#portal-show-unit", "")
     page.wait_for_function("!document.querySelector('.portal-status').textContent.includes('城管执法局：')")
     assert page.locator(".leaflet-portal-focus-pane path").count() == 0
+
+
+def test_a_click_on_the_dashboard_filters_the_map(live_server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 860}, locale="zh-CN")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/*", lambda r: r.continue_() if is_local(r.request.url, live_server) else r.abort())
+    page.goto(f"{live_server}/login?next=/portal")
+    page.fill("#username", "leader1")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("html[data-dashboard-ready='1']", timeout=20_000)
+    assert (
+        page.inner_text("[data-kpi=total]") == "35" and page.inner_text("[data-kpi=closure_rate]") == "0.0%"
+    )
+    page.wait_for_selector("html[data-portal-ready='1']")
+    # Click the January bar of the first series (牛皮癣, the largest): the map and the panel narrow.
+    x, y = page.evaluate(
+        """() => {
+            const el = document.getElementById('chart-trend'), chart = echarts.getInstanceByDom(el);
+            const [px, py] = chart.convertToPixel({seriesIndex: 0}, ['2024-01', 8]);
+            const box = el.getBoundingClientRect();
+            return [box.left + px, box.top + py];
+        }"""
+    )
+    page.mouse.click(x, y)
+    page.wait_for_function("document.querySelector('[data-kpi=total]').textContent === '16'")
+    page.wait_for_function(
+        "document.querySelector('.portal-status').textContent.includes('视图内问题 16 件')"
+    )
+    assert page.input_value("#portal-filters select[name=category]") == "posters"
+    assert page.input_value("#portal-filters input[name=from]") == "2024-01-01"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "portal-dashboard.png"))
+    assert errors == []

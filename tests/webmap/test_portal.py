@@ -278,3 +278,19 @@ def test_the_map_search_finds_cases_units_communities_and_roads(leader):
     assert case["id"] == 3 and case["bbox"][0] < 114.005 < case["bbox"][2]
     too_long = leader.get("/api/v1/search?q=" + "路" * 51)
     assert too_long.status_code == 400 and "最多 50 字" in too_long.get_json()["error"]["message"]
+
+
+def test_the_dashboard_counts_what_the_filters_pick(leader):
+    """The test county's 35 incidents: reported daily from 1 January 2024, posters on even days,
+    parking on odd ones, all still waiting (filed), none with a unit."""
+    body = get_json(leader, "/api/v1/dashboard")
+    assert body["totals"] == {"total": 35, "open": 35, "closed": 0, "overdue": 0, "closure_rate": 0.0,
+                              "rework_rate": None}  # fmt: skip
+    assert body["trend"]["months"] == ["2024-01", "2024-02"]
+    assert [(s["category"], s["counts"]) for s in body["trend"]["series"]] == [
+        ("posters", [16, 2]),
+        ("parking", [15, 2]),
+    ]
+    assert body["statuses"] == [{"status": "filed", "name": "待派发", "count": 35}] and body["ranking"] == []
+    narrowed = get_json(leader, "/api/v1/dashboard?category=posters&from=2024-01-01&to=2024-01-31")
+    assert narrowed["totals"]["total"] == 16

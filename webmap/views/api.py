@@ -1,8 +1,9 @@
-"""The JSON API (/api/v1): map layers for a viewport, units for the legend, the map's search."""
+"""The JSON API (/api/v1): map layers for a viewport, units for the legend, the map's search and dashboard."""
 
 from __future__ import annotations
 
 import inspect
+from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
@@ -10,6 +11,7 @@ from flask_login import current_user, login_required
 import layers
 from geodata.assignments import month_span
 from geodata.errors import InvalidInput
+from layers import dashboard as dashboard_layer
 from layers import search as search_layer
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 from webmap import get_store
@@ -71,3 +73,13 @@ def search():
     store = get_store()
     own = current_user.unit_id if current_user.role == "unit_staff" else None
     return jsonify(query=q, results=search_layer.search(store, current_county(store), q, unit_id=own))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    """The 驾驶舱's numbers for the cases the map's filters pick (unit staff: their unit's)."""
+    store = get_store()
+    county = current_county(store)
+    filters, _ = list_filters(store, county)
+    return jsonify(dashboard_layer.dashboard(store, county, datetime.now(UTC), **filters))

@@ -282,6 +282,8 @@
         inputs.forEach(function (el) { if (el.value) { query.set(el.name, el.value); n += 1; } });
         summary.querySelector(".active-count").textContent = n ? "（" + n + " 项）" : "";
         onChange(query.toString());
+        // The dashboard beside the map (dashboard.js) follows the same filters.
+        document.dispatchEvent(new CustomEvent("portal:filters", { detail: query.toString() }));
       }
       inputs.forEach(function (el) { el.addEventListener("change", changed); });
       reset.addEventListener("click", function () { inputs.forEach(function (el) { el.value = ""; }); changed(); });
