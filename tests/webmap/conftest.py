@@ -210,6 +210,33 @@ def browser():
         browser.close()
 
 
+def signed_in_page(
+    browser, base: str, username: str, path: str = "/portal", password: str = PASSWORD, **context
+):
+    """A page of a new browser context signed in as ``username`` through the login form, at
+    ``path``; requests leaving ``base`` are refused and recorded in ``page.outside``, script errors
+    in ``page.errors``."""
+    page = browser.new_context(
+        **(context or {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"})
+    ).new_page()
+    page.errors, page.outside = [], []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+
+    def route(r):
+        if is_local(r.request.url, base):
+            return r.continue_()
+        page.outside.append(r.request.url)
+        return r.abort()
+
+    page.route("**/*", route)
+    page.goto(f"{base}/login?next={path}")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{path}")
+    return page
+
+
 def is_local(url: str, base: str) -> bool:
     """Whether a page's request stayed on the portal (or needed no network at all)."""
     return url.startswith(base + "/") or urlparse(url).scheme in LOCAL_SCHEMES

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.webmap.conftest import ARTIFACTS, PASSWORD, is_local
+from tests.webmap.conftest import ARTIFACTS, signed_in_page
 
 
 def _counts(page) -> tuple[int, int]:
@@ -17,16 +17,7 @@ def _counts(page) -> tuple[int, int]:
 
 
 def test_filters_change_the_heatmap_and_the_counts(live_server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    requested, errors = [], []
-    page.on("request", lambda request: requested.append(request.url))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("**/*", lambda r: r.continue_() if is_local(r.request.url, live_server) else r.abort())
-    page.goto(f"{live_server}/login?next=/portal")
-    page.fill("#username", "leader1")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/portal")
+    page = signed_in_page(browser, live_server, "leader1")
     page.wait_for_selector("html[data-portal-ready='1']", timeout=20_000)
 
     page.locator(".leaflet-control-layers-overlays label", has_text="热力图").locator("input").check()
@@ -57,17 +48,11 @@ def test_filters_change_the_heatmap_and_the_counts(live_server, browser):
     page.click("#portal-search .portal-results button:has-text('交警大队')")
     page.wait_for_function("document.querySelector('.portal-status').textContent.includes('交警大队：')")
     assert "交警大队：0 个社区/网格、1 条路段" in page.inner_text(".portal-status")
-    assert errors == [] and [u for u in requested if not is_local(u, live_server)] == []
+    assert page.errors == [] and page.outside == []
 
 
 def test_unit_staff_open_the_map_with_their_unit_picked_out(app, case_users, live_server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page.route("**/*", lambda r: r.continue_() if is_local(r.request.url, live_server) else r.abort())
-    page.goto(f"{live_server}/login?next=/portal")
-    page.fill("#username", "cg")  # staff of 城管执法局, which leads 福华路
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/portal")
+    page = signed_in_page(browser, live_server, "cg")  # staff of 城管执法局, which leads 福华路
     page.wait_for_function("document.querySelector('.portal-status').textContent.includes('城管执法局：')")
     page.wait_for_selector("html[data-portal-ready='1']")
     assert "城管执法局：0 个社区/网格、1 条路段" in page.inner_text(".portal-status")
@@ -80,14 +65,9 @@ def test_unit_staff_open_the_map_with_their_unit_picked_out(app, case_users, liv
 
 
 def test_a_click_on_the_dashboard_filters_the_map(live_server, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 860}, locale="zh-CN")
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("**/*", lambda r: r.continue_() if is_local(r.request.url, live_server) else r.abort())
-    page.goto(f"{live_server}/login?next=/portal")
-    page.fill("#username", "leader1")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    page = signed_in_page(
+        browser, live_server, "leader1", viewport={"width": 1400, "height": 860}, locale="zh-CN"
+    )
     page.wait_for_selector("html[data-dashboard-ready='1']", timeout=20_000)
     assert (
         page.inner_text("[data-kpi=total]") == "35" and page.inner_text("[data-kpi=closure_rate]") == "0.0%"
@@ -111,4 +91,4 @@ def test_a_click_on_the_dashboard_filters_the_map(live_server, browser):
     assert page.input_value("#portal-filters input[name=from]") == "2024-01-01"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "portal-dashboard.png"))
-    assert errors == []
+    assert page.errors == [] and page.outside == []

@@ -10,19 +10,17 @@ from flask_login import current_user, login_required
 
 import layers
 from geodata.assignments import month_span
-from geodata.errors import InvalidInput
 from layers import dashboard as dashboard_layer
 from layers import search as search_layer
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 from webmap import get_store
 from webmap.views.cases import list_filters
 from webmap.views.common import current_county
-from webmap.views.params import parse_bbox, parse_zoom
+from webmap.views.params import parse_bbox, parse_query, parse_zoom
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 DEFAULT_ZOOM = 14
-MAX_QUERY = 50
 
 
 @bp.get("/layers")
@@ -67,9 +65,7 @@ def units():
 @login_required
 def search():
     """Cases by number, units, communities, roads and grid cells matching ``q`` (at most 20)."""
-    q = request.args.get("q", "").strip()
-    if len(q) > MAX_QUERY:
-        raise InvalidInput(f"查找内容过长：最多 {MAX_QUERY} 字", field="q")
+    q = parse_query(request.args.get("q"))
     store = get_store()
     own = current_user.unit_id if current_user.role == "unit_staff" else None
     return jsonify(query=q, results=search_layer.search(store, current_county(store), q, unit_id=own))

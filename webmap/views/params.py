@@ -65,3 +65,14 @@ def parse_day(raw: str | None, field: str, required: bool = True) -> date | None
         return date.fromisoformat(raw.strip())
     except ValueError:
         raise InvalidInput(f"{field} 应为日期 YYYY-MM-DD，而不是 {raw!r}", field=field) from None
+
+
+MAX_QUERY = 50
+
+
+def parse_query(raw: str | None) -> str:
+    """A search box's text, trimmed; InvalidInput when longer than MAX_QUERY characters."""
+    q = (raw or "").strip()
+    if len(q) > MAX_QUERY:
+        raise InvalidInput(f"查找内容过长：最多 {MAX_QUERY} 字", field="q")
+    return q

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from geodata.errors import InvalidInput, NotFound
+from geodata.errors import NotFound
 from geodata.model import TIERS, TITLES, County
 from layers import public_map
 from webmap import get_store
 from webmap.i18n import lang_url, t, tier_name, title_name
 from webmap.views.caching import public_cache
 from webmap.views.common import default_county
-from webmap.views.params import parse_bbox, parse_zoom
+from webmap.views.params import parse_bbox, parse_query, parse_zoom
 
 bp = Blueprint("public", __name__)
 
-MAX_QUERY = 50
 DEFAULT_ZOOM = 14
 TIER_KEYS = {"精品": "exemplary", "达标": "standard", "攻坚": "improving"}  # CSS classes: public.css
 TITLE_KEYS = {"文明社区": "community", "文明楼院": "compound", "文明巷弄": "lane"}
@@ -68,9 +67,7 @@ def community_facts(code: str):
 @bp.get("/api/public/search")
 @public_cache
 def search():
-    q = request.args.get("q", "").strip()
-    if len(q) > MAX_QUERY:
-        raise InvalidInput(f"查找内容过长：最多 {MAX_QUERY} 字", field="q")
+    q = parse_query(request.args.get("q"))
     store = get_store()
     return jsonify(query=q, results=public_map.search(store, default_county(store), q))
 
