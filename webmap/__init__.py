@@ -20,6 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese names as text: readable, and a third the bytes
     app.extensions["portal_settings"] = settings
     app.extensions["portal_db"] = open_database(settings.database_url)
+    from webmap.basemap import basemap_sources
+
+    app.extensions["portal_basemap"] = basemap_sources(settings.basemap)  # a wrong value stops the start
     if settings.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -25,6 +25,7 @@ from layers.coverage import GAP_COLOUR
 from layers.incidents import SIZE_CLASSES
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 from layers.scores import previous_month
+from webmap.basemap import TileSource
 
 ATTRIBUTION = '道路数据 © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
 MIN_ZOOM, MAX_ZOOM = 10, 19
@@ -97,7 +98,12 @@ PortalLayers.start({{ this._parent.get_name() }}, {{ this.options|tojson }}, {
 
 
 def build_portal_map(
-    store: Store, county: County, urls: PortalUrls, at: datetime | None = None, my_unit: str | None = None
+    store: Store,
+    county: County,
+    urls: PortalUrls,
+    at: datetime | None = None,
+    my_unit: str | None = None,
+    basemap: list[TileSource] = (),
 ) -> folium.Map:
     """The portal's map of ``county``: overlays 社区, 路段, 问题, layer switcher and legend."""
     m = folium.Map(
@@ -116,6 +122,11 @@ def build_portal_map(
     if extent is not None:
         minx, miny, maxx, maxy = extent.bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]])
+    for source in basemap:  # none by default: our own layers suffice (webmap/basemap.py)
+        folium.TileLayer(
+            source.url, attr=source.attribution, subdomains=source.subdomains, overlay=source.overlay,
+            control=False, max_zoom=MAX_ZOOM,
+        ).add_to(m)  # fmt: skip
     groups = {
         name: folium.FeatureGroup(name=module.TITLE, show=getattr(module, "SHOWN", True)).add_to(m)
         for name, module in layers.LAYERS.items()

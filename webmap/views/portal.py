@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
 from webmap import get_store
@@ -19,7 +19,8 @@ def index():
     county = current_county(store)
     # "Show my unit": a unit's staff open the map with their unit picked out.
     mine = current_user.unit_id and store.get_unit(county.id, current_user.unit_id).code
-    folium_map = build_portal_map(store, county, _urls(), my_unit=mine or None)
+    basemap = current_app.extensions["portal_basemap"]
+    folium_map = build_portal_map(store, county, _urls(), my_unit=mine or None, basemap=basemap)
     return render_template("portal/index.html", county=county, map=map_parts(folium_map))
 
 

@@ -1,0 +1,54 @@
+"""The basemap setting: none by default (nothing leaves the machine), an XYZ URL, or 天地图 with
+a key; anything else stops the portal with a message naming the setting."""
+
+from __future__ import annotations
+
+import pytest
+
+from geodata.errors import ConfigError
+from tests.webmap.conftest import COUNTY_CODE, PASSWORD, build_county, login
+from webmap import create_app, get_store
+from webmap.basemap import basemap_sources
+
+XYZ = "https://tiles.county.example/{z}/{x}/{y}.png"
+
+
+def test_the_settings_values():
+    assert basemap_sources("none") == [] and basemap_sources("") == []
+    (xyz,) = basemap_sources(XYZ)
+    assert xyz.url == XYZ and not xyz.overlay
+    vec, labels = basemap_sources("tianditu:abc123")
+    assert (
+        "LAYER=vec" in vec.url
+        and "tk=abc123" in vec.url
+        and "{z}" in vec.url
+        and vec.subdomains == "01234567"
+    )
+    assert "LAYER=cva" in labels.url and labels.overlay and labels.attribution == "地图 © 天地图"
+    for wrong, words in (("osm", "is not 'none'"), ("https://x.example/tiles.png", "is not 'none'"),
+                         ("tianditu:a b", "letters and digits")):  # fmt: skip
+        with pytest.raises(ConfigError, match=words):
+            basemap_sources(wrong)
+
+
+def _portal(tmp_path, **settings) -> str:
+    app = create_app({"database_url": f"sqlite:///{tmp_path / 't.sqlite'}", "instance_path": str(tmp_path),
+                      "testing": True, "seed_demo_on_start": False, "default_county": COUNTY_CODE, **settings})  # fmt: skip
+    with app.app_context():
+        get_store().migrate()
+        build_county(get_store())
+    client = app.test_client()
+    login(client, "leader1", PASSWORD)
+    return client.get("/portal").text
+
+
+def test_the_portal_draws_the_basemap_asked_for(tmp_path):
+    assert "L.tileLayer" not in _portal(tmp_path / "none")
+    page = _portal(tmp_path / "xyz", basemap=XYZ)
+    assert "L.tileLayer" in page and XYZ in page
+
+
+def test_a_wrong_basemap_stops_the_portal(tmp_path):
+    with pytest.raises(ConfigError, match="PORTAL_BASEMAP"):
+        create_app({"database_url": f"sqlite:///{tmp_path / 't.sqlite'}", "instance_path": str(tmp_path),
+                    "basemap": "google"})  # fmt: skip
