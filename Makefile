@@ -24,11 +24,12 @@ lint: $(VENV)/.dev
 screenshot: $(VENV)/.dev node_modules/.installed
 	$(PY) -m scripts.screenshot
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev node_modules/.installed
 	$(PY) -m scripts.bench.route
 	$(PY) -m scripts.bench.grids
 	$(PY) -m scripts.bench.coverage
 	$(PY) -m scripts.bench.report
+	$(PY) -m scripts.bench.portal
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
