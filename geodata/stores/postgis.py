@@ -5,6 +5,7 @@ Geometries travel as shapely objects (``register_shapely``); spatial work is don
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -61,15 +62,25 @@ class PostgisDatabase:
                 "(install postgresql-15-postgis-3 there)"
             )
         self._pool = None
+        self._pool_lock = threading.Lock()
 
     @property
     def pool(self):
+        """The pool, made on first use, once: a fresh gunicorn thread pool's first requests come
+        together, and a connection must go back to the pool it came from."""
         if self._pool is None:
-            from psycopg_pool import ConnectionPool
+            with self._pool_lock:
+                if self._pool is None:
+                    from psycopg_pool import ConnectionPool
 
-            self._pool = ConnectionPool(
-                self.url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=True, name="portal"
-            )
+                    self._pool = ConnectionPool(
+                        self.url,
+                        min_size=1,
+                        max_size=8,
+                        kwargs={"autocommit": True},
+                        open=True,
+                        name="portal",
+                    )
         return self._pool
 
     def store(self) -> PostgisStore:
