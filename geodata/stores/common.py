@@ -97,32 +97,6 @@ class CommonSql(AssignmentsSql, CasesSql, PublicReportsSql, TitlesSql):
             "lon": i.geom.x, "lat": i.geom.y,
         }  # fmt: skip
 
-    def _incident_filters(
-        self,
-        since=None,
-        until=None,
-        category=None,
-        status=None,
-        unit_id=None,
-        zone_id=None,
-        overdue_at=None,
-        duplicates=True,
-        closed_since=None,
-        closed_until=None,
-        source=None,
-    ) -> dict:
-        """The parameters of INCIDENT_FILTERS; ``status`` may be 'open' (any open status)."""
-        if status is not None and status != "open":
-            self._check_status(status)
-        return {
-            "since": self._t(since), "until": self._t(until), "category": category,
-            "status": None if status == "open" else status,
-            "open": 1 if status == "open" else None,
-            "unit": unit_id, "zone": zone_id, "overdue_at": self._t(overdue_at),
-            "duplicates": 1 if duplicates else None,
-            "closed_since": self._t(closed_since), "closed_until": self._t(closed_until), "source": source,
-        }  # fmt: skip
-
     def _assignment(self, r) -> Assignment:
         return Assignment(
             r["county_id"], r["unit_id"], r["target_kind"], r["target_id"], r["role"],

@@ -25,6 +25,32 @@ _COUNT_KEYS = {
 class CasesSql:
     MONTH_SQL = ""  # the backend's expression for t.reported_at's month, 'YYYY-MM', county clock
 
+    def _incident_filters(
+        self,
+        since=None,
+        until=None,
+        category=None,
+        status=None,
+        unit_id=None,
+        zone_id=None,
+        overdue_at=None,
+        duplicates=True,
+        closed_since=None,
+        closed_until=None,
+        source=None,
+    ) -> dict:
+        """The parameters of INCIDENT_FILTERS; ``status`` may be 'open' (any open status)."""
+        if status is not None and status != "open":
+            self._check_status(status)
+        return {
+            "since": self._t(since), "until": self._t(until), "category": category,
+            "status": None if status == "open" else status,
+            "open": 1 if status == "open" else None,
+            "unit": unit_id, "zone": zone_id, "overdue_at": self._t(overdue_at),
+            "duplicates": 1 if duplicates else None,
+            "closed_since": self._t(closed_since), "closed_until": self._t(closed_until), "source": source,
+        }  # fmt: skip
+
     # -- counting --------------------------------------------------------------------------------
     def incident_counts(self, county_id: int, by, now, **filters) -> list[tuple]:
         keys = {**_COUNT_KEYS, "month": self.MONTH_SQL}
