@@ -48,6 +48,8 @@ def _shoot(base: str, password: str, out: Path) -> None:
         page.fill("#password", password)
         page.click("button[type=submit]")
         page.wait_for_selector("html[data-portal-ready='1']", timeout=30_000)
+        # The map's tiles may come before the dashboard beside it has its figures.
+        page.wait_for_selector("html[data-dashboard-ready='1']", timeout=30_000)
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out))
         browser.close()

@@ -1,6 +1,7 @@
-"""The portal's folium map: the county's extent, empty overlay groups our JS fills from the API,
-the layer switcher, the legend and the attribution. No tiles and no CDN: every script and style
-sheet the map needs is one the portal serves itself.
+"""The portal's folium map: the county's extent, the vector-tile layers (webmap/maptiles.py), empty
+overlay groups our JS fills from the small GeoJSON layers, the layer switcher, the legend and the
+attribution. No basemap tiles and no CDN: every script and style sheet the map needs is one the
+portal serves itself.
 """
 
 from __future__ import annotations
@@ -26,10 +27,14 @@ from layers.incidents import SIZE_CLASSES
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 from layers.scores import previous_month
 from webmap.basemap import TileSource
+from webmap.maptiles import REVIEW_QUEUES, add_tile_layers, category_styles, tile_config
 
 ATTRIBUTION = '道路数据 © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
 MIN_ZOOM, MAX_ZOOM = 10, 19
 HEAT_TITLE = "热力图"
+# Drawn from vector tiles (webmap/maptiles.py); the other layers of layers.LAYERS are small enough
+# to come as GeoJSON of the viewport.
+TILED = ("zones", "roads", "incidents")
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,20 @@ class PortalUrls:
     heat_js: str
     heat_api: str
     search_api: str
+    vectorgrid_js: str
+    ui_js: str
+    tiles_js: str
+    tilemarks_js: str
+    tiles: str  # /tiles/{layer}/{z}/{x}/{y}.mvt
+    links: dict  # pages popups link to: case, cases, community, coverage ({id}, {code} filled in)
+
+    def scripts(self) -> list[tuple[str, str]]:
+        """The map's own scripts, in the order they must load (folium keeps the first of a name)."""
+        return [
+            ("vectorGrid", self.vectorgrid_js), ("leaflet_heat", self.heat_js), ("portal_ui", self.ui_js),
+            ("portal_tilemarks", self.tilemarks_js), ("portal_tiles", self.tiles_js),
+            ("portal_layers", self.portal_js),
+        ]  # fmt: skip
 
 
 class Legend(MacroElement):
@@ -74,26 +93,31 @@ class Legend(MacroElement):
 
 
 class LayerLoader(JSCSSMixin, MacroElement):
-    """Hands the overlay groups to webmap/static/portal/layers.js, which fills them on moveend."""
+    """Hands the overlays to webmap/static/portal/layers.js: it fills the GeoJSON groups on moveend
+    and wires the tile layers (webmap/static/portal/tiles.js)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 PortalLayers.start({{ this._parent.get_name() }}, {{ this.options|tojson }}, {
-{%- for name, group in this.groups.items() %}
-    {{ name|tojson }}: {{ group.get_name() }}{{ "," if not loop.last }}
+{%- for kind, layers in this.layers.items() %}
+    {{ kind|tojson }}: {
+    {%- for name, layer in layers.items() %}
+        {{ name|tojson }}: {{ layer.get_name() }}{{ "," if not loop.last }}
+    {%- endfor %}
+    }{{ "," if not loop.last }}
 {%- endfor %}
 });
 {% endmacro %}
 """
     )
 
-    def __init__(self, groups: dict[str, folium.FeatureGroup], urls: PortalUrls, options: dict):
+    def __init__(self, layers: dict[str, dict[str, folium.map.Layer]], urls: PortalUrls, options: dict):
         super().__init__()
         self._name = "LayerLoader"
-        self.groups = groups
+        self.layers = layers
         self.options = {"api": urls.layers_api, **options}
-        self.default_js = [("leaflet_heat", urls.heat_js), ("portal_layers", urls.portal_js)]
+        self.default_js = urls.scripts()
         self.default_css = [("portal_css", urls.portal_css)]
 
 
@@ -105,7 +129,8 @@ def build_portal_map(
     my_unit: str | None = None,
     basemap: list[TileSource] = (),
 ) -> folium.Map:
-    """The portal's map of ``county``: overlays 社区, 路段, 问题, layer switcher and legend."""
+    """The portal's map of ``county``: the tile layers (社区, 单元网格, 路段, 问题, 审核队列), the
+    GeoJSON overlays (热力图, 覆盖缺口, 考核得分, 单位责任区), layer switcher and legend."""
     m = folium.Map(
         tiles=None,
         min_zoom=MIN_ZOOM,
@@ -127,18 +152,15 @@ def build_portal_map(
             source.url, attr=source.attribution, subdomains=source.subdomains, overlay=source.overlay,
             control=False, max_zoom=MAX_ZOOM,
         ).add_to(m)  # fmt: skip
-    groups = {
-        name: folium.FeatureGroup(name=module.TITLE, show=getattr(module, "SHOWN", True)).add_to(m)
-        for name, module in layers.LAYERS.items()
-    }
-    # The heatmap is drawn in the browser from the server's bins of the viewport (layers/heat.py).
-    groups["heat"] = folium.FeatureGroup(name=HEAT_TITLE, show=False).add_to(m)
+    tiles, overlays = add_tile_layers(m, urls.tiles, tile_config(store, county, urls.links), urls.scripts())
+    groups = _geojson_groups(m)
+    overlays.update(groups)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    Legend(legend_html(store, county, at)).add_to(m)
+    shown = {name for name, layer in overlays.items() if layer.show}
+    Legend(legend_html(store, county, shown, at)).add_to(m)
     options = {
         "attribution": ATTRIBUTION,
         "countyName": county.name,
-        "clusterClasses": [low for low, _ in SIZE_CLASSES],
         "unguardedLabel": UNGUARDED_LABEL,
         "gapColour": GAP_COLOUR,
         "scoreMonths": score_months(at),
@@ -146,13 +168,26 @@ def build_portal_map(
         "searchApi": urls.search_api,
         "filters": {**filter_choices(store, county), "myUnit": my_unit},
     }
-    LayerLoader(groups, urls, options).add_to(m)
+    LayerLoader({"geojson": groups, "tiles": tiles, "overlays": overlays}, urls, options).add_to(m)
     return m
 
 
-def legend_html(store: Store, county: County, at: datetime | None = None) -> str:
-    """The legend: the units leading road segments now (with how many), 未分配, the community
-    outline and the cluster sizes."""
+def _geojson_groups(m: folium.Map) -> dict[str, folium.FeatureGroup]:
+    """The empty groups layers.js fills with GeoJSON of the viewport, by layer name."""
+    # The heatmap is drawn in the browser from the server's bins of the viewport (layers/heat.py).
+    groups = {"heat": folium.FeatureGroup(name=HEAT_TITLE, show=False).add_to(m)}
+    for name, module in layers.LAYERS.items():
+        if name not in TILED:
+            shown = getattr(module, "SHOWN", True)
+            groups[name] = folium.FeatureGroup(name=module.TITLE, show=shown).add_to(m)
+    return groups
+
+
+def legend_html(store: Store, county: County, shown: set[str], at: datetime | None = None) -> str:
+    """The legend, a part per layer (the parts of layers not in ``shown`` hidden; layers.js shows
+    the part of each layer switched on): the units leading road segments now (with how many) and
+    未分配, communities, grid cells, cluster sizes and categories, the review queues, heat, scores,
+    coverage gaps and a unit's posts."""
     at = at or datetime.now(UTC)
     leads = [a for a in store.assignments_at(county.id, at, "segment") if a.role == "lead"]
     segment_counts = Counter(a.unit_id for a in leads)
@@ -161,9 +196,12 @@ def legend_html(store: Store, county: County, at: datetime | None = None) -> str
     return render_template(
         "portal/legend.html",
         county=county,
+        shown=shown,
         units=entries,
         unguarded={"name": UNGUARDED_LABEL, "colour": UNGUARDED_COLOUR},
         size_classes=SIZE_CLASSES,
+        categories=category_styles(store).values(),
+        review_queues=REVIEW_QUEUES,
         gap_colour=GAP_COLOUR,
         score_classes=score_map.classes(store),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -185,15 +186,23 @@ def _missing(reason: str):
     pytest.skip(f"browser test skipped: {reason}")
 
 
-@pytest.fixture
-def live_server(app):
-    """The app on a free 127.0.0.1 port, served from a background thread."""
+@contextmanager
+def serving(app):
+    """The app on a free 127.0.0.1 port, served from a background thread; its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app):
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture
@@ -240,3 +249,39 @@ def signed_in_page(
 def is_local(url: str, base: str) -> bool:
     """Whether a page's request stayed on the portal (or needed no network at all)."""
     return url.startswith(base + "/") or urlparse(url).scheme in LOCAL_SCHEMES
+
+
+# -- the leaders' map in a browser --------------------------------------------------------------
+PAINTED = """([pane, colour]) => {
+    const want = colour && [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+    let n = 0;
+    for (const c of document.querySelectorAll(`.leaflet-${pane}-pane canvas`)) {
+        if (!c.width) continue;
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 4) {
+            if (d[i + 3] > 200 && (!want || (d[i] === want[0] && d[i + 1] === want[1] && d[i + 2] === want[2]))) {
+                n += 1;
+                break;
+            }
+        }
+    }
+    return n;
+}"""
+
+
+def painted_tiles(page, pane: str, colour: str | None = None) -> int:
+    """How many canvas tiles of the map pane ``pane`` (e.g. ``portal-roads``) have a pixel drawn
+    (in ``colour``, ``#rrggbb``, when given)."""
+    return page.evaluate(PAINTED, [pane, colour])
+
+
+def wait_ready(page) -> None:
+    """Until the map has every layer that is on loaded (layers.js sets the flag)."""
+    page.wait_for_function(
+        "document.documentElement.getAttribute('data-portal-ready') === '1'", timeout=30_000
+    )
+
+
+def overlay(page, title: str):
+    """The checkbox of the layer switcher's overlay called ``title``."""
+    return page.locator(".leaflet-control-layers-overlays label", has_text=title).locator("input")

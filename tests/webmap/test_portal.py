@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -194,10 +195,29 @@ def _in_page(text: str, words: str) -> bool:
 def test_portal_page_has_the_county_layers_and_legend(leader):
     text = leader.get("/portal").text
     assert "测试县" in text
-    for words in ("社区", "路段", "问题", "图例", "未分配", "城管执法局", "交警大队"):
+    for words in ("社区", "单元网格", "路段", "问题", "审核队列", "图例", "未分配", "城管执法局", "交警大队"):
         assert _in_page(text, words), words
     assert "OpenStreetMap contributors" in text
     assert "L.control.layers" in text
+
+
+def test_portal_draws_zones_roads_and_incidents_from_vector_tiles(leader):
+    text = leader.get("/portal").text
+    # folium's VectorGrid layers on our tiles, with the served copy of VectorGrid (not unpkg's).
+    for layer in ("zones", "roads", "incidents"):
+        assert re.search(
+            rf"L\.vectorGrid\.protobuf\(\s*'/tiles/{layer}/\{{z\}}/\{{x\}}/\{{y\}}\.mvt'", text
+        ), layer
+    for status in ("filed", "handled"):  # the 审核队列, a layer per queue
+        assert f"'/tiles/incidents/{{z}}/{{x}}/{{y}}.mvt?status={status}'" in text
+    assert "/vendor/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js" in text and "unpkg" not in text
+    assert "/api/v1/layers/roads" not in text
+    # The legend: a part per layer, those of the layers off at first hidden.
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");\n", text).group(1))
+    parts = dict(re.findall(r'<section data-layer="(\w+)"( hidden)?>', legend))
+    overlays = {"zones", "grid", "roads", "incidents", "review", "heat", "coverage", "scores", "unit"}
+    assert set(parts) == overlays
+    assert {name for name, hidden in parts.items() if not hidden} == {"zones", "roads", "incidents"}
 
 
 def test_vendor_route_serves_only_listed_files(client):

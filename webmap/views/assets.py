@@ -15,7 +15,12 @@ from webmap import settings
 bp = Blueprint("assets", __name__)
 
 # package → folders inside it that pages may load. Every package here is in package.json.
-VENDOR_FOLDERS = {"leaflet": ("dist/",), "leaflet.heat": ("dist/",), "echarts": ("dist/",)}
+VENDOR_FOLDERS = {
+    "leaflet": ("dist/",),
+    "leaflet.heat": ("dist/",),
+    "leaflet.vectorgrid": ("dist/",),
+    "echarts": ("dist/",),
+}
 SERVED_SUFFIXES = (".js", ".css", ".png", ".svg", ".gif", ".map")
 CACHE_SECONDS = 24 * 3600
 

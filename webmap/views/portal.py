@@ -25,13 +25,30 @@ def index():
 
 
 def _urls() -> PortalUrls:
+    def vendor(package: str, filename: str) -> str:
+        return url_for("assets.vendor", package=package, filename=filename)
+
+    # Templates the scripts fill in ({layer}/{z}/{x}/{y}, {id}, {code}): url_for would quote braces.
+    tiles = url_for("tiles.vector_tile", layer="LAYER", z=0, x=0, y=0)
+    case = url_for("case_pages.case_page", incident_id=0)
     return PortalUrls(
-        leaflet_js=url_for("assets.vendor", package="leaflet", filename="dist/leaflet.js"),
-        leaflet_css=url_for("assets.vendor", package="leaflet", filename="dist/leaflet.css"),
+        leaflet_js=vendor("leaflet", "dist/leaflet.js"),
+        leaflet_css=vendor("leaflet", "dist/leaflet.css"),
         portal_js=url_for("static", filename="portal/layers.js"),
         portal_css=url_for("static", filename="portal/map.css"),
         layers_api=url_for("api.layer_index"),
-        heat_js=url_for("assets.vendor", package="leaflet.heat", filename="dist/leaflet-heat.js"),
+        heat_js=vendor("leaflet.heat", "dist/leaflet-heat.js"),
         heat_api=url_for("tiles.heat"),
         search_api=url_for("api.search"),
+        vectorgrid_js=vendor("leaflet.vectorgrid", "dist/Leaflet.VectorGrid.bundled.min.js"),
+        ui_js=url_for("static", filename="portal/mapui.js"),
+        tiles_js=url_for("static", filename="portal/tiles.js"),
+        tilemarks_js=url_for("static", filename="portal/tilemarks.js"),
+        tiles=tiles.replace("LAYER/0/0/0", "{layer}/{z}/{x}/{y}"),
+        links={
+            "case": case.removesuffix("/0") + "/{id}",
+            "cases": url_for("case_pages.case_list"),
+            "community": url_for("public.community", code="CODE").replace("CODE", "{code}"),
+            "coverage": url_for("coverage.report_page"),
+        },
     )

@@ -1,0 +1,283 @@
+/* What the tile layers of tiles.js need beside their canvas: markers built from each tile's
+ * features (cluster counts, community names), the popups of tile features, and the counts of the
+ * status line. A tile's markers come and go with the tile.
+ */
+(function () {
+  "use strict";
+
+  var UI = window.PortalUI;
+  var KIND_TITLES = { incidents: "问题", filed: "待派发案件", handled: "待核查案件" };
+  // The server clusters a tile into 8 × 8 cells (32 px, geodata/tiles.py); bubbles that hold
+  // four-digit counts need more room, so the browser adds each 2 × 2 of them into one (64 px).
+  var CLUSTER_BLOCKS = 4;
+
+  function tileLatLng(map, coords, extent, p) {
+    var tile = window.PortalTiles.TILE;
+    return map.unproject(L.point((coords.x + p.x / extent) * tile, (coords.y + p.y / extent) * tile), coords.z);
+  }
+
+  // Each tile's items (what ``extract`` makes of its features) by tile key, kept until the tile
+  // goes; ``changed(key, now, old)`` hears of each change ({coords, items}; ``now`` null when the
+  // tile goes).
+  function TileStore(layer, extract, changed) {
+    var byTile = {};
+    layer.on("tilefeatures", function (e) {
+      var key = layer._tileCoordsToKey(e.coords);
+      if (!layer._tiles[key]) { return; } // gone before its features came
+      var old = byTile[key];
+      byTile[key] = { coords: e.coords, items: extract(e.coords, e.layers) };
+      changed(key, byTile[key], old);
+    });
+    layer.on("tileunload", function (e) {
+      var key = layer._tileCoordsToKey(e.coords), old = byTile[key];
+      if (old) { delete byTile[key]; changed(key, null, old); }
+    });
+    return byTile;
+  }
+
+  // A group of markers on the map while ``layer`` is.
+  function companion(map, layer, group) {
+    layer.on("add", function () { map.addLayer(group); });
+    layer.on("remove", function () { map.removeLayer(group); });
+    if (map.hasLayer(layer)) { map.addLayer(group); }
+    return group;
+  }
+
+  // -- incidents: points and clusters -------------------------------------------------------------
+  function incidentItems(map) {
+    return function (coords, layers) {
+      var data = layers.incidents;
+      if (!data) { return []; }
+      return data.features.map(function (f) {
+        var p = f.properties;
+        return {
+          latlng: tileLatLng(map, coords, data.extent, f.geometry[0][0]), point: f.geometry[0][0],
+          count: p.count === undefined ? 1 : p.count, id: p.id, cluster: p.count !== undefined,
+          extent: data.extent
+        };
+      });
+    };
+  }
+
+  function mergeClusters(map, coords, items) {
+    var blocks = {};
+    items.forEach(function (it) {
+      if (!it.cluster) { return; }
+      var size = it.extent / CLUSTER_BLOCKS;
+      var key = Math.floor(it.point.x / size) + ":" + Math.floor(it.point.y / size);
+      var b = blocks[key] || (blocks[key] = { x: 0, y: 0, count: 0, extent: it.extent });
+      b.x += it.point.x * it.count;
+      b.y += it.point.y * it.count;
+      b.count += it.count;
+    });
+    return Object.keys(blocks).map(function (key) {
+      var b = blocks[key];
+      return { latlng: tileLatLng(map, coords, b.extent, L.point(b.x / b.count, b.y / b.count)), count: b.count };
+    });
+  }
+
+  function clusterMarker(map, cluster, kind, config) {
+    var size = 0, count = cluster.count, queue = config.review[kind];
+    config.clusterClasses.forEach(function (low, i) { if (count >= low) { size = i; } });
+    var px = count === 1 ? 12 : 24 + size * 6, label = count.toLocaleString("zh-CN");
+    // A lone incident is a dot, not a bubble saying "1"; a queue's clusters are squares in its colour.
+    var colour = queue ? " style='background-color:" + queue.colour + "'" : "";
+    var icon = L.divIcon({
+      html: count === 1 ? "<span" + colour + "></span>" : "<span" + colour + ">" + label + "</span>",
+      className: (count === 1 ? "incident-single" : "incident-cluster incident-cluster-" + size) +
+        (queue ? " review-cluster" : ""),
+      iconSize: [px, px]
+    });
+    var marker = L.marker(cluster.latlng, {
+      icon: icon, pane: queue ? "portal-review-clusters" : "portal-clusters",
+      title: label + " 件" + KIND_TITLES[kind], keyboard: false
+    });
+    marker.on("click", function () { openPopup(map, cluster.latlng, clusterPopup(map, cluster, kind)); });
+    return marker;
+  }
+
+  // A cluster's popup: how many, and a button that zooms in on it.
+  function clusterPopup(map, cluster, kind) {
+    var div = L.DomUtil.create("div", "portal-popup cluster-popup");
+    div.innerHTML = "<h4>" + cluster.count.toLocaleString("zh-CN") + " 件" + KIND_TITLES[kind] + "</h4>" +
+      "<p class='popup-links'><button type='button'>放大查看</button></p>";
+    div.querySelector("button").addEventListener("click", function () {
+      map.closePopup();
+      map.setView(cluster.latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
+    });
+    return div;
+  }
+
+  function trackIncidents(map, layer, kind, config, hooks) {
+    var group = companion(map, layer, L.layerGroup()), markers = {};
+    return TileStore(layer, incidentItems(map), function (key, now, old) {
+      (markers[key] || []).forEach(function (m) { group.removeLayer(m); });
+      delete markers[key];
+      if (!now) { return; }
+      markers[key] = mergeClusters(map, now.coords, now.items).map(function (c) {
+        return clusterMarker(map, c, kind, config).addTo(group);
+      });
+      hooks.points(kind, now.items);
+    });
+  }
+
+  // -- communities: names -------------------------------------------------------------------------
+  // The middle and area of a polygon's rings (holes wind the other way, so they subtract).
+  function centroid(rings) {
+    var a = 0, cx = 0, cy = 0;
+    rings.forEach(function (ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var f = ring[j].x * ring[i].y - ring[i].x * ring[j].y;
+        a += f;
+        cx += (ring[j].x + ring[i].x) * f;
+        cy += (ring[j].y + ring[i].y) * f;
+      }
+    });
+    return a ? { point: L.point(cx / (3 * a), cy / (3 * a)), area: Math.abs(a / 2) } : null;
+  }
+
+  // A community crossing tiles comes in a piece per tile: its name goes in the middle of its
+  // largest piece in view (of the loaded tiles at the layer's zoom).
+  function trackLabels(map, layer) {
+    var group = companion(map, layer, L.layerGroup()), pending = false, byTile;
+    function relabel() {
+      pending = false;
+      group.clearLayers();
+      var best = {}, view = map.getBounds();
+      Object.keys(byTile).forEach(function (key) {
+        if (byTile[key].coords.z !== layer._tileZoom) { return; }
+        byTile[key].items.forEach(function (piece) {
+          var score = piece.area * (view.contains(piece.latlng) ? 1 : 1e-3);
+          if (!best[piece.id] || score > best[piece.id].score) { best[piece.id] = { piece: piece, score: score }; }
+        });
+      });
+      Object.keys(best).forEach(function (id) {
+        var piece = best[id].piece;
+        L.marker(piece.latlng, {
+          pane: "portal-labels", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "zone-label", html: "<span>" + UI.escapeHtml(piece.name) + "</span>", iconSize: null })
+        }).addTo(group);
+      });
+    }
+    function later() { if (!pending) { pending = true; setTimeout(relabel, 0); } }
+    byTile = TileStore(layer, function (coords, layers) {
+      var data = layers.zones, pieces = [];
+      (data ? data.features : []).forEach(function (f) {
+        if (f.properties.kind !== "community") { return; }
+        var c = centroid(f.geometry);
+        if (c) {
+          pieces.push({ id: f.properties.id, name: f.properties.name, area: c.area,
+                        latlng: tileLatLng(map, coords, data.extent, c.point) });
+        }
+      });
+      return pieces;
+    }, later);
+    map.on("moveend", later);
+    return byTile;
+  }
+
+  // -- roads: which are unguarded ------------------------------------------------------------------
+  function trackRoads(map, layer) {
+    return TileStore(layer, function (coords, layers) {
+      var data = layers.roads;
+      return (data ? data.features : []).map(function (f) {
+        return { id: f.properties.id, guarded: f.properties.unit_id !== undefined };
+      });
+    }, function () {});
+  }
+
+  function track(map, layer, kind, config, hooks) {
+    if (kind === "zones") { return trackLabels(map, layer); }
+    if (kind === "roads") { return trackRoads(map, layer); }
+    if (kind === "grid") { return {}; }
+    return trackIncidents(map, layer, kind, config, hooks);
+  }
+
+  // -- counts for the status line ---------------------------------------------------------------
+  function tilesAtZoom(layer, byTile) {
+    return Object.keys(byTile || {}).map(function (k) { return byTile[k]; }).filter(function (t) {
+      return t.coords.z === layer._tileZoom;
+    });
+  }
+
+  // Incidents in view: the clusters' and points' whose place is in view (each is in one tile).
+  function countInView(map, layer, byTile) {
+    if (!map.hasLayer(layer)) { return undefined; }
+    var view = map.getBounds(), n = 0;
+    tilesAtZoom(layer, byTile).forEach(function (t) {
+      t.items.forEach(function (it) { if (view.contains(it.latlng)) { n += it.count; } });
+    });
+    return n;
+  }
+
+  // Unguarded segments reaching into the tiles in view (a segment crossing tiles counted once).
+  function unguardedInView(map, layer, byTile) {
+    if (!map.hasLayer(layer) || layer._tileZoom === undefined) { return undefined; }
+    var view = map.getBounds(), seen = {}, tile = window.PortalTiles.TILE;
+    tilesAtZoom(layer, byTile).forEach(function (t) {
+      var nw = map.unproject(t.coords.multiplyBy(tile), t.coords.z);
+      var se = map.unproject(t.coords.add([1, 1]).multiplyBy(tile), t.coords.z);
+      if (!view.intersects(L.latLngBounds(nw, se))) { return; }
+      t.items.forEach(function (it) { if (!it.guarded) { seen[it.id] = true; } });
+    });
+    return Object.keys(seen).length;
+  }
+
+  // -- popups ---------------------------------------------------------------------------------------
+  function highwayName(highway, names) {
+    if (!highway) { return null; }
+    return highway.split("/").map(function (h) { return names[h] || "其他道路"; }).join("/");
+  }
+
+  function roadPopup(p, config) {
+    var unit = config.units.filter(function (u) { return u.id === p.unit_id; })[0];
+    var links = unit
+      ? [["该单位的案件", config.links.cases + "?unit=" + encodeURIComponent(unit.code)]]
+      : [["覆盖缺口报告", config.links.coverage]];
+    return UI.popupTable(p.name || "无名路段", [
+      ["牵头单位", unit ? unit.name : config.unguarded.label + "（无牵头单位）"],
+      ["道路等级", highwayName(p.highway, config.highways)], ["路段编号", p.id]
+    ], links);
+  }
+
+  function zonePopup(p, config) {
+    var cases = config.links.cases + "?zone=" + encodeURIComponent(p.code);
+    if (p.kind === "grid") {
+      return UI.popupTable("单元网格 " + p.code, [["网格名称", p.name], ["编码", p.code]], [["本网格案件", cases]]);
+    }
+    return UI.popupTable(p.name, [["类型", "社区"], ["编码", p.code], ["等次", p.tier || "未评定"]], [
+      ["社区公开页", config.links.community.replace("{code}", encodeURIComponent(p.code))], ["本社区案件", cases]
+    ]);
+  }
+
+  function incidentPopup(p, kind, config) {
+    var category = config.categories[p.category], queue = config.review[kind];
+    return UI.popupTable("案件 #" + p.id, [
+      ["类别", category ? category.name : "其他"], ["状态", config.statuses[p.status] || "未知"],
+      ["审核队列", queue ? queue.label + "（" + queue.note + "）" : null]
+    ], [["查看案件", config.links.case.replace("{id}", p.id)]]);
+  }
+
+  // A popup that pans clear of the legend, which lies over the map's lower left (unless the map
+  // is too narrow to keep both in view).
+  function openPopup(map, latlng, content) {
+    var legend = document.querySelector(".portal-legend"), box = map.getContainer().getBoundingClientRect();
+    var left = 10;
+    if (legend && legend.offsetParent) {
+      var clear = legend.getBoundingClientRect().right - box.left + 10;
+      if (box.width - clear > 360) { left = clear; }
+    }
+    return L.popup({ autoPanPaddingTopLeft: L.point(left, 10), maxWidth: 320 })
+      .setLatLng(latlng).setContent(content).openOn(map);
+  }
+
+  function popup(hit, config) {
+    if (hit.kind === "roads") { return roadPopup(hit.properties, config); }
+    if (hit.kind === "zones" || hit.kind === "grid") { return zonePopup(hit.properties, config); }
+    return incidentPopup(hit.properties, hit.kind, config);
+  }
+
+  window.PortalTileMarks = {
+    track: track, popup: popup, openPopup: openPopup, countInView: countInView, unguardedInView: unguardedInView
+  };
+})();

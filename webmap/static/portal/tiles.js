@@ -1,0 +1,224 @@
+/* The leaders' map layers drawn from our vector tiles (/tiles/<layer>/{z}/{x}/{y}.mvt, DESIGN §7)
+ * with Leaflet.VectorGrid: 社区 and 单元网格 (the zones tiles), 路段 coloured by their lead unit,
+ * 问题 and the two queues of 审核队列 (the incidents tiles, each queue filtered by its status).
+ *
+ * folium creates the layers (webmap/maptiles.py) with PortalTiles.options(kind) after
+ * PortalTiles.setup; layers.js calls PortalTiles.attach once they exist. A canvas can't carry
+ * words, so cluster counts and community names are markers built from each tile's features
+ * (tilemarks.js); the popups of what a click hits are tilemarks.js's too.
+ */
+(function () {
+  "use strict";
+
+  var TILE = 256;
+  // Panes, bottom to top, for the tile layers, the GeoJSON layers of layers.js and the markers.
+  // 考核得分 lies over the roads so that a click on a scored feature reaches its popup.
+  var PANES = {
+    zones: 350, grid: 360, focus: 410, roads: 420, scores: 425, coverage: 430, labels: 600,
+    incidents: 640, clusters: 642, review: 645, "review-clusters": 648
+  };
+  var KINDS = {
+    zones: { pane: "zones", data: "zones" },
+    grid: { pane: "grid", data: "zones", minZoom: 15 }, // cells come from zoom 15 (geodata/tiles.py)
+    roads: { pane: "roads", data: "roads", minZoom: 11 },
+    incidents: { pane: "incidents", data: "incidents" },
+    filed: { pane: "review", data: "incidents" },
+    handled: { pane: "review", data: "incidents" }
+  };
+  var config = {}, unitsById = {};
+
+  // -- VectorGrid 1.3.0 on Leaflet 1.9 ------------------------------------------------------------
+  // A click that hits a feature calls L.DomEvent.fakeStop, which Leaflet 1.9 no longer has
+  // (Leaflet/Leaflet.VectorGrid#274, fixed by PR #288 but never released), and a click that hits
+  // nothing is dropped, so the map never hears of clicks on a tile (Leaflet 1.9 marks its canvases
+  // to be skipped by the map's own event handling). Both also place the pointer wrongly between
+  // whole zoom levels (our map snaps to quarters). Handle a tile's clicks and moves as Leaflet 1.9's
+  // own canvas does: the feature under the pointer, or else the map.
+  function tilePoint(renderer, e) {
+    var map = renderer._map, coords = renderer.getCoord();
+    return map.project(map.mouseEventToLatLng(e), coords.z).subtract(coords.scaleBy(renderer._size));
+  }
+
+  L.Canvas.Tile.include({
+    _onClick: function (e) {
+      if (!this._map) { return; }
+      var point = tilePoint(this, e), hit = null;
+      for (var id in this._layers) {
+        var layer = this._layers[id];
+        if (layer.options.interactive && layer._containsPoint(point) && !this._map._draggableMoved(layer)) {
+          hit = layer;
+        }
+      }
+      this._fireEvent(hit ? [hit] : false, e);
+    },
+    _onMouseMove: function (e) {
+      if (!this._map || this._map.dragging.moving() || this._map._animatingZoom) { return; }
+      this._handleMouseHover(e, tilePoint(this, e));
+    }
+  });
+
+  // Tells the layer's listeners what each tile holds ("tilefeatures"), unless the layer has moved
+  // on to other filters meanwhile; a tile that fails to come is an empty one, so the layer still
+  // finishes loading (VectorGrid would wait for it forever).
+  var fetchTile = L.VectorGrid.Protobuf.prototype._getVectorTilePromise;
+  L.VectorGrid.Protobuf.include({
+    _getVectorTilePromise: function (coords) {
+      var layer = this, url = this._url;
+      return fetchTile.call(this, coords)
+        .catch(function () { return { layers: {} }; })
+        .then(function (tile) {
+          if (layer._url === url) { layer.fire("tilefeatures", { coords: coords, layers: tile.layers }); }
+          return tile;
+        });
+    }
+  });
+
+  // Leaflet 1.9's GridLayer.redraw (which setUrl calls) asks for tiles at the map's own zoom, which
+  // between whole levels (our map snaps to quarters) is no tile zoom at all: /tiles/…/14.75/…
+  // Redraw as a change of view does, at the rounded zoom (Leaflet 2 does the same).
+  L.VectorGrid.include({
+    redraw: function () {
+      if (this._map) {
+        this._removeAllTiles();
+        this._resetView();
+      }
+      return this;
+    }
+  });
+
+  // -- styles ---------------------------------------------------------------------------------------
+  var COMMUNITY = { color: "#1f4e8c", weight: 2, opacity: 0.85, fill: true, fillColor: "#4a7fc1", fillOpacity: 0.06 };
+  var CELL = { color: "#5b7fa6", weight: 1, opacity: 0.8, dashArray: "3 3", fill: true, fillOpacity: 0 };
+
+  function roadStyle(p, zoom) {
+    var unit = unitsById[p.unit_id], weight = zoom >= 16 ? 5 : 3.5;
+    if (!unit) {
+      return { color: config.unguarded.colour, weight: weight, opacity: 0.8, dashArray: "6 5", lineCap: "butt" };
+    }
+    return { color: unit.colour, weight: weight, opacity: 0.9, lineCap: "butt" };
+  }
+
+  // Points only: clusters (features with a count) are markers with their count (tilemarks.js).
+  function incidentStyle(p) {
+    if (p.count !== undefined) { return []; }
+    var category = config.categories[p.category];
+    return {
+      radius: 6, color: "#ffffff", weight: 1.5, fill: true, fillOpacity: 0.95,
+      fillColor: category ? category.colour : "#999999"
+    };
+  }
+
+  function queueStyle(status) {
+    return function (p) {
+      if (p.count !== undefined) { return []; }
+      return { radius: 8, color: "#1a1a1a", weight: 2.5, fill: true, fillOpacity: 0.95, fillColor: config.review[status].colour };
+    };
+  }
+
+  var STYLES = {
+    zones: function (p) { return p.kind === "community" ? COMMUNITY : []; },
+    grid: function (p) { return p.kind === "grid" ? CELL : []; },
+    roads: roadStyle,
+    incidents: incidentStyle,
+    filed: queueStyle("filed"),
+    handled: queueStyle("handled")
+  };
+
+  // -- the layers ---------------------------------------------------------------------------------
+  function setup(map, settings) {
+    config = settings;
+    unitsById = {};
+    config.units.forEach(function (u) { unitsById[u.id] = u; });
+    Object.keys(PANES).forEach(function (name) {
+      if (!map.getPane("portal-" + name)) { map.createPane("portal-" + name).style.zIndex = PANES[name]; }
+    });
+  }
+
+  function options(kind) {
+    var k = KINDS[kind], styles = {};
+    styles[k.data] = STYLES[kind];
+    return {
+      pane: "portal-" + k.pane,
+      rendererFactory: L.canvas.tile,
+      vectorTileLayerStyles: styles,
+      // Interactive: VectorGrid then keeps each feature's bounds, which finding a click's feature needs.
+      interactive: true,
+      // Pixels around a thin road or a dot that still count as a click on it.
+      tolerance: 5,
+      // Keeps each tile's features reachable by tile (layer._vectorTiles), which picking needs.
+      getFeatureId: function (f) { return f.properties.id; },
+      fetchOptions: { credentials: "same-origin" },
+      minZoom: k.minZoom || 0
+    };
+  }
+
+  // The feature under ``latlng`` in the first of ``layers`` ([{kind, layer}], top first) that has
+  // one there. Each tile is its own canvas: a click lands on the top layer's canvas even where that
+  // layer has nothing, so the layers below are asked here rather than by the browser.
+  function pick(map, layers, latlng) {
+    for (var i = 0; i < layers.length; i++) {
+      var layer = layers[i].layer, z = layer._tileZoom;
+      if (!map.hasLayer(layer) || z === undefined || !layer._vectorTiles) { continue; }
+      var p = map.project(latlng, z), coords = p.divideBy(TILE).floor();
+      coords.z = z;
+      var renderer = layer._vectorTiles[layer._tileCoordsToKey(coords)];
+      if (!renderer) { continue; }
+      var local = p.subtract(coords.multiplyBy(TILE)), hit = null;
+      for (var id in renderer._layers) {
+        if (renderer._layers[id]._containsPoint(local)) { hit = renderer._layers[id]; }
+      }
+      if (hit) { return { kind: layers[i].kind, properties: hit.properties }; }
+    }
+    return null;
+  }
+
+  // Wires the tile layers of the page (by kind) to their markers, popups and the filter panel;
+  // ``hooks.changed()`` hears when a layer starts or finishes loading, ``hooks.points(kind, items)``
+  // of each tile's incidents as they come ([{latlng, count, id}]).
+  function attach(map, tiles, hooks) {
+    var loading = {}, data = {}, marks = window.PortalTileMarks;
+    var bases = {};
+    Object.keys(tiles).forEach(function (kind) {
+      var layer = tiles[kind];
+      bases[kind] = layer._url;
+      // Layers folium switched on are loading already.
+      if (layer.isLoading()) { loading[kind] = true; }
+      layer.on("loading", function () { loading[kind] = true; hooks.changed(); });
+      layer.on("load remove", function () { delete loading[kind]; hooks.changed(); });
+      data[kind] = marks.track(map, layer, kind, config, hooks);
+    });
+    var order = ["filed", "handled", "incidents", "roads", "grid", "zones"].map(function (kind) {
+      return { kind: kind, layer: tiles[kind] };
+    });
+    map.on("click", function (e) {
+      var target = e.originalEvent && e.originalEvent.target;
+      // A GeoJSON feature (SVG) opens its own popup.
+      if (target && target.tagName && target.tagName.toLowerCase() === "path") { return; }
+      var hit = pick(map, order, e.latlng);
+      if (hit) { marks.openPopup(map, e.latlng, marks.popup(hit, config)); }
+    });
+
+    return {
+      loading: function () { return Object.keys(loading).length > 0; },
+      // The filter panel's query: every incident layer follows it; a queue keeps its own status.
+      setFilters: function (query) {
+        ["incidents", "filed", "handled"].forEach(function (kind) {
+          var q = new URLSearchParams(query), base = bases[kind];
+          if (kind !== "incidents") { q.delete("status"); }
+          var rest = q.toString(), url = rest ? base + (base.indexOf("?") < 0 ? "?" : "&") + rest : base;
+          if (url !== tiles[kind]._url) { tiles[kind].setUrl(url); }
+        });
+      },
+      // The incidents (points and clusters) of ``kind``'s tiles loaded now.
+      items: function (kind) {
+        var byTile = data[kind] || {};
+        return [].concat.apply([], Object.keys(byTile).map(function (key) { return byTile[key].items; }));
+      },
+      // How many of ``kind``'s incidents are in view (undefined while the layer is off).
+      inView: function (kind) { return marks.countInView(map, tiles[kind], data[kind]); },
+      unguardedInView: function () { return marks.unguardedInView(map, tiles.roads, data.roads); }
+    };
+  }
+
+  window.PortalTiles = { setup: setup, options: options, attach: attach, TILE: TILE };
+})();
