@@ -19,11 +19,15 @@ HALF = 20037508.342789244  # half the Web Mercator world, metres
 R = 6378137.0
 
 TILE_LAYERS = ("incidents", "roads", "zones")
-CLUSTER_CELLS = 8  # incidents below POINTS_FROM_ZOOM: one cluster per 1/8 of a tile (32 px)
+# Incidents sit in cells of a Web-Mercator grid: 2^level cells a side, numbered like tiles (x from
+# the west, y from the north), so a tile at zoom z is the cells of level L whose x >> (L - z) and
+# y >> (L - z) are its x and y. Each incident keeps its level-24 cell (migration 0009).
+CELL_LEVEL = 24
+CLUSTER_LEVELS = 3  # incidents below POINTS_FROM_ZOOM: one cluster per cell of level z + 3 (32 px)
 POINTS_FROM_ZOOM = 16
 ROADS_FROM_ZOOM = 11
 CELLS_FROM_ZOOM = 15  # grid cells join the communities from here
-MAX_POINTS = 5000  # more incidents than this in a tile from POINTS_FROM_ZOOM on: clusters still
+MAX_POINTS = 2000  # more incidents than this in a tile (one per 30 px²) from POINTS_FROM_ZOOM on: clusters
 
 
 @dataclass(frozen=True)
@@ -66,11 +70,35 @@ def to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.degrees(x / R), np.degrees(2 * np.arctan(np.exp(y / R)) - math.pi / 2)
 
 
-def cluster_cell(tile: Tile) -> tuple[float, float]:
-    """Width and height in degrees of a cluster cell of ``tile`` (a tile's degrees split
-    CLUSTER_CELLS ways: near enough square on the map within one tile)."""
-    minx, miny, maxx, maxy = tile.lonlat
-    return (maxx - minx) / CLUSTER_CELLS, (maxy - miny) / CLUSTER_CELLS
+CellBox = tuple[int, int, int, int]  # (x0, y0, x1, y1) of one level, both ends included
+
+
+def tile_cells(tile: Tile, level: int) -> CellBox:
+    """The cells of ``level`` (>= the tile's zoom) that make up ``tile``."""
+    shift = level - tile.z
+    return tile.x << shift, tile.y << shift, ((tile.x + 1) << shift) - 1, ((tile.y + 1) << shift) - 1
+
+
+def bbox_cells(bbox: tuple[float, float, float, float], level: int) -> CellBox:
+    """The cells of ``level`` that a lon/lat box touches."""
+    minx, miny, maxx, maxy = bbox
+    n = 1 << level
+    x, y = to_mercator(np.array([minx, maxx]), np.array([maxy, miny]))
+    col = np.clip(np.floor((x + HALF) / (2 * HALF) * n), 0, n - 1).astype(int)
+    row = np.clip(np.floor((HALF - y) / (2 * HALF) * n), 0, n - 1).astype(int)
+    return int(col[0]), int(row[0]), int(col[1]), int(row[1])
+
+
+def cells_lonlat(cells: CellBox, level: int, pad: float = 1e-9) -> tuple[float, float, float, float]:
+    """The lon/lat box of a block of cells, grown by ``pad`` degrees so that a search by box finds
+    every incident of the cells (the cell numbers then say exactly which ones belong)."""
+    x0, y0, x1, y1 = cells
+    size = 2 * HALF / (1 << level)
+    (lon0, lon1), (lat0, lat1) = to_lonlat(
+        np.array([-HALF + x0 * size, -HALF + (x1 + 1) * size]),
+        np.array([HALF - (y1 + 1) * size, HALF - y0 * size]),
+    )
+    return float(lon0) - pad, float(lat0) - pad, float(lon1) + pad, float(lat1) + pad
 
 
 def buffered_lonlat(tile: Tile) -> tuple[float, float, float, float]:
