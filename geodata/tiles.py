@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
+from geodata import gcj02
 from geodata.errors import InvalidInput
 
 EXTENT = 4096  # tile coordinates per side, as ST_AsMVT's default
@@ -19,6 +21,7 @@ HALF = 20037508.342789244  # half the Web Mercator world, metres
 R = 6378137.0
 
 TILE_LAYERS = ("incidents", "roads", "zones")
+DISPLAYS = ("wgs84", "gcj02")  # what a basemap may be drawn in
 # Incidents sit in cells of a Web-Mercator grid: 2^level cells a side, numbered like tiles (x from
 # the west, y from the north), so a tile at zoom z is the cells of level L whose x >> (L - z) and
 # y >> (L - z) are its x and y. Each incident keeps its level-24 cell (migration 0009).
@@ -32,9 +35,15 @@ MAX_POINTS = 2000  # more incidents than this in a tile (one per 30 px²) from P
 
 @dataclass(frozen=True)
 class Tile:
+    """A tile of the XYZ grid of a basemap drawn in ``display`` coordinates. Over a GCJ-02 basemap
+    (geodata/gcj02.py) the tile draws the WGS-84 features that the GCJ-02 offset carries into it,
+    moved by the offset at its centre (constant across one tile to well under a pixel): the data
+    stay WGS-84, only the drawing moves."""
+
     z: int
     x: int
     y: int
+    display: str = "wgs84"
 
     def __post_init__(self):
         if not 0 <= self.z <= MAX_ZOOM:
@@ -44,14 +53,48 @@ class Tile:
             raise InvalidInput(
                 f"tile {self.z}/{self.x}/{self.y} does not exist: x and y run 0–{n - 1}", field="x"
             )
+        if self.display not in DISPLAYS:
+            raise InvalidInput(f"坐标系 {self.display!r} 未知，可选：{'、'.join(DISPLAYS)}", field="crs")
+
+    @cached_property
+    def shift(self) -> tuple[float, float]:
+        """Metres (east, north) the drawing moves: 0 but over a GCJ-02 basemap."""
+        if self.display == "wgs84":
+            return 0.0, 0.0
+        minx, miny, maxx, maxy = self.grid_mercator
+        centre = to_lonlat(np.array([(minx + maxx) / 2]), np.array([(miny + maxy) / 2]))  # GCJ-02
+        wx, wy = to_mercator(*gcj02.to_wgs84(*centre))
+        return float((minx + maxx) / 2 - wx[0]), float((miny + maxy) / 2 - wy[0])
 
     @property
-    def mercator(self) -> tuple[float, float, float, float]:
-        """(minx, miny, maxx, maxy) in EPSG:3857 metres, as ST_TileEnvelope gives them."""
+    def shifted(self) -> bool:
+        return self.display != "wgs84"
+
+    def holds(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Which WGS-84 points the tile draws: those whose displayed position is inside its box of the
+        grid (west and south edges in, east and north out), so each is drawn by exactly one tile."""
+        if self.shifted:
+            lon, lat = gcj02.from_wgs84(lon, lat)
+        x, y = to_mercator(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        minx, miny, maxx, maxy = self.grid_mercator
+        return (x >= minx) & (x < maxx) & (y >= miny) & (y < maxy)
+
+    @property
+    def grid_mercator(self) -> tuple[float, float, float, float]:
+        """(minx, miny, maxx, maxy) in EPSG:3857 metres of the tile in the grid, as ST_TileEnvelope
+        gives them."""
         size = 2 * HALF / (1 << self.z)
         minx = -HALF + self.x * size
         maxy = HALF - self.y * size
         return minx, maxy - size, minx + size, maxy
+
+    @property
+    def mercator(self) -> tuple[float, float, float, float]:
+        """The WGS-84 Web Mercator box of what the tile draws: its box in the grid moved back by
+        ``shift``."""
+        minx, miny, maxx, maxy = self.grid_mercator
+        dx, dy = self.shift
+        return minx - dx, miny - dy, maxx - dx, maxy - dy
 
     @property
     def lonlat(self) -> tuple[float, float, float, float]:
@@ -74,7 +117,10 @@ CellBox = tuple[int, int, int, int]  # (x0, y0, x1, y1) of one level, both ends 
 
 
 def tile_cells(tile: Tile, level: int) -> CellBox:
-    """The cells of ``level`` (>= the tile's zoom) that make up ``tile``."""
+    """The cells of ``level`` (>= the tile's zoom) that make up ``tile`` (those it touches, when
+    shifted)."""
+    if tile.shifted:
+        return bbox_cells(tile.lonlat, level)
     shift = level - tile.z
     return tile.x << shift, tile.y << shift, ((tile.x + 1) << shift) - 1, ((tile.y + 1) << shift) - 1
 

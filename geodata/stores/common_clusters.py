@@ -103,6 +103,9 @@ class ClustersSql:
                 return found
         level = min(tile.z + tiles.CLUSTER_LEVELS, tiles.CELL_LEVEL)
         centres, counts = self.incident_clusters(county_id, level, tiles.tile_cells(tile, level), **filters)
+        if tile.shifted:  # its cells overhang it: it draws the clusters whose centre it holds
+            keep = tile.holds(centres[:, 0], centres[:, 1])
+            centres, counts = centres[keep], counts[keep]
         return mvt.points(tile, "incidents", centres, [{"count": int(n)} for n in counts])
 
     def incident_clusters(self, county_id: int, level: int, cells: CellBox, **filters):

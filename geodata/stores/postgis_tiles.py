@@ -20,7 +20,8 @@ _IN_CELLS = """
     AND t.cell_x BETWEEN %(x0)s AND %(x1)s AND t.cell_y BETWEEN %(y0)s AND %(y1)s
 """
 _MVT_GEOM = (
-    "ST_AsMVTGeom(ST_Transform({geom}, 3857), ST_TileEnvelope(%(z)s, %(x)s, %(y)s), {extent}, {buffer}, true)"
+    "ST_AsMVTGeom(ST_Transform({geom}, 3857), ST_MakeEnvelope(%(ex0)s, %(ey0)s, %(ex1)s, %(ey1)s, 3857), "
+    "{extent}, {buffer}, true)"
 )
 _POINTS = f"""
     SELECT t.id, t.category, t.status, {_MVT_GEOM.format(geom="t.geom", extent=tiles.EXTENT, buffer=0)} AS geom
@@ -80,7 +81,7 @@ class TilesMixin(ClustersSql):
         raise ValueError(f"no tile layer {layer!r}")
 
     def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
-        params = {**params, "z": tile.z, "x": tile.x, "y": tile.y, "layer": "incidents"}
+        params = {**params, **_envelope(tile), "layer": "incidents"}
         found, data = self.conn.execute(_POINTS_TILE, {**params, "limit": tiles.MAX_POINTS + 1}).fetchone()
         if found > tiles.MAX_POINTS:
             return None
@@ -89,8 +90,12 @@ class TilesMixin(ClustersSql):
 
 def _tile_params(county_id: int, tile: Tile) -> dict:
     bminx, bminy, bmaxx, bmaxy = tiles.buffered_lonlat(tile)
-    return dict(county=county_id, z=tile.z, x=tile.x, y=tile.y,
-                bminx=bminx, bminy=bminy, bmaxx=bmaxx, bmaxy=bmaxy)  # fmt: skip
+    return dict(county=county_id, bminx=bminx, bminy=bminy, bmaxx=bmaxx, bmaxy=bmaxy, **_envelope(tile))
+
+
+def _envelope(tile: Tile) -> dict:
+    """The tile's box in metres for ST_AsMVTGeom (ST_TileEnvelope's, unless shifted for display)."""
+    return dict(zip(("ex0", "ey0", "ex1", "ey1"), tile.mercator, strict=True))
 
 
 def _bytes(cursor) -> bytes:
