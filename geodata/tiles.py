@@ -26,9 +26,31 @@ DISPLAYS = ("wgs84", "gcj02")  # what a basemap may be drawn in
 # the west, y from the north), so a tile at zoom z is the cells of level L whose x >> (L - z) and
 # y >> (L - z) are its x and y. Each incident keeps its level-24 cell (migration 0009).
 CELL_LEVEL = 24
-CLUSTER_LEVELS = 3  # incidents below POINTS_FROM_ZOOM: one cluster per cell of level z + 3 (32 px)
+CLUSTER_LEVELS = 3  # incidents below POINTS_FROM_ZOOM: one cluster per cell of level z + 3 (32 px)…
+FINEST_CLUSTERS = 19  # …but never finer than level 19 (~50 m), the finest the stores keep counted
+
+
+def cluster_level(zoom: int, levels: int = CLUSTER_LEVELS) -> int:
+    """The level of the cells clustering incidents at ``zoom`` (cells ``2**levels`` to a tile)."""
+    return min(zoom + levels, FINEST_CLUSTERS)
+
+
 POINTS_FROM_ZOOM = 16
 ROADS_FROM_ZOOM = 11
+# Below ALL_ROADS_FROM_ZOOM the county fits a few hundred pixels: its minor ways (by the first of a
+# segment's OSM highway classes) are left out of the roads tiles; the streets people guard stay.
+ALL_ROADS_FROM_ZOOM = 14
+MINOR_ROADS = (
+    "service",
+    "footway",
+    "path",
+    "steps",
+    "pedestrian",
+    "track",
+    "cycleway",
+    "bridleway",
+    "corridor",
+)
 CELLS_FROM_ZOOM = 15  # grid cells join the communities from here
 MAX_POINTS = 2000  # more incidents than this in a tile (one per 30 px²) from POINTS_FROM_ZOOM on: clusters
 

@@ -1,7 +1,7 @@
-"""热力图: the incidents of a viewport as counts in bins of 32 screen pixels, summed on the server
-(never raw points). The bins are the cells of the Web-Mercator grid of level zoom + 3 — the same
-cells the clusters use — so they stay put while the map pans and come pre-counted from the store's
-bins at the county's zooms. The same filters as the case list apply."""
+"""热力图: the incidents of a viewport as counts in bins of 32 screen pixels (coarser from zoom 17),
+summed on the server (never raw points). The bins are the cells the clusters use
+(geodata/tiles.py: cluster_level), so they stay put while the map pans and come pre-counted from
+the store's bins. The same filters as the case list apply."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ MAX_BINS = 40_000  # far more than a 4K screen holds; a larger box is cut here
 
 def heat(store: Store, county: County, bbox: BBox, zoom: int, **filters) -> dict:
     """``bins``: [lon, lat, count] at each bin's mean position; ``max`` for the colour scale."""
-    level = min(zoom + HEAT_LEVELS, tiles.CELL_LEVEL)
+    level = tiles.cluster_level(zoom, HEAT_LEVELS)
     centres, counts = store.incident_clusters(
         county.id, level, tiles.bbox_cells(bbox, level), **{"duplicates": False, **filters}
     )

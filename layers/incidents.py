@@ -39,7 +39,7 @@ def features(
         if len(incidents) <= MAX_POINTS:
             feats = [feature(i.geom, _point_properties(i), i.id) for i in incidents]
             return collection(feats, layer=NAME, zoom=zoom, total=len(incidents), clustered=False)
-    level = min(zoom + CLUSTER_LEVELS, tiles.CELL_LEVEL)
+    level = tiles.cluster_level(zoom, CLUSTER_LEVELS)
     centres, counts = store.incident_clusters(county.id, level, tiles.bbox_cells(bbox, level), **filters)
     feats = [
         feature(Point(round(x, 6), round(y, 6)), {"cluster": True, "count": int(n)})

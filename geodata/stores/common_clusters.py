@@ -1,7 +1,7 @@
 """Incident clusters, shared by both backends: the incidents in a block of grid cells counted per
 cell of a level with their mean position (geodata/tiles.py has the grid). At the county's zooms a
 tile or a heatmap would otherwise count up to every incident stored; ``incident_bin`` (migration
-0009, kept by triggers) holds them already counted per cell of levels 15–18, month, category,
+0009, kept by triggers) holds them already counted per cell of levels 15–19, month, category,
 status and unit, so those answers read thousands of rows instead of a million.
 
 The bins answer when the filters are ones they keep (time, category, status, unit; repeats left
@@ -22,7 +22,7 @@ from geodata.model import COUNTY_TZ, OPEN_STATUSES
 from geodata.stores import mvt
 from geodata.tiles import CellBox, Tile
 
-BIN_LEVELS = (15, 16, 17, 18)  # as migration 0009 counts them
+BIN_LEVELS = tuple(range(15, tiles.FINEST_CLUSTERS + 1))  # as migration 0009 counts them
 _BINNED = frozenset({"since", "until", "category", "status", "unit_id", "duplicates"})
 _OPEN = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
 _BINS = f"""
@@ -91,8 +91,14 @@ class ClustersSql:
         raise NotImplementedError
 
     def _incidents_tile(self, county_id: int, tile: Tile, **filters) -> bytes:
-        """Single incidents from POINTS_FROM_ZOOM (while few enough), clusters of level z + 3 below."""
-        if tile.z >= tiles.POINTS_FROM_ZOOM:
+        """Clusters (tiles.cluster_level); from POINTS_FROM_ZOOM on the incidents themselves instead,
+        when the clusters (counted first, from the bins) hold no more than MAX_POINTS."""
+        level = tiles.cluster_level(tile.z)
+        centres, counts = self.incident_clusters(county_id, level, tiles.tile_cells(tile, level), **filters)
+        if tile.shifted:  # its cells overhang it: it draws the clusters whose centre it holds
+            keep = tile.holds(centres[:, 0], centres[:, 1])
+            centres, counts = centres[keep], counts[keep]
+        if tile.z >= tiles.POINTS_FROM_ZOOM and counts.sum() <= tiles.MAX_POINTS:
             cells = tiles.tile_cells(tile, tiles.CELL_LEVEL)
             params = {
                 **self._incident_filters(**filters),
@@ -101,11 +107,6 @@ class ClustersSql:
             found = self._tile_points(tile, params)
             if found is not None:
                 return found
-        level = min(tile.z + tiles.CLUSTER_LEVELS, tiles.CELL_LEVEL)
-        centres, counts = self.incident_clusters(county_id, level, tiles.tile_cells(tile, level), **filters)
-        if tile.shifted:  # its cells overhang it: it draws the clusters whose centre it holds
-            keep = tile.holds(centres[:, 0], centres[:, 1])
-            centres, counts = centres[keep], counts[keep]
         return mvt.points(tile, "incidents", centres, [{"count": int(n)} for n in counts])
 
     def incident_clusters(self, county_id: int, level: int, cells: CellBox, **filters):

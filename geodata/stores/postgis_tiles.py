@@ -46,6 +46,7 @@ _ROADS = f"""
      AND a.voided_by IS NULL AND a.valid_from <= %(at)s AND (a.valid_to IS NULL OR a.valid_to > %(at)s)
     WHERE s.county_id = %(county)s
       AND s.geom && ST_MakeEnvelope(%(bminx)s, %(bminy)s, %(bmaxx)s, %(bmaxy)s, 4326)
+      AND (%(all_roads)s OR split_part(s.highway, '/', 1) <> ALL(%(minor)s))
 """
 _ZONES = f"""
     SELECT z.id, z.code, z.name, z.kind, z.tier,
@@ -73,7 +74,9 @@ class TilesMixin(ClustersSql):
             if tile.z < tiles.ROADS_FROM_ZOOM:
                 return b""
             sql = _ENCODE.format(extent=tiles.EXTENT, rows=_ROADS)
-            return _bytes(self.conn.execute(sql, {**params, "layer": layer, "at": utc(at)}))
+            every = tile.z >= tiles.ALL_ROADS_FROM_ZOOM
+            params.update(layer=layer, at=utc(at), all_roads=every, minor=list(tiles.MINOR_ROADS))
+            return _bytes(self.conn.execute(sql, params))
         if layer == "zones":
             kinds = ["community", "grid"] if tile.z >= tiles.CELLS_FROM_ZOOM else ["community"]
             sql = _ENCODE.format(extent=tiles.EXTENT, rows=_ZONES)

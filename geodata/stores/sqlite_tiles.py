@@ -32,8 +32,9 @@ _ROADS = """
      AND a.voided_by IS NULL AND a.valid_from <= %(at)s AND (a.valid_to IS NULL OR a.valid_to > %(at)s)
     WHERE t.county_id = %(county)s
       AND r.maxx >= %(bminx)s AND r.minx <= %(bmaxx)s AND r.maxy >= %(bminy)s AND r.miny <= %(bmaxy)s
+      AND (%(all_roads)s OR substr(t.highway, 1, instr(t.highway || '/', '/') - 1) NOT IN ({minor}))
     ORDER BY t.id
-"""
+""".replace("{minor}", ", ".join(f"'{c}'" for c in tiles.MINOR_ROADS))
 _ZONES = """
     SELECT t.id, t.code, t.name, t.kind, t.tier, t.geom
     FROM zone AS t
@@ -60,7 +61,9 @@ class TilesMixin(ClustersSql):
         if layer == "roads":
             if tile.z < tiles.ROADS_FROM_ZOOM:
                 return b""
-            rows = self._rows(_ROADS, {**params, "at": ts(at)})
+            rows = self._rows(
+                _ROADS, {**params, "at": ts(at), "all_roads": tile.z >= tiles.ALL_ROADS_FROM_ZOOM}
+            )
             return _shapes(tile, layer, rows, ("id", "name", "highway", "unit_id"))
         if layer == "zones":
             kinds = "'community', 'grid'" if tile.z >= tiles.CELLS_FROM_ZOOM else "'community'"

@@ -103,20 +103,20 @@ def test_bin_plan_reads_whole_months_from_the_bins_and_the_days_around_them_from
     assert bin_plan(17, {"since": feb, "until": None}) == replace(
         plan, level=17, first="2026-02", end=None, raw=[]
     )
-    # Within one month, a filter the bins do not keep, repeats included, or finer than level 18:
+    # Within one month, a filter the bins do not keep, repeats included, or finer than level 19:
     # the incidents only.
     for level, filters in [
         (15, {"since": jan_10, "until": datetime(2026, 1, 20, tzinfo=COUNTY_TZ)}),
         (15, {"zone_id": 3}),
         (15, {"overdue_at": jan_10}),
         (15, {"duplicates": True}),
-        (19, {}),
+        (20, {}),
     ]:
         plan = bin_plan(level, filters)
         assert plan.level is None and plan.raw == [filters]
 
 
-@pytest.mark.parametrize("level", [12, 15, 17, 18, 19])
+@pytest.mark.parametrize("level", [12, 15, 17, 19, 20])
 def test_clusters_count_like_numpy_with_every_filter(store, town, level):
     units = {u.code: u.id for u in store.list_units(town.id)}
     community = store.list_zones(town.id, kind="community")[0]
@@ -158,7 +158,7 @@ def test_the_bins_follow_every_write(store, town):
             incident = replace(incident, duplicate_of=found[0].id, status="closed")
         store.update_incident(incident)
     store.add_incidents([Incident(town.id, "parking", Point(114.03, 22.53), T0 + timedelta(days=70))])
-    for level in (12, 16, 18):
+    for level in (12, 16, 19):
         assert assert_like_oracle(store, town.id, level) == 600 + 1 - repeats
         assert assert_like_oracle(store, town.id, level, category="street_vending") == vending
         assert assert_like_oracle(store, town.id, level, status="open") > 0

@@ -131,6 +131,23 @@ def test_roads_carry_the_unit_leading_them_then(store, town):
     assert store.vector_tile(town.id, "roads", tile_at(114.01, 22.51, 10), NOW) == b""
 
 
+def test_minor_ways_join_the_roads_from_zoom_14(store, town):
+    store.add_segments(
+        [Segment(town.id, "绿道", LineString([(114.002, 22.507), (114.018, 22.507)]), "footway"),
+         Segment(town.id, "辅道", LineString([(114.002, 22.508), (114.018, 22.508)]), "service/primary")]
+    )  # fmt: skip
+    for z, expected in (
+        (12, {"红荔路", "无名路"}),
+        (13, {"红荔路", "无名路"}),
+        (14, {"红荔路", "无名路", "绿道", "辅道"}),
+    ):
+        names = {
+            f["properties"]["name"]
+            for f in features(store.vector_tile(town.id, "roads", tile_at(114.01, 22.51, z), NOW), "roads")
+        }
+        assert names == expected, z
+
+
 def test_zones_add_grid_cells_from_zoom_15(store, town):
     z14 = features(store.vector_tile(town.id, "zones", tile_at(114.005, 22.505, 14), NOW), "zones")
     assert [(f["properties"]["kind"], f["properties"]["tier"]) for f in z14] == [("community", "达标")]

@@ -5,7 +5,7 @@ ALTER TABLE incident ADD COLUMN cell_x INTEGER GENERATED ALWAYS AS
 ALTER TABLE incident ADD COLUMN cell_y INTEGER GENERATED ALWAYS AS
     (CAST(floor((1.0 - asinh(tan(radians(lat))) / pi()) / 2.0 * 16777216) AS INTEGER)) VIRTUAL;
 
--- Incidents counted per cell of levels 15–18, county-clock month, category, status and leading unit
+-- Incidents counted per cell of levels 15–19, county-clock month, category, status and leading unit
 -- (0: none), with summed positions; repeats not counted. Kept by the triggers below.
 CREATE TABLE incident_bin (
     county_id INTEGER NOT NULL,
@@ -22,9 +22,9 @@ CREATE TABLE incident_bin (
     PRIMARY KEY (county_id, level, cx, cy, month, category, status, unit_id)
 ) WITHOUT ROWID;
 
--- The levels counted (the clusters of zooms 12–15).
+-- The levels counted (the clusters of zooms 12–16).
 CREATE TABLE incident_bin_level (level INTEGER PRIMARY KEY);
-INSERT INTO incident_bin_level VALUES (15), (16), (17), (18);
+INSERT INTO incident_bin_level VALUES (15), (16), (17), (18), (19);
 
 -- Every write moves the counts: an incident arriving adds, one leaving subtracts (a count reaching 0
 -- is removed), an update that changes what is counted is both.
