@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import shapely
 
 from geodata.errors import InvalidInput, NotFound
-from geodata.model import CATEGORIES, ROLES, Assignment, ChangeSet, County, Unit
+from geodata.model import CATEGORIES, COUNTY_TZ, ROLES, Assignment, ChangeSet, County, Unit
 from geodata.routing import ROUTE_MAX_M, route_incidents
 from geodata.store import Store
-
-COUNTY_TZ = timezone(timedelta(hours=8), "CST")
 
 
 def day_start(day: date) -> datetime:

@@ -7,9 +7,11 @@ Every entity carries ``county_id``: the county is the tenant.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 from shapely.geometry.base import BaseGeometry
+
+COUNTY_TZ = timezone(timedelta(hours=8), "CST")  # the county's clock: China Standard Time
 
 ZONE_KINDS = ("subdistrict", "community", "grid")
 # Finer zones win when a point lies in several: a grid cell beats its community.

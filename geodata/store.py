@@ -204,17 +204,13 @@ class Store(Protocol):
     def lock_filing(self, county_id: int, category: str) -> None:
         """Inside a transaction: hold off other filings of this category until it ends."""
 
-    def incident_cells(
-        self,
-        county_id: int,
-        bbox: BBox,
-        cell_x: float,
-        cell_y: float,
-        **filters,
+    def incident_clusters(
+        self, county_id: int, level: int, cells: tuple[int, int, int, int], **filters
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The incidents in ``bbox`` binned into a grid of ``cell_x`` × ``cell_y`` degrees anchored at
-        (0, 0): each occupied cell's mean position (n, 2) and count (n), ordered by (column, row).
-        Anchoring at the origin keeps clusters still while the map pans. ``filters`` as
+        """The incidents in a block of cells (x0, y0, x1, y1, ends included) of the Web-Mercator grid
+        of ``level`` (geodata/tiles.py) counted per cell: each occupied cell's mean position (n, 2)
+        and count (n), ordered by cell (x, then y). Cells nest across levels, so clusters stay put
+        while the map pans and a cell's count is the sum of its four children's. ``filters`` as
         ``list_incidents``'s (``duplicates=False`` leaves out repeats)."""
 
     def iter_incidents(self, county_id: int, batch: int = 10_000) -> Iterator[list[Incident]]: ...

@@ -1,25 +1,23 @@
-"""热力图: the incidents of a viewport as counts in bins about HEAT_PX screen pixels wide, summed
-on the server (never raw points). Bins are anchored at (0, 0) so they stay put while the map pans;
-the same filters as the case list apply."""
+"""热力图: the incidents of a viewport as counts in bins of 32 screen pixels (coarser from zoom 17),
+summed on the server (never raw points). The bins are the cells the clusters use
+(geodata/tiles.py: cluster_level), so they stay put while the map pans and come pre-counted from
+the store's bins. The same filters as the case list apply."""
 
 from __future__ import annotations
 
-import math
-
+from geodata import tiles
 from geodata.model import County
 from geodata.store import BBox, Store
-from layers.geojson import degrees_per_pixel
 
-HEAT_PX = 24
-MAX_BINS = 40_000  # a 4K screen of 24 px bins; a viewport never gets more
+HEAT_LEVELS = tiles.CLUSTER_LEVELS  # a bin is 1/8 of a 256-px tile
+MAX_BINS = 40_000  # far more than a 4K screen holds; a larger box is cut here
 
 
 def heat(store: Store, county: County, bbox: BBox, zoom: int, **filters) -> dict:
     """``bins``: [lon, lat, count] at each bin's mean position; ``max`` for the colour scale."""
-    cell_x = HEAT_PX * degrees_per_pixel(zoom)
-    cell_y = cell_x * math.cos(math.radians((bbox[1] + bbox[3]) / 2))  # square on a Mercator map
-    centres, counts = store.incident_cells(
-        county.id, bbox, cell_x, cell_y, **{"duplicates": False, **filters}
+    level = tiles.cluster_level(zoom, HEAT_LEVELS)
+    centres, counts = store.incident_clusters(
+        county.id, level, tiles.bbox_cells(bbox, level), **{"duplicates": False, **filters}
     )
     bins = [
         [round(x, 6), round(y, 6), int(n)]
@@ -27,7 +25,7 @@ def heat(store: Store, county: County, bbox: BBox, zoom: int, **filters) -> dict
     ]
     return {
         "zoom": zoom,
-        "cell_deg": [cell_x, cell_y],
+        "level": level,
         "bins": bins[:MAX_BINS],
         "total": int(counts.sum()),
         "max": int(counts.max()) if len(counts) else 0,

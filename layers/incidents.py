@@ -1,25 +1,25 @@
 """问题 layer: incidents of a viewport, clustered on the server.
 
-The page never receives every incident: the store bins them into a grid of cells about ``CLUSTER_PX``
-screen pixels wide at the requested zoom, and each occupied cell is one feature at the mean position
-of its incidents with their count. From ``POINTS_FROM_ZOOM`` on, when few enough remain, the
+The page never receives every incident: the store counts them per cell of the Web-Mercator grid of
+level zoom + ``CLUSTER_LEVELS`` (64 screen pixels), and each occupied cell is one feature at the mean
+position of its incidents with their count. From ``POINTS_FROM_ZOOM`` on, when few enough remain, the
 incidents themselves are sent.
 """
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 
 from shapely.geometry import Point
 
+from geodata import tiles
 from geodata.model import CATEGORIES, County, Incident
 from geodata.store import BBox, Store
-from layers.geojson import collection, degrees_per_pixel, feature
+from layers.geojson import collection, feature
 
 NAME = "incidents"
 TITLE = "问题"
-CLUSTER_PX = 80
+CLUSTER_LEVELS = 2  # a cluster is 1/4 of a 256-px tile
 POINTS_FROM_ZOOM = 17
 MAX_POINTS = 2000
 # Cluster size classes, shared with the legend: (smallest count, label).
@@ -39,19 +39,13 @@ def features(
         if len(incidents) <= MAX_POINTS:
             feats = [feature(i.geom, _point_properties(i), i.id) for i in incidents]
             return collection(feats, layer=NAME, zoom=zoom, total=len(incidents), clustered=False)
-    cell_x, cell_y = cell_size_deg(zoom, (bbox[1] + bbox[3]) / 2)
-    centres, counts = store.incident_cells(county.id, bbox, cell_x, cell_y, **filters)
+    level = tiles.cluster_level(zoom, CLUSTER_LEVELS)
+    centres, counts = store.incident_clusters(county.id, level, tiles.bbox_cells(bbox, level), **filters)
     feats = [
         feature(Point(round(x, 6), round(y, 6)), {"cluster": True, "count": int(n)})
         for (x, y), n in zip(centres.tolist(), counts.tolist(), strict=True)
     ]
     return collection(feats, layer=NAME, zoom=zoom, total=int(counts.sum()), clustered=True)
-
-
-def cell_size_deg(zoom: int, lat: float) -> tuple[float, float]:
-    """Width and height in degrees of a cell that looks ``CLUSTER_PX`` square on a Mercator map."""
-    width = CLUSTER_PX * degrees_per_pixel(zoom)
-    return width, width * math.cos(math.radians(max(-85.0, min(85.0, lat))))
 
 
 def _point_properties(incident: Incident) -> dict:

@@ -10,7 +10,6 @@ import shapely
 
 from geodata.geometry import metric_xy
 from geodata.stores.base import utc
-from geodata.stores.queries import INCIDENT_FILTERS
 
 BATCH = 50_000  # points per statement: large enough to amortise, small enough for memory
 
@@ -57,15 +56,6 @@ _LEADS = """
      AND (a.valid_to IS NULL OR a.valid_to > p.t)
     ORDER BY p.i
 """
-_CELLS = f"""
-    SELECT AVG(ST_X(t.geom)), AVG(ST_Y(t.geom)), COUNT(*)
-    FROM incident AS t
-    WHERE t.county_id = %(county)s
-      AND ST_Intersects(t.geom, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326))
-      {INCIDENT_FILTERS}
-    GROUP BY floor(ST_X(t.geom) / %(cell_x)s), floor(ST_Y(t.geom) / %(cell_y)s)
-    ORDER BY floor(ST_X(t.geom) / %(cell_x)s), floor(ST_Y(t.geom) / %(cell_y)s)
-"""
 
 
 class SpatialMixin:
@@ -107,12 +97,3 @@ class SpatialMixin:
         ids = [None if t is None else int(t) for t in target_ids]
         rows = self._batched(_LEADS, params, {"ids": ids, "times": [utc(t) for t in at]})
         return [r[0] for r in rows]
-
-    def incident_cells(self, county_id, bbox, cell_x, cell_y, **filters):
-        params = dict(zip(("minx", "miny", "maxx", "maxy"), bbox, strict=True))
-        params.update(county=county_id, cell_x=cell_x, cell_y=cell_y, **self._incident_filters(**filters))
-        rows = self.conn.execute(_CELLS, params).fetchall()
-        if not rows:
-            return np.empty((0, 2)), np.empty(0, dtype=np.int64)
-        cells = np.array(rows, dtype=float)
-        return cells[:, :2], cells[:, 2].astype(np.int64)

@@ -1,5 +1,6 @@
 """Mapbox Vector Tiles from PostGIS: the features of a tile chosen, clipped and encoded in SQL
-(``ST_AsMVTGeom``, ``ST_AsMVT``); the rules of what a layer holds at a zoom are geodata/tiles.py."""
+(``ST_AsMVTGeom``, ``ST_AsMVT``), but for incident clusters (common_clusters.py, a few dozen points
+encoded in Python); the rules of what a layer holds at a zoom are geodata/tiles.py."""
 
 from __future__ import annotations
 
@@ -7,39 +8,33 @@ from datetime import datetime
 
 from geodata import tiles
 from geodata.stores.base import utc
+from geodata.stores.common_clusters import ClustersSql
 from geodata.stores.queries import INCIDENT_FILTERS
 from geodata.tiles import Tile
 
-# The tile's envelope in metres, and its box in degrees (points are kept where
-# minx <= x < maxx and miny <= y < maxy, so a point on an edge is in exactly one tile).
-_IN_TILE = """
+# The incidents of a block of cells: found by box through the GiST index, kept by cell number (a
+# point on a tile's edge is in exactly one tile).
+_IN_CELLS = """
     t.county_id = %(county)s
     AND t.geom && ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326)
-    AND ST_X(t.geom) >= %(minx)s AND ST_X(t.geom) < %(maxx)s
-    AND ST_Y(t.geom) >= %(miny)s AND ST_Y(t.geom) < %(maxy)s
+    AND t.cell_x BETWEEN %(x0)s AND %(x1)s AND t.cell_y BETWEEN %(y0)s AND %(y1)s
 """
 _MVT_GEOM = (
-    "ST_AsMVTGeom(ST_Transform({geom}, 3857), ST_TileEnvelope(%(z)s, %(x)s, %(y)s), {extent}, {buffer}, true)"
+    "ST_AsMVTGeom(ST_Transform({geom}, 3857), ST_MakeEnvelope(%(ex0)s, %(ey0)s, %(ex1)s, %(ey1)s, 3857), "
+    "{extent}, {buffer}, true)"
 )
-_CLUSTERS = f"""
-    WITH cells AS (
-        SELECT COUNT(*)::integer AS count, AVG(ST_X(t.geom)) AS lon, AVG(ST_Y(t.geom)) AS lat
-        FROM incident AS t
-        WHERE {_IN_TILE} {INCIDENT_FILTERS}
-        GROUP BY floor((ST_X(t.geom) - %(minx)s) / %(cell_x)s), floor((ST_Y(t.geom) - %(miny)s) / %(cell_y)s)
-    )
-    SELECT ST_AsMVT(m, 'incidents', {tiles.EXTENT}, 'geom')
-    FROM (SELECT count, {
-    _MVT_GEOM.format(geom="ST_SetSRID(ST_MakePoint(lon, lat), 4326)", extent=tiles.EXTENT, buffer=0)
-} AS geom
-          FROM cells) AS m
-"""
 _POINTS = f"""
     SELECT t.id, t.category, t.status, {_MVT_GEOM.format(geom="t.geom", extent=tiles.EXTENT, buffer=0)} AS geom
     FROM incident AS t
-    WHERE {_IN_TILE} {INCIDENT_FILTERS}
+    WHERE {_IN_CELLS} {INCIDENT_FILTERS}
     ORDER BY t.id
     LIMIT %(limit)s
+"""
+# One pass: how many there are (up to MAX_POINTS + 1) and, if not too many, their tile.
+_POINTS_TILE = f"""
+    WITH p AS ({_POINTS})
+    SELECT (SELECT COUNT(*) FROM p), (SELECT ST_AsMVT(m, %(layer)s, {tiles.EXTENT}, 'geom') FROM p AS m
+                                      WHERE m.geom IS NOT NULL AND (SELECT COUNT(*) FROM p) <= %(limit)s - 1)
 """
 _ENCODE = "SELECT ST_AsMVT(m, %(layer)s, {extent}, 'geom') FROM ({rows}) AS m WHERE m.geom IS NOT NULL"
 _ROADS = f"""
@@ -51,6 +46,7 @@ _ROADS = f"""
      AND a.voided_by IS NULL AND a.valid_from <= %(at)s AND (a.valid_to IS NULL OR a.valid_to > %(at)s)
     WHERE s.county_id = %(county)s
       AND s.geom && ST_MakeEnvelope(%(bminx)s, %(bminy)s, %(bmaxx)s, %(bmaxy)s, 4326)
+      AND (%(all_roads)s OR split_part(s.highway, '/', 1) <> ALL(%(minor)s))
 """
 _ZONES = f"""
     SELECT z.id, z.code, z.name, z.kind, z.tier,
@@ -61,39 +57,48 @@ _ZONES = f"""
 """
 
 
-class TilesMixin:
+class TilesMixin(ClustersSql):
+    _RAW_CLUSTERS = f"""
+        SELECT t.cell_x >> %(shift)s AS cx, t.cell_y >> %(shift)s AS cy, COUNT(*) AS n,
+               SUM(ST_X(t.geom)) AS sx, SUM(ST_Y(t.geom)) AS sy
+        FROM incident AS t
+        WHERE {_IN_CELLS} {INCIDENT_FILTERS}
+        GROUP BY 1, 2
+    """
+
     def vector_tile(self, county_id: int, layer: str, tile: Tile, at: datetime, **filters) -> bytes:
-        params = _tile_params(county_id, tile)
         if layer == "incidents":
-            params.update(self._incident_filters(**filters))
-            if tile.z >= tiles.POINTS_FROM_ZOOM:
-                rows = _ENCODE.format(extent=tiles.EXTENT, rows=_POINTS)
-                found = self.conn.execute(
-                    f"SELECT COUNT(*) FROM ({_POINTS}) AS p", {**params, "limit": tiles.MAX_POINTS + 1}
-                ).fetchone()[0]
-                if found <= tiles.MAX_POINTS:
-                    return _bytes(
-                        self.conn.execute(rows, {**params, "layer": layer, "limit": tiles.MAX_POINTS})
-                    )
-            cell_x, cell_y = tiles.cluster_cell(tile)
-            return _bytes(self.conn.execute(_CLUSTERS, {**params, "cell_x": cell_x, "cell_y": cell_y}))
+            return self._incidents_tile(county_id, tile, **filters)
+        params = _tile_params(county_id, tile)
         if layer == "roads":
             if tile.z < tiles.ROADS_FROM_ZOOM:
                 return b""
             sql = _ENCODE.format(extent=tiles.EXTENT, rows=_ROADS)
-            return _bytes(self.conn.execute(sql, {**params, "layer": layer, "at": utc(at)}))
+            every = tile.z >= tiles.ALL_ROADS_FROM_ZOOM
+            params.update(layer=layer, at=utc(at), all_roads=every, minor=list(tiles.MINOR_ROADS))
+            return _bytes(self.conn.execute(sql, params))
         if layer == "zones":
             kinds = ["community", "grid"] if tile.z >= tiles.CELLS_FROM_ZOOM else ["community"]
             sql = _ENCODE.format(extent=tiles.EXTENT, rows=_ZONES)
             return _bytes(self.conn.execute(sql, {**params, "layer": layer, "kinds": kinds}))
         raise ValueError(f"no tile layer {layer!r}")
 
+    def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
+        params = {**params, **_envelope(tile), "layer": "incidents"}
+        found, data = self.conn.execute(_POINTS_TILE, {**params, "limit": tiles.MAX_POINTS + 1}).fetchone()
+        if found > tiles.MAX_POINTS:
+            return None
+        return bytes(data) if data is not None else b""
+
 
 def _tile_params(county_id: int, tile: Tile) -> dict:
-    minx, miny, maxx, maxy = tile.lonlat
     bminx, bminy, bmaxx, bmaxy = tiles.buffered_lonlat(tile)
-    return dict(county=county_id, z=tile.z, x=tile.x, y=tile.y, minx=minx, miny=miny, maxx=maxx, maxy=maxy,
-                bminx=bminx, bminy=bminy, bmaxx=bmaxx, bmaxy=bmaxy)  # fmt: skip
+    return dict(county=county_id, bminx=bminx, bminy=bminy, bmaxx=bmaxx, bmaxy=bmaxy, **_envelope(tile))
+
+
+def _envelope(tile: Tile) -> dict:
+    """The tile's box in metres for ST_AsMVTGeom (ST_TileEnvelope's, unless shifted for display)."""
+    return dict(zip(("ex0", "ey0", "ex1", "ey1"), tile.mercator, strict=True))
 
 
 def _bytes(cursor) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -18,7 +19,10 @@ from geodata.stores.sqlite_tiles import TilesMixin
 
 
 class SqliteDatabase:
-    """A database file named by ``sqlite:///relative/or//absolute/path``."""
+    """A database file named by ``sqlite:///relative/or//absolute/path``, with a few connections
+    kept open between requests: a fresh one reads the schema again and starts with a cold cache."""
+
+    IDLE = 8  # connections kept; a gunicorn thread needs one at a time
 
     def __init__(self, url: str):
         self.url = url
@@ -29,29 +33,49 @@ class SqliteDatabase:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ConfigError(f"cannot create the folder for {self.path}: {exc.strerror}") from None
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     def store(self) -> SqliteStore:
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        return SqliteStore(conn or self._connect(), release=self._put)
+
+    def _connect(self) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         except sqlite3.Error as exc:
             raise ConfigError(f"cannot open the SQLite database {self.path}: {exc}") from None
-        return SqliteStore(conn)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    def _put(self, conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:  # a request that failed half way keeps nothing
+            conn.rollback()
+        with self._lock:
+            if len(self._idle) < self.IDLE:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     def close(self) -> None:
-        pass
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
 
 
 class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, CommonSql, BaseStore):
     backend = "sqlite"
     CONSTRAINT_ERRORS = (sqlite3.IntegrityError,)
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, release=None):
         super().__init__()
         self.conn = conn
         self._depth = 0
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        self._release = release  # gives the connection back to its database's idle ones
 
     # -- lifecycle -----------------------------------------------------------------------------
     @contextmanager
@@ -101,7 +125,12 @@ class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, Commo
         return row[0] or 0
 
     def close(self) -> None:
-        self.conn.close()
+        release, self._release = self._release, None  # twice is once: never give a connection back twice
+        if release is not None:
+            release(self.conn)
+        elif self.conn is not None:
+            self.conn.close()
+        self.conn = None
         super().close()
 
     # -- the primitives the shared SQL runs on -------------------------------------------------

@@ -13,7 +13,6 @@ from shapely import STRtree
 
 from geodata.geometry import metric_xy
 from geodata.model import ZONE_FINENESS
-from geodata.stores.queries import INCIDENT_FILTERS
 
 _BBOX_JOIN = """
     SELECT t.*
@@ -31,19 +30,6 @@ _ALL = """
 METRES_PER_DEGREE = 111_320.0
 FEW_TARGETS = 500
 # SQLite has no portable floor(); CAST truncates toward zero, so step back one for negatives.
-_FLOOR = "(CAST({v} AS INTEGER) - ({v} < CAST({v} AS INTEGER)))"
-_CELLS = f"""
-    SELECT AVG(t.lon), AVG(t.lat), COUNT(*)
-    FROM incident AS t
-    JOIN incident_rtree AS r ON r.id = t.id
-    WHERE t.county_id = %(county)s
-      AND r.maxx >= %(minx)s AND r.minx <= %(maxx)s
-      AND r.maxy >= %(miny)s AND r.miny <= %(maxy)s
-      AND t.lon BETWEEN %(minx)s AND %(maxx)s AND t.lat BETWEEN %(miny)s AND %(maxy)s
-      {INCIDENT_FILTERS}
-    GROUP BY {_FLOOR.format(v="t.lon / %(cell_x)s")}, {_FLOOR.format(v="t.lat / %(cell_y)s")}
-    ORDER BY {_FLOOR.format(v="t.lon / %(cell_x)s")}, {_FLOOR.format(v="t.lat / %(cell_y)s")}
-"""
 
 
 def _nones(values: np.ndarray) -> list[int | None]:
@@ -112,15 +98,6 @@ class SpatialMixin:
         out = np.full(len(pts), -1, dtype=np.int64)
         out[p_idx[first]] = ids[z_idx[first]]
         return _nones(out)
-
-    def incident_cells(self, county_id, bbox, cell_x, cell_y, **filters):
-        args = dict(zip(("minx", "miny", "maxx", "maxy"), bbox, strict=True))
-        args.update(county=county_id, cell_x=cell_x, cell_y=cell_y, **self._incident_filters(**filters))
-        rows = self._rows(_CELLS, args)
-        if not rows:
-            return np.empty((0, 2)), np.empty(0, dtype=np.int64)
-        cells = np.array([tuple(r) for r in rows])
-        return cells[:, :2], cells[:, 2].astype(np.int64)
 
     def nearest_segments(
         self, county_id: int, points: Sequence, max_m: float

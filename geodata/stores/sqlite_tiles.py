@@ -1,33 +1,28 @@
-"""Mapbox Vector Tiles from SQLite: the tile's rows found through the R*Trees, clustered in SQL,
-clipped and projected with shapely, encoded by ``mapbox-vector-tile``; the same features as the
-PostGIS store's ``ST_AsMVT`` (geodata/tiles.py has the rules)."""
+"""Mapbox Vector Tiles from SQLite: the tile's rows found through the R*Trees, clipped and projected
+with shapely, encoded by ``mapbox-vector-tile``; the same features as the PostGIS store's
+``ST_AsMVT`` (geodata/tiles.py has the rules, common_clusters.py the incident clusters)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import mapbox_vector_tile
-import numpy as np
 import shapely
 
 from geodata import tiles
+from geodata.stores import mvt
+from geodata.stores.common_clusters import ClustersSql
 from geodata.stores.queries import INCIDENT_FILTERS
 from geodata.stores.sqlite_entities import ts
 from geodata.tiles import Tile
 
-_IN_TILE = """
+_IN_CELLS = """
     FROM incident AS t
     JOIN incident_rtree AS r ON r.id = t.id
     WHERE t.county_id = %(county)s
       AND r.maxx >= %(minx)s AND r.minx <= %(maxx)s AND r.maxy >= %(miny)s AND r.miny <= %(maxy)s
-      AND t.lon >= %(minx)s AND t.lon < %(maxx)s AND t.lat >= %(miny)s AND t.lat < %(maxy)s
+      AND t.cell_x BETWEEN %(x0)s AND %(x1)s AND t.cell_y BETWEEN %(y0)s AND %(y1)s
 """
-_CLUSTERS = f"""
-    SELECT COUNT(*) AS count, AVG(t.lon) AS lon, AVG(t.lat) AS lat
-    {_IN_TILE} {INCIDENT_FILTERS}
-    GROUP BY CAST((t.lon - %(minx)s) / %(cell_x)s AS INTEGER), CAST((t.lat - %(miny)s) / %(cell_y)s AS INTEGER)
-"""
-_POINTS = f"SELECT t.id, t.category, t.status, t.lon, t.lat {_IN_TILE} {INCIDENT_FILTERS} ORDER BY t.id LIMIT %(limit)s"
+_POINTS = f"SELECT t.id, t.category, t.status, t.lon, t.lat {_IN_CELLS} {INCIDENT_FILTERS} ORDER BY t.id LIMIT %(limit)s"
 _ROADS = """
     SELECT t.id, t.name, t.highway, a.unit_id, t.geom
     FROM segment AS t
@@ -37,8 +32,9 @@ _ROADS = """
      AND a.voided_by IS NULL AND a.valid_from <= %(at)s AND (a.valid_to IS NULL OR a.valid_to > %(at)s)
     WHERE t.county_id = %(county)s
       AND r.maxx >= %(bminx)s AND r.minx <= %(bmaxx)s AND r.maxy >= %(bminy)s AND r.miny <= %(bmaxy)s
+      AND (%(all_roads)s OR substr(t.highway, 1, instr(t.highway || '/', '/') - 1) NOT IN ({minor}))
     ORDER BY t.id
-"""
+""".replace("{minor}", ", ".join(f"'{c}'" for c in tiles.MINOR_ROADS))
 _ZONES = """
     SELECT t.id, t.code, t.name, t.kind, t.tier, t.geom
     FROM zone AS t
@@ -49,26 +45,25 @@ _ZONES = """
 """
 
 
-class TilesMixin:
+class TilesMixin(ClustersSql):
+    _RAW_CLUSTERS = f"""
+        SELECT t.cell_x >> %(shift)s AS cx, t.cell_y >> %(shift)s AS cy, COUNT(*) AS n,
+               SUM(t.lon) AS sx, SUM(t.lat) AS sy
+        {_IN_CELLS} {INCIDENT_FILTERS}
+        GROUP BY 1, 2
+    """
+
     def vector_tile(self, county_id: int, layer: str, tile: Tile, at: datetime, **filters) -> bytes:
-        minx, miny, maxx, maxy = tile.lonlat
-        bminx, bminy, bmaxx, bmaxy = tiles.buffered_lonlat(tile)
-        params = dict(county=county_id, minx=minx, miny=miny, maxx=maxx, maxy=maxy,
-                      bminx=bminx, bminy=bminy, bmaxx=bmaxx, bmaxy=bmaxy)  # fmt: skip
         if layer == "incidents":
-            params.update(self._incident_filters(**filters))
-            if tile.z >= tiles.POINTS_FROM_ZOOM:
-                rows = self._rows(_POINTS, {**params, "limit": tiles.MAX_POINTS + 1})
-                if len(rows) <= tiles.MAX_POINTS:
-                    props = [{"id": r["id"], "category": r["category"], "status": r["status"]} for r in rows]
-                    return _points(tile, layer, rows, props)
-            cell_x, cell_y = tiles.cluster_cell(tile)
-            rows = self._rows(_CLUSTERS, {**params, "cell_x": cell_x, "cell_y": cell_y})
-            return _points(tile, layer, rows, [{"count": r["count"]} for r in rows])
+            return self._incidents_tile(county_id, tile, **filters)
+        bminx, bminy, bmaxx, bmaxy = tiles.buffered_lonlat(tile)
+        params = dict(county=county_id, bminx=bminx, bminy=bminy, bmaxx=bmaxx, bmaxy=bmaxy)
         if layer == "roads":
             if tile.z < tiles.ROADS_FROM_ZOOM:
                 return b""
-            rows = self._rows(_ROADS, {**params, "at": ts(at)})
+            rows = self._rows(
+                _ROADS, {**params, "at": ts(at), "all_roads": tile.z >= tiles.ALL_ROADS_FROM_ZOOM}
+            )
             return _shapes(tile, layer, rows, ("id", "name", "highway", "unit_id"))
         if layer == "zones":
             kinds = "'community', 'grid'" if tile.z >= tiles.CELLS_FROM_ZOOM else "'community'"
@@ -76,44 +71,14 @@ class TilesMixin:
             return _shapes(tile, layer, rows, ("id", "code", "name", "kind", "tier"))
         raise ValueError(f"no tile layer {layer!r}")
 
-
-def _points(tile: Tile, layer: str, rows, props: list[dict]) -> bytes:
-    if not rows:
-        return b""
-    xy = _in_tile(tile, np.array([(r["lon"], r["lat"]) for r in rows], dtype=float))
-    return _encode(layer, shapely.points(xy), props)
+    def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
+        rows = self._rows(_POINTS, {**params, "limit": tiles.MAX_POINTS + 1})
+        if len(rows) > tiles.MAX_POINTS:
+            return None
+        props = [{"id": r["id"], "category": r["category"], "status": r["status"]} for r in rows]
+        return mvt.points(tile, "incidents", [(r["lon"], r["lat"]) for r in rows], props)
 
 
 def _shapes(tile: Tile, layer: str, rows, columns: tuple[str, ...]) -> bytes:
-    """Lines or polygons in tile coordinates, clipped to the tile grown by BUFFER, empty ones
-    dropped."""
-    if not rows:
-        return b""
-    geoms = shapely.transform(shapely.from_wkb([r["geom"] for r in rows]), lambda xy: _in_tile(tile, xy))
-    edge = tiles.EXTENT + tiles.BUFFER
-    clipped = shapely.clip_by_rect(geoms, -tiles.BUFFER, -tiles.BUFFER, edge, edge)
-    keep = ~shapely.is_empty(clipped)
-    props = [{c: r[c] for c in columns} for r in rows]
-    return _encode(layer, clipped[keep], [p for p, k in zip(props, keep, strict=True) if k])
-
-
-def _in_tile(tile: Tile, lonlat: np.ndarray) -> np.ndarray:
-    """Degrees to the tile's integer grid (0–EXTENT, y up: the encoder turns it down), rounded as
-    ST_AsMVTGeom rounds."""
-    minx, miny, maxx, maxy = tile.mercator
-    x, y = tiles.to_mercator(lonlat[:, 0], lonlat[:, 1])
-    scale = tiles.EXTENT / (maxx - minx)
-    return np.round(np.column_stack([(x - minx) * scale, (y - miny) * scale]))
-
-
-def _encode(layer: str, geoms, props: list[dict]) -> bytes:
-    """A Mapbox Vector Tile of one layer; properties that are None are left out, as ST_AsMVT does."""
-    if len(props) == 0:
-        return b""
-    features = [
-        {"geometry": g, "properties": {k: v for k, v in p.items() if v is not None}}
-        for g, p in zip(geoms, props, strict=True)
-    ]
-    return mapbox_vector_tile.encode(
-        [{"name": layer, "features": features}], default_options={"extents": tiles.EXTENT}
-    )
+    geoms = shapely.from_wkb([r["geom"] for r in rows])
+    return mvt.shapes(tile, layer, geoms, [{c: r[c] for c in columns} for r in rows])

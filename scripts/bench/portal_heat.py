@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import math
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,9 +14,9 @@ import numpy as np
 import psycopg
 
 from geodata.demo_posts import CST
+from layers.heat import HEAT_LEVELS
 from scripts.bench.portal_load import viewport
 
-HEAT_PX = 24  # as layers/heat.py: bins about this many screen pixels wide
 # Unfiltered, one category, one summer quarter of the demo year.
 FILTERS = ({}, {"category": "sanitation"}, {"from": "2026-06-01", "to": "2026-08-31"})
 COUNTY_ZOOMS = (12, 13, 14, 15)
@@ -31,7 +30,8 @@ _BINS = """
       AND (%(category)s::text IS NULL OR category = %(category)s)
       AND (%(since)s::timestamptz IS NULL OR reported_at >= %(since)s)
       AND (%(until)s::timestamptz IS NULL OR reported_at < %(until)s)
-    GROUP BY floor(ST_X(geom) / %(cell_x)s), floor(ST_Y(geom) / %(cell_y)s)
+    GROUP BY floor((ST_X(geom) + 180) / 360 * %(n)s),
+             floor((1 - asinh(tan(radians(ST_Y(geom)))) / pi()) / 2 * %(n)s)
 """
 
 
@@ -85,7 +85,8 @@ def measure_heat(port: int, requests: list[HeatRequest], headers: dict, repeat: 
 
 
 def measure_heat_sql(url: str, requests: list[HeatRequest], repeat: int) -> dict:
-    """The baseline: the same bins by one GROUP BY over the incident table, from this process."""
+    """The baseline: the same bins (cells of level zoom + HEAT_LEVELS) by one plain GROUP BY over
+    the incident table, from this process."""
     seconds, bins, wheres = [], [], []
     with psycopg.connect(url, autocommit=True) as conn:
         for round_ in range(repeat + 1):
@@ -102,13 +103,11 @@ def measure_heat_sql(url: str, requests: list[HeatRequest], repeat: int) -> dict
 
 
 def _sql_params(r: HeatRequest) -> dict:
-    cell_x = HEAT_PX * 360.0 / (256 * 2**r.zoom)
-    cell_y = cell_x * math.cos(math.radians((r.bbox[1] + r.bbox[3]) / 2))
     since = _day(r.filters.get("from"))
     until = _day(r.filters.get("to"))
     minx, miny, maxx, maxy = r.bbox
     return {
-        "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy, "cell_x": cell_x, "cell_y": cell_y,
+        "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy, "n": 2 ** (r.zoom + HEAT_LEVELS),
         "category": r.filters.get("category"), "since": since,
         "until": until + timedelta(days=1) if until else None,
     }  # fmt: skip

@@ -149,12 +149,32 @@ def _tile_goals(tiles: dict, scale: str) -> list[str]:
             f"{_mark(ok)} tiles {layer} on {server}: {ratio:.1f}× tipg's requests/s (goal ≥ "
             f"{GOAL_TILE_RATIO:g}×), p99 {s['p99 ms']:.0f} ms (goal < {GOAL_TILE_P99_MS:g} ms){scale}"
         )
+    views = map_views(tiles)
+    for server, per_s in views.items():
+        if server != "tipg" and views.get("tipg"):
+            ratio = per_s / views["tipg"]
+            lines.append(
+                f"{_mark(ratio >= GOAL_TILE_RATIO)} a map view's tiles (one of each layer) on {server}: "
+                f"{per_s:.1f} views/s = {ratio:.1f}× tipg's (goal ≥ {GOAL_TILE_RATIO:g}×){scale}"
+            )
     largest = max((s["largest tile bytes"], f"{k[1]} on {k[0]}") for k, s in tiles.items() if k[0] != "tipg")
     lines.append(
         f"{_mark(largest[0] < MAX_RESPONSE_BYTES)} largest tile of ours {largest[0]:,} B ({largest[1]}); "
         f"goal < {MAX_RESPONSE_BYTES:,} B"
     )
     return lines
+
+
+def map_views(tiles: dict) -> dict[str, float]:
+    """Per server, how many map views' worth of tiles it serves a second, a view asking one tile of
+    each layer at the same addresses: 1 / Σ (1 / requests/s). Only servers that ran every layer."""
+    layers = {layer for _, layer in tiles}
+    views = {}
+    for server in {server for server, _ in tiles}:
+        rates = [tiles[(server, layer)]["requests/s"] for layer in layers if (server, layer) in tiles]
+        if len(rates) == len(layers) and all(rates):
+            views[server] = 1 / sum(1 / r for r in rates)
+    return views
 
 
 def _mark(ok: bool) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import numpy as np
 import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
@@ -310,28 +309,3 @@ def test_counties_do_not_see_each_other(store, world, county):
     with pytest.raises(NotFound):
         store.get_zone(other.id, world["community"].id)
     assert shapely.equals(store.get_county("110101").extent, EXTENT)
-
-
-def test_incident_cells_bin_like_a_plain_numpy_grid(store, county):
-    rng = np.random.default_rng(3)
-    xy = np.column_stack([rng.uniform(114.0, 114.1, 500), rng.uniform(22.5, 22.6, 500)])
-    times = [T0 + timedelta(hours=int(h)) for h in rng.integers(0, 24 * 90, 500)]
-    store.add_incidents(
-        [Incident(county.id, "parking", Point(x, y), t) for (x, y), t in zip(xy, times, strict=True)]
-    )
-    bbox, cell = (114.02, 22.52, 114.08, 22.6), (0.01, 0.008)
-    centres, counts = store.incident_cells(county.id, bbox, *cell, until=MARCH)
-    inside = (xy[:, 0] >= 114.02) & (xy[:, 0] <= 114.08) & (xy[:, 1] >= 22.52)
-    inside &= np.array([t < MARCH for t in times])
-    cells = np.floor(xy[inside] / cell).astype(int)
-    keys, inverse, expected_counts = np.unique(cells, axis=0, return_inverse=True, return_counts=True)
-    expected_x = np.bincount(inverse.ravel(), weights=xy[inside, 0]) / expected_counts
-    assert counts.tolist() == expected_counts.tolist()  # same cells, ordered by (column, row)
-    np.testing.assert_allclose(centres[:, 0], expected_x, rtol=1e-12)
-    empty_centres, empty_counts = store.incident_cells(county.id, (113.0, 21.0, 113.1, 21.1), *cell)
-    assert empty_centres.shape == (0, 2) and empty_counts.tolist() == []
-    # The list filters apply too: a category and a time window.
-    _, parking = store.incident_cells(county.id, bbox, *cell, category="parking", since=MARCH)
-    in_box = (xy[:, 0] >= 114.02) & (xy[:, 0] <= 114.08) & (xy[:, 1] >= 22.52)
-    assert parking.sum() == (in_box & np.array([t >= MARCH for t in times])).sum() > 0
-    assert store.incident_cells(county.id, bbox, *cell, category="posters")[1].tolist() == []

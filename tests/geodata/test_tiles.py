@@ -81,7 +81,7 @@ def in_tile(store, county, t: Tile, **filters) -> list[Incident]:
 def test_incidents_cluster_below_zoom_16_and_every_incident_counts_once(store, town):
     z13 = tile_at(114.01, 22.51, 13)
     clusters = features(store.vector_tile(town.id, "incidents", z13, NOW), "incidents")
-    assert 1 < len(clusters) <= tiles.CLUSTER_CELLS**2
+    assert 1 < len(clusters) <= (1 << tiles.CLUSTER_LEVELS) ** 2
     assert sum(f["properties"]["count"] for f in clusters) == len(in_tile(store, town, z13)) > 100
     for filters in ({"category": "parking"}, {"status": "open"}):
         some = features(store.vector_tile(town.id, "incidents", z13, NOW, **filters), "incidents")
@@ -106,6 +106,17 @@ def test_incidents_are_points_from_zoom_16(store, town):
     assert store.vector_tile(town.id, "incidents", tile_at(114.045, 22.545, 16), NOW) == b""
 
 
+def test_a_crowded_tile_from_zoom_16_still_clusters(store, town, monkeypatch):
+    t = tile_at(114.005, 22.505, 16)
+    inside = in_tile(store, town, t)
+    monkeypatch.setattr(tiles, "MAX_POINTS", len(inside) - 1)
+    crowded = features(store.vector_tile(town.id, "incidents", t, NOW), "incidents")
+    assert all("count" in f["properties"] and "id" not in f["properties"] for f in crowded)
+    assert sum(f["properties"]["count"] for f in crowded) == len(inside) > 1
+    monkeypatch.setattr(tiles, "MAX_POINTS", len(inside))
+    assert len(features(store.vector_tile(town.id, "incidents", t, NOW), "incidents")) == len(inside)
+
+
 def test_roads_carry_the_unit_leading_them_then(store, town):
     t = tile_at(114.01, 22.51, 14)
     roads = {
@@ -118,6 +129,23 @@ def test_roads_carry_the_unit_leading_them_then(store, town):
     later = features(store.vector_tile(town.id, "roads", t, datetime(2026, 12, 5, tzinfo=UTC)), "roads")
     assert {f["properties"]["unit_id"] for f in later if f["properties"]["name"] == "红荔路"} != {police.id}
     assert store.vector_tile(town.id, "roads", tile_at(114.01, 22.51, 10), NOW) == b""
+
+
+def test_minor_ways_join_the_roads_from_zoom_14(store, town):
+    store.add_segments(
+        [Segment(town.id, "绿道", LineString([(114.002, 22.507), (114.018, 22.507)]), "footway"),
+         Segment(town.id, "辅道", LineString([(114.002, 22.508), (114.018, 22.508)]), "service/primary")]
+    )  # fmt: skip
+    for z, expected in (
+        (12, {"红荔路", "无名路"}),
+        (13, {"红荔路", "无名路"}),
+        (14, {"红荔路", "无名路", "绿道", "辅道"}),
+    ):
+        names = {
+            f["properties"]["name"]
+            for f in features(store.vector_tile(town.id, "roads", tile_at(114.01, 22.51, z), NOW), "roads")
+        }
+        assert names == expected, z
 
 
 def test_zones_add_grid_cells_from_zoom_15(store, town):

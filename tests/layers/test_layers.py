@@ -9,12 +9,7 @@ import pytest
 
 import layers
 from geodata.errors import NotFound
-from layers.incidents import cell_size_deg
 from layers.roads import UNGUARDED_COLOUR, unit_colour
-
-
-def test_cells_halve_with_each_zoom_level():
-    assert cell_size_deg(13, 22.5)[0] == pytest.approx(2 * cell_size_deg(14, 22.5)[0])
 
 
 def test_unit_colours_are_stable_distinct_and_never_the_gap_grey():

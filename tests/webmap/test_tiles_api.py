@@ -52,11 +52,19 @@ def test_a_tile_is_filtered_like_the_case_list_and_revalidated_by_etag(leader):
     ("path", "status", "words"),
     [("/tiles/lakes/14/1/1.mvt", 404, "tile layers are: incidents, roads, zones"),
      ("/tiles/incidents/3/9/0.mvt", 400, "x and y run 0–7"),
-     ("/tiles/incidents/14/13380/7140.mvt?category=fireworks", 404, "fireworks")],
+     ("/tiles/incidents/14/13380/7140.mvt?category=fireworks", 404, "fireworks"),
+     ("/tiles/incidents/14/13380/7140.mvt?crs=bd09", 400, "坐标系 'bd09' 未知")],
 )  # fmt: skip
 def test_bad_tile_requests_say_what_is_wrong(leader, path, status, words):
     answer = leader.get(path)
     assert answer.status_code == status and words in answer.get_json()["error"]["message"]
+
+
+def test_tiles_for_a_gcj02_basemap_draw_the_same_incidents_moved(leader):
+    url = _url("incidents", 114.005, 22.505, 13)
+    plain, shifted = leader.get(url), leader.get(url + "?crs=gcj02")
+    assert shifted.status_code == 200 and shifted.data != plain.data
+    assert shifted.headers["ETag"] != plain.headers["ETag"]
 
 
 def test_heat_bins_sum_to_the_viewports_incidents(leader):

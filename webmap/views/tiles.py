@@ -1,6 +1,7 @@
 """The leaders' map data at scale (DESIGN §7): Mapbox Vector Tiles at
 /tiles/<layer>/<z>/<x>/<y>.mvt and the heatmap's bins at /api/v1/heat, both filtered like the case
-list (from, to, category, status, unit, zone, overdue). For a signed-in person or an API key
+list (from, to, category, status, unit, zone, overdue); tiles take ``crs=gcj02`` to be drawn over a
+GCJ-02 basemap (geodata/tiles.py). For a signed-in person or an API key
 (X-API-Key); answers carry an ETag and are private to the asker (unit staff see their unit's)."""
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def vector_tile(layer: str, z: int, x: int, y: int):
     _viewer(store)
     county = current_county(store)
     filters, _ = list_filters(store, county)
-    data = tile_layer.vector_tile(store, county, layer, Tile(z, x, y), datetime.now(UTC), **filters)
+    tile = Tile(z, x, y, request.args.get("crs", "wgs84"))
+    data = tile_layer.vector_tile(store, county, layer, tile, datetime.now(UTC), **filters)
     return _private(Response(data, mimetype=tile_layer.MEDIA_TYPE))
 
 
