@@ -3,10 +3,13 @@
 - ``none`` (the default): our communities and roads suffice, and nothing leaves the machine;
 - an XYZ template, ``https://tiles.example.cn/{z}/{x}/{y}.png`` (an intranet tile server);
 - ``tianditu:<key>``: 天地图's vector map and its Chinese labels (CGCS2000, near enough WGS 84 that
-  our layers need no shift).
+  our layers need no shift);
+- ``gcj02:<XYZ template>``: a provider drawing in GCJ-02 (高德 and most Chinese web maps), e.g. an
+  intranet mirror of one; ``amap`` is 高德's own street map. The map then projects through
+  L.CRS.GCJ02 (webmap/static/portal/gcj02.js) and asks for its vector tiles with ``crs=gcj02``: our
+  layers are shifted for display only, and every coordinate read from the map is WGS 84 again.
 
-A GCJ-02 provider (whose tiles are offset from WGS 84) is not offered yet: our layers would have to
-be shifted for display. ConfigError names what is wrong with any other value.
+ConfigError names what is wrong with any other value.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ TIANDITU = (
     "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
 )
 TIANDITU_ATTRIBUTION = "地图 © 天地图"
+AMAP = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,12 @@ class TileSource:
     attribution: str
     subdomains: str = "abc"
     overlay: bool = False  # labels drawn over our layers' fills
+    crs: str = "wgs84"  # what the provider draws in: wgs84 (or near enough) | gcj02
+
+
+def basemap_crs(sources: list[TileSource]) -> str:
+    """The coordinates the map is drawn in: GCJ-02 when its basemap is."""
+    return "gcj02" if any(s.crs == "gcj02" for s in sources) else "wgs84"
 
 
 def basemap_sources(setting: str) -> list[TileSource]:
@@ -45,8 +55,20 @@ def basemap_sources(setting: str) -> list[TileSource]:
                 TIANDITU.format(s="{s}", layer="cva", key=key), TIANDITU_ATTRIBUTION, "01234567", True
             ),
         ]
-    if value.startswith(("http://", "https://")) and all(p in value for p in ("{z}", "{x}", "{y}")):
+    if value == "amap":
+        return [TileSource(AMAP, "地图 © 高德", "1234", crs="gcj02")]
+    if value.startswith("gcj02:"):
+        url = value.split(":", 1)[1].strip()
+        if not _xyz(url):
+            raise ConfigError("PORTAL_BASEMAP=gcj02:<url>: the URL is http(s) with {z}, {x} and {y}")
+        return [TileSource(url, "底图（GCJ-02）", crs="gcj02")]
+    if _xyz(value):
         return [TileSource(value, "底图")]
     raise ConfigError(
-        f"PORTAL_BASEMAP={value!r} is not 'none', an XYZ URL with {{z}}/{{x}}/{{y}}, or tianditu:<key>"
+        f"PORTAL_BASEMAP={value!r} is not 'none', an XYZ URL with {{z}}/{{x}}/{{y}}, tianditu:<key>, "
+        "gcj02:<XYZ URL> or amap"
     )
+
+
+def _xyz(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and all(p in url for p in ("{z}", "{x}", "{y}"))

@@ -26,7 +26,7 @@ from layers.coverage import GAP_COLOUR
 from layers.incidents import SIZE_CLASSES
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 from layers.scores import previous_month
-from webmap.basemap import TileSource
+from webmap.basemap import TileSource, basemap_crs
 from webmap.maptiles import REVIEW_QUEUES, add_tile_layers, category_styles, tile_config
 
 ATTRIBUTION = '道路数据 © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
@@ -54,6 +54,7 @@ class PortalUrls:
     tiles_js: str
     tilemarks_js: str
     tiles: str  # /tiles/{layer}/{z}/{x}/{y}.mvt
+    gcj02_js: str  # L.CRS.GCJ02, for a basemap drawn in GCJ-02
     links: dict  # pages popups link to: case, cases, community, coverage ({id}, {code} filled in)
 
     def scripts(self) -> list[tuple[str, str]]:
@@ -131,8 +132,12 @@ def build_portal_map(
 ) -> folium.Map:
     """The portal's map of ``county``: the tile layers (社区, 单元网格, 路段, 问题, 审核队列), the
     GeoJSON overlays (热力图, 覆盖缺口, 考核得分, 单位责任区), layer switcher and legend."""
+    crs = basemap_crs(list(basemap))
     m = folium.Map(
         tiles=None,
+        # Over a GCJ-02 basemap the map projects through L.CRS.GCJ02 (static/portal/gcj02.js): our
+        # WGS-84 layers are drawn shifted, and what the map reports (clicks, the view) is WGS-84.
+        crs="GCJ02" if crs == "gcj02" else "EPSG3857",
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
         zoom_start=13,
@@ -141,7 +146,7 @@ def build_portal_map(
         zoom_delta=0.5,
     )
     # Instance attributes win over folium's class defaults, which point at CDNs.
-    m.default_js = [("leaflet", urls.leaflet_js)]
+    m.default_js = [("leaflet", urls.leaflet_js)] + ([("gcj02", urls.gcj02_js)] if crs == "gcj02" else [])
     m.default_css = [("leaflet_css", urls.leaflet_css)]
     extent = county.boundary or county.extent
     if extent is not None:
@@ -152,7 +157,8 @@ def build_portal_map(
             source.url, attr=source.attribution, subdomains=source.subdomains, overlay=source.overlay,
             control=False, max_zoom=MAX_ZOOM,
         ).add_to(m)  # fmt: skip
-    tiles, overlays = add_tile_layers(m, urls.tiles, tile_config(store, county, urls.links), urls.scripts())
+    config = tile_config(store, county, urls.links)
+    tiles, overlays = add_tile_layers(m, urls.tiles, config, urls.scripts(), display=crs)
     groups = _geojson_groups(m)
     overlays.update(groups)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)

@@ -7,6 +7,7 @@ styles, labels and popups come from static/portal/tiles.js.
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import folium
 from branca.element import MacroElement
@@ -81,14 +82,18 @@ class TileOverlay(VectorGridProtobuf):
         self.default_js = scripts
 
 
-def add_tile_layers(m: folium.Map, tiles_url: str, config: dict, scripts) -> tuple[dict, dict]:
+def add_tile_layers(
+    m: folium.Map, tiles_url: str, config: dict, scripts, display: str = "wgs84"
+) -> tuple[dict, dict]:
     """The tile layers by kind (``zones``, ``grid``, ``roads``, ``incidents`` and one per review
     queue, by its status) and the overlays of the layer switcher they make, in its order (the
-    queues' layers together as ``review``)."""
+    queues' layers together as ``review``). Over a GCJ-02 basemap the tiles are asked for as drawn
+    there (``crs=gcj02``, geodata/tiles.py)."""
     TileSetup(config, scripts).add_to(m)
 
-    def url(layer: str) -> str:
-        return tiles_url.replace("{layer}", layer)
+    def url(layer: str, **query) -> str:
+        query = {"crs": display, **query} if display != "wgs84" else query
+        return tiles_url.replace("{layer}", layer) + ("?" + urlencode(query) if query else "")
 
     # Grid cells come in the zones tiles from zoom 15 (geodata/tiles.py): a second layer on the
     # same tiles (the browser's cache answers the repeat), switched on its own.
@@ -102,7 +107,7 @@ def add_tile_layers(m: folium.Map, tiles_url: str, config: dict, scripts) -> tup
     review = overlays["review"] = folium.FeatureGroup(name=REVIEW_TITLE, show=False).add_to(m)
     for queue in REVIEW_QUEUES:
         status = queue["status"]
-        layer = TileOverlay(f"{url('incidents')}?status={status}", None, status, scripts, control=False)
+        layer = TileOverlay(url("incidents", status=status), None, status, scripts, control=False)
         tiles[status] = layer.add_to(review)
     return tiles, overlays
 

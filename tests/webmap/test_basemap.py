@@ -8,7 +8,7 @@ import pytest
 from geodata.errors import ConfigError
 from tests.webmap.conftest import COUNTY_CODE, PASSWORD, build_county, login
 from webmap import create_app, get_store
-from webmap.basemap import basemap_sources
+from webmap.basemap import basemap_crs, basemap_sources
 
 XYZ = "https://tiles.county.example/{z}/{x}/{y}.png"
 
@@ -25,8 +25,13 @@ def test_the_settings_values():
         and vec.subdomains == "01234567"
     )
     assert "LAYER=cva" in labels.url and labels.overlay and labels.attribution == "地图 © 天地图"
+    assert basemap_crs([xyz, vec, labels]) == "wgs84"
+    (gcj,) = basemap_sources("gcj02:" + XYZ)
+    assert (gcj.url, gcj.crs) == (XYZ, "gcj02") and basemap_crs([gcj]) == "gcj02"
+    (amap,) = basemap_sources("amap")
+    assert "autonavi.com" in amap.url and amap.crs == "gcj02" and amap.attribution == "地图 © 高德"
     for wrong, words in (("osm", "is not 'none'"), ("https://x.example/tiles.png", "is not 'none'"),
-                         ("tianditu:a b", "letters and digits")):  # fmt: skip
+                         ("tianditu:a b", "letters and digits"), ("gcj02:tiles.png", "gcj02:<url>")):  # fmt: skip
         with pytest.raises(ConfigError, match=words):
             basemap_sources(wrong)
 

@@ -45,6 +45,7 @@ def _urls() -> PortalUrls:
         tiles_js=url_for("static", filename="portal/tiles.js"),
         tilemarks_js=url_for("static", filename="portal/tilemarks.js"),
         tiles=tiles.replace("LAYER/0/0/0", "{layer}/{z}/{x}/{y}"),
+        gcj02_js=url_for("static", filename="portal/gcj02.js"),
         links={
             "case": case.removesuffix("/0") + "/{id}",
             "cases": url_for("case_pages.case_list"),
