@@ -30,6 +30,7 @@ bench: $(VENV)/.dev node_modules/.installed
 	$(PY) -m scripts.bench.coverage
 	$(PY) -m scripts.bench.report
 	$(PY) -m scripts.bench.portal
+	$(PY) -m scripts.bench.mvt_encode
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
