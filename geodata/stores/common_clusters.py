@@ -2,7 +2,8 @@
 cell of a level with their mean position (geodata/tiles.py has the grid). At the county's zooms a
 tile or a heatmap would otherwise count up to every incident stored; ``incident_bin`` (migration
 0009, kept by triggers) holds them already counted per cell of levels 15–19, month, category,
-status and unit, so those answers read thousands of rows instead of a million.
+status and unit, and ``incident_bin_month`` per cell and month only (the unfiltered map's), so
+those answers read hundreds or thousands of rows instead of a million.
 
 The bins answer when the filters are ones they keep (time, category, status, unit; repeats left
 out). A time range is split at the county's month boundaries: whole months come from the bins, the
@@ -25,20 +26,27 @@ from geodata.tiles import CellBox, Tile
 BIN_LEVELS = tuple(range(15, tiles.FINEST_CLUSTERS + 1))  # as migration 0009 counts them
 _BINNED = frozenset({"since", "until", "category", "status", "unit_id", "duplicates"})
 _OPEN = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
-_BINS = f"""
+_SUM_BINS = """
     SELECT b.cx >> %(shift)s AS cx, b.cy >> %(shift)s AS cy,
            SUM(b.n) AS n, SUM(b.sum_lon) AS sx, SUM(b.sum_lat) AS sy
-    FROM incident_bin AS b
+    FROM {table} AS b
     WHERE b.county_id = %(county)s AND b.level = %(level)s
       AND b.cx BETWEEN %(x0)s AND %(x1)s AND b.cy BETWEEN %(y0)s AND %(y1)s
       AND (CAST(%(first)s AS TEXT) IS NULL OR b.month >= %(first)s)
       AND (CAST(%(end)s AS TEXT) IS NULL OR b.month < %(end)s)
+    {filters}
+    GROUP BY 1, 2
+"""
+# Counted by month only (incident_bin_month) unless one of these narrows the count.
+_BY_KIND = ("category", "status", "open", "unit")
+_KIND_FILTERS = f"""
       AND (CAST(%(category)s AS TEXT) IS NULL OR b.category = %(category)s)
       AND (CAST(%(status)s AS TEXT) IS NULL OR b.status = %(status)s)
       AND (CAST(%(open)s AS INTEGER) IS NULL OR b.status IN ({_OPEN}))
       AND (CAST(%(unit)s AS INTEGER) IS NULL OR b.unit_id = %(unit)s)
-    GROUP BY 1, 2
 """
+_BINS_BY_KIND = _SUM_BINS.format(table="incident_bin", filters=_KIND_FILTERS)
+_BINS_BY_MONTH = _SUM_BINS.format(table="incident_bin_month", filters="")
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,8 @@ class ClustersSql:
                 "x0": x0 << shift, "y0": y0 << shift, "x1": ((x1 + 1) << shift) - 1, "y1": ((y1 + 1) << shift) - 1,
                 "first": plan.first, "end": plan.end,
             }  # fmt: skip
-            parts.append(self._rows(_BINS, params))
+            by_kind = any(params[k] is not None for k in _BY_KIND)
+            parts.append(self._rows(_BINS_BY_KIND if by_kind else _BINS_BY_MONTH, params))
         for raw in plan.raw:
             params = {**self._incident_filters(**raw), **_cells_params(county_id, cells, level)}
             parts.append(self._rows(self._RAW_CLUSTERS, params))

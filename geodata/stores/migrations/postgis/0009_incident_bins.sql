@@ -28,7 +28,21 @@ CREATE TABLE incident_bin (
     PRIMARY KEY (county_id, level, cx, cy, month, category, status, unit_id) INCLUDE (n, sum_lon, sum_lat)
 );
 
--- Every write to incident moves its counts: rows arriving add, rows leaving subtract (an update is
+-- The same summed over category, status and unit: what an unfiltered map (the usual one) reads, a
+-- few hundred rows for the whole county at its lowest zoom.
+CREATE TABLE incident_bin_month (
+    county_id bigint NOT NULL,
+    level smallint NOT NULL,
+    cx integer NOT NULL,
+    cy integer NOT NULL,
+    month text NOT NULL,
+    n integer NOT NULL,
+    sum_lon double precision NOT NULL,
+    sum_lat double precision NOT NULL,
+    PRIMARY KEY (county_id, level, cx, cy, month) INCLUDE (n, sum_lon, sum_lat)
+);
+
+-- Every write to incident moves its counts (in both tables): rows arriving add, rows leaving subtract (an update is
 -- both; unchanged rows cancel out), and a count that reaches 0 is removed. Statement-level, over the
 -- transition tables, so a bulk COPY is one grouped upsert.
 CREATE FUNCTION incident_bin_keep() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -59,12 +73,27 @@ BEGIN
         ON CONFLICT (county_id, level, cx, cy, month, category, status, unit_id) DO UPDATE
         SET n = b.n + excluded.n, sum_lon = b.sum_lon + excluded.sum_lon, sum_lat = b.sum_lat + excluded.sum_lat
     $q$, delta);
+    EXECUTE format($q$
+        INSERT INTO incident_bin_month AS b
+        SELECT county_id, level, cx, cy, month, SUM(sign), SUM(sign * lon), SUM(sign * lat)
+        FROM (%s) AS d
+        GROUP BY county_id, level, cx, cy, month
+        HAVING SUM(sign) <> 0
+        ON CONFLICT (county_id, level, cx, cy, month) DO UPDATE
+        SET n = b.n + excluded.n, sum_lon = b.sum_lon + excluded.sum_lon, sum_lat = b.sum_lat + excluded.sum_lat
+    $q$, delta);
     IF TG_OP <> 'INSERT' THEN
         EXECUTE format($q$
             DELETE FROM incident_bin AS b
             USING (SELECT DISTINCT county_id, level, cx, cy, month, category, status, unit_id FROM (%s) AS d) AS k
             WHERE b.n = 0 AND (b.county_id, b.level, b.cx, b.cy, b.month, b.category, b.status, b.unit_id)
                 = (k.county_id, k.level, k.cx, k.cy, k.month, k.category, k.status, k.unit_id)
+        $q$, format(cells, 'SELECT *, -1 AS sign FROM old_rows WHERE duplicate_of IS NULL'));
+        EXECUTE format($q$
+            DELETE FROM incident_bin_month AS b
+            USING (SELECT DISTINCT county_id, level, cx, cy, month FROM (%s) AS d) AS k
+            WHERE b.n = 0 AND (b.county_id, b.level, b.cx, b.cy, b.month)
+                = (k.county_id, k.level, k.cx, k.cy, k.month)
         $q$, format(cells, 'SELECT *, -1 AS sign FROM old_rows WHERE duplicate_of IS NULL'));
     END IF;
     RETURN NULL;
@@ -86,3 +115,7 @@ SELECT t.county_id, l.level, t.cell_x >> (24 - l.level), t.cell_y >> (24 - l.lev
 FROM incident AS t CROSS JOIN (VALUES (15), (16), (17), (18), (19)) AS l (level)
 WHERE t.duplicate_of IS NULL
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+INSERT INTO incident_bin_month
+SELECT county_id, level, cx, cy, month, SUM(n), SUM(sum_lon), SUM(sum_lat)
+FROM incident_bin
+GROUP BY 1, 2, 3, 4, 5;

@@ -22,6 +22,48 @@ CREATE TABLE incident_bin (
     PRIMARY KEY (county_id, level, cx, cy, month, category, status, unit_id)
 ) WITHOUT ROWID;
 
+-- The same summed over category, status and unit: what an unfiltered map (the usual one) reads.
+-- Kept from incident_bin's own changes by the triggers that follow.
+CREATE TABLE incident_bin_month (
+    county_id INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    cx INTEGER NOT NULL,
+    cy INTEGER NOT NULL,
+    month TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    sum_lon REAL NOT NULL,
+    sum_lat REAL NOT NULL,
+    PRIMARY KEY (county_id, level, cx, cy, month)
+) WITHOUT ROWID;
+
+CREATE TRIGGER incident_bin_month_insert AFTER INSERT ON incident_bin
+BEGIN
+    INSERT INTO incident_bin_month
+    VALUES (NEW.county_id, NEW.level, NEW.cx, NEW.cy, NEW.month, NEW.n, NEW.sum_lon, NEW.sum_lat)
+    ON CONFLICT (county_id, level, cx, cy, month) DO UPDATE
+    SET n = n + excluded.n, sum_lon = sum_lon + excluded.sum_lon, sum_lat = sum_lat + excluded.sum_lat;
+END;
+
+CREATE TRIGGER incident_bin_month_update AFTER UPDATE ON incident_bin
+BEGIN
+    UPDATE incident_bin_month
+    SET n = n + NEW.n - OLD.n, sum_lon = sum_lon + NEW.sum_lon - OLD.sum_lon,
+        sum_lat = sum_lat + NEW.sum_lat - OLD.sum_lat
+    WHERE county_id = NEW.county_id AND level = NEW.level AND cx = NEW.cx AND cy = NEW.cy
+      AND month = NEW.month;
+END;
+
+CREATE TRIGGER incident_bin_month_delete AFTER DELETE ON incident_bin
+BEGIN
+    UPDATE incident_bin_month
+    SET n = n - OLD.n, sum_lon = sum_lon - OLD.sum_lon, sum_lat = sum_lat - OLD.sum_lat
+    WHERE county_id = OLD.county_id AND level = OLD.level AND cx = OLD.cx AND cy = OLD.cy
+      AND month = OLD.month;
+    DELETE FROM incident_bin_month
+    WHERE county_id = OLD.county_id AND level = OLD.level AND cx = OLD.cx AND cy = OLD.cy
+      AND month = OLD.month AND n = 0;
+END;
+
 -- The levels counted (the clusters of zooms 12–16).
 CREATE TABLE incident_bin_level (level INTEGER PRIMARY KEY);
 INSERT INTO incident_bin_level VALUES (15), (16), (17), (18), (19);
