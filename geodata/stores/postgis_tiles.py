@@ -36,7 +36,9 @@ _POINTS_TILE = f"""
     SELECT (SELECT COUNT(*) FROM p), (SELECT ST_AsMVT(m, %(layer)s, {tiles.EXTENT}, 'geom') FROM p AS m
                                       WHERE m.geom IS NOT NULL AND (SELECT COUNT(*) FROM p) <= %(limit)s - 1)
 """
-_ENCODE = "SELECT ST_AsMVT(m, %(layer)s, {extent}, 'geom') FROM ({rows}) AS m WHERE m.geom IS NOT NULL"
+# OFFSET 0 keeps the planner from pushing "geom IS NOT NULL" into the scan, where it computed
+# ST_AsMVTGeom twice per row (a county-wide roads tile took 28 ms instead of 6).
+_ENCODE = "SELECT ST_AsMVT(m, %(layer)s, {extent}, 'geom') FROM ({rows} OFFSET 0) AS m WHERE m.geom IS NOT NULL"
 _ROADS = f"""
     SELECT s.id, s.name, s.highway, a.unit_id,
            {_MVT_GEOM.format(geom="s.geom", extent=tiles.EXTENT, buffer=tiles.BUFFER)} AS geom
