@@ -38,7 +38,9 @@ _POINTS_TILE = f"""
 """
 # OFFSET 0 keeps the planner from pushing "geom IS NOT NULL" into the scan, where it computed
 # ST_AsMVTGeom twice per row (a county-wide roads tile took 28 ms instead of 6).
-_ENCODE = "SELECT ST_AsMVT(m, %(layer)s, {extent}, 'geom') FROM ({rows} OFFSET 0) AS m WHERE m.geom IS NOT NULL"
+_ENCODE = (
+    "SELECT ST_AsMVT(m, %(layer)s, {extent}, 'geom') FROM ({rows} OFFSET 0) AS m WHERE m.geom IS NOT NULL"
+)
 _ROADS = f"""
     SELECT s.id, s.name, s.highway, a.unit_id,
            {_MVT_GEOM.format(geom="s.geom", extent=tiles.EXTENT, buffer=tiles.BUFFER)} AS geom
@@ -60,6 +62,10 @@ _ZONES = f"""
 
 
 class TilesMixin(ClustersSql):
+    # The tile queries are never prepared: after five runs of a prepared statement PostgreSQL may
+    # keep one generic plan, blind to how much of the county a tile's box covers (a county-wide
+    # roads tile went from 6 to 26 ms). Each is planned for its own box.
+
     _RAW_CLUSTERS = f"""
         SELECT t.cell_x >> %(shift)s AS cx, t.cell_y >> %(shift)s AS cy, COUNT(*) AS n,
                SUM(ST_X(t.geom)) AS sx, SUM(ST_Y(t.geom)) AS sy
@@ -78,16 +84,17 @@ class TilesMixin(ClustersSql):
             sql = _ENCODE.format(extent=tiles.EXTENT, rows=_ROADS)
             every = tile.z >= tiles.ALL_ROADS_FROM_ZOOM
             params.update(layer=layer, at=utc(at), all_roads=every, minor=list(tiles.MINOR_ROADS))
-            return _bytes(self.conn.execute(sql, params))
+            return _bytes(self.conn.execute(sql, params, prepare=False))
         if layer == "zones":
             kinds = ["community", "grid"] if tile.z >= tiles.CELLS_FROM_ZOOM else ["community"]
             sql = _ENCODE.format(extent=tiles.EXTENT, rows=_ZONES)
-            return _bytes(self.conn.execute(sql, {**params, "layer": layer, "kinds": kinds}))
+            return _bytes(self.conn.execute(sql, {**params, "layer": layer, "kinds": kinds}, prepare=False))
         raise ValueError(f"no tile layer {layer!r}")
 
     def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
         params = {**params, **_envelope(tile), "layer": "incidents"}
-        found, data = self.conn.execute(_POINTS_TILE, {**params, "limit": tiles.MAX_POINTS + 1}).fetchone()
+        limit = tiles.MAX_POINTS + 1
+        found, data = self.conn.execute(_POINTS_TILE, {**params, "limit": limit}, prepare=False).fetchone()
         if found > tiles.MAX_POINTS:
             return None
         return bytes(data) if data is not None else b""
