@@ -49,3 +49,18 @@ def test_leader_signs_in_and_sees_the_map(live_server, browser):
     page.screenshot(path=str(ARTIFACTS / "portal.png"))
     assert page_errors == []
     assert [url for url in requested if not is_local(url, live_server)] == []
+
+
+def test_a_map_whose_session_ended_asks_to_sign_in_again(live_server, browser):
+    """Tiles refused with 401 (the session is gone) send the page to the login, not to an empty map."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page.goto(f"{live_server}/login?next=/portal")
+    page.fill("#username", "leader1")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("html[data-portal-ready='1']", timeout=20_000)
+    page.context.clear_cookies()
+    page.evaluate("() => { window.portalMap.setZoom(window.portalMap.getZoom() + 1, {animate: false}); }")
+    page.wait_for_url("**/login**", timeout=10_000)
+    assert page.locator("#username").is_visible()
+

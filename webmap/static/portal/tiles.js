@@ -57,6 +57,16 @@
     }
   });
 
+  // A tile refused for want of a login (the session ended) sends the page to sign in again, as the
+  // GeoJSON layers do: VectorGrid would quietly draw it as an empty tile, an empty map.
+  var plainFetch = window.fetch.bind(window);
+  window.fetch = function (resource, init) {
+    return plainFetch(resource, init).then(function (response) {
+      if (response.status === 401 && String(resource).indexOf("/tiles/") >= 0) { window.location.reload(); }
+      return response;
+    });
+  };
+
   // Tells the layer's listeners what each tile holds ("tilefeatures"), unless the layer has moved
   // on to other filters meanwhile; a tile that fails to come is an empty one, so the layer still
   // finishes loading (VectorGrid would wait for it forever).
