@@ -359,6 +359,9 @@ def _community_and_cell_popups(page, c) -> None:
 
 def _cluster_popup(page) -> None:
     """A cluster: how many, and a button that zooms in on it."""
+    # The last popup (a grid cell's) may still lie over the cluster to click.
+    page.evaluate("() => { window.portalMap.closePopup(); }")
+    page.wait_for_selector(".leaflet-popup", state="detached")
     page.locator(".leaflet-portal-clusters-pane .incident-cluster").first.click()
     page.wait_for_selector(".cluster-popup")
     assert "件问题" in page.inner_text(".cluster-popup")
