@@ -74,8 +74,12 @@ def bin_plan(level: int, filters: dict) -> BinPlan:
         raw.append({**filters, "since": since, "until": first})
     if until is not None and end < until:
         raw.append({**filters, "since": end, "until": until})
-    month = lambda t: t.astimezone(COUNTY_TZ).strftime("%Y-%m") if t is not None else None  # noqa: E731
-    return BinPlan(max(level, BIN_LEVELS[0]), month(first), month(end), raw)
+    return BinPlan(max(level, BIN_LEVELS[0]), _month_key(first), _month_key(end), raw)
+
+
+def _month_key(t: datetime | None) -> str | None:
+    """'YYYY-MM' of a time in the county's clock, as the bins keep their months."""
+    return t.astimezone(COUNTY_TZ).strftime("%Y-%m") if t is not None else None
 
 
 def _month_on_or_before(t: datetime) -> datetime:
