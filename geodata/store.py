@@ -268,6 +268,15 @@ class Store(Protocol):
         defines it; empty bytes when nothing is in the tile. Roads carry the unit leading them
         at ``at``; ``filters`` narrow the incidents as ``list_incidents``'s do."""
 
+    def map_version(self) -> int:
+        """A number that grows with every write to the zones, segments or assignments of any
+        county, seen when the write commits: a roads or zones tile made at one version is still
+        right while it is unchanged (roads: until ``next_lead_change`` too)."""
+
+    def next_lead_change(self, county_id: int, after: datetime) -> datetime | None:
+        """The first moment after ``after`` at which a zone or segment's lead changes by date
+        alone (a lead assignment starts or ends); None when none is planned."""
+
     # -- public reports (随手拍) ----------------------------------------------------------------
     def add_public_report(self, report: PublicReport) -> PublicReport: ...
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, g
 
 from geodata.store import Database, Store, open_database
+from layers.tile_cache import TileCache
 from webmap.settings import Settings, load_settings
 
 
@@ -20,6 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese names as text: readable, and a third the bytes
     app.extensions["portal_settings"] = settings
     app.extensions["portal_db"] = open_database(settings.database_url)
+    app.extensions["portal_tile_cache"] = (
+        TileCache(settings.tile_cache_mb << 20) if settings.tile_cache_mb > 0 else None
+    )
     from webmap.basemap import basemap_sources
 
     app.extensions["portal_basemap"] = basemap_sources(settings.basemap)  # a wrong value stops the start

@@ -24,6 +24,7 @@ class Settings:
     public_report_limit: int = 5  # 随手拍 one address may send per window
     public_report_window_h: float = 1.0
     basemap: str = "none"  # none | an XYZ URL | tianditu:<key> (webmap/basemap.py)
+    tile_cache_mb: int = 64  # roads and zones tiles kept per process (layers/tile_cache.py); 0: none
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For tells the sender's address
     default_county: str = "440304"
     demo_seed: int = 42
@@ -45,6 +46,7 @@ _ENV = {
     "public_report_window_h": "PORTAL_PUBLIC_REPORT_WINDOW_H",
     "trusted_proxies": "PORTAL_TRUSTED_PROXIES",
     "basemap": "PORTAL_BASEMAP",
+    "tile_cache_mb": "PORTAL_TILE_CACHE_MB",
     "default_county": "PORTAL_DEFAULT_COUNTY",
     "demo_seed": "PORTAL_DEMO_SEED",
     "seed_demo_on_start": "PORTAL_SEED_DEMO_ON_START",

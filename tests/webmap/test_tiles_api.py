@@ -4,6 +4,8 @@ their own unit's incidents."""
 
 from __future__ import annotations
 
+import re
+
 import mapbox_vector_tile
 import pytest
 
@@ -86,3 +88,30 @@ def test_unit_staff_see_their_units_incidents_only(app, case_users, sign_in):
     cg = sign_in("cg")
     assert cg.get(f"/api/v1/heat?bbox={WHOLE}&zoom=15").get_json()["total"] == mine
     assert _counts(cg.get(_url("incidents", 114.005, 22.505, 14))) == mine
+
+
+def _road_units(client, url: str) -> dict[str, set[int | None]]:
+    roads = mapbox_vector_tile.decode(client.get(url).data)["roads"]["features"]
+    units: dict[str, set[int | None]] = {}
+    for f in roads:
+        units.setdefault(f["properties"]["name"], set()).add(f["properties"].get("unit_id"))
+    return units
+
+
+def test_a_kept_roads_tile_shows_a_reassignment_at_once(app, leader):
+    url = _url("roads", 114.005, 22.505, 14)
+    before = _road_units(leader, url)["福华路"]
+    assert _road_units(leader, url)["福华路"] == before  # served again from the cache
+    with app.app_context():
+        store = get_store()
+        county = store.list_counties()[0]
+        units = {u.code: u.id for u in store.list_units(county.id)}
+    assert before == {units["U01"]}
+    token = re.search(r'name="csrf-token" content="([^"]+)"', leader.get("/portal").text).group(1)
+    made = leader.post(
+        "/api/v1/postings",
+        json={"unit": "U02", "road": "福华路", "valid_from": "2025-03-15", "reason": "调整"},
+        headers={"X-CSRFToken": token},
+    )
+    assert made.status_code == 201, made.text
+    assert _road_units(leader, url)["福华路"] == {units["U02"]}

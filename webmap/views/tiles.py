@@ -6,9 +6,7 @@ GCJ-02 basemap (geodata/tiles.py). For a signed-in person or an API key
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_login import current_user
 
 from geodata import apikeys
@@ -34,7 +32,8 @@ def vector_tile(layer: str, z: int, x: int, y: int):
     county = current_county(store)
     filters, _ = list_filters(store, county)
     tile = Tile(z, x, y, request.args.get("crs", "wgs84"))
-    data = tile_layer.vector_tile(store, county, layer, tile, datetime.now(UTC), **filters)
+    cache = current_app.extensions["portal_tile_cache"]
+    data = tile_layer.vector_tile(store, county, layer, tile, cache=cache, **filters)
     return _private(Response(data, mimetype=tile_layer.MEDIA_TYPE))
 
 
