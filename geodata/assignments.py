@@ -17,6 +17,7 @@ from geodata.errors import InvalidInput, NotFound
 from geodata.model import CATEGORIES, COUNTY_TZ, ROLES, Assignment, ChangeSet, County, Unit
 from geodata.routing import ROUTE_MAX_M, route_incidents
 from geodata.store import Store
+from geodata.targets import Target, load_targets, refuse_stale
 
 
 def day_start(day: date) -> datetime:
@@ -39,12 +40,6 @@ def month_span(month: str) -> tuple[datetime, datetime]:
     return day_start(first), day_start(following)
 
 
-@dataclass(frozen=True)
-class Target:
-    kind: str  # zone | segment
-    id: int
-
-
 @dataclass
 class Posting:
     """What a leader asks for: a unit, its role and post (三定) on some targets, from a date."""
@@ -59,6 +54,8 @@ class Posting:
     phone: str = ""
     duties: tuple[str, ...] = ()
     geom: object | None = None  # a drawn selection, kept in the change set
+    # The version of each target the editor saw; a change built on an older one is refused.
+    versions: dict[Target, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,6 +63,7 @@ class Applied:
     change_set: ChangeSet
     assignments: list[Assignment]
     rerouted: int = 0
+    versions: dict[Target, int] = field(default_factory=dict)  # each target's version after it
 
 
 def find_unit(store: Store, county: County, code: str) -> Unit:
@@ -77,12 +75,16 @@ def find_unit(store: Store, county: County, code: str) -> Unit:
 
 def apply_posting(store: Store, county: County, posting: Posting, now: datetime | None = None) -> Applied:
     """Open the posting's assignments as one change set; a lead closes the one before it. When
-    the posting starts in the past (a correction), incidents since then are routed again."""
-    _check_posting(posting)
+    the posting starts in the past (a correction), incidents since then are routed again.
+
+    The targets are locked first, so a target some other change touched since the editor saw it
+    (``posting.versions``) is refused with StaleVersion listing them, and nothing is written."""
+    check_posting(posting)
     now = now or datetime.now(UTC)
     with store.transaction():
         unit = find_unit(store, county, posting.unit_code)
-        _check_targets(store, county, posting.targets)
+        current = load_targets(store, county, posting.targets, now, lock=True)
+        refuse_stale(current, posting.versions)
         cs = store.add_change_set(ChangeSet(county.id, posting.author, posting.reason, now, posting.geom))
         made = store.assign_many([
             Assignment(county.id, unit.id, t.kind, t.id, posting.role, posting.valid_from,
@@ -91,10 +93,11 @@ def apply_posting(store: Store, county: County, posting: Posting, now: datetime 
             for t in posting.targets
         ])  # fmt: skip
         rerouted = reroute(store, county, posting.valid_from) if posting.valid_from < now else 0
-    return Applied(cs, made, rerouted)
+    # The targets stayed locked until the commit, so each was bumped exactly once, by this change.
+    return Applied(cs, made, rerouted, {t: info.version + 1 for t, info in current.items()})
 
 
-def _check_posting(posting: Posting) -> None:
+def check_posting(posting: Posting, need_reason: bool = True) -> None:
     if posting.role not in ROLES:
         raise InvalidInput(f"unknown role {posting.role!r}: choose lead or assist", field="role")
     unknown = [d for d in posting.duties if d not in CATEGORIES]
@@ -105,7 +108,7 @@ def _check_posting(posting: Posting) -> None:
         )
     if not posting.targets:
         raise InvalidInput("the posting selects no zone or segment", field="targets")
-    if not posting.reason.strip():
+    if need_reason and not posting.reason.strip():
         raise InvalidInput("a change needs a reason", field="reason")
 
 

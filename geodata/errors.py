@@ -21,6 +21,12 @@ class InvalidGeometry(InvalidInput):
     code = "invalid_geometry"
 
 
+class EmptySelection(InvalidInput):
+    """A drawn selection that catches no target."""
+
+    code = "empty_selection"
+
+
 class InvalidFile(InvalidInput):
     status = 400
     code = "invalid_file"
@@ -44,6 +50,12 @@ class NotFound(PortalError):
 class Conflict(PortalError):
     status = 409
     code = "conflict"
+
+
+class StaleVersion(Conflict):
+    """A change built on versions of targets that changed since; ``stale`` lists what changed."""
+
+    code = "stale_version"
 
 
 class ConfigError(PortalError):

@@ -151,6 +151,19 @@ def _repair(geom: BaseGeometry, types: tuple[str, ...]) -> tuple[BaseGeometry, s
     return fixed, f"repaired: {reason}"
 
 
+def repair_polygon(geom: BaseGeometry) -> BaseGeometry | None:
+    """``make_valid``'s repair of an invalid (multi)polygon, when it keeps the polygonal parts and
+    the area as drawn within MAX_REPAIR_AREA_CHANGE; None when the repair would change what was meant."""
+    fixed = shapely.make_valid(geom)
+    parts = [g for g in shapely.get_parts(fixed) if g.geom_type in POLYGONAL]
+    if not parts:
+        return None
+    fixed = shapely.union_all(parts)
+    before = abs(_signed_area(geom))
+    change = abs(fixed.area - before) / before if before else 1.0
+    return fixed if change <= MAX_REPAIR_AREA_CHANGE else None
+
+
 def _family(types: tuple[str, ...]) -> tuple[str, ...]:
     if set(types) & set(POLYGONAL):
         return POLYGONAL

@@ -96,7 +96,15 @@ class Store(Protocol):
 
     def list_segments(self, county_id: int, bbox: BBox | None = None) -> list[Segment]: ...
 
-    def update_segment(self, segment: Segment) -> Segment: ...
+    def update_segment(self, segment: Segment) -> Segment:
+        """Write the segment's fields and geometry and bump its version."""
+
+    def get_targets(
+        self, county_id: int, kind: str, ids: Sequence[int], lock: bool = False
+    ) -> list[Zone] | list[Segment]:
+        """The zones or segments (``kind`` 'zone' or 'segment') with these ids, ordered by id,
+        missing ones left out. With ``lock``, inside a transaction, no other transaction can
+        change them (their versions included) until this one ends."""
 
     def count(self, county_id: int, table: str) -> int:
         """Rows of one of: unit, zone, segment, assignment, incident, inspection."""
@@ -120,7 +128,8 @@ class Store(Protocol):
     def assign(self, assignment: Assignment) -> Assignment:
         """Open an assignment. A lead closes the target's lead in force at ``valid_from`` (its
         ``valid_to`` becomes ``valid_from``) in the same transaction; a lead that starts inside
-        a later lead's period is refused with Conflict, so a target never has two leads at once."""
+        a later lead's period is refused with Conflict, so a target never has two leads at once.
+        The target's version is bumped: its assignments are part of what an editor saw."""
 
     def assign_many(self, assignments: Sequence[Assignment]) -> list[Assignment]:
         """``assign`` for many at once, in one transaction and a fixed number of statements; one
@@ -129,8 +138,8 @@ class Store(Protocol):
     def revert_change_set(self, county_id: int, change_set_id: int, revert: ChangeSet) -> ChangeSet:
         """Undo a change set as the new change set ``revert``: the assignments it opened are voided
         (kept for the audit, never counted) and those it closed reopen, so every date answers as
-        before. Conflict when later change sets built on it (naming them), when it was reverted
-        already, or when it is itself a revert."""
+        before; the versions of the targets it touched are bumped. Conflict when later change sets
+        built on it (naming them), when it was reverted already, or when it is itself a revert."""
 
     def change_set_assignments(self, county_id: int, change_set_id: int) -> list[Assignment]:
         """The assignments a change set opened, voided ones included; NotFound for no such set."""

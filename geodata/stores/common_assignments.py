@@ -7,9 +7,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from geodata.errors import Conflict, NotFound
-from geodata.model import Assignment, ChangeSet
+from geodata.model import TARGET_KINDS, Assignment, ChangeSet
 from geodata.stores.queries import (
     ASSIGNMENTS_AT,
+    CHANGE_SET_TARGETS,
     CLOSE_LEAD,
     DEPENDENT_CHANGE_SETS,
     INSERT_ASSIGNMENT,
@@ -86,6 +87,9 @@ class AssignmentsSql:
                     self._refuse_later_leads(leads)
                     self._execute_many(CLOSE_LEAD, leads)
                 ids = self._insert_many(INSERT_ASSIGNMENT, rows)
+                touched = [(a.county_id, a.target_kind, a.target_id) for a in assignments]
+                for county_id in {c for c, _, _ in touched}:
+                    self._bump_versions(county_id, [(k, t) for c, k, t in touched if c == county_id])
         except self.CONSTRAINT_ERRORS:
             raise Conflict("a target would have two leads in the same period") from None
         return [
@@ -135,9 +139,23 @@ class AssignmentsSql:
                     depends=later,
                 )
             made = self.add_change_set(replace(revert, county_id=county_id, reverts=change_set_id))
+            touched = [(r["target_kind"], r["target_id"]) for r in self._rows(CHANGE_SET_TARGETS, params)]
             self._execute(VOID_OPENED, {**params, "revert": made.id})
             self._execute(REOPEN_CLOSED, params)
+            self._bump_versions(county_id, touched)
         return made
+
+    def _bump_versions(self, county_id: int, targets: Sequence[tuple[str, int]]) -> None:
+        """A target's version counts changes to it, its assignments included, so an editor who
+        drew on an older version is told (StaleVersion) instead of overwriting someone's change."""
+        for kind in TARGET_KINDS:
+            ids = sorted({target_id for k, target_id in targets if k == kind})
+            if ids:
+                # ``kind`` is one of the fixed table names, never the caller's text.
+                self._execute(
+                    f"UPDATE {kind} SET version = version + 1 WHERE county_id = %(c)s AND {self.ID_IN}",
+                    {"c": county_id, "ids": self._arr(ids)},
+                )
 
     def change_set_assignments(self, county_id: int, change_set_id: int) -> list[Assignment]:
         self.get_change_set(county_id, change_set_id)

@@ -9,8 +9,8 @@ from datetime import datetime
 import shapely
 from psycopg.types.json import Jsonb
 
-from geodata.model import Incident, Segment, Zone
-from geodata.stores.base import utc
+from geodata.model import TARGET_KINDS, Incident, Segment, Zone
+from geodata.stores.base import check_choice, utc
 from geodata.stores.common import one
 from geodata.stores.queries import INCIDENT_FILTERS
 
@@ -88,6 +88,7 @@ class PostgisEncoding:
     def _geom(geom):
         return None if geom is None else shapely.set_srid(geom, 0)
 
+    ID_IN = "id = ANY(%(ids)s)"  # ids given as ``_arr(ids)``
     _arr = staticmethod(list)
     _list = staticmethod(list)
     _obj = staticmethod(Jsonb)
@@ -108,6 +109,16 @@ class FeaturesMixin:
         params = {"county": county_id, **(_bbox(bbox) if bbox else {})}
         rows = self._rows(f"SELECT {_SEGMENT_COLUMNS} FROM segment WHERE {where} ORDER BY id", params)
         return self._features(self._segment, rows)
+
+    def get_targets(self, county_id: int, kind: str, ids: Sequence[int], lock: bool = False) -> list:
+        # Rows are locked in id order, so two changes over the same targets cannot deadlock.
+        check_choice(kind, TARGET_KINDS, "target kind")
+        columns = _ZONE_COLUMNS if kind == "zone" else _SEGMENT_COLUMNS
+        sql = f"SELECT {columns} FROM {kind} WHERE county_id = %(c)s AND {self.ID_IN} ORDER BY id"
+        rows = self._rows(
+            sql + (" FOR UPDATE" if lock else ""), {"c": county_id, "ids": [int(i) for i in ids]}
+        )
+        return self._features(self._zone if kind == "zone" else self._segment, rows)
 
     # -- incidents -----------------------------------------------------------------------------
     def add_incidents(self, incidents: Sequence[Incident]) -> int:

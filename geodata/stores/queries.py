@@ -87,6 +87,13 @@ DEPENDENT_CHANGE_SETS = """
       AND closed_by IS NOT NULL AND closed_by <> %(cs)s
     ORDER BY closed_by
 """
+# The targets whose assignments a change set opened or closed: what its revert changes.
+CHANGE_SET_TARGETS = """
+    SELECT DISTINCT target_kind, target_id
+    FROM assignment
+    WHERE county_id = %(county)s AND (change_set_id = %(cs)s OR closed_by = %(cs)s)
+    ORDER BY target_kind, target_id
+"""
 VOID_OPENED = """
     UPDATE assignment
     SET voided_by = %(revert)s

@@ -11,8 +11,8 @@ import numpy as np
 import shapely
 
 from geodata.geometry import metric_xy
-from geodata.model import Incident, Segment, Zone
-from geodata.stores.base import utc
+from geodata.model import TARGET_KINDS, Incident, Segment, Zone
+from geodata.stores.base import check_choice, utc
 from geodata.stores.common import one
 from geodata.stores.queries import INCIDENT_FILTERS
 
@@ -55,6 +55,8 @@ def ts(dt: datetime | None) -> str | None:
 class SqliteEncoding:
     MONTH_SQL = "strftime('%Y-%m', t.reported_at, '+8 hours')"  # county clock, UTC+8
     """How values are kept in SQLite: ISO text times, WKB geometry, JSON lists and objects."""
+
+    ID_IN = "id IN (SELECT value FROM json_each(%(ids)s))"  # ids given as ``_arr(ids)``
 
     @staticmethod
     def _t(dt: datetime | None) -> str | None:
@@ -100,6 +102,16 @@ class FeaturesMixin:
 
     def list_segments(self, county_id: int, bbox=None) -> list[Segment]:
         return self._features(self._segment, self._in_bbox("segment", county_id, bbox))
+
+    def get_targets(self, county_id: int, kind: str, ids: Sequence[int], lock: bool = False) -> list:
+        """Nothing to lock: a transaction here (BEGIN IMMEDIATE) already holds the database's one
+        write lock, so no other writer can change these rows before it ends."""
+        check_choice(kind, TARGET_KINDS, "target kind")
+        rows = self._rows(
+            f"SELECT * FROM {kind} WHERE county_id = %(c)s AND {self.ID_IN} ORDER BY id",
+            {"c": county_id, "ids": self._arr(int(i) for i in ids)},
+        )
+        return self._features(self._zone if kind == "zone" else self._segment, rows)
 
     # -- incidents -----------------------------------------------------------------------------
     def add_incidents(self, incidents: Sequence[Incident]) -> int:

@@ -99,9 +99,12 @@ def test_zones_store_geometry_area_and_versions(store, world, county):
     assert [z.code for z in store.list_zones(county.id, kind="grid")] == ["001001"]
     assert [z.code for z in store.list_zones(county.id, bbox=(114.02, 22.52, 114.03, 22.53))] == ["001"]
     assert store.list_zones(county.id, bbox=(114.07, 22.57, 114.08, 22.58)) == []
+    # Version 1 when added, 2 once ``world`` assigned its lead (an assignment is a change of the
+    # target too: issue #7 refuses edits drawn on an older version), 3 after this update.
+    assert community.version == 2
     community.name = "香蜜湖社区（新）"
     updated = store.update_zone(community)
-    assert (updated.name, updated.version) == ("香蜜湖社区（新）", 2)
+    assert (updated.name, updated.version) == ("香蜜湖社区（新）", 3)
     with pytest.raises(InvalidInput, match="zone kind"):
         store.add_zones([Zone(county.id, "block", "x", "x", CELL)])
     before = store.count(county.id, "zone")
@@ -133,10 +136,11 @@ def test_segments_length_and_bbox(store, world, county):
     found = store.list_segments(county.id, bbox=(114.025, 22.51, 114.035, 22.515))
     assert [s.name for s in found] == ["农园路"]
     assert len(store.list_segments(county.id)) == 2
+    assert (ew.version, store.get_segment(county.id, world["ns"].id).version) == (2, 1)  # ew has a lead
     moved = store.update_segment(
         Segment(county.id, "红荔路", LineString([(114.0, 22.505), (114.01, 22.505)]), id=ew.id)
     )
-    assert moved.version == 2
+    assert moved.version == 3  # 1 added, 2 assigned (world), 3 moved
     assert moved.length_m == pytest.approx(ew.length_m / 2, rel=0.001)
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from geodata import assignments as posts
 from geodata.errors import Forbidden, InvalidInput
+from geodata.model import COUNTY_TZ
+from geodata.selection import check_drawing, parse_drawing
 from webmap import get_store
 from webmap.views.common import current_county
 from webmap.views.params import parse_day
@@ -15,7 +19,7 @@ bp = Blueprint("assignments", __name__, url_prefix="/api/v1")
 EDITORS = ("admin", "leader")
 
 
-def _editor() -> str:
+def editor() -> str:
     if current_user.role not in EDITORS:
         raise Forbidden("only leaders and administrators change assignments")
     return current_user.username
@@ -24,10 +28,10 @@ def _editor() -> str:
 @bp.post("/postings")
 @login_required
 def create_posting():
-    author = _editor()
+    author = editor()
     store = get_store()
     county = current_county(store)
-    posting = _posting(request.get_json(silent=True), store, county, author)
+    posting = parse_posting(request.get_json(silent=True), store, county, author)
     applied = posts.apply_posting(store, county, posting)
     return jsonify(_applied(applied, store, county)), 201
 
@@ -35,7 +39,7 @@ def create_posting():
 @bp.post("/change-sets/<int:change_set_id>/revert")
 @login_required
 def revert_change_set(change_set_id: int):
-    author = _editor()
+    author = editor()
     body = request.get_json(silent=True) or {}
     store = get_store()
     county = current_county(store)
@@ -94,10 +98,13 @@ def _period(args):
     return posts.day_span(parse_day(args.get("date"), "date"))
 
 
-def _posting(body, store, county, author: str) -> posts.Posting:
+def parse_posting(body, store, county, author: str, day_required: bool = True) -> posts.Posting:
+    """A posting from its JSON; ``valid_from`` may be left out (today) when not ``day_required``.
+    ``targets`` may carry the ``version`` the editor saw, ``geometry`` the shape they drew."""
     if not isinstance(body, dict):
         raise InvalidInput("send the posting as a JSON object")
-    day = parse_day(body.get("valid_from"), "valid_from")
+    day = parse_day(body.get("valid_from"), "valid_from", required=day_required) or today()
+    drawn = body.get("geometry")
     return posts.Posting(
         unit_code=str(body.get("unit", "")),
         role=str(body.get("role", "lead")),
@@ -108,7 +115,27 @@ def _posting(body, store, county, author: str) -> posts.Posting:
         person=str(body.get("person", "")),
         phone=str(body.get("phone", "")),
         duties=tuple(body.get("duties") or ()),
+        geom=None if drawn is None else check_drawing(county, parse_drawing(drawn)),
+        versions=_versions(body),
     )
+
+
+def today():
+    """Today in the county's clock."""
+    return datetime.now(COUNTY_TZ).date()
+
+
+def _versions(body: dict) -> dict[posts.Target, int]:
+    """The version the editor saw of each target that gives one (``targets[i].version``)."""
+    versions = {}
+    for i, t in enumerate(body.get("targets") or []):
+        if not isinstance(t, dict) or t.get("version") is None:
+            continue
+        version = t["version"]
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise InvalidInput(f"targets[{i}].version 应为正整数，而不是 {version!r}", field="targets")
+        versions[posts.Target(str(t.get("kind")), int(t.get("id")))] = version
+    return versions
 
 
 def _targets(body: dict, store, county) -> list[posts.Target]:
@@ -160,4 +187,5 @@ def _applied(applied: posts.Applied, store, county) -> dict:
                        "created_at": cs.created_at.isoformat(), "reverts": cs.reverts},
         "assignments": [_assignment(a, units) for a in applied.assignments],
         "rerouted": applied.rerouted,
+        "versions": [{"kind": t.kind, "id": t.id, "version": v} for t, v in applied.versions.items()],
     }  # fmt: skip

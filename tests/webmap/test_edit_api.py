@@ -1,0 +1,235 @@
+"""Reassigning by drawing on the demo county's real Futian streets (issue #7), through HTTP:
+select with a lasso, preview, apply, stale versions, revert, and who may do what.
+
+The demo is seeded once for the module; each test that writes works on a road of its own."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import box, mapping, shape
+
+from geodata.assignments import day_start
+from geodata.geometry import from_metric, to_metric
+from tests.webmap.conftest import csrf_token, demo_client
+from webmap import get_store
+
+VALID_FROM = "2026-06-01"  # inside the demo year, which ends on 2026-10-31
+
+
+@pytest.fixture(scope="module")
+def leader(demo):
+    return demo_client(demo, "leader")
+
+
+def _store_county(demo):
+    store = get_store()
+    return store, store.list_counties()[0]
+
+
+def three_adjacent(demo, rank: int) -> list[int]:
+    """Ids of three consecutive segments a–b–c of the demo road with the ``rank``-th most
+    segments (a and c do not meet), lowest ids first."""
+    app, _ = demo
+    with app.app_context():
+        store, county = _store_county(demo)
+        roads = defaultdict(list)
+        for s in store.list_segments(county.id):
+            if s.name:
+                roads[s.name].append(s)
+    group = sorted(roads.values(), key=lambda g: (-len(g), g[0].id))[rank]
+    ends = {s.id: {tuple(np.round(s.geom.coords[i], 7)) for i in (0, -1)} for s in group}
+    for a in group:
+        for b in group:
+            for c in group:
+                distinct = len({a.id, b.id, c.id}) == 3
+                if (
+                    distinct
+                    and ends[a.id] & ends[b.id]
+                    and ends[b.id] & ends[c.id]
+                    and not ends[a.id] & ends[c.id]
+                ):
+                    return [a.id, b.id, c.id]
+    raise AssertionError(f"no three consecutive segments on road rank {rank}")
+
+
+def lasso_around(demo, ids: list[int], metres: float = 3.0) -> dict:
+    """A GeoJSON polygon: the segments' union grown by a few metres."""
+    app, _ = demo
+    with app.app_context():
+        store, county = _store_county(demo)
+        epsg = store.county_epsg(county.id)
+        lines = [s.geom for s in store.get_targets(county.id, "segment", ids)]
+    grown = shapely.buffer(shapely.union_all(to_metric(np.array(lines, dtype=object), epsg)), metres)
+    return mapping(from_metric(grown, epsg))
+
+
+def _post(client_token, url, body):
+    client, token = client_token
+    return client.post(url, json=body, headers={"X-CSRFToken": token})
+
+
+def _select(client_token, geometry, **extra):
+    return _post(client_token, "/api/v1/selection", {"geometry": geometry, **extra})
+
+
+def _counts(demo) -> dict:
+    app, _ = demo
+    with app.app_context():
+        store, county = _store_county(demo)
+        return {t: store.count(county.id, t) for t in ("assignment", "change_set", "incident")}
+
+
+def _other_unit(demo, code: str) -> str:
+    app, _ = demo
+    with app.app_context():
+        store, county = _store_county(demo)
+        return next(u.code for u in store.list_units(county.id) if u.code != code)
+
+
+def test_a_lasso_around_three_segments_of_a_road_catches_exactly_them(demo, leader):
+    ids = three_adjacent(demo, 0)
+    lasso = lasso_around(demo, ids)
+    inside = _select(leader, lasso, mode="inside")
+    assert inside.status_code == 200, inside.text
+    body = inside.get_json()
+    assert sorted(t["id"] for t in body["targets"]) == sorted(ids)
+    first = body["targets"][0]
+    assert first["kind"] == "segment" and first["version"] >= 2 and first["lead_unit"]
+    assert first["geometry"]["type"] == "LineString" and first["length_m"] > 0
+    assert body["totals"]["segments"] == 3
+    assert body["totals"]["length_m"] == pytest.approx(sum(t["length_m"] for t in body["targets"]), abs=0.5)
+    touching = _select(leader, lasso).get_json()  # touching is the default
+    caught = {t["id"] for t in touching["targets"]}
+    assert caught > set(ids)  # the lasso also touches the streets meeting these at their ends
+
+
+@pytest.mark.parametrize(
+    ("geometry", "extra", "status", "code", "message"),
+    [
+        ({"type": "Polygon", "coordinates": [[[114.015, 22.53], [114.025, 22.54], [114.025, 22.53],
+                                              [114.015, 22.54], [114.015, 22.53]]]}, {}, 422, "invalid_geometry", "选区自相交"),
+        (mapping(box(113.0, 22.0, 113.1, 22.1)), {}, 422, "invalid_geometry", "范围之外"),
+        (mapping(box(22.52, 114.0, 22.53, 114.01)), {}, 422, "invalid_geometry", "经纬度顺序颠倒"),
+        (mapping(box(114.0204, 22.536, 114.0205, 22.5361)), {"mode": "inside"}, 400, "empty_selection", "没有完全落在选区内的路段"),
+        (mapping(box(114.0, 22.52, 114.01, 22.53)), {"mode": "around"}, 400, "invalid_input", "mode 应为"),
+        (mapping(box(114.0, 22.52, 114.01, 22.53)), {"kinds": "segment"}, 400, "invalid_input", "kinds 应为列表"),
+        (None, {}, 422, "invalid_geometry", "缺少选区"),
+    ],
+)  # fmt: skip
+def test_bad_lassos_are_refused_naming_the_problem(leader, geometry, extra, status, code, message):
+    answer = _select(leader, geometry, **extra)
+    assert answer.status_code == status, answer.text
+    error = answer.get_json()["error"]
+    assert (
+        error["code"] == code
+        and message in error["message"]
+        and error["field"] in ("geometry", "mode", "kinds")
+    )
+
+
+def test_preview_lists_old_and_new_units_km_and_open_cases_and_writes_nothing(demo, leader):
+    ids = three_adjacent(demo, 1)
+    targets = _select(leader, lasso_around(demo, ids), mode="inside").get_json()["targets"]
+    old = targets[0]["lead_unit"]
+    new = _other_unit(demo, old)
+    before = _counts(demo)
+    body = {"unit": new, "role": "lead", "valid_from": VALID_FROM,
+            "targets": [{"kind": "segment", "id": t["id"], "version": t["version"]} for t in targets]}  # fmt: skip
+    answer = _post(leader, "/api/v1/postings/preview", body)
+    assert answer.status_code == 200, answer.text
+    diff = answer.get_json()
+    assert [(c["old_lead"]["code"], c["new_lead"]["code"], c["changes_lead"]) for c in diff["changes"]] == [
+        (t["lead_unit"], new, True) for t in targets
+    ]
+    km = sum(t["length_m"] for t in targets) / 1000
+    assert diff["totals"]["length_km"] == pytest.approx(km, abs=0.001) and diff["stale"] == []
+    assert diff["totals"]["open_cases"] == _open_cases_moving(demo, ids, new) > 0
+    assert diff["totals"]["open_cases"] == sum(c["open_cases"] for c in diff["changes"])
+    assert _counts(demo) == before
+    unknown = _post(leader, "/api/v1/postings/preview", {**body, "unit": "NOPE"})
+    assert unknown.status_code == 404 and "NOPE" in unknown.get_json()["error"]["message"]
+
+
+def _open_cases_moving(demo, ids, new_code) -> int:
+    """Open cases on the segments since VALID_FROM held by another unit, counted straight from the store."""
+    app, _ = demo
+    with app.app_context():
+        store, county = _store_county(demo)
+        new = next(u.id for u in store.list_units(county.id) if u.code == new_code)
+        since = day_start(date.fromisoformat(VALID_FROM))
+        cases = store.list_incidents(county.id, status="open", duplicates=False, since=since)
+        return sum(1 for c in cases if c.segment_id in ids and c.unit_id != new)
+
+
+def test_apply_then_responsible_shows_the_new_unit_versions_bump_and_a_stale_change_is_refused(demo, leader):
+    app, _ = demo
+    ids = three_adjacent(demo, 2)
+    lasso = lasso_around(demo, ids)
+    targets = _select(leader, lasso, mode="inside").get_json()["targets"]
+    new = _other_unit(demo, targets[0]["lead_unit"])
+    seen = [{"kind": "segment", "id": t["id"], "version": t["version"]} for t in targets]
+    body = {"unit": new, "valid_from": VALID_FROM, "reason": "划线调整", "targets": seen, "geometry": lasso}
+    made = _post(leader, "/api/v1/postings", body)
+    assert made.status_code == 201, made.text
+    versions = {v["id"]: v["version"] for v in made.get_json()["versions"]}
+    assert versions == {t["id"]: t["version"] + 1 for t in targets}
+    client, _ = leader
+    lead = client.get(f"/api/v1/targets/segment/{ids[0]}/responsible?date={VALID_FROM}").get_json()["lead"]
+    assert lead["unit"] == new
+    again = _select(leader, lasso, mode="inside").get_json()["targets"]
+    assert {t["id"]: t["version"] for t in again} == versions
+    with app.app_context():
+        store, county = _store_county(demo)
+        change = store.get_change_set(county.id, made.get_json()["change_set"]["id"])
+        assert change.geom.geom_type == "Polygon" and change.geom.contains(shape(again[0]["geometry"]))
+
+    before = _counts(demo)
+    stale = _post(leader, "/api/v1/postings", {**body, "unit": targets[0]["lead_unit"]})  # the old versions
+    assert stale.status_code == 409, stale.text
+    error = stale.get_json()["error"]
+    assert error["code"] == "stale_version" and "请刷新后重新选择" in error["message"]
+    assert sorted(
+        (s["id"], s["version"], s["current_version"], s["lead_unit"]) for s in error["stale"]
+    ) == sorted((t["id"], t["version"], t["version"] + 1, new) for t in targets)
+    assert _counts(demo) == before
+    preview = _post(leader, "/api/v1/postings/preview", body).get_json()
+    assert len(preview["stale"]) == 3 and preview["totals"]["stale"] == 3
+
+    undone = _post(
+        leader, f"/api/v1/change-sets/{made.get_json()['change_set']['id']}/revert", {"reason": "撤销"}
+    )
+    assert undone.status_code == 201, undone.text
+    after_revert = _select(leader, lasso, mode="inside").get_json()["targets"]
+    assert {t["id"]: t["version"] for t in after_revert} == {i: v + 1 for i, v in versions.items()}
+    assert all(t["lead_unit"] == targets[0]["lead_unit"] for t in after_revert)
+
+
+def test_staff_may_select_but_not_preview_or_apply_and_the_public_nothing(demo):
+    ids = three_adjacent(demo, 0)
+    lasso = lasso_around(demo, ids)
+    staff = demo_client(demo, "staff")
+    assert _select(staff, lasso, mode="inside").status_code == 200
+    body = {
+        "unit": "CGJ",
+        "valid_from": VALID_FROM,
+        "reason": "x",
+        "targets": [{"kind": "segment", "id": ids[0]}],
+    }
+    for url in ("/api/v1/postings/preview", "/api/v1/postings"):
+        refused = _post(staff, url, body)
+        assert (
+            refused.status_code == 403
+            and "leaders and administrators" in refused.get_json()["error"]["message"]
+        )
+    app, _ = demo
+    public = app.test_client()
+    token = csrf_token(public.get("/login").text)
+    for url, payload in (("/api/v1/selection", {"geometry": lasso}), ("/api/v1/postings/preview", body),
+                         ("/api/v1/postings", body)):  # fmt: skip
+        answer = public.post(url, json=payload, headers={"X-CSRFToken": token})
+        assert answer.status_code == 401, (url, answer.status_code)

@@ -1,0 +1,89 @@
+"""Reassigning by drawing on the map (issue #7): what a drawing catches, and what a posting would
+change before it is applied. Applying is ``POST /api/v1/postings`` (views/assignments.py)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_login import login_required
+from shapely.geometry import mapping
+
+from geodata.errors import InvalidInput
+from geodata.preview import Change, preview
+from geodata.selection import select_targets
+from geodata.targets import TargetInfo
+from webmap import get_store
+from webmap.views.assignments import editor, parse_posting
+from webmap.views.common import current_county
+
+bp = Blueprint("edit_api", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/selection")
+@login_required
+def selection():
+    """Read-only, for anyone signed in: ``{geometry, mode?, kinds?}`` → the targets caught, with
+    their versions and lead units now, and totals."""
+    body = _body()
+    kinds = body.get("kinds", ["segment"])
+    if isinstance(kinds, str) or not isinstance(kinds, list):
+        raise InvalidInput('kinds 应为列表，如 ["segment", "grid"]', field="kinds")
+    store = get_store()
+    county = current_county(store)
+    caught = select_targets(
+        store, county, body.get("geometry"), str(body.get("mode", "touching")), [str(k) for k in kinds]
+    )
+    return jsonify(
+        mode=body.get("mode", "touching"),
+        targets=[target_json(t) for t in caught.targets],
+        totals=caught.totals,
+    )
+
+
+@bp.post("/postings/preview")
+@login_required
+def preview_posting():
+    """What ``POST /postings`` with the same body would change; nothing is written."""
+    author = editor()
+    store = get_store()
+    county = current_county(store)
+    posting = parse_posting(_body(), store, county, author, day_required=False)
+    diff = preview(store, county, posting)
+    return jsonify(
+        unit=_unit(diff.unit),
+        role=diff.role,
+        valid_from=diff.valid_from.date().isoformat(),
+        changes=[_change(c) for c in diff.changes],
+        totals=diff.totals,
+        stale=diff.stale,
+    )
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("请以 JSON 对象发送请求", field="body")
+    return body
+
+
+def _unit(unit) -> dict | None:
+    return unit and {"code": unit.code, "name": unit.name}
+
+
+def target_json(t: TargetInfo) -> dict:
+    return {
+        "kind": t.target.kind, "id": t.target.id, "name": t.name, "code": t.code, "zone_kind": t.zone_kind,
+        "version": t.version, "lead_unit": t.lead and t.lead.code, "lead_unit_name": t.lead and t.lead.name,
+        "length_m": t.length_m and round(t.length_m, 1), "area_m2": t.area_m2 and round(t.area_m2, 1),
+        "geometry": mapping(t.geom),
+    }  # fmt: skip
+
+
+def _change(c: Change) -> dict:
+    return {
+        **target_json(c.info),
+        "old_lead": _unit(c.info.lead),
+        "new_lead": _unit(c.new_lead),
+        "changes_lead": c.changes_lead,
+        "open_cases": c.open_cases,
+        "open_cases_staying": c.open_cases_staying,
+    }
