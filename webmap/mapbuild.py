@@ -129,9 +129,12 @@ def build_portal_map(
     at: datetime | None = None,
     my_unit: str | None = None,
     basemap: list[TileSource] = (),
+    hidden: tuple[str, ...] = (),
+    filters: bool = True,
 ) -> folium.Map:
     """The portal's map of ``county``: the tile layers (社区, 单元网格, 路段, 问题, 审核队列), the
-    GeoJSON overlays (热力图, 覆盖缺口, 考核得分, 单位责任区), layer switcher and legend."""
+    GeoJSON overlays (热力图, 覆盖缺口, 考核得分, 单位责任区), layer switcher and legend; the
+    overlays named in ``hidden`` start switched off; ``filters``: the incidents' filter panel."""
     crs = basemap_crs(list(basemap))
     m = folium.Map(
         tiles=None,
@@ -161,6 +164,8 @@ def build_portal_map(
     tiles, overlays = add_tile_layers(m, urls.tiles, config, urls.scripts(), display=crs)
     groups = _geojson_groups(m)
     overlays.update(groups)
+    for name in hidden:
+        overlays[name].show = False
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     shown = {name for name, layer in overlays.items() if layer.show}
     Legend(legend_html(store, county, shown, at)).add_to(m)
@@ -172,7 +177,7 @@ def build_portal_map(
         "scoreMonths": score_months(at),
         "heatApi": urls.heat_api,
         "searchApi": urls.search_api,
-        "filters": {**filter_choices(store, county), "myUnit": my_unit},
+        "filters": filters and {**filter_choices(store, county), "myUnit": my_unit},
     }
     LayerLoader({"geojson": groups, "tiles": tiles, "overlays": overlays}, urls, options).add_to(m)
     return m

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from geodata.errors import Conflict, NotFound
-from geodata.model import TARGET_KINDS, Assignment, ChangeSet
+from geodata.model import COUNTY_TZ, TARGET_KINDS, Assignment, ChangeSet
 from geodata.stores.queries import (
     ASSIGNMENTS_AT,
     CHANGE_SET_TARGETS,
@@ -107,9 +107,10 @@ class AssignmentsSql:
         for r in leads:
             start = later.get((r["target_kind"], r["target_id"]))
             if start is not None and start >= self._time(r["valid_from"]):
+                kind = "路段" if r["target_kind"] == "segment" else "区域"
                 raise Conflict(
-                    f"{r['target_kind']} #{r['target_id']} has a lead starting on or after "
-                    f"{self._time(r['valid_from']):%Y-%m-%d}; reassign from a later date or revert that change first"
+                    f"{kind} #{r['target_id']} 已有自 {start.astimezone(COUNTY_TZ):%Y-%m-%d} 起的牵头单位，"
+                    "不晚于本次调整的生效日期：请从更晚的日期调整，或先撤销那次调整"
                 )
 
     def revert_change_set(self, county_id: int, change_set_id: int, revert: ChangeSet) -> ChangeSet:

@@ -111,8 +111,11 @@ class FeaturesMixin:
         return self._features(self._segment, rows)
 
     def get_targets(self, county_id: int, kind: str, ids: Sequence[int], lock: bool = False) -> list:
-        # Rows are locked in id order, so two changes over the same targets cannot deadlock.
+        # The map's version row first (migration 0010), as every map edit takes it before its rows;
+        # then the rows in id order: two changes over the same targets cannot deadlock.
         check_choice(kind, TARGET_KINDS, "target kind")
+        if lock:
+            self._execute("SELECT 1 FROM map_version WHERE id = 1 FOR UPDATE")
         columns = _ZONE_COLUMNS if kind == "zone" else _SEGMENT_COLUMNS
         sql = f"SELECT {columns} FROM {kind} WHERE county_id = %(c)s AND {self.ID_IN} ORDER BY id"
         rows = self._rows(

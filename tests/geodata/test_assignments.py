@@ -107,7 +107,7 @@ def test_bad_postings_change_nothing(store, county, change, error, message):
 def test_a_second_lead_for_the_same_time_is_refused_whole(store, county):
     hongli = posts.road_segments(store, county, "红荔路")
     posts.apply_posting(store, county, _post("JJ", hongli[1:], since=MAR_3), now=NOW)
-    with pytest.raises(Conflict, match="lead starting on or after"):
+    with pytest.raises(Conflict, match="已有自 .* 起的牵头单位"):
         posts.apply_posting(store, county, _post("CG", hongli, since=JAN), now=NOW)
     assert store.count(county.id, "assignment") == 1  # the first target of the refused set rolled back too
 

@@ -191,7 +191,7 @@ def test_assign_closes_the_previous_lead(store, world, county):
 def test_a_target_never_has_two_leads(store, world, county):
     ew = world["ew"].id
     store.assign(Assignment(county.id, world["city"].id, "segment", ew, "lead", MARCH))
-    with pytest.raises(Conflict, match="lead"):
+    with pytest.raises(Conflict, match="起的牵头单位"):
         store.assign(
             Assignment(county.id, world["police"].id, "segment", ew, "lead", datetime(2026, 2, 1, tzinfo=UTC))
         )

@@ -73,7 +73,7 @@ def test_what_a_unit_guarded_in_a_month(leader):
         ({"unit": "U02", "road": "深南大道", "reason": "x", "valid_from": "2025-03-15"}, 404, "no road named"),
         ({"unit": "U02", "targets": [{"kind": "segment"}], "reason": "x", "valid_from": "2025-03-15"}, 400,
          "targets must be a list"),
-        ({"unit": "U02", "road": "福华路", "reason": "x", "valid_from": "2023-01-01"}, 409, "lead starting"),
+        ({"unit": "U02", "road": "福华路", "reason": "x", "valid_from": "2023-01-01"}, 409, "起的牵头单位"),
     ],
 )  # fmt: skip
 def test_bad_postings_are_refused_and_change_nothing(app, leader, body, status, message):

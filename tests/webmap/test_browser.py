@@ -63,4 +63,3 @@ def test_a_map_whose_session_ended_asks_to_sign_in_again(live_server, browser):
     page.evaluate("() => { window.portalMap.setZoom(window.portalMap.getZoom() + 1, {animate: false}); }")
     page.wait_for_url("**/login**", timeout=10_000)
     assert page.locator("#username").is_visible()
-

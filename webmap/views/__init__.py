@@ -14,6 +14,7 @@ from webmap.views import (
     case_pages,
     cases,
     coverage,
+    edit,
     edit_api,
     inspect_pages,
     inspections,
@@ -40,7 +41,7 @@ def register_views(app: Flask) -> None:
     auth.init_login(app)
     i18n.init_app(app)
     for blueprint in (
-        auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, edit_api.bp, coverage.bp, cases.bp, cases.public,
+        auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, edit.bp, edit_api.bp, coverage.bp, cases.bp, cases.public,
         case_pages.bp, open311.bp, scores.bp, scores.pages, inspections.bp, inspect_pages.bp, tiers.bp,
         public.bp, public_reports.bp, moderation.bp, tiles.bp,
     ):  # fmt: skip

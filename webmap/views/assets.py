@@ -20,6 +20,7 @@ VENDOR_FOLDERS = {
     "leaflet.heat": ("dist/",),
     "leaflet.vectorgrid": ("dist/",),
     "echarts": ("dist/",),
+    "@geoman-io/leaflet-geoman-free": ("dist/",),
 }
 SERVED_SUFFIXES = (".js", ".css", ".png", ".svg", ".gif", ".map")
 CACHE_SECONDS = 24 * 3600
@@ -37,6 +38,16 @@ def vendor_path(package: str, filename: str) -> tuple[Path, str] | None:
 
 @bp.route("/vendor/<package>/<path:filename>")
 def vendor(package: str, filename: str):
+    return _send(package, filename)
+
+
+@bp.route("/vendor/@<scope>/<package>/<path:filename>")
+def scoped_vendor(scope: str, package: str, filename: str):
+    """A package of an npm scope (@scope/package)."""
+    return _send(f"@{scope}/{package}", filename)
+
+
+def _send(package: str, filename: str):
     found = vendor_path(package, filename)
     if found is None:
         abort(404)

@@ -20,14 +20,19 @@ def index():
     # "Show my unit": a unit's staff open the map with their unit picked out.
     mine = current_user.unit_id and store.get_unit(county.id, current_user.unit_id).code
     basemap = current_app.extensions["portal_basemap"]
-    folium_map = build_portal_map(store, county, _urls(), my_unit=mine or None, basemap=basemap)
+    folium_map = build_portal_map(store, county, portal_urls(), my_unit=mine or None, basemap=basemap)
     return render_template("portal/index.html", county=county, map=map_parts(folium_map))
 
 
-def _urls() -> PortalUrls:
-    def vendor(package: str, filename: str) -> str:
-        return url_for("assets.vendor", package=package, filename=filename)
+def vendor(package: str, filename: str) -> str:
+    """Where the portal serves a file of an npm package (an ``@scope/name`` one included)."""
+    if package.startswith("@"):
+        scope, name = package[1:].split("/", 1)
+        return url_for("assets.scoped_vendor", scope=scope, package=name, filename=filename)
+    return url_for("assets.vendor", package=package, filename=filename)
 
+
+def portal_urls() -> PortalUrls:
     # Templates the scripts fill in ({layer}/{z}/{x}/{y}, {id}, {code}): url_for would quote braces.
     tiles = url_for("tiles.vector_tile", layer="LAYER", z=0, x=0, y=0)
     case = url_for("case_pages.case_page", incident_id=0)

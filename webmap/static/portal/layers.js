@@ -203,6 +203,7 @@
       changed: function () { if (tiles) { report(); } },
       points: function (kind, items) { ringIncident(map, focus, items); }
     });
+    window.portalTiles = tiles; // the edit page redraws the roads after a change
 
     function load(name) {
       var group = groups[name];

@@ -204,6 +204,8 @@
       var target = e.originalEvent && e.originalEvent.target;
       // A GeoJSON feature (SVG) opens its own popup.
       if (target && target.tagName && target.tagName.toLowerCase() === "path") { return; }
+      // A click that places a vertex of a drawing (Leaflet-Geoman, on the edit page) opens nothing.
+      if (map.pm && map.pm.globalDrawModeEnabled()) { return; }
       var hit = pick(map, order, e.latlng);
       if (hit) { marks.openPopup(map, e.latlng, marks.popup(hit, config)); }
     });
@@ -223,6 +225,16 @@
       items: function (kind) {
         var byTile = data[kind] || {};
         return [].concat.apply([], Object.keys(byTile).map(function (key) { return byTile[key].items; }));
+      },
+      // Draws ``kinds`` again from the server, past the browser's cache (the map was just edited).
+      refresh: function (kinds) {
+        var stamp = "v=" + Date.now();
+        kinds.forEach(function (kind) {
+          var base = bases[kind];
+          if (!base) { return; }
+          bases[kind] = /[?&]v=\d+/.test(base) ? base.replace(/v=\d+/, stamp) : base + (base.indexOf("?") < 0 ? "?" : "&") + stamp;
+          tiles[kind].setUrl(bases[kind]);
+        });
       },
       // How many of ``kind``'s incidents are in view (undefined while the layer is off).
       inView: function (kind) { return marks.countInView(map, tiles[kind], data[kind]); },

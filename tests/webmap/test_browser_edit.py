@@ -1,0 +1,186 @@
+"""调整责任 in a real browser (issue #7): a leader draws a polygon with the mouse around three
+adjacent demo segments, reads what it caught, previews and applies the change, meets another
+leader's change to one of them (409) and tries again; the new unit is then on the map, in the API
+and in "who guarded X today"; the change is reverted from the page. Unit staff get the page
+read-only."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import shapely
+
+from geodata.geometry import from_metric, to_metric
+from geodata.model import COUNTY_TZ
+from tests.webmap.conftest import ARTIFACTS, demo_client, serving, signed_in_page, wait_ready
+from webmap import get_store
+
+
+def _plan(demo) -> dict:
+    """Three consecutive segments of a named demo road, short enough that a lasso around them
+    fills the map at a high zoom and holds nothing else wholly; the lasso's corners to click, the
+    segments' lead now and another unit to give them to."""
+    app, _ = demo
+    with app.app_context():
+        store = get_store()
+        county = store.list_counties()[0]
+        epsg = store.county_epsg(county.id)
+        every = store.list_segments(county.id)
+        units = store.list_units(county.id)
+        for a, b, c in _chains(every):
+            lasso = _lasso([a, b, c], epsg)
+            if sorted(s.id for s in every if lasso.contains(s.geom)) == sorted((a.id, b.id, c.id)):
+                break
+        else:
+            raise AssertionError("no three short consecutive segments stand alone in the demo")
+        ids = [a.id, b.id, c.id]
+        leads = set(store.lead_units(county.id, "segment", ids, [datetime.now(COUNTY_TZ)] * 3))
+    (lead,) = leads
+    middle = b.geom.interpolate(0.5, normalized=True)
+    return {
+        "ids": ids,
+        "ring": [(lat, lon) for lon, lat in list(lasso.exterior.coords)[:-1]],
+        "bounds": lasso.bounds,
+        "names": {s.id: s.name for s in (a, b, c)},
+        "old": next(u for u in units if u.id == lead),
+        "new": next(u for u in units if u.id != lead and u.kind != "community"),
+        "middle": (middle.y, middle.x),
+    }
+
+
+def _chains(segments):
+    """Segments a–b–c of one named road, end to end, 60–200 m in all, with one lead unit."""
+    ends = {s.id: {tuple(np.round(s.geom.coords[i], 7)) for i in (0, -1)} for s in segments}
+    roads: dict[str, list] = {}
+    for s in segments:
+        if s.name:
+            roads.setdefault(s.name, []).append(s)
+    for road in roads.values():
+        for b in road:
+            touching = [s for s in road if s.id != b.id and ends[s.id] & ends[b.id]]
+            for a in touching:
+                for c in touching:
+                    if (
+                        a.id < c.id
+                        and not ends[a.id] & ends[c.id]
+                        and 60 <= a.length_m + b.length_m + c.length_m <= 200
+                    ):
+                        yield a, b, c
+
+
+def _lasso(segments, epsg: int):
+    """The segments grown by 8 m, square-ended, with few corners (far apart on the screen)."""
+    lines = to_metric(np.array([s.geom for s in segments], dtype=object), epsg)
+    grown = shapely.union_all(lines).buffer(8, cap_style="square", join_style="mitre").simplify(2)
+    return from_metric(grown, epsg)
+
+
+def _xy(page, lat: float, lon: float) -> tuple[float, float]:
+    return page.evaluate(
+        """([lat, lon]) => {
+            const map = window.portalMap, box = map.getContainer().getBoundingClientRect();
+            const p = map.latLngToContainerPoint([lat, lon]);
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        [lat, lon],
+    )
+
+
+def _rows(page, table: str) -> list[int]:
+    return page.eval_on_selector_all(f"{table} tbody tr", "rows => rows.map((r) => Number(r.dataset.id))")
+
+
+def _draw(page, ring) -> None:
+    """Geoman's polygon tool, a click on each corner, a click on the first to close it."""
+    page.click(".leaflet-pm-icon-polygon")
+    for lat, lon in [*ring, ring[0]]:
+        page.mouse.click(*_xy(page, lat, lon))
+    page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+
+
+def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo, browser):
+    app, passwords = demo
+    plan = _plan(demo)
+    ids = plan["ids"]
+    old, new = plan["old"], plan["new"]
+    day = datetime.now(COUNTY_TZ).date()
+    today, yesterday = day.isoformat(), (day - timedelta(days=1)).isoformat()
+    with serving(app) as base:
+        page = signed_in_page(browser, base, "leader", path="/portal/edit", password=passwords["leader"])
+        wait_ready(page)
+        minx, miny, maxx, maxy = plan["bounds"]
+        page.evaluate("(b) => window.portalMap.fitBounds(b, {animate: false, padding: [40, 40], maxZoom: 19})",
+                      [[miny, minx], [maxy, maxx]])  # fmt: skip
+        wait_ready(page)
+        page.check("input[name=mode][value=inside]")
+        _draw(page, plan["ring"])
+        assert sorted(_rows(page, "#edit-caught")) == sorted(ids)
+        assert "3 条路段" in page.inner_text("#edit-caught-totals")
+        assert page.locator("#edit-caught tbody", has_text=old.name).count() == 1
+
+        page.select_option("#edit-unit", new.code)
+        page.fill("#edit-reason", "道路移交")
+        page.click("#edit-preview-button")
+        page.wait_for_selector("#edit-diff tbody tr")
+        assert sorted(_rows(page, "#edit-diff")) == sorted(ids)
+        for row in page.locator("#edit-diff tbody tr").all_inner_texts():
+            assert f"{old.name} → {new.name}" in row
+        assert "3 个对象更换牵头单位" in page.inner_text("#edit-preview-totals")
+        page.screenshot(path=str(ARTIFACTS / "edit-preview.png"))
+
+        # Meanwhile another leader gives the middle segment to someone else: this change is stale.
+        other, token = demo_client(demo, "leader")
+        third = next(u for u in _units(app) if u.code not in (old.code, new.code) and u.kind != "community")
+        made = other.post("/api/v1/postings", json={"unit": third.code, "valid_from": yesterday, "reason": "先改",
+                          "targets": [{"kind": "segment", "id": ids[1]}]}, headers={"X-CSRFToken": token})  # fmt: skip
+        assert made.status_code == 201, made.text
+        page.click("#edit-apply")
+        page.wait_for_selector("#edit-message .error")
+        stale = page.inner_text("#edit-message")
+        assert "已被他人修改" in stale and plan["names"][ids[1]] in stale and third.name in stale
+        assert _lead(page, base, ids[0], today) == old.code  # nothing of the stale change was kept
+
+        page.click("#edit-reselect")
+        page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+        page.click("#edit-preview-button")
+        page.wait_for_selector("#edit-diff tbody tr")
+        page.click("#edit-apply")
+        page.wait_for_selector("#edit-message .done")
+        assert "已保存变更单" in page.inner_text("#edit-message")
+        page.screenshot(path=str(ARTIFACTS / "edit-applied.png"))
+
+        # In the API, in "who guarded X today", on the map.
+        assert [_lead(page, base, i, today) for i in ids] == [new.code] * 3
+        guarded = page.request.get(f"{base}/api/v1/units/{new.code}/guarded?date={today}").json()
+        assert set(ids) <= {i["target"]["id"] for i in guarded["items"] if i["target"]["kind"] == "segment"}
+        page.click("#edit-clear")
+        wait_ready(page)
+        assert f"牵头单位{new.name}" in _popup(page, *plan["middle"]).replace("\t", "").replace("\n", "")
+
+        # Undone from the page: every date answers as before (the middle one as the other leader left it).
+        page.click("#edit-revert")
+        page.wait_for_selector("#edit-message .done:has-text('已撤销')")
+        assert [_lead(page, base, i, today) for i in ids] == [old.code, third.code, old.code]
+        assert [_lead(page, base, i, "2026-06-01") for i in ids] == [old.code] * 3
+        assert page.errors == [] and page.outside == []
+
+
+def _units(app):
+    with app.app_context():
+        store = get_store()
+        return store.list_units(store.list_counties()[0].id)
+
+
+def _lead(page, base: str, segment_id: int, day: str) -> str | None:
+    lead = page.request.get(f"{base}/api/v1/targets/segment/{segment_id}/responsible?date={day}").json()[
+        "lead"
+    ]
+    return lead and lead["unit"]
+
+
+def _popup(page, lat: float, lon: float) -> str:
+    page.evaluate("() => { window.portalMap.closePopup(); }")
+    page.mouse.click(*_xy(page, lat, lon))
+    page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
+    return page.inner_text(".leaflet-popup-content")

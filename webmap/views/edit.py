@@ -1,0 +1,83 @@
+"""The page where leaders reassign road segments and zones by drawing on the map (/portal/edit):
+the leaders' map with Leaflet-Geoman's drawing tools and a panel that selects, previews, applies
+and reverts (static/portal/edit.js, over the APIs of views/edit_api.py and views/assignments.py).
+Unit staff and inspectors may draw to see who leads what, but the page offers them no change."""
+
+from __future__ import annotations
+
+from branca.element import MacroElement
+from flask import Blueprint, current_app, render_template, url_for
+from flask_login import current_user, login_required
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from geodata.model import ROLES
+from geodata.selection import KIND_ZH, MODES, SELECTABLE
+from layers.roads import unit_legend
+from webmap import get_store
+from webmap.mapbuild import build_portal_map, map_parts
+from webmap.views.assignments import EDITORS, today
+from webmap.views.common import current_county
+from webmap.views.portal import portal_urls, vendor
+
+bp = Blueprint("edit", __name__)
+
+ROLE_ZH = {"lead": "牵头单位", "assist": "协助单位"}
+MODE_ZH = {"touching": "碰到即选", "inside": "完全在内"}
+
+
+class EditTools(JSCSSMixin, MacroElement):
+    """Leaflet-Geoman (npm, served by the portal) and the edit panel's script on the page's map."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+PortalEdit.start({{ this._parent.get_name() }}, {{ this.options|tojson }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, scripts: list[tuple[str, str]], styles: list[tuple[str, str]], options: dict):
+        super().__init__()
+        self._name = "EditTools"
+        self.default_js, self.default_css, self.options = scripts, styles, options
+
+
+@bp.get("/portal/edit")
+@login_required
+def index():
+    store = get_store()
+    county = current_county(store)
+    urls = portal_urls()
+    # The roads and who leads them matter here; the cases and their filters would be in the way.
+    folium_map = build_portal_map(
+        store,
+        county,
+        urls,
+        basemap=current_app.extensions["portal_basemap"],
+        hidden=("incidents",),
+        filters=False,
+    )
+    editable = current_user.role in EDITORS
+    geoman = "@geoman-io/leaflet-geoman-free"
+    EditTools(
+        [("geoman", vendor(geoman, "dist/leaflet-geoman.js")),
+         ("portal_edit", url_for("static", filename="portal/edit.js"))],
+        [("geoman_css", vendor(geoman, "dist/leaflet-geoman.css")),
+         ("portal_edit_css", url_for("static", filename="portal/edit.css"))],
+        {
+            "editable": editable,
+            "today": today().isoformat(),
+            "units": unit_legend(store.list_units(county.id)),
+            "roles": [{"value": r, "label": ROLE_ZH[r]} for r in ROLES],
+            "modes": [{"value": m, "label": MODE_ZH[m]} for m in MODES],
+            "kinds": [{"value": k, "label": KIND_ZH[k]} for k in SELECTABLE],
+            "api": {
+                "selection": url_for("edit_api.selection"),
+                "preview": url_for("edit_api.preview_posting"),
+                "postings": url_for("assignments.create_posting"),
+                "revert": url_for("assignments.revert_change_set", change_set_id=0).removesuffix("/0/revert"),
+            },
+        },
+    ).add_to(folium_map)  # fmt: skip
+    return render_template("portal/edit.html", county=county, map=map_parts(folium_map), editable=editable)
