@@ -6,6 +6,7 @@ from flask import Flask, g
 
 from geodata.store import Database, Store, open_database
 from layers.tile_cache import TileCache
+from webmap.recent import Recent
 from webmap.settings import Settings, load_settings
 
 
@@ -21,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese names as text: readable, and a third the bytes
     app.extensions["portal_settings"] = settings
     app.extensions["portal_db"] = open_database(settings.database_url)
+    app.extensions["portal_recent"] = Recent()
     app.extensions["portal_tile_cache"] = (
         TileCache(settings.tile_cache_mb << 20) if settings.tile_cache_mb > 0 else None
     )
@@ -68,6 +70,13 @@ def case_rules():
     return Rules(
         s.route_max_m, s.boundary_review_m, s.duplicate_radius_m, timedelta(hours=s.duplicate_window_h)
     )
+
+
+def recent() -> Recent:
+    """Rarely changing answers kept a few seconds in this process (webmap/recent.py)."""
+    from flask import current_app
+
+    return current_app.extensions["portal_recent"]
 
 
 def database() -> Database:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from geodata.errors import NotFound
 from geodata.model import County
 from geodata.store import Store
-from webmap import settings
+from webmap import recent, settings
 
 
 def current_county(store: Store) -> County:
@@ -15,7 +15,7 @@ def current_county(store: Store) -> County:
     one when the database has none."""
     county_id = getattr(current_user, "county_id", None)
     if county_id is not None:
-        return store.get_county_by_id(county_id)
+        return recent().get(("county", county_id), lambda: store.get_county_by_id(county_id))
     return default_county(store)
 
 
@@ -24,7 +24,7 @@ def default_county(store: Store) -> County:
     signed-in user's: a public page is the same for everyone)."""
     code = settings().default_county
     try:
-        return store.get_county(code)
+        return recent().get(("county", code), lambda: store.get_county(code))
     except NotFound:
         raise NotFound(
             f"县区 {code} 尚无数据：请运行 `flask --app app seed-demo` 或 `flask --app app create-county`"

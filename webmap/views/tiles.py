@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_login import current_user
 
-from geodata import apikeys
 from geodata.errors import Unauthorized
 from geodata.tiles import Tile
 from layers import heat as heat_layer
@@ -18,7 +17,7 @@ from webmap import get_store
 from webmap.views.cases import list_filters
 from webmap.views.common import current_county
 from webmap.views.params import parse_bbox, parse_zoom
-from webmap.views.requests import api_key_in_request
+from webmap.views.requests import api_key_in_request, checked_key
 
 bp = Blueprint("tiles", __name__)
 
@@ -53,7 +52,7 @@ def _viewer(store) -> None:
     """A signed-in person, or a valid API key; Unauthorized otherwise."""
     key = api_key_in_request()
     if key is not None:
-        apikeys.check_key(store, key)
+        checked_key(store, key)
     elif not current_user.is_authenticated:
         raise Unauthorized("login required")
 
