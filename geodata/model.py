@@ -96,6 +96,16 @@ class ChangeSet:
 
 
 @dataclass
+class ChangeSetSummary:
+    """A change set as the history list shows it: how many targets it changed (a revert: undid),
+    and the change set that reverted it, if one did."""
+
+    change_set: ChangeSet
+    targets: int
+    reverted_by: int | None = None
+
+
+@dataclass
 class Assignment:
     county_id: int
     unit_id: int

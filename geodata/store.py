@@ -20,6 +20,7 @@ from geodata.model import (
     Assignment,
     Category,
     ChangeSet,
+    ChangeSetSummary,
     ChecklistItem,
     County,
     Incident,
@@ -140,6 +141,12 @@ class Store(Protocol):
         (kept for the audit, never counted) and those it closed reopen, so every date answers as
         before; the versions of the targets it touched are bumped. Conflict when later change sets
         built on it (naming them), when it was reverted already, or when it is itself a revert."""
+
+    def list_change_sets(
+        self, county_id: int, limit: int = 20, offset: int = 0, change_set_id: int | None = None
+    ) -> list[ChangeSetSummary]:
+        """The county's change sets, newest first (only ``change_set_id``, when given), each with
+        how many assignments it opened (a revert: undid) and the change set that reverted it."""
 
     def change_set_assignments(self, county_id: int, change_set_id: int) -> list[Assignment]:
         """The assignments a change set opened, voided ones included; NotFound for no such set."""

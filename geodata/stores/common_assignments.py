@@ -7,9 +7,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from geodata.errors import Conflict, NotFound
-from geodata.model import COUNTY_TZ, TARGET_KINDS, Assignment, ChangeSet
+from geodata.model import COUNTY_TZ, TARGET_KINDS, Assignment, ChangeSet, ChangeSetSummary
 from geodata.stores.queries import (
     ASSIGNMENTS_AT,
+    CHANGE_SET_SUMMARIES,
     CHANGE_SET_TARGETS,
     CLOSE_LEAD,
     DEPENDENT_CHANGE_SETS,
@@ -60,7 +61,18 @@ class AssignmentsSql:
             "SELECT * FROM change_set WHERE county_id = %(c)s AND id = %(id)s",
             {"c": county_id, "id": change_set_id},
         )
-        r = one(rows, f"change set #{change_set_id}")
+        return self._change_set(one(rows, f"change set #{change_set_id}"))
+
+    def list_change_sets(
+        self, county_id: int, limit: int = 20, offset: int = 0, change_set_id: int | None = None
+    ) -> list[ChangeSetSummary]:
+        rows = self._rows(
+            CHANGE_SET_SUMMARIES,
+            {"c": county_id, "id": change_set_id, "limit": limit, "offset": offset},
+        )
+        return [ChangeSetSummary(self._change_set(r), r["targets"], r["reverted_by"]) for r in rows]
+
+    def _change_set(self, r) -> ChangeSet:
         return ChangeSet(
             r["county_id"], r["author"], r["reason"], self._time(r["created_at"]), self._geom(r["geom"]),
             r["id"], r["reverts"],

@@ -133,3 +133,18 @@ UPDATE_INCIDENT = """
         duplicate_of = %(duplicate_of)s, review_units = %(review_units)s, rework = %(rework)s
     WHERE county_id = %(county_id)s AND id = %(id)s
 """
+# Change sets newest first, each with how many assignments it opened (a revert: voided) and the
+# change set that reverted it.
+CHANGE_SET_SUMMARIES = """
+    SELECT cs.*,
+           (SELECT MIN(r.id) FROM change_set AS r WHERE r.county_id = cs.county_id AND r.reverts = cs.id)
+               AS reverted_by,
+           CASE WHEN cs.reverts IS NULL
+                THEN (SELECT COUNT(*) FROM assignment AS a WHERE a.county_id = cs.county_id AND a.change_set_id = cs.id)
+                ELSE (SELECT COUNT(*) FROM assignment AS a WHERE a.county_id = cs.county_id AND a.voided_by = cs.reverts)
+           END AS targets
+    FROM change_set AS cs
+    WHERE cs.county_id = %(c)s AND (CAST(%(id)s AS BIGINT) IS NULL OR cs.id = %(id)s)
+    ORDER BY cs.id DESC
+    LIMIT %(limit)s OFFSET %(offset)s
+"""

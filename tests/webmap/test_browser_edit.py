@@ -163,6 +163,17 @@ def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo,
         page.wait_for_selector("#edit-message .done:has-text('已撤销')")
         assert [_lead(page, base, i, today) for i in ids] == [old.code, third.code, old.code]
         assert [_lead(page, base, i, "2026-06-01") for i in ids] == [old.code] * 3
+
+        # The change's own page draws it; the road's timeline lists it, struck through.
+        page.goto(f"{base}/portal/change-sets")
+        page.click("#change-sets tbody tr:nth-child(2) a")  # the change (the first row is its revert)
+        page.wait_for_selector(".change-set-map path.leaflet-interactive")
+        assert page.locator(".change-set-map path.leaflet-interactive").count() == 4  # 3 segments, the lasso
+        assert "已被" in page.inner_text("#change-set-state")
+        page.screenshot(path=str(ARTIFACTS / "change-set.png"), full_page=True)
+        page.goto(f"{base}/portal/targets/segment/{ids[1]}")
+        assert page.locator("#timeline tr.voided", has_text=new.name).count() == 1
+        page.screenshot(path=str(ARTIFACTS / "target-history.png"), full_page=True)
         assert page.errors == [] and page.outside == []
 
 

@@ -16,6 +16,7 @@ from webmap.views import (
     coverage,
     edit,
     edit_api,
+    history,
     inspect_pages,
     inspections,
     moderation,
@@ -41,7 +42,7 @@ def register_views(app: Flask) -> None:
     auth.init_login(app)
     i18n.init_app(app)
     for blueprint in (
-        auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, edit.bp, edit_api.bp, coverage.bp, cases.bp, cases.public,
+        auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, edit.bp, edit_api.bp, history.bp, coverage.bp, cases.bp, cases.public,
         case_pages.bp, open311.bp, scores.bp, scores.pages, inspections.bp, inspect_pages.bp, tiers.bp,
         public.bp, public_reports.bp, moderation.bp, tiles.bp,
     ):  # fmt: skip

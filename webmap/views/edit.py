@@ -76,6 +76,7 @@ def index():
                 "selection": url_for("edit_api.selection"),
                 "preview": url_for("edit_api.preview_posting"),
                 "postings": url_for("assignments.create_posting"),
+                "changeSets": url_for("history.change_sets"),
                 "revert": url_for("assignments.revert_change_set", change_set_id=0).removesuffix("/0/revert"),
             },
         },

@@ -56,5 +56,7 @@ def portal_urls() -> PortalUrls:
             "cases": url_for("case_pages.case_list"),
             "community": url_for("public.community", code="CODE").replace("CODE", "{code}"),
             "coverage": url_for("coverage.report_page"),
+            "history": url_for("history.target_history", kind="segment", target_id=0).removesuffix("/0")
+            + "/{id}",
         },
     )

@@ -222,6 +222,7 @@
           return select().then(function () {
             message("done", "已保存变更单 #" + cs.id + "：" + n + " 个对象改由 " + esc(units[body.unit].name) +
               (body.role === "lead" ? " 牵头" : " 协助") + "（" + esc(body.valid_from) + " 起）。" +
+              ' <a href="' + options.api.changeSets + "/" + cs.id + '">查看变更单</a>' +
               ' <button type="button" id="edit-revert" data-change-set="' + cs.id + '">撤销此次调整</button>');
             $("edit-revert").addEventListener("click", function () { revert(cs.id); });
           });

@@ -234,6 +234,7 @@
     var links = unit
       ? [["该单位的案件", config.links.cases + "?unit=" + encodeURIComponent(unit.code)]]
       : [["覆盖缺口报告", config.links.coverage]];
+    if (config.links.history) { links.push(["责任时间线", config.links.history.replace("{id}", p.id)]); }
     return UI.popupTable(p.name || "无名路段", [
       ["牵头单位", unit ? unit.name : config.unguarded.label + "（无牵头单位）"],
       ["道路等级", highwayName(p.highway, config.highways)], ["路段编号", p.id]

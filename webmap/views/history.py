@@ -1,0 +1,186 @@
+"""What changed, and when (DESIGN §6): every change set of the county (/portal/change-sets), one
+change set's diff on a map with its 撤销 (/portal/change-sets/<id>), and a target's timeline of
+units (/portal/targets/<kind>/<id>). Reverting is the API's (views/assignments.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import folium
+import shapely
+from branca.element import MacroElement
+from flask import Blueprint, render_template, url_for
+from flask_login import current_user, login_required
+from jinja2 import Template
+from markupsafe import Markup
+
+from geodata import assignments as posts
+from geodata.errors import NotFound
+from geodata.model import ChangeSet
+from geodata.selection import KIND_ZH
+from layers.roads import UNGUARDED_COLOUR, unit_colour
+from webmap import get_store
+from webmap.mapbuild import ATTRIBUTION, map_parts
+from webmap.views.assignments import EDITORS
+from webmap.views.cases import page_number
+from webmap.views.common import current_county
+from webmap.views.edit import ROLE_ZH
+from webmap.views.portal import vendor
+
+bp = Blueprint("history", __name__)
+
+PER_PAGE = 20
+
+
+@dataclass
+class Row:
+    """One target of a change set: its unit before → after (None: none)."""
+
+    kind: str
+    id: int
+    name: str
+    role: str
+    before: int | None
+    after: int | None
+    valid_from: object
+    geom: object = None
+
+
+@bp.get("/portal/change-sets")
+@login_required
+def change_sets():
+    store = get_store()
+    county = current_county(store)
+    page = page_number()
+    total = store.count(county.id, "change_set")
+    items = store.list_change_sets(county.id, PER_PAGE, (page - 1) * PER_PAGE)
+    return render_template(
+        "portal/change_sets.html", county=county, items=items, total=total, page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+    )  # fmt: skip
+
+
+@bp.get("/portal/change-sets/<int:change_set_id>")
+@login_required
+def change_set(change_set_id: int):
+    store = get_store()
+    county = current_county(store)
+    found = store.list_change_sets(county.id, 1, 0, change_set_id)
+    if not found:
+        raise NotFound(f"变更单 #{change_set_id} 不存在")
+    summary = found[0]
+    rows = _rows(store, county, summary.change_set)
+    units = {u.id: u for u in store.list_units(county.id)}
+    return render_template(
+        "portal/change_set.html", county=county, summary=summary, cs=summary.change_set, rows=rows,
+        units=units, kind_zh=_kind_zh, role_zh=ROLE_ZH, editable=current_user.role in EDITORS,
+        map=map_parts(_diff_map(county, summary.change_set, rows, units)),
+        revert_url=url_for("assignments.revert_change_set", change_set_id=change_set_id),
+    )  # fmt: skip
+
+
+@bp.get("/portal/targets/<kind>/<int:target_id>")
+@login_required
+def target_history(kind: str, target_id: int):
+    store = get_store()
+    county = current_county(store)
+    if kind not in ("segment", "zone"):
+        raise NotFound(f"没有“{kind}”这类对象：应为 segment（路段）或 zone（区域）")
+    found = store.get_targets(county.id, kind, [target_id])
+    if not found:
+        raise NotFound(f"{_kind_zh(kind)} #{target_id} 不存在")
+    target = found[0]
+    timeline = list(reversed(posts.history(store, county, posts.Target(kind, target_id))))
+    return render_template(
+        "portal/target_history.html", county=county, kind=kind, target=target, timeline=timeline,
+        units={u.id: u for u in store.list_units(county.id)}, kind_zh=_kind_zh, role_zh=ROLE_ZH,
+    )  # fmt: skip
+
+
+def _kind_zh(kind: str, zone_kind: str | None = None) -> str:
+    return KIND_ZH.get(zone_kind or kind, "区域")
+
+
+def _rows(store, county, cs: ChangeSet) -> list[Row]:
+    """Each target the change set touched, with its unit before and after. The unit before a lead
+    is the one leading just before it started (what it closed, or, once reverted, what came back);
+    a revert turns the reverted set's units back."""
+    opened = store.change_set_assignments(county.id, cs.reverts or cs.id)
+    prior: dict[tuple[str, int, datetime], int | None] = {}
+    for kind in ("segment", "zone"):
+        leads = [a for a in opened if a.target_kind == kind and a.role == "lead"]
+        if leads:
+            just_before = [a.valid_from - timedelta(microseconds=1) for a in leads]
+            found = store.lead_units(county.id, kind, [a.target_id for a in leads], just_before)
+            prior.update({(kind, a.target_id, a.valid_from): u for a, u in zip(leads, found, strict=True)})
+    rows = []
+    for a in opened:
+        was = prior.get((a.target_kind, a.target_id, a.valid_from))
+        before, after = (a.unit_id, was) if cs.reverts else (was, a.unit_id)
+        rows.append(Row(a.target_kind, a.target_id, "", a.role, before, after, a.valid_from))
+    _add_names(store, county, rows)
+    return rows
+
+
+def _add_names(store, county, rows: list[Row]) -> None:
+    for kind in ("segment", "zone"):
+        ids = sorted({r.id for r in rows if r.kind == kind})
+        found = {t.id: t for t in store.get_targets(county.id, kind, ids)} if ids else {}
+        for r in rows:
+            if r.kind == kind and r.id in found:
+                t = found[r.id]
+                r.name = (t.name or "无名路段") if kind == "segment" else t.name
+                r.geom = t.geom
+                r.kind = kind if kind == "segment" else t.kind
+
+
+def _diff_map(county, cs: ChangeSet, rows: list[Row], units: dict) -> folium.Map:
+    """A small static map: the targets in the colour of the unit they went to (dashed when none),
+    and what the leader drew."""
+    m = folium.Map(tiles=None, zoom_start=15, max_zoom=19, attribution_control=True)
+    m.default_js = [("leaflet", vendor("leaflet", "dist/leaflet.js"))]
+    m.default_css = [("leaflet_css", vendor("leaflet", "dist/leaflet.css"))]
+    shapes = [r.geom for r in rows if r.geom is not None] + ([cs.geom] if cs.geom is not None else [])
+    for r in rows:
+        if r.geom is None:
+            continue
+        colour = unit_colour(r.after) if r.after else UNGUARDED_COLOUR
+        unit = units.get(r.after)
+        folium.GeoJson(
+            r.geom.__geo_interface__,
+            style_function=lambda _, c=colour, line=r.kind == "segment", dash=None if r.after else "6 4": {
+                "color": c, "weight": 6 if line else 2, "fillColor": c, "fillOpacity": 0.3, "dashArray": dash,
+            },
+            tooltip=Markup.escape(f"{r.name} → {unit.name if unit else '无牵头单位'}"),
+        ).add_to(m)  # fmt: skip
+    if cs.geom is not None:
+        folium.GeoJson(
+            cs.geom.__geo_interface__,
+            style_function=lambda _: {
+                "color": "#1f4e8c",
+                "weight": 2,
+                "dashArray": "6 4",
+                "fillOpacity": 0.05,
+            },
+            tooltip="圈选范围",
+        ).add_to(m)
+    if shapes:
+        minx, miny, maxx, maxy = shapely.union_all(shapes).bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30), max_zoom=18)
+    Attribution(ATTRIBUTION).add_to(m)
+    return m
+
+
+class Attribution(MacroElement):
+    """The data's attribution in the map's corner (a map without tiles has none of its own)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
