@@ -34,13 +34,16 @@ from geodata.model import (
     User,
     Zone,
 )
+from geodata.store_edits import RoadEdits
 from geodata.tiles import Tile
 
 BBox = tuple[float, float, float, float]  # minx (lon), miny (lat), maxx, maxy
 
 
 @runtime_checkable
-class Store(Protocol):
+class Store(RoadEdits, Protocol):
+    """What the portal keeps; splitting and merging road segments is ``RoadEdits``'s part."""
+
     backend: str  # "sqlite" | "postgis"
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -139,7 +142,8 @@ class Store(Protocol):
         """Undo a change set as the new change set ``revert``: the assignments it opened are voided
         (kept for the audit, never counted) and those it closed reopen, so every date answers as
         before; the versions of the targets it touched are bumped. Conflict when later change sets
-        built on it (naming them), when it was reverted already, or when it is itself a revert."""
+        built on it (naming them), when it was reverted already, when it is itself a revert, or
+        when it opened and closed no assignment (a split or merge of segments: nothing to undo)."""
 
     def change_set_assignments(self, county_id: int, change_set_id: int) -> list[Assignment]:
         """The assignments a change set opened, voided ones included; NotFound for no such set."""
