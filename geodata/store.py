@@ -35,13 +35,16 @@ from geodata.model import (
     User,
     Zone,
 )
+from geodata.store_edits import RoadEdits
 from geodata.tiles import Tile
 
 BBox = tuple[float, float, float, float]  # minx (lon), miny (lat), maxx, maxy
 
 
 @runtime_checkable
-class Store(Protocol):
+class Store(RoadEdits, Protocol):
+    """What the portal keeps; splitting and merging road segments is ``RoadEdits``'s part."""
+
     backend: str  # "sqlite" | "postgis"
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -140,7 +143,8 @@ class Store(Protocol):
         """Undo a change set as the new change set ``revert``: the assignments it opened are voided
         (kept for the audit, never counted) and those it closed reopen, so every date answers as
         before; the versions of the targets it touched are bumped. Conflict when later change sets
-        built on it (naming them), when it was reverted already, or when it is itself a revert."""
+        built on it (naming them), when it was reverted already, when it is itself a revert, or
+        when it opened and closed no assignment (a split or merge of segments: nothing to undo)."""
 
     def list_change_sets(
         self, county_id: int, limit: int = 20, offset: int = 0, change_set_id: int | None = None

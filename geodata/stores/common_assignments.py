@@ -151,8 +151,10 @@ class AssignmentsSql:
                     "changed what it assigned; revert those first",
                     depends=later,
                 )
-            made = self.add_change_set(replace(revert, county_id=county_id, reverts=change_set_id))
             touched = [(r["target_kind"], r["target_id"]) for r in self._rows(CHANGE_SET_TARGETS, params)]
+            if not touched:  # e.g. a split or merge of segments (geodata/edits.py)
+                raise Conflict(f"变更集 #{change_set_id} 没有调整任何责任分配（如路段切分、合并），无可撤销")
+            made = self.add_change_set(replace(revert, county_id=county_id, reverts=change_set_id))
             self._execute(VOID_OPENED, {**params, "revert": made.id})
             self._execute(REOPEN_CLOSED, params)
             self._bump_versions(county_id, touched)

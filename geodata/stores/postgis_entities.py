@@ -149,6 +149,14 @@ class FeaturesMixin:
         )
         return self._incidents([one(rows, f"incident #{incident_id}")])[0]
 
+    def segment_incidents(self, county_id: int, segment_ids: Sequence[int]) -> list[Incident]:
+        rows = self._rows(
+            f"SELECT {_INCIDENT_COLUMNS} FROM incident WHERE county_id = %(c)s "
+            "AND segment_id = ANY(%(ids)s) ORDER BY id",
+            {"c": county_id, "ids": [int(i) for i in segment_ids]},
+        )
+        return self._incidents(rows)
+
     def list_incidents(self, county_id, bbox=None, limit=None, offset=0, newest_first=False, **filters):
         order = "t.id DESC" if newest_first else "t.id"
         sql = f"SELECT {_INCIDENT_COLUMNS} {_WHERE_INCIDENTS} ORDER BY {order} "

@@ -142,6 +142,14 @@ class FeaturesMixin:
         rows = self._rows("SELECT * FROM incident WHERE county_id = ? AND id = ?", (county_id, incident_id))
         return self._incidents([one(rows, f"incident #{incident_id}")])[0]
 
+    def segment_incidents(self, county_id: int, segment_ids: Sequence[int]) -> list[Incident]:
+        rows = self._rows(
+            "SELECT * FROM incident WHERE county_id = %(c)s "
+            "AND segment_id IN (SELECT value FROM json_each(%(ids)s)) ORDER BY id",
+            {"c": county_id, "ids": self._arr(int(i) for i in segment_ids)},
+        )
+        return self._incidents(rows)
+
     def list_incidents(self, county_id, bbox=None, limit=None, offset=0, newest_first=False, **filters):
         rows = self._in_bbox(
             "incident", county_id, bbox, INCIDENT_FILTERS, self._incident_filters(**filters),

@@ -25,6 +25,7 @@ from webmap.views import (
     public,
     public_reports,
     scores,
+    segment_edits,
     tiers,
     tiles,
 )
@@ -44,7 +45,7 @@ def register_views(app: Flask) -> None:
     for blueprint in (
         auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, edit.bp, edit_api.bp, history.bp, coverage.bp, cases.bp, cases.public,
         case_pages.bp, open311.bp, scores.bp, scores.pages, inspections.bp, inspect_pages.bp, tiers.bp,
-        public.bp, public_reports.bp, moderation.bp, tiles.bp,
+        public.bp, public_reports.bp, moderation.bp, tiles.bp, segment_edits.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     # These accept an API key instead of a session; with a session they check CSRF themselves.

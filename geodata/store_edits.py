@@ -1,0 +1,34 @@
+"""The part of the Store interface (geodata/store.py) that edits the road network: splitting a
+segment in two and merging segments back into one (geodata/edits.py). Kept apart so store.py stays
+small; ``Store`` inherits it, and both backends implement it (geodata/stores/common_segments.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from geodata.model import Incident
+
+
+class RoadEdits(Protocol):
+    def segment_incidents(self, county_id: int, segment_ids: Sequence[int]) -> list[Incident]:
+        """The incidents attributed to these segments (their ``segment_id``), duplicates and closed
+        ones included, ordered by id."""
+
+    def move_incidents(self, county_id: int, incident_ids: Sequence[int], segment_id: int) -> int:
+        """Attribute these incidents to segment ``segment_id``; only that changes (their unit, zone
+        and status stay). Returns how many there were."""
+
+    def move_inspections(self, county_id: int, segment_ids: Sequence[int], to_segment_id: int) -> int:
+        """The inspections of these segments become inspections of ``to_segment_id``; how many."""
+
+    def copy_assignments(self, county_id: int, target_kind: str, from_id: int, to_id: int) -> int:
+        """Give target ``to_id`` a copy of every assignment row of ``from_id`` — closed and voided
+        ones too, with their unit, role, period, person, phone, duties and change sets — so that
+        every date answers the same for both, and a later revert of one of those change sets
+        undoes it on both. Returns how many rows were copied."""
+
+    def delete_segments(self, county_id: int, segment_ids: Sequence[int]) -> int:
+        """Delete segments with their assignment rows (voided ones too): for segments merged into
+        another that carries the same history. NotFound for a missing one; Conflict naming it when
+        an incident or inspection still refers to one (move them first). Returns how many."""
