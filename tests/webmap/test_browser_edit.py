@@ -29,24 +29,33 @@ def _plan(demo) -> dict:
         every = store.list_segments(county.id)
         units = store.list_units(county.id)
         for a, b, c in _chains(every):
-            lasso = _lasso([a, b, c], epsg)
-            if sorted(s.id for s in every if lasso.contains(s.geom)) == sorted((a.id, b.id, c.id)):
+            lasso, middle_only = _lasso([a, b, c], epsg), _lasso([b], epsg)
+            if sorted(s.id for s in every if lasso.contains(s.geom)) == sorted((a.id, b.id, c.id)) and [
+                s.id for s in every if middle_only.contains(s.geom)
+            ] == [b.id]:
                 break
         else:
             raise AssertionError("no three short consecutive segments stand alone in the demo")
         ids = [a.id, b.id, c.id]
-        leads = set(store.lead_units(county.id, "segment", ids, [datetime.now(COUNTY_TZ)] * 3))
-    (lead,) = leads
+        leads = store.lead_units(county.id, "segment", ids, [datetime.now(COUNTY_TZ)] * 3)
+    lead = leads[0]
     middle = b.geom.interpolate(0.5, normalized=True)
     return {
         "ids": ids,
-        "ring": [(lat, lon) for lon, lat in list(lasso.exterior.coords)[:-1]],
+        "leads": leads,
+        "ring": _ring(lasso),
+        "middle_ring": _ring(middle_only),
         "bounds": lasso.bounds,
         "names": {s.id: s.name for s in (a, b, c)},
         "old": next(u for u in units if u.id == lead),
         "new": next(u for u in units if u.id != lead and u.kind != "community"),
         "middle": (middle.y, middle.x),
     }
+
+
+def _ring(polygon) -> list[tuple[float, float]]:
+    """The corners of a polygon as (lat, lon), the first not repeated."""
+    return [(lat, lon) for lon, lat in list(polygon.exterior.coords)[:-1]]
 
 
 def _chains(segments):
@@ -104,6 +113,7 @@ def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo,
     plan = _plan(demo)
     ids = plan["ids"]
     old, new = plan["old"], plan["new"]
+    assert len(set(plan["leads"])) == 1, "the three segments should have one lead to begin with"
     day = datetime.now(COUNTY_TZ).date()
     today, yesterday = day.isoformat(), (day - timedelta(days=1)).isoformat()
     with serving(app) as base:
@@ -195,3 +205,45 @@ def _popup(page, lat: float, lon: float) -> str:
     page.mouse.click(*_xy(page, lat, lon))
     page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
     return page.inner_text(".leaflet-popup-content")
+
+
+def test_a_leader_cuts_a_road_in_two_and_merges_the_pieces_back(demo, browser):
+    app, passwords = demo
+    plan = _plan(demo)
+    a, b, c = plan["ids"]
+    with serving(app) as base:
+        page = signed_in_page(browser, base, "leader", path="/portal/edit", password=passwords["leader"])
+        wait_ready(page)
+        minx, miny, maxx, maxy = plan["bounds"]
+        page.evaluate("(b) => window.portalMap.fitBounds(b, {animate: false, padding: [40, 40], maxZoom: 19})",
+                      [[miny, minx], [maxy, maxx]])  # fmt: skip
+        wait_ready(page)
+        page.check("input[name=mode][value=inside]")
+        _draw(page, plan["ring"])
+        assert sorted(_rows(page, "#edit-caught")) == sorted([a, b, c])
+
+        page.fill("#edit-reason", "路口改造")
+        page.click(f"#edit-caught button[data-split='{b}']")
+        assert "要切分的位置" in page.inner_text("#edit-message")
+        page.mouse.click(*_xy(page, *plan["middle"]))
+        page.wait_for_selector("#edit-message .done")
+        assert "切分为" in page.inner_text("#edit-message")
+        page.screenshot(path=str(ARTIFACTS / "edit-split.png"))
+        caught = _rows(page, "#edit-caught")
+        assert len(caught) == 4 and {a, b, c} < set(caught)
+        (piece,) = set(caught) - {a, b, c}
+        assert _lead_now(page, base, piece) == _lead_now(page, base, b)  # the piece kept the history
+
+        page.click("#edit-clear")
+        _draw(page, plan["middle_ring"])
+        assert sorted(_rows(page, "#edit-caught")) == sorted([b, piece])
+        page.click("#edit-merge")
+        page.wait_for_selector("#edit-message .done")
+        assert f"合并为路段 #{min(b, piece)}" in page.inner_text("#edit-message")
+        assert _rows(page, "#edit-caught") == [min(b, piece)]
+        assert page.errors == [] and page.outside == []
+
+
+def _lead_now(page, base: str, segment_id: int) -> str | None:
+    day = datetime.now(COUNTY_TZ).date().isoformat()
+    return _lead(page, base, segment_id, day)

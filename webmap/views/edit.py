@@ -77,6 +77,8 @@ def index():
                 "preview": url_for("edit_api.preview_posting"),
                 "postings": url_for("assignments.create_posting"),
                 "changeSets": url_for("history.change_sets"),
+                "split": url_for("segment_edits.split", segment_id=0).replace("/0/", "/{id}/"),
+                "merge": url_for("segment_edits.merge"),
                 "revert": url_for("assignments.revert_change_set", change_set_id=0).removesuffix("/0/revert"),
             },
         },

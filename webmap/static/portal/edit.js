@@ -89,7 +89,11 @@
     }
 
     function $(id) { return document.getElementById(id); }
-    function message(kind, html) { $("edit-message").innerHTML = html ? '<p class="' + kind + '">' + html + "</p>" : ""; }
+    function message(kind, html) {
+      var box = $("edit-message");
+      box.innerHTML = html ? '<p class="' + kind + '">' + html + "</p>" : "";
+      if (html && box.scrollIntoView) { box.scrollIntoView({ block: "nearest" }); }
+    }
     function mode() { return panel.querySelector('input[name="mode"]:checked').value; }
     function kinds() {
       return Array.prototype.map.call(panel.querySelectorAll('input[name="kind"]:checked'), function (c) { return c.value; });
@@ -135,11 +139,84 @@
       if (t.segments) { parts.push(t.segments + " 条路段，共 " + km(t.length_m)); }
       if (t.zones) { parts.push(t.zones + " 个区域，共 " + ha(t.area_m2)); }
       return '<h3>已圈选</h3><p class="totals" id="edit-caught-totals">' + parts.join("；") + "</p>" +
-        "<table><thead><tr><th>名称</th><th>现牵头单位</th><th class=\"n\">长度/面积</th></tr></thead><tbody>" +
+        "<table><thead><tr><th>名称</th><th>现牵头单位</th><th class=\"n\">长度/面积</th>" + (options.editable ? "<th></th>" : "") +
+        "</tr></thead><tbody>" +
         body.targets.map(function (x) {
+          var cut = options.editable && x.kind === "segment"
+            ? '<td><button type="button" class="link" data-split="' + x.id + '">切分</button></td>' : (options.editable ? "<td></td>" : "");
           return '<tr data-kind="' + x.kind + '" data-id="' + x.id + '"><td>' + esc(x.name || x.code) + "</td><td>" +
-            unitName(x.lead_unit, x.lead_unit_name) + '</td><td class="n">' + size(x) + "</td></tr>";
-        }).join("") + "</tbody></table>";
+            unitName(x.lead_unit, x.lead_unit_name) + '</td><td class="n">' + size(x) + "</td>" + cut + "</tr>";
+        }).join("") + "</tbody></table>" +
+        (options.editable && t.segments > 1 ? '<div class="buttons"><button type="button" id="edit-merge">合并所选路段</button></div>' : "");
+    }
+
+    // -- cutting a segment at a point, merging the caught ones ------------------------------------
+    panel.addEventListener("click", function (e) {
+      var id = e.target.getAttribute && e.target.getAttribute("data-split");
+      if (id) { pickCut(state.targets.filter(function (x) { return x.kind === "segment" && String(x.id) === id; })[0]); }
+      if (e.target.id === "edit-merge") { merge(); }
+    });
+
+    function reason(what) {
+      var text = $("edit-reason").value.trim();
+      if (!text) { message("error", "请先在“原因”中填写" + what + "的原因。"); $("edit-reason").focus(); }
+      return text;
+    }
+
+    function pickCut(target) {
+      if (!target || !reason("切分")) { return; }
+      state.cutting = target;
+      map.portalPicking = true;
+      map.getContainer().style.cursor = "crosshair";
+      message("notice", "请在地图上点击“" + esc(target.name || "无名路段") + "”上要切分的位置。" +
+        ' <button type="button" id="edit-cut-cancel">取消</button>');
+      $("edit-cut-cancel").addEventListener("click", stopCut);
+    }
+
+    function stopCut() {
+      state.cutting = null;
+      map.portalPicking = false;
+      map.getContainer().style.cursor = "";
+      message("", "");
+    }
+
+    map.on("click", function (e) {
+      var target = state.cutting;
+      if (!target) { return; }
+      stopCut();
+      setBusy(true);
+      post(options.api.split.replace("{id}", target.id), {
+        point: [e.latlng.lng, e.latlng.lat], version: target.version, reason: $("edit-reason").value.trim()
+      }).then(function (r) {
+        if (!r.ok) { message("error", esc(errorText(r))); return; }
+        var pieces = r.body.segments;
+        refreshMap();
+        return select().then(function () {
+          message("done", "已将“" + esc(target.name || "无名路段") + "”切分为 #" + pieces[0].id + "（" + km(pieces[0].length_m) + "）和 #" +
+            pieces[1].id + "（" + km(pieces[1].length_m) + "），" + r.body.moved_incidents + " 件案件归入新路段；" + changeSetLink(r.body.change_set.id));
+        });
+      }).catch(offline).finally(function () { setBusy(false); });
+    });
+
+    function merge() {
+      var segments = state.targets.filter(function (x) { return x.kind === "segment"; });
+      if (!reason("合并")) { return; }
+      setBusy(true);
+      post(options.api.merge, {
+        ids: segments.map(function (x) { return x.id; }), reason: $("edit-reason").value.trim(),
+        versions: segments.map(function (x) { return { id: x.id, version: x.version }; })
+      }).then(function (r) {
+        if (!r.ok) { message("error", esc(errorText(r))); return; }
+        refreshMap();
+        return select().then(function () {
+          message("done", "已将 " + segments.length + " 条路段合并为路段 #" + r.body.segment.id + "（" + km(r.body.segment.length_m) + "）；" +
+            changeSetLink(r.body.change_set.id));
+        });
+      }).catch(offline).finally(function () { setBusy(false); });
+    }
+
+    function changeSetLink(id) {
+      return '<a href="' + options.api.changeSets + "/" + id + '">变更单 #' + id + "</a>";
     }
 
     function drawTargets(targets, style) {
@@ -222,7 +299,7 @@
           return select().then(function () {
             message("done", "已保存变更单 #" + cs.id + "：" + n + " 个对象改由 " + esc(units[body.unit].name) +
               (body.role === "lead" ? " 牵头" : " 协助") + "（" + esc(body.valid_from) + " 起）。" +
-              ' <a href="' + options.api.changeSets + "/" + cs.id + '">查看变更单</a>' +
+              " " + changeSetLink(cs.id) +
               ' <button type="button" id="edit-revert" data-change-set="' + cs.id + '">撤销此次调整</button>');
             $("edit-revert").addEventListener("click", function () { revert(cs.id); });
           });

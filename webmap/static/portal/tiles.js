@@ -204,8 +204,9 @@
       var target = e.originalEvent && e.originalEvent.target;
       // A GeoJSON feature (SVG) opens its own popup.
       if (target && target.tagName && target.tagName.toLowerCase() === "path") { return; }
-      // A click that places a vertex of a drawing (Leaflet-Geoman, on the edit page) opens nothing.
-      if (map.pm && map.pm.globalDrawModeEnabled()) { return; }
+      // A click that places a vertex of a drawing (Leaflet-Geoman) or picks a place to cut a road (the
+      // edit page) opens nothing.
+      if ((map.pm && map.pm.globalDrawModeEnabled()) || map.portalPicking) { return; }
       var hit = pick(map, order, e.latlng);
       if (hit) { marks.openPopup(map, e.latlng, marks.popup(hit, config)); }
     });
