@@ -22,6 +22,7 @@ from geodata.model import (
     ChangeSet,
     ChecklistItem,
     County,
+    GeometryEdit,
     Incident,
     IncidentEvent,
     Inspection,
@@ -139,10 +140,24 @@ class Store(Protocol):
         """Undo a change set as the new change set ``revert``: the assignments it opened are voided
         (kept for the audit, never counted) and those it closed reopen, so every date answers as
         before; the versions of the targets it touched are bumped. Conflict when later change sets
-        built on it (naming them), when it was reverted already, or when it is itself a revert."""
+        built on it (naming them), when it was reverted already, when it is itself a revert, or
+        when it redrew outlines (``geometry_edits``: draw them back as a new edit instead)."""
 
     def change_set_assignments(self, county_id: int, change_set_id: int) -> list[Assignment]:
         """The assignments a change set opened, voided ones included; NotFound for no such set."""
+
+    def add_geometry_edits(self, edits: Sequence[GeometryEdit]) -> list[GeometryEdit]:
+        """Record outlines a change set redrew (before, after, the version after), for the history;
+        the targets themselves are written with ``update_zone`` / ``update_segment``."""
+
+    def geometry_edits(
+        self,
+        county_id: int,
+        target_kind: str | None = None,
+        target_id: int | None = None,
+        change_set_id: int | None = None,
+    ) -> list[GeometryEdit]:
+        """Recorded outline edits, oldest first, narrowed to one target and/or one change set."""
 
     def unit_assignments(
         self, county_id: int, unit_id: int | None, since: datetime, until: datetime

@@ -25,6 +25,7 @@ from geodata.model import (
 from geodata.stores.base import COUNTED_TABLES
 from geodata.stores.common_assignments import AssignmentsSql, one
 from geodata.stores.common_cases import CasesSql
+from geodata.stores.common_edits import GeometryEditsSql
 from geodata.stores.common_maps import MapStateSql
 from geodata.stores.common_public import PublicReportsSql
 from geodata.stores.common_titles import TitlesSql
@@ -40,7 +41,7 @@ from geodata.stores.queries import (
 )
 
 
-class CommonSql(AssignmentsSql, CasesSql, MapStateSql, PublicReportsSql, TitlesSql):
+class CommonSql(AssignmentsSql, CasesSql, GeometryEditsSql, MapStateSql, PublicReportsSql, TitlesSql):
     """Entity reading and writing shared by the SQLite and PostGIS stores."""
 
     # Exceptions a backend raises when a UNIQUE or one-lead constraint refuses a row.

@@ -15,6 +15,7 @@ from geodata.stores.queries import (
     DEPENDENT_CHANGE_SETS,
     INSERT_ASSIGNMENT,
     LATER_LEADS,
+    OUTLINES_EDITED,
     REOPEN_CLOSED,
     UNIT_ASSIGNMENTS,
     VOID_OPENED,
@@ -130,6 +131,10 @@ class AssignmentsSql:
             if done:
                 raise Conflict(
                     f"change set #{change_set_id} was already reverted by change set #{done[0]['id']}"
+                )
+            if self._rows(OUTLINES_EDITED, params):
+                raise Conflict(
+                    f"变更集 #{change_set_id} 调整的是区域边界，不能在此撤销：请再次编辑边界把它改回"
                 )
             later = [r["closed_by"] for r in self._rows(DEPENDENT_CHANGE_SETS, params)]
             if later:
