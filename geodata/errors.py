@@ -21,6 +21,13 @@ class InvalidGeometry(InvalidInput):
     code = "invalid_geometry"
 
 
+class TilingError(InvalidGeometry):
+    """Redrawn zone outlines that would overlap their neighbours, leave a gap or leave their
+    parent; ``problems`` lists each (zone, neighbour or parent, m², where)."""
+
+    code = "tiling"
+
+
 class EmptySelection(InvalidInput):
     """A drawn selection that catches no target."""
 

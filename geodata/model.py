@@ -106,6 +106,21 @@ class ChangeSetSummary:
 
 
 @dataclass
+class GeometryEdit:
+    """One outline a change set redrew (geodata/zone_edits.py): the target's geometry before and
+    after, and the version the edit gave it."""
+
+    county_id: int
+    change_set_id: int
+    target_kind: str  # zone | segment
+    target_id: int
+    version: int
+    before: BaseGeometry
+    after: BaseGeometry
+    id: int | None = None
+
+
+@dataclass
 class Assignment:
     county_id: int
     unit_id: int

@@ -46,9 +46,9 @@ class Selection:
         }
 
 
-def parse_drawing(raw: object) -> BaseGeometry:
+def parse_drawing(raw: object, noun: str = "选区") -> BaseGeometry:
     """A GeoJSON geometry (or a Feature holding one) as a shapely geometry; InvalidGeometry
-    saying what is wrong otherwise."""
+    saying what is wrong otherwise (``noun`` names the drawing in the message)."""
     if isinstance(raw, Mapping) and raw.get("type") == "Feature":
         raw = raw.get("geometry")
     if not isinstance(raw, Mapping) or not raw.get("type"):
@@ -58,30 +58,33 @@ def parse_drawing(raw: object) -> BaseGeometry:
     try:
         return shape(raw)
     except Exception as exc:  # shapely raises several kinds for malformed coordinates
-        raise InvalidGeometry(f"选区不是有效的 GeoJSON {raw.get('type')}：{exc}", field="geometry") from None
+        raise InvalidGeometry(
+            f"{noun}不是有效的 GeoJSON {raw.get('type')}：{exc}", field="geometry"
+        ) from None
 
 
-def check_drawing(county: County, geom: BaseGeometry) -> BaseGeometry:
+def check_drawing(county: County, geom: BaseGeometry, noun: str = "选区") -> BaseGeometry:
     """A drawn selection checked as DESIGN §5 asks: a polygon or a line, finite lon/lat, valid
-    (a repair is kept only when it changes the area by at most 0.1 %), and touching the county."""
+    (a repair is kept only when it changes the area by at most 0.1 %), and touching the county.
+    ``noun`` names the drawing in the messages (a zone's new outline, say)."""
     if geom is None or geom.is_empty:
-        raise InvalidGeometry("选区是空的：请在地图上画出多边形或线", field="geometry")
+        raise InvalidGeometry(f"{noun}是空的：请在地图上画出多边形或线", field="geometry")
     if geom.geom_type not in POLYGONAL + LINEAR:
-        raise InvalidGeometry(f"选区应为多边形或线，而不是 {geom.geom_type}", field="geometry")
+        raise InvalidGeometry(f"{noun}应为多边形或线，而不是 {geom.geom_type}", field="geometry")
     if not np.isfinite(shapely.get_coordinates(geom)).all():
-        raise InvalidGeometry("选区坐标含有非数值（NaN 或无穷大）", field="geometry")
+        raise InvalidGeometry(f"{noun}坐标含有非数值（NaN 或无穷大）", field="geometry")
     if geom.geom_type in POLYGONAL and not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         fixed = repair_polygon(geom)
         if fixed is None:
-            what = "选区自相交" if "Self-intersection" in reason else "选区图形无效"
+            what = f"{noun}自相交" if "Self-intersection" in reason else f"{noun}图形无效"
             raise InvalidGeometry(f"{what}，请重新绘制（{reason}）", field="geometry")
         geom = fixed
-    _check_place(county, geom)
+    _check_place(county, geom, noun)
     return geom
 
 
-def _check_place(county: County, geom: BaseGeometry) -> None:
+def _check_place(county: County, geom: BaseGeometry, noun: str) -> None:
     """Refuse coordinates that are not lon/lat, are swapped, or lie wholly outside the county."""
     area = county.boundary or county.extent
     lonlat = looks_like_lonlat(geom.bounds)
@@ -89,10 +92,10 @@ def _check_place(county: County, geom: BaseGeometry) -> None:
         return
     swapped = shapely.transform(geom, lambda xy: xy[:, ::-1])
     if looks_like_lonlat(swapped.bounds) and area.intersects(swapped):
-        raise InvalidGeometry("选区的经纬度顺序颠倒了：GeoJSON 坐标应为 [经度, 纬度]", field="geometry")
+        raise InvalidGeometry(f"{noun}的经纬度顺序颠倒了：GeoJSON 坐标应为 [经度, 纬度]", field="geometry")
     if not lonlat:
-        raise InvalidGeometry("选区坐标不是经纬度：应为 WGS-84 的 [经度, 纬度]", field="geometry")
-    raise InvalidGeometry(f"选区在{county.name}范围之外：请在本县区内绘制", field="geometry")
+        raise InvalidGeometry(f"{noun}坐标不是经纬度：应为 WGS-84 的 [经度, 纬度]", field="geometry")
+    raise InvalidGeometry(f"{noun}在{county.name}范围之外：请在本县区内绘制", field="geometry")
 
 
 def catch_area(store: Store, county: County, geom: BaseGeometry, tolerance_m: float) -> BaseGeometry:

@@ -35,15 +35,16 @@ from geodata.model import (
     User,
     Zone,
 )
-from geodata.store_edits import RoadEdits
+from geodata.store_edits import OutlineEdits, RoadEdits
 from geodata.tiles import Tile
 
 BBox = tuple[float, float, float, float]  # minx (lon), miny (lat), maxx, maxy
 
 
 @runtime_checkable
-class Store(RoadEdits, Protocol):
-    """What the portal keeps; splitting and merging road segments is ``RoadEdits``'s part."""
+class Store(RoadEdits, OutlineEdits, Protocol):
+    """What the portal keeps; splitting and merging road segments is ``RoadEdits``'s part, the
+    history of redrawn outlines ``OutlineEdits``'s."""
 
     backend: str  # "sqlite" | "postgis"
 
@@ -144,7 +145,8 @@ class Store(RoadEdits, Protocol):
         (kept for the audit, never counted) and those it closed reopen, so every date answers as
         before; the versions of the targets it touched are bumped. Conflict when later change sets
         built on it (naming them), when it was reverted already, when it is itself a revert, or
-        when it opened and closed no assignment (a split or merge of segments: nothing to undo)."""
+        when it opened and closed no assignment (a split or merge of segments: nothing to undo), or
+        when it redrew outlines (``geometry_edits``: draw them back as a new edit instead)."""
 
     def list_change_sets(
         self, county_id: int, limit: int = 20, offset: int = 0, change_set_id: int | None = None

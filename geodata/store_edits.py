@@ -1,13 +1,14 @@
-"""The part of the Store interface (geodata/store.py) that edits the road network: splitting a
-segment in two and merging segments back into one (geodata/edits.py). Kept apart so store.py stays
-small; ``Store`` inherits it, and both backends implement it (geodata/stores/common_segments.py)."""
+"""The parts of the Store interface (geodata/store.py) that edit the map: splitting a segment in two
+and merging segments back into one (geodata/edits.py), and the history of redrawn zone outlines
+(geodata/zone_edits.py). Kept apart so store.py stays small; ``Store`` inherits them, and both
+backends implement them (geodata/stores/common_segments.py, common_edits.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Protocol
 
-from geodata.model import Incident
+from geodata.model import GeometryEdit, Incident
 
 
 class RoadEdits(Protocol):
@@ -32,3 +33,18 @@ class RoadEdits(Protocol):
         """Delete segments with their assignment rows (voided ones too): for segments merged into
         another that carries the same history. NotFound for a missing one; Conflict naming it when
         an incident or inspection still refers to one (move them first). Returns how many."""
+
+
+class OutlineEdits(Protocol):
+    def add_geometry_edits(self, edits: Sequence[GeometryEdit]) -> list[GeometryEdit]:
+        """Record outlines a change set redrew (before, after, the version after), for the history;
+        the targets themselves are written with ``update_zone`` / ``update_segment``."""
+
+    def geometry_edits(
+        self,
+        county_id: int,
+        target_kind: str | None = None,
+        target_id: int | None = None,
+        change_set_id: int | None = None,
+    ) -> list[GeometryEdit]:
+        """Recorded outline edits, oldest first, narrowed to one target and/or one change set."""

@@ -29,7 +29,7 @@ from geodata.model import (
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 COUNTED_TABLES = (
     "unit", "zone", "segment", "assignment", "incident", "incident_event", "incident_photo", "inspection",
-    "change_set",
+    "change_set", "geometry_edit",
 )  # fmt: skip
 
 

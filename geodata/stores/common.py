@@ -25,6 +25,7 @@ from geodata.model import (
 from geodata.stores.base import COUNTED_TABLES
 from geodata.stores.common_assignments import AssignmentsSql, one
 from geodata.stores.common_cases import CasesSql
+from geodata.stores.common_edits import GeometryEditsSql
 from geodata.stores.common_maps import MapStateSql
 from geodata.stores.common_public import PublicReportsSql
 from geodata.stores.common_segments import SegmentEditsSql
@@ -41,7 +42,9 @@ from geodata.stores.queries import (
 )
 
 
-class CommonSql(AssignmentsSql, CasesSql, MapStateSql, PublicReportsSql, SegmentEditsSql, TitlesSql):
+class CommonSql(
+    AssignmentsSql, CasesSql, GeometryEditsSql, MapStateSql, PublicReportsSql, SegmentEditsSql, TitlesSql
+):
     """Entity reading and writing shared by the SQLite and PostGIS stores."""
 
     # Exceptions a backend raises when a UNIQUE or one-lead constraint refuses a row.

@@ -16,6 +16,7 @@ from geodata.stores.queries import (
     DEPENDENT_CHANGE_SETS,
     INSERT_ASSIGNMENT,
     LATER_LEADS,
+    OUTLINES_EDITED,
     REOPEN_CLOSED,
     UNIT_ASSIGNMENTS,
     VOID_OPENED,
@@ -133,27 +134,26 @@ class AssignmentsSql:
         with self.transaction():
             target = self.get_change_set(county_id, change_set_id)
             if target.reverts is not None:
-                raise Conflict(
-                    f"change set #{change_set_id} is itself a revert; apply the change again instead"
-                )
+                raise Conflict(f"变更单 #{change_set_id} 本身是一次撤销：如需恢复，请重新调整")
             done = self._rows(
                 "SELECT id FROM change_set WHERE county_id = %(county)s AND reverts = %(cs)s", params
             )
             if done:
+                raise Conflict(f"变更单 #{change_set_id} 已被变更单 #{done[0]['id']} 撤销")
+            if self._rows(OUTLINES_EDITED, params):
                 raise Conflict(
-                    f"change set #{change_set_id} was already reverted by change set #{done[0]['id']}"
+                    f"变更单 #{change_set_id} 调整的是区域边界，不能在此撤销：请再次编辑边界把它改回"
                 )
             later = [r["closed_by"] for r in self._rows(DEPENDENT_CHANGE_SETS, params)]
             if later:
                 names = ", ".join(f"#{i}" for i in later)
                 raise Conflict(
-                    f"change set #{change_set_id} cannot be reverted alone: later change sets {names} "
-                    "changed what it assigned; revert those first",
+                    f"变更单 #{change_set_id} 不能单独撤销：之后的变更单 {names} 又调整了它分配的对象，请先撤销这些变更单",
                     depends=later,
                 )
             touched = [(r["target_kind"], r["target_id"]) for r in self._rows(CHANGE_SET_TARGETS, params)]
             if not touched:  # e.g. a split or merge of segments (geodata/edits.py)
-                raise Conflict(f"变更集 #{change_set_id} 没有调整任何责任分配（如路段切分、合并），无可撤销")
+                raise Conflict(f"变更单 #{change_set_id} 没有调整任何责任分配（如路段切分、合并），无可撤销")
             made = self.add_change_set(replace(revert, county_id=county_id, reverts=change_set_id))
             self._execute(VOID_OPENED, {**params, "revert": made.id})
             self._execute(REOPEN_CLOSED, params)

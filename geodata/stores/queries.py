@@ -94,6 +94,13 @@ CHANGE_SET_TARGETS = """
     WHERE county_id = %(county)s AND (change_set_id = %(cs)s OR closed_by = %(cs)s)
     ORDER BY target_kind, target_id
 """
+# Whether a change set redrew outlines (migration 0011): those are not undone by a revert.
+OUTLINES_EDITED = """
+    SELECT id
+    FROM geometry_edit
+    WHERE county_id = %(county)s AND change_set_id = %(cs)s
+    LIMIT 1
+"""
 VOID_OPENED = """
     UPDATE assignment
     SET voided_by = %(revert)s

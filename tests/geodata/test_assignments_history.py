@@ -54,9 +54,9 @@ def test_mid_month_reassignment_then_revert(store, road):
         (city.id, None, revert.id),  # kept for the audit, never counted
     ]
     assert [a.unit_id for a in store.assignments_at(county.id, BETWEEN)] == [police.id]
-    with pytest.raises(Conflict, match="already reverted"):
+    with pytest.raises(Conflict, match="已被变更单 #.* 撤销"):
         store.revert_change_set(county.id, change.id, ChangeSet(county.id, "leader", "again", MAY))
-    with pytest.raises(Conflict, match="itself a revert"):
+    with pytest.raises(Conflict, match="本身是一次撤销"):
         store.revert_change_set(county.id, revert.id, ChangeSet(county.id, "leader", "undo undo", MAY))
     # After the revert the segment can be reassigned again from any later date.
     store.assign(Assignment(county.id, city.id, "segment", segment.id, "lead", MAY))

@@ -53,7 +53,7 @@ def test_post_a_road_then_revert(app, leader):
     history = leader.get(f"/api/v1/targets/segment/{road}/history").get_json()["history"]
     assert [(h["unit"], h["voided_by"] is not None) for h in history] == [("U01", False), ("U02", True)]
     again = _post(leader, f"/api/v1/change-sets/{change['id']}/revert", {})
-    assert again.status_code == 409 and "already reverted" in again.get_json()["error"]["message"]
+    assert again.status_code == 409 and "已被变更单" in again.get_json()["error"]["message"]
 
 
 def test_what_a_unit_guarded_in_a_month(leader):
@@ -127,7 +127,7 @@ def test_the_same_through_the_cli(app, runner):
     assert undone.exit_code == 0 and f"reverts #{change}" in undone.output
     refused = runner.invoke(args=["revert", change, "--county", "990001", "--reason", "again"])
     assert (
-        refused.exit_code == 1 and "Error: change set" in refused.output and "Traceback" not in refused.output
+        refused.exit_code == 1 and "Error: 变更单 #" in refused.output and "Traceback" not in refused.output
     )
     bad = runner.invoke(
         args=["assign", "--county", "990001", "--unit", "U02", "--from", "2025-03-15", "--reason", "x"]

@@ -28,6 +28,7 @@ from webmap.views import (
     segment_edits,
     tiers,
     tiles,
+    zone_edit_api,
 )
 from webmap.views.errors import register_error_handlers
 
@@ -45,7 +46,7 @@ def register_views(app: Flask) -> None:
     for blueprint in (
         auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, edit.bp, edit_api.bp, history.bp, coverage.bp, cases.bp, cases.public,
         case_pages.bp, open311.bp, scores.bp, scores.pages, inspections.bp, inspect_pages.bp, tiers.bp,
-        public.bp, public_reports.bp, moderation.bp, tiles.bp, segment_edits.bp,
+        public.bp, public_reports.bp, moderation.bp, tiles.bp, segment_edits.bp, zone_edit_api.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     # These accept an API key instead of a session; with a session they check CSRF themselves.

@@ -9,7 +9,8 @@ from werkzeug.exceptions import HTTPException
 from geodata.errors import PortalError
 
 JSON_PREFIXES = ("/api/", "/open311/", "/ogcapi/", "/tiles/")
-ERROR_DETAILS = ("field", "status", "allowed", "retry_after", "stale")  # what an error's JSON may carry
+# What an error's JSON may carry.
+ERROR_DETAILS = ("field", "status", "allowed", "retry_after", "stale", "problems")
 
 TITLES = {
     400: "请求有误",

@@ -1,0 +1,190 @@
+"""Redrawing zone outlines through HTTP on the demo county (issue #7): the editing page's context,
+a refused preview, a shared vertex of two communities moved in one change (the zones tile shows it
+at once), a stale version, and who may do it. The demo is seeded once for the module."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import mapbox_vector_tile
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import Point, mapping
+
+from geodata.geometry import from_metric, to_metric
+from geodata.stores import mvt
+from tests.geodata.test_tiles import tile_at
+from tests.webmap.conftest import csrf_token, demo_client
+from webmap import get_store
+
+MOVE_M = 3.0
+
+
+@pytest.fixture(scope="module")
+def leader(demo):
+    return demo_client(demo, "leader")
+
+
+def _post(client_token, url, body):
+    client, token = client_token
+    return client.post(url, json=body, headers={"X-CSRFToken": token})
+
+
+def _vertices(geom) -> list[tuple[float, float]]:
+    return [tuple(xy) for xy in shapely.get_coordinates(geom.boundary)]
+
+
+def _shared_vertex(store, county):
+    """Two demo communities and a vertex inside their shared edge (both its edges shared, at least
+    15 m long, and no third community at it), with where it moves: MOVE_M metres into the second
+    one, both outlines staying valid."""
+    epsg = store.county_epsg(county.id)
+    communities = store.list_zones(county.id, kind="community")
+    for a, b in combinations(communities, 2):
+        ring, in_b = _vertices(a.geom), set(_vertices(b.geom))
+        others = {v for z in communities if z.id not in (a.id, b.id) for v in _vertices(z.geom)}
+        for prev, v, nxt in zip(ring, ring[1:], ring[2:], strict=False):
+            if not {prev, v, nxt} <= in_b or v in others:
+                continue
+            p, q, r = shapely.get_coordinates(to_metric(shapely.points([prev, v, nxt]), epsg))
+            if min(np.hypot(*(q - p)), np.hypot(*(r - q))) < 15:
+                continue
+            normal = np.array([-(r - p)[1], (r - p)[0]]) / np.hypot(*(r - p))
+            for sign in (1, -1):
+                to = from_metric(Point(q + sign * MOVE_M * normal), epsg)
+                if b.geom.contains(to) and _moved(a.geom, v, to).is_valid and _moved(b.geom, v, to).is_valid:
+                    return a, b, v, to.coords[0]
+    raise AssertionError("no two demo communities share a long enough edge")
+
+
+def _moved(geom, vertex, to):
+    """The outline with ``vertex`` moved to ``to``."""
+    to = to.coords[0] if isinstance(to, Point) else to
+
+    def move(xy):
+        xy = xy.copy()
+        xy[(xy[:, 0] == vertex[0]) & (xy[:, 1] == vertex[1])] = to
+        return xy
+
+    return shapely.transform(geom, move)
+
+
+@pytest.fixture(scope="module")
+def edge(demo):
+    app, _ = demo
+    with app.app_context():
+        store = get_store()
+        return _shared_vertex(store, store.list_counties()[0])
+
+
+def test_the_edit_context_has_the_zone_its_neighbours_and_the_streets_near_it(leader, edge):
+    a, b, _, _ = edge
+    client, _ = leader
+    answer = client.get(f"/api/v1/zones/{a.id}/edit-context")
+    assert answer.status_code == 200, answer.text
+    body = answer.get_json()
+    zone = body["zone"]["properties"]
+    assert (zone["id"], zone["kind"], zone["code"], zone["version"]) == (a.id, "community", a.code, a.version)
+    assert body["zone"]["geometry"]["type"] in ("Polygon", "MultiPolygon") and body["parent"] is None
+    assert b.id in {f["id"] for f in body["siblings"]["features"]}
+    streets = body["streets"]["features"]
+    assert streets and all(
+        f["geometry"]["type"] == "LineString" and "name" in f["properties"] for f in streets
+    )
+    assert client.get("/api/v1/zones/999999/edit-context").status_code == 404
+
+
+def test_a_preview_that_pushes_into_the_neighbour_is_refused_naming_it(leader, edge):
+    a, b, v, to = edge
+    answer = _post(leader, f"/api/v1/zones/{a.id}/edit/preview",
+                   {"geometry": mapping(_moved(a.geom, v, to)), "version": a.version})  # fmt: skip
+    assert answer.status_code == 422, answer.text
+    error = answer.get_json()["error"]
+    assert error["code"] == "tiling" and f"与{b.name}（{b.code}）新增重叠" in error["message"]
+    (problem,) = error["problems"]
+    assert problem["kind"] == "overlap" and problem["other"]["id"] == b.id and problem["area_m2"] > 1
+    assert problem["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def _tile_vertices(client, zone_id: int, tile) -> set[tuple[int, int]]:
+    answer = client.get(f"/tiles/zones/{tile.z}/{tile.x}/{tile.y}.mvt")
+    assert answer.status_code == 200
+    found = set()
+    for f in mapbox_vector_tile.decode(answer.data)["zones"]["features"]:
+        if f["properties"]["id"] == zone_id:
+            found |= {tuple(xy) for xy in np.asarray(_flat(f["geometry"]["coordinates"])).astype(int)}
+    return found
+
+
+def _flat(coords) -> list:
+    if coords and isinstance(coords[0], int | float):
+        return [coords[:2]]
+    return [xy for c in coords for xy in _flat(c)]
+
+
+def test_moving_a_shared_vertex_of_two_communities_is_applied_and_shows_at_once(demo, leader, edge):
+    a, b, v, to = edge
+    client, _ = leader
+    responsible = client.get(f"/api/v1/targets/zone/{a.id}/responsible").get_json()
+    tile = tile_at(*to, 16)
+    where = tuple(int(c) for c in mvt.in_tile(tile, np.array([to]))[0])
+    assert where not in _tile_vertices(client, a.id, tile)  # and the tile is kept now
+    body = {"geometry": mapping(_moved(a.geom, v, to)), "version": a.version, "reason": "界线按实地调整",
+            "also": [{"id": b.id, "geometry": mapping(_moved(b.geom, v, to)), "version": b.version}]}  # fmt: skip
+    preview = _post(leader, f"/api/v1/zones/{a.id}/edit/preview", body)
+    assert preview.status_code == 200, preview.text
+    diff = preview.get_json()
+    assert {z["id"] for z in diff["zones"]} == {a.id, b.id} and diff["stale"] == []
+    assert sum(z["area_m2"] for z in diff["zones"]) == pytest.approx(a.area_m2 + b.area_m2, abs=0.5)
+
+    made = _post(leader, f"/api/v1/zones/{a.id}/edit", body)
+    assert made.status_code == 201, made.text
+    answer = made.get_json()
+    assert answer["zone"]["id"] == a.id and answer["zone"]["version"] == a.version + 1
+    assert {(z["id"], z["version"]) for z in answer["zones"]} == {
+        (a.id, a.version + 1),
+        (b.id, b.version + 1),
+    }
+    assert answer["change_set"]["reason"] == "界线按实地调整" and answer["rerouted"] >= 0
+    assert client.get(f"/api/v1/targets/zone/{a.id}/responsible").get_json() == responsible
+    assert where in _tile_vertices(client, a.id, tile) and where in _tile_vertices(client, b.id, tile)
+
+    stale = _post(leader, f"/api/v1/zones/{a.id}/edit", body)  # the versions seen before
+    assert stale.status_code == 409, stale.text
+    error = stale.get_json()["error"]
+    assert error["code"] == "stale_version" and "请刷新后重新选择" in error["message"]
+    assert {(s["id"], s["version"], s["current_version"]) for s in error["stale"]} == {
+        (a.id, a.version, a.version + 1), (b.id, b.version, b.version + 1)
+    }  # fmt: skip
+
+
+def test_bad_requests_name_the_field(leader, edge):
+    a, _, _, _ = edge
+    url = f"/api/v1/zones/{a.id}/edit"
+    version = leader[0].get(f"/api/v1/zones/{a.id}/edit-context").get_json()["zone"]["properties"]["version"]
+    cases = [
+        ({"geometry": mapping(a.geom), "reason": "x"}, "version"),
+        ({"geometry": mapping(a.geom), "version": version, "reason": " "}, "reason"),
+        ({"geometry": mapping(a.geom), "version": version, "reason": "x", "also": {"id": 1}}, "also"),
+        ({"geometry": {"type": "Point", "coordinates": [114.05, 22.54]}, "version": version, "reason": "x"},
+         "geometry"),
+    ]  # fmt: skip
+    for body, name in cases:
+        answer = _post(leader, url, body)
+        assert answer.status_code in (400, 422) and answer.get_json()["error"]["field"] == name, answer.text
+
+
+def test_staff_may_not_edit_outlines_and_the_public_must_sign_in(demo, edge):
+    a, _, _, _ = edge
+    staff = demo_client(demo, "staff")
+    body = {"geometry": mapping(a.geom), "version": a.version, "reason": "x"}
+    assert staff[0].get(f"/api/v1/zones/{a.id}/edit-context").status_code == 403
+    for url in (f"/api/v1/zones/{a.id}/edit/preview", f"/api/v1/zones/{a.id}/edit"):
+        assert _post(staff, url, body).status_code == 403
+    app, _ = demo
+    public = app.test_client()
+    token = csrf_token(public.get("/login").text)
+    assert public.get(f"/api/v1/zones/{a.id}/edit-context").status_code == 401
+    for url in (f"/api/v1/zones/{a.id}/edit/preview", f"/api/v1/zones/{a.id}/edit"):
+        assert public.post(url, json=body, headers={"X-CSRFToken": token}).status_code == 401
