@@ -26,10 +26,12 @@ def vector_tile(
     tile: Tile,
     at: datetime | None = None,
     cache: TileCache | None = None,
+    at_least: int = 0,
     **filters,
 ) -> bytes:
     """The tile's bytes (empty when nothing is in it) at ``at`` (default: now); NotFound naming
-    the layers for another name. With a ``cache``, a roads or zones tile of now is kept."""
+    the layers for another name. With a ``cache``, a roads or zones tile of now is kept; asked for
+    with ``at_least`` (the map's version an edit just made), it is made at that version or later."""
     if layer not in TILE_LAYERS:
         raise NotFound(f"no tile layer {layer!r}; tile layers are: {', '.join(TILE_LAYERS)}")
     now = datetime.now(UTC)
@@ -37,7 +39,7 @@ def vector_tile(
         return store.vector_tile(county.id, layer, tile, at or now, **filters)
     # The version is read before the tile: a tile made after a newer edit committed may be kept
     # under the older number (and is then only fresher than needed), never the other way round.
-    version = store.map_version()
+    version = cache.map_version(store, at_least)
     key = (county.id, layer, tile, version)
     data = cache.get(key, now)
     if data is None:

@@ -11,6 +11,7 @@ import mapbox_vector_tile
 import pytest
 
 from geodata.model import Assignment, Incident, Unit
+from layers import tile_cache
 from layers import tiles as tile_layer
 from layers.tile_cache import TileCache
 from tests.geodata.test_tiles import tile_at
@@ -79,8 +80,32 @@ def test_a_roads_tile_is_kept_until_the_map_is_edited(store, scored_county, made
     store.assign(
         Assignment(county.id, c.id, "segment", road.id, "lead", datetime.now(UTC) - timedelta(days=1))
     )
+    # The editor's page asks at the version its edit made: the new lead at once.
+    edited = tile_layer.vector_tile(store, county, "roads", tile, cache=cache, at_least=store.map_version())
+    assert _leads(edited) == {c.id} and made == ["roads", "roads"]
+
+
+def test_the_maps_version_is_read_at_most_once_a_second_unless_a_newer_one_is_asked_for(
+    store, scored_county, monkeypatch
+):
+    county = scored_county
+    (a, _, c), road, _ = _parts(store, county)
+    cache, tile = TileCache(1 << 20), tile_at(*_at(500, 0).coords[0], 16)
+    reads, real = [], store.map_version
+    monkeypatch.setattr(store, "map_version", lambda: reads.append(1) or real())
+    first = tile_layer.vector_tile(store, county, "roads", tile, cache=cache)
+    for _ in range(5):
+        assert tile_layer.vector_tile(store, county, "roads", tile, cache=cache) == first
+    assert len(reads) == 1
+    store.assign(
+        Assignment(county.id, c.id, "segment", road.id, "lead", datetime.now(UTC) - timedelta(days=1))
+    )
+    # Another viewer within the second may still get the tile as it was ...
+    assert tile_layer.vector_tile(store, county, "roads", tile, cache=cache) == first and len(reads) == 1
+    # ... and has the new one once the second is over.
+    time.sleep(tile_cache.VERSION_SECONDS)
     assert _leads(tile_layer.vector_tile(store, county, "roads", tile, cache=cache)) == {c.id}
-    assert made == ["roads", "roads"]
+    assert len(reads) == 2
 
 
 def test_a_roads_tile_expires_when_a_lead_changes_by_date(store, scored_county, made):

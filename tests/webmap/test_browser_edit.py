@@ -40,6 +40,14 @@ def _plan(demo) -> dict:
         leads = store.lead_units(county.id, "segment", ids, [datetime.now(COUNTY_TZ)] * 3)
     lead = leads[0]
     middle = b.geom.interpolate(0.5, normalized=True)
+    # A stroke 30 m long across b's middle, square to it.
+    line = to_metric(b.geom, epsg)
+    (mx, my), (nx, ny) = (
+        shapely.get_coordinates(line.interpolate(f, normalized=True))[0] for f in (0.45, 0.55)
+    )
+    d = np.array([ny - my, mx - nx]) / np.hypot(nx - mx, ny - my) * 15
+    centre = shapely.get_coordinates(line.interpolate(0.5, normalized=True))[0]
+    ends = from_metric(shapely.points([centre - d, centre + d]), epsg)
     return {
         "ids": ids,
         "leads": leads,
@@ -50,6 +58,7 @@ def _plan(demo) -> dict:
         "old": next(u for u in units if u.id == lead),
         "new": next(u for u in units if u.id != lead and u.kind != "community"),
         "middle": (middle.y, middle.x),
+        "across": [(p.y, p.x) for p in ends],
     }
 
 
@@ -106,6 +115,14 @@ def _draw(page, ring) -> None:
     for lat, lon in [*ring, ring[0]]:
         page.mouse.click(*_xy(page, lat, lon))
     page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+
+
+def _draw_box(page, centre, half_px: int = 12) -> None:
+    """Geoman's rectangle tool: a small box around ``centre`` (lat, lon), two clicks."""
+    x, y = _xy(page, *centre)
+    page.click(".leaflet-pm-icon-rectangle")
+    page.mouse.click(x - half_px, y - half_px)
+    page.mouse.click(x + half_px, y + half_px)
 
 
 def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo, browser):
@@ -247,3 +264,40 @@ def test_a_leader_cuts_a_road_in_two_and_merges_the_pieces_back(demo, browser):
 def _lead_now(page, base: str, segment_id: int) -> str | None:
     day = datetime.now(COUNTY_TZ).date().isoformat()
     return _lead(page, base, segment_id, day)
+
+
+def _stroke(page, points) -> None:
+    """手绘: press at the first (lat, lon), move through the others, let go at the last."""
+    page.click(".portal-freehand a")
+    page.mouse.move(*_xy(page, *points[0]))
+    page.mouse.down()
+    for lat, lon in points[1:]:
+        page.mouse.move(*_xy(page, lat, lon), steps=4)
+    page.mouse.up()
+    _idle(page)
+
+
+def _idle(page) -> None:
+    page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+
+
+def test_a_freehand_lasso_and_a_freehand_stroke_select_what_they_surround_and_cross(demo, browser):
+    app, passwords = demo
+    plan = _plan(demo)
+    ids, ring = plan["ids"], plan["ring"]
+    with serving(app) as base:
+        page = signed_in_page(browser, base, "leader", path="/portal/edit", password=passwords["leader"])
+        wait_ready(page)
+        minx, miny, maxx, maxy = plan["bounds"]
+        page.evaluate("(b) => window.portalMap.fitBounds(b, {animate: false, padding: [40, 40], maxZoom: 19})",
+                      [[miny, minx], [maxy, maxx]])  # fmt: skip
+        wait_ready(page)
+        page.check("input[name=mode][value=inside]")
+        _stroke(page, [*ring, ring[0]])  # round the three and back to the start: a lasso
+        assert sorted(_rows(page, "#edit-caught")) == sorted(ids)
+        assert page.evaluate("() => window.portalMap.dragging.enabled()")  # the map pans again
+
+        page.check("input[name=mode][value=touching]")
+        _stroke(page, plan["across"])  # a line across the middle one
+        assert plan["ids"][1] in _rows(page, "#edit-caught")
+        assert page.errors == [] and page.outside == []

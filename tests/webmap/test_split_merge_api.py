@@ -54,12 +54,13 @@ def _history(client, segment_id) -> list[tuple]:
     ]
 
 
-def _tile_ids(client, point) -> set[int]:
-    """The segment ids in the roads tile of zoom ZOOM holding ``point``."""
+def _tile_ids(client, point, version: int = 0) -> set[int]:
+    """The segment ids in the roads tile of zoom ZOOM holding ``point``, asked for at the map's
+    ``version`` (as the edit page asks after an edit)."""
     n = 1 << ZOOM
     x = int((point.x + 180) / 360 * n)
     y = int((1 - math.asinh(math.tan(math.radians(point.y))) / math.pi) / 2 * n)
-    answer = client.get(f"/tiles/roads/{ZOOM}/{x}/{y}.mvt")
+    answer = client.get(f"/tiles/roads/{ZOOM}/{x}/{y}.mvt?v={version}")
     assert answer.status_code == 200
     return {f["properties"]["id"] for f in mapbox_vector_tile.decode(answer.data)["roads"]["features"]}
 
@@ -83,7 +84,7 @@ def test_split_a_segment_at_its_middle_then_merge_it_back(demo, leader):
     assert kept["length_m"] == pytest.approx(road.length_m / 2, rel=0.01)
     assert body["change_set"]["reason"] == "路口改造" and body["change_set"]["geometry"]["type"] == "Point"
     assert _history(client, road.id) == _history(client, new["id"]) == history
-    assert {road.id, new["id"]} <= _tile_ids(client, middle)
+    assert {road.id, new["id"]} <= _tile_ids(client, middle, body["map_version"])
     now_on = _incidents_on(demo, [road.id, new["id"]])
     assert sorted(i for i, _, _ in now_on) == sorted(i for i, _, _ in incidents)
     assert sum(s == new["id"] for _, s, _ in now_on) == body["moved_incidents"]
@@ -103,7 +104,7 @@ def test_split_a_segment_at_its_middle_then_merge_it_back(demo, leader):
     assert _history(client, road.id) == history
     assert client.get(f"/api/v1/targets/segment/{new['id']}/history").status_code == 404
     assert sorted(_incidents_on(demo, [road.id, new["id"]])) == sorted(incidents)
-    ids = _tile_ids(client, middle)
+    ids = _tile_ids(client, middle, body["map_version"])
     assert road.id in ids and new["id"] not in ids
 
 

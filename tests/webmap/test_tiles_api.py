@@ -114,4 +114,5 @@ def test_a_kept_roads_tile_shows_a_reassignment_at_once(app, leader):
         headers={"X-CSRFToken": token},
     )
     assert made.status_code == 201, made.text
-    assert _road_units(leader, url)["福华路"] == {units["U02"]}
+    # The page asks at the map's version its edit made (tiles.js): the new lead at once.
+    assert _road_units(leader, f"{url}?v={made.get_json()['map_version']}")["福华路"] == {units["U02"]}

@@ -107,8 +107,10 @@ def test_a_preview_that_pushes_into_the_neighbour_is_refused_naming_it(leader, e
     assert problem["geometry"]["type"] in ("Polygon", "MultiPolygon")
 
 
-def _tile_vertices(client, zone_id: int, tile) -> set[tuple[int, int]]:
-    answer = client.get(f"/tiles/zones/{tile.z}/{tile.x}/{tile.y}.mvt")
+def _tile_vertices(client, zone_id: int, tile, version: int = 0) -> set[tuple[int, int]]:
+    """The zone's vertices in a zones tile asked for at the map's ``version`` (as the edit page
+    asks after an edit)."""
+    answer = client.get(f"/tiles/zones/{tile.z}/{tile.x}/{tile.y}.mvt?v={version}")
     assert answer.status_code == 200
     found = set()
     for f in mapbox_vector_tile.decode(answer.data)["zones"]["features"]:
@@ -148,7 +150,10 @@ def test_moving_a_shared_vertex_of_two_communities_is_applied_and_shows_at_once(
     }
     assert answer["change_set"]["reason"] == "界线按实地调整" and answer["rerouted"] >= 0
     assert client.get(f"/api/v1/targets/zone/{a.id}/responsible").get_json() == responsible
-    assert where in _tile_vertices(client, a.id, tile) and where in _tile_vertices(client, b.id, tile)
+    version = answer["map_version"]
+    assert where in _tile_vertices(client, a.id, tile, version) and where in _tile_vertices(
+        client, b.id, tile, version
+    )
 
     stale = _post(leader, f"/api/v1/zones/{a.id}/edit", body)  # the versions seen before
     assert stale.status_code == 409, stale.text

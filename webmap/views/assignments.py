@@ -188,4 +188,5 @@ def _applied(applied: posts.Applied, store, county) -> dict:
         "assignments": [_assignment(a, units) for a in applied.assignments],
         "rerouted": applied.rerouted,
         "versions": [{"kind": t.kind, "id": t.id, "version": v} for t, v in applied.versions.items()],
+        "map_version": store.map_version(),  # the page asks for its tiles at this version (v=)
     }  # fmt: skip

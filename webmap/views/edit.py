@@ -62,6 +62,8 @@ def index():
     geoman = "@geoman-io/leaflet-geoman-free"
     EditTools(
         [("geoman", vendor(geoman, "dist/leaflet-geoman.js")),
+         ("portal_edit_zones", url_for("static", filename="portal/edit_zones.js")),
+         ("portal_edit_freehand", url_for("static", filename="portal/edit_freehand.js")),
          ("portal_edit", url_for("static", filename="portal/edit.js"))],
         [("geoman_css", vendor(geoman, "dist/leaflet-geoman.css")),
          ("portal_edit_css", url_for("static", filename="portal/edit.css"))],
@@ -79,8 +81,19 @@ def index():
                 "changeSets": url_for("history.change_sets"),
                 "split": url_for("segment_edits.split", segment_id=0).replace("/0/", "/{id}/"),
                 "merge": url_for("segment_edits.merge"),
+                **_zone_urls(),
                 "revert": url_for("assignments.revert_change_set", change_set_id=0).removesuffix("/0/revert"),
             },
         },
     ).add_to(folium_map)  # fmt: skip
     return render_template("portal/edit.html", county=county, map=map_parts(folium_map), editable=editable)
+
+
+def _zone_urls() -> dict:
+    """The outline editor's endpoints (views/zone_edit_api.py), ``{id}`` for the zone."""
+    urls = {
+        "zoneContext": url_for("zone_edit_api.context", zone_id=0),
+        "zonePreview": url_for("zone_edit_api.preview", zone_id=0),
+        "zoneEdit": url_for("zone_edit_api.apply", zone_id=0),
+    }
+    return {k: v.replace("/0/", "/{id}/") for k, v in urls.items()}

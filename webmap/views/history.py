@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from geodata import assignments as posts
 from geodata.errors import NotFound
+from geodata.geometry import to_metric
 from geodata.model import ChangeSet
 from geodata.selection import KIND_ZH
 from layers.roads import UNGUARDED_COLOUR, unit_colour
@@ -71,11 +72,12 @@ def change_set(change_set_id: int):
         raise NotFound(f"变更单 #{change_set_id} 不存在")
     summary = found[0]
     rows = _rows(store, county, summary.change_set)
+    outlines = _outlines(store, county, change_set_id)
     units = {u.id: u for u in store.list_units(county.id)}
     return render_template(
         "portal/change_set.html", county=county, summary=summary, cs=summary.change_set, rows=rows,
         units=units, kind_zh=_kind_zh, role_zh=ROLE_ZH, editable=current_user.role in EDITORS,
-        map=map_parts(_diff_map(county, summary.change_set, rows, units)),
+        outlines=outlines, map=map_parts(_diff_map(county, summary.change_set, rows, units, outlines)),
         revert_url=url_for("assignments.revert_change_set", change_set_id=change_set_id),
     )  # fmt: skip
 
@@ -135,13 +137,59 @@ def _add_names(store, county, rows: list[Row]) -> None:
                 r.kind = kind if kind == "segment" else t.kind
 
 
-def _diff_map(county, cs: ChangeSet, rows: list[Row], units: dict) -> folium.Map:
+@dataclass
+class OutlineRow:
+    """A zone outline the change set redrew: its name and area (m²) before and after."""
+
+    kind: str
+    id: int
+    name: str
+    before_m2: float
+    after_m2: float
+    before: object
+    after: object
+
+
+def _outlines(store, county, change_set_id: int) -> list[OutlineRow]:
+    edits = store.geometry_edits(county.id, change_set_id=change_set_id)
+    if not edits:
+        return []
+    epsg = store.county_epsg(county.id)
+    names = {z.id: z for z in store.get_targets(county.id, "zone", sorted({e.target_id for e in edits}))}
+    return [
+        OutlineRow(
+            names[e.target_id].kind if e.target_id in names else "zone", e.target_id,
+            names[e.target_id].name if e.target_id in names else f"#{e.target_id}",
+            to_metric(e.before, epsg).area, to_metric(e.after, epsg).area, e.before, e.after,
+        )
+        for e in edits
+    ]  # fmt: skip
+
+
+def _diff_map(county, cs: ChangeSet, rows: list[Row], units: dict, outlines: list[OutlineRow]) -> folium.Map:
     """A small static map: the targets in the colour of the unit they went to (dashed when none),
-    and what the leader drew."""
+    the outlines redrawn (before dashed grey, after red), and what the leader drew."""
     m = folium.Map(tiles=None, zoom_start=15, max_zoom=19, attribution_control=True)
     m.default_js = [("leaflet", vendor("leaflet", "dist/leaflet.js"))]
     m.default_css = [("leaflet_css", vendor("leaflet", "dist/leaflet.css"))]
     shapes = [r.geom for r in rows if r.geom is not None] + ([cs.geom] if cs.geom is not None else [])
+    for o in outlines:
+        shapes.append(o.after)
+        folium.GeoJson(
+            o.before.__geo_interface__,
+            style_function=lambda _: {"color": "#5b6776", "weight": 2, "dashArray": "5 4", "fillOpacity": 0},
+            tooltip=Markup.escape(f"{o.name}（调整前）"),
+        ).add_to(m)
+        folium.GeoJson(
+            o.after.__geo_interface__,
+            style_function=lambda _: {
+                "color": "#d7191c",
+                "weight": 3,
+                "fillColor": "#d7191c",
+                "fillOpacity": 0.08,
+            },
+            tooltip=Markup.escape(f"{o.name}（调整后）"),
+        ).add_to(m)
     for r in rows:
         if r.geom is None:
             continue
@@ -154,7 +202,7 @@ def _diff_map(county, cs: ChangeSet, rows: list[Row], units: dict) -> folium.Map
             },
             tooltip=Markup.escape(f"{r.name} → {unit.name if unit else '无牵头单位'}"),
         ).add_to(m)  # fmt: skip
-    if cs.geom is not None:
+    if cs.geom is not None and not outlines:  # an outline edit keeps the new outlines as its drawing
         folium.GeoJson(
             cs.geom.__geo_interface__,
             style_function=lambda _: {

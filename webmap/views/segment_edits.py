@@ -38,6 +38,7 @@ def split(segment_id: int):
         change_set=_change_set(done.change_set),
         segments=[_segment(done.kept), _segment(done.new)],
         moved_incidents=done.moved_incidents,
+        map_version=store.map_version(),
         copied_assignments=done.copied_assignments,
     ), 201
 
@@ -63,6 +64,7 @@ def merge():
         removed=done.removed,
         moved_incidents=done.moved_incidents,
         moved_inspections=done.moved_inspections,
+        map_version=store.map_version(),
     ), 201
 
 

@@ -32,7 +32,7 @@ def vector_tile(layer: str, z: int, x: int, y: int):
     filters, _ = list_filters(store, county)
     tile = Tile(z, x, y, request.args.get("crs", "wgs84"))
     cache = current_app.extensions["portal_tile_cache"]
-    data = tile_layer.vector_tile(store, county, layer, tile, cache=cache, **filters)
+    data = tile_layer.vector_tile(store, county, layer, tile, cache=cache, at_least=_map_version(), **filters)
     return _private(Response(data, mimetype=tile_layer.MEDIA_TYPE))
 
 
@@ -46,6 +46,12 @@ def heat():
     return _private(
         jsonify(heat_layer.heat(store, county, bbox, parse_zoom(request.args.get("zoom")), **filters))
     )
+
+
+def _map_version() -> int:
+    """``v``: the map's version an edit on this page just made (its tiles must show it); else 0."""
+    raw = request.args.get("v", "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else 0
 
 
 def _viewer(store) -> None:

@@ -77,6 +77,7 @@ def apply(zone_id: int):
         zones=written,
         rerouted=made.rerouted,
         warnings=made.edit.warnings,
+        map_version=store.map_version(),
     ), 201
 
 

@@ -52,6 +52,8 @@
       cutPolygon: false, removalMode: false, rotateMode: false
     });
 
+    if (window.PortalFreehand) { window.PortalFreehand.add(map); }
+
     map.on("pm:create", function (e) {
       if (state.drawn) { map.removeLayer(state.drawn); }
       state.drawn = e.layer;
@@ -73,7 +75,7 @@
       }).join("") + "</div>" +
       '<div id="edit-caught"><p class="muted">尚未圈选。</p></div>' +
       (options.editable ? form() : "") +
-      '<div id="edit-message" aria-live="polite"></div><div id="edit-preview"></div>';
+      '<div id="edit-outline"></div><div id="edit-message" aria-live="polite"></div><div id="edit-preview"></div>';
 
     function form() {
       return '<h3>调整为</h3><form id="edit-form" onsubmit="return false">' +
@@ -142,8 +144,9 @@
         "<table><thead><tr><th>名称</th><th>现牵头单位</th><th class=\"n\">长度/面积</th>" + (options.editable ? "<th></th>" : "") +
         "</tr></thead><tbody>" +
         body.targets.map(function (x) {
-          var cut = options.editable && x.kind === "segment"
-            ? '<td><button type="button" class="link" data-split="' + x.id + '">切分</button></td>' : (options.editable ? "<td></td>" : "");
+          var tool = x.kind === "segment" ? '<button type="button" class="link" data-split="' + x.id + '">切分</button>'
+            : '<button type="button" class="link" data-outline="' + x.id + '">编辑边界</button>';
+          var cut = options.editable ? "<td>" + tool + "</td>" : "";
           return '<tr data-kind="' + x.kind + '" data-id="' + x.id + '"><td>' + esc(x.name || x.code) + "</td><td>" +
             unitName(x.lead_unit, x.lead_unit_name) + '</td><td class="n">' + size(x) + "</td>" + cut + "</tr>";
         }).join("") + "</tbody></table>" +
@@ -190,7 +193,7 @@
       }).then(function (r) {
         if (!r.ok) { message("error", esc(errorText(r))); return; }
         var pieces = r.body.segments;
-        refreshMap();
+        refreshMap(r.body);
         return select().then(function () {
           message("done", "已将“" + esc(target.name || "无名路段") + "”切分为 #" + pieces[0].id + "（" + km(pieces[0].length_m) + "）和 #" +
             pieces[1].id + "（" + km(pieces[1].length_m) + "），" + r.body.moved_incidents + " 件案件归入新路段；" + changeSetLink(r.body.change_set.id));
@@ -207,7 +210,7 @@
         versions: segments.map(function (x) { return { id: x.id, version: x.version }; })
       }).then(function (r) {
         if (!r.ok) { message("error", esc(errorText(r))); return; }
-        refreshMap();
+        refreshMap(r.body);
         return select().then(function () {
           message("done", "已将 " + segments.length + " 条路段合并为路段 #" + r.body.segment.id + "（" + km(r.body.segment.length_m) + "）；" +
             changeSetLink(r.body.change_set.id));
@@ -295,7 +298,7 @@
           if (!r.ok) { message("error", esc(errorText(r))); return; }
           var cs = r.body.change_set, n = r.body.assignments.length;
           unpreview();
-          refreshMap();
+          refreshMap(r.body);
           return select().then(function () {
             message("done", "已保存变更单 #" + cs.id + "：" + n + " 个对象改由 " + esc(units[body.unit].name) +
               (body.role === "lead" ? " 牵头" : " 协助") + "（" + esc(body.valid_from) + " 起）。" +
@@ -313,7 +316,7 @@
       post(options.api.revert + "/" + id + "/revert", { reason: "撤销变更单 #" + id })
         .then(function (r) {
           if (!r.ok) { message("error", esc(errorText(r))); return; }
-          refreshMap();
+          refreshMap(r.body);
           return select().then(function () { message("done", "已撤销变更单 #" + id + "，各日期的责任单位恢复原样。"); });
         })
         .catch(offline)
@@ -329,7 +332,10 @@
       unpreview();  // the last change's message stays, with its 撤销 button
     }
 
-    function refreshMap() { if (window.portalTiles) { window.portalTiles.refresh(["roads"]); } }
+    // The roads (or ``kinds``) drawn again at the map's version an edit's answer gave.
+    function refreshMap(answer, kinds) {
+      if (window.portalTiles) { window.portalTiles.refresh(kinds || ["roads"], answer.map_version); }
+    }
 
     function staleText(stale) {
       return "以下对象在您圈选之后已被他人修改，本次调整未保存：" + stale.map(function (s) {
@@ -342,6 +348,12 @@
     }
     function offline() { message("error", "无法连接服务器，请检查网络后重试。"); }
     setBusy(false);
+    if (options.editable && window.PortalEditZones) {
+      window.PortalEditZones.attach({
+        map: map, options: options, panel: panel, post: post, esc: esc, message: message, errorText: errorText,
+        setBusy: setBusy, reason: reason, refreshMap: refreshMap, changeSetLink: changeSetLink
+      });
+    }
   }
 
   window.PortalEdit = { start: start };

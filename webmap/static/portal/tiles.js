@@ -227,9 +227,10 @@
         var byTile = data[kind] || {};
         return [].concat.apply([], Object.keys(byTile).map(function (key) { return byTile[key].items; }));
       },
-      // Draws ``kinds`` again from the server, past the browser's cache (the map was just edited).
-      refresh: function (kinds) {
-        var stamp = "v=" + Date.now();
+      // Draws ``kinds`` again from the server, past the browser's cache, at the map's ``version``
+      // an edit just made (the server makes them at that version or later).
+      refresh: function (kinds, version) {
+        var stamp = "v=" + version;
         kinds.forEach(function (kind) {
           var base = bases[kind];
           if (!base) { return; }
