@@ -109,6 +109,18 @@ def _rows(page, table: str) -> list[int]:
     return page.eval_on_selector_all(f"{table} tbody tr", "rows => rows.map((r) => Number(r.dataset.id))")
 
 
+def _edit_page(browser, base: str, password: str, bounds):
+    """The edit page signed in as the leader, showing ``bounds`` (lon/lat), catching "inside"."""
+    page = signed_in_page(browser, base, "leader", path="/portal/edit", password=password)
+    wait_ready(page)
+    minx, miny, maxx, maxy = bounds
+    page.evaluate("(b) => window.portalMap.fitBounds(b, {animate: false, padding: [40, 40], maxZoom: 19})",
+                  [[miny, minx], [maxy, maxx]])  # fmt: skip
+    wait_ready(page)
+    page.check("input[name=mode][value=inside]")
+    return page
+
+
 def _draw(page, ring) -> None:
     """Geoman's polygon tool, a click on each corner, a click on the first to close it."""
     page.click(".leaflet-pm-icon-polygon")
@@ -134,13 +146,7 @@ def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo,
     day = datetime.now(COUNTY_TZ).date()
     today, yesterday = day.isoformat(), (day - timedelta(days=1)).isoformat()
     with serving(app) as base:
-        page = signed_in_page(browser, base, "leader", path="/portal/edit", password=passwords["leader"])
-        wait_ready(page)
-        minx, miny, maxx, maxy = plan["bounds"]
-        page.evaluate("(b) => window.portalMap.fitBounds(b, {animate: false, padding: [40, 40], maxZoom: 19})",
-                      [[miny, minx], [maxy, maxx]])  # fmt: skip
-        wait_ready(page)
-        page.check("input[name=mode][value=inside]")
+        page = _edit_page(browser, base, passwords["leader"], plan["bounds"])
         _draw(page, plan["ring"])
         assert sorted(_rows(page, "#edit-caught")) == sorted(ids)
         assert "3 条路段" in page.inner_text("#edit-caught-totals")
@@ -229,13 +235,7 @@ def test_a_leader_cuts_a_road_in_two_and_merges_the_pieces_back(demo, browser):
     plan = _plan(demo)
     a, b, c = plan["ids"]
     with serving(app) as base:
-        page = signed_in_page(browser, base, "leader", path="/portal/edit", password=passwords["leader"])
-        wait_ready(page)
-        minx, miny, maxx, maxy = plan["bounds"]
-        page.evaluate("(b) => window.portalMap.fitBounds(b, {animate: false, padding: [40, 40], maxZoom: 19})",
-                      [[miny, minx], [maxy, maxx]])  # fmt: skip
-        wait_ready(page)
-        page.check("input[name=mode][value=inside]")
+        page = _edit_page(browser, base, passwords["leader"], plan["bounds"])
         _draw(page, plan["ring"])
         assert sorted(_rows(page, "#edit-caught")) == sorted([a, b, c])
 
@@ -286,13 +286,7 @@ def test_a_freehand_lasso_and_a_freehand_stroke_select_what_they_surround_and_cr
     plan = _plan(demo)
     ids, ring = plan["ids"], plan["ring"]
     with serving(app) as base:
-        page = signed_in_page(browser, base, "leader", path="/portal/edit", password=passwords["leader"])
-        wait_ready(page)
-        minx, miny, maxx, maxy = plan["bounds"]
-        page.evaluate("(b) => window.portalMap.fitBounds(b, {animate: false, padding: [40, 40], maxZoom: 19})",
-                      [[miny, minx], [maxy, maxx]])  # fmt: skip
-        wait_ready(page)
-        page.check("input[name=mode][value=inside]")
+        page = _edit_page(browser, base, passwords["leader"], plan["bounds"])
         _stroke(page, [*ring, ring[0]])  # round the three and back to the start: a lasso
         assert sorted(_rows(page, "#edit-caught")) == sorted(ids)
         assert page.evaluate("() => window.portalMap.dragging.enabled()")  # the map pans again
