@@ -36,8 +36,8 @@ _COUNT_INCIDENTS = """
 # Open cases of a category near a point: candidates by R*Tree box, the metric distance decides.
 _NEAR_OPEN = """
     SELECT t.id, t.lon, t.lat
-    FROM incident AS t
-    JOIN incident_rtree AS r ON r.id = t.id
+    FROM incident_rtree AS r
+    CROSS JOIN incident AS t ON t.id = r.id  -- the R*Tree first (sqlite_tiles.py says why)
     WHERE t.county_id = :county AND t.category = :category AND t.duplicate_of IS NULL
       AND t.status IN ('filed', 'dispatched', 'handled', 'reopened') AND t.reported_at >= :since
       AND r.maxx >= :minx AND r.minx <= :maxx AND r.maxy >= :miny AND r.miny <= :maxy

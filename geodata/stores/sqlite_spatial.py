@@ -16,8 +16,8 @@ from geodata.model import ZONE_FINENESS
 
 _BBOX_JOIN = """
     SELECT t.*
-    FROM {table} AS t
-    JOIN {table}_rtree AS r ON r.id = t.id
+    FROM {table}_rtree AS r
+    CROSS JOIN {table} AS t ON t.id = r.id  -- the R*Tree first, not every row of the county
     WHERE t.county_id = :county
       AND r.maxx >= :minx AND r.minx <= :maxx
       AND r.maxy >= :miny AND r.miny <= :maxy

@@ -15,9 +15,12 @@ from geodata.stores.queries import INCIDENT_FILTERS
 from geodata.stores.sqlite_entities import ts
 from geodata.tiles import Tile
 
+# CROSS JOIN: SQLite joins in the order written, so the R*Tree finds the tile's few rows; left to
+# itself it read every row of the county by its county index (a point tile of 1,900 incidents
+# among 200,000: 204 ms, now 17). The roads and zones below likewise.
 _IN_CELLS = """
-    FROM incident AS t
-    JOIN incident_rtree AS r ON r.id = t.id
+    FROM incident_rtree AS r
+    CROSS JOIN incident AS t ON t.id = r.id
     WHERE t.county_id = %(county)s
       AND r.maxx >= %(minx)s AND r.minx <= %(maxx)s AND r.maxy >= %(miny)s AND r.miny <= %(maxy)s
       AND t.cell_x BETWEEN %(x0)s AND %(x1)s AND t.cell_y BETWEEN %(y0)s AND %(y1)s
@@ -25,8 +28,8 @@ _IN_CELLS = """
 _POINTS = f"SELECT t.id, t.category, t.status, t.lon, t.lat {_IN_CELLS} {INCIDENT_FILTERS} ORDER BY t.id LIMIT %(limit)s"
 _ROADS = """
     SELECT t.id, t.name, t.highway, a.unit_id, t.geom
-    FROM segment AS t
-    JOIN segment_rtree AS r ON r.id = t.id
+    FROM segment_rtree AS r
+    CROSS JOIN segment AS t ON t.id = r.id
     LEFT JOIN assignment AS a
       ON a.county_id = t.county_id AND a.target_kind = 'segment' AND a.target_id = t.id AND a.role = 'lead'
      AND a.voided_by IS NULL AND a.valid_from <= %(at)s AND (a.valid_to IS NULL OR a.valid_to > %(at)s)
@@ -37,8 +40,8 @@ _ROADS = """
 """.replace("{minor}", ", ".join(f"'{c}'" for c in tiles.MINOR_ROADS))
 _ZONES = """
     SELECT t.id, t.code, t.name, t.kind, t.tier, t.geom
-    FROM zone AS t
-    JOIN zone_rtree AS r ON r.id = t.id
+    FROM zone_rtree AS r
+    CROSS JOIN zone AS t ON t.id = r.id
     WHERE t.county_id = %(county)s AND t.kind IN ({kinds})
       AND r.maxx >= %(bminx)s AND r.minx <= %(bmaxx)s AND r.maxy >= %(bminy)s AND r.miny <= %(bmaxy)s
     ORDER BY t.id
