@@ -13,7 +13,7 @@ from geodata.model import COUNTY_TZ
 from geodata.selection import check_drawing, parse_drawing
 from webmap import get_store
 from webmap.views.common import current_county
-from webmap.views.params import parse_day
+from webmap.views.params import parse_day, parse_version
 
 bp = Blueprint("assignments", __name__, url_prefix="/api/v1")
 EDITORS = ("admin", "leader")
@@ -131,9 +131,7 @@ def _versions(body: dict) -> dict[posts.Target, int]:
     for i, t in enumerate(body.get("targets") or []):
         if not isinstance(t, dict) or t.get("version") is None:
             continue
-        version = t["version"]
-        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            raise InvalidInput(f"targets[{i}].version 应为正整数，而不是 {version!r}", field="targets")
+        version = parse_version(t["version"], f"targets[{i}].version", "targets")
         versions[posts.Target(str(t.get("kind")), int(t.get("id")))] = version
     return versions
 

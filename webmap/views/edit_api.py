@@ -3,7 +3,7 @@ change before it is applied. Applying is ``POST /api/v1/postings`` (views/assign
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_login import login_required
 from shapely.geometry import mapping
 
@@ -14,6 +14,7 @@ from geodata.targets import TargetInfo
 from webmap import get_store
 from webmap.views.assignments import editor, parse_posting
 from webmap.views.common import current_county
+from webmap.views.requests import json_body
 
 bp = Blueprint("edit_api", __name__, url_prefix="/api/v1")
 
@@ -23,7 +24,7 @@ bp = Blueprint("edit_api", __name__, url_prefix="/api/v1")
 def selection():
     """Read-only, for anyone signed in: ``{geometry, mode?, kinds?}`` → the targets caught, with
     their versions and lead units now, and totals."""
-    body = _body()
+    body = json_body()
     kinds = body.get("kinds", ["segment"])
     if isinstance(kinds, str) or not isinstance(kinds, list):
         raise InvalidInput('kinds 应为列表，如 ["segment", "grid"]', field="kinds")
@@ -46,7 +47,7 @@ def preview_posting():
     author = editor()
     store = get_store()
     county = current_county(store)
-    posting = parse_posting(_body(), store, county, author, day_required=False)
+    posting = parse_posting(json_body(), store, county, author, day_required=False)
     diff = preview(store, county, posting)
     return jsonify(
         unit=_unit(diff.unit),
@@ -56,13 +57,6 @@ def preview_posting():
         totals=diff.totals,
         stale=diff.stale,
     )
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput("请以 JSON 对象发送请求", field="body")
-    return body
 
 
 def _unit(unit) -> dict | None:

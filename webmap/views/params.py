@@ -76,3 +76,14 @@ def parse_query(raw: str | None) -> str:
     if len(q) > MAX_QUERY:
         raise InvalidInput(f"查找内容过长：最多 {MAX_QUERY} 字", field="q")
     return q
+
+
+def parse_version(value, name: str, field: str | None = None, required: bool = False) -> int | None:
+    """The version of a target the editor saw (a positive integer), from a JSON body; None when
+    left out and not ``required``."""
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        what = "必填" if value is None else f"应为正整数，而不是 {value!r}"
+        raise InvalidInput(f"{name} {what}：请发送编辑时看到的版本号", field=field or name)
+    return value

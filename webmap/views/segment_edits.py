@@ -13,6 +13,7 @@ from geodata.model import ChangeSet, Segment
 from webmap import get_store
 from webmap.views.assignments import editor
 from webmap.views.common import current_county
+from webmap.views.params import parse_version
 from webmap.views.requests import json_body
 
 bp = Blueprint("segment_edits", __name__, url_prefix="/api/v1")
@@ -32,7 +33,7 @@ def split(segment_id: int):
         point = point.get("coordinates")
     done = edits.split_segment(
         store, county, segment_id, point if isinstance(point, list) else [], author,
-        str(body.get("reason") or ""), _version(body.get("version"), "version", "version"),
+        str(body.get("reason") or ""), parse_version(body.get("version"), "version"),
     )  # fmt: skip
     return jsonify(
         change_set=_change_set(done.change_set),
@@ -68,14 +69,6 @@ def merge():
     ), 201
 
 
-def _version(raw, what: str, field: str) -> int | None:
-    if raw is None:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
-        raise InvalidInput(f"{what} 应为正整数，而不是 {raw!r}", field=field)
-    return raw
-
-
 def _versions(raw) -> dict[int, int]:
     """Segment id → version seen, from ``{"12": 3}`` or ``[{"id": 12, "version": 3}, ...]``."""
     if raw is None:
@@ -92,7 +85,7 @@ def _versions(raw) -> dict[int, int]:
             segment_id = int(key)
         except (TypeError, ValueError):
             raise InvalidInput(f"versions 中的路段编号 {key!r} 不是整数", field="versions") from None
-        out[segment_id] = _version(version, f"versions[{segment_id}]", "versions")
+        out[segment_id] = parse_version(version, f"versions[{segment_id}]", "versions")
     return {k: v for k, v in out.items() if v is not None}
 
 

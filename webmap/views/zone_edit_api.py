@@ -4,7 +4,7 @@ page needs around a zone, what a redraw would do, and applying it as a change se
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_login import login_required
 from shapely.geometry import mapping
 
@@ -21,6 +21,8 @@ from geodata.zone_edits import (
 from webmap import get_store
 from webmap.views.assignments import editor
 from webmap.views.common import current_county
+from webmap.views.params import parse_version
+from webmap.views.requests import json_body
 
 bp = Blueprint("zone_edit_api", __name__, url_prefix="/api/v1")
 MAX_LISTED_INCIDENTS = 500  # the totals count them all
@@ -49,7 +51,7 @@ def preview(zone_id: int):
     editor()
     store = get_store()
     county = current_county(store)
-    found = check_zone_edits(store, county, _outlines(zone_id, _body(), version_required=False))
+    found = check_zone_edits(store, county, _outlines(zone_id, json_body(), version_required=False))
     units = {u.id: u.code for u in store.list_units(county.id)}
     return jsonify(_edit(found, units))
 
@@ -59,7 +61,7 @@ def preview(zone_id: int):
 def apply(zone_id: int):
     """``{geometry, version, reason, also?}`` → 201 with the change set and the new versions."""
     author = editor()
-    body = _body()
+    body = json_body()
     store = get_store()
     county = current_county(store)
     outlines = _outlines(zone_id, body, version_required=True)
@@ -81,16 +83,15 @@ def apply(zone_id: int):
     ), 201
 
 
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput("请以 JSON 对象发送请求", field="body")
-    return body
-
-
 def _outlines(zone_id: int, body: dict, version_required: bool) -> list[Outline]:
     """The zone's outline, then those of ``also``: ``[{id, geometry, version}]``."""
-    out = [Outline(zone_id, body.get("geometry"), _version(body.get("version"), "version", version_required))]
+    out = [
+        Outline(
+            zone_id,
+            body.get("geometry"),
+            parse_version(body.get("version"), "version", required=version_required),
+        )
+    ]
     also = body.get("also") or []
     if not isinstance(also, list):
         raise InvalidInput("also 应为列表：[{id, geometry, version}]", field="also")
@@ -101,18 +102,9 @@ def _outlines(zone_id: int, body: dict, version_required: bool) -> list[Outline]
             or not isinstance(item.get("id"), int)
         ):
             raise InvalidInput(f"also[{i}] 应为 {{id, geometry, version}}，id 为整数", field="also")
-        version = _version(item.get("version"), f"also[{i}].version", version_required)
+        version = parse_version(item.get("version"), f"also[{i}].version", "also", version_required)
         out.append(Outline(item["id"], item.get("geometry"), version))
     return out
-
-
-def _version(value, name: str, required: bool) -> int | None:
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        what = "必填" if value is None else f"应为正整数，而不是 {value!r}"
-        raise InvalidInput(f"{name} {what}：请发送编辑时看到的区域版本号", field=name.split("[")[0])
-    return value
 
 
 def _ref(zone: Zone) -> dict:
