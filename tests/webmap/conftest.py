@@ -252,6 +252,12 @@ def is_local(url: str, base: str) -> bool:
 
 
 # -- the leaders' map in a browser --------------------------------------------------------------
+# The index of the first incident cluster no control of the map (legend, filters) lies over.
+FREE_CLUSTER = """() => [...document.querySelectorAll('.leaflet-portal-clusters-pane .incident-cluster')]
+    .findIndex((el) => { const b = el.getBoundingClientRect();
+        const top = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+        return top !== null && top.closest('.incident-cluster') === el; })"""
+
 PAINTED = """([pane, colour]) => {
     const want = colour && [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
     let n = 0;

@@ -17,6 +17,7 @@ from geodata.grids import make_grid
 from layers.roads import unit_colour
 from tests.webmap.conftest import (
     ARTIFACTS,
+    FREE_CLUSTER,
     overlay,
     painted_tiles,
     serving,
@@ -362,7 +363,9 @@ def _cluster_popup(page) -> None:
     # The last popup (a grid cell's) may still lie over the cluster to click.
     page.evaluate("() => { window.portalMap.closePopup(); }")
     page.wait_for_selector(".leaflet-popup", state="detached")
-    page.locator(".leaflet-portal-clusters-pane .incident-cluster").first.click()
+    index = page.evaluate(FREE_CLUSTER)  # the first one no control of the map (legend, filters) covers
+    assert index >= 0, "every cluster in view lies under a control of the map"
+    page.locator(".leaflet-portal-clusters-pane .incident-cluster").nth(index).click()
     page.wait_for_selector(".cluster-popup")
     assert "件问题" in page.inner_text(".cluster-popup")
     zoom = page.evaluate("() => window.portalMap.getZoom()")
