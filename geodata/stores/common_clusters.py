@@ -97,6 +97,13 @@ class ClustersSql:
     # x0…x1, y0…y1 (INCIDENT_FILTERS applied), per cell >> shift: cx, cy, n and summed positions sx, sy.
     _RAW_CLUSTERS = ""
 
+    def _cluster_table(self, sql: str, params: dict) -> np.ndarray:
+        """A clusters query's rows as an array (n, 5) of cx, cy, n, sx, sy."""
+        rows = self._rows(sql, params)
+        return np.array([(r["cx"], r["cy"], r["n"], r["sx"], r["sy"]) for r in rows], dtype=float).reshape(
+            -1, 5
+        )
+
     def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
         """Each backend's: the tile of single incidents (params as _cells_params's with the filters'),
         or None when more than MAX_POINTS are in it."""
@@ -119,7 +126,7 @@ class ClustersSql:
             found = self._tile_points(tile, params)
             if found is not None:
                 return found
-        return mvt.points(tile, "incidents", centres, [{"count": int(n)} for n in counts])
+        return mvt.points(tile, "incidents", centres, {"count": counts.astype(int).tolist()})
 
     def incident_clusters(self, county_id: int, level: int, cells: CellBox, **filters):
         plan = bin_plan(level, filters)
@@ -133,11 +140,11 @@ class ClustersSql:
                 "first": plan.first, "end": plan.end,
             }  # fmt: skip
             by_kind = any(params[k] is not None for k in _BY_KIND)
-            parts.append(self._rows(_BINS_BY_KIND if by_kind else _BINS_BY_MONTH, params))
+            parts.append(self._cluster_table(_BINS_BY_KIND if by_kind else _BINS_BY_MONTH, params))
         for raw in plan.raw:
             params = {**self._incident_filters(**raw), **_cells_params(county_id, cells, level)}
-            parts.append(self._rows(self._RAW_CLUSTERS, params))
-        return _merge([r for part in parts for r in part])
+            parts.append(self._cluster_table(self._RAW_CLUSTERS, params))
+        return _merge(np.concatenate(parts) if parts else np.empty((0, 5)))
 
 
 def _cells_params(county_id: int, cells: CellBox, level: int) -> dict:
@@ -151,11 +158,11 @@ def _cells_params(county_id: int, cells: CellBox, level: int) -> dict:
     }  # fmt: skip
 
 
-def _merge(rows) -> tuple[np.ndarray, np.ndarray]:
-    """Cells met in several parts summed: mean positions (n, 2) and counts (n), by cell x then y."""
-    if not rows:
+def _merge(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cells met in several parts (rows of cx, cy, n, sx, sy) summed: mean positions (n, 2) and
+    counts (n), by cell x then y."""
+    if len(table) == 0:
         return np.empty((0, 2)), np.empty(0, dtype=np.int64)
-    table = np.array([(r["cx"], r["cy"], r["n"], r["sx"], r["sy"]) for r in rows], dtype=float)
     cells, owner = np.unique(table[:, :2].astype(np.int64), axis=0, return_inverse=True)
     owner = owner.ravel()
     n = np.bincount(owner, weights=table[:, 2])

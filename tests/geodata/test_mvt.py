@@ -56,6 +56,15 @@ def reference(geoms, props) -> bytes:
     return mapbox_vector_tile.encode([{"name": "l", "features": features}], default_options={"extents": E})
 
 
+def columns(rows: list[dict]) -> dict[str, list]:
+    """Properties by feature as ``mvt.encode`` takes them: by column, None where a feature has none."""
+    return {k: [r.get(k) for r in rows] for k in dict.fromkeys(k for r in rows for k in r)}
+
+
+def encode(layer: str, geoms, rows: list[dict]) -> bytes:
+    return mvt.encode(layer, geoms, columns(rows))
+
+
 def features(data: bytes) -> list[dict]:
     return mapbox_vector_tile.decode(data)["l"]["features"]
 
@@ -152,20 +161,20 @@ SPEC_EXAMPLES = {
 @pytest.mark.parametrize("name", SPEC_EXAMPLES)
 def test_the_spec_examples_encode_as_the_spec_has_them(name):
     geom, expected = SPEC_EXAMPLES[name]
-    (f,) = raw_layer(mvt.encode("l", [geom], [{}])).features
+    (f,) = raw_layer(encode("l", [geom], [{}])).features
     assert list(f.geometry) == expected
     assert f.type == {"point": 1, "multipoint": 1, "line": 2, "multiline": 2}.get(name, 3)
     if f.type != 3:
         return
     # Rings given the other way round come out the same: turned, from the same first vertex.
     turned = shapely.reverse(geom)
-    assert list(raw_layer(mvt.encode("l", [turned], [{}])).features[0].geometry) == expected
+    assert list(raw_layer(encode("l", [turned], [{}])).features[0].geometry) == expected
 
 
 def test_the_layer_is_version_2_with_the_tile_extent():
-    layer = raw_layer(mvt.encode("roads", [Point(1, 2)], [{}]))
+    layer = raw_layer(encode("roads", [Point(1, 2)], [{}]))
     assert (layer.name, layer.version, layer.extent) == ("roads", 2, E)
-    assert mvt.encode("roads", [], []) == b""
+    assert encode("roads", [], []) == b""
 
 
 # --- the same tiles as mapbox-vector-tile -------------------------------------------------------
@@ -241,7 +250,7 @@ CASES = dict(_cases())
 def test_the_same_features_as_mapbox_vector_tile(name):
     geoms = CASES[name]
     props = _props(np.random.default_rng(5), len(geoms))
-    ours, theirs = mvt.encode("l", geoms, props), reference(geoms, props)
+    ours, theirs = encode("l", geoms, props), reference(geoms, props)
     check_spec(ours)
     found = comparable(features(ours))
     assert found == comparable(features(theirs))
@@ -255,7 +264,7 @@ def test_the_same_features_as_mapbox_vector_tile(name):
 def test_rings_are_oriented_as_the_spec_says():
     rng = np.random.default_rng(2)
     polygons = [_polygon(rng, 2, as_the_spec=bool(i % 2)) for i in range(10)]
-    ours = mvt.encode("l", polygons, [{}] * 10)
+    ours = encode("l", polygons, [{}] * 10)
     for f in raw_layer(ours).features:
         rings = [vertices for vertices, _ in spec_paths(f.geometry)]
         assert [np.sign(area2(r)) for r in rings] == [1, -1, -1]
@@ -279,7 +288,7 @@ def test_any_line_and_valid_polygon_as_mapbox_vector_tile(xy, hole_scale):
     # vertex), the spec and we by the signed area: the two may differ there, and only there.
     assume(shapely.is_valid(shapely.transform(polygon, np.round)))
     geoms, props = [line, polygon], [{"id": 1}, {"id": 2}]
-    ours = mvt.encode("l", geoms, props)
+    ours = encode("l", geoms, props)
     check_spec(ours)
     assert comparable(features(ours)) == comparable(features(reference(geoms, props)))
 
@@ -296,9 +305,9 @@ def test_what_the_grid_collapses_is_dropped_and_properties_stay_with_their_featu
         GeometryCollection([Point(1, 1)]),  # as mapbox-vector-tile, not written
         LineString([(1, 1), (4, 5)]),
     ]
-    found = features(mvt.encode("l", geoms, [{"id": i} for i in range(6)]))
+    found = features(encode("l", geoms, [{"id": i} for i in range(6)]))
     assert [(f["properties"], f["geometry"]["coordinates"]) for f in found] == [({"id": 5}, [[1, 1], [4, 5]])]
-    assert features(mvt.encode("l", geoms[:2], [{"id": 0}, {"id": 1}])) == []
+    assert features(encode("l", geoms[:2], [{"id": 0}, {"id": 1}])) == []
 
 
 def test_a_polygon_goes_with_its_exterior_and_keeps_what_is_left_of_it():
@@ -310,7 +319,7 @@ def test_a_polygon_goes_with_its_exterior_and_keeps_what_is_left_of_it():
     two_parts = MultiPolygon(
         [Polygon([(1, 1), (1.2, 1.1), (1.1, 1.3)]), Polygon([(50, 50), (90, 50), (70, 80)])]
     )
-    layer = raw_layer(mvt.encode("l", [collapsed_outside, collapsed_hole, two_parts], [{}] * 3))
+    layer = raw_layer(encode("l", [collapsed_outside, collapsed_hole, two_parts], [{}] * 3))
     assert [f.type for f in layer.features] == [3, 3]
     square, (part,) = (spec_paths(f.geometry) for f in layer.features)
     assert len(square) == 1 and square[0][0] == [(0, E), (0, E - 100), (100, E - 100), (100, E)]
@@ -319,7 +328,7 @@ def test_a_polygon_goes_with_its_exterior_and_keeps_what_is_left_of_it():
 
 def test_a_ring_ends_with_close_path_not_a_line_back_to_its_start():
     ring = Polygon([(0, 0), (0, 10), (10, 10), (0.3, 0.2)])  # the last vertex rounds onto the first
-    (f,) = raw_layer(mvt.encode("l", [ring], [{}])).features
+    (f,) = raw_layer(encode("l", [ring], [{}])).features
     ((vertices, closed),) = spec_paths(f.geometry)
     assert closed and vertices == [(0, E), (0, E - 10), (10, E - 10)]
     (g,) = raw_layer(reference([ring], [{}])).features
@@ -328,7 +337,7 @@ def test_a_ring_ends_with_close_path_not_a_line_back_to_its_start():
 
 def test_the_cursor_runs_on_across_parts_and_skips_collapsed_ones():
     lines = MultiLineString([[(2, 2), (2, 10)], [(7.1, 7.2), (6.9, 6.8)], [(3, 3), (5, 4)]])
-    (f,) = raw_layer(mvt.encode("l", [lines], [{}])).features
+    (f,) = raw_layer(encode("l", [lines], [{}])).features
     # MoveTo (2, E-2), LineTo +(0, -8); then MoveTo +(1, +7) from (2, E-10), where the first part
     # ended (the collapsed one is not drawn), LineTo +(2, -1).
     assert list(f.geometry) == [9, 4, 2 * (E - 2), 10, 0, 15, 9, 2, 14, 10, 4, 1]
@@ -342,7 +351,7 @@ def test_properties_keep_their_types_and_none_is_left_out():
         dict(PROPS),
         {"id": 1, "ratio": 1.0, "yes": 1, "name": "红荔路（北段）", "when": datetime.now(UTC)},
     ]
-    found = features(mvt.encode("l", [Point(1, 1), Point(2, 2)], props))
+    found = features(encode("l", [Point(1, 1), Point(2, 2)], props))
     first = {k: v for k, v in PROPS.items() if v is not None}
     assert [f["properties"] for f in found] == [
         first,
@@ -354,11 +363,27 @@ def test_properties_keep_their_types_and_none_is_left_out():
     assert type(found[0]["properties"]["yes"]) is bool
 
 
+def test_ints_only_a_uint64_holds_go_in_uint_value_and_larger_ones_are_left_out():
+    props = [{"id": 1, "n": 2**63}, {"id": 2, "n": 2**64}, {"id": 3, "n": -(2**63) - 1}]
+    layer = raw_layer(encode("l", [Point(1, 1), Point(2, 2), Point(3, 3)], props))
+    assert [v.uint_value for v in layer.values if v.HasField("uint_value")] == [2**63]
+    assert [f["properties"] for f in features(encode("l", [Point(1, 1), Point(2, 2), Point(3, 3)], props))] == [
+        {"id": 1, "n": 2**63}, {"id": 2}, {"id": 3}
+    ]  # fmt: skip
+
+
+def test_an_int_in_a_column_of_ints_and_in_another_column_is_one_value():
+    props = [{"id": 7, "unit_id": 7, "name": "甲"}, {"id": 8, "unit_id": None, "name": None}]
+    layer = raw_layer(encode("l", [Point(1, 1), Point(2, 2)], props))
+    assert [v.int_value or v.string_value for v in layer.values] == [7, "甲", 8]
+    assert [list(f.tags) for f in layer.features] == [[0, 0, 1, 0, 2, 1], [0, 2]]
+
+
 def test_keys_and_values_are_written_once_per_layer():
     props = [
         {"category": ("parking", "posters")[i % 2], "count": i % 3, "open": i % 2 == 0} for i in range(50)
     ]
-    layer = raw_layer(mvt.encode("l", [Point(i, i) for i in range(50)], props))
+    layer = raw_layer(encode("l", [Point(i, i) for i in range(50)], props))
     assert list(layer.keys) == ["category", "count", "open"]
     written = [(field.name, value) for v in layer.values for field, value in v.ListFields()]
     assert written == [("string_value", "parking"), ("int_value", 0), ("bool_value", True)] + [

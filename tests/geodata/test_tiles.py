@@ -13,6 +13,7 @@ from shapely.geometry import LineString, Point, box
 from geodata import tiles
 from geodata.errors import InvalidInput
 from geodata.model import Assignment, County, Incident, Segment, Unit, Zone
+from geodata.stores import mvt
 from geodata.tiles import Tile
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -103,6 +104,10 @@ def test_incidents_are_points_from_zoom_16(store, town):
     assert sorted(f["properties"]["id"] for f in points) == sorted(i.id for i in inside) and inside
     first = next(f for f in points if f["properties"]["id"] == inside[0].id)
     assert first["properties"]["category"] == inside[0].category and first["geometry"]["type"] == "Point"
+    assert [f["properties"]["id"] for f in points] == sorted(i.id for i in inside)  # in id order
+    # Each on the grid point its stored degrees round to, as both stores round them.
+    at = {i.id: mvt.in_tile(t, np.array([[i.geom.x, i.geom.y]]))[0] for i in inside}
+    assert all(f["geometry"]["coordinates"] == at[f["properties"]["id"]].tolist() for f in points)
     assert store.vector_tile(town.id, "incidents", tile_at(114.045, 22.545, 16), NOW) == b""
 
 
