@@ -16,6 +16,9 @@ from geodata.errors import InvalidInput
 
 EXTENT = 4096  # tile coordinates per side, as ST_AsMVT's default
 BUFFER = 64  # lines and polygons run this far past the edge, so neighbours join without seams
+# Incidents as dots (from POINTS_FROM_ZOOM) come this far past the edge too (10 px of 256: the
+# largest dot's radius), so that a dot on a tile's edge is drawn whole, half by each tile.
+DOTS_BUFFER = 160
 MAX_ZOOM = 22
 HALF = 20037508.342789244  # half the Web Mercator world, metres
 R = 6378137.0
@@ -53,6 +56,9 @@ MINOR_ROADS = (
 )
 CELLS_FROM_ZOOM = 15  # grid cells join the communities from here
 MAX_POINTS = 2000  # more incidents than this in a tile (one per 30 px²) from POINTS_FROM_ZOOM on: clusters
+# A tile of dots holds those within DOTS_BUFFER of it too: never more than this in all (a crowd just
+# past its edge is left to clusters as well).
+MAX_DOTS = 2 * MAX_POINTS
 
 
 @dataclass(frozen=True)
@@ -169,10 +175,10 @@ def cells_lonlat(cells: CellBox, level: int, pad: float = 1e-9) -> tuple[float, 
     return float(lon0) - pad, float(lat0) - pad, float(lon1) + pad, float(lat1) + pad
 
 
-def buffered_lonlat(tile: Tile) -> tuple[float, float, float, float]:
-    """The tile's box in degrees grown by BUFFER: lines and polygons reaching into it are drawn."""
+def buffered_lonlat(tile: Tile, buffer: int = BUFFER) -> tuple[float, float, float, float]:
+    """The tile's box in degrees grown by ``buffer``: lines and polygons reaching into it are drawn."""
     minx, miny, maxx, maxy = tile.mercator
-    pad = (maxx - minx) * BUFFER / EXTENT
+    pad = (maxx - minx) * buffer / EXTENT
     (lon0, lon1), (lat0, lat1) = to_lonlat(
         np.array([minx - pad, maxx + pad]), np.array([miny - pad, maxy + pad])
     )

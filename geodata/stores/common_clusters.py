@@ -106,7 +106,7 @@ class ClustersSql:
 
     def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
         """Each backend's: the tile of single incidents (params as _cells_params's with the filters'),
-        or None when more than MAX_POINTS are in it."""
+        those within DOTS_BUFFER of it, or None when there are more than MAX_DOTS in all."""
         raise NotImplementedError
 
     def _incidents_tile(self, county_id: int, tile: Tile, **filters) -> bytes:
@@ -118,7 +118,8 @@ class ClustersSql:
             keep = tile.holds(centres[:, 0], centres[:, 1])
             centres, counts = centres[keep], counts[keep]
         if tile.z >= tiles.POINTS_FROM_ZOOM and counts.sum() <= tiles.MAX_POINTS:
-            cells = tiles.tile_cells(tile, tiles.CELL_LEVEL)
+            # The dots a little past its edge too (DOTS_BUFFER): each tile draws its part of them.
+            cells = tiles.bbox_cells(tiles.buffered_lonlat(tile, tiles.DOTS_BUFFER), tiles.CELL_LEVEL)
             params = {
                 **self._incident_filters(**filters),
                 **_cells_params(county_id, cells, tiles.CELL_LEVEL),

@@ -29,12 +29,21 @@ _POLYGON, _COLLECTION = 3, 7  # shapely type ids
 _FEATURES, _TAGS, _TYPE, _GEOMETRY = 2 << 3 | 2, 2 << 3 | 2, 3 << 3 | 0, 4 << 3 | 2
 
 
-def points(tile: Tile, layer: str, lonlat, props: Mapping[str, Sequence]) -> bytes:
-    """Points at ``lonlat`` (n, 2) with their properties by column; empty bytes for none."""
+def points(tile: Tile, layer: str, lonlat, props: Mapping[str, Sequence], buffer: int | None = None) -> bytes:
+    """Points at ``lonlat`` (n, 2) with their properties by column; empty bytes for none. With a
+    ``buffer``, those further past the tile's edge are left out, as ST_AsMVTGeom leaves them."""
     lonlat = np.asarray(lonlat, dtype=float)
     if len(lonlat) == 0:
         return b""
-    return encode(layer, shapely.points(in_tile(tile, lonlat)), props)
+    xy = in_tile(tile, lonlat)
+    if buffer is not None:
+        keep = ((xy >= -buffer) & (xy <= tiles.EXTENT + buffer)).all(axis=1)
+        if not keep.all():
+            xy, props = (
+                xy[keep],
+                {k: [v for v, kept in zip(c, keep, strict=True) if kept] for k, c in props.items()},
+            )
+    return encode(layer, shapely.points(xy), props) if len(xy) else b""
 
 
 def shapes(tile: Tile, layer: str, geoms, props: Mapping[str, Sequence]) -> bytes:

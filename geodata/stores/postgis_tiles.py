@@ -24,13 +24,14 @@ _MVT_GEOM = (
     "{extent}, {buffer}, true)"
 )
 _POINTS = f"""
-    SELECT t.id, t.category, t.status, {_MVT_GEOM.format(geom="t.geom", extent=tiles.EXTENT, buffer=0)} AS geom
+    SELECT t.id, t.category, t.status,
+           {_MVT_GEOM.format(geom="t.geom", extent=tiles.EXTENT, buffer=tiles.DOTS_BUFFER)} AS geom
     FROM incident AS t
     WHERE {_IN_CELLS} {INCIDENT_FILTERS}
     ORDER BY t.id
     LIMIT %(limit)s
 """
-# One pass: how many there are (up to MAX_POINTS + 1) and, if not too many, their tile.
+# One pass: how many there are (up to MAX_DOTS + 1) and, if not too many, their tile.
 _POINTS_TILE = f"""
     WITH p AS ({_POINTS})
     SELECT (SELECT COUNT(*) FROM p), (SELECT ST_AsMVT(m, %(layer)s, {tiles.EXTENT}, 'geom') FROM p AS m
@@ -93,9 +94,9 @@ class TilesMixin(ClustersSql):
 
     def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
         params = {**params, **_envelope(tile), "layer": "incidents"}
-        limit = tiles.MAX_POINTS + 1
+        limit = tiles.MAX_DOTS + 1
         found, data = self.conn.execute(_POINTS_TILE, {**params, "limit": limit}, prepare=False).fetchone()
-        if found > tiles.MAX_POINTS:
+        if found > tiles.MAX_DOTS:
             return None
         return bytes(data) if data is not None else b""
 

@@ -94,8 +94,8 @@ class TilesMixin(ClustersSql):
         return np.array(json.loads(found["t"]), dtype=float).reshape(-1, 5)
 
     def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
-        (found,) = self._rows(_POINTS, {**params, "limit": tiles.MAX_POINTS + 1})
-        if found["n"] > tiles.MAX_POINTS:
+        (found,) = self._rows(_POINTS, {**params, "limit": tiles.MAX_DOTS + 1})
+        if found["n"] > tiles.MAX_DOTS:
             return None
         if found["n"] == 0:
             return b""
@@ -106,7 +106,7 @@ class TilesMixin(ClustersSql):
         for name, column in (("category", "categories"), ("status", "statuses")):
             values = json.loads(found[column])
             props[name] = [values[i] for i in order.tolist()]
-        return mvt.points(tile, "incidents", lonlat, props)
+        return mvt.points(tile, "incidents", lonlat, props, buffer=tiles.DOTS_BUFFER)
 
 
 def _ints(text: str) -> np.ndarray:

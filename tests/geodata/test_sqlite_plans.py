@@ -31,5 +31,6 @@ def test_a_box_is_searched_through_the_rtree_first(sqlite_store, name):
     plan = [row[3] for row in sqlite_store.conn.execute(
         "EXPLAIN QUERY PLAN " + _named(QUERIES[name]), {**FILTERS, **BOX}
     ).fetchall()]  # fmt: skip
+    plan = [step for step in plan if not step.startswith("CO-ROUTINE")]  # a query wrapped (as one row)
     assert plan[0].startswith("SCAN r VIRTUAL TABLE INDEX 2:"), plan  # the box, in the R*Tree
     assert "SEARCH t USING INTEGER PRIMARY KEY" in plan[1], plan  # then each row by its id

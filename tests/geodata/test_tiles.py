@@ -100,8 +100,11 @@ def test_incidents_cluster_below_zoom_16_and_every_incident_counts_once(store, t
 def test_incidents_are_points_from_zoom_16(store, town):
     t = tile_at(114.005, 22.505, 16)
     inside = in_tile(store, town, t)
-    points = features(store.vector_tile(town.id, "incidents", t, NOW), "incidents")
+    found = features(store.vector_tile(town.id, "incidents", t, NOW), "incidents")
+    # And those within DOTS_BUFFER past its edges, which it draws a part of.
+    points = [f for f in found if _within(f, 0)]
     assert sorted(f["properties"]["id"] for f in points) == sorted(i.id for i in inside) and inside
+    assert len(found) > len(points) and all(_within(f, tiles.DOTS_BUFFER) for f in found)
     first = next(f for f in points if f["properties"]["id"] == inside[0].id)
     assert first["properties"]["category"] == inside[0].category and first["geometry"]["type"] == "Point"
     assert [f["properties"]["id"] for f in points] == sorted(i.id for i in inside)  # in id order
@@ -109,6 +112,33 @@ def test_incidents_are_points_from_zoom_16(store, town):
     at = {i.id: mvt.in_tile(t, np.array([[i.geom.x, i.geom.y]]))[0] for i in inside}
     assert all(f["geometry"]["coordinates"] == at[f["properties"]["id"]].tolist() for f in points)
     assert store.vector_tile(town.id, "incidents", tile_at(114.045, 22.545, 16), NOW) == b""
+
+
+def _within(feature: dict, buffer: int) -> bool:
+    return all(-buffer <= c <= tiles.EXTENT + buffer for c in feature["geometry"]["coordinates"])
+
+
+def test_a_dot_a_little_past_the_edge_comes_in_both_tiles_it_is_drawn_in(store, town):
+    t = tile_at(114.005, 22.505, 17)
+    minx, miny, maxx, maxy = t.lonlat
+    px = (maxx - minx) / 256
+    store.add_incidents(
+        [Incident(town.id, "stalls", Point(maxx + dx * px, (miny + maxy) / 2), T0, "dispatched") for dx in (5, -5, 20)]
+    )  # fmt: skip
+    east = Tile(17, t.x + 1, t.y)
+    xs = [
+        {f["properties"]["id"]: f["geometry"]["coordinates"][0] for f in features(tile, "incidents") if f["properties"]["category"] == "stalls"}
+        for tile in (store.vector_tile(town.id, "incidents", t, NOW), store.vector_tile(town.id, "incidents", east, NOW))
+    ]  # fmt: skip
+    ids = sorted(xs[0].keys() | xs[1].keys())
+    assert len(ids) == 3
+    past, before, far = ids
+    # 5 px (80 of 4096) past the edge: in the east tile, and in this one's buffer; 20 px: not here.
+    assert xs[0][past] == pytest.approx(tiles.EXTENT + 80, abs=1) and xs[1][past] == pytest.approx(80, abs=1)
+    assert xs[0][before] == pytest.approx(tiles.EXTENT - 80, abs=1) and xs[1][before] == pytest.approx(
+        -80, abs=1
+    )
+    assert far not in xs[0] and xs[1][far] == pytest.approx(320, abs=1)
 
 
 def test_a_crowded_tile_from_zoom_16_still_clusters(store, town, monkeypatch):
@@ -119,7 +149,15 @@ def test_a_crowded_tile_from_zoom_16_still_clusters(store, town, monkeypatch):
     assert all("count" in f["properties"] and "id" not in f["properties"] for f in crowded)
     assert sum(f["properties"]["count"] for f in crowded) == len(inside) > 1
     monkeypatch.setattr(tiles, "MAX_POINTS", len(inside))
-    assert len(features(store.vector_tile(town.id, "incidents", t, NOW), "incidents")) == len(inside)
+    dots = features(store.vector_tile(town.id, "incidents", t, NOW), "incidents")
+    assert len([f for f in dots if _within(f, 0)]) == len(inside) and all(
+        "id" in f["properties"] for f in dots
+    )
+    monkeypatch.setattr(tiles, "MAX_DOTS", len(dots) - 1)  # with those past its edges, too many
+    assert all(
+        "count" in f["properties"]
+        for f in features(store.vector_tile(town.id, "incidents", t, NOW), "incidents")
+    )
 
 
 def test_roads_carry_the_unit_leading_them_then(store, town):

@@ -94,9 +94,8 @@ def _go(page, lat: float, lon: float, zoom: float) -> None:
     wait_ready(page)
 
 
-def _click_at(page, lat: float, lon: float) -> str:
-    """Click the map at the place; the popup's text."""
-    x, y = page.evaluate(
+def _on_page(page, lat: float, lon: float) -> tuple[float, float]:
+    return page.evaluate(
         """([lat, lon]) => {
             const map = window.portalMap, box = map.getContainer().getBoundingClientRect();
             const p = map.latLngToContainerPoint([lat, lon]);
@@ -104,9 +103,28 @@ def _click_at(page, lat: float, lon: float) -> str:
         }""",
         [lat, lon],
     )
+
+
+def _close_popup(page) -> None:
     # A closed popup fades out before it leaves the page: wait, so as not to read it again.
     page.evaluate("() => { window.portalMap.closePopup(); }")
     page.wait_for_selector(".leaflet-popup", state="detached")
+
+
+def _hover_at(page, lat: float, lon: float) -> str:
+    """Move the pointer onto the place (from a little way off); the label shown by it."""
+    x, y = _on_page(page, lat, lon)
+    _close_popup(page)
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=4)
+    page.wait_for_selector(".portal-hover", timeout=5_000)
+    return page.inner_text(".portal-hover")
+
+
+def _click_at(page, lat: float, lon: float) -> str:
+    """Click the map at the place; the popup's text."""
+    x, y = _on_page(page, lat, lon)
+    _close_popup(page)
     covered = page.evaluate(
         "([x, y]) => !!document.elementFromPoint(x, y).closest('.leaflet-control')", [x, y]
     )
@@ -333,6 +351,13 @@ def _road_popup(page, road) -> None:
     """A road: its name, its class, the unit leading it and that unit's cases."""
     _switch(page, "问题", False)  # cases lie along the roads, over them
     _go(page, road["lat"], road["lon"], 17)
+    assert _hover_at(page, road["lat"], road["lon"]) == f"{road['name']} · {road['unit'].name}"
+    assert (
+        page.evaluate(
+            "() => getComputedStyle(document.querySelector('.leaflet-portal-roads-pane canvas')).cursor"
+        )
+        == "pointer"
+    )
     text = _click_at(page, road["lat"], road["lon"])
     assert road["name"] in text and road["unit"].name in text and "道路等级" in text
     assert _link(page, "该单位的案件") == f"/cases?unit={road['unit'].code}"
@@ -363,6 +388,15 @@ def _cluster_popup(page) -> None:
     # The last popup (a grid cell's) may still lie over the cluster to click.
     page.evaluate("() => { window.portalMap.closePopup(); }")
     page.wait_for_selector(".leaflet-popup", state="detached")
+    # No bubble lies over another, across the tiles' edges too.
+    boxes = page.eval_on_selector_all(
+        ".leaflet-portal-clusters-pane .incident-cluster",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })",
+    )
+    assert len(boxes) >= 5
+    overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _overlap(a, b)]
+    assert overlaps == []
+    page.screenshot(path=str(ARTIFACTS / "portal-clusters.png"))
     index = page.evaluate(FREE_CLUSTER)  # the first one no control of the map (legend, filters) covers
     assert index >= 0, "every cluster in view lies under a control of the map"
     page.locator(".leaflet-portal-clusters-pane .incident-cluster").nth(index).click()
@@ -376,11 +410,20 @@ def _cluster_popup(page) -> None:
     wait_ready(page)
 
 
+def _overlap(a, b) -> bool:
+    """Whether the round bubbles in boxes ``a`` and ``b`` (left, top, right, bottom) overlap."""
+    (ax, ay), (bx, by) = ((a[0] + a[2]) / 2, (a[1] + a[3]) / 2), ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+    return ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5 < (a[2] - a[0] + b[2] - b[0]) / 2
+
+
 def _case_popup(page, case, categories) -> None:
     """A case standing alone, zoomed in to its point: number, category and status in Chinese; found
     again by 查找; its link opens the case."""
     _go(page, case.geom.y, case.geom.x, 18)
     assert painted_tiles(page, "portal-incidents") >= 1
+    label = _hover_at(page, case.geom.y, case.geom.x)
+    assert label == f"案件 #{case.id} · {categories[case.category]} · {STATUS_ZH[case.status]}"
+    page.screenshot(path=str(ARTIFACTS / "portal-hover.png"))
     text = _click_at(page, case.geom.y, case.geom.x)
     assert f"案件 #{case.id}" in text
     assert categories[case.category] in text and STATUS_ZH[case.status] in text

@@ -7,9 +7,6 @@
 
   var UI = window.PortalUI;
   var KIND_TITLES = { incidents: "问题", filed: "待派发案件", handled: "待核查案件" };
-  // The server clusters a tile into 8 × 8 cells (32 px, geodata/tiles.py); bubbles that hold
-  // four-digit counts need more room, so the browser adds each 2 × 2 of them into one (64 px).
-  var CLUSTER_BLOCKS = 4;
 
   function tileLatLng(map, coords, extent, p) {
     var tile = window.PortalTiles.TILE;
@@ -48,38 +45,71 @@
     return function (coords, layers) {
       var data = layers.incidents;
       if (!data) { return []; }
-      return data.features.map(function (f) {
+      // A dot past the tile's edge (the server sends them, so that each tile draws its part) is
+      // its neighbour's to count.
+      return data.features.filter(function (f) {
+        var p = f.geometry[0][0];
+        return p.x >= 0 && p.y >= 0 && p.x < data.extent && p.y < data.extent;
+      }).map(function (f) {
         var p = f.properties;
         return {
-          latlng: tileLatLng(map, coords, data.extent, f.geometry[0][0]), point: f.geometry[0][0],
-          count: p.count === undefined ? 1 : p.count, id: p.id, cluster: p.count !== undefined,
-          extent: data.extent
+          latlng: tileLatLng(map, coords, data.extent, f.geometry[0][0]),
+          count: p.count === undefined ? 1 : p.count, id: p.id, cluster: p.count !== undefined
         };
       });
     };
   }
 
-  function mergeClusters(map, coords, items) {
-    var blocks = {};
-    items.forEach(function (it) {
-      if (!it.cluster) { return; }
-      var size = it.extent / CLUSTER_BLOCKS;
-      var key = Math.floor(it.point.x / size) + ":" + Math.floor(it.point.y / size);
-      var b = blocks[key] || (blocks[key] = { x: 0, y: 0, count: 0, extent: it.extent });
-      b.x += it.point.x * it.count;
-      b.y += it.point.y * it.count;
-      b.count += it.count;
+  // The bubbles of all the tiles at the layer's zoom ``z``, merged where they would overlap on the
+  // screen (at the map's zoom, which may lie between the tiles'): the biggest first takes in every
+  // bubble that would touch it, wherever the tile edges fall, and moves to their weighted middle.
+  // The server's cells are 32 px; a bubble is up to 48 px wide.
+  function bubbles(map, byTile, z, config) {
+    var found = [], zoom = map.getZoom();
+    Object.keys(byTile).forEach(function (key) {
+      if (byTile[key].coords.z !== z) { return; }
+      byTile[key].items.forEach(function (it) {
+        if (it.cluster) { found.push({ p: map.project(it.latlng, zoom), count: it.count }); }
+      });
     });
-    return Object.keys(blocks).map(function (key) {
-      var b = blocks[key];
-      return { latlng: tileLatLng(map, coords, b.extent, L.point(b.x / b.count, b.y / b.count)), count: b.count };
+    // A bubble that grows or moves as it takes others in may come to touch one more: go again.
+    for (var pass = 0; pass < 4; pass++) {
+      var kept = merged(found, config);
+      if (kept.length === found.length) { break; }
+      found = kept;
+    }
+    return found.map(function (k) { return { latlng: map.unproject(k.p, zoom), count: k.count }; });
+  }
+
+  function merged(found, config) {
+    var kept = [];
+    found.slice().sort(function (a, b) { return b.count - a.count; }).forEach(function (b) {
+      for (var i = 0; i < kept.length; i++) {
+        var k = kept[i];
+        if (k.p.distanceTo(b.p) < (bubbleSize(k.count, config) + bubbleSize(b.count, config)) / 2 + 2) {
+          k.p = k.p.multiplyBy(k.count).add(b.p.multiplyBy(b.count)).divideBy(k.count + b.count);
+          k.count += b.count;
+          return;
+        }
+      }
+      kept.push({ p: b.p, count: b.count });
     });
+    return kept;
+  }
+
+  function bubbleClass(count, config) {
+    var size = 0;
+    config.clusterClasses.forEach(function (low, i) { if (count >= low) { size = i; } });
+    return size;
+  }
+
+  function bubbleSize(count, config) {
+    return count === 1 ? 12 : 24 + bubbleClass(count, config) * 6;
   }
 
   function clusterMarker(map, cluster, kind, config) {
-    var size = 0, count = cluster.count, queue = config.review[kind];
-    config.clusterClasses.forEach(function (low, i) { if (count >= low) { size = i; } });
-    var px = count === 1 ? 12 : 24 + size * 6, label = count.toLocaleString("zh-CN");
+    var count = cluster.count, queue = config.review[kind], size = bubbleClass(count, config);
+    var px = bubbleSize(count, config), label = count.toLocaleString("zh-CN");
     // A lone incident is a dot, not a bubble saying "1"; a queue's clusters are squares in its colour.
     var colour = queue ? " style='background-color:" + queue.colour + "'" : "";
     var icon = L.divIcon({
@@ -109,16 +139,22 @@
   }
 
   function trackIncidents(map, layer, kind, config, hooks) {
-    var group = companion(map, layer, L.layerGroup()), markers = {};
-    return TileStore(layer, incidentItems(map), function (key, now, old) {
-      (markers[key] || []).forEach(function (m) { group.removeLayer(m); });
-      delete markers[key];
-      if (!now) { return; }
-      markers[key] = mergeClusters(map, now.coords, now.items).map(function (c) {
-        return clusterMarker(map, c, kind, config).addTo(group);
+    var group = companion(map, layer, L.layerGroup()), pending = false, byTile;
+    function redraw() {
+      pending = false;
+      group.clearLayers();
+      if (layer._tileZoom === undefined) { return; }
+      bubbles(map, byTile, layer._tileZoom, config).forEach(function (c) {
+        clusterMarker(map, c, kind, config).addTo(group);
       });
-      hooks.points(kind, now.items);
+    }
+    function later() { if (!pending) { pending = true; setTimeout(redraw, 0); } }
+    byTile = TileStore(layer, incidentItems(map), function (key, now) {
+      later();
+      if (now) { hooks.points(kind, now.items); }
     });
+    map.on("zoomend", later);  // a zoom between the tiles' keeps them, not the bubbles' room
+    return byTile;
   }
 
   // -- communities: names -------------------------------------------------------------------------
@@ -230,7 +266,7 @@
   }
 
   function roadPopup(p, config) {
-    var unit = config.units.filter(function (u) { return u.id === p.unit_id; })[0];
+    var unit = unitOf(p.unit_id, config);
     var links = unit
       ? [["该单位的案件", config.links.cases + "?unit=" + encodeURIComponent(unit.code)]]
       : [["覆盖缺口报告", config.links.coverage]];
@@ -272,6 +308,22 @@
       .setLatLng(latlng).setContent(content).openOn(map);
   }
 
+  // One line for what the pointer is over: a road and who leads it, or a case.
+  function hoverLabel(hit, config) {
+    var p = hit.properties;
+    if (hit.kind === "roads") {
+      var unit = unitOf(p.unit_id, config);
+      return (p.name || "无名路段") + " · " + (unit ? unit.name : config.unguarded.label);
+    }
+    if (hit.kind === "zones" || hit.kind === "grid") { return null; }
+    var category = config.categories[p.category];
+    return "案件 #" + p.id + " · " + (category ? category.name : "其他") + " · " + (config.statuses[p.status] || "未知");
+  }
+
+  function unitOf(id, config) {
+    return config.units.filter(function (u) { return u.id === id; })[0];
+  }
+
   function popup(hit, config) {
     if (hit.kind === "roads") { return roadPopup(hit.properties, config); }
     if (hit.kind === "zones" || hit.kind === "grid") { return zonePopup(hit.properties, config); }
@@ -279,6 +331,6 @@
   }
 
   window.PortalTileMarks = {
-    track: track, popup: popup, openPopup: openPopup, countInView: countInView, unguardedInView: unguardedInView
+    track: track, popup: popup, hoverLabel: hoverLabel, openPopup: openPopup, countInView: countInView, unguardedInView: unguardedInView
   };
 })();

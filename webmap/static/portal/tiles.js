@@ -182,6 +182,37 @@
     return null;
   }
 
+  // A label by the pointer for the road or case under it (the queues', the cases', the roads' tiles,
+  // top first), and a pointer that says it can be clicked; looked for once a frame at most.
+  function hoverLabels(map, layers, marks) {
+    var tooltip = L.tooltip({ direction: "top", offset: [0, -10], className: "portal-hover" });
+    var at = null, frame = null, container = map.getContainer();
+    function hide() {
+      at = null;
+      container.classList.remove("portal-over-feature");
+      if (map.hasLayer(tooltip)) { map.closeTooltip(tooltip); }
+    }
+    function look() {
+      frame = null;
+      if (!at) { return; }
+      var busy = (map.pm && map.pm.globalDrawModeEnabled()) || map.portalPicking || map.dragging.moving();
+      var hit = busy ? null : pick(map, layers, at), label = hit && marks.hoverLabel(hit, config);
+      if (!label) { hide(); return; }
+      container.classList.add("portal-over-feature");
+      tooltip.setLatLng(at).setContent(window.PortalUI.escapeHtml(label));
+      if (!map.hasLayer(tooltip)) { map.openTooltip(tooltip); }
+    }
+    // The container's own moves: the map hears those over a tile's canvas only as the canvas passes
+    // them on, at most one each 32 ms, so the last (where the pointer stopped) could be missed.
+    L.DomEvent.on(container, "mousemove", function (e) {
+      at = map.mouseEventToLatLng(e);
+      if (!frame) { frame = window.requestAnimationFrame(look); }
+    });
+    // And its leaving: the map also hears "mouseout" of every feature the pointer leaves.
+    L.DomEvent.on(container, "mouseleave", hide);
+    map.on("zoomstart movestart", hide);
+  }
+
   // Wires the tile layers of the page (by kind) to their markers, popups and the filter panel;
   // ``hooks.changed()`` hears when a layer starts or finishes loading, ``hooks.points(kind, items)``
   // of each tile's incidents as they come ([{latlng, count, id}]).
@@ -200,6 +231,7 @@
     var order = ["filed", "handled", "incidents", "roads", "grid", "zones"].map(function (kind) {
       return { kind: kind, layer: tiles[kind] };
     });
+    hoverLabels(map, order.slice(0, 4), marks);
     map.on("click", function (e) {
       var target = e.originalEvent && e.originalEvent.target;
       // A GeoJSON feature (SVG) opens its own popup.
