@@ -427,6 +427,7 @@ def _case_popup(page, case, categories) -> None:
     text = _click_at(page, case.geom.y, case.geom.x)
     assert f"案件 #{case.id}" in text
     assert categories[case.category] in text and STATUS_ZH[case.status] in text
+    page.wait_for_selector(".portal-hover", state="detached", timeout=2_000)  # the popup says it now
     assert _link(page, "查看案件") == f"/cases/{case.id}"
     page.screenshot(path=str(ARTIFACTS / "portal-tiles.png"))
     # 查找 its number: the map goes there and rings its point (its tile is loaded already).

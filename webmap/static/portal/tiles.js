@@ -186,7 +186,7 @@
   // top first), and a pointer that says it can be clicked; looked for once a frame at most.
   function hoverLabels(map, layers, marks) {
     var tooltip = L.tooltip({ direction: "top", offset: [0, -10], className: "portal-hover" });
-    var at = null, frame = null, container = map.getContainer();
+    var at = null, point = null, quiet = null, frame = null, container = map.getContainer();
     function hide() {
       at = null;
       container.classList.remove("portal-over-feature");
@@ -195,6 +195,9 @@
     function look() {
       frame = null;
       if (!at) { return; }
+      // Where a popup just opened, the label would say it again under it: not till the pointer moves on.
+      if (quiet && point.distanceTo(quiet) < 12) { hide(); return; }
+      quiet = null;
       var busy = (map.pm && map.pm.globalDrawModeEnabled()) || map.portalPicking || map.dragging.moving();
       var hit = busy ? null : pick(map, layers, at), label = hit && marks.hoverLabel(hit, config);
       if (!label) { hide(); return; }
@@ -205,12 +208,15 @@
     // The container's own moves: the map hears those over a tile's canvas only as the canvas passes
     // them on, at most one each 32 ms, so the last (where the pointer stopped) could be missed.
     L.DomEvent.on(container, "mousemove", function (e) {
+      if (e.target.closest && e.target.closest(".leaflet-popup, .leaflet-control")) { hide(); return; }
       at = map.mouseEventToLatLng(e);
+      point = map.mouseEventToContainerPoint(e);
       if (!frame) { frame = window.requestAnimationFrame(look); }
     });
     // And its leaving: the map also hears "mouseout" of every feature the pointer leaves.
     L.DomEvent.on(container, "mouseleave", hide);
     map.on("zoomstart movestart", hide);
+    map.on("popupopen", function () { quiet = point; hide(); });
   }
 
   // Wires the tile layers of the page (by kind) to their markers, popups and the filter panel;
