@@ -264,6 +264,11 @@ def _grid_cells(page, places, asked) -> None:
     _switch(page, "单元网格", True)
     assert asked.tiles("zones/16/") and painted_tiles(page, "portal-grid") >= 1
     assert "grid" in _legend(page)
+    # 社区 and 单元网格 draw the same zones tiles: each is asked for once, not once a layer.
+    del asked[:]
+    _go(page, c["lat"] + 0.01, c["lon"] + 0.01, 16)
+    zones = asked.tiles("zones/16/")
+    assert zones and len(zones) == len(set(zones)) and painted_tiles(page, "portal-grid") >= 1
     _switch(page, "单元网格", False)
     assert _count(page, ".leaflet-portal-grid-pane canvas") == 0 and "grid" not in _legend(page)
 

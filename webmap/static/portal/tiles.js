@@ -74,7 +74,7 @@
   L.VectorGrid.Protobuf.include({
     _getVectorTilePromise: function (coords) {
       var layer = this, url = this._url;
-      return fetchTile.call(this, coords)
+      return sharedTile(this, coords)
         .catch(function () { return { layers: {} }; })
         .then(function (tile) {
           if (layer._url === url) { layer.fire("tilefeatures", { coords: coords, layers: tile.layers }); }
@@ -82,6 +82,25 @@
         });
     }
   });
+
+  // 社区 and 单元网格 draw the same zones tiles: a tile one layer asks for serves the other too (the
+  // two asked the server for each one, as the browser's cache answers only what has come).
+  // VectorGrid only reads a parsed tile, so they may share it; it is kept SHARE_MS.
+  var SHARE_MS = 10000, SHARE_MAX = 256, shared = {};
+  function sharedTile(layer, coords) {
+    var key = layer._url + " " + coords.z + "/" + coords.x + "/" + coords.y, now = Date.now();
+    var kept = shared[key];
+    if (kept && now - kept.at < SHARE_MS) { return kept.promise; }
+    var keys = Object.keys(shared);
+    if (keys.length >= SHARE_MAX) {
+      keys.forEach(function (k) { if (now - shared[k].at >= SHARE_MS) { delete shared[k]; } });
+      if (Object.keys(shared).length >= SHARE_MAX) { delete shared[Object.keys(shared)[0]]; }
+    }
+    var promise = fetchTile.call(layer, coords);
+    shared[key] = { at: now, promise: promise };
+    promise.catch(function () { if (shared[key] && shared[key].promise === promise) { delete shared[key]; } });
+    return promise;
+  }
 
   // Leaflet 1.9's GridLayer.redraw (which setUrl calls) asks for tiles at the map's own zoom, which
   // between whole levels (our map snaps to quarters) is no tile zoom at all: /tiles/…/14.75/…
