@@ -28,7 +28,8 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geodata import zone_topology as topo
-from geodata.errors import InvalidGeometry, InvalidInput, TilingError
+from geodata.assignments import Applied, revert
+from geodata.errors import Conflict, InvalidGeometry, InvalidInput, TilingError
 from geodata.geometry import POLYGONAL, from_metric, to_metric
 from geodata.model import OPEN_STATUSES, ChangeSet, County, GeometryEdit, Incident, Segment, Zone
 from geodata.routing import route_incidents
@@ -181,10 +182,12 @@ def apply_zone_edits(
     author: str,
     reason: str,
     now: datetime | None = None,
+    reverts: int | None = None,
 ) -> AppliedZoneEdit:
     """``apply_zone_edit`` for a list of outlines: the zones locked (the map's version first),
-    their versions checked, the outlines checked, then written with the change set, the outline
-    edits kept for the history, and the incidents in the redrawn area routed again."""
+    their versions checked, the outlines checked, then written with the change set (one that
+    ``reverts`` another, for ``revert_zone_edit``), the outline edits kept for the history, and the
+    incidents in the redrawn area routed again."""
     if not reason.strip():
         raise InvalidInput("请填写调整原因", field="reason")
     now = now or datetime.now(UTC)
@@ -194,7 +197,7 @@ def apply_zone_edits(
         plan = _Plan.make(store, county, zones, outlines)
         geoms = [plan.new[z.id] for z in zones]
         drawn = geoms[0] if len(geoms) == 1 else shapely.GeometryCollection(geoms)
-        cs = store.add_change_set(ChangeSet(county.id, author, reason, now, drawn))
+        cs = store.add_change_set(ChangeSet(county.id, author, reason, now, drawn, reverts=reverts))
         written, moved = _write(store, county, plan)
         store.add_geometry_edits([
             GeometryEdit(county.id, cs.id, "zone", z.id, z.version, plan.scene.zones[z.id].geom, z.geom)
@@ -203,6 +206,33 @@ def apply_zone_edits(
         for m in moved:
             store.update_incident(m.after)
     return AppliedZoneEdit(cs, written, len(moved), plan.edit(moved, []))
+
+
+def revert_zone_edit(
+    store: Store, county: County, change_set_id: int, author: str, reason: str, now: datetime | None = None
+) -> AppliedZoneEdit:
+    """Undo an outline edit as a new change set: each zone it redrew drawn back as it was, checked
+    as any edit is (the tiling; a zone redrawn since is stale: a 409 naming it)."""
+    edits = store.geometry_edits(county.id, "zone", change_set_id=change_set_id)
+    if not edits:
+        raise Conflict(f"变更单 #{change_set_id} 没有调整区域边界")
+    (summary,) = store.list_change_sets(county.id, 1, 0, change_set_id)
+    if summary.change_set.reverts is not None:
+        raise Conflict(f"变更单 #{change_set_id} 本身是一次撤销：如需恢复，请再次编辑边界")
+    if summary.reverted_by is not None:
+        raise Conflict(f"变更单 #{change_set_id} 已被变更单 #{summary.reverted_by} 撤销")
+    outlines = [Outline(e.target_id, e.before, e.version) for e in edits]
+    return apply_zone_edits(store, county, outlines, author, reason, now, reverts=change_set_id)
+
+
+def undo(
+    store: Store, county: County, change_set_id: int, author: str, reason: str
+) -> Applied | AppliedZoneEdit:
+    """Revert a change set, whichever it is: an outline edit's zones drawn back, or else its
+    assignments undone (geodata/assignments.py)."""
+    if store.geometry_edits(county.id, "zone", change_set_id=change_set_id):
+        return revert_zone_edit(store, county, change_set_id, author, reason)
+    return revert(store, county, change_set_id, author, reason)
 
 
 def _load(store: Store, county: County, outlines: Sequence[Outline], at: datetime):

@@ -9,6 +9,7 @@ from flask import Flask
 
 from geodata import assignments as posts
 from geodata.errors import InvalidInput
+from geodata.zone_edits import undo
 from webmap import get_store, settings
 from webmap.cli import _county, county_option, refusals_as_errors
 
@@ -143,10 +144,11 @@ def guarded(county_code, unit_code, month, day):
 @click.option("--author", default="cli", show_default=True)
 @refusals_as_errors
 def revert(change_set_id, county_code, reason, author):
-    """Undo a change set as a new one (refused when later change sets built on it)."""
+    """Undo a change set as a new one (refused when later change sets built on it); an outline
+    edit's zones are drawn back as they were."""
     store = get_store()
     county = store.get_county(_county(county_code))
-    applied = posts.revert(store, county, change_set_id, author, reason)
+    applied = undo(store, county, change_set_id, author, reason)
     click.echo(
         f"change set #{applied.change_set.id} reverts #{change_set_id}; "
         f"{applied.rerouted} incidents re-attributed"

@@ -26,7 +26,14 @@ from geodata.model import Assignment, ChangeSet, County, GeometryEdit, Incident,
 from geodata.routing import add_routed_incidents
 from geodata.store import open_store
 from geodata.stores.base import migration_files
-from geodata.zone_edits import Outline, apply_zone_edit, apply_zone_edits, check_zone_edit, edit_context
+from geodata.zone_edits import (
+    Outline,
+    apply_zone_edit,
+    apply_zone_edits,
+    check_zone_edit,
+    edit_context,
+    revert_zone_edit,
+)
 
 ORIGIN = (113.95, 22.58)
 EPSG = utm_epsg_for(*ORIGIN)
@@ -194,6 +201,56 @@ def test_a_stale_version_is_refused_and_nothing_changes(store, county):
         store, county, a.id, outline(0, 210), a.version, also=[Outline(b.id, outline(210, 400))]
     )
     assert [s["id"] for s in listed.stale] == [a.id]  # a preview lists it
+
+
+def _east_by_10(store, county):
+    z = zones(store, county)
+    outlines = [Outline(z[n].id, outline(x0, x1), z[n].version) for n, x0, x1 in
+                (("甲社区", 0, 210), ("乙社区", 210, 400), ("甲2号网格", 100, 210), ("乙1号网格", 210, 300))]  # fmt: skip
+    return apply_zone_edits(store, county, outlines, "leader", "东移 10 米", T0)
+
+
+def test_an_outline_edit_is_reverted_as_a_change_set_drawing_the_zones_back(store, county):
+    first = zones(store, county)
+    homes = {i.id: (i.zone_id, i.unit_id) for i in store.list_incidents(county.id)}
+    made = _east_by_10(store, county)
+    assert {(i.id, i.zone_id) for i in store.list_incidents(county.id)} != {
+        (k, v[0]) for k, v in homes.items()
+    }
+
+    back = revert_zone_edit(store, county, made.change_set.id, "leader", "撤销东移")
+    assert back.change_set.reverts == made.change_set.id and back.rerouted == 2
+    now = zones(store, county)
+    for name in ("甲社区", "乙社区", "甲2号网格", "乙1号网格"):
+        assert now[name].geom.equals_exact(first[name].geom, 1e-9), name
+        assert now[name].version == first[name].version + 2
+    assert {i.id: (i.zone_id, i.unit_id) for i in store.list_incidents(county.id)} == homes
+    (summary,) = store.list_change_sets(county.id, 1, 0, made.change_set.id)
+    assert summary.reverted_by == back.change_set.id
+    history = store.geometry_edits(county.id, "zone", first["甲社区"].id)
+    assert [e.change_set_id for e in history] == [made.change_set.id, back.change_set.id]
+    assert history[1].before.equals(history[0].after) and history[1].after.equals(history[0].before)
+
+    before = snapshot(store, county)
+    with pytest.raises(Conflict, match=f"已被变更单 #{back.change_set.id} 撤销"):
+        revert_zone_edit(store, county, made.change_set.id, "leader", "再撤销")
+    with pytest.raises(Conflict, match="本身是一次撤销"):
+        revert_zone_edit(store, county, back.change_set.id, "leader", "撤销撤销")
+    assert snapshot(store, county) == before
+
+
+def test_an_outline_edit_redrawn_since_is_not_reverted_and_nothing_changes(store, county):
+    made = _east_by_10(store, county)
+    a = zones(store, county)["甲社区"]
+    store.update_zone(a)  # someone saved 甲社区 again since
+    before = snapshot(store, county)
+    with pytest.raises(StaleVersion) as stale:
+        revert_zone_edit(store, county, made.change_set.id, "leader", "撤销")
+    assert [s["id"] for s in stale.value.details["stale"]] == [a.id]
+    assert snapshot(store, county) == before
+    posted = store.add_change_set(ChangeSet(county.id, "leader", "无边界", T0))
+    with pytest.raises(Conflict, match=f"变更单 #{posted.id} 没有调整区域边界"):
+        revert_zone_edit(store, county, posted.id, "leader", "撤销")
 
 
 @pytest.mark.parametrize(

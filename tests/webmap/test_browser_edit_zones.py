@@ -100,6 +100,15 @@ def test_a_shared_edge_is_moved_on_both_sides_and_one_side_alone_is_refused(demo
         ids = page.eval_on_selector_all(
             "#change-set-outlines tbody tr", "rs => rs.map((r) => Number(r.dataset.id))"
         )
-        assert sorted(ids) == sorted([a.id, b.id]) and "不能在此撤销" in page.inner_text("main")
+        assert sorted(ids) == sorted([a.id, b.id]) and "改回调整前的边界" in page.inner_text("main")
         page.screenshot(path=str(ARTIFACTS / "change-set-outlines.png"), full_page=True)
+
+        # 撤销: both outlines drawn back as they were, as a new change set that says so.
+        edited = page.url.rsplit("/", 1)[1]
+        page.click("#revert-form button")
+        page.wait_for_url(lambda url: url.rsplit("/", 1)[1] not in (edited, ""))
+        assert f"撤销 #{edited}" in page.inner_text("h1") and page.locator("#revert-form").count() == 0
+        for zone in (a, b):
+            back = page.request.get(f"{base}/api/v1/zones/{zone.id}/edit-context").json()["zone"]["geometry"]
+            assert shapely.equals_exact(shapely.geometry.shape(back), zone.geom, tolerance=1e-9)
         assert page.errors == [] and page.outside == []

@@ -163,6 +163,17 @@ def test_moving_a_shared_vertex_of_two_communities_is_applied_and_shows_at_once(
         (a.id, a.version, a.version + 1), (b.id, b.version, b.version + 1)
     }  # fmt: skip
 
+    # 撤销 draws both back, and the tiles show it at the version the answer gives; once only.
+    revert = f"/api/v1/change-sets/{answer['change_set']['id']}/revert"
+    undone = _post(leader, revert, {"reason": "撤销界线调整"})
+    assert undone.status_code == 201, undone.text
+    back = undone.get_json()
+    assert back["change_set"]["reverts"] == answer["change_set"]["id"]
+    assert {(z["id"], z["version"]) for z in back["zones"]} == {(a.id, a.version + 2), (b.id, b.version + 2)}
+    assert where not in _tile_vertices(client, a.id, tile, back["map_version"])
+    again = _post(leader, revert, {"reason": "再撤销"})
+    assert again.status_code == 409 and f"已被变更单 #{back['change_set']['id']} 撤销" in again.text
+
 
 def test_bad_requests_name_the_field(leader, edge):
     a, _, _, _ = edge

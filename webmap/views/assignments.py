@@ -11,6 +11,7 @@ from geodata import assignments as posts
 from geodata.errors import Forbidden, InvalidInput
 from geodata.model import COUNTY_TZ
 from geodata.selection import check_drawing, parse_drawing
+from geodata.zone_edits import AppliedZoneEdit, undo
 from webmap import get_store
 from webmap.views.common import current_county
 from webmap.views.params import parse_day, parse_version
@@ -43,9 +44,10 @@ def revert_change_set(change_set_id: int):
     body = request.get_json(silent=True) or {}
     store = get_store()
     county = current_county(store)
-    applied = posts.revert(
-        store, county, change_set_id, author, str(body.get("reason", "")).strip() or "撤销"
-    )
+    reason = str(body.get("reason", "")).strip() or "撤销"
+    applied = undo(store, county, change_set_id, author, reason)
+    if isinstance(applied, AppliedZoneEdit):  # it redrew outlines: they are drawn back
+        return jsonify(outlines_applied(applied, store)), 201
     return jsonify(_applied(applied, store, county)), 201
 
 
@@ -186,5 +188,18 @@ def _applied(applied: posts.Applied, store, county) -> dict:
         "assignments": [_assignment(a, units) for a in applied.assignments],
         "rerouted": applied.rerouted,
         "versions": [{"kind": t.kind, "id": t.id, "version": v} for t, v in applied.versions.items()],
+        "map_version": store.map_version(),  # the page asks for its tiles at this version (v=)
+    }  # fmt: skip
+
+
+def outlines_applied(made: AppliedZoneEdit, store) -> dict:
+    """An applied outline edit (or its revert): the change set, the zones' new versions and areas."""
+    cs = made.change_set
+    return {
+        "change_set": {"id": cs.id, "author": cs.author, "reason": cs.reason,
+                       "created_at": cs.created_at.isoformat(), "reverts": cs.reverts},
+        "zones": [{"id": z.id, "version": z.version, "area_m2": round(z.area_m2, 1)} for z in made.zones],
+        "rerouted": made.rerouted,
+        "warnings": made.edit.warnings,
         "map_version": store.map_version(),  # the page asks for its tiles at this version (v=)
     }  # fmt: skip

@@ -19,7 +19,7 @@ from geodata.zone_edits import (
     edit_context,
 )
 from webmap import get_store
-from webmap.views.assignments import editor
+from webmap.views.assignments import editor, outlines_applied
 from webmap.views.common import current_county
 from webmap.views.params import parse_version
 from webmap.views.requests import json_body
@@ -66,21 +66,8 @@ def apply(zone_id: int):
     county = current_county(store)
     outlines = _outlines(zone_id, body, version_required=True)
     made = apply_zone_edits(store, county, outlines, author, str(body.get("reason", "")))
-    written = [{"id": z.id, "version": z.version, "area_m2": round(z.area_m2, 1)} for z in made.zones]
-    cs = made.change_set
-    return jsonify(
-        change_set={
-            "id": cs.id,
-            "author": cs.author,
-            "reason": cs.reason,
-            "created_at": cs.created_at.isoformat(),
-        },
-        zone=next(w for w in written if w["id"] == zone_id),
-        zones=written,
-        rerouted=made.rerouted,
-        warnings=made.edit.warnings,
-        map_version=store.map_version(),
-    ), 201
+    answer = outlines_applied(made, store)
+    return jsonify(zone=next(w for w in answer["zones"] if w["id"] == zone_id), **answer), 201
 
 
 def _outlines(zone_id: int, body: dict, version_required: bool) -> list[Outline]:
