@@ -173,6 +173,12 @@ def demo_client(demo, role: str):
     return client, token
 
 
+def post_json(client_token, url: str, body):
+    """POST ``body`` as JSON with a ``demo_client``'s CSRF token."""
+    client, token = client_token
+    return client.post(url, json=body, headers={"X-CSRFToken": token})
+
+
 # -- a real browser against the app on 127.0.0.1 ----------------------------------------------
 CHROMIUM = Path("/usr/bin/chromium")
 STRICT = os.environ.get("REQUIRE_POSTGIS") == "1" or os.environ.get("CI") == "true"
@@ -279,6 +285,18 @@ def painted_tiles(page, pane: str, colour: str | None = None) -> int:
     """How many canvas tiles of the map pane ``pane`` (e.g. ``portal-roads``) have a pixel drawn
     (in ``colour``, ``#rrggbb``, when given)."""
     return page.evaluate(PAINTED, [pane, colour])
+
+
+def map_xy(page, lat: float, lon: float) -> tuple[float, float]:
+    """Where on the page the map (``window.portalMap``) shows the place."""
+    return page.evaluate(
+        """([lat, lon]) => {
+            const map = window.portalMap, box = map.getContainer().getBoundingClientRect();
+            const p = map.latLngToContainerPoint([lat, lon]);
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        [lat, lon],
+    )
 
 
 def wait_ready(page) -> None:

@@ -13,7 +13,7 @@ import shapely
 
 from geodata.geometry import from_metric, to_metric
 from geodata.model import COUNTY_TZ
-from tests.webmap.conftest import ARTIFACTS, demo_client, serving, signed_in_page, wait_ready
+from tests.webmap.conftest import ARTIFACTS, demo_client, map_xy, serving, signed_in_page, wait_ready
 from webmap import get_store
 
 
@@ -94,17 +94,6 @@ def _lasso(segments, epsg: int):
     return from_metric(grown, epsg)
 
 
-def _xy(page, lat: float, lon: float) -> tuple[float, float]:
-    return page.evaluate(
-        """([lat, lon]) => {
-            const map = window.portalMap, box = map.getContainer().getBoundingClientRect();
-            const p = map.latLngToContainerPoint([lat, lon]);
-            return [box.left + p.x, box.top + p.y];
-        }""",
-        [lat, lon],
-    )
-
-
 def _rows(page, table: str) -> list[int]:
     return page.eval_on_selector_all(f"{table} tbody tr", "rows => rows.map((r) => Number(r.dataset.id))")
 
@@ -125,13 +114,13 @@ def _draw(page, ring) -> None:
     """Geoman's polygon tool, a click on each corner, a click on the first to close it."""
     page.click(".leaflet-pm-icon-polygon")
     for lat, lon in [*ring, ring[0]]:
-        page.mouse.click(*_xy(page, lat, lon))
+        page.mouse.click(*map_xy(page, lat, lon))
     page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
 
 
 def _draw_box(page, centre, half_px: int = 12) -> None:
     """Geoman's rectangle tool: a small box around ``centre`` (lat, lon), two clicks."""
-    x, y = _xy(page, *centre)
+    x, y = map_xy(page, *centre)
     page.click(".leaflet-pm-icon-rectangle")
     page.mouse.click(x - half_px, y - half_px)
     page.mouse.click(x + half_px, y + half_px)
@@ -225,7 +214,7 @@ def _lead(page, base: str, segment_id: int, day: str) -> str | None:
 
 def _popup(page, lat: float, lon: float) -> str:
     page.evaluate("() => { window.portalMap.closePopup(); }")
-    page.mouse.click(*_xy(page, lat, lon))
+    page.mouse.click(*map_xy(page, lat, lon))
     page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
     return page.inner_text(".leaflet-popup-content")
 
@@ -242,7 +231,7 @@ def test_a_leader_cuts_a_road_in_two_and_merges_the_pieces_back(demo, browser):
         page.fill("#edit-reason", "路口改造")
         page.click(f"#edit-caught button[data-split='{b}']")
         assert "要切分的位置" in page.inner_text("#edit-message")
-        page.mouse.click(*_xy(page, *plan["middle"]))
+        page.mouse.click(*map_xy(page, *plan["middle"]))
         page.wait_for_selector("#edit-message .done")
         assert "切分为" in page.inner_text("#edit-message")
         page.screenshot(path=str(ARTIFACTS / "edit-split.png"))
@@ -269,10 +258,10 @@ def _lead_now(page, base: str, segment_id: int) -> str | None:
 def _stroke(page, points) -> None:
     """手绘: press at the first (lat, lon), move through the others, let go at the last."""
     page.click(".portal-freehand a")
-    page.mouse.move(*_xy(page, *points[0]))
+    page.mouse.move(*map_xy(page, *points[0]))
     page.mouse.down()
     for lat, lon in points[1:]:
-        page.mouse.move(*_xy(page, lat, lon), steps=4)
+        page.mouse.move(*map_xy(page, lat, lon), steps=4)
     page.mouse.up()
     _idle(page)
 

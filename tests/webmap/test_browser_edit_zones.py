@@ -10,8 +10,8 @@ import shapely
 from shapely.geometry import Point
 
 from geodata.geometry import from_metric, to_metric
-from tests.webmap.conftest import ARTIFACTS, serving, signed_in_page, wait_ready
-from tests.webmap.test_browser_edit import _draw_box, _xy
+from tests.webmap.conftest import ARTIFACTS, map_xy, serving, signed_in_page, wait_ready
+from tests.webmap.test_browser_edit import _draw_box
 from tests.webmap.test_zone_edit_api import _moved, _shared_vertex
 from webmap import get_store
 
@@ -34,8 +34,8 @@ def _plan(demo) -> dict:
 
 def _drag(page, start, end) -> None:
     """Press on a vertex (lat, lon), drag it to ``end``, let go."""
-    x0, y0 = _xy(page, *start)
-    x1, y1 = _xy(page, *end)
+    x0, y0 = map_xy(page, *start)
+    x1, y1 = map_xy(page, *end)
     page.mouse.move(x0, y0)
     page.mouse.down()
     page.mouse.move(x1, y1, steps=8)

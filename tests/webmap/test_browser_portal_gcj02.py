@@ -11,7 +11,8 @@ import numpy as np
 
 from geodata import gcj02
 from tests.webmap.conftest import ARTIFACTS, serving, signed_in_page, wait_ready
-from tests.webmap.test_browser_portal_tiles import WIDE, _click_at, _go, tiled_demo  # noqa: F401
+from tests.webmap.test_browser_portal_popups import _click_at
+from tests.webmap.test_browser_portal_tiles import WIDE, _go, tiled_demo  # noqa: F401
 from webmap.basemap import basemap_sources
 
 # A 1 × 1 pale yellow PNG: the "basemap" every tile request gets.

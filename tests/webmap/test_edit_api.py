@@ -15,7 +15,7 @@ from shapely.geometry import box, mapping, shape
 
 from geodata.assignments import day_start
 from geodata.geometry import from_metric, to_metric
-from tests.webmap.conftest import csrf_token, demo_client
+from tests.webmap.conftest import csrf_token, demo_client, post_json
 from webmap import get_store
 
 VALID_FROM = "2026-06-01"  # inside the demo year, which ends on 2026-10-31
@@ -68,13 +68,8 @@ def lasso_around(demo, ids: list[int], metres: float = 3.0) -> dict:
     return mapping(from_metric(grown, epsg))
 
 
-def _post(client_token, url, body):
-    client, token = client_token
-    return client.post(url, json=body, headers={"X-CSRFToken": token})
-
-
 def _select(client_token, geometry, **extra):
-    return _post(client_token, "/api/v1/selection", {"geometry": geometry, **extra})
+    return post_json(client_token, "/api/v1/selection", {"geometry": geometry, **extra})
 
 
 def _counts(demo) -> dict:
@@ -140,7 +135,7 @@ def test_preview_lists_old_and_new_units_km_and_open_cases_and_writes_nothing(de
     before = _counts(demo)
     body = {"unit": new, "role": "lead", "valid_from": VALID_FROM,
             "targets": [{"kind": "segment", "id": t["id"], "version": t["version"]} for t in targets]}  # fmt: skip
-    answer = _post(leader, "/api/v1/postings/preview", body)
+    answer = post_json(leader, "/api/v1/postings/preview", body)
     assert answer.status_code == 200, answer.text
     diff = answer.get_json()
     assert [(c["old_lead"]["code"], c["new_lead"]["code"], c["changes_lead"]) for c in diff["changes"]] == [
@@ -151,7 +146,7 @@ def test_preview_lists_old_and_new_units_km_and_open_cases_and_writes_nothing(de
     assert diff["totals"]["open_cases"] == _open_cases_moving(demo, ids, new) > 0
     assert diff["totals"]["open_cases"] == sum(c["open_cases"] for c in diff["changes"])
     assert _counts(demo) == before
-    unknown = _post(leader, "/api/v1/postings/preview", {**body, "unit": "NOPE"})
+    unknown = post_json(leader, "/api/v1/postings/preview", {**body, "unit": "NOPE"})
     assert unknown.status_code == 404 and "NOPE" in unknown.get_json()["error"]["message"]
 
 
@@ -174,7 +169,7 @@ def test_apply_then_responsible_shows_the_new_unit_versions_bump_and_a_stale_cha
     new = _other_unit(demo, targets[0]["lead_unit"])
     seen = [{"kind": "segment", "id": t["id"], "version": t["version"]} for t in targets]
     body = {"unit": new, "valid_from": VALID_FROM, "reason": "划线调整", "targets": seen, "geometry": lasso}
-    made = _post(leader, "/api/v1/postings", body)
+    made = post_json(leader, "/api/v1/postings", body)
     assert made.status_code == 201, made.text
     versions = {v["id"]: v["version"] for v in made.get_json()["versions"]}
     assert versions == {t["id"]: t["version"] + 1 for t in targets}
@@ -189,7 +184,9 @@ def test_apply_then_responsible_shows_the_new_unit_versions_bump_and_a_stale_cha
         assert change.geom.geom_type == "Polygon" and change.geom.contains(shape(again[0]["geometry"]))
 
     before = _counts(demo)
-    stale = _post(leader, "/api/v1/postings", {**body, "unit": targets[0]["lead_unit"]})  # the old versions
+    stale = post_json(
+        leader, "/api/v1/postings", {**body, "unit": targets[0]["lead_unit"]}
+    )  # the old versions
     assert stale.status_code == 409, stale.text
     error = stale.get_json()["error"]
     assert error["code"] == "stale_version" and "请刷新后重新选择" in error["message"]
@@ -197,10 +194,10 @@ def test_apply_then_responsible_shows_the_new_unit_versions_bump_and_a_stale_cha
         (s["id"], s["version"], s["current_version"], s["lead_unit"]) for s in error["stale"]
     ) == sorted((t["id"], t["version"], t["version"] + 1, new) for t in targets)
     assert _counts(demo) == before
-    preview = _post(leader, "/api/v1/postings/preview", body).get_json()
+    preview = post_json(leader, "/api/v1/postings/preview", body).get_json()
     assert len(preview["stale"]) == 3 and preview["totals"]["stale"] == 3
 
-    undone = _post(
+    undone = post_json(
         leader, f"/api/v1/change-sets/{made.get_json()['change_set']['id']}/revert", {"reason": "撤销"}
     )
     assert undone.status_code == 201, undone.text
@@ -221,7 +218,7 @@ def test_staff_may_select_but_not_preview_or_apply_and_the_public_nothing(demo):
         "targets": [{"kind": "segment", "id": ids[0]}],
     }
     for url in ("/api/v1/postings/preview", "/api/v1/postings"):
-        refused = _post(staff, url, body)
+        refused = post_json(staff, url, body)
         assert (
             refused.status_code == 403
             and "leaders and administrators" in refused.get_json()["error"]["message"]

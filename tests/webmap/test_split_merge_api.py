@@ -11,7 +11,7 @@ import mapbox_vector_tile
 import pytest
 import shapely
 
-from tests.webmap.conftest import csrf_token, demo_client
+from tests.webmap.conftest import csrf_token, demo_client, post_json
 from webmap import get_store
 
 ZOOM = 16
@@ -20,11 +20,6 @@ ZOOM = 16
 @pytest.fixture(scope="module")
 def leader(demo):
     return demo_client(demo, "leader")
-
-
-def _post(client_token, url, body):
-    client, token = client_token
-    return client.post(url, json=body, headers={"X-CSRFToken": token})
 
 
 def _long_segments(demo, n: int) -> list:
@@ -73,7 +68,7 @@ def test_split_a_segment_at_its_middle_then_merge_it_back(demo, leader):
     incidents = _incidents_on(demo, [road.id])
     assert history and incidents and road.id in _tile_ids(client, middle)  # the tile is now kept
 
-    split = _post(leader, f"/api/v1/segments/{road.id}/split",
+    split = post_json(leader, f"/api/v1/segments/{road.id}/split",
                   {"point": [middle.x, middle.y], "version": road.version, "reason": "路口改造"})  # fmt: skip
     assert split.status_code == 201, split.text
     body = split.get_json()
@@ -90,12 +85,12 @@ def test_split_a_segment_at_its_middle_then_merge_it_back(demo, leader):
     assert sum(s == new["id"] for _, s, _ in now_on) == body["moved_incidents"]
     assert [u for *_, u in sorted(now_on)] == [u for *_, u in sorted(incidents)]  # units stay
 
-    stale = _post(leader, f"/api/v1/segments/{road.id}/split",
+    stale = post_json(leader, f"/api/v1/segments/{road.id}/split",
                   {"point": [middle.x, middle.y], "version": road.version, "reason": "再切"})  # fmt: skip
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "stale_version"
 
     versions = {str(road.id): kept["version"], str(new["id"]): new["version"]}
-    merged = _post(leader, "/api/v1/segments/merge",
+    merged = post_json(leader, "/api/v1/segments/merge",
                    {"ids": [new["id"], road.id], "versions": versions, "reason": "恢复原路段"})  # fmt: skip
     assert merged.status_code == 201, merged.text
     body = merged.get_json()
@@ -130,7 +125,7 @@ def test_bad_edits_are_refused_naming_the_problem(demo, leader, url, body, statu
         body = {**body, "ids": [first.id, other.id]}
     path = f"/api/v1/segments/{first.id}/split" if url == "split" else "/api/v1/segments/merge"
     before = _incidents_on(demo, [first.id, second.id]), first.version
-    answer = _post(leader, path, body)
+    answer = post_json(leader, path, body)
     assert answer.status_code == status, answer.text
     error = answer.get_json()["error"]
     assert message in error["message"] and error["field"] == field
@@ -145,7 +140,7 @@ def test_unit_staff_may_not_split_or_merge_and_the_public_must_sign_in(demo):
                 ("/api/v1/segments/merge", {"ids": [first.id, second.id], "reason": "x"})]  # fmt: skip
     staff = demo_client(demo, "staff")
     for url, body in requests:
-        refused = _post(staff, url, body)
+        refused = post_json(staff, url, body)
         assert refused.status_code == 403, refused.text
         assert "leaders and administrators" in refused.get_json()["error"]["message"]
     app, _ = demo

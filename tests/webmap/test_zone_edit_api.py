@@ -15,7 +15,7 @@ from shapely.geometry import Point, mapping
 from geodata.geometry import from_metric, to_metric
 from geodata.stores import mvt
 from tests.geodata.test_tiles import tile_at
-from tests.webmap.conftest import csrf_token, demo_client
+from tests.webmap.conftest import csrf_token, demo_client, post_json
 from webmap import get_store
 
 MOVE_M = 3.0
@@ -24,11 +24,6 @@ MOVE_M = 3.0
 @pytest.fixture(scope="module")
 def leader(demo):
     return demo_client(demo, "leader")
-
-
-def _post(client_token, url, body):
-    client, token = client_token
-    return client.post(url, json=body, headers={"X-CSRFToken": token})
 
 
 def _vertices(geom) -> list[tuple[float, float]]:
@@ -97,7 +92,7 @@ def test_the_edit_context_has_the_zone_its_neighbours_and_the_streets_near_it(le
 
 def test_a_preview_that_pushes_into_the_neighbour_is_refused_naming_it(leader, edge):
     a, b, v, to = edge
-    answer = _post(leader, f"/api/v1/zones/{a.id}/edit/preview",
+    answer = post_json(leader, f"/api/v1/zones/{a.id}/edit/preview",
                    {"geometry": mapping(_moved(a.geom, v, to)), "version": a.version})  # fmt: skip
     assert answer.status_code == 422, answer.text
     error = answer.get_json()["error"]
@@ -134,13 +129,13 @@ def test_moving_a_shared_vertex_of_two_communities_is_applied_and_shows_at_once(
     assert where not in _tile_vertices(client, a.id, tile)  # and the tile is kept now
     body = {"geometry": mapping(_moved(a.geom, v, to)), "version": a.version, "reason": "界线按实地调整",
             "also": [{"id": b.id, "geometry": mapping(_moved(b.geom, v, to)), "version": b.version}]}  # fmt: skip
-    preview = _post(leader, f"/api/v1/zones/{a.id}/edit/preview", body)
+    preview = post_json(leader, f"/api/v1/zones/{a.id}/edit/preview", body)
     assert preview.status_code == 200, preview.text
     diff = preview.get_json()
     assert {z["id"] for z in diff["zones"]} == {a.id, b.id} and diff["stale"] == []
     assert sum(z["area_m2"] for z in diff["zones"]) == pytest.approx(a.area_m2 + b.area_m2, abs=0.5)
 
-    made = _post(leader, f"/api/v1/zones/{a.id}/edit", body)
+    made = post_json(leader, f"/api/v1/zones/{a.id}/edit", body)
     assert made.status_code == 201, made.text
     answer = made.get_json()
     assert answer["zone"]["id"] == a.id and answer["zone"]["version"] == a.version + 1
@@ -155,7 +150,7 @@ def test_moving_a_shared_vertex_of_two_communities_is_applied_and_shows_at_once(
         client, b.id, tile, version
     )
 
-    stale = _post(leader, f"/api/v1/zones/{a.id}/edit", body)  # the versions seen before
+    stale = post_json(leader, f"/api/v1/zones/{a.id}/edit", body)  # the versions seen before
     assert stale.status_code == 409, stale.text
     error = stale.get_json()["error"]
     assert error["code"] == "stale_version" and "请刷新后重新选择" in error["message"]
@@ -165,13 +160,13 @@ def test_moving_a_shared_vertex_of_two_communities_is_applied_and_shows_at_once(
 
     # 撤销 draws both back, and the tiles show it at the version the answer gives; once only.
     revert = f"/api/v1/change-sets/{answer['change_set']['id']}/revert"
-    undone = _post(leader, revert, {"reason": "撤销界线调整"})
+    undone = post_json(leader, revert, {"reason": "撤销界线调整"})
     assert undone.status_code == 201, undone.text
     back = undone.get_json()
     assert back["change_set"]["reverts"] == answer["change_set"]["id"]
     assert {(z["id"], z["version"]) for z in back["zones"]} == {(a.id, a.version + 2), (b.id, b.version + 2)}
     assert where not in _tile_vertices(client, a.id, tile, back["map_version"])
-    again = _post(leader, revert, {"reason": "再撤销"})
+    again = post_json(leader, revert, {"reason": "再撤销"})
     assert again.status_code == 409 and f"已被变更单 #{back['change_set']['id']} 撤销" in again.text
 
 
@@ -187,7 +182,7 @@ def test_bad_requests_name_the_field(leader, edge):
          "geometry"),
     ]  # fmt: skip
     for body, name in cases:
-        answer = _post(leader, url, body)
+        answer = post_json(leader, url, body)
         assert answer.status_code in (400, 422) and answer.get_json()["error"]["field"] == name, answer.text
 
 
@@ -197,7 +192,7 @@ def test_staff_may_not_edit_outlines_and_the_public_must_sign_in(demo, edge):
     body = {"geometry": mapping(a.geom), "version": a.version, "reason": "x"}
     assert staff[0].get(f"/api/v1/zones/{a.id}/edit-context").status_code == 403
     for url in (f"/api/v1/zones/{a.id}/edit/preview", f"/api/v1/zones/{a.id}/edit"):
-        assert _post(staff, url, body).status_code == 403
+        assert post_json(staff, url, body).status_code == 403
     app, _ = demo
     public = app.test_client()
     token = csrf_token(public.get("/login").text)

@@ -86,20 +86,17 @@
   // 社区 and 单元网格 draw the same zones tiles: a tile one layer asks for serves the other too (the
   // two asked the server for each one, as the browser's cache answers only what has come).
   // VectorGrid only reads a parsed tile, so they may share it; it is kept SHARE_MS.
-  var SHARE_MS = 10000, SHARE_MAX = 256, shared = {};
+  var SHARE_MS = 10000, shared = {};
   function sharedTile(layer, coords) {
     var key = layer._url + " " + coords.z + "/" + coords.x + "/" + coords.y, now = Date.now();
-    var kept = shared[key];
-    if (kept && now - kept.at < SHARE_MS) { return kept.promise; }
-    var keys = Object.keys(shared);
-    if (keys.length >= SHARE_MAX) {
-      keys.forEach(function (k) { if (now - shared[k].at >= SHARE_MS) { delete shared[k]; } });
-      if (Object.keys(shared).length >= SHARE_MAX) { delete shared[Object.keys(shared)[0]]; }
+    Object.keys(shared).forEach(function (k) { if (now - shared[k].at >= SHARE_MS) { delete shared[k]; } });
+    if (!shared[key]) {
+      var promise = fetchTile.call(layer, coords);
+      shared[key] = { at: now, promise: promise };
+      // A tile that failed is asked for again next time.
+      promise.catch(function () { if (shared[key] && shared[key].promise === promise) { delete shared[key]; } });
     }
-    var promise = fetchTile.call(layer, coords);
-    shared[key] = { at: now, promise: promise };
-    promise.catch(function () { if (shared[key] && shared[key].promise === promise) { delete shared[key]; } });
-    return promise;
+    return shared[key].promise;
   }
 
   // Leaflet 1.9's GridLayer.redraw (which setUrl calls) asks for tiles at the map's own zoom, which
