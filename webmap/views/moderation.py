@@ -14,6 +14,7 @@ from webmap import case_rules, get_store
 from webmap.views.case_pages import map_config
 from webmap.views.cases import Names, media_dir, page_number
 from webmap.views.common import current_county
+from webmap.views.params import parse_id, text_field
 from webmap.views.requests import json_body, request_actor
 
 bp = Blueprint("moderation", __name__)
@@ -50,15 +51,15 @@ def moderate(report_id: int, action: str):
     body = json_body()
     if action == "approve":
         done = public_reports.approve(
-            store, county, report_id, actor, case_rules(), category=body.get("category") or None
+            store, county, report_id, actor, case_rules(), category=text_field(body, "category") or None
         )
     elif action == "merge":
         into = body.get("into")
         if not isinstance(into, int) and not (isinstance(into, str) and into.isdigit()):
             raise InvalidInput("请选择要合并到的案件编号", field="into")
-        done = public_reports.merge(store, county, report_id, actor, int(into))
+        done = public_reports.merge(store, county, report_id, actor, parse_id(into, "into"))
     else:
-        done = public_reports.reject(store, county, report_id, actor, str(body.get("reason") or ""))
+        done = public_reports.reject(store, county, report_id, actor, text_field(body, "reason"))
     return jsonify(report_json(store, county, done, Names(store, county)))
 
 

@@ -90,7 +90,7 @@ def parse_day(raw, field: str, required: bool = True) -> date | None:
         day = None
     if day is None:
         raise InvalidInput(f"{field} 应为日期 YYYY-MM-DD，而不是 {_shown(raw)}", field=field)
-    return _in_range(day, field)
+    return day_in_range(day, field)
 
 
 MAX_QUERY = 50
@@ -131,7 +131,8 @@ def check_text(value: str, field: str) -> str:
     return value
 
 
-def _in_range(day: date, field: str) -> date:
+def day_in_range(day: date, field: str) -> date:
+    """``day`` when it lies between MIN_DAY and MAX_DAY; InvalidInput naming the field otherwise."""
     if not MIN_DAY <= day <= MAX_DAY:
         raise InvalidInput(f"{field} 应在 {MIN_DAY} 至 {MAX_DAY} 之间，而不是 {day}", field=field)
     return day
@@ -140,8 +141,8 @@ def _in_range(day: date, field: str) -> date:
 def parse_month(raw, field: str = "month") -> str:
     """A month ``YYYY-MM`` between 2000-01 and 2100-12, as text; InvalidInput naming the field."""
     if not isinstance(raw, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", raw.strip()):
-        raise InvalidInput(f"{field} 应为月份 YYYY-MM，而不是 {_shown(raw)}", field=field)
-    _in_range(date.fromisoformat(raw.strip() + "-01"), field)
+        raise InvalidInput(f"{field} {_shown(raw)} 格式有误，应为 YYYY-MM", field=field)
+    day_in_range(date.fromisoformat(raw.strip() + "-01"), field)
     return raw.strip()
 
 
@@ -157,7 +158,7 @@ def parse_datetime(raw, field: str) -> datetime | None:
         raise InvalidInput(f"{field} 不是 ISO 8601 时间：{_shown(raw)}", field=field)
     if at.tzinfo is None:
         raise InvalidInput(f"{field} 需带时区，如 2026-10-20T09:30:00+08:00", field=field)
-    _in_range(at.date(), field)
+    day_in_range(at.date(), field)
     return at
 
 
@@ -168,6 +169,24 @@ def parse_id(raw, field: str) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_ID:
         raise InvalidInput(f"{field} 应为正整数编号，而不是 {_shown(raw)}", field=field)
     return raw
+
+
+def text_field(body: dict, name: str, default: str = "") -> str:
+    """A JSON body's text field (``default`` when left out or null); InvalidInput when not text."""
+    value = body.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} 应为文本，而不是 {_shown(value)}", field=name)
+    return check_text(value, name)
+
+
+def text_list(body: dict, name: str) -> tuple[str, ...]:
+    """A JSON body's list of texts (empty when left out); InvalidInput otherwise."""
+    value = body.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidInput(f"{name} 应为文本列表", field=name)
+    return tuple(value)
 
 
 def check_json(value, field: str = "body", depth: int = 0):
