@@ -277,6 +277,7 @@ def _run(url: str, tmp: Path, password: str, bounds, args) -> None:
 
     counts: Counter = Counter()
     failures: list[str] = []
+    slowest: list[tuple[float, str]] = []
     lock = threading.Lock()
     with gunicorn(url, tmp, "-k gthread -w 2 --threads 4 --capture-output --timeout 120") as port:
         base = f"http://127.0.0.1:{port}"
@@ -291,9 +292,13 @@ def _run(url: str, tmp: Path, password: str, bounds, args) -> None:
             for _ in range(share[i]):
                 if time.monotonic() > deadline:
                     return
+                sent = time.monotonic()
                 status, what = _send(session, base, token, rng.random() < 0.15, *hostile_request(rng, bounds))
                 with lock:
                     counts[status] += 1
+                    slowest.append((time.monotonic() - sent, what))
+                    slowest.sort(reverse=True)
+                    del slowest[5:]
                     if status >= 500 and len(failures) < 20:
                         failures.append(what)
 
@@ -305,8 +310,11 @@ def _run(url: str, tmp: Path, password: str, bounds, args) -> None:
             t.join()
         seconds = time.monotonic() - started
         peaks = _worker_peaks_mb(port)
-        log_tail = (tmp / "gunicorn.log").read_text(errors="replace")[-4000:] if failures else ""
+        log = (tmp / "gunicorn.log").read_text(errors="replace").splitlines()
+        log_tail = "\n".join([line for line in log if "busy:" not in line][-60:])
     _report(args, counts, failures, peaks, seconds, log_tail)
+    for took, what in slowest:
+        print(f"  slow: {took:.1f} s {what[:200]}")
 
 
 def _signed_in(base: str, password: str):
@@ -329,12 +337,19 @@ def _send(session, base, token, anonymous: bool, method, path, body, content_typ
     if content_type:
         headers["Content-Type"] = content_type
     sender = requests if anonymous else session
-    try:
-        answer = sender.request(
-            method, base + path, data=body, headers=headers, timeout=120, allow_redirects=False
-        )
-    except requests.RequestException as exc:
-        return 599, f"{method} {path[:200]}: {type(exc).__name__}"
+    for attempt in (1, 2):
+        try:
+            answer = sender.request(
+                method, base + path, data=body, headers=headers, timeout=120, allow_redirects=False
+            )
+            break
+        except requests.ConnectionError as exc:
+            # A kept-alive connection the server closed as this request went out: once more, on
+            # a fresh connection; twice is a real failure.
+            if attempt == 2:
+                return 599, f"{method} {path[:200]} ({len(body or b'')} B): {exc!r}"[:400]
+        except requests.RequestException as exc:
+            return 599, f"{method} {path[:200]} ({len(body or b'')} B): {exc!r}"[:400]
     return answer.status_code, f"{answer.status_code} {method} {path[:200]} {(body or b'')[:200]!r}"
 
 
