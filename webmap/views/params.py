@@ -117,7 +117,9 @@ def parse_version(value, name: str, field: str | None = None, required: bool = F
 
 # -- bounds every request's input is held to (DESIGN §11: parsed and bounded at the edge) ---------
 MIN_DAY, MAX_DAY = date(2000, 1, 1), date(2100, 12, 31)
-MAX_ID = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's bigint
+# Ids are PostgreSQL integers (SQLite's hold 64 bits): a larger one names nothing, and would not
+# reach the query. No number a client sends means more than this (ids, versions, counts).
+MAX_ID = 2**31 - 1
 MAX_JSON_BYTES = 1 << 20  # a JSON body; uploads (forms with a photo) keep MAX_CONTENT_LENGTH
 MAX_JSON_DEPTH = 20
 # A lone UTF-16 surrogate (from JSON's "\ud800") cannot be stored; NUL is refused by PostgreSQL.
@@ -163,7 +165,7 @@ def parse_datetime(raw, field: str) -> datetime | None:
 
 
 def parse_id(raw, field: str) -> int:
-    """A record's id: a positive integer within 64 bits (an int, or its digits as text)."""
+    """A record's id: a positive integer up to MAX_ID (an int, or its digits as text)."""
     if isinstance(raw, str) and raw.strip().isdecimal() and raw.strip().isascii():
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_ID:
@@ -191,7 +193,7 @@ def text_list(body: dict, name: str) -> tuple[str, ...]:
 
 def check_json(value, field: str = "body", depth: int = 0):
     """``value`` (parsed JSON) when every string is storable text, every number is finite and
-    fits 64 bits, and it nests at most MAX_JSON_DEPTH deep; InvalidInput naming where otherwise."""
+    lies within ±MAX_ID, and it nests at most MAX_JSON_DEPTH deep; InvalidInput naming where otherwise."""
     if depth > MAX_JSON_DEPTH:
         raise InvalidInput(f"{field} 嵌套过深：最多 {MAX_JSON_DEPTH} 层", field=field)
     if isinstance(value, str):
@@ -200,7 +202,7 @@ def check_json(value, field: str = "body", depth: int = 0):
         pass
     elif isinstance(value, int):
         if not -MAX_ID - 1 <= value <= MAX_ID:
-            raise InvalidInput(f"{field} 中的整数超出范围（64 位）", field=field)
+            raise InvalidInput(f"{field} 中的整数超出范围（最大 {MAX_ID}）", field=field)
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise InvalidInput(f"{field} 中含有非有限数值", field=field)
@@ -225,7 +227,7 @@ def _shown(raw) -> str:
 
 
 class BoundedInt(IntegerConverter):
-    """``<int:...>`` in a route: a non-negative integer within 64 bits (a longer one is no page)."""
+    """``<int:...>`` in a route: a non-negative integer up to MAX_ID (a larger one is no page)."""
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,
                  signed: bool = False):  # fmt: skip
