@@ -276,3 +276,23 @@ def test_a_locked_database_is_503_with_retry_after(app, signed_in, monkeypatch):
     assert preview.status_code == 200, preview.text  # a preview takes no write lock
     with app.app_context():
         assert get_store().map_version() >= 0
+
+
+def test_busy_errors_are_told_by_their_codes():
+    import psycopg
+    from psycopg_pool import PoolTimeout
+
+    from geodata.errors import Busy, busy_error
+
+    locked = sqlite3.connect(":memory:")
+    try:
+        locked.execute("SELECT * FROM nowhere")
+    except sqlite3.OperationalError as exc:
+        assert busy_error(exc) is None  # another OperationalError stays a crash, for the log
+    for exc in (
+        psycopg.errors.LockNotAvailable("x"),
+        psycopg.errors.SerializationFailure("x"),
+        PoolTimeout("x"),
+    ):
+        assert isinstance(busy_error(exc), Busy) and busy_error(exc).status == 503
+    assert busy_error(psycopg.errors.UniqueViolation("x")) is None
