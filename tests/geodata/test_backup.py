@@ -103,18 +103,20 @@ def table_rows(url: str) -> dict[str, list]:
 
 
 def answers(url: str, code: str, month: str) -> dict:
-    """What the portal answers: who guarded each segment on a few days, coverage, scores."""
+    """What the portal answers: who guarded each target on a few days, coverage, scores."""
     store = open_store(url)
     try:
         county = store.get_county(code)
         days = [day_start(date(2025, 12, 1)), day_start(date(2026, 6, 1)), NOW]
+        in_force = {at: sorted(store.assignments_at(county.id, at), key=repr) for at in days}
         who = {
             (s.id, at): responsible(store, county, Target("segment", s.id), at)
-            for s in store.list_segments(county.id)[::25]
+            for s in store.list_segments(county.id)[::500]
             for at in days
         }
         coverage = coverage_report(store, county, at=days[1], now=NOW).to_dict()
-        return {"who": who, "coverage": coverage, "scores": month_scores(store, county, month)}
+        scores = month_scores(store, county, month)
+        return {"in_force": in_force, "who": who, "coverage": coverage, "scores": scores}
     finally:
         store.close()
 
@@ -140,7 +142,11 @@ def test_round_trip_keeps_every_row_and_every_answer(request, backend, tmp_path)
     result = restore(target, restored_media, archive)
     assert result.migrations == [] and result.media_kept is None
     assert table_rows(target) == table_rows(source)
-    assert answers(target, DEMO_CODE, "2026-05") == answers(source, DEMO_CODE, "2026-05")
+    before = answers(source, DEMO_CODE, "2026-05")
+    assert (
+        all(before["in_force"].values()) and before["scores"].units and before["coverage"]["unguarded_zones"]
+    )
+    assert answers(target, DEMO_CODE, "2026-05") == before
     assert _media(restored_media) == _media(media) and len(_media(media)) == 2
 
     store = open_store(target)  # the identity sequences came along: a new row gets a new id
