@@ -7,7 +7,7 @@ import tarfile
 
 import pytest
 
-from tests.webmap.conftest import COUNTY_CODE
+from tests.webmap.conftest import COUNTY_CODE, build_county
 from webmap import create_app, get_store
 
 
@@ -57,6 +57,24 @@ def test_backup_verify_and_restore_into_another_portal(app, other_app, tmp_path)
     assert again.exit_code == 1
     assert "Error: 目标数据库不是空的" in again.stderr and "use --force" in again.stderr
     assert _invoke(other_app, "restore", "--force", path).exit_code == 0
+    assert _segments(other_app) == _segments(app)
+
+
+def test_a_postgis_portal_restored_into_a_fresh_database(committed_postgis_url, empty_postgis_url, tmp_path):
+    apps = []
+    for name, url in (("source", committed_postgis_url), ("target", empty_postgis_url)):
+        config = {"database_url": url, "instance_path": str(tmp_path / name), "testing": True}
+        apps.append(create_app({**config, "seed_demo_on_start": False, "default_county": COUNTY_CODE}))
+    source, target = apps
+    with source.app_context():
+        build_county(get_store())
+    path = tmp_path / "portal.tar"
+    assert _invoke(source, "backup", path).exit_code == 0
+    assert _invoke(source, "backup", "--verify", path).stdout.startswith("OK:")
+    assert _invoke(target, "init-db").exit_code == 0  # a schema with no data is still empty
+    restored = _invoke(target, "restore", path)
+    assert restored.exit_code == 0, restored.output
+    assert "postgis database" in restored.stdout and _segments(target) == _segments(source)
 
 
 def test_a_damaged_archive_is_one_error_line(app, other_app, tmp_path):
