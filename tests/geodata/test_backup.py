@@ -20,7 +20,7 @@ from geodata.assignments import day_start, responsible
 from geodata.backup import backup, restore, verify
 from geodata.backup_engines import known_schema
 from geodata.demo import seed_demo
-from geodata.errors import Conflict, InvalidFile
+from geodata.errors import ConfigError, Conflict, InvalidFile
 from geodata.model import Unit
 from geodata.store import open_store
 from geodata.targets import Target
@@ -321,3 +321,25 @@ def test_an_existing_archive_is_not_overwritten(tmp_path):
     with pytest.raises(Exception, match="the file exists"):
         backup(f"sqlite:///{tmp_path / 'x.sqlite'}", tmp_path / "media", tmp_path / "b.tar")
     assert (tmp_path / "b.tar").read_bytes() == b"keep"
+
+
+def test_a_postgis_restore_that_fails_half_way_changes_nothing(committed_postgis_url, tmp_path, monkeypatch):
+    from geodata import backup_engines
+
+    media = tmp_path / "media"
+    _fill(committed_postgis_url, media, lambda store: build_county(store)["county"])
+    backup(committed_postgis_url, media, tmp_path / "a.tar")
+    before = table_rows(committed_postgis_url)
+    run = backup_engines._run
+
+    def failing_late(tool, args, env, what=None):
+        out = run(tool, args, env, what)
+        if tool == "pg_restore" and "-f" in args:  # the script psql runs: make its last statement fail
+            with open(args[args.index("-f") + 1], "a") as script:
+                script.write("\nSELECT 1 / 0;\n")
+        return out
+
+    monkeypatch.setattr(backup_engines, "_run", failing_late)
+    with pytest.raises(ConfigError, match="psql failed: .*division by zero"):
+        restore(committed_postgis_url, tmp_path / "t" / "media", tmp_path / "a.tar", force=True)
+    assert table_rows(committed_postgis_url) == before
