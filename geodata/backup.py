@@ -138,16 +138,21 @@ def restore(url: str, media_dir: Path, path: Path, force: bool = False, report: 
             _check_empty(engine, media_dir)
         report(f"restoring the {engine.backend} database…")
         engine.restore(work / engine.member, work)
-        counts = engine.row_counts()
-        if counts != manifest.row_counts:
-            wrong = next(t for t in sorted(set(counts) | set(manifest.row_counts))
-                         if counts.get(t) != manifest.row_counts.get(t))  # fmt: skip
-            raise InvalidFile(f"恢复后表 {wrong} 的行数与清单不符 (table {wrong}: {counts.get(wrong)} rows "
-                              f"restored, the manifest says {manifest.row_counts.get(wrong)})")  # fmt: skip
+        _check_restored(engine.row_counts(), manifest.row_counts)
         migrations = _migrate(url, report)
         report(f"restoring {manifest.media_files} media files…")
         kept = _swap_media(work / "media", media_dir)
     return Restored(manifest, migrations, kept)
+
+
+def _check_restored(counts: dict[str, int], expected: dict[str, int]) -> None:
+    """The restored database holds as many rows in each table as the manifest says it should."""
+    for table in sorted(set(counts) | set(expected)):
+        if counts.get(table) != expected.get(table):
+            raise InvalidFile(
+                f"恢复后表 {table} 的行数与清单不符 (table {table}: {counts.get(table)} rows restored, "
+                f"the manifest says {expected.get(table)})"
+            )
 
 
 def _check_target_backend(manifest: Manifest, backend: str) -> None:

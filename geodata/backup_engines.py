@@ -44,7 +44,10 @@ def engine_for(url: str) -> SqliteEngine | PostgisEngine:
         return SqliteEngine(url)
     if url.startswith(("postgresql:", "postgres:")):
         return PostgisEngine(url)
-    raise ConfigError(f"DATABASE_URL {url!r}: back up sqlite:/// or postgresql:// databases only")
+    scheme = url.split(":", 1)[0]  # not the whole URL: it may hold a password
+    raise ConfigError(
+        f"DATABASE_URL 的 {scheme}: 数据库无法备份 (only sqlite:/// and postgresql:// databases)"
+    )
 
 
 # -- SQLite ------------------------------------------------------------------------------------
