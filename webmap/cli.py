@@ -44,6 +44,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(cli_grid.make_grid)
     app.cli.add_command(cli_cases.create_api_key)
     app.cli.add_command(cli_report.monthly_report_command)
+    from webmap import cli_backup
+
+    cli_backup.register(app)
 
 
 def refusals_as_errors(command: Callable) -> Callable:
