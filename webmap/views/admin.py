@@ -75,7 +75,7 @@ def audit_filter() -> AuditFilter:
     since = parse_day(request.args.get("since"), "since", required=False)
     until = parse_day(request.args.get("until"), "until", required=False)
     if since and until and until < since:
-        raise InvalidInput("结束日期早于开始日期", field="until")
+        raise InvalidInput("until（截止日期）早于 since（起始日期）", field="until")
     return AuditFilter(
         actor, action,
         since and datetime.combine(since, time(), COUNTY_TZ),
