@@ -45,9 +45,9 @@ class AuditUnavailable(PortalError):
 def request_actor_name() -> str:
     """Who sends this request: ``api:<key name>`` for an API key, the signed-in user's name, else
     ``anonymous`` (``api:?`` for a key that is not valid)."""
-    from webmap.views.requests import api_key_in_request, checked_key
+    from webmap.views.requests import checked_key
 
-    key = api_key_in_request()
+    key = _sent_api_key()
     if key is not None:
         try:
             return f"api:{checked_key(get_store(), key).name}"
@@ -56,6 +56,15 @@ def request_actor_name() -> str:
     if current_user.is_authenticated:
         return current_user.username
     return "anonymous"
+
+
+def _sent_api_key() -> str | None:
+    """The API key as webmap/views/requests.py reads it, without parsing a body the view has not
+    (a body too large or malformed is the view's to refuse, not the audit's to trip over)."""
+    key = request.headers.get("X-API-Key") or request.args.get("api_key")
+    if key is None and "form" in request.__dict__:  # the form, once parsed, is cached there
+        key = request.form.get("api_key")
+    return key or None
 
 
 def address_hash() -> str:
@@ -154,7 +163,9 @@ def _record_write(response: Response) -> Response:
         return response
     status = response.status_code
     result = "ok" if status < 400 else "refused" if status < 500 else "error"
-    actor = g.get("audit_actor") or request_actor_name()  # CSRF refusals come before _remember_actor
+    actor = g.get("audit_actor")
+    if actor in (None, "anonymous"):  # refused before _remember_actor, or a key in the form just read
+        actor = request_actor_name()
     _write(actor, request.endpoint or "no_route", request.path, result, address_hash(),
            {"status": status, "method": request.method}, required=False)  # fmt: skip
     return response

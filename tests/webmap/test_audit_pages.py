@@ -195,3 +195,15 @@ def test_a_moderation_decision_is_recorded_with_its_outcome(app, admin):
     )
     assert event.detail["public_reason"] == "内容与问题无关"
     assert not _events(app, action="moderation.moderate")  # recorded once, not again by the hook
+
+
+def test_an_open311_key_sent_in_the_form_is_named_and_the_form_never_recorded(app):
+    from tests.webmap.test_open311 import BASE, spec_post
+
+    with app.app_context():
+        _, key = issue_key(get_store(), "市民热线", "inspector")
+    answer = app.test_client().post(f"{BASE}/requests.json", data=spec_post(key))
+    assert answer.status_code == 201, answer.text
+    (event,) = _events(app, actor="api:市民热线")
+    assert event.result == "ok" and event.detail == {"status": 201, "method": "POST"}
+    assert "13800138000" not in str(event) and key not in str(event)
