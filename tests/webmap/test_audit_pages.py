@@ -207,3 +207,32 @@ def test_an_open311_key_sent_in_the_form_is_named_and_the_form_never_recorded(ap
     (event,) = _events(app, actor="api:市民热线")
     assert event.result == "ok" and event.detail == {"status": 201, "method": "POST"}
     assert "13800138000" not in str(event) and key not in str(event)
+
+
+def test_on_postgis_writes_are_recorded_and_the_admin_reads_them(committed_postgis_url, tmp_path):
+    from tests.webmap.conftest import build_county
+    from webmap import create_app
+
+    app = create_app(
+        {"database_url": committed_postgis_url, "instance_path": str(tmp_path), "testing": True,
+         "seed_demo_on_start": False, "default_county": COUNTY_CODE}
+    )  # fmt: skip
+    with app.app_context():
+        store = get_store()
+        store.migrate()
+        county = build_county(store)["county"]
+        store.add_user(User("admin1", generate_password_hash(PASSWORD), "admin", county_id=county.id))
+    try:
+        client = app.test_client()
+        assert login(client, "admin1", PASSWORD).status_code == 302
+        assert (
+            client.post("/api/v1/incidents", json=FUHUA, headers={"X-CSRFToken": _token(client)}).status_code
+            == 201
+        )
+        assert client.post("/api/v1/incidents", json=FUHUA).status_code == 400
+        page = client.get("/admin/audit?action=cases.create_incident")
+        assert page.status_code == 200 and page.text.count('<tr data-id="') == 2 and "拒绝" in page.text
+        with app.app_context():
+            assert audit_log.verify(get_store()).count == 2
+    finally:
+        app.extensions["portal_db"].close()
