@@ -91,8 +91,7 @@ def audit(
     request hook then records nothing more for it. ``required``: a failure to record is raised
     (AuditUnavailable, 503) instead of logged, for what must not happen unaudited."""
     g.audited = True
-    return _write(g.get("audit_actor") or request_actor_name(), action, object, result, address_hash(),
-                  detail, required)  # fmt: skip
+    return _write(_actor(), action, object, result, address_hash(), detail, required)
 
 
 def audit_cli(action: str, object: str | None = None, result: str = "ok", **detail) -> AuditEvent | None:
@@ -156,6 +155,13 @@ def _remember_actor() -> None:
         g.audit_actor = request_actor_name()
 
 
+def _actor() -> str:
+    """Who was acting: as taken before the view ran, or now when it was not known then (a request
+    refused before ``_remember_actor`` ran, or an API key in a form only the view read)."""
+    actor = g.get("audit_actor")
+    return request_actor_name() if actor in (None, "anonymous") else actor
+
+
 def _record_write(response: Response) -> Response:
     """The write's endpoint, path and outcome; never its body (it may carry personal data).
     Refusals are recorded too; a failure to record is logged, never answered."""
@@ -163,9 +169,6 @@ def _record_write(response: Response) -> Response:
         return response
     status = response.status_code
     result = "ok" if status < 400 else "refused" if status < 500 else "error"
-    actor = g.get("audit_actor")
-    if actor in (None, "anonymous"):  # refused before _remember_actor, or a key in the form just read
-        actor = request_actor_name()
-    _write(actor, request.endpoint or "no_route", request.path, result, address_hash(),
+    _write(_actor(), request.endpoint or "no_route", request.path, result, address_hash(),
            {"status": status, "method": request.method}, required=False)  # fmt: skip
     return response
