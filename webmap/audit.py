@@ -85,13 +85,15 @@ def audit(
     object: str | None = None,  # noqa: A002 - the audit's own word for what was acted on
     result: str = "ok",
     required: bool = False,
+    actor: str | None = None,
     **detail,
 ) -> AuditEvent | None:
     """Record an event for this request (actor, hashed address and time filled in); the write
     request hook then records nothing more for it. ``required``: a failure to record is raised
-    (AuditUnavailable, 503) instead of logged, for what must not happen unaudited."""
+    (AuditUnavailable, 503) instead of logged, for what must not happen unaudited. ``actor``
+    names someone else than who sends the request (the user name a failed sign-in tried)."""
     g.audited = True
-    return _write(_actor(), action, object, result, address_hash(), detail, required)
+    return _write(actor or _actor(), action, object, result, address_hash(), detail, required)
 
 
 def audit_cli(action: str, object: str | None = None, result: str = "ok", **detail) -> AuditEvent | None:

@@ -236,3 +236,15 @@ def test_on_postgis_writes_are_recorded_and_the_admin_reads_them(committed_postg
             assert audit_log.verify(get_store()).count == 2
     finally:
         app.extensions["portal_db"].close()
+
+
+def test_a_view_may_name_the_actor_and_a_post_to_nowhere_is_recorded(app):
+    from webmap.audit import audit
+
+    with app.test_request_context("/login", method="POST", environ_base={"REMOTE_ADDR": "10.0.0.7"}):
+        made = audit("auth.login", "user:ghost", "refused", actor="ghost", reason="unknown_user")
+    assert (made.actor, made.result, made.detail) == ("ghost", "refused", {"reason": "unknown_user"})
+    assert app.test_client().post("/no/such/page").status_code == 404
+    (nowhere,) = _events(app, action="no_route")
+    assert (nowhere.actor, nowhere.object, nowhere.result) == ("anonymous", "/no/such/page", "refused")
+    assert made.address_hash != nowhere.address_hash  # another address, another hash
