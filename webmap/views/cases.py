@@ -17,6 +17,7 @@ from geodata.errors import Forbidden, InvalidInput, NotFound
 from geodata.model import Incident
 from geodata.store import Store
 from webmap import case_rules, get_store, settings
+from webmap.audit import audit
 from webmap.views.common import current_county
 from webmap.views.params import parse_bbox, parse_day
 from webmap.views.requests import idempotent, json_body, request_actor
@@ -133,6 +134,9 @@ def export_incidents():
     county = current_county(store)
     filters, bbox = list_filters(store, county)
     rows = store.list_incidents(county.id, bbox, limit=MAX_CSV_ROWS, newest_first=True, **filters)
+    # Reporters' contacts leave here: recorded first, and refused when that cannot be recorded.
+    audit("export.incidents_csv", f"county:{county.code}", required=True, rows=len(rows),
+          filters={k: v for k, v in request.args.items() if v})  # fmt: skip
     names = Names(store, county)
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM as Chinese, not mojibake
