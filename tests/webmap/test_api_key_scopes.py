@@ -83,7 +83,7 @@ def test_a_unit_staff_key_sees_what_its_units_staff_see(app, units_cases, sign_i
     listed = app.test_client().get("/api/v1/incidents", headers=key).get_json()
     assert listed["total"] == 4 and {i["unit"]["code"] for i in listed["items"]} == {"U01"}
     heat = app.test_client().get(SCOPED_GETS[1], headers=key)
-    assert heat.get_json()["total"] == 4 and {"Cookie", "X-API-Key"} <= set(heat.vary)
+    assert heat.get_json()["total"] == 4 and "X-API-Key" in heat.vary
     leaders_key = {"X-API-Key": units_cases["keys"]["leader"]}
     assert app.test_client().get("/api/v1/incidents", headers=leaders_key).get_json()["total"] == 42
 

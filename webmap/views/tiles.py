@@ -55,7 +55,7 @@ def _map_version() -> int:
 def _private(response: Response) -> Response:
     """Cacheable by the asker's browser only, revalidated by ETag (304 when unchanged)."""
     response.cache_control.private = True
-    response.vary.update(("Cookie", "X-API-Key"))  # the answer is the asker's (a unit's, a key's)
+    response.vary.add("X-API-Key")  # a key answers for its unit; a browser (no key) still hits its cache
     response.cache_control.max_age = MAX_AGE_S
     response.add_etag()
     return response.make_conditional(request)
