@@ -271,7 +271,7 @@ class Store(RoadEdits, OutlineEdits, Protocol):
         """By the name of its original or of its public copy; NotFound otherwise."""
 
     def add_api_key(self, key: ApiKey) -> ApiKey:
-        """Conflict when the name is taken."""
+        """Conflict when the name is taken; a unit_staff key carries its ``unit_id``."""
 
     def api_key_by_hash(self, key_hash: str) -> ApiKey | None: ...
 

@@ -26,6 +26,7 @@ from webmap.views import (
     portal,
     public,
     public_reports,
+    requests,
     scores,
     segment_edits,
     tiers,
@@ -42,6 +43,7 @@ def register_views(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open all day still posts
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.before_request(requests.refuse_key_in_query)  # before CSRF: the key leaked either way
     csrf.init_app(app)
     auth.init_login(app)
     i18n.init_app(app)
