@@ -211,6 +211,17 @@ def _public_map(page, base: str) -> None:
     _assert_clean(page, "/")
 
 
+def _revert(page, base: str, change_set: int) -> None:
+    """撤销此变更 works from its script file (no inline handler) and opens the new change set."""
+    _open(page, f"{base}/portal/change-sets/{change_set}")
+    page.fill("#revert-reason", "撤销" + MARK)
+    page.click("#revert-form button[type=submit]")
+    page.wait_for_url(re.compile(rf".*/portal/change-sets/(?!{change_set}$)\d+$"))
+    page.wait_for_load_state("networkidle")
+    assert SHOWN in page.inner_text("body")
+    _assert_clean(page, page.url)
+
+
 def test_planted_markup_is_text_everywhere_and_trips_no_csp(app, leader, tmp_path, browser):
     ids = {**_plant(app, tmp_path), **_file_and_change(app, leader)}
     with serving(app) as base:
@@ -225,6 +236,7 @@ def test_planted_markup_is_text_everywhere_and_trips_no_csp(app, leader, tmp_pat
         _open(page, f"{base}/scores", text_somewhere=False)  # no month scored yet: no names to show
         _open(page, f"{base}/cases/{ids['case']}")
         page.screenshot(path=str(ARTIFACTS / "markup-case.png"), full_page=True)
+        _revert(page, base, ids["change_set"])
         anyone = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN").new_page()
         anyone.errors = []
         anyone.on("pageerror", lambda error: anyone.errors.append(str(error)))
