@@ -193,3 +193,22 @@ def test_a_basemap_page_lets_its_tiles_load(tmp_path):
     app = _https_app(tmp_path, basemap="tianditu:abc123")
     csp = app.test_client().get("/").headers["Content-Security-Policy"]
     assert "img-src 'self' data: blob: https://*.tianditu.gov.cn;" in csp
+
+
+def test_no_name_can_close_the_maps_script(app):
+    import folium
+    from shapely.geometry import box as shape
+
+    from webmap.mapbuild import TextTooltip, map_parts
+
+    evil = "</script><script>window.__xss=1</script>`${window.__xss=1}"
+    m = folium.Map(tiles=None)
+    folium.GeoJson(shape(0, 0, 1, 1).__geo_interface__).add_child(TextTooltip(evil)).add_to(m)
+    with app.test_request_context("/portal"):
+        parts = map_parts(m)
+        nonce = app.jinja_env.globals["csp_nonce"]()
+    script = str(parts["script"])  # a Markup's "in" escapes its operand
+    assert "</script" not in script.lower()
+    # The text is a JSON string (where a backquote is only a character), not a template literal.
+    assert 'bindTooltip("\\u0026lt;/script\\u0026gt;' in script and "bindTooltip(`" not in script
+    assert all(f'nonce="{nonce}"' in tag for tag in re.findall(r"<script\b[^>]*>", parts["head"]))
