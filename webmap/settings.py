@@ -32,6 +32,7 @@ class Settings:
     instance_path: str = str(ROOT / "instance")
     node_modules: str = str(ROOT / "node_modules")
     testing: bool = False
+    https: bool = False  # served over HTTPS: Secure cookies and HSTS (webmap/security.py)
 
 
 _ENV = {
@@ -52,6 +53,7 @@ _ENV = {
     "seed_demo_on_start": "PORTAL_SEED_DEMO_ON_START",
     "instance_path": "PORTAL_INSTANCE_PATH",
     "node_modules": "PORTAL_NODE_MODULES",
+    "https": "PORTAL_HTTPS",
 }
 
 

@@ -25,7 +25,7 @@ GET_PAGES = [
     "/", "/portal", "/cases", "/cases/{id}", "/scores", "/scores/tiers", "/portal/change-sets",
     "/portal/change-sets/{id}", "/portal/coverage", "/portal/targets/{kind}/{id}", "/portal/edit",
     "/inspect", "/report", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
-    "/reports/new", "/login", "/media/{token}",
+    "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -59,7 +59,8 @@ PARAMS = [
     "bbox", "zoom", "from", "to", "month", "date", "at", "status", "category", "unit", "zone", "overdue",
     "duplicates", "page", "per_page", "q", "lat", "lon", "long", "kind", "state", "crs", "v", "lang",
     "service_code", "service_request_id", "start_date", "end_date", "jurisdiction_id", "next",
-    "description", "address", "contact", "username", "password", "email", "media_url", "mode",
+    "description", "address", "contact", "username", "password", "email", "media_url", "mode", "since",
+    "until", "actor", "action", "object",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

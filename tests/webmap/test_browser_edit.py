@@ -13,7 +13,15 @@ import shapely
 
 from geodata.geometry import from_metric, to_metric
 from geodata.model import COUNTY_TZ
-from tests.webmap.conftest import ARTIFACTS, demo_client, map_xy, serving, signed_in_page, wait_ready
+from tests.webmap.conftest import (
+    ARTIFACTS,
+    DEMO_MID_DAY,
+    demo_client,
+    map_xy,
+    serving,
+    signed_in_page,
+    wait_ready,
+)
 from webmap import get_store
 
 
@@ -115,7 +123,7 @@ def _draw(page, ring) -> None:
     page.click(".leaflet-pm-icon-polygon")
     for lat, lon in [*ring, ring[0]]:
         page.mouse.click(*map_xy(page, lat, lon))
-    page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
 
 
 def _draw_box(page, centre, half_px: int = 12) -> None:
@@ -164,7 +172,7 @@ def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo,
         assert _lead(page, base, ids[0], today) == old.code  # nothing of the stale change was kept
 
         page.click("#edit-reselect")
-        page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+        page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
         page.click("#edit-preview-button")
         page.wait_for_selector("#edit-diff tbody tr")
         page.click("#edit-apply")
@@ -184,7 +192,7 @@ def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo,
         page.click("#edit-revert")
         page.wait_for_selector("#edit-message .done:has-text('已撤销')")
         assert [_lead(page, base, i, today) for i in ids] == [old.code, third.code, old.code]
-        assert [_lead(page, base, i, "2026-06-01") for i in ids] == [old.code] * 3
+        assert [_lead(page, base, i, DEMO_MID_DAY) for i in ids] == [old.code] * 3
 
         # The change's own page draws it; the road's timeline lists it, struck through.
         page.goto(f"{base}/portal/change-sets")
@@ -267,7 +275,7 @@ def _stroke(page, points) -> None:
 
 
 def _idle(page) -> None:
-    page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
 
 
 def test_a_freehand_lasso_and_a_freehand_stroke_select_what_they_surround_and_cross(demo, browser):
