@@ -222,6 +222,8 @@ def test_every_endpoint_family_is_in_the_catalog(app):
         ("/api/v1/scores?month=9999-12", "month"),
         ("/api/v1/incidents?page=99999999999999999999", "page"),
         ("/api/v1/heat?bbox=114,22.5,114.02,22.52&zoom=23", "zoom"),
+        ("/api/v1/search?q=a%00b", "q"),
+        ("/api/v1/incidents?from=%7B%22a%22%3A1%7D", "from"),
     ],
 )
 def test_out_of_range_queries_are_refused_naming_the_field(signed_in, url, field):
