@@ -91,3 +91,19 @@ def test_who_may_see_and_what_is_refused(demo):
     assert far.status_code == 200 and "第 999 页没有记录" in far.text
     app, _ = demo
     assert app.test_client().get("/portal/change-sets").status_code == 302
+
+
+def test_a_large_change_set_is_paged_and_drawn_by_unit(demo):
+    """The demo's first plan (every road and zone): 100 targets a page with a pager, and the map
+    one layer per unit, so the page stays small (it was 5 MB and 6–12 s)."""
+    leader, _ = demo_client(demo, "leader")
+    first = leader.get("/portal/change-sets/1")
+    assert first.status_code == 200 and len(first.data) < 2 * 1024 * 1024
+    total = int(re.search(r"共 (\d+) 个对象，第 1 / (\d+) 页", first.text).group(1))
+    ids = _row_ids(first.text, "change-set-rows")
+    assert total > 1000 and len(ids) == 100 and 'aria-label="分页"' in first.text
+    second = _row_ids(leader.get("/portal/change-sets/1?page=2").text, "change-set-rows")
+    assert len(second) == 100 and not set(second) & set(ids)
+    assert 5 < first.text.count(".bindTooltip(") < 100  # a tooltip per unit's layer, not per target
+    past = leader.get("/portal/change-sets/1?page=999").text
+    assert "第 999 页没有对象" in past
