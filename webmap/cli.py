@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
 
-from geodata import io
+from geodata import io, passwords
 from geodata.errors import InvalidInput, NotFound, PortalError
 from geodata.model import INSPECTION_PANELS, USER_ROLES, User
 from webmap import get_store, settings
@@ -44,6 +44,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(cli_grid.make_grid)
     app.cli.add_command(cli_cases.create_api_key)
     app.cli.add_command(cli_report.monthly_report_command)
+    from webmap import cli_users
+
+    cli_users.register(app)
 
 
 def refusals_as_errors(command: Callable) -> Callable:
@@ -256,10 +259,21 @@ def create_user(
     county_id, unit_id = _user_place(store, county_code, unit_code)
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if not password:
-        raise InvalidInput("the password is empty")
-    user = store.add_user(User(name, generate_password_hash(password), role, county_id, unit_id, panel=panel))
-    click.echo(f"created user {user.username} ({user.role})")
+    passwords.check(password, name)
+    # Someone else chose this password: the user changes it at the first sign-in.
+    user = User(
+        name,
+        generate_password_hash(password),
+        role,
+        county_id,
+        unit_id,
+        panel=panel,
+        must_change_password=True,
+    )
+    user = store.add_user(user)
+    click.echo(
+        f"created user {user.username} ({user.role}); they choose their own password at the first sign-in"
+    )
 
 
 def _user_place(store, county_code: str | None, unit_code: str | None) -> tuple[int | None, int | None]:

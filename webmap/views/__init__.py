@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from webmap import i18n
 from webmap.views import (
+    account,
     api,
     assets,
     assignments,
@@ -49,6 +50,7 @@ def register_views(app: Flask) -> None:
         public.bp, public_reports.bp, moderation.bp, tiles.bp, segment_edits.bp, zone_edit_api.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
+    app.register_blueprint(account.bp)  # 修改密码 (issue #16)
     # These accept an API key instead of a session; with a session they check CSRF themselves.
     for view in (
         cases.create_incident,
