@@ -261,16 +261,10 @@ def create_user(
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     passwords.check(password, name)
     # Someone else chose this password: the user changes it at the first sign-in.
-    user = User(
-        name,
-        generate_password_hash(password),
-        role,
-        county_id,
-        unit_id,
-        panel=panel,
-        must_change_password=True,
+    hashed = generate_password_hash(password)
+    user = store.add_user(
+        User(name, hashed, role, county_id, unit_id, panel=panel, must_change_password=True)
     )
-    user = store.add_user(user)
     click.echo(
         f"created user {user.username} ({user.role}); they choose their own password at the first sign-in"
     )
