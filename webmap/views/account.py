@@ -21,6 +21,12 @@ OPEN_ENDPOINTS = ("account.password", "auth.logout", "auth.login", "static")
 TOO_LONG = f"密码最多 {passwords.MAX_LENGTH} 个字符"
 
 
+class PasswordChangeRequired(Forbidden):
+    """An API call from a session whose password an administrator set and its owner has not changed."""
+
+    code = "password_change_required"
+
+
 class PasswordForm(FlaskForm):
     current = PasswordField(
         "当前密码", [DataRequired("请输入当前密码"), Length(max=passwords.MAX_LENGTH, message=TOO_LONG)]
@@ -44,7 +50,9 @@ def _password_first():
     if not current_user.is_authenticated or not current_user.must_change_password:
         return None
     if request.blueprint == "api" or request.path.startswith(auth.JSON_PREFIXES):
-        raise Forbidden("请先修改密码：您的密码由管理员设置，须在网页 /account/password 修改后才能使用。")
+        raise PasswordChangeRequired(
+            "请先修改密码：您的密码由管理员设置，须在网页 /account/password 修改后才能使用。"
+        )
     flash("您的密码由管理员设置，请先修改密码。", "info")
     return redirect(url_for("account.password"))
 
