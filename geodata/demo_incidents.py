@@ -13,13 +13,13 @@ import numpy as np
 import shapely
 
 from geodata.demo_names import SPOTS
-from geodata.demo_posts import CST, MAIN_CLASSES, YEAR_START, person_name
+from geodata.demo_posts import CST, MAIN_CLASSES, YEAR_START, month_start, person_name
 from geodata.geometry import from_metric, to_metric
 from geodata.model import CATEGORIES, County, Incident, Inspection, Segment, Zone
 from geodata.routing import add_routed_incidents
 from geodata.store import Store
 
-REFERENCE_END = datetime(2026, 11, 1, tzinfo=CST)  # the demo year ends on 2026-10-31
+REFERENCE_END = month_start(0)  # the demo year ends with last month
 DAYS = (REFERENCE_END - YEAR_START).days
 CODES = tuple(CATEGORIES)  # posters, street_vending, parking, outdoor_ads, sanitation
 # Category mix per kind of place, in CODES order.

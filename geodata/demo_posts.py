@@ -7,7 +7,7 @@ left unguarded on purpose, so the coverage layer has gaps.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 
@@ -24,8 +24,19 @@ from geodata.model import CATEGORIES, Assignment, ChangeSet, County, Segment, Un
 from geodata.store import Store
 
 CST = timezone(timedelta(hours=8), "CST")  # China Standard Time: the county's clock
-YEAR_START = datetime(2025, 11, 1, tzinfo=CST)
-MID_YEAR = datetime(2026, 5, 1, tzinfo=CST)
+
+
+def month_start(months_ago: int, now: datetime | None = None) -> datetime:
+    """Midnight in the county's clock on the first day of the month ``months_ago`` before ``now``'s."""
+    local = (now or datetime.now(UTC)).astimezone(CST)
+    year, index = divmod(local.year * 12 + local.month - 1 - months_ago, 12)
+    return datetime(year, index + 1, 1, tzinfo=CST)
+
+
+# The demo year is the twelve whole months before the month it is made in, so that "last month",
+# which scores, reports and the public pages show first, is always its last and fullest month.
+YEAR_START = month_start(12)
+MID_YEAR = month_start(6)
 MAIN_CLASSES = ("motorway", "trunk", "primary", "secondary")
 N_UNGUARDED_ROADS = 3
 AUTHOR = "创城办"

@@ -98,8 +98,8 @@ def merge_segments(
 ) -> Merge:
     """Join segments of one road (same name) that meet end to end and share one history (the same
     units in the same roles over the same periods, voided rows aside) into the lowest id: it takes
-    the joined line, the others' incidents and inspections; the others are deleted with their
-    assignment rows. InvalidInput or Conflict naming what differs; StaleVersion when a version in
+    the joined line, the others' incidents and inspections; the others are deleted, their
+    assignment rows voided by the merge. InvalidInput or Conflict naming what differs; StaleVersion when a version in
     ``versions`` (segment id → version seen) is not current."""
     ids = merge_ids(ids)
     reason = _reason(reason)
@@ -117,7 +117,7 @@ def merge_segments(
         cases = store.segment_incidents(county.id, others)
         moved = store.move_incidents(county.id, [c.id for c in cases], kept.id)
         inspections = store.move_inspections(county.id, others, kept.id)
-        store.delete_segments(county.id, others)
+        store.delete_segments(county.id, others, cs.id)
         segment = store.update_segment(replace(kept, geom=line))
     return Merge(cs, segment, others, moved, inspections)
 

@@ -192,6 +192,7 @@ class ApiKey:
     created_at: datetime
     revoked_at: datetime | None = None
     id: int | None = None
+    unit_id: int | None = None  # a unit_staff key's unit: it sees what that unit's staff see
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from shapely.geometry import Point
 
+from geodata.audit import AuditEvent, AuditFilter
 from geodata.model import (
     ApiKey,
     Assignment,
@@ -271,7 +272,7 @@ class Store(RoadEdits, OutlineEdits, Identity, Protocol):
         """By the name of its original or of its public copy; NotFound otherwise."""
 
     def add_api_key(self, key: ApiKey) -> ApiKey:
-        """Conflict when the name is taken."""
+        """Conflict when the name is taken; a unit_staff key carries its ``unit_id``."""
 
     def api_key_by_hash(self, key_hash: str) -> ApiKey | None: ...
 
@@ -356,6 +357,25 @@ class Store(RoadEdits, OutlineEdits, Identity, Protocol):
         """Write a user's password hash, role, county, unit, panel, must-change flag and disabled time."""
 
     def list_users(self) -> list[User]: ...
+
+    # -- the audit log (geodata/audit.py; append-only, migration 0012) ---------------------------
+    def audit_chain_head(self) -> str | None:
+        """The last event's hash (None for an empty log), read under a lock held to the end of
+        the transaction, so that appends queue instead of forking the chain."""
+
+    def add_audit_event(self, event: AuditEvent) -> AuditEvent:
+        """Append an event whose hashes are already computed; returns it with its id."""
+
+    def list_audit_events(self, where: AuditFilter, limit: int = 50, offset: int = 0) -> list[AuditEvent]:
+        """Events matching ``where``, newest first."""
+
+    def count_audit_events(self, where: AuditFilter) -> int: ...
+
+    def iter_audit_events(self, where: AuditFilter | None = None, batch: int = 1000) -> Iterator[AuditEvent]:
+        """Every event (matching ``where``) in id order, the chain's order, a batch at a time."""
+
+    def audit_actions(self) -> list[str]:
+        """The distinct actions recorded so far, sorted."""
 
 
 class Database(Protocol):

@@ -29,9 +29,10 @@ class RoadEdits(Protocol):
         every date answers the same for both, and a later revert of one of those change sets
         undoes it on both. Returns how many rows were copied."""
 
-    def delete_segments(self, county_id: int, segment_ids: Sequence[int]) -> int:
-        """Delete segments with their assignment rows (voided ones too): for segments merged into
-        another that carries the same history. NotFound for a missing one; Conflict naming it when
+    def delete_segments(self, county_id: int, segment_ids: Sequence[int], change_set_id: int) -> int:
+        """Delete segments, their assignment rows voided by ``change_set_id`` (the merge's; rows
+        are never deleted, migration 0012): for segments merged into another that carries the
+        same history. NotFound for a missing one; Conflict naming it when
         an incident or inspection still refers to one (move them first). Returns how many."""
 
 

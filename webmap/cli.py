@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import click
-from flask import Flask
+from flask import Flask, g
 from flask.cli import with_appcontext
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
@@ -18,6 +18,7 @@ from geodata import io, passwords
 from geodata.errors import InvalidInput, NotFound, PortalError
 from geodata.model import INSPECTION_PANELS, USER_ROLES, User
 from webmap import get_store, settings
+from webmap.audit import audited_command
 
 COUNTY_HELP = "the county's 6-digit admin code (default: the PORTAL_DEFAULT_COUNTY setting)"
 
@@ -37,13 +38,17 @@ def register_cli(app: Flask) -> None:
     ):
         app.cli.add_command(command)
     # Imported here: these modules build on the helpers defined below in this one.
-    from webmap import cli_assign, cli_cases, cli_coverage, cli_grid, cli_report
+    from webmap import cli_assign, cli_audit, cli_cases, cli_coverage, cli_grid, cli_report
 
     cli_assign.register(app)
+    app.cli.add_command(cli_audit.audit_group)
     app.cli.add_command(cli_coverage.coverage)
     app.cli.add_command(cli_grid.make_grid)
     app.cli.add_command(cli_cases.create_api_key)
     app.cli.add_command(cli_report.monthly_report_command)
+    from webmap import cli_backup
+
+    cli_backup.register(app)
     from webmap import cli_users
 
     cli_users.register(app)
@@ -99,6 +104,7 @@ def _echo_summary(summary) -> None:
 
 @click.command("init-db")
 @refusals_as_errors
+@audited_command("cli.init-db")
 def init_db() -> None:
     """Create or upgrade the database schema (safe to run twice)."""
     store = get_store()
@@ -116,6 +122,7 @@ def init_db() -> None:
 @click.option("--boundary", type=click.Path(dir_okay=False), help="a polygon file: the official boundary")
 @click.option("--crs", help="the boundary file's CRS when it declares none, e.g. EPSG:4547")
 @refusals_as_errors
+@audited_command("cli.create-county")
 def create_county(code: str, name: str, boundary: str | None, crs: str | None) -> None:
     """Create a county (tenant) with its GB/T 2260 admin CODE and NAME."""
     county = io.create_county(get_store(), code, name, boundary, crs)
@@ -128,6 +135,7 @@ def create_county(code: str, name: str, boundary: str | None, crs: str | None) -
 @county_option
 @click.option("--crs", help="the file's CRS when it declares none, e.g. EPSG:4547")
 @refusals_as_errors
+@audited_command("cli.import-streets")
 def import_streets(path: str, county_code: str | None, crs: str | None) -> None:
     """Import streets (GeoJSON, GeoPackage, zipped Shapefile, .osm.pbf) as road segments."""
     with progress_bar("storing segments", "segments") as bar:
@@ -142,6 +150,7 @@ def import_streets(path: str, county_code: str | None, crs: str | None) -> None:
 @click.option("--name-field", help="the field holding each zone's name (default: name)")
 @click.option("--crs", help="the file's CRS when it declares none, e.g. EPSG:4547")
 @refusals_as_errors
+@audited_command("cli.import-zones")
 def import_zones(
     path: str, county_code: str | None, kind: str, name_field: str | None, crs: str | None
 ) -> None:
@@ -157,6 +166,7 @@ def import_zones(
 @click.argument("path", type=click.Path(dir_okay=False))
 @county_option
 @refusals_as_errors
+@audited_command("cli.import-units")
 def import_units(path: str, county_code: str | None) -> None:
     """Import responsible units from a CSV with columns code,name[,kind,hotline]."""
     with progress_bar("storing units", "units"):
@@ -173,6 +183,7 @@ def import_units(path: str, county_code: str | None) -> None:
 @click.option("--reported-at", type=click.DateTime(), help="one report time (UTC) for every row")
 @click.option("--crs", help="the file's CRS when it declares none, e.g. EPSG:4547")
 @refusals_as_errors
+@audited_command("cli.import-incidents")
 def import_incidents(
     path: str,
     county_code: str | None,
@@ -204,6 +215,7 @@ def import_incidents(
 @click.argument("path", type=click.Path(dir_okay=False))
 @county_option
 @refusals_as_errors
+@audited_command("cli.export")
 def export(layer: str, path: str, county_code: str | None) -> None:
     """Export LAYER (zones, segments or incidents) to PATH (.geojson, .gpkg or .csv)."""
     with progress_bar(f"writing {layer}", layer) as bar:
@@ -215,6 +227,7 @@ def export(layer: str, path: str, county_code: str | None) -> None:
 @click.option("--seed", type=int, default=None, help="the generator's seed (default: PORTAL_DEMO_SEED)")
 @click.option("--incidents", "n_incidents", type=int, default=60_000, show_default=True)
 @refusals_as_errors
+@audited_command("cli.seed-demo")
 def seed_demo(seed: int | None, n_incidents: int) -> None:
     """Build the demo county 福田示范区 from the real Futian streets and print its users."""
     from geodata.demo import STEPS
@@ -244,6 +257,7 @@ def seed_demo(seed: int | None, n_incidents: int) -> None:
 @click.option("--unit", "unit_code", help="the code of the user's unit (unit_staff, a committee's evaluator)")
 @click.option("--panel", type=click.Choice(INSPECTION_PANELS), help="an evaluator's panel (评议组)")
 @refusals_as_errors
+@audited_command("cli.create-user")
 def create_user(
     name: str,
     role: str,
@@ -265,6 +279,7 @@ def create_user(
     user = store.add_user(
         User(name, hashed, role, county_id, unit_id, panel=panel, must_change_password=True)
     )
+    g.audit_detail = {"user": user.username, "role": user.role, "county_id": county_id, "unit_id": unit_id}
     click.echo(
         f"created user {user.username} ({user.role}); they choose their own password at the first sign-in"
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from flask import Flask
+from flask import Flask, g
 
 from geodata import assignments as posts
 from geodata.errors import InvalidInput
 from geodata.zone_edits import undo
 from webmap import get_store, settings
+from webmap.audit import audited_command
 from webmap.cli import _county, county_option, refusals_as_errors
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -41,6 +42,7 @@ def _day(value: datetime) -> datetime:
 @click.option("--duty", "duties", multiple=True, help="a duty category code (repeatable)")
 @click.option("--author", default="cli", show_default=True)
 @refusals_as_errors
+@audited_command("cli.assign")
 def assign(county_code, unit_code, role, segments, zones, road, community, what, valid_from, reason, **post):
     """Post a unit to zones and segments from a day on, as one change set."""
     store = get_store()
@@ -48,6 +50,7 @@ def assign(county_code, unit_code, role, segments, zones, road, community, what,
     targets = _targets(store, county, segments, zones, road, community, what)
     posting = posts.Posting(unit_code, role, targets, _day(valid_from), reason=reason, **post)
     applied = posts.apply_posting(store, county, posting)
+    g.audit_detail = {"change_set": applied.change_set.id, "targets": len(applied.assignments)}
     click.echo(
         f"change set #{applied.change_set.id}: {unit_code} {role} on {len(applied.assignments)} targets "
         f"from {valid_from:%Y-%m-%d}; {applied.rerouted} incidents re-attributed"
@@ -143,12 +146,14 @@ def guarded(county_code, unit_code, month, day):
 @click.option("--reason", required=True)
 @click.option("--author", default="cli", show_default=True)
 @refusals_as_errors
+@audited_command("cli.revert")
 def revert(change_set_id, county_code, reason, author):
     """Undo a change set as a new one (refused when later change sets built on it); an outline
     edit's zones are drawn back as they were."""
     store = get_store()
     county = store.get_county(_county(county_code))
     applied = undo(store, county, change_set_id, author, reason)
+    g.audit_detail = {"change_set": applied.change_set.id}
     click.echo(
         f"change set #{applied.change_set.id} reverts #{change_set_id}; "
         f"{applied.rerouted} incidents re-attributed"
@@ -159,6 +164,7 @@ def revert(change_set_id, county_code, reason, author):
 @county_option
 @click.option("--since", type=DAY, required=True, help="first day, YYYY-MM-DD")
 @refusals_as_errors
+@audited_command("cli.reroute")
 def reroute(county_code, since):
     """Route again the incidents reported since a day (after a correction)."""
     store = get_store()

@@ -6,6 +6,7 @@ import click
 
 from geodata.grids import make_grid as split_communities
 from webmap import get_store
+from webmap.audit import audited_command
 from webmap.cli import _county, _echo_summary, county_option, progress_bar, refusals_as_errors
 
 
@@ -19,6 +20,7 @@ from webmap.cli import _county, _echo_summary, county_option, progress_bar, refu
     help="the cell area to aim for, in m² (500 to 1,000,000)",
 )
 @refusals_as_errors
+@audited_command("cli.make-grid")
 def make_grid(county_code: str | None, target_m2: float) -> None:
     """Split every community into unit grid cells (单元网格) along its streets, keeping the codes
     of cells that did not change."""

@@ -4,10 +4,11 @@ titles, and three residents' reports waiting in the moderation queue."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from geodata import cases, public_reports, titles
+from geodata.demo_posts import month_start
 from geodata.model import County
 from geodata.store import Store
 from layers.score_map import default_month
@@ -15,7 +16,7 @@ from layers.scores import previous_month
 from layers.tiers import propose_tiers
 
 BY = "演示数据"
-AWARDED_ON = date(2025, 12, 1)
+AWARDED_ON = month_start(11).date()  # the demo year's second month
 REPORTS = (  # (category, what a resident wrote, contact): placed on the demo's busiest roads
     ("parking", "小区门口人行道上停满了车，轮椅过不去", "138****0001"),
     ("posters", "公交站广告栏贴满了小广告", ""),

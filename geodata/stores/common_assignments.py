@@ -16,6 +16,7 @@ from geodata.stores.queries import (
     DEPENDENT_CHANGE_SETS,
     INSERT_ASSIGNMENT,
     LATER_LEADS,
+    NOT_MERGED_AWAY,
     OUTLINES_EDITED,
     REOPEN_CLOSED,
     UNIT_ASSIGNMENTS,
@@ -175,7 +176,8 @@ class AssignmentsSql:
     def change_set_assignments(self, county_id: int, change_set_id: int) -> list[Assignment]:
         self.get_change_set(county_id, change_set_id)
         rows = self._rows(
-            "SELECT * FROM assignment WHERE county_id = %(c)s AND change_set_id = %(cs)s ORDER BY id",
+            f"SELECT * FROM assignment AS a WHERE county_id = %(c)s AND change_set_id = %(cs)s "
+            f"AND {NOT_MERGED_AWAY} ORDER BY id",
             {"c": county_id, "cs": change_set_id},
         )
         return [self._assignment(r) for r in rows]

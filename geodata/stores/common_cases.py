@@ -118,8 +118,8 @@ class CasesSql:
         check_choice(key.role, USER_ROLES, "role")
         try:
             row = self._insert(
-                "INSERT INTO api_key (name, role, key_hash, created_at) "
-                "VALUES (%(name)s, %(role)s, %(key_hash)s, %(created_at)s) RETURNING id",
+                "INSERT INTO api_key (name, role, key_hash, created_at, unit_id) "
+                "VALUES (%(name)s, %(role)s, %(key_hash)s, %(created_at)s, %(unit_id)s) RETURNING id",
                 {**vars(key), "created_at": self._t(key.created_at)},
             )
         except self.CONSTRAINT_ERRORS:
@@ -144,6 +144,7 @@ class CasesSql:
             self._time(r["created_at"]),
             self._time(r["revoked_at"]),
             r["id"],
+            r["unit_id"],
         )
 
     # -- idempotency ---------------------------------------------------------------------------

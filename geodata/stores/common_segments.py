@@ -25,9 +25,12 @@ COUNT_ASSIGNMENTS = """
     FROM assignment
     WHERE county_id = %(c)s AND target_kind = %(kind)s AND target_id = %(from)s
 """
-DELETE_ASSIGNMENTS = """
-    DELETE FROM assignment
-    WHERE county_id = %(c)s AND target_kind = 'segment' AND target_id = %(id)s
+# A merged-away segment's rows are voided by the merge, not deleted: history only grows
+# (migration 0012). Rows voided by a revert keep the revert that voided them.
+RETIRE_ASSIGNMENTS = """
+    UPDATE assignment
+    SET voided_by = %(cs)s
+    WHERE county_id = %(c)s AND target_kind = 'segment' AND target_id = %(id)s AND voided_by IS NULL
 """
 
 
@@ -63,7 +66,7 @@ class SegmentEditsSql:
             )
         return len(ids)
 
-    def delete_segments(self, county_id: int, segment_ids: Sequence[int]) -> int:
+    def delete_segments(self, county_id: int, segment_ids: Sequence[int], change_set_id: int) -> int:
         ids = sorted({int(i) for i in segment_ids})
         if not ids:
             return 0
@@ -74,7 +77,7 @@ class SegmentEditsSql:
                 raise NotFound(f"路段 #{missing[0]} 不存在", field="ids")
             self._refuse_if_segment_referenced(county_id, ids)
             for segment_id in ids:
-                self._execute(DELETE_ASSIGNMENTS, {"c": county_id, "id": segment_id})
+                self._execute(RETIRE_ASSIGNMENTS, {"c": county_id, "id": segment_id, "cs": change_set_id})
             self._execute(
                 f"DELETE FROM segment WHERE county_id = %(c)s AND {self.ID_IN}",
                 {"c": county_id, "ids": self._arr(ids)},

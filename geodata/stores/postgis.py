@@ -17,6 +17,7 @@ from psycopg.types.shapely import register_shapely
 from geodata.errors import ConfigError
 from geodata.stores.base import BaseStore, migration_files
 from geodata.stores.common import CommonSql
+from geodata.stores.common_audit import AuditSql
 from geodata.stores.postgis_entities import FeaturesMixin, PostgisEncoding
 from geodata.stores.postgis_spatial import SpatialMixin
 from geodata.stores.postgis_tiles import TilesMixin
@@ -94,7 +95,7 @@ class PostgisDatabase:
             self._pool.close()
 
 
-class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, CommonSql, BaseStore):
+class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, AuditSql, CommonSql, BaseStore):
     backend = "postgis"
     CONSTRAINT_ERRORS = (psycopg.errors.UniqueViolation, psycopg.errors.ExclusionViolation)
 
@@ -112,6 +113,10 @@ class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, Com
     def from_connection(cls, conn: psycopg.Connection) -> PostgisStore:
         """A store over a connection the caller owns (tests wrap it in a rolled-back transaction)."""
         return cls(conn)
+
+    def _lock_audit_chain(self) -> None:
+        """Appends to the audit chain queue here until the transaction ends (geodata/audit.py)."""
+        self.conn.execute("SELECT pg_advisory_xact_lock(hashtext('portal audit_event'))")
 
     def _register(self) -> None:
         info = TypeInfo.fetch(self.conn, "geometry")

@@ -140,14 +140,20 @@ UPDATE_INCIDENT = """
         duplicate_of = %(duplicate_of)s, review_units = %(review_units)s, rework = %(rework)s
     WHERE county_id = %(county_id)s AND id = %(id)s
 """
+# Rows voided by a change set that is no revert: a merge voided them with their segment
+# (common_segments.py); they no longer count among what their change set assigned.
+NOT_MERGED_AWAY = """
+    (a.voided_by IS NULL OR a.voided_by IN (SELECT r.id FROM change_set AS r WHERE r.reverts IS NOT NULL))
+"""
 # Change sets newest first, each with how many assignments it opened (a revert: voided) and the
 # change set that reverted it.
-CHANGE_SET_SUMMARIES = """
+CHANGE_SET_SUMMARIES = f"""
     SELECT cs.*,
            (SELECT MIN(r.id) FROM change_set AS r WHERE r.county_id = cs.county_id AND r.reverts = cs.id)
                AS reverted_by,
            CASE WHEN cs.reverts IS NULL
-                THEN (SELECT COUNT(*) FROM assignment AS a WHERE a.county_id = cs.county_id AND a.change_set_id = cs.id)
+                THEN (SELECT COUNT(*) FROM assignment AS a WHERE a.county_id = cs.county_id AND a.change_set_id = cs.id
+                      AND {NOT_MERGED_AWAY})
                 ELSE (SELECT COUNT(*) FROM assignment AS a WHERE a.county_id = cs.county_id AND a.voided_by = cs.reverts)
            END AS targets
     FROM change_set AS cs

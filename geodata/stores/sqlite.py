@@ -13,6 +13,7 @@ from pathlib import Path
 from geodata.errors import ConfigError
 from geodata.stores.base import BaseStore, migration_files
 from geodata.stores.common import CommonSql
+from geodata.stores.common_audit import AuditSql
 from geodata.stores.sqlite_entities import FeaturesMixin, SqliteEncoding
 from geodata.stores.sqlite_spatial import SpatialMixin
 from geodata.stores.sqlite_tiles import TilesMixin
@@ -67,7 +68,7 @@ class SqliteDatabase:
             conn.close()
 
 
-class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, CommonSql, BaseStore):
+class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, AuditSql, CommonSql, BaseStore):
     backend = "sqlite"
     CONSTRAINT_ERRORS = (sqlite3.IntegrityError,)
 

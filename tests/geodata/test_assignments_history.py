@@ -113,8 +113,7 @@ def test_an_older_database_upgrades_without_losing_rows(backend, tmp_path, reque
         store.add_units([Unit(county.id, "JJ", "交警大队")])
         monkeypatch.undo()
         assert store.migrate() == [p.name for p in migrations[1:]]
-        # The highest number, not the count: helpers working in parallel may leave a gap.
-        assert store.schema_version() == int(migrations[-1].name[:4]) and len(migrations) >= 2
+        assert store.schema_version() == int(migrations[-1].name[:4]) >= 2  # numbers may skip
         assert [u.name for u in store.list_units(county.id)] == ["交警大队"]
         assert store.get_county("440304").id == county.id
     finally:

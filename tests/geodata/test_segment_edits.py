@@ -188,12 +188,19 @@ def test_merging_the_pieces_back_gives_the_original_segment_its_incidents_and_hi
     for gone in pieces[1:]:
         with pytest.raises(NotFound):
             store.get_segment(county.id, gone)
-        assert store.assignments_of(county.id, "segment", gone) == []
+        kept_history = store.assignments_of(county.id, "segment", gone)  # history only grows
+        assert kept_history and all(a.voided_by is not None for a in kept_history)
+        assert done.change_set.id in {a.voided_by for a in kept_history}
     assert {i.segment_id for i in store.list_incidents(county.id) if i.segment_id in pieces} == {road.id}
     assert [i.target_id for i in store.list_inspections(county.id, "segment")] == [road.id, road.id]
     after = _snapshot(store, county)
     assert after["incidents"] == before["incidents"]
-    grown = {"change_set": 3, "inspection": 1}  # two splits and the merge; the inspection added
+    # Two splits and the merge; the inspection added; the splits' copies, voided by the merge.
+    grown = {
+        "change_set": 3,
+        "inspection": 1,
+        "assignment": first.copied_assignments + second.copied_assignments,
+    }
     assert after["counts"] == {k: n + grown.get(k, 0) for k, n in before["counts"].items()}
     assert done.moved_incidents == 3 and done.moved_inspections == 1
     assert store.get_change_set(county.id, done.change_set.id).geom.geom_type == "LineString"

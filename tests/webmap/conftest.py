@@ -19,7 +19,10 @@ from shapely.geometry import LineString, Point, box
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
+from geodata.demo_posts import YEAR_START
 from geodata.model import Assignment, County, Incident, Segment, Unit, User, Zone
+from layers.score_map import default_month
+from layers.scores import previous_month
 from scripts.screenshot import CHROMIUM_ARGS
 from webmap import create_app, get_store
 
@@ -27,6 +30,16 @@ COUNTY_CODE = "990001"
 EXTENT = (114.00, 22.50, 114.02, 22.52)
 PASSWORD = "correct horse 42"
 SINCE = datetime(2024, 1, 1, tzinfo=UTC)
+# The demo year is the twelve months before this one (geodata/demo_posts.py): its last month, the one
+# before, and a day in its middle.
+DEMO_MONTH = default_month()
+DEMO_MONTH_BEFORE = previous_month(DEMO_MONTH)
+DEMO_MID_DAY = (YEAR_START + timedelta(days=200)).date().isoformat()
+
+
+def month_zh(month: str, sep: str = " ") -> str:
+    """'2026-10' as the pages write it: '2026 年 10 月' (``sep=""``: '2026年10月')."""
+    return f"{month[:4]}{sep}年{sep}{int(month[5:])}{sep}月"
 
 
 @pytest.fixture

@@ -13,7 +13,15 @@ import shapely
 
 from geodata.geometry import from_metric, to_metric
 from geodata.model import COUNTY_TZ
-from tests.webmap.conftest import ARTIFACTS, demo_client, map_xy, serving, signed_in_page, wait_ready
+from tests.webmap.conftest import (
+    ARTIFACTS,
+    DEMO_MID_DAY,
+    demo_client,
+    map_xy,
+    serving,
+    signed_in_page,
+    wait_ready,
+)
 from webmap import get_store
 
 
@@ -184,7 +192,7 @@ def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo,
         page.click("#edit-revert")
         page.wait_for_selector("#edit-message .done:has-text('已撤销')")
         assert [_lead(page, base, i, today) for i in ids] == [old.code, third.code, old.code]
-        assert [_lead(page, base, i, "2026-06-01") for i in ids] == [old.code] * 3
+        assert [_lead(page, base, i, DEMO_MID_DAY) for i in ids] == [old.code] * 3
 
         # The change's own page draws it; the road's timeline lists it, struck through.
         page.goto(f"{base}/portal/change-sets")

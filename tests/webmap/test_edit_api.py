@@ -15,10 +15,10 @@ from shapely.geometry import box, mapping, shape
 
 from geodata.assignments import day_start
 from geodata.geometry import from_metric, to_metric
-from tests.webmap.conftest import csrf_token, demo_client, post_json
+from tests.webmap.conftest import DEMO_MID_DAY, csrf_token, demo_client, post_json
 from webmap import get_store
 
-VALID_FROM = "2026-06-01"  # inside the demo year, which ends on 2026-10-31
+VALID_FROM = DEMO_MID_DAY  # inside the demo year
 
 
 @pytest.fixture(scope="module")

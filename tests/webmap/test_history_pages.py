@@ -5,10 +5,13 @@ through; readable by staff, revertible by leaders only, never by the public."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
-from tests.webmap.conftest import demo_client
+from tests.webmap.conftest import DEMO_MID_DAY, demo_client
 from tests.webmap.test_edit_api import three_adjacent
 from webmap import get_store
+
+DAY_BEFORE = (date.fromisoformat(DEMO_MID_DAY) - timedelta(days=1)).isoformat()
 
 
 def _units(demo):
@@ -33,7 +36,7 @@ def test_a_change_its_revert_and_a_roads_timeline(demo):
     units = _units(demo)
     made = leader.post(
         "/api/v1/postings",
-        json={"unit": "JJDD", "valid_from": "2026-06-01", "reason": "道路移交",
+        json={"unit": "JJDD", "valid_from": DEMO_MID_DAY, "reason": "道路移交",
               "targets": [{"kind": "segment", "id": i} for i in ids]},
         headers={"X-CSRFToken": token},
     )  # fmt: skip
@@ -46,7 +49,7 @@ def test_a_change_its_revert_and_a_roads_timeline(demo):
     page = leader.get(f"/portal/change-sets/{cs}").text
     assert sorted(map(int, _row_ids(page, "change-set-rows"))) == sorted(ids)
     was = {
-        leader.get(f"/api/v1/targets/segment/{i}/responsible?date=2026-05-31").get_json()["lead"]["unit"]
+        leader.get(f"/api/v1/targets/segment/{i}/responsible?date={DAY_BEFORE}").get_json()["lead"]["unit"]
         for i in ids
     }
     assert len(was) == 1 and f"{units[was.pop()].name} → {units['JJDD'].name}" in _table(

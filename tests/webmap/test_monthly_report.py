@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 
+from tests.webmap.conftest import DEMO_MONTH, month_zh
 from webmap import create_app
 from webmap.serve import prepare
 
@@ -17,7 +18,7 @@ SCALE = 1.5  # 108 dpi
 
 
 def test_the_demo_month_report_renders_as_html_and_pdf(tmp_path):
-    """October of the demo: the HTML is one file with the county, the ranking and its pictures; the
+    """The demo's last month: the HTML is one file with the county, the ranking and its pictures; the
     PDF's pages rendered to PNG are not blank and carry Chinese text drawn with a real font; a bad
     month or county is one error line, exit 1, and no file."""
     app = create_app({"database_url": f"sqlite:///{tmp_path / 'd.sqlite'}", "instance_path": str(tmp_path),
@@ -27,19 +28,19 @@ def test_the_demo_month_report_renders_as_html_and_pdf(tmp_path):
 
     html_path = tmp_path / "report.html"
     result = runner.invoke(
-        args=["monthly-report", "--county", DEMO, "--month", "2026-10", "--out", str(html_path)]
+        args=["monthly-report", "--county", DEMO, "--month", DEMO_MONTH, "--out", str(html_path)]
     )
     assert result.exit_code == 0, result.output
     assert "[1/3]" in result.output and "wrote" in result.output
     html = html_path.read_text("utf-8")
-    assert "福田示范区" in html and "2026年10月" in html and "单位考评排名" in html
+    assert "福田示范区" in html and month_zh(DEMO_MONTH, "") in html and "单位考评排名" in html
     assert len(re.findall(r'class="rank-row"', html)) >= 10
     assert len(re.findall(r'src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', html)) == 3
     assert not re.search(r'(src|href)="(https?:)?//', html)  # one self-contained file
 
     pdf_path = tmp_path / "report.pdf"
     result = runner.invoke(
-        args=["monthly-report", "--county", DEMO, "--month", "2026-10", "--out", str(pdf_path)]
+        args=["monthly-report", "--county", DEMO, "--month", DEMO_MONTH, "--out", str(pdf_path)]
     )
     assert result.exit_code == 0, result.output
     assert "[4/4]" in result.output

@@ -10,9 +10,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from layers.score_map import default_month
-from tests.webmap.conftest import ARTIFACTS, demo_client, is_local
+from tests.webmap.conftest import ARTIFACTS, DEMO_MONTH, DEMO_MONTH_BEFORE, demo_client, is_local, month_zh
 
-MONTH = "2026-10"
+MONTH = DEMO_MONTH
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_the_demo_month_ranks_grades_and_exposes(leader_on_demo):
     page = leader_on_demo.get(f"/scores?month={MONTH}")
     assert page.status_code == 200
     html = page.text
-    assert "争先创优 · 月度排名" in html and "2026 年 10 月" in html
+    assert "争先创优 · 月度排名" in html and month_zh(MONTH) in html
     ranks = _ranks(html)
     assert len(ranks) >= 10 and ranks[0] == 1 and ranks == sorted(ranks)
     assert re.search(r'class="badge grade grade-[ABC]"', html)
@@ -41,9 +41,9 @@ def test_the_demo_month_ranks_grades_and_exposes(leader_on_demo):
 
 
 def test_another_month_and_the_default(leader_on_demo):
-    september = leader_on_demo.get("/scores?month=2026-09")
-    assert september.status_code == 200 and "2026 年 9 月 各单位得分" in september.text
-    assert '<option value="2026-09" selected>' in september.text
+    before = leader_on_demo.get(f"/scores?month={DEMO_MONTH_BEFORE}")
+    assert before.status_code == 200 and f"{month_zh(DEMO_MONTH_BEFORE)} 各单位得分" in before.text
+    assert f'<option value="{DEMO_MONTH_BEFORE}" selected>' in before.text
     default = leader_on_demo.get("/scores")
     assert default.status_code == 200 and f'<option value="{default_month()}" selected>' in default.text
     older = leader_on_demo.get("/scores?month=2020-03")  # before the 12 listed: listed too
@@ -76,7 +76,7 @@ def test_the_page_needs_a_login(demo):
 
 
 def test_a_county_without_inspections_shows_the_empty_states(leader):
-    html = leader.get("/scores?month=2026-10").text
+    html = leader.get(f"/scores?month={MONTH}").text
     assert html.count("本月无考核") == 3  # the three units, none inspected
     assert "本月无曝光单位" in html and "评分规则" in html
     assert _ranks(html) == []

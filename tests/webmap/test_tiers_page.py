@@ -8,9 +8,9 @@ import threading
 
 from werkzeug.serving import make_server
 
-from tests.webmap.conftest import demo_client
+from tests.webmap.conftest import DEMO_MID_DAY, DEMO_MONTH, demo_client, month_zh
 
-MONTH = "2026-10"
+MONTH = DEMO_MONTH
 
 
 def test_the_page_shows_the_months_proposals_in_chinese(demo):
@@ -18,12 +18,12 @@ def test_the_page_shows_the_months_proposals_in_chinese(demo):
     page = leader.get(f"/scores/tiers?month={MONTH}")
     assert page.status_code == 200
     html = page.text
-    assert "社区等次与文明称号" in html and "2026 年 10 月 社区等次" in html
+    assert "社区等次与文明称号" in html and f"{month_zh(MONTH)} 社区等次" in html
     for column in ("社区", "本月得分", "建议等次", "现行等次", "本月已评定"):
         assert f"<th>{column}</th>" in html
     proposed = re.findall(r'<td data-label="建议等次">([^<]+)</td>', html)
     assert len(proposed) >= 12 and set(proposed) & {"精品", "达标", "攻坚"}
-    assert "文明称号" in html and '<option value="2026-10" selected>' in html
+    assert "文明称号" in html and f'<option value="{MONTH}" selected>' in html
     assert "确认" not in html and "tiers.js" not in html and "授予称号" not in html  # a leader only looks
     assert "Traceback" not in html and "None" not in html
     assert 'href="/scores/tiers?month=' in leader.get(f"/scores?month={MONTH}").text
@@ -39,7 +39,7 @@ def test_an_administrator_gets_the_buttons(demo):
     headers = {"X-CSRFToken": token}
     assert admin.post("/api/v1/tiers", json={"zone": zone["code"], "tier": "攻坚", "month": MONTH},
                       headers=headers).status_code == 201  # fmt: skip
-    award = admin.post("/api/v1/titles", json={"zone": zone["code"], "title": "文明楼院", "on": "2026-05-01"},
+    award = admin.post("/api/v1/titles", json={"zone": zone["code"], "title": "文明楼院", "on": DEMO_MID_DAY},
                        headers=headers).get_json()  # fmt: skip
     html = admin.get(f"/scores/tiers?month={MONTH}").text
     row = re.search(rf'<tr data-zone="{re.escape(zone["code"])}">(.*?)</tr>', html, re.S).group(1)

@@ -6,8 +6,10 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from webmap import i18n
+from webmap.audit import init_audit
 from webmap.views import (
     account,
+    admin,
     api,
     assets,
     assignments,
@@ -25,6 +27,7 @@ from webmap.views import (
     portal,
     public,
     public_reports,
+    requests,
     scores,
     segment_edits,
     tiers,
@@ -41,6 +44,7 @@ def register_views(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open all day still posts
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.before_request(requests.refuse_key_in_query)  # before CSRF: the key leaked either way
     csrf.init_app(app)
     auth.init_login(app)
     i18n.init_app(app)
@@ -51,6 +55,8 @@ def register_views(app: Flask) -> None:
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(account.bp)  # 修改密码 (issue #16)
+    app.register_blueprint(admin.bp)  # /admin/audit: the audit log, admins only
+    init_audit(app)  # every write request recorded (webmap/audit.py)
     # These accept an API key instead of a session; with a session they check CSRF themselves.
     for view in (
         cases.create_incident,

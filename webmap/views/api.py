@@ -17,6 +17,7 @@ from webmap import get_store
 from webmap.views.cases import list_filters
 from webmap.views.common import current_county
 from webmap.views.params import parse_bbox, parse_query, parse_zoom
+from webmap.views.requests import key_or_login
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -24,13 +25,13 @@ DEFAULT_ZOOM = 14
 
 
 @bp.get("/layers")
-@login_required
+@key_or_login
 def layer_index():
     return jsonify(layers=[{"name": m.NAME, "title": m.TITLE} for m in layers.LAYERS.values()])
 
 
 @bp.get("/layers/<name>")
-@login_required
+@key_or_login
 def layer(name: str):
     layer_module = layers.get_layer(name)
     bbox = parse_bbox(request.args.get("bbox"))

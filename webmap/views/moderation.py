@@ -11,6 +11,7 @@ from geodata import cases, public_reports
 from geodata.errors import Forbidden, InvalidInput, NotFound
 from geodata.model import PUBLIC_REPORT_STATES, PublicReport
 from webmap import case_rules, get_store
+from webmap.audit import audit
 from webmap.views.case_pages import map_config
 from webmap.views.cases import Names, media_dir, page_number
 from webmap.views.common import current_county
@@ -59,6 +60,8 @@ def moderate(report_id: int, action: str):
         done = public_reports.merge(store, county, report_id, actor, int(into))
     else:
         done = public_reports.reject(store, county, report_id, actor, str(body.get("reason") or ""))
+    audit(f"moderation.{action}", f"public_report:{report_id}", state=done.state, incident_id=done.incident_id,
+          category=done.category, public_reason=done.public_reason)  # fmt: skip
     return jsonify(report_json(store, county, done, Names(store, county)))
 
 

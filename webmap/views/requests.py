@@ -3,6 +3,7 @@ replaying the first answer to a repeated ``Idempotency-Key``."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -16,9 +17,10 @@ from geodata.cases import Actor
 from geodata.errors import Conflict, InvalidInput, Unauthorized
 from geodata.model import ApiKey
 from geodata.store import Store
-from webmap import recent
+from webmap import get_store, recent
 
 MAX_IDEMPOTENCY_KEY = 200
+KEY_IN_HEADER_ONLY = "API key 只能放在 X-API-Key 请求头中"
 
 
 class IdempotencyKeyReused(InvalidInput):
@@ -27,13 +29,52 @@ class IdempotencyKeyReused(InvalidInput):
 
 
 def api_key_in_request() -> str | None:
-    """An API key sent as ``X-API-Key`` or as the ``api_key`` parameter (Open311's way)."""
-    return request.headers.get("X-API-Key") or request.values.get("api_key") or None
+    """The API key sent in the ``X-API-Key`` header, or as the ``api_key`` field of an Open311
+    form POST (the spec's way); a key anywhere else is refused, not ignored: a query string ends
+    up in proxy and server logs."""
+    refuse_key_in_query()
+    if request.blueprint == "open311" and request.method == "POST":
+        return request.headers.get("X-API-Key") or request.form.get("api_key") or None
+    if "api_key" in request.form:
+        raise InvalidInput(KEY_IN_HEADER_ONLY, field="api_key")
+    return request.headers.get("X-API-Key") or None
+
+
+def refuse_key_in_query() -> None:
+    """Before every request: an ``api_key`` in the query string is a 400 (the key has leaked)."""
+    if "api_key" in request.args:
+        raise InvalidInput(KEY_IN_HEADER_ONLY, field="api_key")
 
 
 def checked_key(store: Store, key: str) -> ApiKey:
     """The record of a valid API key (kept a few seconds, webmap/recent.py); Unauthorized else."""
     return recent().get(("api key", apikeys.key_hash(key)), lambda: apikeys.check_key(store, key))
+
+
+def request_viewer(store: Store) -> Actor:
+    """Who is asking, the same for a key and a person: the key's holder (its role and unit) when
+    a key is sent, else the signed-in user; Unauthorized for nobody. Every scope (unit staff see
+    their unit's cases) is decided on this, so a key sees exactly what its user would."""
+    key = api_key_in_request()
+    if key is not None:
+        found = checked_key(store, key)
+        return Actor(f"api:{found.name}", found.role, found.unit_id)
+    if not current_user.is_authenticated:
+        raise Unauthorized(
+            "请先登录，或提供 API key（X-API-Key 请求头；Open311 的 POST 表单可用 api_key 字段）"
+        )
+    return Actor(current_user.username, current_user.role, current_user.unit_id)
+
+
+def key_or_login(view: Callable) -> Callable:
+    """For a read that other systems make too: an API key (header) or a session, else 401."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        request_viewer(get_store())
+        return view(*args, **kwargs)
+
+    return checked
 
 
 def json_body() -> dict:
@@ -45,16 +86,12 @@ def json_body() -> dict:
 
 
 def request_actor(store: Store) -> Actor:
-    """The API key's holder when a key is sent (CSRF does not apply: no cookie is trusted), else
-    the signed-in person, whose form must carry the CSRF token."""
-    key = api_key_in_request()
-    if key is not None:
-        found = checked_key(store, key)
-        return Actor(f"api:{found.name}", found.role)
-    if not current_user.is_authenticated:
-        raise Unauthorized("请先登录，或提供 api_key")
-    current_app.extensions["csrf"].protect()
-    return Actor(current_user.username, current_user.role, current_user.unit_id)
+    """Who writes: ``request_viewer``; a signed-in person's request must also carry the CSRF
+    token (a key's needs none: no cookie is trusted)."""
+    actor = request_viewer(store)
+    if api_key_in_request() is None:
+        current_app.extensions["csrf"].protect()
+    return actor
 
 
 def idempotent(store: Store, actor: Actor, make: Callable[[], tuple[dict | list, int]]) -> Response:

@@ -7,9 +7,7 @@ GCJ-02 basemap (geodata/tiles.py). For a signed-in person or an API key
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from flask_login import current_user
 
-from geodata.errors import Unauthorized
 from geodata.tiles import Tile
 from layers import heat as heat_layer
 from layers import tiles as tile_layer
@@ -17,7 +15,7 @@ from webmap import get_store
 from webmap.views.cases import list_filters
 from webmap.views.common import current_county
 from webmap.views.params import parse_bbox, parse_zoom
-from webmap.views.requests import api_key_in_request, checked_key
+from webmap.views.requests import request_viewer
 
 bp = Blueprint("tiles", __name__)
 
@@ -27,7 +25,7 @@ MAX_AGE_S = 60
 @bp.get("/tiles/<layer>/<int:z>/<int:x>/<int:y>.mvt")
 def vector_tile(layer: str, z: int, x: int, y: int):
     store = get_store()
-    _viewer(store)
+    request_viewer(store)
     county = current_county(store)
     filters, _ = list_filters(store, county)
     tile = Tile(z, x, y, request.args.get("crs", "wgs84"))
@@ -39,7 +37,7 @@ def vector_tile(layer: str, z: int, x: int, y: int):
 @bp.get("/api/v1/heat")
 def heat():
     store = get_store()
-    _viewer(store)
+    request_viewer(store)
     county = current_county(store)
     filters, bbox = list_filters(store, county)
     bbox = bbox or parse_bbox(None)  # refuses, saying bbox is required
@@ -54,18 +52,10 @@ def _map_version() -> int:
     return int(raw) if raw.isdigit() and len(raw) < 19 else 0
 
 
-def _viewer(store) -> None:
-    """A signed-in person, or a valid API key; Unauthorized otherwise."""
-    key = api_key_in_request()
-    if key is not None:
-        checked_key(store, key)
-    elif not current_user.is_authenticated:
-        raise Unauthorized("login required")
-
-
 def _private(response: Response) -> Response:
     """Cacheable by the asker's browser only, revalidated by ETag (304 when unchanged)."""
     response.cache_control.private = True
+    response.vary.add("X-API-Key")  # a key answers for its unit; a browser (no key) still hits its cache
     response.cache_control.max_age = MAX_AGE_S
     response.add_etag()
     return response.make_conditional(request)

@@ -1,0 +1,59 @@
+"""``flask --app app backup PATH`` (``--verify PATH`` to check one) and ``flask --app app restore
+PATH [--force]``: the database and the photos in one archive (geodata/backup.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from geodata import backup as archive
+from webmap import settings
+from webmap.cli import refusals_as_errors
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+
+
+def _media_dir() -> Path:
+    from webmap.views.cases import media_dir
+
+    return media_dir()
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)  # progress on stderr: stdout keeps the summary alone
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--verify", "check_only", is_flag=True, help="check the archive PATH instead of writing one")
+@refusals_as_errors
+def backup_command(path: Path, check_only: bool) -> None:
+    """Write the database and the photos to the archive PATH (.tar, or .tar.gz to compress);
+    with --verify, check every member of an existing archive against its manifest."""
+    if check_only:
+        manifest, notes = archive.verify(path, report=_say)
+        click.echo(f"OK: {path} — every checksum matches and the database file is sound")
+        for line in manifest.lines() + [f"  note: {n}" for n in notes]:
+            click.echo(line)
+        return
+    manifest = archive.backup(settings().database_url, _media_dir(), path, report=_say)
+    click.echo(f"wrote {path}")
+    for line in manifest.lines():
+        click.echo(line)
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="replace a database (and media folder) that holds data")
+@refusals_as_errors
+def restore_command(path: Path, force: bool) -> None:
+    """Restore the archive PATH into this portal's database and media folder, which must be empty
+    unless --force. Stop the portal first; the archive is checked whole before anything changes."""
+    restored = archive.restore(settings().database_url, _media_dir(), path, force=force, report=_say)
+    for line in restored.lines():
+        click.echo(line)
