@@ -208,3 +208,40 @@ def test_sign_out_everywhere(app, runner, clock):
     page = clients[0].get("/portal", follow_redirects=True)
     assert "登录已失效" in page.text
     assert runner.invoke(args=["sign-out-everywhere", "nobody"]).output.startswith("Error: ")
+
+
+# -- the audit log -------------------------------------------------------------------------------
+def _audit(app, action):
+    from geodata.audit import AuditFilter
+
+    with app.app_context():
+        events = get_store().iter_audit_events(AuditFilter(action=action))
+        return [(e.actor, e.object, e.result, e.detail) for e in events]
+
+
+def test_identity_events_reach_the_audit_log(app, client, runner, clock):
+    for _ in range(5):
+        login(client, "leader1", "wrong password 1")
+    login(client, "leader1", PASSWORD)
+    clock.advance(minutes=16)
+    login(client, "leader1", PASSWORD)
+    copy = _copy(client, app)
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/portal").text)})
+    copy.get("/portal")
+    login(client, "leader1", PASSWORD)
+    clock.advance(minutes=31)
+    client.get("/portal")
+    assert runner.invoke(args=["sign-out-everywhere", "leader1"]).exit_code == 0
+
+    logins = _audit(app, "auth.login")
+    assert logins[:5] == [("leader1", "user:leader1", "refused", {"reason": "bad_credentials"})] * 5
+    assert logins[5:] == [
+        ("leader1", "user:leader1", "refused", {"reason": "account_locked"}),
+        ("leader1", "user:leader1", "ok", {}),
+        ("leader1", "user:leader1", "ok", {}),
+    ]
+    assert _audit(app, "auth.account_locked") == [("leader1", "user:leader1", "ok", {"minutes": 15.0})]
+    assert _audit(app, "auth.logout") == [("leader1", "user:leader1", "ok", {})]
+    assert _audit(app, "auth.session_expired") == [("leader1", "user:leader1", "ok", {"reason": "idle"})]
+    (ended,) = _audit(app, "cli.sign-out-everywhere")
+    assert ended[0].startswith("cli:") and ended[3]["sessions_ended"] == 0

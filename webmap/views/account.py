@@ -80,10 +80,10 @@ def password():
     except InvalidInput as exc:
         if exc.details.get("field") == "current":
             logins.record_failure(store, username, auth.client(), at, policy)
-            auth.event("password_change", username, "wrong_current_password")
+            auth.event("password_change", username, "refused", reason="wrong_current_password")
         getattr(form, exc.details.get("field", "new"), form.new).errors.append(exc.message)
         return render_template("account/password.html", form=form), 400
     logins.record_success(store, username)
-    auth.event("password_changed", username, "ok")
+    auth.event("password_change", username, "ok")
     flash("密码已修改；您在其他设备上的登录已全部退出。", "info")
     return redirect(url_for("portal.index"))

@@ -16,6 +16,7 @@ from flask import (
     current_app,
     flash,
     g,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -30,8 +31,8 @@ from wtforms.validators import DataRequired, Length
 from geodata import accounts, logins, sessions
 from geodata.errors import NotFound, RateLimited, Unauthorized
 from geodata.model import ROLE_ZH, User
-from geodata.public_reports import client_key
 from webmap import get_store, settings
+from webmap.audit import address_hash, audit
 
 bp = Blueprint("auth", __name__)
 
@@ -49,20 +50,23 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def event(action: str, username: str, result: str, **detail) -> None:
-    """Every identity event (login ok and failed, locks, throttles, logout, password changes,
-    sessions ended) passes here; for now it is logged, later it goes to the audit log."""
-    current_app.logger.info(
-        "identity %s user=%r result=%s client=%s %s", action, username, result, client(), detail or ""
-    )
+def event(action: str, username: str, result: str = "ok", **detail) -> None:
+    """Every identity event of a request (sign-in ok or refused, a lock, a throttle, logout, a
+    password change, a session timed out) goes to the audit log as ``auth.<action>`` on
+    ``user:<name>`` with that name as the actor, ``result`` ok or refused and why in ``reason``.
+    Commands are recorded by ``audited_command`` (webmap/cli_users.py); here they are only logged."""
+    current_app.logger.info("identity %s user=%r result=%s %s", action, username, result, detail or "")
+    if not has_request_context():
+        return
+    already = g.get("audited")
+    audit(f"auth.{action}", f"user:{username}", result, actor=username, **detail)
+    if action == "session_expired" and not already:
+        g.pop("audited", None)  # incidental: the request's own write is still recorded as usual
 
 
 def client() -> str:
     """The sender's address as the 随手拍 limiter keeps it: a keyed hash."""
-    try:
-        return client_key(request.remote_addr or "", settings().secret_key)
-    except RuntimeError:  # a CLI command: no request
-        return "cli"
+    return address_hash()
 
 
 def login_policy() -> logins.LoginPolicy:
@@ -136,7 +140,7 @@ def _load_user(user_id: str) -> PortalUser | None:
     for key in (SESSION_TOKEN, "_user_id", "_fresh", "_id"):
         session.pop(key, None)
     if found in ("idle", "expired"):
-        event("session_expired", _username(uid), found)
+        event("session_expired", _username(uid), "ok", reason=found)
     return None
 
 
@@ -189,25 +193,22 @@ def login():
     try:
         logins.check_allowed(store, username, client(), at, policy)
     except RateLimited as exc:
-        event(
-            "account_locked" if isinstance(exc, logins.AccountLocked) else "address_throttled",
-            username,
-            "refused",
-        )
+        reason = "account_locked" if isinstance(exc, logins.AccountLocked) else "address_throttled"
+        event("login", username, "refused", reason=reason)
         return _refused(form, exc.message, 429, exc.details["retry_after"])
     user = authenticate(username, password)
     if user is None:
         locked = logins.record_failure(store, username, client(), at, policy)
-        event("login_failure", username, "wrong_password")
+        event("login", username, "refused", reason="bad_credentials")
         if locked:
-            event("account_locked", username, "locked", minutes=settings().login_lock_minutes)
+            event("account_locked", username, "ok", minutes=settings().login_lock_minutes)
         return _refused(form, "用户名或密码不正确。", 401)
     if user.disabled_at is not None:
-        event("login_failure", username, "disabled")
+        event("login", username, "refused", reason="disabled")
         return _refused(form, "该账号已停用，请联系管理员。", 403)
     logins.record_success(store, username)
     sign_in(user)
-    event("login_ok", username, "ok")
+    event("login", username, "ok")
     if user.must_change_password:
         flash("您的密码由管理员设置，请先修改密码。", "info")
         return redirect(url_for("account.password"))
