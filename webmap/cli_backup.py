@@ -10,6 +10,7 @@ from flask import Flask
 
 from geodata import backup as archive
 from webmap import settings
+from webmap.audit import audit_cli
 from webmap.cli import refusals_as_errors
 
 
@@ -22,6 +23,20 @@ def _media_dir() -> Path:
     from webmap.views.cases import media_dir
 
     return media_dir()
+
+
+def _reconnect() -> None:
+    """Drop this process's connections to the database a restore replaced: on PostGIS they know
+    the old extension's type ids (the audit record of the restore is written on a new one)."""
+    from flask import current_app, g
+
+    from geodata.store import open_database
+
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()
+    current_app.extensions["portal_db"].close()
+    current_app.extensions["portal_db"] = open_database(settings().database_url)
 
 
 def _say(message: str) -> None:
@@ -42,6 +57,7 @@ def backup_command(path: Path, check_only: bool) -> None:
             click.echo(line)
         return
     manifest = archive.backup(settings().database_url, _media_dir(), path, report=_say)
+    audit_cli("cli.backup", str(path), tables=len(manifest.row_counts))  # an export of everything
     click.echo(f"wrote {path}")
     for line in manifest.lines():
         click.echo(line)
@@ -55,5 +71,8 @@ def restore_command(path: Path, force: bool) -> None:
     """Restore the archive PATH into this portal's database and media folder, which must be empty
     unless --force. Stop the portal first; the archive is checked whole before anything changes."""
     restored = archive.restore(settings().database_url, _media_dir(), path, force=force, report=_say)
+    _reconnect()
+    # Recorded once it worked, into the restored log: a refusal leaves the database as it was.
+    audit_cli("cli.restore", str(path), archive_made=restored.manifest.created_at, force=force)
     for line in restored.lines():
         click.echo(line)

@@ -9,17 +9,18 @@ import json
 import sqlite3
 import tarfile
 from contextlib import closing
-from datetime import UTC, date, datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from geodata import photos
-from geodata.assignments import day_start, responsible
+from geodata.assignments import responsible
 from geodata.backup import backup, restore, verify
 from geodata.backup_engines import known_schema
 from geodata.demo import seed_demo
+from geodata.demo_posts import YEAR_START, month_start
 from geodata.errors import ConfigError, Conflict, InvalidFile
 from geodata.model import Unit
 from geodata.store import open_store
@@ -28,7 +29,8 @@ from layers.coverage import coverage_report
 from layers.scores import month_scores
 from tests.webmap.conftest import COUNTY_CODE, build_county
 
-NOW = datetime(2026, 10, 20, tzinfo=UTC)
+NOW = month_start(1) + timedelta(days=19)  # in the demo year's last month (geodata/demo_posts.py)
+MID_MONTH = month_start(6).strftime("%Y-%m")
 DEMO_CODE = "440304"
 
 
@@ -107,7 +109,7 @@ def answers(url: str, code: str, month: str) -> dict:
     store = open_store(url)
     try:
         county = store.get_county(code)
-        days = [day_start(date(2025, 12, 1)), day_start(date(2026, 6, 1)), NOW]
+        days = [YEAR_START + timedelta(days=30), month_start(6), NOW]
         in_force = {at: sorted(store.assignments_at(county.id, at), key=repr) for at in days}
         who = {
             (s.id, at): responsible(store, county, Target("segment", s.id), at)
@@ -142,11 +144,11 @@ def test_round_trip_keeps_every_row_and_every_answer(request, backend, tmp_path)
     result = restore(target, restored_media, archive)
     assert result.migrations == [] and result.media_kept is None
     assert table_rows(target) == table_rows(source)
-    before = answers(source, DEMO_CODE, "2026-05")
+    before = answers(source, DEMO_CODE, MID_MONTH)
     assert (
         all(before["in_force"].values()) and before["scores"].units and before["coverage"]["unguarded_zones"]
     )
-    assert answers(target, DEMO_CODE, "2026-05") == before
+    assert answers(target, DEMO_CODE, MID_MONTH) == before
     assert _media(restored_media) == _media(media) and len(_media(media)) == 2
 
     store = open_store(target)  # the identity sequences came along: a new row gets a new id
@@ -162,10 +164,10 @@ def test_an_older_archive_is_upgraded_after_restore(request, small, tmp_path):
     backend, source, media = small
     _forget_last_migration(source)
     archive = tmp_path / "old.tar"
-    assert backup(source, media, archive).schema_version == known_schema(backend) - 1
+    assert backup(source, media, archive).schema_version < known_schema(backend)
     target = _target_url(request, backend, tmp_path, "upgraded")
     result = restore(target, tmp_path / "new" / "media", archive)
-    assert result.migrations == ["0011_geometry_edit.sql"]
+    assert result.migrations == ["0014_api_key_unit.sql"]
     store = open_store(target)
     try:
         assert store.schema_version() == known_schema(backend)
@@ -175,8 +177,11 @@ def test_an_older_archive_is_upgraded_after_restore(request, small, tmp_path):
 
 
 def _forget_last_migration(url: str) -> None:
-    """Make the database look as a portal before migration 0011 left it."""
-    statements = ["DROP TABLE geometry_edit", "DELETE FROM schema_migrations WHERE version = 11"]
+    """Make the database look as a portal before migration 0014 left it."""
+    statements = [
+        "ALTER TABLE api_key DROP COLUMN unit_id",
+        "DELETE FROM schema_migrations WHERE version = 14",
+    ]
     if url.startswith("sqlite:"):
         with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn, conn:
             for s in statements:

@@ -195,6 +195,8 @@ EXPECTED: dict[str, dict] = {
     "tiers.list_titles": signed_in(),
     "tiers.award": staff_only("admin"),
     "tiers.withdraw": staff_only("admin"),
+    "admin.audit_page": staff_only("admin"),
+    "admin.audit_csv": staff_only("admin"),
 }
 
 RUN_LAST = ("auth.logout",)  # it ends the caller's session
