@@ -36,6 +36,10 @@ def month_span(month: str) -> tuple[datetime, datetime]:
         first = datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         raise InvalidInput(f"月份 {month!r} 格式有误，应为 YYYY-MM", field="month") from None
+    if (
+        not 2000 <= first.year <= 2100
+    ):  # the portal's dates (webmap/views/params.py); 9999-12 has no next month
+        raise InvalidInput(f"月份 {month!r} 应在 2000-01 至 2100-12 之间", field="month")
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return day_start(first), day_start(following)
 

@@ -76,3 +76,38 @@ class RateLimited(PortalError):
 
     status = 429
     code = "rate_limited"
+
+
+class Busy(PortalError):
+    """The database stayed locked (or the connection pool empty) past the wait allowed: the client
+    should try again in ``retry_after`` seconds. Never a 500."""
+
+    status = 503
+    code = "busy"
+
+
+RETRY_AFTER_S = 2
+# PostgreSQL's answers for "try again": lock_not_available, serialization_failure, deadlock_detected,
+# query_canceled (a lock_timeout or statement_timeout).
+_PG_RETRY_STATES = {"55P03", "40001", "40P01", "57014"}
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+
+
+def busy_error(exc: BaseException) -> Busy | None:
+    """A Busy for an exception that says the database is busy (SQLite's "database is locked",
+    PostgreSQL's lock and serialization failures, the pool's timeout), else None. Reads the
+    error's code and class, never its text."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+        busy = code in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    else:
+        kind = type(exc)
+        module = kind.__module__ or ""
+        busy = (module.startswith("psycopg_pool") and kind.__name__ == "PoolTimeout") or (
+            module.startswith("psycopg") and getattr(exc, "sqlstate", None) in _PG_RETRY_STATES
+        )
+    if not busy:
+        return None
+    return Busy(f"数据库正忙，请 {RETRY_AFTER_S} 秒后重试", retry_after=RETRY_AFTER_S)

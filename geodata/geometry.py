@@ -19,6 +19,9 @@ from geodata.errors import InvalidGeometry
 
 # How far outside a county's extent a geometry may reach before it is refused (degrees, ~5 km).
 EXTENT_MARGIN_DEG = 0.05
+# A drawing (a selection, a posting's shape, a zone's new outline) has at most this many vertices:
+# more is no hand's work, and the checks on it (validity, overlay with the neighbours) grow with it.
+MAX_VERTICES = 5_000
 # make_valid may change a polygon's area by at most this fraction before the repair is refused.
 MAX_REPAIR_AREA_CHANGE = 0.001
 

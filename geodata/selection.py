@@ -17,7 +17,16 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geodata.errors import EmptySelection, InvalidGeometry, InvalidInput
-from geodata.geometry import LINEAR, POLYGONAL, from_metric, looks_like_lonlat, repair_polygon, to_metric
+from geodata.geometry import (
+    EXTENT_MARGIN_DEG,
+    LINEAR,
+    MAX_VERTICES,
+    POLYGONAL,
+    from_metric,
+    looks_like_lonlat,
+    repair_polygon,
+    to_metric,
+)
 from geodata.model import County
 from geodata.store import Store
 from geodata.targets import TargetInfo, describe
@@ -55,12 +64,29 @@ def parse_drawing(raw: object, noun: str = "选区") -> BaseGeometry:
         raise InvalidGeometry(
             "缺少选区：geometry 应为 GeoJSON 几何对象（Polygon 或 LineString）", field="geometry"
         )
+    if count_vertices(raw.get("coordinates")) > MAX_VERTICES:
+        raise InvalidGeometry(f"{noun}的顶点过多：最多 {MAX_VERTICES} 个，请简化后再提交", field="geometry")
     try:
         return shape(raw)
     except Exception as exc:  # shapely raises several kinds for malformed coordinates
         raise InvalidGeometry(
             f"{noun}不是有效的 GeoJSON {raw.get('type')}：{exc}", field="geometry"
         ) from None
+
+
+def count_vertices(coordinates, limit: int = MAX_VERTICES) -> int:
+    """The positions in a GeoJSON ``coordinates`` array, counted until past ``limit`` (without
+    building the geometry: a drawing of a million vertices is refused cheaply)."""
+    if not isinstance(coordinates, list) or not coordinates:
+        return 0
+    if not isinstance(coordinates[0], list):
+        return 1  # a position
+    total = 0
+    for part in coordinates:
+        total += count_vertices(part, limit - total)
+        if total > limit:
+            break
+    return total
 
 
 def check_drawing(county: County, geom: BaseGeometry, noun: str = "选区") -> BaseGeometry:
@@ -73,6 +99,9 @@ def check_drawing(county: County, geom: BaseGeometry, noun: str = "选区") -> B
         raise InvalidGeometry(f"{noun}应为多边形或线，而不是 {geom.geom_type}", field="geometry")
     if not np.isfinite(shapely.get_coordinates(geom)).all():
         raise InvalidGeometry(f"{noun}坐标含有非数值（NaN 或无穷大）", field="geometry")
+    if shapely.get_num_coordinates(geom) > MAX_VERTICES:
+        raise InvalidGeometry(f"{noun}的顶点过多：最多 {MAX_VERTICES} 个，请简化后再提交", field="geometry")
+    _check_reach(county, geom, noun)  # before the validity check, whose cost grows with the drawing
     if geom.geom_type in POLYGONAL and not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         fixed = repair_polygon(geom)
@@ -96,6 +125,25 @@ def _check_place(county: County, geom: BaseGeometry, noun: str) -> None:
     if not lonlat:
         raise InvalidGeometry(f"{noun}坐标不是经纬度：应为 WGS-84 的 [经度, 纬度]", field="geometry")
     raise InvalidGeometry(f"{noun}在{county.name}范围之外：请在本县区内绘制", field="geometry")
+
+
+def _check_reach(county: County, geom: BaseGeometry, noun: str) -> None:
+    """Refuse a drawing reaching past the county's extent by more than EXTENT_MARGIN_DEG (a
+    whole-world polygon catches nothing more, and costs a worker its memory); by its bounds only.
+    One wholly outside (or swapped) is left to ``_check_place``, which says so."""
+    area = county.boundary or county.extent
+    if area is None or _within_reach(area.bounds, geom.bounds):
+        return
+    x0, y0, x1, y1 = area.bounds
+    gx0, gy0, gx1, gy1 = geom.bounds
+    if gx0 <= x1 and gx1 >= x0 and gy0 <= y1 and gy1 >= y0:  # over the county, and far past it
+        raise InvalidGeometry(f"{noun}伸到{county.name}范围之外过远：请在本县区内绘制", field="geometry")
+
+
+def _within_reach(extent: tuple, bounds: tuple) -> bool:
+    m = EXTENT_MARGIN_DEG
+    return (bounds[0] >= extent[0] - m and bounds[1] >= extent[1] - m
+            and bounds[2] <= extent[2] + m and bounds[3] <= extent[3] + m)  # fmt: skip
 
 
 def catch_area(store: Store, county: County, geom: BaseGeometry, tolerance_m: float) -> BaseGeometry:

@@ -58,6 +58,10 @@ class Store(RoadEdits, OutlineEdits, Identity, Protocol):
 
     def transaction(self) -> AbstractContextManager[None]: ...
 
+    def read_transaction(self) -> AbstractContextManager[None]:
+        """A consistent read that holds no write lock (previews); a write inside it may wait."""
+        ...
+
     def close(self) -> None: ...
 
     # -- counties and units --------------------------------------------------------------------

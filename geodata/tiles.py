@@ -145,11 +145,14 @@ CellBox = tuple[int, int, int, int]  # (x0, y0, x1, y1) of one level, both ends 
 
 
 def tile_cells(tile: Tile, level: int) -> CellBox:
-    """The cells of ``level`` (>= the tile's zoom) that make up ``tile`` (those it touches, when
-    shifted)."""
+    """The cells of ``level`` that make up ``tile`` (those it touches, when shifted); past the
+    finest level (a tile of zoom 20 and up, level 19) the one cell that holds it."""
     if tile.shifted:
         return bbox_cells(tile.lonlat, level)
     shift = level - tile.z
+    if shift < 0:
+        x, y = tile.x >> -shift, tile.y >> -shift
+        return x, y, x, y
     return tile.x << shift, tile.y << shift, ((tile.x + 1) << shift) - 1, ((tile.y + 1) << shift) - 1
 
 

@@ -161,12 +161,14 @@ class _Undo(Exception):
 
 
 def check_zone_edits(store: Store, county: County, outlines: Sequence[Outline]) -> ZoneEdit:
-    """``check_zone_edit`` for a list of outlines."""
+    """``check_zone_edit`` for a list of outlines. The outlines are checked in a read transaction
+    (the slow part: nobody waits on it); only the trial write, rolled back, takes the write lock."""
     found: list[ZoneEdit] = []
+    with store.read_transaction():
+        current, zones, versions = _load(store, county, outlines, datetime.now(UTC), lock=False)
+        plan = _Plan.make(store, county, zones, outlines)
     try:
         with store.transaction():
-            current, zones, versions = _load(store, county, outlines, datetime.now(UTC))
-            plan = _Plan.make(store, county, zones, outlines)
             _, moved = _write(store, county, plan)
             found.append(plan.edit(moved, stale_details(stale_targets(current, versions))))
             raise _Undo
@@ -191,10 +193,18 @@ def apply_zone_edits(
     if not reason.strip():
         raise InvalidInput("请填写调整原因", field="reason")
     now = now or datetime.now(UTC)
+    # The outlines are checked first without the write lock (the slow part); under it, only when
+    # the map changed meanwhile (its version moves with every zone, segment or post written).
+    with store.read_transaction():
+        seen = store.map_version()
+        current, zones, versions = _load(store, county, outlines, now, lock=False)
+        refuse_stale(current, versions)
+        plan = _Plan.make(store, county, zones, outlines)
     with store.transaction():
         current, zones, versions = _load(store, county, outlines, now)
         refuse_stale(current, versions)
-        plan = _Plan.make(store, county, zones, outlines)
+        if store.map_version() != seen:
+            plan = _Plan.make(store, county, zones, outlines)
         geoms = [plan.new[z.id] for z in zones]
         drawn = geoms[0] if len(geoms) == 1 else shapely.GeometryCollection(geoms)
         cs = store.add_change_set(ChangeSet(county.id, author, reason, now, drawn, reverts=reverts))
@@ -235,9 +245,10 @@ def undo(
     return revert(store, county, change_set_id, author, reason)
 
 
-def _load(store: Store, county: County, outlines: Sequence[Outline], at: datetime):
+def _load(store: Store, county: County, outlines: Sequence[Outline], at: datetime, lock: bool = True):
     """The zones, locked until the transaction ends (the map's version row first, then the zones
-    in id order, as every map edit does), with what is needed to tell stale versions."""
+    in id order, as every map edit does) unless not ``lock``, with what is needed to tell stale
+    versions."""
     if not outlines:
         raise InvalidInput("没有要调整的区域", field="geometry")
     ids = [int(o.zone_id) for o in outlines]
@@ -245,7 +256,7 @@ def _load(store: Store, county: County, outlines: Sequence[Outline], at: datetim
     if twice:
         raise InvalidInput(f"区域 #{twice[0]} 在一次调整中出现了两次", field="also")
     targets = [Target("zone", i) for i in ids]
-    current = load_targets(store, county, targets, at, lock=True)
+    current = load_targets(store, county, targets, at, lock=lock)
     zones = store.get_targets(county.id, "zone", ids)
     versions = {Target("zone", int(o.zone_id)): o.version for o in outlines if o.version is not None}
     return current, zones, versions

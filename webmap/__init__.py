@@ -7,6 +7,7 @@ from flask import Flask, g
 from geodata.store import Database, Store, open_database
 from layers.tile_cache import TileCache
 from webmap.recent import Recent
+from webmap.security import init_security
 from webmap.settings import Settings, load_settings
 
 
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_cli(app)
     _register_web(app)
+    init_security(app)  # CSP and the security headers on every response
     return app
 
 

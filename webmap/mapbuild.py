@@ -28,6 +28,7 @@ from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 from layers.scores import previous_month
 from webmap.basemap import TileSource, basemap_crs
 from webmap.maptiles import REVIEW_QUEUES, add_tile_layers, category_styles, tile_config
+from webmap.security import with_nonce
 
 ATTRIBUTION = '道路数据 © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
 MIN_ZOOM, MAX_ZOOM = 10, 19
@@ -91,6 +92,25 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html = str(html)
+
+
+class TextTooltip(MacroElement):
+    """A tooltip of plain text on its parent layer. folium's own Tooltip writes its text raw into a
+    JS template literal, where a backquote or ``${`` in a name would run as script; here the text is
+    escaped and handed over as JSON."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.bindTooltip({{ this.html|tojson }}, {"sticky": true});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "TextTooltip"
+        self.html = str(Markup.escape(text))
 
 
 class LayerLoader(JSCSSMixin, MacroElement):
@@ -242,7 +262,10 @@ def map_parts(m: folium.Map) -> dict[str, Markup]:
     figure = m.get_root()
     figure.render()
     return {
-        "head": Markup(figure.header.render()),
+        # folium's own <script> tags in the head carry this request's CSP nonce (webmap/security.py);
+        # the page template puts the nonce on the <script> around "script".
+        "head": Markup(with_nonce(figure.header.render())),
         "body": Markup(figure.html.render()),
-        "script": Markup(figure.script.render()),
+        # Data inside the script is JSON, whose "</" may be written "<\/": no name can close the script.
+        "script": Markup(figure.script.render().replace("</", "<\\/")),
     }

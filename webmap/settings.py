@@ -32,6 +32,7 @@ class Settings:
     instance_path: str = str(ROOT / "instance")
     node_modules: str = str(ROOT / "node_modules")
     testing: bool = False
+    https: bool = False  # served over HTTPS: Secure cookies and HSTS (webmap/security.py)
     login_max_failures: int = 5  # wrong passwords for one account within the lock time: then it is locked
     login_lock_minutes: float = 15.0  # the window those failures are counted in, and how long the lock lasts
     session_idle_minutes: float = 30.0  # a session unused this long is signed out
@@ -56,6 +57,7 @@ _ENV = {
     "seed_demo_on_start": "PORTAL_SEED_DEMO_ON_START",
     "instance_path": "PORTAL_INSTANCE_PATH",
     "node_modules": "PORTAL_NODE_MODULES",
+    "https": "PORTAL_HTTPS",
     "login_max_failures": "PORTAL_LOGIN_MAX_FAILURES",
     "login_lock_minutes": "PORTAL_LOGIN_LOCK_MINUTES",
     "session_idle_minutes": "PORTAL_SESSION_IDLE_MINUTES",

@@ -131,6 +131,11 @@ class BaseStore:
     def lead_unit(self, county_id: int, target_kind: str, target_id: int, at: datetime) -> int | None:
         return self.lead_units(county_id, target_kind, [target_id], [at])[0]
 
+    def read_transaction(self):
+        """A consistent read for a preview, holding no lock a writer waits for: PostgreSQL's plain
+        transaction takes none for reads (SQLite's store overrides this)."""
+        return self.transaction()
+
     def close(self) -> None:
         if self.on_close is not None:
             self.on_close()

@@ -114,7 +114,9 @@ class ClustersSql:
         when the clusters (counted first, from the bins) hold no more than MAX_POINTS."""
         level = tiles.cluster_level(tile.z)
         centres, counts = self.incident_clusters(county_id, level, tiles.tile_cells(tile, level), **filters)
-        if tile.shifted:  # its cells overhang it: it draws the clusters whose centre it holds
+        if (
+            tile.shifted or level < tile.z
+        ):  # its cells overhang it: it draws the clusters whose centre it holds
             keep = tile.holds(centres[:, 0], centres[:, 1])
             centres, counts = centres[keep], counts[keep]
         if tile.z >= tiles.POINTS_FROM_ZOOM and counts.sum() <= tiles.MAX_POINTS:

@@ -50,6 +50,9 @@ def _connect(url: str) -> psycopg.Connection:
     return conn
 
 
+LOCK_TIMEOUT = "5s"
+
+
 class PostgisDatabase:
     """A pool of connections to one PostGIS database, checked when it is opened."""
 
@@ -80,7 +83,9 @@ class PostgisDatabase:
                         max_size=8,
                         # No JIT: PostgreSQL compiles a tile query (~10 ms) when its estimate looks
                         # costly (ST_AsMVTGeom), though it runs in about that time uncompiled.
-                        kwargs={"autocommit": True, "options": "-c jit=off"},
+                        # A lock held past LOCK_TIMEOUT fails the waiting statement (lock_not_available):
+                        # a 503 with Retry-After to a web client rather than a request hanging on.
+                        kwargs={"autocommit": True, "options": f"-c jit=off -c lock_timeout={LOCK_TIMEOUT}"},
                         open=True,
                         name="portal",
                     )
@@ -144,7 +149,9 @@ class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, Aud
     def _migrate(self) -> list[str]:
         applied = []
         with self.transaction():
-            # Two processes starting at once (gunicorn workers) must not both apply a migration.
+            # Two processes starting at once (gunicorn workers) must not both apply a migration;
+            # the second waits for the first however long it takes (no lock_timeout here).
+            self.conn.execute("SET LOCAL lock_timeout = 0")
             self.conn.execute("SELECT pg_advisory_xact_lock(hashtext('portal schema_migrations'))")
             self.conn.execute(_MIGRATIONS_TABLE)
             done = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}

@@ -6,7 +6,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,12 +18,17 @@ from geodata.stores.sqlite_entities import FeaturesMixin, SqliteEncoding
 from geodata.stores.sqlite_spatial import SpatialMixin
 from geodata.stores.sqlite_tiles import TilesMixin
 
+MIGRATE_WAIT_S = 120.0
+
 
 class SqliteDatabase:
     """A database file named by ``sqlite:///relative/or//absolute/path``, with a few connections
     kept open between requests: a fresh one reads the schema again and starts with a cold cache."""
 
     IDLE = 8  # connections kept; a gunicorn thread needs one at a time
+    # How long a statement waits for another's write lock before "database is locked" (a 503 with
+    # Retry-After to a web client): a writer holds it for its statements only, well under this.
+    BUSY_TIMEOUT_S = 5.0
 
     def __init__(self, url: str):
         self.url = url
@@ -44,7 +49,9 @@ class SqliteDatabase:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=self.BUSY_TIMEOUT_S
+            )
         except sqlite3.Error as exc:
             raise ConfigError(f"cannot open the SQLite database {self.path}: {exc}") from None
         conn.execute("PRAGMA journal_mode = WAL")
@@ -79,11 +86,21 @@ class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, Audit
         self._release = release  # gives the connection back to its database's idle ones
 
     # -- lifecycle -----------------------------------------------------------------------------
+    def transaction(self) -> AbstractContextManager[None]:
+        """A transaction, or a savepoint when one is already open. It takes SQLite's write lock at
+        once (every other writer waits): open it around the statements that write, after the
+        slow work (geometry checks) is done."""
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def read_transaction(self) -> AbstractContextManager[None]:
+        """A consistent read (a preview's): a deferred transaction, which takes no write lock
+        unless it writes, so no writer waits on it (WAL: readers and one writer run together)."""
+        return self._transaction("BEGIN DEFERRED")
+
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """A transaction, or a savepoint when one is already open."""
+    def _transaction(self, begin: str) -> Iterator[None]:
         name = f"sp{self._depth}"
-        self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
+        self.conn.execute(begin if self._depth == 0 else f"SAVEPOINT {name}")
         self._depth += 1
         try:
             yield
@@ -99,6 +116,16 @@ class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, Audit
         self.conn.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
 
     def migrate(self) -> list[str]:
+        """Apply the migrations; waits up to MIGRATE_WAIT_S for another process's (a gunicorn
+        worker starting beside this one, or seeding the demo)."""
+        (timeout_ms,) = self.conn.execute("PRAGMA busy_timeout").fetchone()
+        self.conn.execute(f"PRAGMA busy_timeout = {int(MIGRATE_WAIT_S * 1000)}")
+        try:
+            return self._migrate()
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+
+    def _migrate(self) -> list[str]:
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
             "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"

@@ -106,7 +106,7 @@ def _one_load(browser, base: str, session: dict) -> dict:
         page.goto(f"{base}/portal", wait_until="load")
         if not page.url.startswith(f"{base}/portal"):
             raise SystemExit(f"/portal sent the browser to {page.url}: not signed in?")
-        page.wait_for_function("window.__firstDrawMs !== undefined", timeout=60_000)
+        page.wait_for_function("() => window.__firstDrawMs !== undefined", timeout=60_000)
         page.wait_for_selector("html[data-portal-ready='1']", timeout=60_000)
         page.wait_for_load_state("networkidle")
         timings = page.evaluate(TIMINGS)

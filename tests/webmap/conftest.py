@@ -315,7 +315,7 @@ def map_xy(page, lat: float, lon: float) -> tuple[float, float]:
 def wait_ready(page) -> None:
     """Until the map has every layer that is on loaded (layers.js sets the flag)."""
     page.wait_for_function(
-        "document.documentElement.getAttribute('data-portal-ready') === '1'", timeout=30_000
+        "() => document.documentElement.getAttribute('data-portal-ready') === '1'", timeout=30_000
     )
 
 

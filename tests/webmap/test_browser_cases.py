@@ -53,9 +53,11 @@ class Browsing:
 
 def tap_map_at(page, lat: float, lon: float) -> None:
     """Zoom the report map to the spot, wait for the roads around it, and tap it."""
-    page.wait_for_function("window.reportMap !== undefined")
+    page.wait_for_function("() => window.reportMap !== undefined")
     page.evaluate(f"window.reportMap.setView([{lat}, {lon}], 18, {{animate: false}})")
-    page.wait_for_function("document.querySelectorAll('#case-map .leaflet-overlay-pane path').length >= 2")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#case-map .leaflet-overlay-pane path').length >= 2"
+    )
     x, y = page.evaluate(
         f"""() => {{
             const map = window.reportMap, box = map.getContainer().getBoundingClientRect();

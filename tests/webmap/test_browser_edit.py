@@ -123,7 +123,7 @@ def _draw(page, ring) -> None:
     page.click(".leaflet-pm-icon-polygon")
     for lat, lon in [*ring, ring[0]]:
         page.mouse.click(*map_xy(page, lat, lon))
-    page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
 
 
 def _draw_box(page, centre, half_px: int = 12) -> None:
@@ -172,7 +172,7 @@ def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo,
         assert _lead(page, base, ids[0], today) == old.code  # nothing of the stale change was kept
 
         page.click("#edit-reselect")
-        page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+        page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
         page.click("#edit-preview-button")
         page.wait_for_selector("#edit-diff tbody tr")
         page.click("#edit-apply")
@@ -275,7 +275,7 @@ def _stroke(page, points) -> None:
 
 
 def _idle(page) -> None:
-    page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
 
 
 def test_a_freehand_lasso_and_a_freehand_stroke_select_what_they_surround_and_cross(demo, browser):

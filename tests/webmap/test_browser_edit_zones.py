@@ -43,7 +43,7 @@ def _drag(page, start, end) -> None:
 
 
 def _idle(page) -> None:
-    page.wait_for_function("document.documentElement.getAttribute('data-edit-busy') === '0'")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
 
 
 def test_a_shared_edge_is_moved_on_both_sides_and_one_side_alone_is_refused(demo, browser):

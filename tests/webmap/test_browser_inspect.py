@@ -40,7 +40,7 @@ def test_a_patrol_scores_a_road_from_a_phone(app, live_server, browser):
     assert phone.inner_text("#panel-line").startswith("评议组：督查科")
     assert phone.locator(".cases-nav a[aria-current=page]").inner_text() == "考核评分"
     phone.wait_for_function(
-        "document.querySelectorAll('#inspect-map .leaflet-overlay-pane path').length >= 2"
+        "() => document.querySelectorAll('#inspect-map .leaflet-overlay-pane path').length >= 2"
     )
 
     # A tap inside 西园社区, away from its roads, picks the community and shows its checklist.
@@ -57,7 +57,7 @@ def test_a_patrol_scores_a_road_from_a_phone(app, live_server, browser):
     assert phone.locator("#target-results button").count() == 1
     result.tap()
     phone.wait_for_selector("#inspect-form:not([hidden]) .check-item")
-    phone.wait_for_function("document.getElementById('chosen-name').textContent === '福华路'")
+    phone.wait_for_function("() => document.getElementById('chosen-name').textContent === '福华路'")
     assert phone.inner_text("#chosen-name") == "福华路" and phone.inner_text("#chosen-kind") == "路段"
     assert phone.locator("#inspect-map .leaflet-overlay-pane path[stroke='#b3261e']").count() == 1
 

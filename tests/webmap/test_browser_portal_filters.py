@@ -27,40 +27,52 @@ def test_filters_change_the_heatmap_and_the_counts(live_server, browser):
 
     page.click("#portal-filters summary")
     page.select_option("#portal-filters select[name=category]", label="牛皮癣")
-    page.wait_for_function("document.querySelector('.portal-status').textContent.includes('热力图 18 件')")
+    page.wait_for_function(
+        "() => document.querySelector('.portal-status').textContent.includes('热力图 18 件')"
+    )
     assert _counts(page) == (18, 18)
     assert "（1 项）" in page.inner_text("#portal-filters summary")
     page.fill("#portal-filters input[name=from]", "2024-01-01")
     page.fill("#portal-filters input[name=to]", "2024-01-10")
     page.dispatch_event("#portal-filters input[name=to]", "change")
-    page.wait_for_function("document.querySelector('.portal-status').textContent.includes('热力图 5 件')")
+    page.wait_for_function(
+        "() => document.querySelector('.portal-status').textContent.includes('热力图 5 件')"
+    )
     assert _counts(page) == (5, 5)  # posters are the even days: 0, 2, 4, 6, 8
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "portal-heat.png"))
 
     page.click("#portal-filters button")
-    page.wait_for_function("document.querySelector('.portal-status').textContent.includes('热力图 35 件')")
+    page.wait_for_function(
+        "() => document.querySelector('.portal-status').textContent.includes('热力图 35 件')"
+    )
     assert _counts(page) == (35, 35)
 
     # 查找 a unit: it is picked out on the map, as "显示单位" does.
     page.fill("#portal-search input", "交警")
     page.press("#portal-search input", "Enter")
     page.click("#portal-search .portal-results button:has-text('交警大队')")
-    page.wait_for_function("document.querySelector('.portal-status').textContent.includes('交警大队：')")
+    page.wait_for_function(
+        "() => document.querySelector('.portal-status').textContent.includes('交警大队：')"
+    )
     assert "交警大队：0 个社区/网格、1 条路段" in page.inner_text(".portal-status")
     assert page.errors == [] and page.outside == []
 
 
 def test_unit_staff_open_the_map_with_their_unit_picked_out(app, case_users, live_server, browser):
     page = signed_in_page(browser, live_server, "cg")  # staff of 城管执法局, which leads 福华路
-    page.wait_for_function("document.querySelector('.portal-status').textContent.includes('城管执法局：')")
+    page.wait_for_function(
+        "() => document.querySelector('.portal-status').textContent.includes('城管执法局：')"
+    )
     page.wait_for_selector("html[data-portal-ready='1']")
     assert "城管执法局：0 个社区/网格、1 条路段" in page.inner_text(".portal-status")
     assert page.input_value("#portal-show-unit") == "U01"
     assert page.locator(".leaflet-portal-focus-pane path").count() == 1
     page.click("#portal-filters summary")
     page.select_option("#portal-show-unit", "")
-    page.wait_for_function("!document.querySelector('.portal-status').textContent.includes('城管执法局：')")
+    page.wait_for_function(
+        "() => !document.querySelector('.portal-status').textContent.includes('城管执法局：')"
+    )
     assert page.locator(".leaflet-portal-focus-pane path").count() == 0
 
 
@@ -83,9 +95,9 @@ def test_a_click_on_the_dashboard_filters_the_map(live_server, browser):
         }"""
     )
     page.mouse.click(x, y)
-    page.wait_for_function("document.querySelector('[data-kpi=total]').textContent === '16'")
+    page.wait_for_function("() => document.querySelector('[data-kpi=total]').textContent === '16'")
     page.wait_for_function(
-        "document.querySelector('.portal-status').textContent.includes('视图内问题 16 件')"
+        "() => document.querySelector('.portal-status').textContent.includes('视图内问题 16 件')"
     )
     assert page.input_value("#portal-filters select[name=category]") == "posters"
     assert page.input_value("#portal-filters input[name=from]") == "2024-01-01"

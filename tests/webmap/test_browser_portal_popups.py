@@ -45,7 +45,7 @@ def _click_at(page, lat: float, lon: float) -> str:
     assert not covered, "a control of the map lies over the place to click"
     page.mouse.click(x, y)
     page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
-    page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     return page.inner_text(".leaflet-popup-content")
 
 

@@ -264,7 +264,9 @@ def _unit_posts(page, unit) -> None:
     page.click("#portal-filters summary")
     page.select_option("#portal-show-unit", unit.code)
     page.click("#portal-filters summary")
-    page.wait_for_function(f"document.querySelector('.portal-status').textContent.includes('{unit.name}：')")
+    page.wait_for_function(
+        f"() => document.querySelector('.portal-status').textContent.includes('{unit.name}：')"
+    )
     wait_ready(page)
     assert _count(page, ".leaflet-portal-focus-pane path") >= 1
     _switch(page, "单位责任区", False)

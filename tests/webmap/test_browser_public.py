@@ -76,7 +76,7 @@ def test_a_resident_finds_a_community_on_a_phone(rated_demo, demo_server, browse
     assert page.locator(".leaflet-overlay-pane path.community").count() == n_communities
     assert page.locator(".leaflet-overlay-pane path.tier-unrated").count() < n_communities  # tiers drawn
     assert page.locator(".title-marks").count() == n_titled > 0
-    page.wait_for_function("document.querySelectorAll('.leaflet-roads-pane path').length > 100")
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-roads-pane path').length > 100")
     legend = page.locator("#public-legend")
     assert legend.is_visible() and "精品" in legend.inner_text() and "文明巷弄" in legend.inner_text()
     assert "OpenStreetMap" in page.inner_text(".leaflet-control-attribution")

@@ -66,7 +66,7 @@ def test_a_residents_report_is_public_only_once_approved(app, live_server, brows
     leader = web.sign_in("leader1", "/moderation", **DESKTOP)
     card = leader.locator(".mod-card", has_text=DESCRIPTION)
     assert CONTACT in card.inner_text() and card.locator(".mod-photo img").count() == 1
-    leader.wait_for_function("document.querySelectorAll('.moderation-marker').length === 1")
+    leader.wait_for_function("() => document.querySelectorAll('.moderation-marker').length === 1")
     leader.screenshot(path=str(ARTIFACTS / "moderation.png"), full_page=True)
     card.locator("button[value=approve]").click()
     leader.wait_for_selector(".mod-card.state-approved .mod-result a")
@@ -78,7 +78,7 @@ def test_a_residents_report_is_public_only_once_approved(app, live_server, brows
     after.goto(f"{live_server}/c/001")
     listed = after.locator(".public-report")
     assert listed.count() == 1 and "乱停车" in listed.inner_text() and "已派发" in listed.inner_text()
-    after.wait_for_function("document.querySelector('.public-report img').naturalWidth > 0")
+    after.wait_for_function("() => document.querySelector('.public-report img').naturalWidth > 0")
     after.screenshot(path=str(ARTIFACTS / "public-community-report.png"), full_page=True)
     assert DESCRIPTION in after.request.get(f"{live_server}/open311/v2/requests.json").text()
     after.goto(f"{live_server}{track_url}")

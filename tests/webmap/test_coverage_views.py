@@ -123,7 +123,7 @@ def test_a_leader_switches_the_coverage_layer_on(live_server, browser):  # noqa:
     red = ".leaflet-portal-coverage-pane path[stroke='#d7191c']"
     assert page.locator(red).count() == 0  # off by default
     page.locator(".leaflet-control-layers-overlays label", has_text="覆盖缺口").locator("input").check()
-    page.wait_for_function(f'document.querySelectorAll("{red}").length >= 2', timeout=20_000)
+    page.wait_for_function(f'() => document.querySelectorAll("{red}").length >= 2', timeout=20_000)
     assert "覆盖缺口" in page.locator(".portal-legend").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "portal-coverage.png"))

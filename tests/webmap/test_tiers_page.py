@@ -73,10 +73,10 @@ def test_an_administrators_buttons_work_in_a_browser(demo, browser):
         page.click("button[type=submit]")
         decided = page.locator("text=已评定").count()
         page.locator("button:has-text('确认')").first.click()
-        page.wait_for_function(f"document.body.innerText.split('已评定').length - 1 > {decided}")
+        page.wait_for_function(f"() => document.body.innerText.split('已评定').length - 1 > {decided}")
         current = page.locator("text=现行").count()
         page.locator("button:has-text('授予称号')").click()
-        page.wait_for_function(f"document.body.innerText.split('现行').length - 1 > {current}")
+        page.wait_for_function(f"() => document.body.innerText.split('现行').length - 1 > {current}")
         assert errors == []
     finally:
         server.shutdown()

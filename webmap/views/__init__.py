@@ -24,6 +24,7 @@ from webmap.views import (
     inspections,
     moderation,
     open311,
+    params,
     portal,
     public,
     public_reports,
@@ -48,6 +49,7 @@ def register_views(app: Flask) -> None:
     csrf.init_app(app)
     auth.init_login(app)
     i18n.init_app(app)
+    params.init_app(app)  # before the blueprints: their <int:...> parts are bounded
     for blueprint in (
         auth.bp, portal.bp, api.bp, assets.bp, assignments.bp, edit.bp, edit_api.bp, history.bp, coverage.bp, cases.bp, cases.public,
         case_pages.bp, open311.bp, scores.bp, scores.pages, inspections.bp, inspect_pages.bp, tiers.bp,

@@ -9,14 +9,13 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 import layers
-from geodata.assignments import month_span
 from layers import dashboard as dashboard_layer
 from layers import search as search_layer
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
 from webmap import get_store
 from webmap.views.cases import list_filters
 from webmap.views.common import current_county
-from webmap.views.params import parse_bbox, parse_query, parse_zoom
+from webmap.views.params import county_bbox, parse_bbox, parse_month, parse_query, parse_zoom
 from webmap.views.requests import key_or_login
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -34,15 +33,14 @@ def layer_index():
 @key_or_login
 def layer(name: str):
     layer_module = layers.get_layer(name)
-    bbox = parse_bbox(request.args.get("bbox"))
-    zoom = parse_zoom(request.args.get("zoom"), default=DEFAULT_ZOOM)
     store = get_store()
     county = current_county(store)
+    bbox = county_bbox(parse_bbox(request.args.get("bbox")), county)
+    zoom = parse_zoom(request.args.get("zoom"), default=DEFAULT_ZOOM)
     extra = {}
     parameters = inspect.signature(layer_module.features).parameters
     if "month" in parameters and request.args.get("month"):
-        month_span(request.args["month"])  # refuses a malformed month, naming it
-        extra["month"] = request.args["month"]
+        extra["month"] = parse_month(request.args["month"])
     if "unit" in parameters:
         extra["unit"] = request.args.get("unit") or None
     if "filters" in parameters:  # a layer of cases takes the case list's filters

@@ -14,7 +14,8 @@ from geodata.selection import check_drawing, parse_drawing
 from geodata.zone_edits import AppliedZoneEdit, undo
 from webmap import get_store
 from webmap.views.common import current_county
-from webmap.views.params import parse_day, parse_version
+from webmap.views.params import parse_day, parse_id, parse_month, parse_version, text_field, text_list
+from webmap.views.requests import json_body
 
 bp = Blueprint("assignments", __name__, url_prefix="/api/v1")
 EDITORS = ("admin", "leader")
@@ -32,7 +33,7 @@ def create_posting():
     author = editor()
     store = get_store()
     county = current_county(store)
-    posting = parse_posting(request.get_json(silent=True), store, county, author)
+    posting = parse_posting(json_body(), store, county, author)
     applied = posts.apply_posting(store, county, posting)
     return jsonify(_applied(applied, store, county)), 201
 
@@ -41,10 +42,10 @@ def create_posting():
 @login_required
 def revert_change_set(change_set_id: int):
     author = editor()
-    body = request.get_json(silent=True) or {}
+    body = json_body(required=False)
     store = get_store()
     county = current_county(store)
-    reason = str(body.get("reason", "")).strip() or "撤销"
+    reason = text_field(body, "reason").strip() or "撤销"
     applied = undo(store, county, change_set_id, author, reason)
     if isinstance(applied, AppliedZoneEdit):  # it redrew outlines: they are drawn back
         return jsonify(outlines_applied(applied, store)), 201
@@ -96,7 +97,7 @@ def guarded(code: str):
 def _period(args):
     """``month=YYYY-MM`` or ``date=YYYY-MM-DD`` (that whole day)."""
     if args.get("month"):
-        return posts.month_span(args["month"])
+        return posts.month_span(parse_month(args["month"]))
     return posts.day_span(parse_day(args.get("date"), "date"))
 
 
@@ -108,15 +109,15 @@ def parse_posting(body, store, county, author: str, day_required: bool = True) -
     day = parse_day(body.get("valid_from"), "valid_from", required=day_required) or today()
     drawn = body.get("geometry")
     return posts.Posting(
-        unit_code=str(body.get("unit", "")),
-        role=str(body.get("role", "lead")),
+        unit_code=text_field(body, "unit"),
+        role=text_field(body, "role", "lead"),
         targets=_targets(body, store, county),
         valid_from=posts.day_start(day),
         author=author,
-        reason=str(body.get("reason", "")),
-        person=str(body.get("person", "")),
-        phone=str(body.get("phone", "")),
-        duties=tuple(body.get("duties") or ()),
+        reason=text_field(body, "reason"),
+        person=text_field(body, "person"),
+        phone=text_field(body, "phone"),
+        duties=text_list(body, "duties"),
         geom=None if drawn is None else check_drawing(county, parse_drawing(drawn)),
         versions=_versions(body),
     )
@@ -130,30 +131,41 @@ def today():
 def _versions(body: dict) -> dict[posts.Target, int]:
     """The version the editor saw of each target that gives one (``targets[i].version``)."""
     versions = {}
-    for i, t in enumerate(body.get("targets") or []):
+    for i, t in enumerate(_target_list(body)):
         if not isinstance(t, dict) or t.get("version") is None:
             continue
         version = parse_version(t["version"], f"targets[{i}].version", "targets")
-        versions[posts.Target(str(t.get("kind")), int(t.get("id")))] = version
+        versions[posts.Target(str(t.get("kind")), parse_id(t.get("id"), f"targets[{i}].id"))] = version
     return versions
 
 
 def _targets(body: dict, store, county) -> list[posts.Target]:
     """Targets listed one by one, or a road by name, or a community's cells or segments."""
     if body.get("road"):
-        return posts.road_segments(store, county, str(body["road"]))
+        return posts.road_segments(store, county, text_field(body, "road"))
     if body.get("community"):
         what = body.get("what", "segments")
         if what not in ("cells", "segments", "community"):
             raise InvalidInput("what must be cells, segments or community", field="what")
         if what == "community":
-            return [posts.Target("zone", posts.community_of(store, county, str(body["community"])).id)]
+            return [posts.Target("zone", posts.community_of(store, county, text_field(body, "community")).id)]
         pick = posts.community_cells if what == "cells" else posts.community_segments
-        return pick(store, county, str(body["community"]))
-    try:
-        return [posts.Target(str(t["kind"]), int(t["id"])) for t in body.get("targets") or []]
-    except (KeyError, TypeError, ValueError):
-        raise InvalidInput("targets must be a list of {kind, id}", field="targets") from None
+        return pick(store, county, text_field(body, "community"))
+    targets = _target_list(body)
+    if not all(isinstance(t, dict) and isinstance(t.get("kind"), str) and "id" in t for t in targets):
+        raise InvalidInput(
+            "targets 应为 [{kind, id}] 列表（targets must be a list of {kind, id}）", field="targets"
+        )
+    return [posts.Target(t["kind"], parse_id(t.get("id"), f"targets[{i}].id")) for i, t in enumerate(targets)]
+
+
+def _target_list(body: dict) -> list:
+    targets = body.get("targets") or []
+    if not isinstance(targets, list):
+        raise InvalidInput(
+            "targets 应为 [{kind, id}] 列表（targets must be a list of {kind, id}）", field="targets"
+        )
+    return targets
 
 
 def _units(store, county) -> dict:

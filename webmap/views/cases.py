@@ -19,13 +19,14 @@ from geodata.store import Store
 from webmap import case_rules, get_store, settings
 from webmap.audit import audit
 from webmap.views.common import current_county
-from webmap.views.params import parse_bbox, parse_day
+from webmap.views.params import county_bbox, parse_bbox, parse_day
 from webmap.views.requests import idempotent, json_body, key_or_login, request_actor, request_viewer
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1")
 public = Blueprint("public_media", __name__)
 
 PER_PAGE, MAX_PER_PAGE = 50, 200
+MAX_PAGE = 100_000  # a page number beyond any list, and an offset SQLite can hold
 MAX_CSV_ROWS = 100_000
 CSV_COLUMNS = (
     "id", "category", "category_zh", "status", "status_zh", "overdue", "reported_at", "deadline_at",
@@ -291,7 +292,7 @@ def list_filters(store: Store, county) -> tuple[dict, tuple | None]:
     viewer = request_viewer(store)  # a person or an API key: the same scope
     if viewer.role == "unit_staff":
         filters["unit_id"] = viewer.unit_id
-    bbox = parse_bbox(a["bbox"]) if a.get("bbox") else None
+    bbox = county_bbox(parse_bbox(a["bbox"]), county) if a.get("bbox") else None
     return filters, bbox
 
 
@@ -315,22 +316,21 @@ def _zone_id(store: Store, county, code: str) -> int:
 
 
 def page_number() -> int:
-    return _positive_int("page", 1, None)
+    return _positive_int("page", 1, MAX_PAGE)
 
 
 def page_size() -> int:
     return _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
 
 
-def _positive_int(name: str, default: int, maximum: int | None) -> int:
+def _positive_int(name: str, default: int, maximum: int) -> int:
     raw = request.args.get(name)
     if not raw:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInput(f"{name} 应为正整数，而不是 {raw!r}", field=name) from None
-    if value < 1 or (maximum is not None and value > maximum):
-        limit = f"1–{maximum}" if maximum else "≥ 1"
-        raise InvalidInput(f"{name} 应在 {limit} 之间，而不是 {value}", field=name)
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        raise InvalidInput(f"{name} 应为正整数，而不是 {raw[:20]!r}", field=name)
+    value = int(text)
+    if not 1 <= value <= maximum:
+        raise InvalidInput(f"{name} 应在 1–{maximum} 之间，而不是 {value}", field=name)
     return value

@@ -14,6 +14,7 @@ from geodata.targets import TargetInfo
 from webmap import get_store
 from webmap.views.assignments import editor, parse_posting
 from webmap.views.common import current_county
+from webmap.views.params import text_field
 from webmap.views.requests import json_body
 
 bp = Blueprint("edit_api", __name__, url_prefix="/api/v1")
@@ -31,10 +32,10 @@ def selection():
     store = get_store()
     county = current_county(store)
     caught = select_targets(
-        store, county, body.get("geometry"), str(body.get("mode", "touching")), [str(k) for k in kinds]
+        store, county, body.get("geometry"), text_field(body, "mode", "touching"), [str(k) for k in kinds]
     )
     return jsonify(
-        mode=body.get("mode", "touching"),
+        mode=text_field(body, "mode", "touching"),
         targets=[target_json(t) for t in caught.targets],
         totals=caught.totals,
     )

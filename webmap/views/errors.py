@@ -6,7 +6,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from geodata.errors import PortalError
+from geodata.errors import Busy, PortalError, busy_error
 
 JSON_PREFIXES = ("/api/", "/open311/", "/ogcapi/", "/tiles/")
 # What an error's JSON may carry.
@@ -23,6 +23,7 @@ TITLES = {
     422: "数据无效",
     429: "操作过于频繁",
     500: "服务器出错",
+    503: "系统繁忙",
 }
 
 # What a person is told about a plain HTTP error (werkzeug's own texts are English).
@@ -38,6 +39,17 @@ PAGE_MESSAGES = {
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(PortalError, handle_error)
     app.register_error_handler(HTTPException, handle_error)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def handle_unexpected(exc: Exception):
+    """A busy database is a 503 with Retry-After; anything else goes on to Flask's own handling
+    (logged, and a clean 500 from ``handle_error`` for the 500 it makes)."""
+    busy = busy_error(exc)
+    if busy is None:
+        raise exc
+    current_app.logger.warning("busy: %s: %s", type(exc).__name__, exc)
+    return handle_error(busy)
 
 
 def describe(exc: Exception) -> tuple[int, str, str]:
@@ -57,9 +69,10 @@ def describe(exc: Exception) -> tuple[int, str, str]:
 
 def handle_error(exc: Exception):
     status, code, message = describe(exc)
-    if status >= 500 and isinstance(exc, PortalError):
+    busy = isinstance(exc, Busy)  # a 503 to try again: no crash to hide or to log
+    if status >= 500 and isinstance(exc, PortalError) and not busy:
         current_app.logger.error("%s: %s", type(exc).__name__, exc.message, exc_info=exc)
-    if status >= 500:
+    if status >= 500 and not busy:
         # The details of a crash are for the log, not for whoever caused it.
         message = "internal error" if request.path.startswith(JSON_PREFIXES) else "请稍后重试。"
     headers = {}
@@ -67,7 +80,7 @@ def handle_error(exc: Exception):
         headers["Retry-After"] = str(exc.details["retry_after"])
     if request.path.startswith(JSON_PREFIXES):
         error = {"code": code, "message": message}
-        if isinstance(exc, PortalError) and status < 500:
+        if isinstance(exc, PortalError) and (status < 500 or busy):
             error.update({k: v for k, v in exc.details.items() if k in ERROR_DETAILS})
         return jsonify(error=error), status, headers
     if isinstance(exc, HTTPException) and not isinstance(exc, CSRFError):

@@ -13,7 +13,6 @@ from branca.element import MacroElement
 from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 from jinja2 import Template
-from markupsafe import Markup
 
 from geodata import assignments as posts
 from geodata.errors import NotFound
@@ -22,7 +21,7 @@ from geodata.model import ChangeSet
 from geodata.selection import KIND_ZH
 from layers.roads import UNGUARDED_COLOUR, unit_colour
 from webmap import get_store
-from webmap.mapbuild import ATTRIBUTION, map_parts
+from webmap.mapbuild import ATTRIBUTION, TextTooltip, map_parts
 from webmap.views.assignments import EDITORS
 from webmap.views.cases import page_number
 from webmap.views.common import current_county
@@ -178,8 +177,7 @@ def _diff_map(county, cs: ChangeSet, rows: list[Row], units: dict, outlines: lis
         folium.GeoJson(
             o.before.__geo_interface__,
             style_function=lambda _: {"color": "#5b6776", "weight": 2, "dashArray": "5 4", "fillOpacity": 0},
-            tooltip=Markup.escape(f"{o.name}（调整前）"),
-        ).add_to(m)
+        ).add_child(TextTooltip(f"{o.name}（调整前）")).add_to(m)
         folium.GeoJson(
             o.after.__geo_interface__,
             style_function=lambda _: {
@@ -188,8 +186,7 @@ def _diff_map(county, cs: ChangeSet, rows: list[Row], units: dict, outlines: lis
                 "fillColor": "#d7191c",
                 "fillOpacity": 0.08,
             },
-            tooltip=Markup.escape(f"{o.name}（调整后）"),
-        ).add_to(m)
+        ).add_child(TextTooltip(f"{o.name}（调整后）")).add_to(m)
     for r in rows:
         if r.geom is None:
             continue
@@ -200,8 +197,7 @@ def _diff_map(county, cs: ChangeSet, rows: list[Row], units: dict, outlines: lis
             style_function=lambda _, c=colour, line=r.kind == "segment", dash=None if r.after else "6 4": {
                 "color": c, "weight": 6 if line else 2, "fillColor": c, "fillOpacity": 0.3, "dashArray": dash,
             },
-            tooltip=Markup.escape(f"{r.name} → {unit.name if unit else '无牵头单位'}"),
-        ).add_to(m)  # fmt: skip
+        ).add_child(TextTooltip(f"{r.name} → {unit.name if unit else '无牵头单位'}")).add_to(m)  # fmt: skip
     if cs.geom is not None and not outlines:  # an outline edit keeps the new outlines as its drawing
         folium.GeoJson(
             cs.geom.__geo_interface__,
@@ -211,8 +207,7 @@ def _diff_map(county, cs: ChangeSet, rows: list[Row], units: dict, outlines: lis
                 "dashArray": "6 4",
                 "fillOpacity": 0.05,
             },
-            tooltip="圈选范围",
-        ).add_to(m)
+        ).add_child(TextTooltip("圈选范围")).add_to(m)
     if shapes:
         minx, miny, maxx, maxy = shapely.union_all(shapes).bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30), max_zoom=18)

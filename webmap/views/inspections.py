@@ -8,11 +8,11 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from geodata.cases import Actor
-from geodata.errors import InvalidInput
 from geodata.inspections import Evaluator, record_inspection
 from geodata.model import PANEL_ZH
 from webmap import get_store
 from webmap.views.common import current_county
+from webmap.views.params import parse_datetime, parse_id, text_field
 from webmap.views.requests import idempotent, json_body
 
 bp = Blueprint("inspections", __name__, url_prefix="/api/v1")
@@ -38,7 +38,7 @@ def create_inspection():
 
     def record() -> tuple[dict, int]:
         made = record_inspection(
-            store, county, evaluator, str(body.get("target_kind", "")), _target_id(body.get("target_id")),
+            store, county, evaluator, text_field(body, "target_kind"), _target_id(body.get("target_id")),
             body.get("items"), _when(body.get("inspected_at")),
         )  # fmt: skip
         return {
@@ -53,18 +53,8 @@ def create_inspection():
 
 
 def _target_id(raw) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).strip().isdigit():
-        raise InvalidInput(f"target_id 应为整数编号，而不是 {raw!r}", field="target_id")
-    return int(raw)
+    return parse_id(raw, "target_id")
 
 
 def _when(raw) -> datetime | None:
-    if raw in (None, ""):
-        return None
-    try:
-        at = datetime.fromisoformat(str(raw))
-    except ValueError:
-        raise InvalidInput(f"inspected_at 不是 ISO 8601 时间：{raw!r}", field="inspected_at") from None
-    if at.tzinfo is None:
-        raise InvalidInput("inspected_at 需带时区，如 2026-10-20T09:30:00+08:00", field="inspected_at")
-    return at
+    return parse_datetime(raw, "inspected_at")

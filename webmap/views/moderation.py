@@ -15,6 +15,7 @@ from webmap.audit import audit
 from webmap.views.case_pages import map_config
 from webmap.views.cases import Names, media_dir, page_number
 from webmap.views.common import current_county
+from webmap.views.params import parse_id, text_field
 from webmap.views.requests import json_body, request_actor
 
 bp = Blueprint("moderation", __name__)
@@ -51,15 +52,15 @@ def moderate(report_id: int, action: str):
     body = json_body()
     if action == "approve":
         done = public_reports.approve(
-            store, county, report_id, actor, case_rules(), category=body.get("category") or None
+            store, county, report_id, actor, case_rules(), category=text_field(body, "category") or None
         )
     elif action == "merge":
         into = body.get("into")
         if not isinstance(into, int) and not (isinstance(into, str) and into.isdigit()):
             raise InvalidInput("请选择要合并到的案件编号", field="into")
-        done = public_reports.merge(store, county, report_id, actor, int(into))
+        done = public_reports.merge(store, county, report_id, actor, parse_id(into, "into"))
     else:
-        done = public_reports.reject(store, county, report_id, actor, str(body.get("reason") or ""))
+        done = public_reports.reject(store, county, report_id, actor, text_field(body, "reason"))
     audit(f"moderation.{action}", f"public_report:{report_id}", state=done.state, incident_id=done.incident_id,
           category=done.category, public_reason=done.public_reason)  # fmt: skip
     return jsonify(report_json(store, county, done, Names(store, county)))

@@ -25,7 +25,7 @@ from webmap.views import open311_format as out
 from webmap.views.cases import Names, answer_message
 from webmap.views.common import current_county
 from webmap.views.errors import describe
-from webmap.views.params import parse_bbox
+from webmap.views.params import county_bbox, day_in_range, parse_bbox, parse_id
 from webmap.views.requests import idempotent, request_actor
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -137,7 +137,7 @@ def _search(store: Store, county: County, public: dict) -> list[Incident]:
     filters["since"] = since
     if until is not None:
         filters["until"] = until + timedelta(microseconds=1)  # end_date is inclusive
-    bbox = parse_bbox(a["bbox"]) if a.get("bbox") else None
+    bbox = county_bbox(parse_bbox(a["bbox"]), county) if a.get("bbox") else None
     opens = {s == "open" for s in statuses}  # {True}: open, {False}: closed, both or none: any
     return _scan(
         store, county, bbox, filters,
@@ -197,8 +197,8 @@ def _public(store: Store) -> dict:
 
 def _incident(store: Store, county: County, rid: str | int) -> Incident | None:
     try:
-        return store.get_incident(county.id, int(rid))
-    except NotFound:
+        return store.get_incident(county.id, parse_id(rid, "service_request_id"))
+    except (NotFound, InvalidInput):  # an id past 64 bits is no request either
         return None
 
 
@@ -208,7 +208,7 @@ def _ids(raw: str) -> list[int]:
         raise InvalidInput(f"service_request_id 应为以逗号分隔的编号：{raw!r}", field="service_request_id")
     if len(parts) > MAX_RESULTS:
         raise InvalidInput(f"service_request_id 一次最多 {MAX_RESULTS} 个", field="service_request_id")
-    return [int(p) for p in parts]
+    return [parse_id(p, "service_request_id") for p in parts]
 
 
 def _choices(field: str, allowed) -> set[str]:
@@ -232,6 +232,7 @@ def _when(field: str) -> datetime | None:
         raise InvalidInput(
             f"{field} 不是 W3C 日期时间（如 2024-03-01T00:00:00+08:00）：{raw!r}", field=field
         ) from None
+    day_in_range(when.date(), field)
     return when if when.tzinfo else when.replace(tzinfo=COUNTY_TZ)
 
 

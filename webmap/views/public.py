@@ -16,7 +16,7 @@ from webmap import get_store
 from webmap.i18n import lang_url, t, tier_name, title_name
 from webmap.views.caching import public_cache
 from webmap.views.common import default_county
-from webmap.views.params import parse_bbox, parse_query, parse_zoom
+from webmap.views.params import county_bbox, parse_bbox, parse_query, parse_zoom
 
 bp = Blueprint("public", __name__)
 
@@ -75,10 +75,11 @@ def search():
 @bp.get("/api/public/roads")
 @public_cache
 def roads():
-    bbox = parse_bbox(request.args.get("bbox"))
-    zoom = parse_zoom(request.args.get("zoom"), default=DEFAULT_ZOOM)
     store = get_store()
-    return jsonify(public_map.road_features(store, default_county(store), bbox, zoom))
+    county = default_county(store)
+    bbox = county_bbox(parse_bbox(request.args.get("bbox")), county)
+    zoom = parse_zoom(request.args.get("zoom"), default=DEFAULT_ZOOM)
+    return jsonify(public_map.road_features(store, county, bbox, zoom))
 
 
 def _map_config(county: County) -> dict:

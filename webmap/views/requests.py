@@ -18,6 +18,7 @@ from geodata.errors import Conflict, InvalidInput, Unauthorized
 from geodata.model import ApiKey
 from geodata.store import Store
 from webmap import get_store, recent
+from webmap.views import params
 
 MAX_IDEMPOTENCY_KEY = 200
 KEY_IN_HEADER_ONLY = "API key 只能放在 X-API-Key 请求头中"
@@ -77,12 +78,25 @@ def key_or_login(view: Callable) -> Callable:
     return checked
 
 
-def json_body() -> dict:
-    """The request's JSON object; InvalidInput when the body is not one."""
-    body = request.get_json(silent=True)
+def json_body(required: bool = True) -> dict:
+    """The request's JSON object, checked by params.check_json (storable text, bounded integers,
+    finite numbers, nesting); InvalidInput when the body is not one (an empty one is ``{}`` when
+    not ``required``), 413 when larger than params.MAX_JSON_BYTES."""
+    too_large = params.TooLarge(f"JSON 请求体过大：最多 {params.MAX_JSON_BYTES >> 10} KB", field="body")
+    if (request.content_length or 0) > params.MAX_JSON_BYTES:
+        raise too_large
+    raw = request.get_data(cache=True)
+    if len(raw) > params.MAX_JSON_BYTES:
+        raise too_large
+    if not raw.strip() and not required:
+        return {}
+    try:
+        body = json.loads(raw, parse_constant=params.refuse_constant) if request.is_json else None
+    except (ValueError, RecursionError):
+        body = None
     if not isinstance(body, dict):
         raise InvalidInput("请求体不是 JSON 对象", field="body")
-    return body
+    return params.check_json(body)
 
 
 def request_actor(store: Store) -> Actor:

@@ -13,7 +13,7 @@ from geodata.model import ChangeSet, Segment
 from webmap import get_store
 from webmap.views.assignments import editor
 from webmap.views.common import current_county
-from webmap.views.params import parse_version
+from webmap.views.params import parse_id, parse_version, text_field
 from webmap.views.requests import json_body
 
 bp = Blueprint("segment_edits", __name__, url_prefix="/api/v1")
@@ -33,7 +33,7 @@ def split(segment_id: int):
         point = point.get("coordinates")
     done = edits.split_segment(
         store, county, segment_id, point if isinstance(point, list) else [], author,
-        str(body.get("reason") or ""), parse_version(body.get("version"), "version"),
+        text_field(body, "reason"), parse_version(body.get("version"), "version"),
     )  # fmt: skip
     return jsonify(
         change_set=_change_set(done.change_set),
@@ -57,7 +57,7 @@ def merge():
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         raise InvalidInput("ids 应为路段编号列表，如 [12, 13]", field="ids")
     done = edits.merge_segments(
-        store, county, ids, author, str(body.get("reason") or ""), _versions(body.get("versions"))
+        store, county, ids, author, text_field(body, "reason"), _versions(body.get("versions"))
     )
     return jsonify(
         change_set=_change_set(done.change_set),
@@ -82,8 +82,8 @@ def _versions(raw) -> dict[int, int]:
     out = {}
     for key, version in pairs:
         try:
-            segment_id = int(key)
-        except (TypeError, ValueError):
+            segment_id = parse_id(key, "versions")
+        except InvalidInput:
             raise InvalidInput(f"versions 中的路段编号 {key!r} 不是整数", field="versions") from None
         out[segment_id] = parse_version(version, f"versions[{segment_id}]", "versions")
     return {k: v for k, v in out.items() if v is not None}

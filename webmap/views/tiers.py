@@ -11,7 +11,7 @@ from geodata.errors import Forbidden, NotFound
 from layers.tiers import propose_tiers
 from webmap import get_store
 from webmap.views.common import current_county
-from webmap.views.params import parse_day
+from webmap.views.params import parse_day, text_field
 from webmap.views.requests import json_body
 from webmap.views.scores import checked_month
 
@@ -33,10 +33,10 @@ def confirm():
     body = _admin_body()
     store = get_store()
     county = current_county(store)
-    month = checked_month(str(body.get("month", "")) or None)
+    month = checked_month(text_field(body, "month") or None)
     zone = _community(store, county, body.get("zone"))
     proposed = next((p.proposed for p in propose_tiers(store, county, month) if p.zone_id == zone.id), None)
-    decision = titles.confirm_tier(store, county, zone.id, str(body.get("tier", "")), month, proposed,
+    decision = titles.confirm_tier(store, county, zone.id, text_field(body, "tier"), month, proposed,
                                    current_user.username)  # fmt: skip
     return jsonify(zone=zone.code, month=month, tier=decision.tier, proposed=decision.proposed), 201
 
@@ -57,8 +57,8 @@ def award():
     store = get_store()
     county = current_county(store)
     zone = _community(store, county, body.get("zone"))
-    made = titles.award_title(store, county, zone.id, str(body.get("title", "")),
-                              parse_day(str(body.get("on", "")), "on"), current_user.username)  # fmt: skip
+    made = titles.award_title(store, county, zone.id, text_field(body, "title"),
+                              parse_day(body.get("on"), "on"), current_user.username)  # fmt: skip
     return jsonify(_award(made, {zone.id: (zone.code, zone.name)})), 201
 
 
@@ -68,7 +68,7 @@ def withdraw(award_id: int):
     body = _admin_body()
     store = get_store()
     county = current_county(store)
-    made = titles.withdraw_title(store, county, award_id, parse_day(str(body.get("on", "")), "on"))
+    made = titles.withdraw_title(store, county, award_id, parse_day(body.get("on"), "on"))
     zone = store.get_zone(county.id, made.zone_id)
     return jsonify(_award(made, {zone.id: (zone.code, zone.name)}))
 

@@ -21,7 +21,7 @@ from geodata.zone_edits import (
 from webmap import get_store
 from webmap.views.assignments import editor, outlines_applied
 from webmap.views.common import current_county
-from webmap.views.params import parse_version
+from webmap.views.params import parse_version, text_field
 from webmap.views.requests import json_body
 
 bp = Blueprint("zone_edit_api", __name__, url_prefix="/api/v1")
@@ -65,7 +65,7 @@ def apply(zone_id: int):
     store = get_store()
     county = current_county(store)
     outlines = _outlines(zone_id, body, version_required=True)
-    made = apply_zone_edits(store, county, outlines, author, str(body.get("reason", "")))
+    made = apply_zone_edits(store, county, outlines, author, text_field(body, "reason"))
     answer = outlines_applied(made, store)
     return jsonify(zone=next(w for w in answer["zones"] if w["id"] == zone_id), **answer), 201
 

@@ -95,6 +95,12 @@
     return best && map.layerPointToLatLng(best);
   }
 
+  function textElement(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function drawLayer(name, data, zoom) {
     return L.geoJSON(data, {
       interactive: false,  // a tap goes through to the map, which places the pin
@@ -102,6 +108,8 @@
       onEachFeature: function (f, layer) {
         var p = f.properties;
         var label = name === "zones" ? p.name : zoom >= ROAD_LABEL_ZOOM && p.name;
+        // A tooltip's string is HTML to Leaflet: the name goes in as a text node.
+        if (label) { label = textElement(label); }
         if (label && name === "zones") {
           layer.bindTooltip(label, { permanent: true, direction: "center", className: "zone-label" });
         } else if (label) {  // under the line: a pin stands above its point

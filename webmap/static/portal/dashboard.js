@@ -68,7 +68,8 @@
     chart("chart-ranking").setOption({
       animation: false,
       grid: { left: 110, right: 40, top: 6, bottom: 20 },
-      tooltip: { formatter: function (p) { var r = ranking[p.dataIndex]; return r.name + "<br>结案率 " + pct(r.closure_rate) + "<br>问题 " + r.total + " 件，逾期 " + r.overdue + " 件"; } },
+      // A formatter's string is HTML to ECharts: the unit's name goes through escapeHtml.
+      tooltip: { formatter: function (p) { var r = ranking[p.dataIndex]; return window.PortalUI.escapeHtml(r.name) + "<br>结案率 " + pct(r.closure_rate) + "<br>问题 " + r.total + " 件，逾期 " + r.overdue + " 件"; } },
       xAxis: { type: "value", max: 1, axisLabel: { formatter: function (v) { return v * 100 + "%"; }, fontSize: 10 } },
       yAxis: { type: "category", data: ranking.map(function (r) { return r.name; }), axisLabel: { fontSize: 11, width: 100, overflow: "truncate" } },
       series: [{ type: "bar", data: ranking.map(function (r) { return r.closure_rate || 0; }), itemStyle: { color: "#1f4e8c" },

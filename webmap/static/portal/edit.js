@@ -78,7 +78,7 @@
       '<div id="edit-outline"></div><div id="edit-message" aria-live="polite"></div><div id="edit-preview"></div>';
 
     function form() {
-      return '<h3>调整为</h3><form id="edit-form" onsubmit="return false">' +
+      return '<h3>调整为</h3><form id="edit-form">' +
         '<label for="edit-unit">责任单位</label><select id="edit-unit"><option value="">请选择单位</option>' +
         options.units.map(function (u) { return '<option value="' + esc(u.code) + '">' + esc(u.name) + "</option>"; }).join("") +
         '</select><label for="edit-role">身份</label><select id="edit-role">' +
@@ -106,6 +106,8 @@
     });
     panel.addEventListener("input", function (e) { if (e.target.id === "edit-reason") { unpreview(); } });
     if (options.editable) {
+      // Enter in a field would send the form: the buttons do the work (no inline handler under the CSP).
+      $("edit-form").addEventListener("submit", function (e) { e.preventDefault(); });
       $("edit-preview-button").addEventListener("click", preview);
       $("edit-apply").addEventListener("click", apply);
       $("edit-clear").addEventListener("click", clear);
