@@ -7,7 +7,6 @@ users' passwords are random each time). Everything is written in one transaction
 from __future__ import annotations
 
 import heapq
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ import numpy as np
 import shapely
 from werkzeug.security import generate_password_hash
 
+from geodata import passwords
 from geodata.demo_incidents import add_demo_incidents, add_demo_inspections
 from geodata.demo_names import COMMUNITY_ANCHORS, COUNTY_CODE, COUNTY_NAME
 from geodata.demo_posts import add_demo_units, assign_demo_posts
@@ -242,7 +242,7 @@ def add_demo_users(store: Store, county: County, units: dict[str, Unit]) -> list
     inspector belongs to the patrol panel (督查科)."""
     users = []
     for username, role in DEMO_USERS:
-        password = secrets.token_urlsafe(9)
+        password = passwords.generate()  # passes the policy: the printed one is the one to use
         unit_id = units["CGJ"].id if role == "unit_staff" else None
         panel = "patrol" if role == "inspector" else None  # the inspector patrols for 督查科
         store.add_user(

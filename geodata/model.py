@@ -229,6 +229,26 @@ class User:
     unit_id: int | None = None
     id: int | None = None
     panel: str | None = None  # an evaluator's panel (INSPECTION_PANELS)
+    must_change_password: bool = False  # set by someone else (create-user, set-password)
+    disabled_at: datetime | None = None  # a disabled user cannot sign in; their sessions ended
+
+
+@dataclass(frozen=True)
+class UserSession:
+    """A sign-in, kept server-side so that it really ends (logout, password change, idle, age);
+    ``id`` is the SHA-256 of the token in the signed cookie, never the token itself."""
+
+    id: str
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    client: str = ""  # keyed hash of the address (geodata.public_reports.client_key)
+    user_agent: str = ""  # its first 120 characters
+    ended_at: datetime | None = None
+    end_reason: str | None = None  # SESSION_END_REASONS
+
+
+SESSION_END_REASONS = ("logout", "idle", "expired", "password", "admin", "disabled")
 
 
 @dataclass(frozen=True)

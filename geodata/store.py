@@ -37,15 +37,16 @@ from geodata.model import (
     Zone,
 )
 from geodata.store_edits import OutlineEdits, RoadEdits
+from geodata.store_identity import Identity
 from geodata.tiles import Tile
 
 BBox = tuple[float, float, float, float]  # minx (lon), miny (lat), maxx, maxy
 
 
 @runtime_checkable
-class Store(RoadEdits, OutlineEdits, Protocol):
+class Store(RoadEdits, OutlineEdits, Identity, Protocol):
     """What the portal keeps; splitting and merging road segments is ``RoadEdits``'s part, the
-    history of redrawn outlines ``OutlineEdits``'s."""
+    history of redrawn outlines ``OutlineEdits``'s, sessions and login failures ``Identity``'s."""
 
     backend: str  # "sqlite" | "postgis"
 
@@ -357,7 +358,7 @@ class Store(RoadEdits, OutlineEdits, Protocol):
     def get_user_by_name(self, username: str) -> User: ...
 
     def update_user(self, user: User) -> User:
-        """Write a user's password hash, role, county and unit."""
+        """Write a user's password hash, role, county, unit, panel, must-change flag and disabled time."""
 
     def list_users(self) -> list[User]: ...
 

@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
 
-from geodata import io
+from geodata import io, passwords
 from geodata.errors import InvalidInput, NotFound, PortalError
 from geodata.model import INSPECTION_PANELS, USER_ROLES, User
 from webmap import get_store, settings
@@ -49,6 +49,9 @@ def register_cli(app: Flask) -> None:
     from webmap import cli_backup
 
     cli_backup.register(app)
+    from webmap import cli_users
+
+    cli_users.register(app)
 
 
 def refusals_as_errors(command: Callable) -> Callable:
@@ -270,11 +273,16 @@ def create_user(
     county_id, unit_id = _user_place(store, county_code, unit_code)
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if not password:
-        raise InvalidInput("the password is empty")
-    user = store.add_user(User(name, generate_password_hash(password), role, county_id, unit_id, panel=panel))
+    passwords.check(password, name)
+    # Someone else chose this password: the user changes it at the first sign-in.
+    hashed = generate_password_hash(password)
+    user = store.add_user(
+        User(name, hashed, role, county_id, unit_id, panel=panel, must_change_password=True)
+    )
     g.audit_detail = {"user": user.username, "role": user.role, "county_id": county_id, "unit_id": unit_id}
-    click.echo(f"created user {user.username} ({user.role})")
+    click.echo(
+        f"created user {user.username} ({user.role}); they choose their own password at the first sign-in"
+    )
 
 
 def _user_place(store, county_code: str | None, unit_code: str | None) -> tuple[int | None, int | None]:

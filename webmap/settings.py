@@ -33,6 +33,10 @@ class Settings:
     node_modules: str = str(ROOT / "node_modules")
     testing: bool = False
     https: bool = False  # served over HTTPS: Secure cookies and HSTS (webmap/security.py)
+    login_max_failures: int = 5  # wrong passwords for one account within the lock time: then it is locked
+    login_lock_minutes: float = 15.0  # the window those failures are counted in, and how long the lock lasts
+    session_idle_minutes: float = 30.0  # a session unused this long is signed out
+    session_max_hours: float = 12.0  # and any session this long after sign-in
 
 
 _ENV = {
@@ -54,6 +58,10 @@ _ENV = {
     "instance_path": "PORTAL_INSTANCE_PATH",
     "node_modules": "PORTAL_NODE_MODULES",
     "https": "PORTAL_HTTPS",
+    "login_max_failures": "PORTAL_LOGIN_MAX_FAILURES",
+    "login_lock_minutes": "PORTAL_LOGIN_LOCK_MINUTES",
+    "session_idle_minutes": "PORTAL_SESSION_IDLE_MINUTES",
+    "session_max_hours": "PORTAL_SESSION_MAX_HOURS",
 }
 
 
@@ -68,6 +76,8 @@ def _parse(name: str, raw: str, kind: type):
         value = kind(raw)
     except ValueError:
         raise ConfigError(f"{_ENV[name]}={raw!r} is not a valid {kind.__name__}") from None
+    if kind in (float, int) and name.startswith(("login_", "session_")) and value <= 0:
+        raise ConfigError(f"{_ENV[name]} must be a positive number, not {raw!r}")
     if kind is float and value <= 0:
         raise ConfigError(f"{_ENV[name]} must be a positive number, not {raw!r}")
     return value

@@ -26,6 +26,7 @@ from geodata.stores.base import COUNTED_TABLES
 from geodata.stores.common_assignments import AssignmentsSql, one
 from geodata.stores.common_cases import CasesSql
 from geodata.stores.common_edits import GeometryEditsSql
+from geodata.stores.common_identity import IdentitySql
 from geodata.stores.common_maps import MapStateSql
 from geodata.stores.common_public import PublicReportsSql
 from geodata.stores.common_segments import SegmentEditsSql
@@ -43,8 +44,9 @@ from geodata.stores.queries import (
 
 
 class CommonSql(
-    AssignmentsSql, CasesSql, GeometryEditsSql, MapStateSql, PublicReportsSql, SegmentEditsSql, TitlesSql
-):
+    AssignmentsSql, CasesSql, GeometryEditsSql, MapStateSql, PublicReportsSql, SegmentEditsSql, TitlesSql,
+    IdentitySql,
+):  # fmt: skip
     """Entity reading and writing shared by the SQLite and PostGIS stores."""
 
     # Exceptions a backend raises when a UNIQUE or one-lead constraint refuses a row.
@@ -111,8 +113,9 @@ class CommonSql(
 
     def _user(self, r) -> User:
         return User(
-            r["username"], r["password_hash"], r["role"], r["county_id"], r["unit_id"], r["id"], r["panel"]
-        )
+            r["username"], r["password_hash"], r["role"], r["county_id"], r["unit_id"], r["id"], r["panel"],
+            bool(r["must_change_password"]), self._time(r["disabled_at"]),
+        )  # fmt: skip
 
     # -- counties and units --------------------------------------------------------------------
     def add_county(self, county: County) -> County:
@@ -346,9 +349,10 @@ class CommonSql(
         self._check_user(user)
         try:
             row = self._insert(
-                "INSERT INTO app_user (county_id, username, password_hash, role, unit_id, panel) VALUES "
-                "(%(county_id)s, %(username)s, %(password_hash)s, %(role)s, %(unit_id)s, %(panel)s) RETURNING id",
-                vars(user),
+                "INSERT INTO app_user (county_id, username, password_hash, role, unit_id, panel, "
+                "must_change_password, disabled_at) VALUES (%(county_id)s, %(username)s, %(password_hash)s, "
+                "%(role)s, %(unit_id)s, %(panel)s, %(must_change_password)s, %(disabled_at)s) RETURNING id",
+                {**vars(user), "disabled_at": self._t(user.disabled_at)},
             )
         except self.CONSTRAINT_ERRORS:
             raise Conflict(f"the username {user.username!r} is already taken") from None
@@ -367,8 +371,9 @@ class CommonSql(
         self._check_user(user)
         self._execute(
             "UPDATE app_user SET password_hash = %(password_hash)s, role = %(role)s, county_id = %(county_id)s, "
-            "unit_id = %(unit_id)s, panel = %(panel)s WHERE id = %(id)s",
-            vars(user),
+            "unit_id = %(unit_id)s, panel = %(panel)s, must_change_password = %(must_change_password)s, "
+            "disabled_at = %(disabled_at)s WHERE id = %(id)s",
+            {**vars(user), "disabled_at": self._t(user.disabled_at)},
         )
         return self.get_user(user.id)
 

@@ -25,7 +25,7 @@ GET_PAGES = [
     "/", "/portal", "/cases", "/cases/{id}", "/scores", "/scores/tiers", "/portal/change-sets",
     "/portal/change-sets/{id}", "/portal/coverage", "/portal/targets/{kind}/{id}", "/portal/edit",
     "/inspect", "/report", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
-    "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv",
+    "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -49,7 +49,14 @@ OPEN311 = [
     "/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/requests/{code}.json",
     "/open311/v2/{code}",
 ]  # fmt: skip
-POST_FORMS = ["/login", "/open311/v2/requests.json", "/api/public/reports", "/api/v1/incidents"]  # no /logout
+# no /logout
+POST_FORMS = [
+    "/login",
+    "/open311/v2/requests.json",
+    "/api/public/reports",
+    "/api/v1/incidents",
+    "/account/password",
+]
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")
 
@@ -60,7 +67,7 @@ PARAMS = [
     "duplicates", "page", "per_page", "q", "lat", "lon", "long", "kind", "state", "crs", "v", "lang",
     "service_code", "service_request_id", "start_date", "end_date", "jurisdiction_id", "next",
     "description", "address", "contact", "username", "password", "email", "media_url", "mode", "since",
-    "until", "actor", "action", "object",
+    "until", "actor", "action", "object", "current", "new", "confirm",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

@@ -8,6 +8,7 @@ import pytest
 import shapely
 from werkzeug.security import check_password_hash
 
+from geodata import passwords
 from geodata.demo import seed_demo
 from geodata.demo_incidents import REFERENCE_END
 from geodata.demo_posts import YEAR_START
@@ -65,6 +66,8 @@ def test_demo_users_one_per_role(demo):
     for user in result.users:
         stored = store.get_user_by_name(user.username)
         assert check_password_hash(stored.password_hash, user.password)
+        assert passwords.problems(user.password, user.username) == []  # printed, and usable as is
+        assert not stored.must_change_password
 
 
 def test_same_seed_same_data(tmp_path):

@@ -233,7 +233,7 @@ def test_on_postgis_writes_are_recorded_and_the_admin_reads_them(committed_postg
         page = client.get("/admin/audit?action=cases.create_incident")
         assert page.status_code == 200 and page.text.count('<tr data-id="') == 2 and "拒绝" in page.text
         with app.app_context():
-            assert audit_log.verify(get_store()).count == 2
+            assert audit_log.verify(get_store()).count == 3  # the sign-in (auth.login), two writes
     finally:
         app.extensions["portal_db"].close()
 

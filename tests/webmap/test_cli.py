@@ -116,13 +116,15 @@ def _square(tmp_path):
 
 
 def test_create_user_prompts_and_refuses(run, cli_app):
-    code, out = run("create-user", "zhang", "--role", "leader", input="s3cret\ns3cret\n")
+    code, out = run("create-user", "zhang", "--role", "leader", input="Secret 42\nSecret 42\n")
     assert code == 0 and "created user zhang (leader)" in out
     code, out = run("create-user", "li", "--role", "chief", "--password", "x")
     assert (code, out) == (1, "Error: unknown role 'chief': choose admin, leader, unit_staff or inspector\n")
-    code, out = run("create-user", "zhang", "--role", "admin", "--password", "x")
+    code, out = run("create-user", "zhang", "--role", "admin", "--password", "Secret 43")
     assert code == 1 and "Error: the username 'zhang' is already taken" in out
-    code, out = run("create-user", "wang", "--role", "leader", input="one\ntwo\none\none\n")
+    code, out = run("create-user", "a", "--role", "admin", "--password", "a")
+    assert code == 1 and "Error: 密码不符合要求：至少 8 个字符（现为 1 个）" in out
+    code, out = run("create-user", "wang", "--role", "leader", input="one\ntwo\nOne two 3\nOne two 3\n")
     assert code == 0 and "Error: The two entered values do not match." in out
 
 

@@ -118,6 +118,7 @@ EXPECTED: dict[str, dict] = {
     # sign-in and static assets
     "auth.login": public(),
     "auth.logout": signed_in(),
+    "account.password": signed_in(),  # one's own password (修改密码)
     "assets.vendor": public(),
     "assets.scoped_vendor": public(),
     # the public site, 随手拍 and Open311 (filing there takes a key, or a session)

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from webmap import i18n
 from webmap.audit import init_audit
 from webmap.views import (
+    account,
     admin,
     api,
     assets,
@@ -55,6 +56,7 @@ def register_views(app: Flask) -> None:
         public.bp, public_reports.bp, moderation.bp, tiles.bp, segment_edits.bp, zone_edit_api.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
+    app.register_blueprint(account.bp)  # 修改密码 (issue #16)
     app.register_blueprint(admin.bp)  # /admin/audit: the audit log, admins only
     init_audit(app)  # every write request recorded (webmap/audit.py)
     # These accept an API key instead of a session; with a session they check CSRF themselves.

@@ -1,21 +1,84 @@
-"""Sign in and out (Flask-Login over the store's users, werkzeug password hashes)."""
+"""Sign in and out (Flask-Login over the store's users and server-side sessions, DESIGN §11).
+
+A sign-in opens a ``user_session`` row (geodata/sessions.py) whose token rides in the signed cookie;
+every request checks that row, so a session really ends at logout, a password change, after idle
+time or its maximum age, whatever copies of the cookie exist. Failures lock the account and
+throttle the address (geodata/logins.py). Every identity event goes through ``event``.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from geodata.errors import NotFound, Unauthorized
+from geodata import accounts, logins, sessions
+from geodata.errors import NotFound, RateLimited, Unauthorized
 from geodata.model import ROLE_ZH, User
-from webmap import get_store
+from webmap import get_store, settings
+from webmap.audit import address_hash, audit
 
 bp = Blueprint("auth", __name__)
+
+SESSION_TOKEN = "portal_session"  # the key of the session token in Flask's signed cookie
+JSON_PREFIXES = ("/api/", "/open311/", "/ogcapi/", "/tiles/")  # as webmap/views/errors.py
+ENDED_MESSAGES = {
+    "idle": "登录已超时，请重新登录。",
+    "expired": "登录已超时，请重新登录。",
+    "ended": "登录已失效（已在别处退出或修改了密码），请重新登录。",
+}
+
+
+def now() -> datetime:
+    """The clock of sign-ins and sessions (tests replace this one function)."""
+    return datetime.now(UTC)
+
+
+def event(action: str, username: str, result: str = "ok", **detail) -> None:
+    """Every identity event of a request (sign-in ok or refused, a lock, a throttle, logout, a
+    password change, a session timed out) goes to the audit log as ``auth.<action>`` on
+    ``user:<name>`` with that name as the actor, ``result`` ok or refused and why in ``reason``.
+    Commands are recorded by ``audited_command`` (webmap/cli_users.py); here they are only logged."""
+    current_app.logger.info("identity %s user=%r result=%s %s", action, username, result, detail or "")
+    if not has_request_context():
+        return
+    already = g.get("audited")
+    audit(f"auth.{action}", f"user:{username}", result, actor=username, **detail)
+    if action == "session_expired" and not already:
+        g.pop("audited", None)  # incidental: the request's own write is still recorded as usual
+
+
+def client() -> str:
+    """The sender's address as the 随手拍 limiter keeps it: a keyed hash."""
+    return address_hash()
+
+
+def login_policy() -> logins.LoginPolicy:
+    s = settings()
+    return logins.LoginPolicy(s.login_max_failures, timedelta(minutes=s.login_lock_minutes))
+
+
+def session_policy() -> sessions.SessionPolicy:
+    s = settings()
+    return sessions.SessionPolicy(
+        timedelta(minutes=s.session_idle_minutes), timedelta(hours=s.session_max_hours)
+    )
 
 
 class PortalUser(UserMixin):
@@ -28,6 +91,7 @@ class PortalUser(UserMixin):
         self.county_id = user.county_id
         self.unit_id = user.unit_id
         self.panel = user.panel
+        self.must_change_password = user.must_change_password
 
     @property
     def role_name(self) -> str:
@@ -35,8 +99,12 @@ class PortalUser(UserMixin):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=100)])
-    password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=200)])
+    username = StringField(
+        "用户名", validators=[DataRequired("请输入用户名"), Length(max=100, message="用户名最多 100 个字符")]
+    )
+    password = PasswordField(
+        "密码", validators=[DataRequired("请输入密码"), Length(max=200, message="密码最多 200 个字符")]
+    )
 
 
 def init_login(app: Flask) -> None:
@@ -48,33 +116,52 @@ def init_login(app: Flask) -> None:
 
 
 def _load_user(user_id: str) -> PortalUser | None:
+    """The user of this request's session, if that session is still open on the server. A cookie
+    without a session token (Flask-Login's remember cookie, a pre-upgrade cookie) signs no one in."""
+    token = session.get(SESSION_TOKEN)
     try:
-        return PortalUser(get_store().get_user(int(user_id)))
-    except (NotFound, ValueError):
+        uid = int(user_id)
+    except ValueError:
         return None
+    if not token:
+        return None
+    store = get_store()
+    found = sessions.check(store, token, uid, now(), session_policy())
+    if found == "open":
+        try:
+            user = store.get_user(uid)
+        except NotFound:
+            user = None
+        if user is not None and user.disabled_at is None:
+            return PortalUser(user)
+        sessions.end(store, token, now(), "disabled")
+        found = "ended"
+    g.session_ended = found
+    for key in (SESSION_TOKEN, "_user_id", "_fresh", "_id"):
+        session.pop(key, None)
+    if found in ("idle", "expired"):
+        event("session_expired", _username(uid), "ok", reason=found)
+    return None
+
+
+def _username(user_id: int) -> str:
+    try:
+        return get_store().get_user(user_id).username
+    except NotFound:
+        return f"#{user_id}"
 
 
 def _unauthorized():
-    if request.blueprint == "api" or request.path.startswith("/api/"):
-        raise Unauthorized("login required")
-    flash("请先登录。", "info")
+    ended = ENDED_MESSAGES.get(g.get("session_ended"))
+    if request.blueprint == "api" or request.path.startswith(JSON_PREFIXES):
+        raise Unauthorized(ended or "login required")
+    flash(ended or "请先登录。", "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def authenticate(username: str, password: str) -> User | None:
     """The user with this name and password, or None (without telling which was wrong)."""
-    try:
-        user = get_store().get_user_by_name(username)
-    except NotFound:
-        check_password_hash(_dummy_hash(), password)
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
-
-
-@cache
-def _dummy_hash() -> str:
-    """Checked against when the username is unknown, so both refusals take the same time."""
-    return generate_password_hash("not a password")
+    return accounts.authenticate(get_store(), username, password)
 
 
 def _safe_next(target: str | None) -> str:
@@ -84,25 +171,64 @@ def _safe_next(target: str | None) -> str:
     return url_for("portal.index")
 
 
+def sign_in(user: User) -> None:
+    """A fresh cookie session (nothing carried over from before: no fixation) with a new
+    server-side session in it."""
+    session.clear()
+    agent = request.user_agent.string or ""
+    token = sessions.start(get_store(), user.id, client(), agent, now())
+    login_user(PortalUser(user))
+    session[SESSION_TOKEN] = token
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = authenticate(form.username.data.strip(), form.password.data)
-        if user is not None:
-            login_user(PortalUser(user))
-            return redirect(_safe_next(request.args.get("next")))
-        flash("用户名或密码不正确。", "error")
-        return render_template("auth/login.html", form=form), 401
-    status = 400 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    username, password = form.username.data.strip(), form.password.data
+    store, at, policy = get_store(), now(), login_policy()
+    try:
+        logins.check_allowed(store, username, client(), at, policy)
+    except RateLimited as exc:
+        reason = "account_locked" if isinstance(exc, logins.AccountLocked) else "address_throttled"
+        event("login", username, "refused", reason=reason)
+        return _refused(form, exc.message, 429, exc.details["retry_after"])
+    user = authenticate(username, password)
+    if user is None:
+        locked = logins.record_failure(store, username, client(), at, policy)
+        event("login", username, "refused", reason="bad_credentials")
+        if locked:
+            event("account_locked", username, "ok", minutes=settings().login_lock_minutes)
+        return _refused(form, "用户名或密码不正确。", 401)
+    if user.disabled_at is not None:
+        event("login", username, "refused", reason="disabled")
+        return _refused(form, "该账号已停用，请联系管理员。", 403)
+    logins.record_success(store, username)
+    sign_in(user)
+    event("login", username, "ok")
+    if user.must_change_password:
+        flash("您的密码由管理员设置，请先修改密码。", "info")
+        return redirect(url_for("account.password"))
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _refused(form: LoginForm, message: str, status: int, retry_after: int | None = None):
+    flash(message, "error")
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    token = session.get(SESSION_TOKEN)
+    if token:
+        sessions.end(get_store(), token, now(), "logout")
+    event("logout", current_user.username, "ok")
     logout_user()
+    session.clear()
     flash("已退出登录。", "info")
     return redirect(url_for("auth.login"))
