@@ -76,6 +76,19 @@ def detail_json(detail: dict) -> str:
     return json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
+def storable(value):
+    """``value`` with every string made storable on both backends: a NUL (which PostgreSQL's text
+    refuses) and a lone surrogate are written as escapes, so a hostile path cannot make its own
+    record fail."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {storable(str(k)): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    return value
+
+
 def row_hash(prev_hash: str, event: AuditEvent) -> str:
     """SHA-256 of the previous row's hash and this row's content."""
     content = {
@@ -108,12 +121,12 @@ def record(
         raise InvalidInput(f"审计结果 {result!r} 无效，可选 {', '.join(RESULTS)}", field="result")
     event = AuditEvent(
         at=now or datetime.now(UTC),
-        actor=(actor or "anonymous")[:MAX_TEXT],
-        action=action[:MAX_TEXT],
-        object=(object or "")[:MAX_TEXT],
+        actor=storable(actor or "anonymous")[:MAX_TEXT],
+        action=storable(action)[:MAX_TEXT],
+        object=storable(object or "")[:MAX_TEXT],
         result=result,
         address_hash=address_hash or "",
-        detail=json.loads(detail_json(detail or {})),
+        detail=storable(json.loads(detail_json(detail or {}))),
     )
     with store.transaction():
         prev = store.audit_chain_head() or GENESIS

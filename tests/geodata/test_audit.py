@@ -62,6 +62,14 @@ def test_events_are_chained_and_read_back_as_written(store):
     assert audit.first_broken(store) is None
 
 
+def test_a_nul_or_a_lone_surrogate_is_recorded_as_an_escape(store):
+    """A hostile path (/open311/v2/a%00b) must not make its own record fail on PostgreSQL."""
+    made = audit.record(store, "x\udc80", "open311.unknown", "/open311/v2/a\x00b", "refused",
+                        detail={"q": "a\x00\ud800"}, now=T0)  # fmt: skip
+    assert (made.actor, made.object) == ("x\\udc80", "/open311/v2/a\\x00b")
+    assert list(store.iter_audit_events()) == [made] and audit.first_broken(store) is None
+
+
 def test_an_edited_row_is_named_by_verify(store):
     made = _three(store)
     _tamper(
