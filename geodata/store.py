@@ -15,7 +15,6 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from shapely.geometry import Point
 
-from geodata.audit import AuditEvent, AuditFilter
 from geodata.model import (
     ApiKey,
     Assignment,
@@ -36,6 +35,7 @@ from geodata.model import (
     User,
     Zone,
 )
+from geodata.store_audit import AuditLog
 from geodata.store_edits import OutlineEdits, RoadEdits
 from geodata.store_identity import Identity
 from geodata.tiles import Tile
@@ -44,9 +44,10 @@ BBox = tuple[float, float, float, float]  # minx (lon), miny (lat), maxx, maxy
 
 
 @runtime_checkable
-class Store(RoadEdits, OutlineEdits, Identity, Protocol):
+class Store(RoadEdits, OutlineEdits, Identity, AuditLog, Protocol):
     """What the portal keeps; splitting and merging road segments is ``RoadEdits``'s part, the
-    history of redrawn outlines ``OutlineEdits``'s, sessions and login failures ``Identity``'s."""
+    history of redrawn outlines ``OutlineEdits``'s, sessions and login failures ``Identity``'s, the
+    audit log ``AuditLog``'s."""
 
     backend: str  # "sqlite" | "postgis"
 
@@ -361,25 +362,6 @@ class Store(RoadEdits, OutlineEdits, Identity, Protocol):
         """Write a user's password hash, role, county, unit, panel, must-change flag and disabled time."""
 
     def list_users(self) -> list[User]: ...
-
-    # -- the audit log (geodata/audit.py; append-only, migration 0012) ---------------------------
-    def audit_chain_head(self) -> str | None:
-        """The last event's hash (None for an empty log), read under a lock held to the end of
-        the transaction, so that appends queue instead of forking the chain."""
-
-    def add_audit_event(self, event: AuditEvent) -> AuditEvent:
-        """Append an event whose hashes are already computed; returns it with its id."""
-
-    def list_audit_events(self, where: AuditFilter, limit: int = 50, offset: int = 0) -> list[AuditEvent]:
-        """Events matching ``where``, newest first."""
-
-    def count_audit_events(self, where: AuditFilter) -> int: ...
-
-    def iter_audit_events(self, where: AuditFilter | None = None, batch: int = 1000) -> Iterator[AuditEvent]:
-        """Every event (matching ``where``) in id order, the chain's order, a batch at a time."""
-
-    def audit_actions(self) -> list[str]:
-        """The distinct actions recorded so far, sorted."""
 
 
 class Database(Protocol):
