@@ -7,7 +7,7 @@ day runs from 00:00 to 24:00 there. Every change is one change set, applied in o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
@@ -18,6 +18,9 @@ from geodata.model import CATEGORIES, COUNTY_TZ, ROLES, Assignment, ChangeSet, C
 from geodata.routing import ROUTE_MAX_M, route_incidents
 from geodata.store import Store
 from geodata.targets import Target, load_targets, refuse_stale
+
+REROUTE_BATCH = 5_000  # incidents routed at a time, without the write lock
+REROUTE_WRITE = 500  # routes stored a transaction: under a second of write lock on SQLite
 
 
 def day_start(day: date) -> datetime:
@@ -96,9 +99,14 @@ def apply_posting(store: Store, county: County, posting: Posting, now: datetime 
                        change_set_id=cs.id)
             for t in posting.targets
         ])  # fmt: skip
-        rerouted = reroute(store, county, posting.valid_from) if posting.valid_from < now else 0
+        owed = (
+            store.add_pending_reroute(county.id, posting.valid_from, cs.id)
+            if posting.valid_from < now
+            else None
+        )
     # The targets stayed locked until the commit, so each was bumped exactly once, by this change.
-    return Applied(cs, made, rerouted, {t: info.version + 1 for t, info in current.items()})
+    versions = {t: info.version + 1 for t, info in current.items()}
+    return Applied(cs, made, settle_reroute(store, county, owed, posting.valid_from), versions)
 
 
 def check_posting(posting: Posting, need_reason: bool = True) -> None:
@@ -133,8 +141,8 @@ def revert(store: Store, county: County, change_set_id: int, author: str, reason
         opened = store.change_set_assignments(county.id, change_set_id)
         cs = store.revert_change_set(county.id, change_set_id, ChangeSet(county.id, author, reason, now))
         since = min((a.valid_from for a in opened), default=now)
-        rerouted = reroute(store, county, since) if since < now else 0
-    return Applied(cs, [], rerouted)
+        owed = store.add_pending_reroute(county.id, since, cs.id) if since < now else None
+    return Applied(cs, [], settle_reroute(store, county, owed, since))
 
 
 # -- selecting targets ---------------------------------------------------------------------------
@@ -222,19 +230,54 @@ def guarded(
     return items
 
 
-def reroute(store: Store, county: County, since: datetime, max_m: float = ROUTE_MAX_M) -> int:
-    """Route again every incident reported since ``since``; store and count those whose
-    responsible unit, zone or segment changed."""
-    changed = 0
-    with store.transaction():
-        for batch in _batches(store.list_incidents(county.id, since=since), 50_000):
-            for old, new in zip(batch, route_incidents(store, batch, max_m), strict=True):
-                if (old.unit_id, old.zone_id, old.segment_id) != (new.unit_id, new.zone_id, new.segment_id):
-                    store.update_incident(replace(new, status=old.status))
-                    changed += 1
+def settle_reroute(store: Store, county: County, owed: int | None, since: datetime) -> int:
+    """Pay a reroute a committed change recorded (``add_pending_reroute``) and strike it off."""
+    if owed is None:
+        return 0
+    changed = reroute(store, county, since)
+    store.drop_pending_reroute(owed)
     return changed
 
 
-def _batches(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def settle_pending(store: Store, max_m: float = ROUTE_MAX_M) -> int:
+    """Every reroute still owed (a process stopped between a change and its reroute)."""
+    changed, counties = 0, {c.id: c for c in store.list_counties()}
+    for owed, county_id, since in store.pending_reroutes():
+        changed += reroute(store, counties[county_id], since, max_m)
+        store.drop_pending_reroute(owed)
+    return changed
+
+
+def reroute(
+    store: Store, county: County, since: datetime, max_m: float = ROUTE_MAX_M, batch: int = REROUTE_BATCH
+) -> int:
+    """Route again every incident reported since ``since``; store and count those whose
+    responsible unit, zone or segment changed.
+
+    Lock discipline (DESIGN §11): each batch is routed without the write lock, which is taken only
+    to store the batch's changed routes; when the map (zones, segments, posts) changed in between,
+    the batch is routed again under it, so no route made before a change overwrites one after."""
+    changed = offset = 0
+    while True:
+        with store.read_transaction():
+            seen = store.map_version()
+            incidents = store.list_incidents(county.id, since=since, limit=batch, offset=offset)
+            moved = _moved(store, incidents, max_m)
+        for start in range(0, len(moved), REROUTE_WRITE):
+            chunk = moved[start : start + REROUTE_WRITE]
+            with store.transaction():
+                if store.map_version(lock=True) != seen:
+                    chunk = route_incidents(store, chunk, max_m)
+                changed += store.reroute_incidents(chunk)
+        if len(incidents) < batch:
+            return changed
+        offset += batch
+
+
+def _moved(store: Store, incidents: list, max_m: float) -> list:
+    """The incidents, routed again, whose zone, segment or unit is not the stored one."""
+    return [
+        new
+        for old, new in zip(incidents, route_incidents(store, incidents, max_m), strict=True)
+        if (old.unit_id, old.zone_id, old.segment_id) != (new.unit_id, new.zone_id, new.segment_id)
+    ]

@@ -114,12 +114,16 @@ def file_report(
     """Store a report as a case, routed, deadlined and checked for duplicates, in one transaction."""
     now = now or datetime.now(UTC)
     point, category = check_report(store, county, report)
+    # Routed before the write lock (DESIGN §11); again under it only if the map changed meanwhile.
+    seen = store.map_version()
+    route, review_units = _route(store, county, point, now, rules)
     with store.transaction():
         store.lock_filing(county.id, category.code)
         original = store.near_open_incident(
             county.id, category.code, point, rules.duplicate_radius_m, now - rules.duplicate_window
         )
-        route, review_units = _route(store, county, point, now, rules)
+        if store.map_version() != seen:
+            route, review_units = _route(store, county, point, now, rules)
         review = original is None and (route.unit_id is None or len(review_units) > 1)
         status = "rejected" if original else "filed" if review else "dispatched"
         incident = store.add_incident(

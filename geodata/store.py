@@ -197,6 +197,17 @@ class Store(RoadEdits, OutlineEdits, Identity, AuditLog, Protocol):
         """Write an incident's category, status, description and routing (its place and time of
         report are facts and stay)."""
 
+    def reroute_incidents(self, incidents: Sequence[Incident]) -> int:
+        """Write the zone, segment and unit of each incident (nothing else), in one statement."""
+
+    def add_pending_reroute(self, county_id: int, since: datetime, change_set_id: int | None) -> int:
+        """Record, in a change's transaction, that incidents since ``since`` are to be routed again."""
+
+    def pending_reroutes(self) -> list[tuple[int, int, datetime]]:
+        """(id, county id, since) of every reroute owed, oldest first."""
+
+    def drop_pending_reroute(self, pending_id: int) -> None: ...
+
     def add_incident(self, incident: Incident) -> Incident:
         """Store one incident as given and read it back with its id."""
 
@@ -297,10 +308,11 @@ class Store(RoadEdits, OutlineEdits, Identity, AuditLog, Protocol):
         defines it; empty bytes when nothing is in the tile. Roads carry the unit leading them
         at ``at``; ``filters`` narrow the incidents as ``list_incidents``'s do."""
 
-    def map_version(self) -> int:
+    def map_version(self, lock: bool = False) -> int:
         """A number that grows with every write to the zones, segments or assignments of any
         county, seen when the write commits: a roads or zones tile made at one version is still
-        right while it is unchanged (roads: until ``next_lead_change`` too)."""
+        right while it is unchanged (roads: until ``next_lead_change`` too). ``lock`` (in a
+        transaction): no map edit commits until this one does."""
 
     def next_lead_change(self, county_id: int, after: datetime) -> datetime | None:
         """The first moment after ``after`` at which a zone or segment's lead changes by date

@@ -213,8 +213,7 @@ def apply_zone_edits(
             GeometryEdit(county.id, cs.id, "zone", z.id, z.version, plan.scene.zones[z.id].geom, z.geom)
             for z in written
         ])  # fmt: skip
-        for m in moved:
-            store.update_incident(m.after)
+        store.reroute_incidents([m.after for m in moved])
     return AppliedZoneEdit(cs, written, len(moved), plan.edit(moved, []))
 
 

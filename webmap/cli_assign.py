@@ -162,12 +162,21 @@ def revert(change_set_id, county_code, reason, author):
 
 @click.command("reroute")
 @county_option
-@click.option("--since", type=DAY, required=True, help="first day, YYYY-MM-DD")
+@click.option("--since", type=DAY, help="first day, YYYY-MM-DD")
+@click.option(
+    "--pending", is_flag=True, help="finish the reroutes changes still owe (after a crash or a kill)"
+)
 @refusals_as_errors
 @audited_command("cli.reroute")
-def reroute(county_code, since):
-    """Route again the incidents reported since a day (after a correction)."""
+def reroute(county_code, since, pending):
+    """Route again the incidents reported since a day (after a correction), or, with --pending,
+    the ones a change recorded but did not finish routing again."""
     store = get_store()
-    county = store.get_county(_county(county_code))
-    changed = posts.reroute(store, county, _day(since), settings().route_max_m)
+    if pending == (since is not None):
+        raise click.UsageError("give either --since DAY or --pending")
+    if pending:
+        changed = posts.settle_pending(store, settings().route_max_m)
+    else:
+        county = store.get_county(_county(county_code))
+        changed = posts.reroute(store, county, _day(since), settings().route_max_m)
     click.echo(f"{changed} incidents re-attributed")

@@ -42,6 +42,11 @@ def prepare(app: Flask):
         applied = store.migrate()
         if applied:
             print(f"Database upgraded: {', '.join(applied)}")
+        if store.pending_reroutes():  # a change committed, then the process stopped
+            from geodata.assignments import settle_pending
+
+            print("Routing again the incidents of a change left unfinished …")
+            print(f"  {settle_pending(store, settings.route_max_m)} incidents re-attributed")
         if store.list_counties() or not settings.seed_demo_on_start:
             return None
         from geodata.demo import seed_demo

@@ -29,6 +29,7 @@ from geodata.stores.common_edits import GeometryEditsSql
 from geodata.stores.common_identity import IdentitySql
 from geodata.stores.common_maps import MapStateSql
 from geodata.stores.common_public import PublicReportsSql
+from geodata.stores.common_reroute import RerouteSql
 from geodata.stores.common_segments import SegmentEditsSql
 from geodata.stores.common_titles import TitlesSql
 from geodata.stores.queries import (
@@ -45,7 +46,7 @@ from geodata.stores.queries import (
 
 class CommonSql(
     AssignmentsSql, CasesSql, GeometryEditsSql, MapStateSql, PublicReportsSql, SegmentEditsSql, TitlesSql,
-    IdentitySql,
+    IdentitySql, RerouteSql,
 ):  # fmt: skip
     """Entity reading and writing shared by the SQLite and PostGIS stores."""
 

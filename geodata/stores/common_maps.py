@@ -18,8 +18,9 @@ _NEXT_LEAD_CHANGE = """
 
 
 class MapStateSql:
-    def map_version(self) -> int:
-        return self._rows("SELECT version FROM map_version WHERE id = 1")[0]["version"]
+    def map_version(self, lock: bool = False) -> int:
+        sql = "SELECT version FROM map_version WHERE id = 1" + (self.LOCK_ROW if lock else "")
+        return self._rows(sql)[0]["version"]
 
     def next_lead_change(self, county_id: int, after: datetime) -> datetime | None:
         rows = self._rows(_NEXT_LEAD_CHANGE, {"c": county_id, "after": self._t(after)})

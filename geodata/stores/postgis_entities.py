@@ -63,6 +63,14 @@ _NEAR_OPEN = """
 """
 
 
+_REROUTE_MANY = """
+    UPDATE incident AS i SET zone_id = r.zone_id, segment_id = r.segment_id, unit_id = r.unit_id
+    FROM unnest(%(county_id)s::bigint[], %(id)s::bigint[], %(zone_id)s::bigint[],
+                %(segment_id)s::bigint[], %(unit_id)s::bigint[]) AS r(county_id, id, zone_id, segment_id, unit_id)
+    WHERE i.county_id = r.county_id AND i.id = r.id
+"""
+
+
 def _bbox(bbox) -> dict:
     return dict(zip(("minx", "miny", "maxx", "maxy"), bbox, strict=True))
 
@@ -88,6 +96,7 @@ class PostgisEncoding:
     def _geom(geom):
         return None if geom is None else shapely.set_srid(geom, 0)
 
+    LOCK_ROW = " FOR UPDATE"  # a row read to be written in this transaction
     ID_IN = "id = ANY(%(ids)s)"  # ids given as ``_arr(ids)``
     _arr = staticmethod(list)
     _list = staticmethod(list)
@@ -124,6 +133,18 @@ class FeaturesMixin:
         return self._features(self._zone if kind == "zone" else self._segment, rows)
 
     # -- incidents -----------------------------------------------------------------------------
+    def reroute_incidents(self, incidents: Sequence[Incident]) -> int:
+        """One statement a batch: the incident bins' statement trigger (migration 0009) runs once,
+        not once a row (a row at a time cost 5 ms, 6 minutes for the demo's first plan)."""
+        if not incidents:
+            return 0
+        columns = {
+            name: [getattr(i, name) for i in incidents]
+            for name in ("county_id", "id", "zone_id", "segment_id", "unit_id")
+        }
+        self._execute(_REROUTE_MANY, columns)
+        return len(incidents)
+
     def add_incidents(self, incidents: Sequence[Incident]) -> int:
         for status in {i.status for i in incidents}:
             self._check_status(status)

@@ -56,6 +56,7 @@ class SqliteEncoding:
     MONTH_SQL = "strftime('%Y-%m', t.reported_at, '+8 hours')"  # county clock, UTC+8
     """How values are kept in SQLite: ISO text times, WKB geometry, JSON lists and objects."""
 
+    LOCK_ROW = ""  # a write transaction (BEGIN IMMEDIATE) holds the one write lock already
     ID_IN = "id IN (SELECT value FROM json_each(%(ids)s))"  # ids given as ``_arr(ids)``
 
     @staticmethod

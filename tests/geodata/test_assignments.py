@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -15,6 +16,7 @@ from geodata.routing import add_routed_incidents
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 JAN = posts.day_start(date(2026, 1, 1))
 MAR_3 = posts.day_start(date(2026, 3, 3))
+MAR_20 = posts.day_start(date(2026, 3, 20))
 
 
 @pytest.fixture
@@ -138,3 +140,76 @@ def test_a_bulk_posting_closes_every_lead_in_force_in_one_go(store, county):
         first, second = posts.history(store, county, target)
         assert (first.valid_to, second.valid_from, second.valid_to) == (MAR_3, MAR_3, None)
         assert first.closed_by == moved.change_set.id
+
+
+# -- rerouting after a change: short writes, nothing lost ----------------------------------------
+def _incidents_on_hongli(store, county, n):
+    add_routed_incidents(
+        store,
+        [
+            Incident(county.id, "parking", Point(114.001 + i * 0.001, 22.5051), datetime(2026, 4, 1))
+            for i in range(n)
+        ],
+    )
+
+
+def test_a_reroute_runs_in_batches_and_writes_only_the_routing(store, county):
+    hongli = posts.road_segments(store, county, "红荔路")
+    posts.apply_posting(store, county, _post("JJ", hongli), now=JAN)
+    _incidents_on_hongli(store, county, 5)
+    first = store.list_incidents(county.id)[0]
+    store.update_incident(replace(first, status="dispatched", description="已派发"))
+    posts.apply_posting(store, county, _post("CG", hongli, since=MAR_3), now=MAR_3)  # nothing after yet
+
+    changed = posts.reroute(store, county, MAR_3, batch=2)  # 3 batches: 2, 2, 1
+
+    city = posts.find_unit(store, county, "CG").id
+    assert changed == 5
+    assert {i.unit_id for i in store.list_incidents(county.id)} == {city}
+    kept = store.get_incident(county.id, first.id)
+    assert (kept.status, kept.description) == ("dispatched", "已派发")
+    assert posts.reroute(store, county, MAR_3, batch=2) == 0
+
+
+def test_a_change_made_while_a_batch_is_routed_is_not_overwritten(store, county, monkeypatch):
+    hongli = posts.road_segments(store, county, "红荔路")
+    posts.apply_posting(store, county, _post("JJ", hongli), now=JAN)
+    _incidents_on_hongli(store, county, 3)
+    posts.apply_posting(store, county, _post("CG", hongli, since=MAR_3), now=MAR_3)
+    routed_before_the_race = posts._moved
+    raced = []
+
+    def moved_then_someone_posts(*args):
+        moved = routed_before_the_race(*args)
+        if not raced:  # another leader's correction commits after this batch was routed
+            raced.append(MAR_20)
+            posts.apply_posting(store, county, _post("JJ", hongli, since=MAR_20), now=NOW)
+        return moved
+
+    monkeypatch.setattr(posts, "_moved", moved_then_someone_posts)
+    posts.reroute(store, county, MAR_3)
+
+    police = posts.find_unit(store, county, "JJ").id
+    assert raced and {i.unit_id for i in store.list_incidents(county.id)} == {police}
+
+
+def test_a_reroute_cut_short_is_owed_and_finished_later(store, county, monkeypatch):
+    hongli = posts.road_segments(store, county, "红荔路")
+    posts.apply_posting(store, county, _post("JJ", hongli), now=JAN)
+    _incidents_on_hongli(store, county, 2)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the worker stopped after the change committed
+
+    monkeypatch.setattr(posts, "reroute", killed)
+    with pytest.raises(KeyboardInterrupt):
+        posts.apply_posting(store, county, _post("CG", hongli, since=MAR_3), now=NOW)
+    monkeypatch.undo()
+
+    police, city = (posts.find_unit(store, county, c).id for c in ("JJ", "CG"))
+    assert {i.unit_id for i in store.list_incidents(county.id)} == {police}  # the change is in, routes not
+    (owed,) = store.pending_reroutes()
+    assert owed[1:] == (county.id, MAR_3)
+    assert posts.settle_pending(store) == 2
+    assert {i.unit_id for i in store.list_incidents(county.id)} == {city}
+    assert store.pending_reroutes() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from werkzeug.security import generate_password_hash
@@ -133,3 +134,16 @@ def test_the_same_through_the_cli(app, runner):
         args=["assign", "--county", "990001", "--unit", "U02", "--from", "2025-03-15", "--reason", "x"]
     )
     assert bad.exit_code == 1 and "selects no zone or segment" in bad.output
+
+
+def test_reroutes_a_stopped_change_still_owes_are_finished_by_the_cli(app, runner):
+    with app.app_context():
+        store = get_store()
+        county = store.get_county("990001")
+        store.add_pending_reroute(county.id, datetime(2024, 1, 1, tzinfo=UTC), None)
+    both = runner.invoke(args=["reroute", "--pending", "--since", "2024-01-01"])
+    assert both.exit_code == 2 and "either --since DAY or --pending" in both.output
+    done = runner.invoke(args=["reroute", "--pending"])
+    assert done.exit_code == 0 and "incidents re-attributed" in done.output, done.output
+    with app.app_context():
+        assert get_store().pending_reroutes() == []
