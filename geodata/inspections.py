@@ -42,6 +42,11 @@ def checklist_kind(store: Store, county: County, target_kind: str, target_id: in
     return kind
 
 
+def check_evaluator(evaluator: Evaluator) -> None:
+    if evaluator.panel not in PANEL_ZH:
+        raise Forbidden("您不属于任何评议组，不能评分", field="panel")
+
+
 def record_inspection(
     store: Store,
     county: County,
@@ -58,8 +63,7 @@ def record_inspection(
     at = inspected_at or now
     if at > now + CLOCK_SKEW:
         raise InvalidInput("不能为将来的时间评分", field="inspected_at")
-    if evaluator.panel not in PANEL_ZH:
-        raise Forbidden("您不属于任何评议组，不能评分", field="panel")
+    check_evaluator(evaluator)
     kind = checklist_kind(store, county, target_kind, target_id)
     if target_kind == "zone":
         zone = store.get_zone(county.id, target_id)

@@ -188,9 +188,13 @@ def merge_candidates(
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def _pending(store: Store, county: County, report_id: int, actor: cases.Actor) -> PublicReport:
+def check_moderator(actor: cases.Actor) -> None:
     if actor.role not in MODERATORS:
         raise Forbidden(f"{ROLE_ZH.get(actor.role, actor.role)}不能审核群众上报")
+
+
+def _pending(store: Store, county: County, report_id: int, actor: cases.Actor) -> PublicReport:
+    check_moderator(actor)
     r = store.get_public_report(county.id, report_id)
     if r.state != "pending":
         raise _already(r)

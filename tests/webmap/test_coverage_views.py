@@ -40,6 +40,16 @@ def test_api_reports_every_kind_of_gap(leader, app):
     assert body["summary"]["unrouted_incidents"] == _unrouted_in_window(app) == 30
 
 
+def test_unit_staff_see_the_gaps_but_not_the_unassigned_cases(case_users, sign_in):
+    staff = sign_in("cg")
+    body = get_json(staff, f"/api/v1/coverage?at={AT}")
+    assert [z["name"] for z in body["unguarded_zones"]] == ["东湖社区"]
+    assert body["unrouted_incidents"] is None and body["summary"]["unrouted_incidents"] is None
+    page = staff.get(f"/portal/coverage?at={AT}")
+    assert page.status_code == 200 and "明细只有领导和管理员可见" in page.text
+    assert "incident:" not in page.text
+
+
 def _unrouted_in_window(app) -> int:
     until = day_start(date.fromisoformat(AT))
     with app.app_context():

@@ -53,8 +53,7 @@ def _password_first():
         raise PasswordChangeRequired(
             "请先修改密码：您的密码由管理员设置，须在网页 /account/password 修改后才能使用。"
         )
-    flash("您的密码由管理员设置，请先修改密码。", "info")
-    return redirect(url_for("account.password"))
+    return auth.to_password_change()
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

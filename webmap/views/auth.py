@@ -210,9 +210,16 @@ def login():
     sign_in(user)
     event("login", username, "ok")
     if user.must_change_password:
-        flash("您的密码由管理员设置，请先修改密码。", "info")
-        return redirect(url_for("account.password"))
+        return to_password_change()
     return redirect(_safe_next(request.args.get("next")))
+
+
+def to_password_change():
+    """To the password form, saying why once (a page and its favicon both pass here)."""
+    message = ("info", "您的密码由管理员设置，请先修改密码。")
+    if tuple(message) not in map(tuple, session.get("_flashes", [])):
+        flash(message[1], message[0])
+    return redirect(url_for("account.password"))
 
 
 def _refused(form: LoginForm, message: str, status: int, retry_after: int | None = None):

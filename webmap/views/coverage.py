@@ -4,7 +4,7 @@ table page whose rows open each place on the map."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from geodata.assignments import COUNTY_TZ, day_start
 from layers.coverage import coverage_report
@@ -19,16 +19,27 @@ MAX_ROWS = 300  # per table: the page stays light; the JSON report has every ite
 
 
 def _report() -> CoverageReport:
-    """The report for the signed-in user's county, at ``?at=YYYY-MM-DD`` (00:00 CST) or now."""
+    """The report for the signed-in user's county, at ``?at=YYYY-MM-DD`` (00:00 CST) or now.
+    Unit staff see the cases of their own unit only, so not the list of unassigned ones."""
     day = parse_day(request.args.get("at"), "at", required=False)
     store = get_store()
-    return coverage_report(store, current_county(store), at=day_start(day) if day else None)
+    report = coverage_report(store, current_county(store), at=day_start(day) if day else None)
+    if _cases_hidden():
+        report.unrouted_incidents = []
+    return report
+
+
+def _cases_hidden() -> bool:
+    return current_user.role == "unit_staff"
 
 
 @bp.get("/api/v1/coverage")
 @login_required
 def report_json():
-    return jsonify(_report().to_dict())
+    answer = _report().to_dict()
+    if _cases_hidden():
+        answer["unrouted_incidents"] = answer["summary"]["unrouted_incidents"] = None  # hidden, not none
+    return jsonify(answer)
 
 
 @bp.get("/portal/coverage")
@@ -47,4 +58,5 @@ def report_page():
         tz=COUNTY_TZ,
         at_day=request.args.get("at", ""),
         max_rows=MAX_ROWS,
+        cases_hidden=_cases_hidden(),
     )

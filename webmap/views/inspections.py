@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from geodata.cases import Actor
-from geodata.inspections import Evaluator, record_inspection
+from geodata.inspections import Evaluator, check_evaluator, record_inspection
 from geodata.model import PANEL_ZH
 from webmap import get_store
 from webmap.views.common import current_county
@@ -31,10 +31,11 @@ def checklists():
 @bp.post("/inspections")
 @login_required
 def create_inspection():
+    evaluator = Evaluator(current_user.username, current_user.panel, current_user.unit_id)
+    check_evaluator(evaluator)  # who may, before what was sent (403 before 400)
     body = json_body()
     store = get_store()
     county = current_county(store)
-    evaluator = Evaluator(current_user.username, current_user.panel, current_user.unit_id)
 
     def record() -> tuple[dict, int]:
         made = record_inspection(

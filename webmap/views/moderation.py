@@ -48,6 +48,7 @@ def list_reports():
 def moderate(report_id: int, action: str):
     store = get_store()
     actor = request_actor(store)
+    public_reports.check_moderator(actor)  # who may, before what was sent (403 before 400)
     county = current_county(store)
     body = json_body()
     if action == "approve":
