@@ -35,6 +35,7 @@ class Settings:
     https: bool = False  # served over HTTPS: Secure cookies and HSTS (webmap/security.py)
     login_max_failures: int = 5  # wrong passwords for one account within the lock time: then it is locked
     login_lock_minutes: float = 15.0  # the window those failures are counted in, and how long the lock lasts
+    login_address_max_failures: int = 20  # wrong passwords from one address, any names, in that window
     session_idle_minutes: float = 30.0  # a session unused this long is signed out
     session_max_hours: float = 12.0  # and any session this long after sign-in
 
@@ -60,6 +61,7 @@ _ENV = {
     "https": "PORTAL_HTTPS",
     "login_max_failures": "PORTAL_LOGIN_MAX_FAILURES",
     "login_lock_minutes": "PORTAL_LOGIN_LOCK_MINUTES",
+    "login_address_max_failures": "PORTAL_LOGIN_ADDRESS_MAX_FAILURES",
     "session_idle_minutes": "PORTAL_SESSION_IDLE_MINUTES",
     "session_max_hours": "PORTAL_SESSION_MAX_HOURS",
 }

@@ -3,6 +3,7 @@ record that really ends (logout, idle, age), whatever copies of the cookie exist
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -94,6 +95,15 @@ def test_one_address_is_throttled_across_accounts(app, clock):
     elsewhere = app.test_client()
     elsewhere.environ_base["REMOTE_ADDR"] = "10.0.0.9"
     assert login(elsewhere, "leader1", PASSWORD).status_code == 302
+
+
+def test_the_address_limit_is_a_setting(app, clock, monkeypatch):
+    settings = app.extensions["portal_settings"]
+    monkeypatch.setitem(app.extensions, "portal_settings", replace(settings, login_address_max_failures=3))
+    client = app.test_client()
+    for i in range(3):
+        assert login(client, f"user{i}", "wrong password 1").status_code == 401
+    assert login(client, "leader1", PASSWORD).status_code == 429
 
 
 def test_failures_are_kept_by_name_and_address_hash(app, clock):

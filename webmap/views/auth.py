@@ -71,7 +71,9 @@ def client() -> str:
 
 def login_policy() -> logins.LoginPolicy:
     s = settings()
-    return logins.LoginPolicy(s.login_max_failures, timedelta(minutes=s.login_lock_minutes))
+    return logins.LoginPolicy(
+        s.login_max_failures, timedelta(minutes=s.login_lock_minutes), s.login_address_max_failures
+    )
 
 
 def session_policy() -> sessions.SessionPolicy:
