@@ -6,7 +6,7 @@ PYTHON ?= python3
 .PHONY: run test setup services lint screenshot bench
 
 run: $(VENV)/.runtime node_modules/.installed
-	$(PY) app.py
+	$(PY) app.py $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 test: $(VENV)/.dev node_modules/.installed services
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from flask import Flask
@@ -10,12 +11,17 @@ from geodata.errors import PortalError
 from webmap import get_store
 from webmap.views.assets import check_vendor_installed
 
-HOST, PORT = "127.0.0.1", 5000
 
-
-def main(app: Flask) -> None:
+def main(app: Flask, argv: list[str] | None = None) -> None:
     """Migrate, seed the demo when the database has no county (and the setting allows), print how
-    to sign in, then serve on 127.0.0.1:5000."""
+    to sign in, then serve on PORTAL_HOST:PORTAL_PORT (127.0.0.1:5000), or --host and --port."""
+    settings = app.extensions["portal_settings"]
+    parser = argparse.ArgumentParser(prog="python app.py", description="Serve the portal.")
+    parser.add_argument(
+        "--host", default=settings.host, help=f"address to listen on (default {settings.host})"
+    )
+    parser.add_argument("--port", type=_port, default=settings.port, help=f"port (default {settings.port})")
+    args = parser.parse_args(argv)
     try:
         result = prepare(app)
     except PortalError as exc:
@@ -28,9 +34,16 @@ def main(app: Flask) -> None:
         print("Demo users (演示账号) — passwords are shown only now:")
         for user in result.users:
             print(f"  {user.username:<10} {user.role:<11} {user.password}")
-    print(f"Public map (公众地图): http://{HOST}:{PORT}/")
-    print(f"Portal (门户): http://{HOST}:{PORT}/portal")
-    app.run(host=HOST, port=PORT)
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"Public map (公众地图): http://{shown}:{args.port}/")
+    print(f"Portal (门户): http://{shown}:{args.port}/portal")
+    app.run(host=args.host, port=args.port)
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise argparse.ArgumentTypeError(f"a port number from 1 to 65535, not {raw!r}")
+    return int(raw)
 
 
 def prepare(app: Flask):

@@ -27,6 +27,8 @@ class Settings:
     tile_cache_mb: int = 64  # roads and zones tiles kept per process (layers/tile_cache.py); 0: none
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For tells the sender's address
     default_county: str = "440304"
+    host: str = "127.0.0.1"  # where ``python app.py`` listens (gunicorn: its own --bind)
+    port: int = 5000
     demo_seed: int = 42
     seed_demo_on_start: bool = True
     instance_path: str = str(ROOT / "instance")
@@ -54,6 +56,8 @@ _ENV = {
     "basemap": "PORTAL_BASEMAP",
     "tile_cache_mb": "PORTAL_TILE_CACHE_MB",
     "default_county": "PORTAL_DEFAULT_COUNTY",
+    "host": "PORTAL_HOST",
+    "port": "PORTAL_PORT",
     "demo_seed": "PORTAL_DEMO_SEED",
     "seed_demo_on_start": "PORTAL_SEED_DEMO_ON_START",
     "instance_path": "PORTAL_INSTANCE_PATH",
@@ -80,6 +84,8 @@ def _parse(name: str, raw: str, kind: type):
         raise ConfigError(f"{_ENV[name]}={raw!r} is not a valid {kind.__name__}") from None
     if kind in (float, int) and name.startswith(("login_", "session_")) and value <= 0:
         raise ConfigError(f"{_ENV[name]} must be a positive number, not {raw!r}")
+    if name == "port" and not 1 <= value <= 65535:
+        raise ConfigError(f"{_ENV[name]} must be a port number from 1 to 65535, not {raw!r}")
     if kind is float and value <= 0:
         raise ConfigError(f"{_ENV[name]} must be a positive number, not {raw!r}")
     return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.webmap.conftest import COUNTY_CODE, PASSWORD, build_county, login
@@ -53,6 +55,7 @@ def test_the_portal_answers_the_same_on_sqlite_and_postgis(committed_postgis_url
         ({"DATABASE_URL": "mysql://x"}, "is not understood"),
         ({"PORTAL_ROUTE_MAX_M": "thirty"}, "PORTAL_ROUTE_MAX_M='thirty' is not a valid float"),
         ({"PORTAL_ROUTE_MAX_M": "-5"}, "must be a positive number"),
+        ({"PORTAL_PORT": "70000"}, "PORTAL_PORT must be a port number from 1 to 65535"),
     ],
 )
 def test_bad_settings_stop_the_start_with_one_sentence(environment, message, tmp_path):
@@ -67,3 +70,39 @@ def test_bad_settings_stop_the_start_with_one_sentence(environment, message, tmp
     assert done.returncode == 1
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_python_app_py_serves_on_the_port_asked_for(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(tmp_path), "PORTAL_SEED_DEMO_ON_START": "false",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite'}", "PYTHONUNBUFFERED": "1"}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        lines = [server.stdout.readline() for _ in range(3)]
+        assert f"Portal (门户): http://127.0.0.1:{port}/portal\n" in lines, lines
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError(f"nothing answered on port {port}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    refused = subprocess.run(
+        [sys.executable, "app.py", "--port", "0x50"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode == 2 and "a port number from 1 to 65535" in refused.stderr
