@@ -13,11 +13,8 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 from webmap import create_app
+from webmap.chromium import launch
 from webmap.serve import prepare
-
-# --lang: the browser's own words (date pickers, file buttons) in Chinese, as on a county's PCs.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--lang=zh-CN"]  # fmt: skip
 
 
 def main(argv=None) -> None:
@@ -40,7 +37,7 @@ def _shoot(base: str, password: str, out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
         page.goto(f"{base}/login?next=/portal")

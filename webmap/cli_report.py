@@ -4,7 +4,6 @@ HTML file or, printed by headless Chromium, an A4 PDF."""
 from __future__ import annotations
 
 import base64
-import os
 import time
 from pathlib import Path
 
@@ -12,13 +11,13 @@ import click
 from flask import render_template
 
 from geodata.assignments import COUNTY_TZ
-from geodata.errors import ConfigError, InvalidInput
+from geodata.errors import InvalidInput
 from layers.report import KIND_ZH, MonthlyReport, month_zh, monthly_report
 from layers.scores import checked_month
 from webmap import get_store
+from webmap.chromium import launch
 from webmap.cli import _county, county_option, refusals_as_errors
 
-CHROMIUM = "/usr/bin/chromium"
 TEMPLATE = "report/monthly.html"
 
 
@@ -69,16 +68,10 @@ def render_html(report: MonthlyReport, images: dict[str, str]) -> str:
 
 def print_pdf(html: str) -> bytes:
     """``html`` printed to A4 by headless Chromium; no network (the page needs none)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise ConfigError("printing a PDF needs Playwright: pip install -r requirements-dev.txt") from None
-    if not os.path.exists(CHROMIUM):
-        raise ConfigError(f"printing a PDF needs Chromium at {CHROMIUM}: apt-get install chromium")
-    from scripts.screenshot import CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             page = browser.new_page(locale="zh-CN")
             page.route("**/*", lambda r: r.abort() if r.request.url.startswith("http") else r.continue_())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 
-from scripts.screenshot import CHROMIUM_ARGS
+from webmap.chromium import launch
 
 VIEWPORT = {"width": 1440, "height": 900}
 # Runs before the page's own scripts: on every animation frame (just before it is painted) look for
@@ -60,7 +60,7 @@ def measure_portal(base: str, password: str, runs: int = 3, username: str = "lea
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             session = _sign_in(browser, base, username, password)
             results = [_one_load(browser, base, session) for _ in range(runs)]

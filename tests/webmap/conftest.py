@@ -23,8 +23,8 @@ from geodata.demo_posts import YEAR_START
 from geodata.model import Assignment, County, Incident, Segment, Unit, User, Zone
 from layers.score_map import default_month
 from layers.scores import previous_month
-from scripts.screenshot import CHROMIUM_ARGS
 from webmap import create_app, get_store
+from webmap.chromium import CHROMIUM, CHROMIUM_ARGS
 
 COUNTY_CODE = "990001"
 EXTENT = (114.00, 22.50, 114.02, 22.52)
@@ -193,7 +193,6 @@ def post_json(client_token, url: str, body):
 
 
 # -- a real browser against the app on 127.0.0.1 ----------------------------------------------
-CHROMIUM = Path("/usr/bin/chromium")
 STRICT = os.environ.get("REQUIRE_POSTGIS") == "1" or os.environ.get("CI") == "true"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LOCAL_SCHEMES = ("data", "blob", "about")
