@@ -222,8 +222,8 @@ class Store(RoadEdits, OutlineEdits, Identity, AuditLog, Protocol):
     ) -> list[Incident]:
         """Incidents ordered by id (or newest first). ``filters``: ``since`` (inclusive),
         ``until`` (exclusive), ``category``, ``status`` (a status, or 'open'), ``unit_id``,
-        ``zone_id`` (the zone and the cells inside it), ``overdue_at`` (open and past the
-        deadline then), ``duplicates`` (False leaves out reports linked to an earlier case),
+        ``zone_id`` (the zone and the cells inside it), ``reporter`` (a user's name), ``overdue_at``
+        (open and past the deadline then), ``duplicates`` (False leaves out reports linked to an earlier case),
         ``source`` (inspector, api, public), ``closed_since`` / ``closed_until`` (closed in
         [since, until): closing is final, so when the case was last updated)."""
 

@@ -38,6 +38,7 @@ class CasesSql:
         closed_since=None,
         closed_until=None,
         source=None,
+        reporter=None,
     ) -> dict:
         """The parameters of INCIDENT_FILTERS; ``status`` may be 'open' (any open status)."""
         if status is not None and status != "open":
@@ -49,6 +50,7 @@ class CasesSql:
             "unit": unit_id, "zone": zone_id, "overdue_at": self._t(overdue_at),
             "duplicates": 1 if duplicates else None,
             "closed_since": self._t(closed_since), "closed_until": self._t(closed_until), "source": source,
+            "reporter": reporter,
         }  # fmt: skip
 
     # -- counting --------------------------------------------------------------------------------

@@ -119,6 +119,7 @@ INCIDENT_FILTERS = """
       AND (CAST(%(until)s AS TIMESTAMPTZ) IS NULL OR t.reported_at < %(until)s)
       AND (CAST(%(category)s AS TEXT) IS NULL OR t.category = %(category)s)
       AND (CAST(%(source)s AS TEXT) IS NULL OR t.source = %(source)s)
+      AND (CAST(%(reporter)s AS TEXT) IS NULL OR t.reporter = %(reporter)s)
       AND (CAST(%(status)s AS TEXT) IS NULL OR t.status = %(status)s)
       AND (CAST(%(open)s AS INTEGER) IS NULL OR t.status IN ('filed', 'dispatched', 'handled', 'reopened'))
       AND (CAST(%(unit)s AS INTEGER) IS NULL OR t.unit_id = %(unit)s)

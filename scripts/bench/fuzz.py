@@ -24,7 +24,7 @@ from urllib.parse import quote
 GET_PAGES = [
     "/", "/portal", "/cases", "/cases/{id}", "/scores", "/scores/tiers", "/portal/change-sets",
     "/portal/change-sets/{id}", "/portal/coverage", "/portal/targets/{kind}/{id}", "/portal/edit",
-    "/inspect", "/report", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
+    "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
 ]  # fmt: skip
 GET_APIS = [

@@ -115,7 +115,7 @@ def test_a_case_goes_from_a_phone_to_its_unit_and_back_to_the_inspector(
     phone.screenshot(path=str(ARTIFACTS / "report-mobile.png"), full_page=True)
 
     # 城管执法局's staff find it in their list and handle it.
-    staff = web.sign_in("cg", "/cases", **DESKTOP)
+    staff = web.sign_in("cg", "/cases?status=open", **DESKTOP)  # where /cases leads unit staff
     assert staff.locator("a.case-id").all_inner_texts() == [f"#{case_id}"]
     staff.click(f"a.case-id:text-is('#{case_id}')")
     staff.wait_for_url(f"**/cases/{case_id}")
@@ -170,3 +170,32 @@ def _timeline(page) -> list[list[str]]:
     """The timeline's rows as (操作人, 状态变化, 备注), the time left out."""
     rows = page.locator(".events tbody tr").all()
     return [[c.strip() for c in row.locator("td").all_inner_texts()[1:]] for row in rows]
+
+
+OVERFLOW = """() => [...document.querySelectorAll('body *')]
+    .filter((el) => { const b = el.getBoundingClientRect(); return b.width && b.right > innerWidth + 1; })
+    .map((el) => el.tagName + '.' + el.className)"""
+
+
+def test_an_inspector_on_a_phone_lands_on_the_field_home(app, case_users, live_server, browser):
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "insp")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/field")
+    assert page.evaluate(OVERFLOW) == []  # nothing wider than the phone
+    page.click(".menu-button")  # every page is one tap away, inside the screen
+    links = page.locator(".site-nav a")
+    assert "随手拍审核" in links.all_inner_texts() and page.evaluate(OVERFLOW) == []
+    for i in range(links.count()):
+        b = links.nth(i).bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= 390 and b["y"] + b["height"] <= 844
+    page.click(".menu-button")
+    tile = page.locator(".field-tile.primary")
+    box = tile.bounding_box()
+    assert box["height"] >= 48 and box["x"] >= 0 and box["x"] + box["width"] <= 390  # a thumb's target
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "field-phone.png"))
+    tile.click()
+    page.wait_for_url("**/report")

@@ -38,7 +38,9 @@ def test_a_patrol_scores_a_road_from_a_phone(app, live_server, browser):
     phone = web.sign_in("xun", "/inspect", **PHONE)
 
     assert phone.inner_text("#panel-line").startswith("评议组：督查科")
-    assert phone.locator(".cases-nav a[aria-current=page]").inner_text() == "考核评分"
+    phone.click(".menu-button")  # the pages fold into a menu on a phone
+    assert phone.locator(".site-nav a[aria-current=page]").inner_text() == "考核评分"
+    phone.click(".menu-button")
     phone.wait_for_function(
         "() => document.querySelectorAll('#inspect-map .leaflet-overlay-pane path').length >= 2"
     )

@@ -111,10 +111,12 @@ def test_unit_staff_see_only_their_units_cases(app, case_users, sign_in):
     insp = sign_in("insp")
     ours, theirs = _file(insp, FUHUA), _file(insp, JINTIAN)
     cg = sign_in("cg")
-    html = cg.get("/cases").text
+    html = cg.get("/cases", follow_redirects=True).text
     assert _rows(html) == [ours["id"]] and "仅显示本单位（城管执法局）的案件" in html
     assert 'name="unit"' not in html and "件待派发" not in html  # no unit picker, no leaders' queue
-    assert _rows(cg.get("/cases?unit=U02").text) == [ours["id"]]  # asking for another unit changes nothing
+    assert _rows(cg.get("/cases?unit=U02", follow_redirects=True).text) == [
+        ours["id"]
+    ]  # asking for another unit changes nothing
     refused = cg.get(f"/cases/{theirs['id']}")
     assert refused.status_code == 403 and "不属于您的单位" in refused.text
 
@@ -176,3 +178,38 @@ def test_photos_link_to_the_original_and_a_duplicate_links_to_its_case(app, case
 def test_a_missing_case_is_a_chinese_404(leader):
     answer = leader.get("/cases/9999")
     assert answer.status_code == 404 and "页面不存在" in answer.text
+
+
+def test_each_role_lands_where_its_work_is(app, case_users, client, sign_in):
+    from tests.webmap.conftest import PASSWORD, login
+
+    for name, place in (("insp", "/field"), ("cg", "/cases?status=open"), ("leader1", "/portal")):
+        answer = login(app.test_client(), name, PASSWORD)
+        assert answer.status_code == 302 and answer.headers["Location"] == place, name
+
+
+def test_unit_staff_open_on_their_open_cases_and_may_ask_for_all(app, case_users, sign_in, leader):
+    insp = sign_in("insp")
+    done, open_ = _file(insp, FUHUA), _file(insp, {**FUHUA, "long": 114.006})
+    with app.app_context():
+        store = get_store()
+        case = store.get_incident(store.get_county(COUNTY_CODE).id, done["id"])
+        store.update_incident(case.__class__(**{**vars(case), "status": "closed"}))
+    cg = sign_in("cg")
+    first = cg.get("/cases")
+    assert first.status_code == 302 and first.headers["Location"] == "/cases?status=open"
+    assert _rows(cg.get("/cases?status=open").text) == [open_["id"]]
+    assert _rows(cg.get("/cases?status=").text) == [open_["id"], done["id"]]  # 全部
+    assert leader.get("/cases").status_code == 200  # leaders: every case, as before
+
+
+def test_the_field_home_counts_my_reports_and_lists_them(app, case_users, sign_in, leader):
+    insp = sign_in("insp")
+    mine = _file(insp, FUHUA)
+    _file(leader, JINTIAN)  # someone else's
+    home = insp.get("/field")
+    assert home.status_code == 200 and "上报问题" in home.text and "随手拍审核" in home.text
+    assert '<em id="mine-open">1</em>' in home.text
+    assert _rows(insp.get("/cases?mine=1").text) == [mine["id"]]
+    assert len(_rows(insp.get("/cases").text)) > 2  # without mine=1: the county's
+    assert "随手拍审核" not in sign_in("cg").get("/field").text  # unit staff do not moderate

@@ -157,6 +157,7 @@ EXPECTED: dict[str, dict] = {
     "cases.media": own_unit(),
     "case_pages.report": signed_in(),
     "case_pages.case_list": signed_in(),
+    "case_pages.field_home": signed_in(),
     "case_pages.case_page": own_unit(),
     # moderation of 随手拍
     "moderation.queue_page": staff_only(*MODERATORS),

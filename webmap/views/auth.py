@@ -170,6 +170,16 @@ def _safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would let a link send a leader anywhere."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
+    return landing(current_user.role)
+
+
+def landing(role: str) -> str:
+    """Where each role's work is: inspectors on the field home (a phone's), unit staff on their
+    open cases, leaders and administrators on the map."""
+    if role == "inspector":
+        return url_for("case_pages.field_home")
+    if role == "unit_staff":
+        return url_for("case_pages.case_list", status="open")
     return url_for("portal.index")
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from geodata import cases
+from geodata import cases, public_reports
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput, NotFound
 from webmap import get_store
@@ -45,11 +45,29 @@ def report():
     )
 
 
+@bp.get("/field")
+@login_required
+def field_home():
+    """The home of work in the street, made for a phone: report, score, follow one's reports."""
+    store = get_store()
+    county = current_county(store)
+    moderator = current_user.role in public_reports.MODERATORS
+    return render_template(
+        "cases/field.html", county=county,
+        mine_open=store.count_incidents(county.id, status="open", reporter=current_user.username),
+        mine_all=store.count_incidents(county.id, reporter=current_user.username),
+        pending=store.count_public_reports(county.id, "pending") if moderator else None,
+    )  # fmt: skip
+
+
 @bp.get("/cases")
 @login_required
 def case_list():
     store = get_store()
     county = current_county(store)
+    if current_user.role == "unit_staff" and "status" not in request.args:
+        # Their work first: the open cases (the form's 全部 sends status= and shows them all).
+        return redirect(url_for("case_pages.case_list", status="open", **request.args))
     # The filters as sent, blanks dropped: every link on the page (pages, CSV) keeps them.
     query = {k: v for k, v in request.args.items() if v and k != "page"}
     leader = current_user.role in LEADERS

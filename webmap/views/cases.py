@@ -290,6 +290,8 @@ def list_filters(store: Store, county) -> tuple[dict, tuple | None]:
     if a.get("overdue") == "1":
         filters["overdue_at"] = datetime.now(UTC)
     viewer = request_viewer(store)  # a person or an API key: the same scope
+    if a.get("mine") == "1":  # the cases the viewer reported
+        filters["reporter"] = viewer.name
     if viewer.role == "unit_staff":
         filters["unit_id"] = viewer.unit_id
     bbox = county_bbox(parse_bbox(a["bbox"]), county) if a.get("bbox") else None
