@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from PIL import Image
@@ -198,7 +199,13 @@ def test_lists_filter_page_and_export(app, case_users, leader):
     assert cg["total"] == 1 and cg["items"][0]["unit"]["name"] == "城管执法局"
     text = leader.get("/api/v1/incidents.csv?category=posters").data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 18 and rows[0]["category_zh"] == "牛皮癣"
+    assert len(rows) == 18 and rows[0]["类别"] == "牛皮癣" and rows[0]["状态"]
+    case = leader.get(f"/api/v1/incidents/{rows[0]['编号']}").get_json()  # UTC in the API, +8 h in the CSV
+    reported = datetime.fromisoformat(case["reported_at"]).astimezone(timezone(timedelta(hours=8)))
+    assert rows[0]["上报时间"] == reported.strftime("%Y-%m-%d %H:%M:%S")
+    english = leader.get("/api/v1/incidents.csv?category=posters&lang=en").data.decode("utf-8-sig")
+    en_rows = list(csv.DictReader(io.StringIO(english)))
+    assert en_rows[0]["category_zh"] == "牛皮癣" and en_rows[0]["reported_at"] == rows[0]["上报时间"]
     bad = leader.get("/api/v1/incidents?per_page=500")
     assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "per_page"
     assert leader.get("/api/v1/incidents?unit=ZZ").status_code == 404

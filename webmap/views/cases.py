@@ -18,6 +18,7 @@ from geodata.model import Incident
 from geodata.store import Store
 from webmap import case_rules, get_store, settings
 from webmap.audit import audit
+from webmap.i18n import current_lang
 from webmap.views.common import current_county
 from webmap.views.params import county_bbox, parse_bbox, parse_day
 from webmap.views.requests import idempotent, json_body, key_or_login, request_actor, request_viewer
@@ -28,11 +29,16 @@ public = Blueprint("public_media", __name__)
 PER_PAGE, MAX_PER_PAGE = 50, 200
 MAX_PAGE = 100_000  # a page number beyond any list, and an offset SQLite can hold
 MAX_CSV_ROWS = 100_000
-CSV_COLUMNS = (
-    "id", "category", "category_zh", "status", "status_zh", "overdue", "reported_at", "deadline_at",
-    "lon", "lat", "address", "zone_code", "zone", "segment", "unit_code", "unit", "rework",
-    "duplicate_of", "source", "reporter", "description",
-)  # fmt: skip
+# The case CSV's columns and their headers: Chinese by default, the codes with ?lang=en. Times are
+# the county's wall clock (as on the pages), which Excel reads as dates.
+CSV_COLUMNS = {
+    "id": "编号", "category": "类别代码", "category_zh": "类别", "status": "状态代码", "status_zh": "状态",
+    "overdue": "逾期", "reported_at": "上报时间", "deadline_at": "处置时限", "lon": "经度", "lat": "纬度",
+    "address": "地址", "zone_code": "区域编码", "zone": "所在区域", "segment": "路段编号",
+    "unit_code": "单位编码", "unit": "责任单位", "rework": "返工次数", "duplicate_of": "重复于",
+    "source": "来源", "reporter": "上报人", "description": "描述",
+}  # fmt: skip
+CSV_TIMES = ("reported_at", "deadline_at")
 
 
 # -- filing ----------------------------------------------------------------------------------------
@@ -141,10 +147,12 @@ def export_incidents():
     names = Names(store, county)
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM as Chinese, not mojibake
-    writer = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
+    english = current_lang() == "en"
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS if english else CSV_COLUMNS.values())
     for c in rows:
-        writer.writerow(_flat(case_json(c, names)))
+        row = _flat(case_json(c, names))
+        writer.writerow(_county_time(row[k]) if k in CSV_TIMES else row[k] for k in CSV_COLUMNS)
     stamp = datetime.now(COUNTY_TZ).strftime("%Y%m%d")
     return Response(
         out.getvalue(),
@@ -252,6 +260,10 @@ def case_json(c: Incident, names: Names) -> dict:
         "duplicate_of": c.duplicate_of, "rework": c.rework, "source": c.source,
         "reporter": c.reporter, "contact": c.contact,
     }  # fmt: skip
+
+
+def _county_time(iso: str | None) -> str:
+    return datetime.fromisoformat(iso).astimezone(COUNTY_TZ).strftime("%Y-%m-%d %H:%M:%S") if iso else ""
 
 
 def _flat(j: dict) -> dict:
