@@ -3,6 +3,9 @@ by name (layers.public_map.search), grid cells by name or code. Each result says
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+
 from geodata.errors import NotFound
 from geodata.model import County
 from geodata.store import Store
@@ -50,3 +53,28 @@ def _case(store: Store, county: County, q: str, unit_id: int | None) -> list[dic
     name = f"案件 #{case.id} {store.get_category(case.category).name_zh}"
     box = rounded_bbox((x - CASE_PAD_DEG, y - CASE_PAD_DEG, x + CASE_PAD_DEG, y + CASE_PAD_DEG))
     return [{"kind": "case", "name": name, "id": case.id, "bbox": box}]
+
+
+@dataclass(frozen=True)
+class Examples:
+    """Names to show as examples in search boxes and hints: ones the county really has."""
+
+    road: str = ""  # the named road with the most segments (辅路 aside)
+    community: str = ""  # the first community by code
+
+
+_EXAMPLES: dict[tuple[int, int], Examples] = {}  # (county id, map version) → examples
+
+
+def examples(store: Store, county: County) -> Examples:
+    key = (county.id, store.map_version())
+    if key not in _EXAMPLES:
+        roads = Counter(
+            s.name for s in store.list_segments(county.id) if s.name and not s.name.endswith("辅路")
+        )
+        communities = sorted(store.list_zones(county.id, kind="community"), key=lambda z: z.code)
+        _EXAMPLES.clear()  # one county's current names at a time: a map edit makes new ones
+        _EXAMPLES[key] = Examples(
+            roads.most_common(1)[0][0] if roads else "", communities[0].name if communities else ""
+        )
+    return _EXAMPLES[key]

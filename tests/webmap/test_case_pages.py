@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 from shapely.geometry import Point
+from werkzeug.security import generate_password_hash
 
-from geodata.model import Incident
-from tests.webmap.conftest import COUNTY_CODE
+from geodata.model import Incident, User
+from tests.webmap.conftest import COUNTY_CODE, PASSWORD
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}  # 城管执法局
@@ -213,3 +214,21 @@ def test_the_field_home_counts_my_reports_and_lists_them(app, case_users, sign_i
     assert _rows(insp.get("/cases?mine=1").text) == [mine["id"]]
     assert len(_rows(insp.get("/cases").text)) > 2  # without mine=1: the county's
     assert "随手拍审核" not in sign_in("cg").get("/field").text  # unit staff do not moderate
+
+
+def test_search_boxes_and_hints_give_examples_the_county_has(app, client, leader, sign_in):
+    with app.app_context():
+        store = get_store()
+        county = store.get_county(COUNTY_CODE)
+        store.add_user(User("xun", generate_password_hash(PASSWORD), "inspector", county.id, panel="patrol"))
+        names = {s.name for s in store.list_segments(county.id)}
+        names |= {z.name for z in store.list_zones(county.id, kind="community")}
+    hint = r'id="address"[^>]*placeholder="例如：(\S+) 12 号门口"'
+    for who, page, pattern in (
+        (client, "/", r'placeholder="查找社区或道路，如：([^"]+)"'),
+        (client, "/reports/new", hint),
+        (leader, "/report", hint),
+        (sign_in("xun"), "/inspect", r'placeholder="输入名称查找，如：([^"]+)"'),
+    ):
+        shown = re.findall(pattern, who.get(page).text)
+        assert shown and set("、".join(shown).split("、")) <= names, (page, shown)

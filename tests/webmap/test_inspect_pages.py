@@ -119,3 +119,22 @@ def test_committee_members_see_only_what_they_may_score(evaluators, sign_in):
     committee = sign_in("jw")  # 环卫所 leads 西园社区 (and so its cells) and the unnamed road only
     assert _names(committee, q="西园") == ["西园社区", "西园一网格"]
     assert _names(committee, q="东湖") == [] and _names(committee, q="福华") == []
+
+
+def test_the_pieces_of_one_road_are_told_apart_by_the_roads_at_their_ends(app, evaluators, sign_in):
+    with app.app_context():
+        store = get_store()
+        cid = store.get_county(COUNTY_CODE).id
+        store.add_segments([
+            Segment(cid, "彩田路", LineString([(114.003, 22.501), (114.003, 22.509)])),  # crosses nothing
+            Segment(cid, "益田路", LineString([(114.0060, 22.503), (114.0060, 22.5050)])),  # ends on 福华路
+            Segment(cid, "深南大道", LineString([(114.001, 22.5020), (114.004, 22.5020)])),
+            Segment(cid, "深南大道", LineString([(114.004, 22.5020), (114.007, 22.5020)])),
+            Segment(cid, "香梅路", LineString([(114.004, 22.5010), (114.004, 22.5030)])),
+            Segment(cid, "新洲路", LineString([(114.007, 22.5010), (114.007, 22.5030)])),
+        ])  # fmt: skip
+    patrol = sign_in("xun")
+    places = sorted(t["place"] for t in patrol.get("/api/v1/inspection-targets?q=深南").get_json()["targets"])
+    assert places[0].startswith("近香梅路") and places[1].startswith("香梅路至新洲路段")
+    yitian = patrol.get("/api/v1/inspection-targets?q=益田").get_json()["targets"][0]
+    assert yitian["place"].startswith("近福华路 · 西园社区")

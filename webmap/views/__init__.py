@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from webmap import i18n
+from layers import search
+from webmap import get_store, i18n
 from webmap.audit import init_audit
 from webmap.views import (
     account,
@@ -70,3 +71,5 @@ def register_views(app: Flask) -> None:
         csrf.exempt(view)
     register_error_handlers(app)
     assets.check_vendor_installed(app)
+    # Examples in search boxes and hints are names the county has (layers/search.py).
+    app.jinja_env.globals["place_examples"] = lambda county: search.examples(get_store(), county)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import shapely
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
 from shapely.geometry import Point, mapping
@@ -25,6 +26,7 @@ from webmap.views.common import current_county
 bp = Blueprint("inspect_pages", __name__)
 
 MAX_TARGETS = 20
+END_DEG = 0.00005  # about 5 m: another road within this of a segment's end meets it there
 KIND_ZH = {"segment": "路段", "community": "社区", "grid": "单元网格"}
 ZONE_KINDS = ("community", "grid")  # subdistricts are not scored directly
 NEAR_M = 25.0  # a tap this close to a road picks the road
@@ -61,7 +63,12 @@ def inspection_targets():
         targets = _targets_at(store, county, point, near)
     else:
         targets = _targets_named(store, county, request.args.get("q", ""))
-    return jsonify(targets=[t for t in targets if remit.allows(t)][:MAX_TARGETS])
+    shown = [t for t in targets if remit.allows(t)][:MAX_TARGETS]
+    for t in shown:
+        if t["target_kind"] == "segment":
+            stretch = _between(store, county, store.get_segment(county.id, t["target_id"]))
+            t["place"] = " · ".join(p for p in (stretch, t["place"]) if p)
+    return jsonify(targets=shown)
 
 
 class _Remit:
@@ -138,6 +145,21 @@ def _describe(store: Store, county: County, segments, zones) -> list[dict]:
         place = names.get(zone.parent_id, "") if zone.kind == "grid" else ""
         out.append(_target("zone", zone.id, zone.name, zone.kind, place, zone.geom, zone.parent_id))
     return out
+
+
+def _between(store: Store, county: County, segment) -> str:
+    """Which stretch of its road a segment is, by the other roads meeting its ends: 新洲路至农园路段
+    (so the twenty pieces of one long road can be told apart in a list)."""
+    ends = shapely.points(shapely.get_coordinates(segment.geom)[[0, -1]])
+    near = shapely.buffer(ends, END_DEG)
+    others = [s for s in store.list_segments(county.id, bbox=shapely.total_bounds(near)) if s.name.strip()]
+    crossing = []
+    for end in near:
+        names = sorted({s.name for s in others if s.name != segment.name and shapely.intersects(s.geom, end)})
+        crossing.append(names[0] if names else "")
+    if all(crossing):
+        return f"{crossing[0]}至{crossing[1]}段" if crossing[0] != crossing[1] else f"近{crossing[0]}"
+    return f"近{crossing[0] or crossing[1]}" if any(crossing) else ""
 
 
 def _target(target_kind, target_id, name, kind, place, geom, parent_id=None) -> dict:
