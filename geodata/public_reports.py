@@ -82,7 +82,7 @@ def submit(
         photo = _photo(county, upload, media_dir, now)
         return store.add_public_report(
             PublicReport(
-                county.id, secrets.token_urlsafe(9), category.code, point.x, point.y, client, now,
+                county.id, new_token(), category.code, point.x, point.y, client, now,
                 report.description.strip(), report.address.strip(), report.contact.strip(), photo,
             )
         )  # fmt: skip
@@ -185,6 +185,23 @@ def merge_candidates(
         zip(metres.tolist(), near, strict=True), key=lambda p: (p[1].category != r.category, p[0])
     )
     return [(d, c) for d, c in ranked if d <= MERGE_RADIUS_M][:limit]
+
+
+# -- tracking codes --------------------------------------------------------------------------------
+# No 0/O, 1/I/L: a code is read aloud, copied by hand or typed from a phone's screen.
+TOKEN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_token() -> str:
+    """12 letters and digits (59 bits) in groups of four: ``K7QD-3MXA-W9PT``."""
+    chars = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(12))
+    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
+
+
+def typed_token(text: str) -> str:
+    """A code as someone typed it (lower case, spaces, no dashes) in the stored form."""
+    chars = "".join(c for c in text.upper() if c.isalnum())
+    return "-".join(chars[i : i + 4] for i in range(0, len(chars), 4))
 
 
 # -- helpers ---------------------------------------------------------------------------------------

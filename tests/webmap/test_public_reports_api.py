@@ -122,6 +122,26 @@ def test_staff_approve_and_the_report_becomes_a_public_case(app, client, sign_in
     assert again.status_code == 409 and "已由insp于" in again.get_json()["error"]["message"]
 
 
+def test_the_tracking_code_reads_unambiguously_and_may_be_typed_loosely(app, client):
+    anyone, token = _anonymous(app)
+    code = _send(anyone, token, FUHUA).get_json()["token"]
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code), code
+    page = client.get(f"/reports/{code}")
+    assert page.status_code == 200 and f'data-copy="{code}"' in page.text and "复制查询码" in page.text
+    typed = code.replace("-", " ").lower()
+    assert client.get(f"/reports/{typed}").status_code == 200
+    assert client.get(f"/api/public/reports/{typed}").get_json()["state"] == "pending"
+    assert client.get("/reports/ZZZZ-ZZZZ-ZZZZ").status_code == 404
+
+
+def test_no_case_is_preset_to_merge_into(app, sign_in):
+    anyone, token = _anonymous(app)
+    _send(anyone, token, {**FUHUA, "lat": "22.505", "long": "114.005"})  # beside the county's 30 cases
+    insp, _ = _staff(app, sign_in)
+    radios = re.findall(r'<input type="radio" name="into"[^>]*>', insp.get("/moderation").text)
+    assert radios and not any("checked" in r for r in radios)  # merging is chosen, never preset
+
+
 def test_rejection_shows_its_public_reason_and_needs_one(app, client, sign_in):
     anyone, token = _anonymous(app)
     sent = _send(anyone, token).get_json()

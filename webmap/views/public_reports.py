@@ -76,15 +76,22 @@ def track(token: str):
     """What became of a report, for whoever holds its link."""
     store = get_store()
     county = default_county(store)
-    r = store.public_report_by_token(token)
+    r = _by_token(store, token)
     if r is None:
         page = render_template("public/track.html", county=county, report=None, token=token)
         return page, 404
     return render_template("public/track.html", county=county, report=tracking_json(store, county, r))
 
 
+def _by_token(store, token: str) -> PublicReport | None:
+    """The report of a code as sent, or as typed by hand (k7qd 3mxa w9pt)."""
+    return store.public_report_by_token(token) or store.public_report_by_token(
+        public_reports.typed_token(token)
+    )
+
+
 def _report(store, token: str) -> PublicReport:
-    r = store.public_report_by_token(token)
+    r = _by_token(store, token)
     if r is None:
         raise NotFound(f"没有查询码为 {token!r} 的随手拍，请检查链接")
     return r
