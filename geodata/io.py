@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from geodata.errors import Conflict, InvalidFile, InvalidInput, NotFound
-from geodata.geometry import POLYGONAL, areas_m2, utm_epsg_for
+from geodata.geometry import POLYGONAL, areas_m2, to_metric, utm_epsg_for
 from geodata.io_export import ExportSummary, export_layer
 from geodata.io_incidents import import_incidents
 from geodata.io_read import (
@@ -34,6 +34,9 @@ from geodata.io_read import (
 from geodata.model import ZONE_KINDS, County, Unit, Zone
 from geodata.store import Store
 from geodata.streets import import_streets
+from geodata.zone_topology import MAX_NEW_OVERLAP_M2
+
+SLIVER_M = 0.1  # an overlap thinner than this everywhere is rounding, not a second zone
 
 __all__ = [
     "ExportSummary",
@@ -99,11 +102,14 @@ def import_zones(
     name_field: str | None = None,
     crs=None,
     progress: Progress | None = None,
+    allow_overlap: bool = False,
 ) -> ImportSummary:
     """Import polygons as zones of ``kind``, each checked and (within 0.1 % of area) repaired.
 
-    A grid cell's parent is the community containing it; codes follow DESIGN §10 unless the file
-    has a ``code`` field."""
+    Zones of one kind tile the county: a polygon overlapping another of the file or a stored zone
+    of the kind by more than MAX_NEW_OVERLAP_M2 (as the map editor allows) is refused, naming both,
+    unless ``allow_overlap``, when the overlaps are reported. A grid cell's parent is the community
+    containing it; codes follow DESIGN §10 unless the file has a ``code`` field."""
     if kind not in ZONE_KINDS:
         raise InvalidInput(f"unknown zone kind {kind!r}: choose {', '.join(ZONE_KINDS)}", field="kind")
     frame, _ = read_frame(path, crs)
@@ -121,11 +127,42 @@ def import_zones(
             frame.geometry.values, POLYGONAL, county.extent, labels, summary.source
         )
         county = ensure_extent(store, county, geoms)
+        overlaps, rows = _overlaps(store, county, kind, labels, geoms)
+        if overlaps and not allow_overlap:
+            raise InvalidInput(
+                f"{summary.source}: {rows} of {len(frame)} rows overlap {kind} zones, nothing stored: "
+                f"{'; '.join(overlaps)} (--allow-overlap stores them and lists the overlaps)",
+                refused=overlaps,
+            )
+        summary.overlaps = overlaps
         zones = _zones(store, county, kind, names, geoms, text_column(frame, "code"))
         summary.stored = len(store.add_zones(zones))
     if progress:
         progress(summary.stored, summary.stored)
     return summary
+
+
+def _overlaps(
+    store: Store, county: County, kind: str, labels: list[str], geoms: np.ndarray
+) -> tuple[list[str], int]:
+    """Each overlap over MAX_NEW_OVERLAP_M2 of a new zone with a stored zone of ``kind`` or with
+    another new one, as ``row 3 (景田社区) overlaps 香蜜湖社区 by 1,234 m²``, and how many new rows
+    overlap. A hairline along a shared edge (thinner than SLIVER_M: coordinates rounded in a file)
+    is no overlap, whatever its area."""
+    stored = store.list_zones(county.id, kind=kind)
+    epsg = store.county_epsg(county.id, geoms)
+    new = to_metric(geoms, epsg)
+    everything = np.concatenate([new, to_metric(np.array([z.geom for z in stored], dtype=object), epsg)])
+    others = labels + [f"stored {kind} {z.name} ({z.code})" for z in stored]
+    found, rows = [], set()
+    for i, j in shapely.STRtree(everything).query(new, predicate="intersects").T.tolist():
+        if j <= i:  # itself, or a pair of new ones already seen the other way
+            continue
+        shared = shapely.intersection(new[i], everything[j])
+        if shared.area > MAX_NEW_OVERLAP_M2 and not shapely.buffer(shared, -SLIVER_M / 2).is_empty:
+            found.append(f"{labels[i]} overlaps {others[j]} by {shared.area:,.0f} m²")
+            rows |= {i, j} if j < len(new) else {i}
+    return found, len(rows)
 
 
 def _zones(

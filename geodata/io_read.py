@@ -43,11 +43,13 @@ class ImportSummary:
     stored: int = 0
     repaired: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # rows left out on purpose, with why
+    overlaps: list[str] = field(default_factory=list)  # stored though they overlap (--allow-overlap)
 
     def lines(self) -> list[str]:
         out = [f"{self.source}: read {self.read}, stored {self.stored} {self.layer}"]
         out += [f"  repaired {r}" for r in self.repaired]
         out += [f"  skipped {s}" for s in self.skipped]
+        out += [f"  overlap: {o}" for o in self.overlaps]
         return out
 
 

@@ -149,16 +149,26 @@ def import_streets(path: str, county_code: str | None, crs: str | None) -> None:
 @click.option("--kind", required=True, help="community, grid or subdistrict")
 @click.option("--name-field", help="the field holding each zone's name (default: name)")
 @click.option("--crs", help="the file's CRS when it declares none, e.g. EPSG:4547")
+@click.option(
+    "--allow-overlap", is_flag=True, help="store zones overlapping others of the kind, listing the overlaps"
+)
 @refusals_as_errors
 @audited_command("cli.import-zones")
 def import_zones(
-    path: str, county_code: str | None, kind: str, name_field: str | None, crs: str | None
+    path: str,
+    county_code: str | None,
+    kind: str,
+    name_field: str | None,
+    crs: str | None,
+    allow_overlap: bool,
 ) -> None:
-    """Import polygons as communities or grid cells, repairing what may be repaired."""
+    """Import polygons as communities or grid cells, repairing what may be repaired; zones that
+    overlap others of their kind (over 1 m²) are refused unless --allow-overlap."""
     with progress_bar("storing zones", "zones") as bar:
         summary = io.import_zones(
-            get_store(), _county(county_code), path, kind, name_field, crs, progress=bar
-        )
+            get_store(), _county(county_code), path, kind, name_field, crs, progress=bar,
+            allow_overlap=allow_overlap,
+        )  # fmt: skip
     _echo_summary(summary)
 
 
