@@ -20,6 +20,7 @@ from geodata.io_read import (
     require_field,
     resolve_county,
     row_label,
+    row_problems,
     text_column,
 )
 from geodata.model import CATEGORIES, County, Incident
@@ -45,26 +46,58 @@ def import_incidents(
     max_m: float = ROUTE_MAX_M,
     progress: Progress | None = None,
     chunk_rows: int = 50_000,
+    skip_refused: bool = False,
 ) -> ImportSummary:
     """Import incident points, each routed to its segment, zone and unit at its report time.
 
     ``category`` / ``reported_at`` give every row the same value when the file has no such field
-    (the NYC collisions, say). Naive times are taken as UTC."""
+    (the NYC collisions, say). Naive times are taken as UTC. A row that cannot be stored refuses
+    the file, naming it; with ``skip_refused`` the good rows are stored and the refused ones
+    written, each with its reason, to ``<file>.refused.csv`` beside it."""
     fixed_category = category_code(category, "--category") if category else None
     columns = (category_field or "category", time_field or "reported_at")
     summary = ImportSummary(source=Path(path).name, layer="incidents")
     total = count_rows(path)
+    refused_path, refused = refused_file(Path(path)), 0
     with store.transaction():
         county = resolve_county(store, county)
         if county.extent is None:
             raise InvalidInput(f"county {county.code} has no extent yet: import its streets or zones first")
         for frame in iter_point_frames(path, crs, chunk_rows):
-            incidents = _incidents(county, frame, columns, fixed_category, reported_at, summary.source)
+            incidents, problems = _incidents(
+                county, frame, columns, fixed_category, reported_at, summary.source, skip_refused
+            )
+            if problems:
+                _write_refused(refused_path, frame, problems, header=refused == 0)
+                refused += len(problems)
             summary.read += len(frame)
             summary.stored += add_routed_incidents(store, incidents, max_m)
             if progress:
                 progress(summary.read, total)
+    if refused:
+        summary.skipped.append(f"{refused} rows refused, each with its reason in {refused_path.name}")
+    elif skip_refused:
+        refused_path.unlink(missing_ok=True)  # an old list would mislead
     return summary
+
+
+def refused_file(path: Path) -> Path:
+    return path.with_name(f"{path.name}.refused.csv")
+
+
+def _write_refused(path: Path, frame: gpd.GeoDataFrame, problems: dict[int, str], header: bool) -> None:
+    """The refused rows as they were read (the point as WKT), their number and what is wrong."""
+    rows = pd.DataFrame(frame.iloc[sorted(problems)].drop(columns=frame.geometry.name))
+    rows.insert(0, "refused_because", [problems[i] for i in sorted(problems)])
+    rows.insert(0, "row", [int(frame.index[i]) + 1 for i in sorted(problems)])
+    rows["geometry_wkt"] = [g.wkt if g is not None else "" for g in frame.geometry.iloc[sorted(problems)]]
+    rows.to_csv(
+        path,
+        mode="w" if header else "a",
+        header=header,
+        index=False,
+        encoding="utf-8-sig" if header else "utf-8",
+    )
 
 
 def category_code(value: str, where: str) -> str:
@@ -81,42 +114,55 @@ def _incidents(
     fixed_category: str | None,
     fixed_time: datetime | None,
     source: str,
-) -> list[Incident]:
+    skip: bool,
+) -> tuple[list[Incident], dict[int, str]]:
+    """The frame's storable incidents, and row position → what is wrong for the others (a row
+    with several faults gets them all). Unless ``skip``, a fault refuses the file: InvalidInput
+    for categories and times, InvalidGeometry for points, naming the rows."""
     labels = [row_label(int(i)) for i in frame.index]
-    problems: list[str] = []
-    categories = _categories(frame, columns[0], fixed_category, labels, source, problems)
-    times = _times(frame, columns[1], fixed_time, labels, source, problems)
-    if problems:
-        raise InvalidInput(refusal_message(source, len(frame), problems), refused=problems)
-    geoms, _ = check_rows(frame.geometry.values, ("Point",), county.extent, labels, source)
+    problems: dict[int, str] = {}
+    categories = _categories(frame, columns[0], fixed_category, source, problems)
+    times = _times(frame, columns[1], fixed_time, source, problems)
+    if problems and not skip:
+        lines = [f"{labels[i]}: {why}" for i, why in sorted(problems.items())]
+        raise InvalidInput(refusal_message(source, len(frame), lines), refused=lines)
+    if not skip:
+        geoms, _ = check_rows(frame.geometry.values, ("Point",), county.extent, labels, source)
+    else:
+        geoms, _, bad_geoms = row_problems(frame.geometry.values, ("Point",), county.extent, labels)
+        for i, why in bad_geoms.items():
+            problems[i] = f"{problems[i]}; {why}" if i in problems else why
     descriptions = text_column(frame, "description")
     sources = [s or "import" for s in text_column(frame, "source")]
+    rows = zip(categories, geoms, times, descriptions, sources, strict=True)
     return [
         Incident(county.id, c, g, t, description=d, source=s)
-        for c, g, t, d, s in zip(categories, geoms, times, descriptions, sources, strict=True)
-    ]
+        for i, (c, g, t, d, s) in enumerate(rows)
+        if i not in problems
+    ], problems
 
 
-def _categories(frame, column, fixed, labels, source, problems) -> list[str]:
+def _categories(frame, column, fixed, source, problems: dict[int, str]) -> list[str]:
     if fixed:
         return [fixed] * len(frame)
     require_field(frame, column, source, "--category-field (or give every row one with --category)")
     codes = []
-    for label, value in zip(labels, text_column(frame, column), strict=True):
+    for i, value in enumerate(text_column(frame, column)):
         code = CATEGORY_CODES.get(value)
         if code is None:
-            problems.append(f"{label}: unknown category {value!r}; choose {CHOICES}")
+            problems[i] = f"unknown category {value!r}; choose {CHOICES}"
         codes.append(code)
     return codes
 
 
-def _times(frame, column, fixed, labels, source, problems) -> list[datetime]:
+def _times(frame, column, fixed, source, problems: dict[int, str]) -> list[datetime]:
     if fixed:
         return [fixed] * len(frame)
     require_field(frame, column, source, "--time-field (or give every row one with --reported-at)")
     raw = pd.Series(text_column(frame, column), index=frame.index)
     parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="mixed")
-    for label, value, bad in zip(labels, raw, parsed.isna(), strict=True):
+    for i, (value, bad) in enumerate(zip(raw, parsed.isna(), strict=True)):
         if bad:
-            problems.append(f"{label}: {value!r} is not a date and time")
+            why = f"{value!r} is not a date and time"
+            problems[i] = f"{problems[i]}; {why}" if i in problems else why
     return list(parsed.dt.to_pydatetime())

@@ -205,6 +205,18 @@ def check_rows(
     """Check every geometry (vectorised; make_valid only for the invalid ones): return the
     geometries, repaired where allowed, and the repair notes. Refuse the lot, naming the rows,
     when any row fails."""
+    geoms, notes, problems = row_problems(geoms, types, extent, labels)
+    if problems:
+        refused = [f"{labels[i]}: {problems[i]}" for i in sorted(problems)]
+        raise InvalidGeometry(refusal_message(source, len(geoms), refused), refused=refused)
+    return geoms, notes
+
+
+def row_problems(
+    geoms: np.ndarray, types: tuple[str, ...], extent: BaseGeometry | None, labels: Sequence[str]
+) -> tuple[np.ndarray, list[str], dict[int, str]]:
+    """``check_rows`` without the refusal: the geometries (repaired where allowed), the repair
+    notes, and row position → what is wrong, for the rows that cannot be stored."""
     geoms = np.asarray(geoms, dtype=object).copy()
     problems = _vector_problems(geoms, types, extent)
     notes = []
@@ -216,10 +228,7 @@ def check_rows(
             notes.append(f"{labels[i]}: {note}")
         except InvalidGeometry as exc:
             problems[i] = exc.message
-    if problems:
-        refused = [f"{labels[i]}: {problems[i]}" for i in sorted(problems)]
-        raise InvalidGeometry(refusal_message(source, len(geoms), refused), refused=refused)
-    return geoms, notes
+    return geoms, notes, problems
 
 
 def refusal_message(source: str, total: int, refused: list[str]) -> str:

@@ -192,6 +192,9 @@ def import_units(path: str, county_code: str | None) -> None:
 @click.option("--category", help="one category for every row, when the file has none")
 @click.option("--reported-at", type=click.DateTime(), help="one report time (UTC) for every row")
 @click.option("--crs", help="the file's CRS when it declares none, e.g. EPSG:4547")
+@click.option(
+    "--skip-refused", is_flag=True, help="store the good rows; write the refused ones to PATH.refused.csv"
+)
 @refusals_as_errors
 @audited_command("cli.import-incidents")
 def import_incidents(
@@ -202,8 +205,10 @@ def import_incidents(
     category: str | None,
     reported_at: datetime | None,
     crs: str | None,
+    skip_refused: bool,
 ) -> None:
-    """Import incident points (GeoJSON, GeoPackage, CSV with lon/lat), routed on arrival."""
+    """Import incident points (GeoJSON, GeoPackage, CSV with lon/lat), routed on arrival. A row
+    that cannot be stored refuses the file, unless --skip-refused."""
     with progress_bar("routing incidents", "incidents") as bar:
         summary = io.import_incidents(
             get_store(),
@@ -216,6 +221,7 @@ def import_incidents(
             reported_at=reported_at,
             max_m=settings().route_max_m,
             progress=bar,
+            skip_refused=skip_refused,
         )
     _echo_summary(summary)
 

@@ -315,6 +315,27 @@ def test_a_bad_row_in_a_later_chunk_rolls_back_earlier_chunks(store, county, tmp
     assert store.count(county.id, "incident") == 0
 
 
+def test_skip_refused_stores_the_good_rows_and_lists_the_others_with_why(store, county, tmp_path):
+    rows = _incident_rows(
+        [(114.01, 22.51), (114.011, 22.51), (116.4, 39.9), (114.012, 22.51), (114.013, 22.51), (200, 22.5)],
+        categories=["parking", "乱停车", "parking", "spaceships", "parking", "spaceships"],
+        times=["2026-03-01T09:00:00+08:00"] * 4 + ["the day before yesterday", "2026-03-01T09:00:00+08:00"],
+    )
+    path = _write(rows, "csv", tmp_path)
+    summary = io.import_incidents(store, CODE, path, chunk_rows=4, skip_refused=True)
+    assert (summary.read, summary.stored) == (6, 2) and store.count(county.id, "incident") == 2
+    listed = pd.read_csv(tmp_path / f"{path.name}.refused.csv", encoding="utf-8-sig")
+    assert listed["row"].tolist() == [3, 4, 5, 6]  # across both chunks, in file order
+    why = dict(zip(listed["row"], listed["refused_because"], strict=True))
+    assert "outside the county's extent" in why[3] and "unknown category 'spaceships'" in why[4]
+    assert "is not a date and time" in why[5]
+    assert why[6].startswith("unknown category 'spaceships'") and "; " in why[6]  # both faults named
+    assert f"4 rows refused, each with its reason in {path.name}.refused.csv" in summary.lines()[-1]
+    again = io.import_incidents(store, CODE, _write(_incident_rows([(114.01, 22.51)]), "csv", tmp_path),
+                                skip_refused=True)  # fmt: skip
+    assert again.stored == 1 and not (tmp_path / f"{path.name}.refused.csv").exists()
+
+
 def test_nyc_collisions_land_in_their_precincts(store, shared_data):
     io.create_county(store, "990003", "纽约测试")
     nyc = shared_data / "nyc"
