@@ -78,6 +78,9 @@ class Legend(MacroElement):
     legend.onAdd = function () {
         var div = L.DomUtil.create("div", "portal-legend");
         div.innerHTML = {{ this.html|tojson }};
+        if (window.innerWidth < 900 || window.innerHeight < 700) {  // a phone: the map first
+            div.querySelector("details").removeAttribute("open");
+        }
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         return div;
