@@ -108,6 +108,9 @@ def _community_and_cell_popups(page, c) -> None:
     _go(page, c["lat"], c["lon"], 16)
     text = _click_at(page, c["lat"], c["lon"])
     assert zone.name in text and zone.code in text and "等次" in text and (zone.tier or "未评定") in text
+    # its lead unit today, asked for when the popup opened
+    page.wait_for_function("() => !document.querySelector('.leaflet-popup').innerText.includes('查询中')")
+    assert f"牵头单位\t{c['lead']}" in page.inner_text(".leaflet-popup")
     assert _link(page, "社区公开页") == f"/c/{zone.code}"
     assert _link(page, "本社区案件") == f"/cases?zone={zone.code}"
     _switch(page, "单元网格", True)

@@ -53,13 +53,20 @@ def _places(store, county) -> dict:
             road = {"name": segment.name, "unit": units[lead], "lon": middle.x, "lat": middle.y}
             break
     community = store.list_zones(cid, kind="community")[0]
+    (community_lead,) = store.lead_units(cid, "zone", [community.id], [datetime.now(UTC)])
     inside = community.geom.representative_point()
     (cell,) = [z for z in store.list_zones(cid, kind="grid") if z.geom.covers(inside)]
     incidents = store.list_incidents(cid, duplicates=False)
     categories = {c.code: c.name_zh for c in store.list_categories()}
     return {
         "road": road,
-        "community": {"zone": community, "lon": inside.x, "lat": inside.y, "cell": cell},
+        "community": {
+            "zone": community,
+            "lon": inside.x,
+            "lat": inside.y,
+            "cell": cell,
+            "lead": units[community_lead].name if community_lead else "无（覆盖缺口）",
+        },
         "case": _alone(incidents, lambda i: i.status == "dispatched"),
         "filed": _alone(
             [i for i in incidents if i.status in ("filed", "handled")], lambda i: i.status == "filed"

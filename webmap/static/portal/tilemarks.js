@@ -277,14 +277,32 @@
     ], links);
   }
 
-  function zonePopup(p, config) {
+  // ``lead``: the lead unit's name today, "" for none, undefined while it is being asked for.
+  function zonePopup(p, config, lead) {
     var cases = config.links.cases + "?zone=" + encodeURIComponent(p.code);
+    var leadRow = ["牵头单位", lead === undefined ? "查询中…" : lead || "无（覆盖缺口）"];
     if (p.kind === "grid") {
-      return UI.popupTable("单元网格 " + p.code, [["网格名称", p.name], ["编码", p.code]], [["本网格案件", cases]]);
+      return UI.popupTable("单元网格 " + p.code, [["网格名称", p.name], ["编码", p.code], leadRow],
+        [["本网格案件", cases]]);
     }
-    return UI.popupTable(p.name, [["类型", "社区"], ["编码", p.code], ["等次", p.tier || "未评定"]], [
+    return UI.popupTable(p.name, [["类型", "社区"], ["编码", p.code], leadRow, ["等次", p.tier || "未评定"]], [
       ["社区公开页", config.links.community.replace("{code}", encodeURIComponent(p.code))], ["本社区案件", cases]
     ]);
+  }
+
+  // A zone's popup, then its lead unit today filled in when the answer comes (if still open).
+  function fillLead(popup, hit, config) {
+    if ((hit.kind !== "zones" && hit.kind !== "grid") || !config.links.responsible) { return; }
+    var p = hit.properties;
+    var today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);  // the county's day
+    var url = config.links.responsible.replace("{id}", encodeURIComponent(p.id)) + "?date=" + today;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (answer) {
+        if (!answer || !popup.isOpen()) { return; }
+        popup.setContent(zonePopup(p, config, answer.lead ? answer.lead.unit_name : ""));
+      })
+      .catch(function () { /* the row keeps saying 查询中… */ });
   }
 
   function incidentPopup(p, kind, config) {
@@ -331,6 +349,6 @@
   }
 
   window.PortalTileMarks = {
-    track: track, popup: popup, hoverLabel: hoverLabel, openPopup: openPopup, countInView: countInView, unguardedInView: unguardedInView
+    track: track, popup: popup, fillLead: fillLead, hoverLabel: hoverLabel, openPopup: openPopup, countInView: countInView, unguardedInView: unguardedInView
   };
 })();

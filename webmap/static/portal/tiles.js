@@ -262,7 +262,7 @@
       // edit page) opens nothing.
       if ((map.pm && map.pm.globalDrawModeEnabled()) || map.portalPicking) { return; }
       var hit = pick(map, order, e.latlng);
-      if (hit) { marks.openPopup(map, e.latlng, marks.popup(hit, config)); }
+      if (hit) { marks.fillLead(marks.openPopup(map, e.latlng, marks.popup(hit, config)), hit, config); }
     });
 
     return {
