@@ -92,6 +92,9 @@ def test_a_resident_finds_a_community_on_a_phone(rated_demo, demo_server, browse
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert target.name in popup.inner_text() and "查看社区详情" in popup.inner_text()
+    assert page.locator("path.community.picked").count() == 1  # the pick outlined
+    assert page.locator(".community-label", has_text=target.name).is_visible()  # and named (zoom ≥ 13)
+    page.screenshot(path=str(ARTIFACTS / "public-picked.png"))
     page.locator(".leaflet-popup-close-button").tap()
     popup.wait_for(state="detached")
 

@@ -119,16 +119,35 @@
   }
 
   function communityLayer(map, data) {
-    var byCode = {};
+    var byCode = {}, picked = null;
     var layer = L.geoJSON(data, {
       style: function (f) {
         return { className: "community tier-" + tierOf(f.properties.tier).key, weight: 1.5, fillOpacity: 0.55 };
       },
       onEachFeature: function (f, shape) {
         shape.bindPopup(popupHtml(f.properties), { minWidth: 200, maxWidth: 260, autoPanPaddingTopLeft: [10, 70] });
+        var label = document.createElement("span");  // a name is text, never markup
+        label.textContent = f.properties.name;
+        shape.bindTooltip(label, { permanent: true, direction: "center", className: "community-label" });
+        shape.on("popupopen", function () { pick(shape); });
         byCode[f.properties.code] = shape;
       }
     }).addTo(map);
+    // The picked community (a search's pick or a tap) outlined, the one before it no longer.
+    function pick(shape) {
+      if (picked && picked !== shape) {
+        picked.setStyle({ weight: 1.5 });
+        picked.getElement().classList.remove("picked");
+      }
+      picked = shape;
+      shape.setStyle({ weight: 4 });
+      shape.getElement().classList.add("picked");
+      shape.bringToFront();
+    }
+    // Names from zoom 13 on: below it they would cover the county.
+    function labels() { el.classList.toggle("show-labels", map.getZoom() >= 13); }
+    map.on("zoomend", labels);
+    labels();
     layer.eachLayer(function (shape) {
       var p = shape.feature.properties;
       if (!p.titles.length) { return; }
