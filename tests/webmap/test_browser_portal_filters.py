@@ -56,6 +56,13 @@ def test_filters_change_the_heatmap_and_the_counts(live_server, browser):
         "() => document.querySelector('.portal-status').textContent.includes('交警大队：')"
     )
     assert "交警大队：0 个社区/网格、1 条路段" in page.inner_text(".portal-status")
+    assert page.locator(".leaflet-portal-focus-pane path").count() == 1
+    page.click("#portal-filters button")  # 清除筛选: the unit picked out goes too
+    page.wait_for_function(
+        "() => !document.querySelector('.portal-status').textContent.includes('交警大队：')"
+    )
+    assert page.locator(".leaflet-portal-focus-pane path").count() == 0
+    assert page.input_value("#portal-show-unit") == ""
     assert page.errors == [] and page.outside == []
 
 

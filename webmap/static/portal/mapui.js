@@ -100,7 +100,11 @@
         document.dispatchEvent(new CustomEvent("portal:filters", { detail: query.toString() }));
       }
       inputs.forEach(function (el) { el.addEventListener("change", changed); });
-      reset.addEventListener("click", function () { inputs.forEach(function (el) { el.value = ""; }); changed(); });
+      reset.addEventListener("click", function () {
+        inputs.forEach(function (el) { el.value = ""; });
+        changed();
+        if (show.value) { show.value = ""; onShow(""); }  // the unit picked out goes too
+      });
       if (show.value) { setTimeout(function () { onShow(show.value); }, 0); }
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
