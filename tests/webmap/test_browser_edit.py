@@ -156,7 +156,7 @@ def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo,
         assert sorted(_rows(page, "#edit-diff")) == sorted(ids)
         for row in page.locator("#edit-diff tbody tr").all_inner_texts():
             assert f"{old.name} → {new.name}" in row
-        assert "3 个对象更换牵头单位" in page.inner_text("#edit-preview-totals")
+        assert "所选 3 个对象中 3 个更换牵头单位" in page.inner_text("#edit-preview-totals")
         page.screenshot(path=str(ARTIFACTS / "edit-preview.png"))
 
         # Meanwhile another leader gives the middle segment to someone else: this change is stale.
@@ -177,7 +177,7 @@ def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo,
         page.wait_for_selector("#edit-diff tbody tr")
         page.click("#edit-apply")
         page.wait_for_selector("#edit-message .done")
-        assert "已保存变更单" in page.inner_text("#edit-message")
+        assert "所选 3 个对象自" in page.inner_text("#edit-message")  # the preview's count
         page.screenshot(path=str(ARTIFACTS / "edit-applied.png"))
 
         # In the API, in "who guarded X today", on the map.

@@ -272,7 +272,8 @@
     function previewHtml(body) {
       var t = body.totals, unit = body.unit ? esc(body.unit.name) : "";
       return "<h3>预览：" + (body.role === "lead" ? "改由 " : "增加协助 ") + unit + "（" + esc(body.valid_from) + " 起）</h3>" +
-        '<p class="totals" id="edit-preview-totals">' + t.lead_changes + " 个对象更换牵头单位，共 " + km(t.length_m) +
+        '<p class="totals" id="edit-preview-totals">所选 ' + body.changes.length + " 个对象中 " + t.lead_changes +
+        " 个更换牵头单位，共 " + km(t.length_m) +
         (t.area_m2 ? "、" + ha(t.area_m2) : "") + "；" + t.open_cases + " 件在办案件随之转交" +
         (t.open_cases_staying ? "（另有 " + t.open_cases_staying + " 件生效日前上报的仍由原单位办理）" : "") + "。</p>" +
         '<table id="edit-diff"><thead><tr><th>名称</th><th>原单位 → 新单位</th><th class="n">长度/面积</th><th class="n">转交案件</th></tr></thead><tbody>' +
@@ -302,8 +303,9 @@
           unpreview();
           refreshMap(r.body);
           return select().then(function () {
-            message("done", "已保存变更单 #" + cs.id + "：" + n + " 个对象改由 " + esc(units[body.unit].name) +
-              (body.role === "lead" ? " 牵头" : " 协助") + "（" + esc(body.valid_from) + " 起）。" +
+            // The same count as the preview's 所选 N 个对象 (some may have had this unit already).
+            message("done", "已保存变更单 #" + cs.id + "：所选 " + n + " 个对象自 " + esc(body.valid_from) + " 起由 " +
+              esc(units[body.unit].name) + (body.role === "lead" ? " 牵头" : " 协助") + "。" +
               " " + changeSetLink(cs.id) +
               ' <button type="button" id="edit-revert" data-change-set="' + cs.id + '">撤销此次调整</button>');
             $("edit-revert").addEventListener("click", function () { revert(cs.id); });
