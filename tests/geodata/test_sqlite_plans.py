@@ -12,10 +12,6 @@ from geodata.stores.sqlite import _named
 BOX = dict(county=1, minx=114.0, maxx=114.001, miny=22.5, maxy=22.501, bminx=114.0, bmaxx=114.001,
            bminy=22.5, bmaxy=22.501, x0=0, x1=1, y0=0, y1=1, shift=3, limit=2001, at="2026-01-01",
            all_roads=1, category="parking", since="2026-01-01")  # fmt: skip
-FILTERS = dict.fromkeys(
-    ("since", "until", "category", "source", "status", "open", "unit", "zone", "overdue_at", "duplicates",
-     "closed_since", "closed_until")
-)  # fmt: skip
 QUERIES = {
     "incident points": sqlite_tiles._POINTS,
     "incident clusters": sqlite_tiles.TilesMixin._RAW_CLUSTERS,
@@ -29,7 +25,7 @@ QUERIES = {
 @pytest.mark.parametrize("name", QUERIES)
 def test_a_box_is_searched_through_the_rtree_first(sqlite_store, name):
     plan = [row[3] for row in sqlite_store.conn.execute(
-        "EXPLAIN QUERY PLAN " + _named(QUERIES[name]), {**FILTERS, **BOX}
+        "EXPLAIN QUERY PLAN " + _named(QUERIES[name]), {**dict.fromkeys(sqlite_store._incident_filters()), **BOX}
     ).fetchall()]  # fmt: skip
     plan = [step for step in plan if not step.startswith("CO-ROUTINE")]  # a query wrapped (as one row)
     assert plan[0].startswith("SCAN r VIRTUAL TABLE INDEX 2:"), plan  # the box, in the R*Tree
