@@ -10,6 +10,7 @@ import heapq
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from werkzeug.security import generate_password_hash
 from geodata import passwords
 from geodata.demo_incidents import add_demo_incidents, add_demo_inspections
 from geodata.demo_names import COMMUNITY_ANCHORS, COUNTY_CODE, COUNTY_NAME
-from geodata.demo_posts import add_demo_units, assign_demo_posts
+from geodata.demo_posts import CST, add_demo_units, assign_demo_posts, month_start
 from geodata.errors import Conflict
 from geodata.geometry import areas_m2, to_metric
 from geodata.io import create_county, import_streets, reading_order
@@ -110,8 +111,20 @@ def _refuse_second_demo(store: Store) -> None:
     if any(c.code == COUNTY_CODE for c in store.list_counties()):
         raise Conflict(
             f"the demo county {COUNTY_CODE} already exists in this database; "
-            "seed the demo into a fresh database"
+            "seed-demo --refresh remakes it in a fresh database (the old one kept beside it)"
         )
+
+
+def demo_ends(store: Store, now: datetime | None = None) -> date | None:
+    """The last day of the demo's generated cases when that is before last month (a demo seeded
+    in an earlier month, whose "last month" is now empty), else None (fresh, or no demo)."""
+    county = next((c for c in store.list_counties() if c.code == COUNTY_CODE), None)
+    if county is None:
+        return None
+    newest = store.list_incidents(county.id, source="inspector", limit=1, newest_first=True)
+    if not newest or newest[0].reported_at >= month_start(1, now):
+        return None
+    return newest[0].reported_at.astimezone(CST).date()
 
 
 def add_demo_communities(

@@ -3,6 +3,7 @@ PATH [--force]``: the database and the photos in one archive (geodata/backup.py)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -25,9 +26,10 @@ def _media_dir() -> Path:
     return media_dir()
 
 
-def _reconnect() -> None:
-    """Drop this process's connections to the database a restore replaced: on PostGIS they know
-    the old extension's type ids (the audit record of the restore is written on a new one)."""
+def reconnect(between: Callable[[], None] | None = None) -> None:
+    """Drop this process's connections to the database a restore (or seed-demo --refresh)
+    replaced: on PostGIS they know the old extension's type ids (the audit record of the restore is
+    written on a new one). ``between`` runs while no connection is open."""
     from flask import current_app, g
 
     from geodata.store import open_database
@@ -36,6 +38,8 @@ def _reconnect() -> None:
     if store is not None:
         store.close()
     current_app.extensions["portal_db"].close()
+    if between is not None:
+        between()
     current_app.extensions["portal_db"] = open_database(settings().database_url)
 
 
@@ -71,7 +75,7 @@ def restore_command(path: Path, force: bool) -> None:
     """Restore the archive PATH into this portal's database and media folder, which must be empty
     unless --force. Stop the portal first; the archive is checked whole before anything changes."""
     restored = archive.restore(settings().database_url, _media_dir(), path, force=force, report=_say)
-    _reconnect()
+    reconnect()
     # Recorded once it worked, into the restored log: a refusal leaves the database as it was.
     audit_cli("cli.restore", str(path), archive_made=restored.manifest.created_at, force=force)
     for line in restored.lines():

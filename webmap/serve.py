@@ -61,6 +61,13 @@ def prepare(app: Flask):
             print("Routing again the incidents of a change left unfinished …")
             print(f"  {settle_pending(store, settings.route_max_m)} incidents re-attributed")
         if store.list_counties() or not settings.seed_demo_on_start:
+            from geodata.demo import demo_ends
+
+            ends = demo_ends(store)
+            if ends is not None:
+                print(f"The demo's cases end on {ends}, so last month's pages are empty (演示数据已过期). "
+                      "To remake it for today, keeping the old database beside it:\n"
+                      "  flask --app app seed-demo --refresh")  # fmt: skip
             return None
         from geodata.demo import seed_demo
         from webmap.demo_face import seed_public_face

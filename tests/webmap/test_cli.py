@@ -135,4 +135,31 @@ def test_seed_demo_prints_its_users(run, cli_app):
     for role in ("admin", "leader", "unit_staff", "inspector"):
         assert role in out
     code, out = run("seed-demo", "--incidents", "10")
-    assert code == 1 and "Error: the demo county 440304 already exists" in out
+    assert code == 1 and "Error: the demo county 440304 already exists" in out and "--refresh" in out
+
+
+def test_a_stale_demo_is_noticed_and_refresh_makes_it_anew_keeping_the_old_file(run, cli_app, tmp_path):
+    from datetime import UTC, datetime
+
+    from geodata.demo import demo_ends
+
+    assert run("seed-demo", "--seed", "3", "--incidents", "200")[0] == 0
+    with cli_app.app_context():
+        store = get_store()
+        assert demo_ends(store) is None  # made this month: fresh
+        ends = demo_ends(store, now=datetime(2099, 5, 1, tzinfo=UTC))  # seen from years on: stale
+        assert ends is not None and ends < datetime.now(UTC).date()
+    code, out = run("seed-demo", "--refresh", "--seed", "3", "--incidents", "300")
+    assert code == 0, out
+    kept = [p.name for p in tmp_path.glob("t.sqlite.*.old")]
+    assert len(kept) == 1 and f"kept as {kept[0]}" in out and "incident: 300" in out
+    with cli_app.app_context():
+        store = get_store()
+        (county,) = store.list_counties()
+        assert store.count(county.id, "incident") == 300
+        assert any(z.tier for z in store.list_zones(county.id, kind="community"))  # tiers, as make run's
+        assert sum(store.count_public_reports(county.id, s) for s in ("pending", "approved", "rejected")) > 0
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / kept[0]) as old:
+        assert old.execute("SELECT COUNT(*) FROM incident").fetchone()[0] == 200  # the old demo, whole

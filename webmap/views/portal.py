@@ -59,6 +59,8 @@ def portal_urls() -> PortalUrls:
             "history": url_for("history.target_history", kind="segment", target_id=0).removesuffix("/0")
             + "/{id}",
             # who leads a zone on a day (a zone popup asks when it opens: the tiles carry no units)
-            "responsible": url_for("assignments.responsible", kind="zone", target_id=0).replace("/0/", "/{id}/"),
+            "responsible": url_for("assignments.responsible", kind="zone", target_id=0).replace(
+                "/0/", "/{id}/"
+            ),
         },
     )
