@@ -111,3 +111,25 @@ def test_a_click_on_the_dashboard_filters_the_map(live_server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "portal-dashboard.png"))
     assert page.errors == [] and page.outside == []
+
+
+def test_counts_wait_for_their_tiles_instead_of_growing(live_server, browser):
+    page = signed_in_page(browser, live_server, "leader1")
+    page.wait_for_selector("html[data-portal-ready='1']", timeout=20_000)
+    held = []
+    page.route("**/tiles/incidents/**", lambda route: held.append(route))  # answered later
+    page.evaluate("() => window.portalMap.setZoom(window.portalMap.getZoom() + 1, {animate: false})")
+    page.wait_for_function("() => document.querySelector('.portal-status').textContent.includes('统计中')")
+    assert held and not re.search(r"视图内问题 [\d,]+ 件", page.inner_text(".portal-status"))
+    page.unroute("**/tiles/incidents/**")
+    for route in held:
+        route.continue_()
+    page.wait_for_function(
+        "() => /视图内问题 [\\d,]+ 件/.test(document.querySelector('.portal-status').textContent)"
+    )
+    assert _counts_of(page) == 35 and page.errors == []
+
+
+def _counts_of(page) -> int:
+    page.wait_for_selector("html[data-portal-ready='1']", timeout=20_000)
+    return int(re.search(r"视图内问题 ([\d,]+) 件", page.inner_text(".portal-status")).group(1))

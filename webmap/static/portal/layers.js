@@ -182,9 +182,13 @@
     function report() {
       var parts = [], incidents = tiles.inView("incidents"), unguarded = tiles.unguardedInView();
       var filed = tiles.inView("filed"), handled = tiles.inView("handled");
-      if (incidents !== undefined) { parts.push("视图内问题 " + incidents.toLocaleString("zh-CN") + " 件"); }
+      // A count of tiles still coming would only grow under the reader's eyes: said when whole.
+      if (incidents !== undefined) {
+        parts.push("视图内问题 " + (tiles.loading("incidents") ? "统计中…" : incidents.toLocaleString("zh-CN") + " 件"));
+      }
       if (filed !== undefined && handled !== undefined) {
-        parts.push("审核队列：待派发 " + filed.toLocaleString("zh-CN") + " 件、待核查 " + handled.toLocaleString("zh-CN") + " 件");
+        parts.push(tiles.loading("filed") || tiles.loading("handled") ? "审核队列：统计中…"
+          : "审核队列：待派发 " + filed.toLocaleString("zh-CN") + " 件、待核查 " + handled.toLocaleString("zh-CN") + " 件");
       }
       if (stats.unit && map.hasLayer(groups.unit)) {
         parts.push(stats.unit.name + "：" + stats.unit.zones + " 个社区/网格、" + stats.unit.segments + " 条路段");

@@ -266,7 +266,7 @@
     });
 
     return {
-      loading: function () { return Object.keys(loading).length > 0; },
+      loading: function (kind) { return kind ? Boolean(loading[kind]) : Object.keys(loading).length > 0; },
       // The filter panel's query: every incident layer follows it; a queue keeps its own status.
       setFilters: function (query) {
         ["incidents", "filed", "handled"].forEach(function (kind) {
