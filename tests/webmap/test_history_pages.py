@@ -48,6 +48,7 @@ def test_a_change_its_revert_and_a_roads_timeline(demo):
 
     page = leader.get(f"/portal/change-sets/{cs}").text
     assert sorted(map(int, _row_ids(page, "change-set-rows"))) == sorted(ids)
+    assert '"MultiLineString"' in page and '"interactive": false' in page  # the roads around, grey
     was = {
         leader.get(f"/api/v1/targets/segment/{i}/responsible?date={DAY_BEFORE}").get_json()["lead"]["unit"]
         for i in ids

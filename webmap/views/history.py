@@ -32,6 +32,8 @@ bp = Blueprint("history", __name__)
 
 PER_PAGE = 20
 ROWS_PER_PAGE = 100  # a change set's targets listed on one page
+CONTEXT_PAD_DEG = 0.003  # about 300 m of roads around a change
+MAX_CONTEXT_ROADS = 2_000
 # Past this many targets the map draws them by unit, one layer a colour, without a tooltip each:
 # the demo's first plan (2,751 targets) took 6–12 s and 5 MB as one layer per target.
 MAX_SINGLY_DRAWN = 200
@@ -82,7 +84,7 @@ def change_set(change_set_id: int):
     return render_template(
         "portal/change_set.html", county=county, summary=summary, cs=summary.change_set, rows=shown,
         total_rows=len(rows), page=page, pages=max(1, -(-len(rows) // ROWS_PER_PAGE)), units=units, kind_zh=_kind_zh, role_zh=ROLE_ZH, editable=current_user.role in EDITORS,
-        outlines=outlines, map=map_parts(_diff_map(county, summary.change_set, rows, units, outlines)),
+        outlines=outlines, map=map_parts(_diff_map(store, county, summary.change_set, rows, units, outlines)),
         revert_url=url_for("assignments.revert_change_set", change_set_id=change_set_id),
     )  # fmt: skip
 
@@ -171,15 +173,20 @@ def _outlines(store, county, change_set_id: int) -> list[OutlineRow]:
     ]  # fmt: skip
 
 
-def _diff_map(county, cs: ChangeSet, rows: list[Row], units: dict, outlines: list[OutlineRow]) -> folium.Map:
-    """A small static map: the targets in the colour of the unit they went to (dashed when none),
-    the outlines redrawn (before dashed grey, after red), and what the leader drew."""
+def _diff_map(
+    store, county, cs: ChangeSet, rows: list[Row], units: dict, outlines: list[OutlineRow]
+) -> folium.Map:
+    """A small static map: the roads around for context (thin grey: it has no basemap), the
+    targets in the colour of the unit they went to (dashed when none), the outlines redrawn (before
+    dashed grey, after red), and what the leader drew."""
     m = folium.Map(tiles=None, zoom_start=15, max_zoom=19, attribution_control=True)
     m.default_js = [("leaflet", vendor("leaflet", "dist/leaflet.js"))]
     m.default_css = [("leaflet_css", vendor("leaflet", "dist/leaflet.css"))]
     shapes = [r.geom for r in rows if r.geom is not None] + ([cs.geom] if cs.geom is not None else [])
+    shapes += [o.after for o in outlines]
+    if shapes:
+        _context_roads(store, county, shapes, m)
     for o in outlines:
-        shapes.append(o.after)
         folium.GeoJson(
             o.before.__geo_interface__,
             style_function=lambda _: {"color": "#5b6776", "weight": 2, "dashArray": "5 4", "fillOpacity": 0},
@@ -216,6 +223,21 @@ def _diff_map(county, cs: ChangeSet, rows: list[Row], units: dict, outlines: lis
         m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30), max_zoom=18)
     Attribution(ATTRIBUTION).add_to(m)
     return m
+
+
+def _context_roads(store, county, shapes: list, m: folium.Map) -> None:
+    """The roads within CONTEXT_PAD_DEG of the change, as one thin grey layer under it; none past
+    MAX_CONTEXT_ROADS (a county-wide plan is roads enough itself, and the page stays light)."""
+    minx, miny, maxx, maxy = shapely.union_all(shapes).bounds
+    pad = CONTEXT_PAD_DEG
+    segments = store.list_segments(county.id, bbox=(minx - pad, miny - pad, maxx + pad, maxy + pad))
+    if not segments or len(segments) > MAX_CONTEXT_ROADS:
+        return
+    lines = shapely.set_precision(shapely.MultiLineString([s.geom for s in segments]), 1e-6)
+    folium.GeoJson(
+        lines.__geo_interface__, interactive=False,
+        style_function=lambda _: {"color": "#9aa3ad", "weight": 1.5, "opacity": 0.9},
+    ).add_to(m)  # fmt: skip
 
 
 def _target_style(unit_id: int | None, line: bool):
