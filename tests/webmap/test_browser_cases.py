@@ -11,9 +11,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from PIL import Image
-from shapely.geometry import Point
+from shapely.geometry import LineString, Point
 
-from geodata.model import Incident
+from geodata.model import Incident, Segment
 from tests.webmap.conftest import ARTIFACTS, COUNTY_CODE, PASSWORD, is_local
 from webmap import get_store
 
@@ -199,3 +199,29 @@ def test_an_inspector_on_a_phone_lands_on_the_field_home(app, case_users, live_s
     page.screenshot(path=str(ARTIFACTS / "field-phone.png"))
     tile.click()
     page.wait_for_url("**/report")
+
+
+def test_a_road_of_many_pieces_is_named_once_on_the_report_map(app, live_server, browser):
+    with app.app_context():
+        store = get_store()
+        cid = store.get_county(COUNTY_CODE).id
+        store.add_segments(
+            [Segment(cid, "福华路", LineString([(114.008, 22.505), (114.0095, 22.505)])),
+             Segment(cid, "福华路", LineString([(114.0095, 22.505), (114.011, 22.505)])),
+             Segment(cid, "福华一路", LineString([(114.002, 22.5052), (114.008, 22.5052)]))]  # 20 m above
+        )  # fmt: skip
+    web = Browsing(browser, live_server)
+    page = web.sign_in("leader1", "/report", **DESKTOP)
+    page.evaluate(f"() => window.reportMap.setView([{FUHUA[0]}, {FUHUA[1] + 0.003}], 17, {{animate: false}})")
+    page.wait_for_function("() => document.querySelectorAll('.road-label').length > 0")
+    page.wait_for_timeout(500)  # the roads of the last move drawn
+    labels = page.locator(".road-label").all_inner_texts()
+    assert labels.count("福华路") == 1  # three pieces in view, one name
+    boxes = page.eval_on_selector_all(
+        ".road-label",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })",
+    )
+    for i, a in enumerate(boxes):  # and no name over another
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (labels, boxes)
+    assert web.errors == []

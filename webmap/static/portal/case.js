@@ -95,6 +95,30 @@
     return best && map.layerPointToLatLng(best);
   }
 
+  // One label a road in view, on its piece nearest the middle of the view, and none over another
+  // (the nearest the middle first): a road of twenty segments is named once, not twenty times.
+  function placeRoadLabels(map, drawn) {
+    var centre = map.latLngToContainerPoint(map.getCenter()), nearest = {};
+    drawn.eachLayer(function (road) {
+      if (!road.getTooltip()) { return; }
+      var at = labelPoint(map, road), name = road.feature.properties.name;
+      road.closeTooltip();
+      if (!at) { return; }
+      var d = map.latLngToContainerPoint(at).distanceTo(centre);
+      if (!nearest[name] || d < nearest[name].d) { nearest[name] = { road: road, at: at, d: d }; }
+    });
+    var placed = [];
+    Object.keys(nearest).map(function (k) { return nearest[k]; })
+      .sort(function (a, b) { return a.d - b.d; })
+      .forEach(function (n) {
+        var p = map.latLngToContainerPoint(n.at), half = n.road.feature.properties.name.length * 7 + 6;
+        var box = L.bounds([p.x - half, p.y], [p.x + half, p.y + 22]);  // under the line, as drawn
+        if (placed.some(function (b) { return b.intersects(box); })) { return; }
+        placed.push(box);
+        n.road.openTooltip(n.at);
+      });
+  }
+
   function textElement(text) {
     var span = document.createElement("span");
     span.textContent = text;
@@ -152,12 +176,7 @@
           .then(function (data) {
             var drawn = drawLayer(name, data, zoom);
             groups[name].clearLayers().addLayer(drawn);
-            if (name === "roads") {
-              drawn.eachLayer(function (road) {
-                var at = road.getTooltip() && labelPoint(map, road);
-                if (at) { road.openTooltip(at); }
-              });
-            }
+            if (name === "roads") { placeRoadLabels(map, drawn); }
             onLoad(name, data);
           })
           .catch(function () {});  // context only: the map takes a tap without it
