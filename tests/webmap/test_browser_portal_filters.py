@@ -8,6 +8,17 @@ import re
 from tests.webmap.conftest import ARTIFACTS, signed_in_page
 
 
+# Whether a roads tile has a pixel of the found road's halo (#ffd200).
+PAINTED_HALO = """() => [...document.querySelectorAll('.leaflet-portal-roads-pane canvas')].some((c) => {
+    if (!c.width) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4) {
+        if (d[i] === 255 && d[i + 1] === 210 && d[i + 2] === 0 && d[i + 3] > 200) return true;
+    }
+    return false;
+})"""
+
+
 def _counts(page) -> tuple[int, int]:
     page.wait_for_selector("html[data-portal-ready='1']", timeout=20_000)
     text = page.inner_text(".portal-status")
@@ -63,6 +74,17 @@ def test_filters_change_the_heatmap_and_the_counts(live_server, browser):
     )
     assert page.locator(".leaflet-portal-focus-pane path").count() == 0
     assert page.input_value("#portal-show-unit") == ""
+
+    # 查找 a road: the map goes there and draws it in a yellow halo; the next search takes it off.
+    page.fill("#portal-search input", "福华")
+    page.press("#portal-search input", "Enter")
+    page.click("#portal-search .portal-results button:has-text('福华路')")
+    page.wait_for_function(PAINTED_HALO)
+    page.screenshot(path=str(ARTIFACTS / "portal-road-found.png"))
+    page.fill("#portal-search input", "西园")
+    page.press("#portal-search input", "Enter")
+    page.click("#portal-search .portal-results button:has-text('西园社区')")
+    page.wait_for_function(f"() => !({PAINTED_HALO})()")
     assert page.errors == [] and page.outside == []
 
 

@@ -269,6 +269,7 @@
 
     if (options.searchApi) {
       UI.SearchControl(options.searchApi, function (item) {
+        tiles.highlightRoad(item.kind === "road" ? item.name : null);
         if (item.kind === "unit") {
           var pick = document.getElementById("portal-show-unit");
           if (pick) { pick.value = item.code; pick.dispatchEvent(new Event("change")); }

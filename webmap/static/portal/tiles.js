@@ -25,7 +25,7 @@
     filed: { pane: "review", data: "incidents" },
     handled: { pane: "review", data: "incidents" }
   };
-  var config = {}, unitsById = {};
+  var config = {}, unitsById = {}, pickedRoad = null;  // pickedRoad: a searched road's name
 
   // -- VectorGrid 1.3.0 on Leaflet 1.9 ------------------------------------------------------------
   // A click that hits a feature calls L.DomEvent.fakeStop, which Leaflet 1.9 no longer has
@@ -116,12 +116,20 @@
   var COMMUNITY = { color: "#1f4e8c", weight: 2, opacity: 0.85, fill: true, fillColor: "#4a7fc1", fillOpacity: 0.06 };
   var CELL = { color: "#5b7fa6", weight: 1, opacity: 0.8, dashArray: "3 3", fill: true, fillOpacity: 0 };
 
+  var PICKED_HALO = "#ffd200";
+
   function roadStyle(p, zoom) {
-    var unit = unitsById[p.unit_id], weight = zoom >= 16 ? 5 : 3.5;
+    var unit = unitsById[p.unit_id], weight = zoom >= 16 ? 5 : 3.5, line;
     if (!unit) {
-      return { color: config.unguarded.colour, weight: weight, opacity: 0.8, dashArray: "6 5", lineCap: "butt" };
+      line = { color: config.unguarded.colour, weight: weight, opacity: 0.8, dashArray: "6 5", lineCap: "butt" };
+    } else {
+      line = { color: unit.colour, weight: weight, opacity: 0.9, lineCap: "butt" };
     }
-    return { color: unit.colour, weight: weight, opacity: 0.9, lineCap: "butt" };
+    // A road found by 查找: all its pieces in a yellow halo under its own colour.
+    if (pickedRoad !== null && p.name && (p.name === pickedRoad || p.name === pickedRoad + "辅路")) {
+      return [{ color: PICKED_HALO, weight: weight + 8, opacity: 1, lineCap: "round" }, line];
+    }
+    return line;
   }
 
   // Points only: clusters (features with a count) are markers with their count (tilemarks.js).
@@ -291,6 +299,12 @@
           bases[kind] = /[?&]v=\d+/.test(base) ? base.replace(/v=\d+/, stamp) : base + (base.indexOf("?") < 0 ? "?" : "&") + stamp;
           tiles[kind].setUrl(bases[kind]);
         });
+      },
+      // Picks out the road of that name (and its 辅路) on the map, or none.
+      highlightRoad: function (name) {
+        if (name === pickedRoad) { return; }
+        pickedRoad = name;
+        if (tiles.roads) { tiles.roads.redraw(); }
       },
       // How many of ``kind``'s incidents are in view (undefined while the layer is off).
       inView: function (kind) { return marks.countInView(map, tiles[kind], data[kind]); },
