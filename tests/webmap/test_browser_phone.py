@@ -29,6 +29,7 @@ OVERFLOW = """() => {
     return {page: document.documentElement.scrollWidth,
             elements: wide.slice(0, 5).map((el) => el.tagName + "." + el.className)};
 }"""
+KEPT = ("/portal", "/inspect", "/report", "/cases", "/field")  # screenshots kept in tests/artifacts
 PAGES = {
     "leader1": ["/portal", "/portal/edit", "/portal/coverage", "/portal/change-sets", "/cases", "/cases/1",
                 "/portal/targets/segment/1", "/report", "/moderation", "/scores", "/scores/tiers",
@@ -65,6 +66,11 @@ def test_no_page_is_wider_than_a_phone(app, phone_users, live_server, browser, u
         assert answer.status == 200, path
         page.wait_for_load_state("networkidle")
         found = page.evaluate(OVERFLOW)
+        if path.split("?")[0] in KEPT:  # looked at by a person, as a leader, inspector or staff would
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(
+                path=str(ARTIFACTS / f"phone-{username}{path.split('?')[0].replace('/', '-')}.png")
+            )
         if found["page"] > 390 or found["elements"]:
             wide[path] = found
             ARTIFACTS.mkdir(exist_ok=True)

@@ -7,7 +7,6 @@ import re
 
 from tests.webmap.conftest import ARTIFACTS, signed_in_page
 
-
 # Whether a roads tile has a pixel of the found road's halo (#ffd200).
 PAINTED_HALO = """() => [...document.querySelectorAll('.leaflet-portal-roads-pane canvas')].some((c) => {
     if (!c.width) return false;
