@@ -48,6 +48,11 @@ def test_another_month_and_the_default(leader_on_demo):
     assert default.status_code == 200 and f'<option value="{default_month()}" selected>' in default.text
     older = leader_on_demo.get("/scores?month=2020-03")  # before the 12 listed: listed too
     assert '<option value="2020-03" selected>' in older.text and "本月无考核" in older.text
+    # ... and an empty month offers the nearest one with inspections: the demo year's first
+    first = re.search(r'<p class="notice" id="nearest-month">.*?month=(\d{4}-\d{2})', older.text, re.S)
+    assert "2020 年 3 月尚无考核记录" in older.text and first
+    assert _ranks(leader_on_demo.get(f"/scores?month={first.group(1)}").text)  # it has scores
+    assert 'id="nearest-month"' not in leader_on_demo.get(f"/scores?month={MONTH}").text
 
 
 @pytest.mark.parametrize(
@@ -78,6 +83,7 @@ def test_the_page_needs_a_login(demo):
 def test_a_county_without_inspections_shows_the_empty_states(leader):
     html = leader.get(f"/scores?month={MONTH}").text
     assert html.count("本月无考核") == 3  # the three units, none inspected
+    assert 'id="nearest-month"' not in html  # no month has any: nothing to offer
     assert "本月无曝光单位" in html and "评分规则" in html
     assert _ranks(html) == []
 

@@ -75,7 +75,28 @@ def ranking():
     ranks = [u.rank for u in result.units if u.rank is not None]
     tied = {r for r in ranks if ranks.count(r) > 1}
     exposure = exposure_list(store, county, month)
-    return render_template("scores/index.html", scores=result, tied=tied, exposure=exposure, **context)
+    nearest = (
+        None if any(u.score is not None for u in result.units) else _nearest_scored(store, county, month)
+    )
+    return render_template(
+        "scores/index.html", scores=result, tied=tied, exposure=exposure, nearest=nearest, **context
+    )
+
+
+def _nearest_scored(store, county, month: str) -> str | None:
+    """The month nearest ``month`` with any inspection (an earlier one on a tie), for a month with
+    none: the empty page offers it instead of a table of 本月无考核."""
+    months = {
+        i.inspected_at.astimezone(COUNTY_TZ).strftime("%Y-%m") for i in store.list_inspections(county.id)
+    }
+    if not months:
+        return None
+
+    def distance(m: str) -> tuple[int, int]:
+        gap = abs((int(m[:4]) - int(month[:4])) * 12 + int(m[5:]) - int(month[5:]))
+        return gap, m > month
+
+    return min(months - {month}, key=distance, default=None)
 
 
 @pages.get("/scores/tiers")
