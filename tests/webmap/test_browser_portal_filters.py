@@ -154,3 +154,14 @@ def test_counts_wait_for_their_tiles_instead_of_growing(live_server, browser):
 def _counts_of(page) -> int:
     page.wait_for_selector("html[data-portal-ready='1']", timeout=20_000)
     return int(re.search(r"视图内问题 ([\d,]+) 件", page.inner_text(".portal-status")).group(1))
+
+
+def test_a_month_with_no_scores_says_so_on_the_map(live_server, browser):
+    page = signed_in_page(browser, live_server, "leader1")  # the small county: no inspection at all
+    page.wait_for_selector("html[data-portal-ready='1']", timeout=20_000)
+    page.locator(".leaflet-control-layers-overlays label", has_text="考核得分").locator("input").check()
+    page.wait_for_function(
+        "() => document.querySelector('.portal-status').textContent.includes('视图内无考核记录')"
+    )
+    assert "可换月份查看" in page.inner_text(".portal-status") and page.locator(".portal-month").count() == 1
+    assert page.errors == []

@@ -249,6 +249,7 @@ def _heat_scores_and_gaps(page) -> None:
     for title, name, drawn, said in (
         ("热力图", "heat", "canvas.leaflet-heatmap-layer", "热力图 "),
         ("考核得分", "scores", ".leaflet-portal-scores-pane path", "考核月份"),
+        ("考核得分", "scores", ".leaflet-portal-scores-pane path", "考核得分 "),  # how many, in the status
         ("覆盖缺口", "coverage", ".leaflet-portal-coverage-pane path", "视图内覆盖缺口"),
     ):
         _switch(page, title, True)

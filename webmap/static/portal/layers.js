@@ -198,6 +198,11 @@
       }
       if (unguarded !== undefined) { parts.push(options.unguardedLabel + "路段 " + unguarded + " 段"); }
       if (stats.gaps !== undefined && map.hasLayer(groups.coverage)) { parts.push("视图内覆盖缺口 " + stats.gaps + " 处"); }
+      if (stats.scores !== undefined && map.hasLayer(groups.scores)) {  // an empty month says so
+        var shown = (options.scoreMonths || []).filter(function (m) { return m.value === month; })[0];
+        parts.push(stats.scores ? "考核得分 " + stats.scores + " 处"
+          : "考核得分：" + (shown ? shown.label : "该月") + "视图内无考核记录，可换月份查看");
+      }
       status.show(parts.join(" · "));
       var busy = Object.keys(pending).length > 0 || tiles.loading();
       document.documentElement.setAttribute("data-portal-ready", busy ? "0" : "1");
@@ -233,6 +238,7 @@
           if (name === "heat") { stats.heat = data.total; }
           if (name === "unit") { stats.unit = data.unit; }
           if (name === "coverage") { stats.gaps = data.features.length; }
+          if (name === "scores") { stats.scores = data.features.length; }
           ringFocus(map, focus, data);
         })
         .catch(function (err) {
