@@ -106,12 +106,12 @@ class ClustersSql:
 
     def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
         """Each backend's: the tile of single incidents (params as _cells_params's with the filters'),
-        those within DOTS_BUFFER of it, or None when there are more than MAX_DOTS in all."""
+        those within DOTS_BUFFER of it, or None when there are more than max_dots(zoom) in all."""
         raise NotImplementedError
 
     def _incidents_tile(self, county_id: int, tile: Tile, **filters) -> bytes:
         """Clusters (tiles.cluster_level); from POINTS_FROM_ZOOM on the incidents themselves instead,
-        when the clusters (counted first, from the bins) hold no more than MAX_POINTS."""
+        when the clusters (counted first, from the bins) hold no more than max_points(zoom)."""
         level = tiles.cluster_level(tile.z)
         centres, counts = self.incident_clusters(county_id, level, tiles.tile_cells(tile, level), **filters)
         if (
@@ -119,7 +119,7 @@ class ClustersSql:
         ):  # its cells overhang it: it draws the clusters whose centre it holds
             keep = tile.holds(centres[:, 0], centres[:, 1])
             centres, counts = centres[keep], counts[keep]
-        if tile.z >= tiles.POINTS_FROM_ZOOM and counts.sum() <= tiles.MAX_POINTS:
+        if tile.z >= tiles.POINTS_FROM_ZOOM and counts.sum() <= tiles.max_points(tile.z):
             # The dots a little past its edge too (DOTS_BUFFER): each tile draws its part of them.
             cells = tiles.bbox_cells(tiles.buffered_lonlat(tile, tiles.DOTS_BUFFER), tiles.CELL_LEVEL)
             params = {

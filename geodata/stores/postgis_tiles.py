@@ -94,9 +94,9 @@ class TilesMixin(ClustersSql):
 
     def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
         params = {**params, **_envelope(tile), "layer": "incidents"}
-        limit = tiles.MAX_DOTS + 1
+        limit = tiles.max_dots(tile.z) + 1
         found, data = self.conn.execute(_POINTS_TILE, {**params, "limit": limit}, prepare=False).fetchone()
-        if found > tiles.MAX_DOTS:
+        if found > tiles.max_dots(tile.z):
             return None
         return bytes(data) if data is not None else b""
 

@@ -94,8 +94,8 @@ class TilesMixin(ClustersSql):
         return np.array(json.loads(found["t"]), dtype=float).reshape(-1, 5)
 
     def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
-        (found,) = self._rows(_POINTS, {**params, "limit": tiles.MAX_DOTS + 1})
-        if found["n"] > tiles.MAX_DOTS:
+        (found,) = self._rows(_POINTS, {**params, "limit": tiles.max_dots(tile.z) + 1})
+        if found["n"] > tiles.max_dots(tile.z):
             return None
         if found["n"] == 0:
             return b""

@@ -160,6 +160,20 @@ def test_a_crowded_tile_from_zoom_16_still_clusters(store, town, monkeypatch):
     )
 
 
+def test_from_zoom_17_a_crowded_tile_draws_its_dots_like_its_neighbours(store, town, monkeypatch):
+    t = tile_at(114.005, 22.505, 17)
+    inside = in_tile(store, town, t)
+    assert len(inside) > 1
+    monkeypatch.setattr(tiles, "MAX_POINTS", len(inside) - 1)  # at zoom 16 this many would cluster
+    dots = features(store.vector_tile(town.id, "incidents", t, NOW), "incidents")
+    assert dots and all("id" in f["properties"] for f in dots)  # up to FINE_FACTOR times more: dots
+    monkeypatch.setattr(tiles, "MAX_POINTS", (len(inside) - 1) // tiles.FINE_FACTOR)
+    assert all(
+        "count" in f["properties"]
+        for f in features(store.vector_tile(town.id, "incidents", t, NOW), "incidents")
+    )  # past that, still clusters: a tile stays bounded
+
+
 def test_roads_carry_the_unit_leading_them_then(store, town):
     t = tile_at(114.01, 22.51, 14)
     roads = {
