@@ -41,6 +41,10 @@ OLD_STATUSES = (("closed", 0.82), ("verified", 0.05), ("handled", 0.05), ("rejec
 RECENT_STATUSES = (("filed", 0.30), ("dispatched", 0.35), ("handled", 0.20), ("verified", 0.05),
                    ("closed", 0.10))  # fmt: skip
 RECENT_DAYS = 14
+# The demo's inspector account (geodata/demo.py DEMO_USERS) reported the inspectors' cases of the
+# last MINE_DAYS, so its field home (/field, 我的案件) has some of its own.
+FIELD_INSPECTOR = "inspector"
+MINE_DAYS = 7
 SEGMENTS_INSPECTED_MONTHLY = 40
 
 
@@ -55,9 +59,11 @@ def add_demo_incidents(
     """Generate ``n`` incidents over the demo year and store them, routed in bulk, each with its
     category's deadline (a case sent back once counts one rework)."""
     hours = {c.code: timedelta(hours=c.deadline_hours) for c in store.list_categories()}
+    mine_since = REFERENCE_END - timedelta(days=MINE_DAYS)
     incidents = [
         replace(i, deadline_at=i.reported_at + hours[i.category], updated_at=i.reported_at,
-                rework=int(i.status == "reopened"))
+                rework=int(i.status == "reopened"),
+                reporter=FIELD_INSPECTOR if i.source == "inspector" and i.reported_at >= mine_since else "")
         for i in generate_incidents(county, segments, rng, n)
     ]  # fmt: skip
     return add_routed_incidents(store, incidents, max_m)

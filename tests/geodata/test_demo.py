@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 import shapely
@@ -10,7 +11,7 @@ from werkzeug.security import check_password_hash
 
 from geodata import passwords
 from geodata.demo import seed_demo
-from geodata.demo_incidents import REFERENCE_END
+from geodata.demo_incidents import MINE_DAYS, REFERENCE_END
 from geodata.demo_posts import YEAR_START
 from geodata.errors import Conflict
 from geodata.model import CATEGORIES
@@ -68,6 +69,11 @@ def test_demo_users_one_per_role(demo):
         assert check_password_hash(stored.password_hash, user.password)
         assert passwords.problems(user.password, user.username) == []  # printed, and usable as is
         assert not stored.must_change_password
+    # the demo inspector's own reports: the inspectors' cases of the year's last week
+    cid = result.county.id
+    mine = store.list_incidents(cid, reporter="inspector")
+    assert mine and {i.source for i in mine} == {"inspector"}
+    assert min(i.reported_at for i in mine) >= REFERENCE_END - timedelta(days=MINE_DAYS)
 
 
 def test_same_seed_same_data(tmp_path):
