@@ -27,6 +27,11 @@ def test_the_page_shows_the_months_proposals_in_chinese(demo):
     assert "确认" not in html and "tiers.js" not in html and "授予称号" not in html  # a leader only looks
     assert "Traceback" not in html and "None" not in html
     assert 'href="/scores/tiers?month=' in leader.get(f"/scores?month={MONTH}").text
+    assert 'id="nearest-month"' not in html
+    empty = leader.get("/scores/tiers?month=2020-03").text  # long before the demo: it offers a month
+    assert "2020 年 3 月尚无考核记录" in empty and re.search(
+        r'id="nearest-month">.*?/scores/tiers\?month=\d{4}-\d{2}', empty, re.S
+    )
 
 
 def test_an_administrator_gets_the_buttons(demo):

@@ -118,7 +118,9 @@ def tiers():
         checked_month(month)
     except InvalidInput as exc:
         return render_template("scores/tiers.html", error=exc.message, proposals=None, **context), 400
-    return render_template("scores/tiers.html", proposals=propose_tiers(store, county, month), **context)
+    proposals = propose_tiers(store, county, month)
+    nearest = None if any(p.score is not None for p in proposals) else _nearest_scored(store, county, month)
+    return render_template("scores/tiers.html", proposals=proposals, nearest=nearest, **context)
 
 
 def checked_month(month: str | None) -> str:
