@@ -14,6 +14,7 @@ from pathlib import Path
 
 from geodata.errors import ConfigError, InvalidFile, InvalidInput
 from geodata.stores.base import MIGRATIONS, migration_files
+from geodata.stores.sqlite import sqlite_path
 
 
 @dataclass
@@ -56,7 +57,7 @@ class SqliteEngine:
     member = "database.sqlite"
 
     def __init__(self, url: str):
-        self.path = Path(url.removeprefix("sqlite:///").removeprefix("sqlite://"))
+        self.path = sqlite_path(url)
 
     def dump(self, dest: Path) -> Facts:
         """A consistent copy of the live database in one file, even while the portal writes."""

@@ -27,7 +27,6 @@ from geodata.model import (
     IncidentEvent,
     Inspection,
     Photo,
-    PublicReport,
     Segment,
     TierDecision,
     TitleAward,
@@ -38,16 +37,18 @@ from geodata.model import (
 from geodata.store_audit import AuditLog
 from geodata.store_edits import OutlineEdits, RoadEdits
 from geodata.store_identity import Identity
+from geodata.store_public import PublicReports
+from geodata.store_reroute import Rerouting
 from geodata.tiles import Tile
 
 BBox = tuple[float, float, float, float]  # minx (lon), miny (lat), maxx, maxy
 
 
 @runtime_checkable
-class Store(RoadEdits, OutlineEdits, Identity, AuditLog, Protocol):
+class Store(RoadEdits, OutlineEdits, Identity, AuditLog, Rerouting, PublicReports, Protocol):
     """What the portal keeps; splitting and merging road segments is ``RoadEdits``'s part, the
     history of redrawn outlines ``OutlineEdits``'s, sessions and login failures ``Identity``'s, the
-    audit log ``AuditLog``'s."""
+    audit log ``AuditLog``'s, routing incidents again after a change ``Rerouting``'s, 随手拍 ``PublicReports``'s."""
 
     backend: str  # "sqlite" | "postgis"
 
@@ -197,17 +198,6 @@ class Store(RoadEdits, OutlineEdits, Identity, AuditLog, Protocol):
         """Write an incident's category, status, description and routing (its place and time of
         report are facts and stay)."""
 
-    def reroute_incidents(self, incidents: Sequence[Incident]) -> int:
-        """Write the zone, segment and unit of each incident (nothing else), in one statement."""
-
-    def add_pending_reroute(self, county_id: int, since: datetime, change_set_id: int | None) -> int:
-        """Record, in a change's transaction, that incidents since ``since`` are to be routed again."""
-
-    def pending_reroutes(self) -> list[tuple[int, int, datetime]]:
-        """(id, county id, since) of every reroute owed, oldest first."""
-
-    def drop_pending_reroute(self, pending_id: int) -> None: ...
-
     def add_incident(self, incident: Incident) -> Incident:
         """Store one incident as given and read it back with its id."""
 
@@ -317,37 +307,6 @@ class Store(RoadEdits, OutlineEdits, Identity, AuditLog, Protocol):
     def next_lead_change(self, county_id: int, after: datetime) -> datetime | None:
         """The first moment after ``after`` at which a zone or segment's lead changes by date
         alone (a lead assignment starts or ends); None when none is planned."""
-
-    # -- public reports (随手拍) ----------------------------------------------------------------
-    def add_public_report(self, report: PublicReport) -> PublicReport: ...
-
-    def get_public_report(self, county_id: int, report_id: int) -> PublicReport:
-        """NotFound naming the number otherwise."""
-
-    def public_report_by_token(self, token: str) -> PublicReport | None: ...
-
-    def list_public_reports(
-        self,
-        county_id: int,
-        state: str | None = None,
-        client: str | None = None,
-        since: datetime | None = None,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> list[PublicReport]:
-        """Newest first; ``client`` and ``since`` (submitted at or after) narrow the list."""
-
-    def count_public_reports(
-        self,
-        county_id: int,
-        state: str | None = None,
-        client: str | None = None,
-        since: datetime | None = None,
-    ) -> int: ...
-
-    def moderate_public_report(self, report: PublicReport) -> bool:
-        """Write the report's moderation (state, reason, who, when, case) if it is still pending;
-        False (and nothing written) when someone moderated it first."""
 
     # -- community tiers and civilized titles ----------------------------------------------------
     def add_tier_decision(self, decision: TierDecision) -> TierDecision:

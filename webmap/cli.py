@@ -7,7 +7,6 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 
 import click
 from flask import Flask, g
@@ -280,6 +279,7 @@ def seed_demo(seed: int | None, n_incidents: int, refresh: bool) -> None:
 def _set_database_aside() -> None:
     """Move the SQLite file (and its journal) to ``NAME.YYYYmmdd-HHMMSS.old`` and start a new one:
     nothing of the old demo is deleted. PostGIS is the operator's to drop and create."""
+    from geodata.stores.sqlite import sqlite_path
     from webmap.cli_backup import reconnect
 
     url = settings().database_url
@@ -288,7 +288,7 @@ def _set_database_aside() -> None:
             "--refresh replaces the embedded SQLite database; on PostGIS drop and create the database, "
             "then run init-db and seed-demo"
         )
-    path = Path(url.removeprefix("sqlite:///").removeprefix("sqlite://"))
+    path = sqlite_path(url)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
 
     def move() -> None:

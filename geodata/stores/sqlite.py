@@ -21,6 +21,11 @@ from geodata.stores.sqlite_tiles import TilesMixin
 MIGRATE_WAIT_S = 120.0
 
 
+def sqlite_path(url: str) -> Path:
+    """The file of a ``sqlite:///path`` DATABASE_URL."""
+    return Path(url.removeprefix("sqlite:///").removeprefix("sqlite://"))
+
+
 class SqliteDatabase:
     """A database file named by ``sqlite:///relative/or//absolute/path``, with a few connections
     kept open between requests: a fresh one reads the schema again and starts with a cold cache."""
@@ -32,7 +37,7 @@ class SqliteDatabase:
 
     def __init__(self, url: str):
         self.url = url
-        self.path = Path(url.removeprefix("sqlite:///").removeprefix("sqlite://"))
+        self.path = sqlite_path(url)
         if not str(self.path) or str(self.path) == ".":
             raise ConfigError(f"DATABASE_URL {url!r} names no file: use sqlite:///path/portal.sqlite")
         try:
