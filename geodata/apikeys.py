@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
+from geodata import clock
 from geodata.errors import InvalidInput, Unauthorized
 from geodata.model import ROLE_ZH, USER_ROLES, ApiKey, Unit
 from geodata.store import Store
@@ -36,7 +37,7 @@ def issue_key(
             f"只有责任单位（unit_staff）的 API key 属于单位，{ROLE_ZH[role]}的不属于", field="unit"
         )
     key = PREFIX + secrets.token_urlsafe(32)
-    record = ApiKey(name.strip(), role, key_hash(key), now or datetime.now(UTC), unit_id=unit and unit.id)
+    record = ApiKey(name.strip(), role, key_hash(key), now or clock.now(), unit_id=unit and unit.id)
     return store.add_api_key(record), key
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import shapely
 
+from geodata import clock
 from geodata.errors import InvalidInput, NotFound
 from geodata.model import CATEGORIES, COUNTY_TZ, ROLES, Assignment, ChangeSet, County, Unit
 from geodata.routing import ROUTE_MAX_M, route_incidents
@@ -87,7 +88,7 @@ def apply_posting(store: Store, county: County, posting: Posting, now: datetime 
     The targets are locked first, so a target some other change touched since the editor saw it
     (``posting.versions``) is refused with StaleVersion listing them, and nothing is written."""
     check_posting(posting)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with store.transaction():
         unit = find_unit(store, county, posting.unit_code)
         current = load_targets(store, county, posting.targets, now, lock=True)
@@ -136,7 +137,7 @@ def _check_targets(store: Store, county: County, targets: Sequence[Target]) -> N
 
 def revert(store: Store, county: County, change_set_id: int, author: str, reason: str, now=None) -> Applied:
     """Undo a change set as a new one, then route again the incidents it had re-attributed."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with store.transaction():
         opened = store.change_set_assignments(county.id, change_set_id)
         cs = store.revert_change_set(county.id, change_set_id, ChangeSet(county.id, author, reason, now))

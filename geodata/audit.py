@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from geodata import clock
 from geodata.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def record(
     if result not in RESULTS:
         raise InvalidInput(f"审计结果 {result!r} 无效，可选 {', '.join(RESULTS)}", field="result")
     event = AuditEvent(
-        at=now or datetime.now(UTC),
+        at=now or clock.now(),
         actor=storable(actor or "anonymous")[:MAX_TEXT],
         action=storable(action)[:MAX_TEXT],
         object=storable(object or "")[:MAX_TEXT],

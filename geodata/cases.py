@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import shapely
 from shapely.geometry import Point
 
+from geodata import clock
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.model import ROLE_ZH, Category, County, Incident, IncidentEvent, Unit
 from geodata.routing import ROUTE_MAX_M, route_points
@@ -112,7 +113,7 @@ def file_report(
     store: Store, county: County, report: Report, actor: Actor, rules: Rules = Rules(), now=None
 ) -> Filed:
     """Store a report as a case, routed, deadlined and checked for duplicates, in one transaction."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     point, category = check_report(store, county, report)
     # Routed before the write lock (DESIGN §11); again under it only if the map changed meanwhile.
     seen = store.map_version()
@@ -217,7 +218,7 @@ def act(
 ) -> Incident:
     """Take ``action`` on a case: Forbidden for a role (or another unit's staff) that may not,
     Conflict naming the current state when the case is not in a state the action starts from."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     step = STEPS.get(action)
     if step is None:
         raise InvalidInput(f"未知操作 {action!r}：可选 {', '.join(STEPS)}", field="action")

@@ -17,10 +17,11 @@ import numpy as np
 import shapely
 from werkzeug.security import generate_password_hash
 
-from geodata import passwords
+from geodata import audit, clock, passwords
+from geodata.audit import AuditFilter
 from geodata.demo_incidents import add_demo_incidents, add_demo_inspections
 from geodata.demo_names import COMMUNITY_ANCHORS, COUNTY_CODE, COUNTY_NAME
-from geodata.demo_posts import CST, add_demo_units, assign_demo_posts, month_start
+from geodata.demo_posts import AUTHOR, CST, DemoYear, add_demo_units, assign_demo_posts, demo_year
 from geodata.errors import Conflict
 from geodata.geometry import areas_m2, to_metric
 from geodata.io import create_county, import_streets, reading_order
@@ -31,6 +32,7 @@ from geodata.store import Store
 DEMO_ROADS = Path(__file__).resolve().parents[2] / "shared" / "data" / "futian" / "futian_roads.geojson"
 STEPS = ("streets", "communities", "units", "assignments", "incidents", "inspections", "users")
 N_COMMUNITIES = 12
+SEEDED = "demo.seed"  # the audit action of a seeding; its detail has the day the demo year ends
 DEMO_USERS = (("admin", "admin"), ("leader", "leader"), ("staff", "unit_staff"), ("inspector", "inspector"))
 
 
@@ -50,6 +52,7 @@ class DemoResult:
     users: list[DemoUser]
     unguarded: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    year: DemoYear | None = None
 
     @property
     def passwords(self) -> dict[str, str]:
@@ -57,6 +60,9 @@ class DemoResult:
 
     def lines(self) -> list[str]:
         out = [f"{self.county.name} ({self.county.code}) seeded in {self.seconds:.1f} s:"]
+        if self.year:
+            start, end = self.year.start.astimezone(CST), self.year.end.astimezone(CST)
+            out.append(f"  its year: {start:%Y-%m-%d} to {end:%Y-%m-%d %H:%M} (county time)")
         out += [f"  {table}: {n}" for table, n in self.counts.items()]
         out.append(f"  left unguarded on purpose: {', '.join(self.unguarded)}")
         return out
@@ -69,11 +75,13 @@ def seed_demo(
     progress: Callable[[str], None] | bool | None = None,
     roads_path: str | Path = DEMO_ROADS,
     max_m: float = ROUTE_MAX_M,
+    now: datetime | None = None,
 ) -> DemoResult:
-    """Build the demo county in one transaction; ``progress`` is told each step's name (``True``
-    prints them)."""
+    """Build the demo county in one transaction, its year ending ``now`` (default: the portal's
+    clock); ``progress`` is told each step's name (``True`` prints them)."""
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
+    year = demo_year(now)
     step = _stepper(progress)
     with store.transaction():
         step("streets")
@@ -87,16 +95,17 @@ def seed_demo(
         step("units")
         units = add_demo_units(store, county, communities, rng)
         step("assignments")
-        unguarded = assign_demo_posts(store, county, communities, segments, units, rng)
+        unguarded = assign_demo_posts(store, county, communities, segments, units, rng, year)
         step("incidents")
-        add_demo_incidents(store, county, segments, rng, n_incidents, max_m)
+        add_demo_incidents(store, county, segments, rng, n_incidents, max_m, year)
         step("inspections")
-        add_demo_inspections(store, county, communities, segments, rng)
+        add_demo_inspections(store, county, communities, segments, rng, year)
         step("users")
         users = add_demo_users(store, county, units)
+        audit.record(store, AUTHOR, SEEDED, COUNTY_CODE, detail={"seed": seed, "ends": year.end.isoformat()})
     tables = ("unit", "zone", "segment", "assignment", "incident", "inspection")
     counts = {t: store.count(county.id, t) for t in tables}
-    return DemoResult(county, counts, users, unguarded, time.perf_counter() - started)
+    return DemoResult(county, counts, users, unguarded, time.perf_counter() - started, year)
 
 
 def _stepper(progress: Callable[[str], None] | bool | None) -> Callable[[str], None]:
@@ -116,15 +125,21 @@ def _refuse_second_demo(store: Store) -> None:
 
 
 def demo_ends(store: Store, now: datetime | None = None) -> date | None:
-    """The last day of the demo's generated cases when that is before last month (a demo seeded
-    in an earlier month, whose "last month" is now empty), else None (fresh, or no demo)."""
+    """The day the demo's year ends when that is before today (a demo seeded on an earlier day,
+    whose "this month" and, in a later month, "last month" lack data), else None (fresh, or no
+    demo). The day is the one its seeding recorded in the audit log."""
     county = next((c for c in store.list_counties() if c.code == COUNTY_CODE), None)
     if county is None:
         return None
-    newest = store.list_incidents(county.id, source="inspector", limit=1, newest_first=True)
-    if not newest or newest[0].reported_at >= month_start(1, now):
-        return None
-    return newest[0].reported_at.astimezone(CST).date()
+    seeded = store.list_audit_events(AuditFilter(action=SEEDED), limit=1)
+    if seeded and "ends" in seeded[0].detail:
+        ends = datetime.fromisoformat(seeded[0].detail["ends"]).astimezone(CST).date()
+    else:  # seeded before the seeding was recorded: its newest case tells
+        newest = store.list_incidents(county.id, limit=1, newest_first=True)
+        if not newest:
+            return None
+        ends = newest[0].reported_at.astimezone(CST).date()
+    return ends if ends < (now or clock.now()).astimezone(CST).date() else None
 
 
 def add_demo_communities(

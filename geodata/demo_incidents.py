@@ -12,15 +12,14 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import shapely
 
+from geodata import demo_cases
 from geodata.demo_names import SPOTS
-from geodata.demo_posts import CST, MAIN_CLASSES, YEAR_START, month_start, person_name
+from geodata.demo_posts import MAIN_CLASSES, DemoYear, person_name
 from geodata.geometry import from_metric, to_metric
 from geodata.model import CATEGORIES, County, Incident, Inspection, Segment, Zone
-from geodata.routing import add_routed_incidents
+from geodata.routing import route_incidents
 from geodata.store import Store
 
-REFERENCE_END = month_start(0)  # the demo year ends with last month
-DAYS = (REFERENCE_END - YEAR_START).days
 CODES = tuple(CATEGORIES)  # posters, street_vending, parking, outdoor_ads, sanitation
 # Category mix per kind of place, in CODES order.
 MIX = {
@@ -36,16 +35,12 @@ SPOT_SPREAD_M, MAIN_SPREAD_M, ANY_SPREAD_M = 40.0, 6.0, 10.0
 # Reports by local hour: few at night, a morning and an evening peak.
 HOURLY = np.array([1, 1, 1, 1, 1, 2, 4, 7, 9, 9, 8, 7, 6, 6, 7, 8, 9, 10, 10, 8, 6, 4, 2, 1], float)
 SOURCES = (("inspector", 0.55), ("public", 0.25), ("video", 0.15), ("superior", 0.05))
-OLD_STATUSES = (("closed", 0.82), ("verified", 0.05), ("handled", 0.05), ("rejected", 0.04),
-                ("dispatched", 0.02), ("reopened", 0.02))  # fmt: skip
-RECENT_STATUSES = (("filed", 0.30), ("dispatched", 0.35), ("handled", 0.20), ("verified", 0.05),
-                   ("closed", 0.10))  # fmt: skip
-RECENT_DAYS = 14
 # The demo's inspector account (geodata/demo.py DEMO_USERS) reported the inspectors' cases of the
 # last MINE_DAYS, so its field home (/field, 我的案件) has some of its own.
 FIELD_INSPECTOR = "inspector"
 MINE_DAYS = 7
 SEGMENTS_INSPECTED_MONTHLY = 40
+ROUTE_BATCH = 50_000
 
 
 def add_demo_incidents(
@@ -55,22 +50,36 @@ def add_demo_incidents(
     rng: np.random.Generator,
     n: int,
     max_m: float,
+    year: DemoYear,
 ) -> int:
-    """Generate ``n`` incidents over the demo year and store them, routed in bulk, each with its
-    category's deadline (a case sent back once counts one rework)."""
-    hours = {c.code: timedelta(hours=c.deadline_hours) for c in store.list_categories()}
-    mine_since = REFERENCE_END - timedelta(days=MINE_DAYS)
+    """Generate ``n`` incidents over the demo year, route them, give each its category's
+    deadline and the life it has had by the year's end (geodata/demo_cases.py), and store them
+    with their events."""
+    deadlines = {c.code: timedelta(hours=c.deadline_hours) for c in store.list_categories()}
+    mine_since = year.end - timedelta(days=MINE_DAYS)
     incidents = [
-        replace(i, deadline_at=i.reported_at + hours[i.category], updated_at=i.reported_at,
-                rework=int(i.status == "reopened"),
+        replace(i, deadline_at=i.reported_at + deadlines[i.category],
                 reporter=FIELD_INSPECTOR if i.source == "inspector" and i.reported_at >= mine_since else "")
-        for i in generate_incidents(county, segments, rng, n)
+        for i in generate_incidents(county, segments, rng, n, year)
     ]  # fmt: skip
-    return add_routed_incidents(store, incidents, max_m)
+    routed = [
+        r
+        for start in range(0, n, ROUTE_BATCH)
+        for r in route_incidents(store, incidents[start : start + ROUTE_BATCH], max_m)
+    ]
+    units = {u.id: u for u in store.list_units(county.id)}
+    lived, histories = demo_cases.live(routed, units, deadlines, year.end, rng)
+    with store.transaction():
+        store.add_incidents(lived)
+        stored = [i for batch in store.iter_incidents(county.id) for i in batch]
+        if [i.reported_at for i in stored] != [i.reported_at for i in lived]:
+            raise RuntimeError("the demo's incidents came back in another order")  # a fresh county only
+        store.add_incident_events(demo_cases.events(stored, histories))
+    return len(stored)
 
 
 def generate_incidents(
-    county: County, segments: list[Segment], rng: np.random.Generator, n: int
+    county: County, segments: list[Segment], rng: np.random.Generator, n: int, year: DemoYear
 ) -> list[Incident]:
     """``n`` incidents in report-time order (vectorised: points, categories, times, states)."""
     lines_m = to_metric(np.asarray([s.geom for s in segments], dtype=object), county.utm_epsg)
@@ -86,12 +95,11 @@ def generate_incidents(
     categories = np.concatenate([p[1] for p in parts])
     where = np.concatenate([p[2] for p in parts])
     points = from_metric(shapely.points(xy), county.utm_epsg)
-    times = _report_times(rng, len(xy))
-    statuses = _statuses(rng, times)
+    times = _report_times(rng, len(xy), year)
     sources = _pick(rng, SOURCES, len(xy))
     order = np.argsort(times, kind="stable")
     return [
-        Incident(county.id, CODES[categories[i]], points[i], _at(times[i]), statuses[i],
+        Incident(county.id, CODES[categories[i]], points[i], _at(year, times[i]), "filed",
                  f"{where[i]}{CATEGORIES[CODES[categories[i]]]}", sources[i])
         for i in order
     ]  # fmt: skip
@@ -138,25 +146,22 @@ def _along(rng, lines_m, names, n, spread_m, kind) -> tuple[np.ndarray, np.ndarr
     return xy, categories, where
 
 
-def _report_times(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Seconds after the start of the year (local time): more in summer, mostly by day."""
-    day_weight = 1.0 + 0.25 * np.sin(2 * np.pi * (np.arange(DAYS) - 120) / DAYS)
-    days = rng.choice(DAYS, size=n, p=day_weight / day_weight.sum())
+def _report_times(rng: np.random.Generator, n: int, year: DemoYear) -> np.ndarray:
+    """Seconds after the start of the year (local time), before its end: more in summer, mostly
+    by day. A time of the last, unfinished day still to come moves to the day before."""
+    seconds = (year.end - year.start).total_seconds()
+    months = np.asarray(
+        [(year.start + timedelta(days=d)).month for d in range(int(np.ceil(seconds / 86_400)))]
+    )
+    day_weight = 1.0 + 0.25 * np.sin(2 * np.pi * (months - 4) / 12)  # most in July
+    days = rng.choice(len(months), size=n, p=day_weight / day_weight.sum())
     hours = rng.choice(24, size=n, p=HOURLY / HOURLY.sum())
-    return days * 86_400 + hours * 3_600 + rng.integers(0, 3_600, size=n)
+    times = days * 86_400 + hours * 3_600 + rng.integers(0, 3_600, size=n)
+    return np.where(times >= seconds, times - 86_400, times)
 
 
-def _at(seconds: np.integer) -> datetime:
-    return (YEAR_START + timedelta(seconds=int(seconds))).astimezone(UTC)
-
-
-def _statuses(rng: np.random.Generator, times: np.ndarray) -> np.ndarray:
-    """Old cases are mostly closed; the last fortnight's are still in the workflow."""
-    recent = times >= (DAYS - RECENT_DAYS) * 86_400
-    statuses = np.empty(len(times), dtype=object)
-    statuses[~recent] = _pick(rng, OLD_STATUSES, int((~recent).sum()))
-    statuses[recent] = _pick(rng, RECENT_STATUSES, int(recent.sum()))
-    return statuses
+def _at(year: DemoYear, seconds: np.integer) -> datetime:
+    return (year.start + timedelta(seconds=int(seconds))).astimezone(UTC)
 
 
 def _pick(rng: np.random.Generator, choices, n: int) -> np.ndarray:
@@ -171,15 +176,16 @@ def add_demo_inspections(
     communities: list[Zone],
     segments: list[Segment],
     rng: np.random.Generator,
+    year: DemoYear,
 ) -> int:
     """Monthly inspections: every community by the patrol (and each quarter by the NPC and CPPCC
-    panels), and a sample of named segments; each scores the five categories out of 20."""
+    panels), and a sample of named segments, each on a day between the 3rd and the 25th; each
+    scores the five categories out of 20. This month has those whose day has come."""
     quality = {("zone", z.id): rng.uniform(0.7, 0.95) for z in communities}
     named = [s for s in segments if s.name]
     inspectors = [f"督查科{person_name(rng)}" for _ in range(6)]
     rows = []
-    for month in range(12):
-        at = _month_day(month, 20)
+    for month in range(13):
         panels = ("patrol", "npc", "cppcc") if month % 3 == 2 else ("patrol",)
         targets = [("zone", z.id, p) for z in communities for p in panels]
         picked = rng.choice(len(named), size=min(SEGMENTS_INSPECTED_MONTHLY, len(named)), replace=False)
@@ -190,13 +196,11 @@ def add_demo_inspections(
             base = quality[kind, target_id]
             items = {c: round(float(20 * np.clip(base + rng.normal(0, 0.06), 0, 1)), 1) for c in CODES}
             who = inspectors[int(rng.integers(len(inspectors)))]
-            rows.append(
-                Inspection(county.id, kind, target_id, who, panel, at, round(sum(items.values()), 1), items)
-            )
+            at = year.month_day(month, int(rng.integers(3, 26)), int(rng.integers(9, 17)))
+            if at <= year.end:
+                rows.append(
+                    Inspection(
+                        county.id, kind, target_id, who, panel, at, round(sum(items.values()), 1), items
+                    )
+                )
     return store.add_inspections(rows)
-
-
-def _month_day(month: int, day: int) -> datetime:
-    """10:00 local time on ``day`` of the ``month``-th month of the demo year."""
-    year, index = divmod(YEAR_START.month - 1 + month, 12)
-    return datetime(YEAR_START.year + year, index + 1, day, 10, tzinfo=CST).astimezone(UTC)

@@ -7,10 +7,12 @@ left unguarded on purpose, so the coverage layer has gaps.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 
+from geodata import clock
 from geodata.demo_names import (
     BUREAUS,
     COMMUNITY_ASSISTS,
@@ -20,23 +22,50 @@ from geodata.demo_names import (
     ROAD_LEADS,
     SURNAMES,
 )
-from geodata.model import CATEGORIES, Assignment, ChangeSet, County, Segment, Unit, Zone
+from geodata.model import CATEGORIES, COUNTY_TZ, Assignment, ChangeSet, County, Segment, Unit, Zone
 from geodata.store import Store
 
-CST = timezone(timedelta(hours=8), "CST")  # China Standard Time: the county's clock
+CST = COUNTY_TZ  # China Standard Time: the county's clock
 
 
 def month_start(months_ago: int, now: datetime | None = None) -> datetime:
     """Midnight in the county's clock on the first day of the month ``months_ago`` before ``now``'s."""
-    local = (now or datetime.now(UTC)).astimezone(CST)
+    local = (now or clock.now()).astimezone(CST)
     year, index = divmod(local.year * 12 + local.month - 1 - months_ago, 12)
     return datetime(year, index + 1, 1, tzinfo=CST)
 
 
-# The demo year is the twelve whole months before the month it is made in, so that "last month",
-# which scores, reports and the public pages show first, is always its last and fullest month.
-YEAR_START = month_start(12)
-MID_YEAR = month_start(6)
+@dataclass(frozen=True)
+class DemoYear:
+    """The demo's time: the twelve whole months before the month it is made in, and that month
+    up to ``end``, the moment it is made. "Last month", which scores, reports and the public
+    pages show first, is its last whole month, and this month has its first days' cases."""
+
+    end: datetime
+
+    @property
+    def start(self) -> datetime:
+        return month_start(12, self.end)
+
+    @property
+    def mid(self) -> datetime:
+        return month_start(6, self.end)
+
+    @property
+    def this_month(self) -> datetime:
+        return month_start(0, self.end)
+
+    def month_day(self, month: int, day: int, hour: int = 10) -> datetime:
+        """``hour`` o'clock local time on ``day`` of the ``month``-th month (0: the first)."""
+        year, index = divmod(self.start.month - 1 + month, 12)
+        return datetime(self.start.year + year, index + 1, day, hour, tzinfo=CST).astimezone(UTC)
+
+
+def demo_year(now: datetime | None = None) -> DemoYear:
+    """The demo year ending ``now`` (default: the portal's clock, geodata/clock.py)."""
+    return DemoYear(now or clock.now())
+
+
 MAIN_CLASSES = ("motorway", "trunk", "primary", "secondary")
 N_UNGUARDED_ROADS = 3
 AUTHOR = "创城办"
@@ -78,10 +107,11 @@ def assign_demo_posts(
     segments: list[Segment],
     units: dict[str, Unit],
     rng: np.random.Generator,
+    year: DemoYear,
 ) -> list[str]:
     """The initial plan and a mid-year change; return the names left unguarded on purpose."""
-    plan = store.add_change_set(ChangeSet(county.id, AUTHOR, "初始分兵把口方案", YEAR_START))
-    poster = _Poster(store, county, plan.id, YEAR_START, rng)
+    plan = store.add_change_set(ChangeSet(county.id, AUTHOR, "初始分兵把口方案", year.start))
+    poster = _Poster(store, county, plan.id, year.start, rng)
     unguarded_zone = int(rng.integers(len(communities)))
     for i, zone in enumerate(communities):
         if i != unguarded_zone:
@@ -92,7 +122,7 @@ def assign_demo_posts(
     unguarded = [str(n) for n in rng.choice(quiet, size=N_UNGUARDED_ROADS, replace=False)]
     main_leads = _assign_roads(poster, roads, units, set(unguarded))
     _assign_lanes(poster, communities, segments, units, skip=unguarded_zone)
-    _mid_year_change(store, county, roads, units, main_leads, rng)
+    _mid_year_change(store, county, roads, units, main_leads, rng, year.mid)
     return [communities[unguarded_zone].name, *unguarded]
 
 
@@ -146,15 +176,15 @@ def _assign_lanes(poster: _Poster, communities, segments, units, skip: int) -> N
         poster.post(units[committee_code(i)], "segment", ids, "lead")
 
 
-def _mid_year_change(store, county, roads, units, main_leads, rng) -> None:
+def _mid_year_change(store, county, roads, units, main_leads, rng, mid: datetime) -> None:
     """One main road passes from the traffic police to city management at mid-year, so the
     history of a post has two rows."""
     road = next((name for name, lead in main_leads.items() if lead == "JJDD"), None)
     if road is None:
         return
     reason = f"年中调整：{road}改由{units['CGJ'].name}牵头"
-    change = store.add_change_set(ChangeSet(county.id, AUTHOR, reason, MID_YEAR))
-    _Poster(store, county, change.id, MID_YEAR, rng).post(units["CGJ"], "segment", roads[road][1], "lead")
+    change = store.add_change_set(ChangeSet(county.id, AUTHOR, reason, mid))
+    _Poster(store, county, change.id, mid, rng).post(units["CGJ"], "segment", roads[road][1], "lead")
 
 
 class _Poster:

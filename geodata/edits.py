@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 import shapely
 from shapely.geometry import Point
 
+from geodata import clock
 from geodata.edits_rules import (
     cut_line,
     history_rows,
@@ -69,7 +70,7 @@ def split_segment(
     ``version`` is not the segment's current one."""
     click = _point(point)
     reason = _reason(reason)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     target = Target("segment", int(segment_id))
     with store.transaction():
         current = load_targets(store, county, [target], now, lock=True)
@@ -103,7 +104,7 @@ def merge_segments(
     ``versions`` (segment id → version seen) is not current."""
     ids = merge_ids(ids)
     reason = _reason(reason)
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     seen = {Target("segment", int(i)): v for i, v in (versions or {}).items()}
     with store.transaction():
         current = load_targets(store, county, [Target("segment", i) for i in ids], now, lock=True)

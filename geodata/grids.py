@@ -29,11 +29,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 
 import numpy as np
 import shapely
 
+from geodata import clock
 from geodata.errors import Conflict, InvalidInput, PortalError
 from geodata.geometry import from_metric, to_metric
 from geodata.grids_codes import CellMatch, community_prefixes, match_cells, number_new_cells
@@ -268,7 +268,7 @@ def _new_zone(county: County, plan: _Plan, i: int) -> Zone:
         plan.cells_deg[i],
         parent_id=plan.community.id,
         area_m2=float(plan.cells_m[i].area),
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
 
 

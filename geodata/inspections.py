@@ -12,8 +12,9 @@ Messages are in Chinese: evaluators read them on a phone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from geodata import clock
 from geodata.assignments import COUNTY_TZ, Target, responsible
 from geodata.errors import Forbidden, InvalidInput
 from geodata.model import PANEL_ZH, County, Inspection
@@ -59,7 +60,7 @@ def record_inspection(
 ) -> Inspection:
     """Check and store one inspection; InvalidInput, Forbidden or NotFound name what is wrong,
     and nothing is stored then."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     at = inspected_at or now
     if at > now + CLOCK_SKEW:
         raise InvalidInput("不能为将来的时间评分", field="inspected_at")

@@ -16,12 +16,12 @@ import hmac
 import math
 import secrets
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
-from geodata import cases, photos
+from geodata import cases, clock, photos
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import Conflict, Forbidden, InvalidInput, RateLimited
 from geodata.model import ROLE_ZH, Category, County, Incident, Photo, PublicReport
@@ -63,7 +63,7 @@ def submit(
 ) -> PublicReport:
     """Keep a resident's report for moderation: checked like a case (place, category, lengths),
     of a public category, within the sender's rate limit. RateLimited says how long to wait."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     point, category = cases.check_report(store, county, report)
     if not category.public:
         raise InvalidInput(f"“{category.name_zh}”不受理群众上报，请选择其他类别", field="category")
@@ -99,7 +99,7 @@ def approve(
 ) -> PublicReport:
     """File the report as a case (the moderator may correct its category); routed, deadlined and
     checked for duplicates like any case. A report that repeats an open case ends up merged."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with store.transaction():
         r = _pending(store, county, report_id, actor)
         code = category or r.category
@@ -126,7 +126,7 @@ def merge(
 ) -> PublicReport:
     """Join the report to the open case it repeats: its photo goes to that case, and its
     reporter follows that case from then on. Nothing is counted twice."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     with store.transaction():
         r = _pending(store, county, report_id, actor)
         case = store.get_incident(county.id, into)
@@ -151,7 +151,7 @@ def reject(
     now: datetime | None = None,
 ) -> PublicReport:
     """Refuse the report, with a reason the reporter and the public read."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("不予受理需要写明理由（公众可见）", field="reason")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from geodata import clock
 from geodata.errors import EmptySelection, InvalidGeometry, InvalidInput
 from geodata.geometry import (
     EXTENT_MARGIN_DEG,
@@ -201,4 +202,4 @@ def select_targets(
         wanted = "或".join(KIND_ZH[k] for k in kinds)
         how = "完全落在选区内的" if mode == "inside" else "与选区接触的"
         raise EmptySelection(f"没有{how}{wanted}：请重新圈选", field="geometry")
-    return Selection(drawn, describe(store, county, caught, at or datetime.now(UTC)))
+    return Selection(drawn, describe(store, county, caught, at or clock.now()))

@@ -5,9 +5,9 @@ updates the zone's current ``tier`` / ``titles``, which the maps show."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from geodata.assignments import COUNTY_TZ
+from geodata import clock
 from geodata.errors import InvalidInput
 from geodata.model import TIERS, TITLES, County, TierDecision, TitleAward, Zone
 from geodata.store import Store
@@ -23,7 +23,7 @@ def confirm_tier(
     zone = _community(store, county, zone_id)
     with store.transaction():
         decision = store.add_tier_decision(
-            TierDecision(county.id, zone.id, month, tier, by, now or datetime.now(UTC), proposed)
+            TierDecision(county.id, zone.id, month, tier, by, now or clock.now(), proposed)
         )
         store.update_zone(replace(zone, tier=tier))
     return decision
@@ -64,7 +64,7 @@ def _refresh_titles(store: Store, county: County, zone: Zone) -> None:
 
 def _today() -> date:
     """Today in the county's clock: a title given this morning in 福田 is not in the future."""
-    return datetime.now(COUNTY_TZ).date()
+    return clock.today()
 
 
 def _community(store: Store, county: County, zone_id: int) -> Zone:

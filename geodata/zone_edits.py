@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geodata import clock
 from geodata import zone_topology as topo
 from geodata.assignments import Applied, revert
 from geodata.errors import Conflict, InvalidGeometry, InvalidInput, TilingError
@@ -165,7 +166,7 @@ def check_zone_edits(store: Store, county: County, outlines: Sequence[Outline]) 
     (the slow part: nobody waits on it); only the trial write, rolled back, takes the write lock."""
     found: list[ZoneEdit] = []
     with store.read_transaction():
-        current, zones, versions = _load(store, county, outlines, datetime.now(UTC), lock=False)
+        current, zones, versions = _load(store, county, outlines, clock.now(), lock=False)
         plan = _Plan.make(store, county, zones, outlines)
     try:
         with store.transaction():
@@ -192,7 +193,7 @@ def apply_zone_edits(
     incidents in the redrawn area routed again."""
     if not reason.strip():
         raise InvalidInput("请填写调整原因", field="reason")
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     # The outlines are checked first without the write lock (the slow part); under it, only when
     # the map changed meanwhile (its version moves with every zone, segment or post written).
     with store.read_transaction():

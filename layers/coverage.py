@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import shapely
 
+from geodata import clock
 from geodata.geometry import to_metric, utm_epsg_for
 from geodata.model import CATEGORIES, ZONE_KINDS, County, Incident, Segment, Zone
 from geodata.store import BBox, Store
@@ -86,7 +87,7 @@ def coverage_report(
 
 def load(store: Store, county: County, at: datetime | None = None, now: datetime | None = None) -> CountyData:
     """Read the county's zones, segments, posts and recent incidents."""
-    now = now or at or datetime.now(UTC)
+    now = now or at or clock.now()
     at = at or now
     zones = store.list_zones(county.id)
     posts = store.assignments_at(county.id, at)
@@ -273,7 +274,7 @@ def _unrouted(incident: Incident) -> UnroutedIncident:
 def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime | None = None) -> dict:
     """The gaps inside ``bbox`` at ``at`` (default now): uncovered area, communities and cells
     with no lead unit, segments with no lead unit; each feature's ``gap`` says which."""
-    at = at or datetime.now(UTC)
+    at = at or clock.now()
     zones = store.list_zones(county.id, bbox=bbox)
     segments = store.list_segments(county.id, bbox=bbox)
     zone_leads = store.lead_units(county.id, "zone", [z.id for z in zones], [at] * len(zones))

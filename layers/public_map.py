@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import shapely
 from shapely.geometry import mapping
 
+from geodata import clock
 from geodata.assignments import COUNTY_TZ, month_span
 from geodata.errors import NotFound
 from geodata.model import TITLES, County, Zone
@@ -85,6 +86,8 @@ class CommunitySummary:
     fixed: int  # cases closed in the community or its cells that month, duplicates left out
     geom: object = field(repr=False, default=None)
     reports: list[PublicCase] = field(default_factory=list)  # residents' approved reports, newest first
+    # When ``month`` was not scored: the latest earlier month that was, and its band.
+    latest: tuple[str, ScoreBand] | None = None
 
     def as_dict(self) -> dict:
         """The summary as JSON-ready data, the boundary simplified like the map's."""
@@ -96,6 +99,7 @@ class CommunitySummary:
             "titles": [{"title": t.title, "since": t.since and t.since.isoformat()} for t in self.titles],
             "month": self.month,
             "score_band": vars(self.band) if self.band else None,
+            "latest_score_band": {"month": self.latest[0], **vars(self.latest[1])} if self.latest else None,
             "units": [vars(g) for g in self.guards],
             "fixed_last_month": self.fixed,
             "reports": [{**vars(r), "reported_at": r.reported_at.isoformat()} for r in self.reports],
@@ -138,18 +142,31 @@ def community_summary(
     """What a community's public page shows: tier, titles held and since when, last month's grade
     band, the units guarding it now with their hotlines, the problems fixed there last month and
     residents' recent reports."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     zone = find_community(store, county, code)
     month = default_month(now)
     since, until = month_span(month)
     fixed = store.count_incidents(
         county.id, zone_id=zone.id, closed_since=since, closed_until=until, duplicates=False
     )
+    band = score_band(store, county, zone, since, until)
     return CommunitySummary(
-        zone.code, zone.name, zone.tier, held_titles(store, county, zone, now), month,
-        score_band(store, county, zone, since, until), guards(store, county, zone, now), fixed, zone.geom,
-        public_cases(store, county, zone, now),
+        zone.code, zone.name, zone.tier, held_titles(store, county, zone, now), month, band,
+        guards(store, county, zone, now), fixed, zone.geom, public_cases(store, county, zone, now),
+        None if band else latest_band(store, county, zone, month),
     )  # fmt: skip
+
+
+def latest_band(store: Store, county: County, zone: Zone, before: str) -> tuple[str, ScoreBand] | None:
+    """The latest month before ``before`` in which the zone was inspected, with its band there."""
+    inspected = store.list_inspections(county.id, "zone", zone.id)
+    earlier = sorted(
+        {m for i in inspected if (m := i.inspected_at.astimezone(COUNTY_TZ).strftime("%Y-%m")) < before}
+    )
+    if not earlier:
+        return None
+    band = score_band(store, county, zone, *month_span(earlier[-1]))
+    return (earlier[-1], band) if band else None
 
 
 def public_cases(store: Store, county: County, zone: Zone, now: datetime) -> list[PublicCase]:

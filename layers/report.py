@@ -14,6 +14,7 @@ from datetime import datetime
 
 from shapely.geometry.base import BaseGeometry
 
+from geodata import clock
 from geodata.assignments import COUNTY_TZ, month_span
 from geodata.errors import InvalidInput
 from geodata.model import County
@@ -178,7 +179,7 @@ def monthly_report(
             trend[u.name].append(by_id.get(u.unit_id))
 
     return MonthlyReport(
-        county=county, month=month, generated_at=datetime.now(COUNTY_TZ), summary=summary,
+        county=county, month=month, generated_at=clock.local_now(), summary=summary,
         scores=scores, exposure=exposure_list(store, county, month),
         lowest=sorted(scores.targets.values(), key=lambda t: (t.score, t.kind, t.id))[: 2 * TOP_SPOTS],
         hotspots=spots, overdue=overdue_rows[:SHOWN_OVERDUE],

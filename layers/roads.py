@@ -6,8 +6,9 @@ leader looks for first.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from geodata import clock
 from geodata.model import County, Unit
 from geodata.store import BBox, Store
 from layers.geojson import collection, feature, for_display
@@ -41,7 +42,7 @@ def unit_legend(units: list[Unit]) -> list[dict]:
 
 def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime | None = None) -> dict:
     """Segments intersecting ``bbox``, simplified for ``zoom``, with their lead unit at ``at``."""
-    at = at or datetime.now(UTC)
+    at = at or clock.now()
     segments = store.list_segments(county.id, bbox=bbox)
     leads = store.lead_units(county.id, "segment", [s.id for s in segments], [at] * len(segments))
     unit_names = {u.id: u.name for u in store.list_units(county.id)} if segments else {}

@@ -4,8 +4,9 @@ grade (a choropleth whose class breaks are the grade thresholds of the ``score_s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from geodata import clock
 from geodata.assignments import COUNTY_TZ
 from geodata.model import County
 from geodata.store import BBox, Store
@@ -20,7 +21,7 @@ GRADE_COLOURS = {"A": "#1a9641", "B": "#f0a30a", "C": "#d7191c"}
 
 def default_month(at: datetime | None = None) -> str:
     """The last whole month in the county's clock: the one evaluators have finished scoring."""
-    local = (at or datetime.now(UTC)).astimezone(COUNTY_TZ)
+    local = (at or clock.now()).astimezone(COUNTY_TZ)
     return previous_month(f"{local.year}-{local.month:02d}")
 
 

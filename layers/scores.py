@@ -22,7 +22,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from geodata.assignments import COUNTY_TZ, month_span
+from geodata import clock
+from geodata.assignments import month_span
 from geodata.errors import InvalidInput
 from geodata.model import County
 from geodata.store import Store
@@ -74,7 +75,7 @@ def checked_month(month: str, now: datetime | None = None) -> str:
     """``month`` as 'YYYY-MM'; InvalidInput, in Chinese, when malformed or still to come."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month or ""):
         raise InvalidInput(f"月份“{month}”格式有误，应为“年-月”，如 2026-10", field="month")
-    if month_span(month)[0] > (now or datetime.now(COUNTY_TZ)):
+    if month_span(month)[0] > (now or clock.local_now()):
         raise InvalidInput(f"{month} 尚未到来：只能查看已开始的月份", field="month")
     return month
 

@@ -6,8 +6,9 @@ Roads and zones tiles of the present are kept between requests (layers/tile_cach
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from geodata import clock
 from geodata.errors import NotFound
 from geodata.model import County
 from geodata.store import Store
@@ -34,7 +35,7 @@ def vector_tile(
     with ``at_least`` (the map's version an edit just made), it is made at that version or later."""
     if layer not in TILE_LAYERS:
         raise NotFound(f"no tile layer {layer!r}; tile layers are: {', '.join(TILE_LAYERS)}")
-    now = datetime.now(UTC)
+    now = clock.now()
     if cache is None or at is not None or layer not in KEPT_LAYERS:
         return store.vector_tile(county.id, layer, tile, at or now, **filters)
     # The version is read before the tile: a tile made after a newer edit committed may be kept

@@ -3,8 +3,9 @@ segments, as lead or assist) inside a viewport, for the map to pick out in one c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from geodata import clock
 from geodata.assignments import find_unit
 from geodata.model import County
 from geodata.store import BBox, Store
@@ -22,7 +23,7 @@ def features(
     a unit. ``extent`` is the box of all it guards, for the map to go there."""
     if not unit:
         return collection([], layer=NAME, zoom=zoom, unit=None)
-    at = at or datetime.now(UTC)
+    at = at or clock.now()
     found = find_unit(store, county, unit)
     posts = store.unit_assignments(county.id, found.id, at, at + timedelta(microseconds=1))
     roles = {(a.target_kind, a.target_id): a.role for a in posts}

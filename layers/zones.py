@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from geodata import clock
 from geodata.model import County
 from geodata.store import BBox, Store
 from layers.geojson import collection, feature, for_display
@@ -15,7 +16,7 @@ KIND = "community"
 
 def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime | None = None) -> dict:
     """Communities intersecting ``bbox``, simplified for ``zoom``, each with its lead unit at ``at``."""
-    at = at or datetime.now(UTC)
+    at = at or clock.now()
     zones = store.list_zones(county.id, kind=KIND, bbox=bbox)
     leads = store.lead_units(county.id, "zone", [z.id for z in zones], [at] * len(zones))
     unit_names = {u.id: u.name for u in store.list_units(county.id)} if zones else {}

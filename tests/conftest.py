@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from geodata import clock
 from geodata.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +116,12 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"the shared data folder {SHARED_DATA} is missing (it sits beside the repository)")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _real_clock():
+    """Every test module starts and ends on the real day, whatever a pinned app or seed in
+    another did (a module pinning its own day keeps it for all its tests)."""
+    clock.pin(None)
+    yield
+    clock.pin(None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g
 
+from geodata import clock
 from geodata.store import Database, Store, open_database
 from layers.tile_cache import TileCache
 from webmap.recent import Recent
@@ -14,6 +15,7 @@ from webmap.settings import Settings, load_settings
 def create_app(config: dict | None = None) -> Flask:
     """Build the portal. ``config`` overrides settings (tests pass ``database_url`` etc.)."""
     settings = load_settings(config)
+    clock.pin(settings.today)  # a wrong day stops the start, naming it
     app = Flask(__name__, instance_path=settings.instance_path)
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
 
-from geodata import io, passwords
+from geodata import clock, io, passwords
 from geodata.errors import InvalidInput, NotFound, PortalError
 from geodata.model import INSPECTION_PANELS, USER_ROLES, User
 from webmap import get_store, settings
@@ -246,10 +246,25 @@ def export(layer: str, path: str, county_code: str | None) -> None:
     "--refresh", is_flag=True,
     help="make the demo anew for today in a fresh SQLite file; the old file is kept beside it",
 )  # fmt: skip
+@click.option(
+    "--today", metavar="YYYY-MM-DD", default=None,
+    help="make the demo as if today were this day (its year ends then); default: today",
+)  # fmt: skip
 @refusals_as_errors
 @audited_command("cli.seed-demo")
-def seed_demo(seed: int | None, n_incidents: int, refresh: bool) -> None:
+def seed_demo(seed: int | None, n_incidents: int, refresh: bool, today: str | None) -> None:
     """Build the demo county 福田示范区 from the real Futian streets and print its users."""
+    day = clock.parse_day(today) if today else None
+    with clock.pinned_to(day):  # for this command: the demo, its tiers and the checks on them
+        result = _seed(seed, n_incidents, refresh)
+    for line in result.lines():
+        click.echo(line)
+    click.echo("Demo users (演示账号) — passwords are shown only now:")
+    for user in result.users:
+        click.echo(f"  {user.username:<10} {user.role:<11} {user.password}")
+
+
+def _seed(seed: int | None, n_incidents: int, refresh: bool):
     from geodata.demo import STEPS
     from geodata.demo import seed_demo as seed_county
 
@@ -269,11 +284,7 @@ def seed_demo(seed: int | None, n_incidents: int, refresh: bool) -> None:
         from webmap.views.cases import media_dir
 
         seed_public_face(get_store(), result.county, media_dir())
-    for line in result.lines():
-        click.echo(line)
-    click.echo("Demo users (演示账号) — passwords are shown only now:")
-    for user in result.users:
-        click.echo(f"  {user.username:<10} {user.role:<11} {user.password}")
+    return result
 
 
 def _set_database_aside() -> None:

@@ -1,13 +1,14 @@
-"""What the demo adds for its public face, once the county is seeded: tiers confirmed for the
-month before last (last month's wait for the administrator on /scores/tiers), a few civilized
-titles, and three residents' reports waiting in the moderation queue."""
+"""What the demo adds for its public face, once the county is seeded: tiers confirmed up to the
+month before last (last month's, proposed from its full scores, wait for the administrator on
+/scores/tiers), a few civilized titles, and three residents' reports waiting in the moderation
+queue."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from geodata import cases, public_reports, titles
+from geodata import cases, clock, public_reports, titles
 from geodata.demo_posts import month_start
 from geodata.model import County
 from geodata.store import Store
@@ -16,7 +17,6 @@ from layers.scores import previous_month
 from layers.tiers import propose_tiers
 
 BY = "演示数据"
-AWARDED_ON = month_start(11).date()  # the demo year's second month
 REPORTS = (  # (category, what a resident wrote, contact): placed on the demo's busiest roads
     ("parking", "小区门口人行道上停满了车，轮椅过不去", "138****0001"),
     ("posters", "公交站广告栏贴满了小广告", ""),
@@ -25,7 +25,8 @@ REPORTS = (  # (category, what a resident wrote, contact): placed on the demo's 
 
 
 def seed_public_face(store: Store, county: County, media_dir: Path, now: datetime | None = None) -> None:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
+    awarded_on = month_start(11, now).date()  # the demo year's second month
     month = previous_month(default_month(now))
     for p in propose_tiers(store, county, month):
         if p.proposed:
@@ -35,7 +36,7 @@ def seed_public_face(store: Store, county: County, media_dir: Path, now: datetim
             ["文明楼院"] if i % 5 == 2 else []
         ) + (["文明巷弄"] if i % 3 == 1 else [])  # fmt: skip
         for title in held:
-            titles.award_title(store, county, zone.id, title, AWARDED_ON, BY)
+            titles.award_title(store, county, zone.id, title, awarded_on, BY)
     segments = sorted(store.list_segments(county.id), key=lambda s: -(s.length_m or 0))
     client = public_reports.client_key("demo", BY)
     for (category, text, contact), segment in zip(REPORTS, segments[::7], strict=False):

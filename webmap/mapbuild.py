@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import folium
 from branca.element import MacroElement
@@ -18,6 +18,7 @@ from jinja2 import Template
 from markupsafe import Markup
 
 import layers
+from geodata import clock
 from geodata.cases import STATUS_ZH
 from geodata.model import County
 from geodata.store import Store
@@ -222,7 +223,7 @@ def legend_html(store: Store, county: County, shown: set[str], at: datetime | No
     the part of each layer switched on): the units leading road segments now (with how many) and
     未分配, communities, grid cells, cluster sizes and categories, the review queues, heat, scores,
     coverage gaps and a unit's posts."""
-    at = at or datetime.now(UTC)
+    at = at or clock.now()
     leads = [a for a in store.assignments_at(county.id, at, "segment") if a.role == "lead"]
     segment_counts = Counter(a.unit_id for a in leads)
     units = [u for u in store.list_units(county.id) if u.id in segment_counts]

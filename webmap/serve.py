@@ -65,8 +65,8 @@ def prepare(app: Flask):
 
             ends = demo_ends(store)
             if ends is not None:
-                print(f"The demo's cases end on {ends}, so last month's pages are empty (演示数据已过期). "
-                      "To remake it for today, keeping the old database beside it:\n"
+                print(f"The demo was made for {ends}, so its newest cases, scores and tiers are behind "
+                      "today (演示数据已过期). To remake it for today, keeping the old database beside it:\n"
                       "  flask --app app seed-demo --refresh")  # fmt: skip
             return None
         from geodata.demo import seed_demo

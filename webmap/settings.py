@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from pathlib import Path
 
 from geodata.errors import ConfigError
@@ -30,6 +31,7 @@ class Settings:
     host: str = "127.0.0.1"  # where ``python app.py`` listens (gunicorn: its own --bind)
     port: int = 5000
     demo_seed: int = 42
+    today: str = ""  # YYYY-MM-DD: the portal's clock moved to that day (demos and tests); "": the real day
     seed_demo_on_start: bool = True
     instance_path: str = str(ROOT / "instance")
     node_modules: str = str(ROOT / "node_modules")
@@ -59,6 +61,7 @@ _ENV = {
     "host": "PORTAL_HOST",
     "port": "PORTAL_PORT",
     "demo_seed": "PORTAL_DEMO_SEED",
+    "today": "PORTAL_TODAY",
     "seed_demo_on_start": "PORTAL_SEED_DEMO_ON_START",
     "instance_path": "PORTAL_INSTANCE_PATH",
     "node_modules": "PORTAL_NODE_MODULES",
@@ -86,6 +89,13 @@ def _parse(name: str, raw: str, kind: type):
         raise ConfigError(f"{_ENV[name]} must be a positive number, not {raw!r}")
     if name == "port" and not 1 <= value <= 65535:
         raise ConfigError(f"{_ENV[name]} must be a port number from 1 to 65535, not {raw!r}")
+    if name == "today" and value.strip():
+        try:
+            date.fromisoformat(value.strip())
+        except ValueError:
+            raise ConfigError(
+                f"{_ENV[name]} must be a day YYYY-MM-DD, such as 2027-01-15, not {raw!r}"
+            ) from None
     if kind is float and value <= 0:
         raise ConfigError(f"{_ENV[name]} must be a positive number, not {raw!r}")
     return value

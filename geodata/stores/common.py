@@ -297,6 +297,16 @@ class CommonSql(
         )
         return replace(event, id=row[0], at=self._time(self._t(event.at)))
 
+    def add_incident_events(self, events: Sequence[IncidentEvent]) -> int:
+        for status in {e.to_status for e in events}:
+            self._check_status(status)
+        self._execute_many(
+            "INSERT INTO incident_event (county_id, incident_id, at, actor, from_status, to_status, note) "
+            "VALUES (%(county_id)s, %(incident_id)s, %(at)s, %(actor)s, %(from_status)s, %(to_status)s, %(note)s)",
+            [{**vars(e), "at": self._t(e.at)} for e in events],
+        )
+        return len(events)
+
     def incident_events(self, county_id: int, incident_id: int) -> list[IncidentEvent]:
         rows = self._rows(
             "SELECT * FROM incident_event WHERE county_id = %(c)s AND incident_id = %(i)s ORDER BY at, id",

@@ -9,7 +9,7 @@ from datetime import datetime
 import shapely
 from psycopg.types.json import Jsonb
 
-from geodata.model import TARGET_KINDS, Incident, Segment, Zone
+from geodata.model import TARGET_KINDS, Incident, IncidentEvent, Segment, Zone
 from geodata.stores.base import check_choice, utc
 from geodata.stores.common import one
 from geodata.stores.queries import INCIDENT_FILTERS
@@ -35,6 +35,9 @@ _COPY_INCIDENTS = f"""
                    zone_id, segment_id, unit_id, {", ".join(_CASE_FIELDS)})
     FROM STDIN
 """
+_COPY_EVENTS = (
+    "COPY incident_event (county_id, incident_id, at, actor, from_status, to_status, note) FROM STDIN"
+)
 _INSERT_INCIDENT = f"""
     INSERT INTO incident (county_id, category, status, description, source, reported_at, geom,
                           zone_id, segment_id, unit_id, {", ".join(_CASE_FIELDS)})
@@ -157,6 +160,16 @@ class FeaturesMixin:
                      i.duplicate_of, [str(u) for u in i.review_units], i.rework)
                 )  # fmt: skip
         return len(incidents)
+
+    def add_incident_events(self, events: Sequence[IncidentEvent]) -> int:
+        for status in {e.to_status for e in events}:
+            self._check_status(status)
+        with self.transaction(), self.conn.cursor() as cur, cur.copy(_COPY_EVENTS) as copy:
+            for e in events:
+                copy.write_row(
+                    (e.county_id, e.incident_id, utc(e.at), e.actor, e.from_status, e.to_status, e.note)
+                )
+        return len(events)
 
     def add_incident(self, incident: Incident) -> Incident:
         self._check_status(incident.status)

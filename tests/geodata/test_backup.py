@@ -20,7 +20,7 @@ from geodata.assignments import responsible
 from geodata.backup import backup, restore, verify
 from geodata.backup_engines import known_schema
 from geodata.demo import seed_demo
-from geodata.demo_posts import YEAR_START, month_start
+from geodata.demo_posts import demo_year, month_start
 from geodata.errors import ConfigError, Conflict, InvalidFile
 from geodata.model import Unit
 from geodata.store import open_store
@@ -109,7 +109,7 @@ def answers(url: str, code: str, month: str) -> dict:
     store = open_store(url)
     try:
         county = store.get_county(code)
-        days = [YEAR_START + timedelta(days=30), month_start(6), NOW]
+        days = [demo_year().start + timedelta(days=30), month_start(6), NOW]
         in_force = {at: sorted(store.assignments_at(county.id, at), key=repr) for at in days}
         who = {
             (s.id, at): responsible(store, county, Target("segment", s.id), at)

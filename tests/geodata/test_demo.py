@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import shapely
@@ -11,18 +11,21 @@ from werkzeug.security import check_password_hash
 
 from geodata import passwords
 from geodata.demo import seed_demo
-from geodata.demo_incidents import MINE_DAYS, REFERENCE_END
-from geodata.demo_posts import YEAR_START
+from geodata.demo_incidents import MINE_DAYS
+from geodata.demo_posts import CST, DemoYear
 from geodata.errors import Conflict
 from geodata.model import CATEGORIES
 from geodata.store import open_store
 
 N_INCIDENTS = 1_500
+# A pinned moment, so the tests see one year whatever the day they run: mid-January, to cross a year.
+NOW = datetime(2027, 1, 15, 16, 30, tzinfo=CST)
+YEAR = DemoYear(NOW)
 
 
 @pytest.fixture
 def demo(sqlite_store):
-    return sqlite_store, seed_demo(sqlite_store, seed=42, n_incidents=N_INCIDENTS)
+    return sqlite_store, seed_demo(sqlite_store, seed=42, n_incidents=N_INCIDENTS, now=NOW)
 
 
 def test_demo_holds_the_county_the_scheme_and_a_year_of_incidents(demo):
@@ -42,7 +45,8 @@ def test_demo_holds_the_county_the_scheme_and_a_year_of_incidents(demo):
     assert all(u.hotline.startswith("0755-") for u in units)
     incidents = store.list_incidents(cid)
     assert set(Counter(i.category for i in incidents)) == set(CATEGORIES)
-    assert all(YEAR_START <= i.reported_at < REFERENCE_END for i in incidents)
+    assert all(YEAR.start <= i.reported_at <= NOW for i in incidents)
+    assert YEAR.start == datetime(2026, 1, 1, tzinfo=CST)  # twelve whole months, then January to the 15th
     assert sum(i.unit_id is not None for i in incidents) > 0.8 * N_INCIDENTS
     assert any(i.unit_id is None for i in incidents)  # the gaps left on purpose
 
@@ -73,7 +77,7 @@ def test_demo_users_one_per_role(demo):
     cid = result.county.id
     mine = store.list_incidents(cid, reporter="inspector")
     assert mine and {i.source for i in mine} == {"inspector"}
-    assert min(i.reported_at for i in mine) >= REFERENCE_END - timedelta(days=MINE_DAYS)
+    assert min(i.reported_at for i in mine) >= NOW - timedelta(days=MINE_DAYS)
 
 
 def test_same_seed_same_data(tmp_path):
@@ -81,7 +85,7 @@ def test_same_seed_same_data(tmp_path):
     for run, seed in enumerate((7, 7, 8)):
         store = open_store(f"sqlite:///{tmp_path / f'demo{run}.sqlite'}")
         store.migrate()
-        cid = seed_demo(store, seed=seed, n_incidents=300).county.id
+        cid = seed_demo(store, seed=seed, n_incidents=300, now=NOW).county.id
         snapshots.append(_snapshot(store, cid))
         store.close()
     assert snapshots[0] == snapshots[1]
@@ -95,7 +99,7 @@ def _snapshot(store, cid) -> dict:
         "assignments": sorted(
             (a.unit_id, a.target_kind, a.target_id, a.role, a.valid_from, a.valid_to, a.person, a.phone)
             for kind in ("zone", "segment")
-            for a in store.assignments_at(cid, YEAR_START, kind)
+            for a in store.assignments_at(cid, YEAR.start, kind)
         ),
         "incidents": [
             (i.category, i.geom.wkb, i.reported_at, i.status, i.zone_id, i.segment_id, i.unit_id)
@@ -103,6 +107,27 @@ def _snapshot(store, cid) -> dict:
         ],
         "inspections": [(x.target_kind, x.target_id, x.score) for x in store.list_inspections(cid)],
     }
+
+
+def test_every_case_has_the_history_of_its_status_and_the_year_ends_today(demo):
+    store, result = demo
+    cid = result.county.id
+    incidents = store.list_incidents(cid)
+    for case in incidents[::25]:  # a sample: one query each
+        events = store.incident_events(cid, case.id)
+        assert events[0].to_status == "filed" and events[0].at == case.reported_at
+        assert events[-1].to_status == case.status and events[-1].at == case.updated_at
+        assert all(a.at <= b.at for a, b in zip(events, events[1:], strict=False)) and events[-1].at <= NOW
+        assert all(b.from_status == a.to_status for a, b in zip(events, events[1:], strict=False))
+        assert case.rework == sum(e.to_status == "reopened" for e in events)
+    by_month = Counter((i.reported_at.astimezone(CST).strftime("%Y-%m"), i.status) for i in incidents)
+    december = {s: n for (m, s), n in by_month.items() if m == "2026-12"}
+    january = {s: n for (m, s), n in by_month.items() if m == "2027-01"}
+    assert december.get("closed", 0) > 0.7 * sum(december.values())  # last month: mostly closed
+    assert sum(january.values()) > 0 and sum(january.get(s, 0) for s in ("dispatched", "handled")) > 0
+    inspected = Counter(x.inspected_at.astimezone(CST).strftime("%Y-%m") for x in store.list_inspections(cid))
+    assert inspected["2026-12"] >= result.counts["zone"] and inspected["2027-01"] > 0
+    assert "2027-02" not in inspected and "2025-12" not in inspected
 
 
 def test_a_second_demo_is_refused_and_changes_nothing(demo):

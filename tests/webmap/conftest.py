@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from shapely.geometry import LineString, Point, box
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
-from geodata.demo_posts import YEAR_START
+from geodata.demo_posts import demo_year
 from geodata.model import Assignment, County, Incident, Segment, Unit, User, Zone
 from layers.score_map import default_month
 from layers.scores import previous_month
@@ -34,7 +35,7 @@ SINCE = datetime(2024, 1, 1, tzinfo=UTC)
 # before, and a day in its middle.
 DEMO_MONTH = default_month()
 DEMO_MONTH_BEFORE = previous_month(DEMO_MONTH)
-DEMO_MID_DAY = (YEAR_START + timedelta(days=200)).date().isoformat()
+DEMO_MID_DAY = (demo_year().start + timedelta(days=200)).date().isoformat()
 
 
 def month_zh(month: str, sep: str = " ") -> str:
@@ -166,15 +167,31 @@ def sign_in(app):
 
 
 # -- the demo county -------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo county seeded once per test module: (app, the demo users' passwords by role)."""
-    folder = tmp_path_factory.mktemp("demo")
-    app = create_app({"database_url": f"sqlite:///{folder / 'd.sqlite'}", "instance_path": str(folder),
-                      "testing": True})  # fmt: skip
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The demo county seeded once per test run, as ``make run`` seeds it: its folder (database
+    and instance files, connections closed) and the demo users' passwords by role."""
+    folder = tmp_path_factory.mktemp("demo-template")
+    app = demo_app(folder)
     from webmap.serve import prepare
 
-    return app, prepare(app).passwords
+    passwords = prepare(app).passwords
+    app.extensions["portal_db"].close()
+    return folder, passwords
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, demo_template):
+    """A copy of the seeded demo for one test module, which may change it: (app, passwords)."""
+    template, passwords = demo_template
+    folder = tmp_path_factory.mktemp("demo")
+    shutil.copytree(template, folder, dirs_exist_ok=True)
+    return demo_app(folder), passwords
+
+
+def demo_app(folder: Path, **config):
+    return create_app({"database_url": f"sqlite:///{folder / 'd.sqlite'}", "instance_path": str(folder),
+                       "testing": True, **config})  # fmt: skip
 
 
 def demo_client(demo, role: str):

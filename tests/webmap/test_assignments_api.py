@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from werkzeug.security import generate_password_hash
 
+from geodata import clock
 from geodata.model import User
 from tests.webmap.conftest import login
 from webmap import get_store
@@ -102,7 +103,9 @@ def test_writes_need_the_csrf_token_and_an_editor(app, leader):
 
 
 def test_bad_questions(leader):
-    assert leader.get("/api/v1/targets/segment/1/responsible").status_code == 400
+    today = leader.get("/api/v1/targets/segment/1/responsible")  # no date: the portal's today
+    assert today.status_code == 200 and today.get_json()["date"] == clock.today().isoformat()
+    assert leader.get("/api/v1/targets/segment/1/responsible?date=1.5.2025").status_code == 400
     assert leader.get("/api/v1/targets/segment/999/responsible?date=2025-01-01").status_code == 404
     assert leader.get("/api/v1/targets/road/1/history").status_code == 400
     assert (

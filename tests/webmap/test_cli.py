@@ -139,16 +139,20 @@ def test_seed_demo_prints_its_users(run, cli_app):
 
 
 def test_a_stale_demo_is_noticed_and_refresh_makes_it_anew_keeping_the_old_file(run, cli_app, tmp_path):
-    from datetime import UTC, datetime
+    from datetime import UTC, date, datetime
 
     from geodata.demo import demo_ends
 
-    assert run("seed-demo", "--seed", "3", "--incidents", "200")[0] == 0
+    code, out = run("seed-demo", "--today", "15.1.2027")
+    assert code != 0 and "应为 YYYY-MM-DD" in out
+    code, out = run("seed-demo", "--seed", "3", "--incidents", "200", "--today", "2027-01-15")
+    assert code == 0 and "its year: 2026-01-01 to 2027-01-15" in out, out
     with cli_app.app_context():
         store = get_store()
-        assert demo_ends(store) is None  # made this month: fresh
-        ends = demo_ends(store, now=datetime(2099, 5, 1, tzinfo=UTC))  # seen from years on: stale
-        assert ends is not None and ends < datetime.now(UTC).date()
+        assert demo_ends(store) is None  # made for a later day: fresh
+        assert demo_ends(store, now=datetime(2027, 1, 15, 12, tzinfo=UTC)) is None  # that evening in 福田
+        ends = demo_ends(store, now=datetime(2027, 1, 16, 12, tzinfo=UTC))  # a day on: stale
+        assert ends == date(2027, 1, 15)
     code, out = run("seed-demo", "--refresh", "--seed", "3", "--incidents", "300")
     assert code == 0, out
     kept = [p.name for p in tmp_path.glob("t.sqlite.*.old")]

@@ -7,17 +7,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from shapely.geometry import box
 
 from geodata import titles
 from geodata.assignments import month_span
-from geodata.demo_posts import YEAR_START
+from geodata.demo_posts import demo_year
 from geodata.model import Assignment, Zone
 from layers.score_map import default_month
-from layers.scores import score_settings, target_scores
+from layers.scores import previous_month, score_settings, target_scores
 from tests.webmap.conftest import COUNTY_CODE
 from webmap import get_store
 from webmap.i18n import EN, ZH
@@ -123,13 +123,14 @@ def test_the_public_api_shapes(client, town):
         {"code": "002", "name": "东湖社区", "tier": None, "titles": []},
     ]
     facts = client.get("/api/public/communities/001").get_json()
-    assert set(facts) == {"code", "name", "tier", "titles", "month", "score_band", "units", "fixed_last_month", "reports",
-                          "bbox", "geometry"}  # fmt: skip
+    assert set(facts) == {"code", "name", "tier", "titles", "month", "score_band", "latest_score_band", "units",
+                          "fixed_last_month", "reports", "bbox", "geometry"}  # fmt: skip
     assert facts["units"] == [
         {"name": "环卫所", "hotline": "0755-12319", "role": "lead"},
         {"name": "城管执法局", "hotline": "", "role": "assist"},
     ]
     assert (facts["month"], facts["score_band"], facts["fixed_last_month"]) == (default_month(), None, 0)
+    assert facts["latest_score_band"] is None  # never inspected
     found = client.get("/api/public/search?q=路").get_json()
     assert found["query"] == "路"
     assert [(r["kind"], r["name"], r["code"]) for r in found["results"]] == [
@@ -172,7 +173,7 @@ def test_no_demo_page_names_staff_or_shows_a_score(demo):
         county = store.get_county("440304")
         private = {
             x
-            for a in store.unit_assignments(county.id, None, *month_span(YEAR_START.strftime("%Y-%m")))
+            for a in store.unit_assignments(county.id, None, *month_span(demo_year().start.strftime("%Y-%m")))
             for x in (a.person, a.phone)
         }
         private |= {
@@ -195,3 +196,21 @@ def test_no_demo_page_names_staff_or_shows_a_score(demo):
                 assert f"{scored.score:g}" not in html and f"{scored.score:.1f}" not in html
             assert re.search(r"[ABC] (优秀|良好|待提升)（\d+–\d+ 分）", html)
     assert bands >= 1
+
+
+def test_a_community_not_scored_last_month_shows_its_latest_evaluation(app, client, town):
+    from geodata.model import Inspection
+
+    earlier = previous_month(previous_month(default_month()))  # two months before last
+    with app.app_context():
+        store = get_store()
+        county = store.get_county(COUNTY_CODE)
+        west = next(z for z in store.list_zones(county.id, kind="community") if z.code == "001")
+        at = month_span(earlier)[0] + timedelta(days=9)
+        store.add_inspections([Inspection(county.id, "zone", west.id, "insp", "patrol", at, 92.0)])
+    page = client.get("/c/001").text
+    assert "该月未考评" in page and f"最近一次考评（{earlier[:4]} 年 {int(earlier[5:])} 月）：" in page
+    assert 'class="band latest grade-' in page
+    facts = client.get("/api/public/communities/001").get_json()
+    assert facts["score_band"] is None and facts["latest_score_band"]["month"] == earlier
+    assert "Last evaluated" in client.get("/c/001?lang=en").text

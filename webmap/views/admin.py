@@ -11,6 +11,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from geodata import audit as audit_log
+from geodata import clock
 from geodata.assignments import COUNTY_TZ
 from geodata.audit import AuditFilter
 from geodata.errors import Forbidden, InvalidInput
@@ -60,7 +61,7 @@ def audit_csv():
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM as Chinese
     csv.writer(out).writerows(audit_log.csv_rows(store.iter_audit_events(where)))
-    stamp = datetime.now(COUNTY_TZ).strftime("%Y%m%d")
+    stamp = clock.local_now().strftime("%Y%m%d")
     return Response(
         out.getvalue(),
         mimetype="text/csv",

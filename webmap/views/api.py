@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import inspect
-from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 import layers
+from geodata import clock
 from layers import dashboard as dashboard_layer
 from layers import search as search_layer
 from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
@@ -77,4 +77,4 @@ def dashboard():
     store = get_store()
     county = current_county(store)
     filters, _ = list_filters(store, county)
-    return jsonify(dashboard_layer.dashboard(store, county, datetime.now(UTC), **filters))
+    return jsonify(dashboard_layer.dashboard(store, county, clock.now(), **filters))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from geodata import assignments as posts
+from geodata import clock
 from geodata.errors import Forbidden, InvalidInput
-from geodata.model import COUNTY_TZ
 from geodata.selection import check_drawing, parse_drawing
 from geodata.zone_edits import AppliedZoneEdit, undo
 from webmap import get_store
@@ -57,7 +55,7 @@ def revert_change_set(change_set_id: int):
 def responsible(kind: str, target_id: int):
     store = get_store()
     county = current_county(store)
-    day = parse_day(request.args.get("date"), "date")
+    day = parse_day(request.args.get("date"), "date", required=False) or today()  # default: today
     answer = posts.responsible(store, county, posts.Target(kind, target_id), posts.day_start(day))
     units = _units(store, county)
     return jsonify(
@@ -125,7 +123,7 @@ def parse_posting(body, store, county, author: str, day_required: bool = True) -
 
 def today():
     """Today in the county's clock."""
-    return datetime.now(COUNTY_TZ).date()
+    return clock.today()
 
 
 def _versions(body: dict) -> dict[posts.Target, int]:

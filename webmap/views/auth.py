@@ -8,7 +8,7 @@ throttle the address (geodata/logins.py). Every identity event goes through ``ev
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -28,7 +28,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from geodata import accounts, logins, sessions
+from geodata import accounts, clock, logins, sessions
 from geodata.errors import NotFound, RateLimited, Unauthorized
 from geodata.model import ROLE_ZH, User
 from webmap import get_store, settings
@@ -47,7 +47,7 @@ ENDED_MESSAGES = {
 
 def now() -> datetime:
     """The clock of sign-ins and sessions (tests replace this one function)."""
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def event(action: str, username: str, result: str = "ok", **detail) -> None:

@@ -6,12 +6,12 @@ their scripts write through that API (webmap/static/portal/report.js, case.js): 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from geodata import cases, public_reports
+from geodata import cases, clock, public_reports
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput, NotFound
 from webmap import get_store
@@ -110,7 +110,7 @@ def _queues(store, county) -> dict:
     """What waits on leaders: cases to dispatch (待派发), and cases past their deadline."""
     return {
         "review": store.count_incidents(county.id, status="filed", duplicates=False),
-        "overdue": store.count_incidents(county.id, overdue_at=datetime.now(UTC), duplicates=False),
+        "overdue": store.count_incidents(county.id, overdue_at=clock.now(), duplicates=False),
     }
 
 

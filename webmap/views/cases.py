@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, request, send_from_directory, url_for
 from flask_login import login_required
 
-from geodata import cases, photos
+from geodata import cases, clock, photos
 from geodata.assignments import COUNTY_TZ, day_span
 from geodata.errors import Forbidden, InvalidInput, NotFound
 from geodata.model import Incident
@@ -52,7 +52,7 @@ def create_incident():
 
 def _file(store: Store, county, actor: cases.Actor) -> tuple[dict, int]:
     report, upload = report_from_request("api" if actor.name.startswith("api:") else "inspector")
-    now = datetime.now(UTC)
+    now = clock.now()
     with store.transaction():
         filed = cases.file_report(store, county, report, actor, case_rules(), now=now)
         if upload is not None:
@@ -153,7 +153,7 @@ def export_incidents():
     for c in rows:
         row = _flat(case_json(c, names))
         writer.writerow(_county_time(row[k]) if k in CSV_TIMES else row[k] for k in CSV_COLUMNS)
-    stamp = datetime.now(COUNTY_TZ).strftime("%Y%m%d")
+    stamp = clock.local_now().strftime("%Y%m%d")
     return Response(
         out.getvalue(),
         mimetype="text/csv",
@@ -247,7 +247,7 @@ class Names:
 
 def case_json(c: Incident, names: Names) -> dict:
     category = names.categories.get(c.category)
-    now = datetime.now(UTC)
+    now = clock.now()
     return {
         "id": c.id, "category": c.category, "category_zh": category.name_zh if category else c.category,
         "status": c.status, "status_zh": cases.STATUS_ZH[c.status], "overdue": cases.is_overdue(c, now),
@@ -300,7 +300,7 @@ def list_filters(store: Store, county) -> tuple[dict, tuple | None]:
     if a.get("to"):
         filters["until"] = cases_day(parse_day(a["to"], "to"), end=True)
     if a.get("overdue") == "1":
-        filters["overdue_at"] = datetime.now(UTC)
+        filters["overdue_at"] = clock.now()
     viewer = request_viewer(store)  # a person or an API key: the same scope
     if a.get("mine") == "1":  # the cases the viewer reported
         filters["reporter"] = viewer.name

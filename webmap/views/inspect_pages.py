@@ -9,13 +9,12 @@ tapped point (``lat``, ``lon``, ``near_m``), leaving out those the panel does no
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import shapely
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
 from shapely.geometry import Point, mapping
 
+from geodata import clock
 from geodata.errors import InvalidInput
 from geodata.model import PANEL_ZH, County
 from geodata.store import Store
@@ -82,7 +81,7 @@ class _Remit:
         if self.panel == "community" and unit_id is not None:
             self.guarded = {
                 (a.target_kind, a.target_id)
-                for a in store.assignments_at(county.id, datetime.now(UTC))
+                for a in store.assignments_at(county.id, clock.now())
                 if a.unit_id == unit_id
             }
 

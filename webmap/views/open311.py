@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from geodata import cases
+from geodata import cases, clock
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput, NotFound, PortalError
 from geodata.model import County, Incident
@@ -86,7 +86,7 @@ def _file(store: Store, county: County, actor: cases.Actor) -> tuple[list, int]:
         code, form["long"], form["lat"], form.get("description", ""), form.get("address_string", ""),
         contact, source="open311",
     )  # fmt: skip
-    filed = cases.file_report(store, county, report, actor, case_rules(), now=datetime.now(UTC))
+    filed = cases.file_report(store, county, report, actor, case_rules(), now=clock.now())
     answer = {
         "service_request_id": str(filed.incident.id),
         "service_notice": answer_message(filed, Names(store, county)),
@@ -133,7 +133,7 @@ def _search(store: Store, county: County, public: dict) -> list[Incident]:
     if since and until and since > until:
         raise InvalidInput("start_date 晚于 end_date", field="start_date")
     if since is None:
-        since = (until or datetime.now(UTC)) - DEFAULT_WINDOW
+        since = (until or clock.now()) - DEFAULT_WINDOW
     filters["since"] = since
     if until is not None:
         filters["until"] = until + timedelta(microseconds=1)  # end_date is inclusive

@@ -7,12 +7,11 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from flask import Response, current_app, request
 from flask_login import current_user
 
-from geodata import apikeys
+from geodata import apikeys, clock
 from geodata.cases import Actor
 from geodata.errors import Conflict, InvalidInput, Unauthorized
 from geodata.model import ApiKey
@@ -125,7 +124,7 @@ def idempotent(store: Store, actor: Actor, make: Callable[[], tuple[dict | list,
             with store.transaction():
                 body, status = make()
                 text = json.dumps(body, ensure_ascii=False)
-                store.remember_answer(actor.name, key, fingerprint, status, text, datetime.now(UTC))
+                store.remember_answer(actor.name, key, fingerprint, status, text, clock.now())
             return _json(body, status)
         except Conflict:
             remembered = store.remembered_answer(actor.name, key)  # a concurrent twin won

@@ -4,11 +4,11 @@ the units' ranking with grades, and the units to be named (曝光名单)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from geodata import clock
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput
 from geodata.model import TIERS, TITLES
@@ -113,7 +113,7 @@ def tiers():
     )
     context = dict(county=county, month=month, months=_choices(month), tier_names=TIERS, title_names=TITLES,
                    communities=communities, names=names, awards=awards, admin=current_user.role == "admin",
-                   today=datetime.now(COUNTY_TZ).date().isoformat())  # fmt: skip
+                   today=clock.local_now().date().isoformat())  # fmt: skip
     try:
         checked_month(month)
     except InvalidInput as exc:
@@ -129,7 +129,7 @@ def checked_month(month: str | None) -> str:
 
 
 def _this_month() -> str:
-    return datetime.now(COUNTY_TZ).strftime("%Y-%m")
+    return clock.local_now().strftime("%Y-%m")
 
 
 def _choices(chosen: str) -> list[str]:

@@ -294,8 +294,8 @@
   function fillLead(popup, hit, config) {
     if ((hit.kind !== "zones" && hit.kind !== "grid") || !config.links.responsible) { return; }
     var p = hit.properties;
-    var today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);  // the county's day
-    var url = config.links.responsible.replace("{id}", encodeURIComponent(p.id)) + "?date=" + today;
+    // No date: the portal answers for its own today (the county's clock, pinned or not).
+    var url = config.links.responsible.replace("{id}", encodeURIComponent(p.id));
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (answer) {
