@@ -56,6 +56,7 @@ def test_the_portal_answers_the_same_on_sqlite_and_postgis(committed_postgis_url
         ({"PORTAL_ROUTE_MAX_M": "thirty"}, "PORTAL_ROUTE_MAX_M='thirty' is not a valid float"),
         ({"PORTAL_ROUTE_MAX_M": "-5"}, "must be a positive number"),
         ({"PORTAL_PORT": "70000"}, "PORTAL_PORT must be a port number from 1 to 65535"),
+        ({"PORTAL_TODAY": "15.1.2027"}, "PORTAL_TODAY must be a day YYYY-MM-DD"),
     ],
 )
 def test_bad_settings_stop_the_start_with_one_sentence(environment, message, tmp_path):
