@@ -92,8 +92,11 @@ class Store(RoadEdits, OutlineEdits, Identity, AuditLog, Rerouting, PublicReport
 
     def get_zone(self, county_id: int, zone_id: int) -> Zone: ...
 
-    def list_zones(self, county_id: int, kind: str | None = None, bbox: BBox | None = None) -> list[Zone]:
-        """Zones ordered by id; with ``bbox``, those whose geometry intersects it."""
+    def list_zones(
+        self, county_id: int, kind: str | Sequence[str] | None = None, bbox: BBox | None = None
+    ) -> list[Zone]:
+        """Zones ordered by id, of one ``kind`` or of several (``COMMUNITY_KINDS``); with ``bbox``,
+        those whose geometry intersects it."""
 
     def update_zone(self, zone: Zone) -> Zone:
         """Write the zone's fields and geometry and bump its version."""

@@ -44,6 +44,13 @@ def migration_files(backend: str) -> list[Path]:
     return sorted((MIGRATIONS / backend).glob("[0-9][0-9][0-9][0-9]_*.sql"))
 
 
+def kinds_list(kind: str | Sequence[str] | None) -> list[str] | None:
+    """The zone kinds ``list_zones`` is asked for: one, several, or None for every kind."""
+    if kind is None:
+        return None
+    return [kind] if isinstance(kind, str) else list(kind)
+
+
 def check_choice(value: str, choices: Sequence[str], what: str) -> None:
     if value not in choices:
         raise InvalidInput(f"unknown {what} {value!r}: choose {', '.join(choices)}", field=what)

@@ -10,7 +10,7 @@ import shapely
 from psycopg.types.json import Jsonb
 
 from geodata.model import TARGET_KINDS, Incident, IncidentEvent, Segment, Zone
-from geodata.stores.base import check_choice, utc
+from geodata.stores.base import check_choice, kinds_list, utc
 from geodata.stores.common import one
 from geodata.stores.queries import INCIDENT_FILTERS
 
@@ -108,10 +108,10 @@ class PostgisEncoding:
 
 
 class FeaturesMixin:
-    def list_zones(self, county_id: int, kind: str | None = None, bbox=None) -> list[Zone]:
-        where = "county_id = %(county)s AND (%(kind)s::text IS NULL OR kind = %(kind)s)"
+    def list_zones(self, county_id: int, kind: str | Sequence[str] | None = None, bbox=None) -> list[Zone]:
+        where = "county_id = %(county)s AND (%(kinds)s::text[] IS NULL OR kind = ANY(%(kinds)s))"
         where += f" AND {_IN_BBOX}" if bbox is not None else ""
-        params = {"county": county_id, "kind": kind, **(_bbox(bbox) if bbox else {})}
+        params = {"county": county_id, "kinds": kinds_list(kind), **(_bbox(bbox) if bbox else {})}
         return self._features(
             self._zone, self._rows(f"SELECT {_ZONE_COLUMNS} FROM zone WHERE {where} ORDER BY id", params)
         )

@@ -12,7 +12,7 @@ import shapely
 
 from geodata.geometry import metric_xy
 from geodata.model import TARGET_KINDS, Incident, Segment, Zone
-from geodata.stores.base import check_choice, utc
+from geodata.stores.base import check_choice, kinds_list, utc
 from geodata.stores.common import one
 from geodata.stores.queries import INCIDENT_FILTERS
 
@@ -97,8 +97,12 @@ class FeaturesMixin:
     def _unindexed(self, table: str, row_id: int) -> None:
         self.conn.execute(f"DELETE FROM {table}_rtree WHERE id = ?", (row_id,))
 
-    def list_zones(self, county_id: int, kind: str | None = None, bbox=None) -> list[Zone]:
-        rows = self._in_bbox("zone", county_id, bbox, "AND (:kind IS NULL OR t.kind = :kind)", {"kind": kind})
+    def list_zones(self, county_id: int, kind: str | Sequence[str] | None = None, bbox=None) -> list[Zone]:
+        kinds = kinds_list(kind)
+        rows = self._in_bbox(
+            "zone", county_id, bbox, "AND (:kinds IS NULL OR t.kind IN (SELECT value FROM json_each(:kinds)))",
+            {"kinds": None if kinds is None else json.dumps(kinds)},
+        )  # fmt: skip
         return self._features(self._zone, rows)
 
     def list_segments(self, county_id: int, bbox=None) -> list[Segment]:

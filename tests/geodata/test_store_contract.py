@@ -97,6 +97,8 @@ def test_zones_store_geometry_area_and_versions(store, world, county):
     # 0.05° × 0.05° at 22.5°N is about 5.14 km × 5.53 km.
     assert community.area_m2 == pytest.approx(28.4e6, rel=0.01)
     assert [z.code for z in store.list_zones(county.id, kind="grid")] == ["001001"]
+    assert [z.code for z in store.list_zones(county.id, kind=("grid", "community"))] == ["001", "001001"]
+    assert store.list_zones(county.id, kind=()) == []
     assert [z.code for z in store.list_zones(county.id, bbox=(114.02, 22.52, 114.03, 22.53))] == ["001"]
     assert store.list_zones(county.id, bbox=(114.07, 22.57, 114.08, 22.58)) == []
     # Version 1 when added, 2 once ``world`` assigned its lead (an assignment is a change of the
