@@ -1,5 +1,5 @@
-"""Unit grids (单元网格, DESIGN §2, §10): split every community into cells whose edges follow the
-streets, and store them as zones of kind ``grid`` with stable codes.
+"""Unit grids (单元网格, DESIGN §2, §10): split every community (and village, 村) into cells whose
+edges follow the streets, and store them as zones of kind ``grid`` with stable codes.
 
 Within a community (in the county's metric CRS) the streets clipped to it are polygonized into
 blocks, the community boundary closing them; blocks under half the target area merge into the
@@ -39,7 +39,7 @@ from geodata.geometry import from_metric, to_metric
 from geodata.grids_codes import CellMatch, community_prefixes, match_cells, number_new_cells
 from geodata.grids_split import TilingCheck, check_tiling, street_blocks, tile_area
 from geodata.io_read import resolve_county
-from geodata.model import County, Zone
+from geodata.model import COMMUNITY_KINDS, INNER_ZONE_KINDS, County, Zone
 from geodata.store import Store
 
 MIN_TARGET_M2 = 500
@@ -171,11 +171,11 @@ def _check_target(target_m2: float) -> None:
 def _plan(store: Store, county: County, target_m2: float, progress: Progress | None) -> list[_Plan]:
     """Compute every community's cells and how they match the stored ones; nothing is written."""
     zones = store.list_zones(county.id)
-    communities = [z for z in zones if z.kind == "community"]
+    communities = [z for z in zones if z.kind in COMMUNITY_KINDS]  # villages are split alike
     if not communities:
         raise InvalidInput(
             f"county {county.code} has no communities to split into grid cells: "
-            "import them first (import-zones --kind community)"
+            "import them first (import-zones --kind community, or village)"
         )
     epsg = store.county_epsg(county.id)
     grids = [z for z in zones if z.kind == "grid"]
@@ -184,7 +184,7 @@ def _plan(store: Store, county: County, target_m2: float, progress: Progress | N
         cells_by_parent.setdefault(z.parent_id, []).append(z)
     prefixes = community_prefixes(county, communities, {z.id: z for z in zones}, cells_by_parent)
     streets = _metric_streets(store, county.id, epsg)
-    taken = {z.code for z in grids}
+    taken = {z.code for z in zones if z.kind in INNER_ZONE_KINDS}  # courtyards share the numbers
     plans = []
     for n, (community, prefix) in enumerate(zip(communities, prefixes, strict=True), start=1):
         stored = cells_by_parent.get(community.id, [])

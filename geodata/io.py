@@ -31,7 +31,7 @@ from geodata.io_read import (
     row_label,
     text_column,
 )
-from geodata.model import ZONE_KINDS, County, Unit, Zone
+from geodata.model import COMMUNITY_KINDS, INNER_ZONE_KINDS, ZONE_KIND_ZH, ZONE_KINDS, County, Unit, Zone
 from geodata.store import Store
 from geodata.streets import import_streets
 from geodata.zone_topology import MAX_NEW_OVERLAP_M2
@@ -108,10 +108,12 @@ def import_zones(
 
     Zones of one kind tile the county: a polygon overlapping another of the file or a stored zone
     of the kind by more than MAX_NEW_OVERLAP_M2 (as the map editor allows) is refused, naming both,
-    unless ``allow_overlap``, when the overlaps are reported. A grid cell's parent is the community
-    containing it; codes follow DESIGN §10 unless the file has a ``code`` field."""
+    unless ``allow_overlap``, when the overlaps are reported. A grid cell's or a courtyard's parent
+    is the community or village containing it; codes follow DESIGN §10 unless the file has a
+    ``code`` field."""
     if kind not in ZONE_KINDS:
-        raise InvalidInput(f"unknown zone kind {kind!r}: choose {', '.join(ZONE_KINDS)}", field="kind")
+        choices = "、".join(f"{k}（{ZONE_KIND_ZH[k]}）" for k in ZONE_KINDS)
+        raise InvalidInput(f"未知的区域类型 {kind!r}：可选 {choices}", field="kind")
     frame, _ = read_frame(path, crs)
     summary = ImportSummary(source=Path(path).name, layer=f"{kind} zones", read=len(frame))
     name_field = name_field or "name"
@@ -168,7 +170,7 @@ def _overlaps(
 def _zones(
     store: Store, county: County, kind: str, names: list[str], geoms: np.ndarray, file_codes: list[str]
 ) -> list[Zone]:
-    parents = _parents(store, county, geoms) if kind == "grid" else [None] * len(geoms)
+    parents = _parents(store, county, geoms) if kind in INNER_ZONE_KINDS else [None] * len(geoms)
     codes = _zone_codes(store, county, kind, geoms, parents)
     codes = [f or c for f, c in zip(file_codes, codes, strict=True)]
     areas = areas_m2(geoms, county.utm_epsg)
@@ -179,8 +181,8 @@ def _zones(
 
 
 def _parents(store: Store, county: County, geoms: np.ndarray) -> list[Zone | None]:
-    """For each grid cell, the community containing its representative point."""
-    communities = store.list_zones(county.id, kind="community")
+    """For each grid cell or courtyard, the community or village containing its representative point."""
+    communities = store.list_zones(county.id, kind=COMMUNITY_KINDS)
     if not communities:
         return [None] * len(geoms)
     tree = shapely.STRtree([c.geom for c in communities])
@@ -195,16 +197,20 @@ def _zone_codes(
     store: Store, county: County, kind: str, geoms: np.ndarray, parents: list[Zone | None]
 ) -> list[str]:
     """DESIGN §10 codes: county + subdistrict + community + cell, cells numbered west to east in
-    rows from north to south, after those already stored under the same prefix."""
-    taken = [z.code for z in store.list_zones(county.id, kind=kind)]
+    rows from north to south, after those already stored under the same prefix. Villages are
+    numbered with the communities (社区/村), courtyards with the cells of their parent, so that no
+    two zones of one level share a code."""
+    level = next((kinds for kinds in (COMMUNITY_KINDS, INNER_ZONE_KINDS) if kind in kinds), (kind,))
+    taken = [z.code for z in store.list_zones(county.id, kind=level)]
     codes = [""] * len(geoms)
     seq: dict[str, int] = {}
     for i in reading_order(geoms):
-        prefix = {
-            "subdistrict": county.code,
-            "community": county.code + SUBDISTRICT_NONE,
-            "grid": parents[i].code if parents[i] else county.code + SUBDISTRICT_NONE + "000",
-        }[kind]
+        if kind == "subdistrict":
+            prefix = county.code
+        elif kind in COMMUNITY_KINDS:
+            prefix = county.code + SUBDISTRICT_NONE
+        else:
+            prefix = parents[i].code if parents[i] else county.code + SUBDISTRICT_NONE + "000"
         if prefix not in seq:
             seq[prefix] = sum(1 for c in taken if c.startswith(prefix) and len(c) == len(prefix) + 3)
         seq[prefix] += 1

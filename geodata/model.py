@@ -13,9 +13,23 @@ from shapely.geometry.base import BaseGeometry
 
 COUNTY_TZ = timezone(timedelta(hours=8), "CST")  # the county's clock: China Standard Time
 
-ZONE_KINDS = ("subdistrict", "community", "grid")
-# Finer zones win when a point lies in several: a grid cell beats its community.
-ZONE_FINENESS = {"grid": 0, "community": 1, "subdistrict": 2}
+ZONE_KINDS = ("subdistrict", "community", "village", "courtyard", "grid")
+ZONE_KIND_ZH = {
+    "subdistrict": "街道",
+    "community": "社区",
+    "village": "村",
+    "courtyard": "楼院",
+    "grid": "单元网格",
+}
+# A village (村) is a rural community: communities and villages together tile the county under its
+# subdistricts, are scored, given tiers and shown to the public alike.
+COMMUNITY_KINDS = ("community", "village")
+# Zones inside a community or village, which is their parent: grid cells tile it, courtyards (楼院,
+# housing compounds) are islands in it.
+INNER_ZONE_KINDS = ("courtyard", "grid")
+# Finer zones win when a point lies in several: a grid cell beats a courtyard, which beats its
+# community or village.
+ZONE_FINENESS = {"grid": 0, "courtyard": 1, "community": 2, "village": 2, "subdistrict": 3}
 TARGET_KINDS = ("zone", "segment")
 ROLES = ("lead", "assist")
 USER_ROLES = ("admin", "leader", "unit_staff", "inspector")

@@ -146,7 +146,7 @@ def import_streets(path: str, county_code: str | None, crs: str | None) -> None:
 @click.command("import-zones")
 @click.argument("path", type=click.Path(dir_okay=False))
 @county_option
-@click.option("--kind", required=True, help="community, grid or subdistrict")
+@click.option("--kind", required=True, help="subdistrict, community, village, courtyard or grid")
 @click.option("--name-field", help="the field holding each zone's name (default: name)")
 @click.option("--crs", help="the file's CRS when it declares none, e.g. EPSG:4547")
 @click.option(
@@ -162,8 +162,9 @@ def import_zones(
     crs: str | None,
     allow_overlap: bool,
 ) -> None:
-    """Import polygons as communities or grid cells, repairing what may be repaired; zones that
-    overlap others of their kind (over 1 m²) are refused unless --allow-overlap."""
+    """Import polygons as zones of one kind (communities, villages, courtyards, grid cells, ...),
+    repairing what may be repaired; zones that overlap others of their kind (over 1 m²) are refused
+    unless --allow-overlap."""
     with progress_bar("storing zones", "zones") as bar:
         summary = io.import_zones(
             get_store(), _county(county_code), path, kind, name_field, crs, progress=bar,

@@ -7,12 +7,15 @@ from datetime import datetime
 
 import numpy as np
 import shapely
+from psycopg.types.json import Jsonb
 
 from geodata.geometry import metric_xy
+from geodata.model import ZONE_FINENESS
 from geodata.stores.base import utc
 
 BATCH = 50_000  # points per statement: large enough to amortise, small enough for memory
 
+# The finest zone containing each point (``fineness``: geodata.model.ZONE_FINENESS), the smaller first.
 _ZONES_AT = """
     SELECT z.id
     FROM unnest(%(xs)s::float8[], %(ys)s::float8[]) WITH ORDINALITY AS p(x, y, i)
@@ -21,8 +24,7 @@ _ZONES_AT = """
         FROM zone
         WHERE zone.county_id = %(county)s
           AND ST_Intersects(zone.geom, ST_SetSRID(ST_MakePoint(p.x, p.y), 4326))
-        ORDER BY CASE zone.kind WHEN 'grid' THEN 0 WHEN 'community' THEN 1 ELSE 2 END,
-                 zone.area_m2, zone.id
+        ORDER BY (%(fineness)s::jsonb ->> zone.kind)::integer, zone.area_m2, zone.id
         LIMIT 1
     ) AS z ON true
     ORDER BY p.i
@@ -73,7 +75,9 @@ class SpatialMixin:
             return []
         xy = shapely.get_coordinates(np.asarray(points, dtype=object))
         rows = self._batched(
-            _ZONES_AT, {"county": county_id}, {"xs": xy[:, 0].tolist(), "ys": xy[:, 1].tolist()}
+            _ZONES_AT,
+            {"county": county_id, "fineness": Jsonb(ZONE_FINENESS)},
+            {"xs": xy[:, 0].tolist(), "ys": xy[:, 1].tolist()},
         )
         return [r[0] for r in rows]
 

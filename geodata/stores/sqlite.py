@@ -137,18 +137,33 @@ class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, Audit
         )
         done = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
         applied = []
-        for path in migration_files("sqlite"):
-            version = int(path.name[:4])
-            if version in done:
-                continue
-            with self.transaction():
-                for statement in _statements(path.read_text()):
-                    self.conn.execute(statement)
-                self.conn.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, path.name)
-                )
-            applied.append(path.name)
+        with self._foreign_keys_off():
+            for path in migration_files("sqlite"):
+                version = int(path.name[:4])
+                if version in done:
+                    continue
+                with self.transaction():
+                    for statement in _statements(path.read_text()):
+                        self.conn.execute(statement)
+                    _check_foreign_keys(self.conn, path.name)
+                    self.conn.execute(
+                        "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, path.name)
+                    )
+                applied.append(path.name)
         return applied
+
+    @contextmanager
+    def _foreign_keys_off(self) -> Iterator[None]:
+        """Foreign keys unenforced while migrating, as SQLite documents for rebuilding a table
+        (0016): dropping the old table would otherwise delete its rows first and fail on every
+        reference to them. The pragma does nothing inside a transaction, so it is set between them;
+        each migration checks the keys itself before it commits (``_check_foreign_keys``)."""
+        (was_on,) = self.conn.execute("PRAGMA foreign_keys").fetchone()
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA foreign_keys = {'ON' if was_on else 'OFF'}")
 
     def schema_version(self) -> int:
         try:
@@ -190,6 +205,14 @@ class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, Audit
         named = _named(sql)
         with self.transaction():
             return [self.conn.execute(named, r).fetchall()[0][0] for r in rows]
+
+
+def _check_foreign_keys(conn: sqlite3.Connection, migration: str) -> None:
+    """Refuse (rolling the migration back) when it left a reference to a row that is not there."""
+    broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
+    if broken:
+        found = ", ".join(f"{table} row {rowid} → {parent}" for table, rowid, parent, _ in broken)
+        raise sqlite3.IntegrityError(f"{migration} would break foreign keys: {found}")
 
 
 @lru_cache(maxsize=256)

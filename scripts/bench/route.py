@@ -20,6 +20,7 @@ import shapely
 
 from geodata.demo import seed_demo
 from geodata.geometry import to_metric
+from geodata.model import ZONE_FINENESS
 from geodata.store import open_store
 from scripts.bench.common import backend_parser, bench_database, timed
 
@@ -75,7 +76,7 @@ def _frames(store, county):
     zones = store.list_zones(county.id)
     segs = store.list_segments(county.id)
     zones_gdf = gpd.GeoDataFrame(
-        {"zone_id": [z.id for z in zones], "fine": [(z.kind != "grid", z.area_m2, z.id) for z in zones]},
+        {"zone_id": [z.id for z in zones], "fine": [(ZONE_FINENESS[z.kind], z.area_m2, z.id) for z in zones]},
         geometry=[z.geom for z in zones],
         crs=4326,
     )
@@ -88,7 +89,10 @@ def _frames(store, county):
 def _sjoin_zone(points, zones_gdf) -> list:
     pts = gpd.GeoDataFrame(geometry=points, crs=4326)
     joined = gpd.sjoin(pts, zones_gdf, predicate="intersects", how="left")
-    joined = joined.sort_values("fine", key=lambda s: s.map(lambda v: v if isinstance(v, tuple) else (2,)))
+    joined = joined.sort_values(
+        "fine",
+        key=lambda s: s.map(lambda v: v if isinstance(v, tuple) else (max(ZONE_FINENESS.values()) + 1,)),
+    )
     first = joined[~joined.index.duplicated(keep="first")].sort_index()
     return [None if pd.isna(v) else int(v) for v in first.zone_id]
 

@@ -100,11 +100,33 @@ def test_refusals_are_one_error_line_and_store_nothing(run, cli_app, tmp_path):
     code, out = run("import-incidents", tmp_path / "far.csv")
     assert code == 1 and "Error: far.csv: 1 of 1 rows refused, nothing stored: row 1:" in out
     code, out = run("import-zones", _square(tmp_path), "--kind", "district")
-    assert code == 1 and "Error: unknown zone kind 'district'" in out
+    assert (
+        code == 1 and "Error: 未知的区域类型 'district'：可选 subdistrict（街道）、community（社区）" in out
+    )
     assert run("create-county", "12345", "短码")[0] == 1
     code, out = run("export", "roads", tmp_path / "r.csv")
     assert code == 1 and "Error: unknown layer 'roads'" in out
     assert _counts(cli_app) == {"zone": 1, "segment": 0, "incident": 0, "unit": 0}
+
+
+def test_import_zones_takes_villages_and_courtyards(run, cli_app, tmp_path):
+    run("create-county", CODE, "测试县")
+    village = _one_zone(tmp_path, "西园村", box(114.0, 22.5, 114.01, 22.51))
+    code, out = run("import-zones", village, "--kind", "village")
+    assert code == 0 and "stored 1 village zones" in out
+    code, out = run("import-zones", _one_zone(tmp_path, "西园一院", box(114.002, 22.502, 114.004, 22.504)),
+                    "--kind", "courtyard")  # fmt: skip
+    assert code == 0 and "stored 1 courtyard zones" in out
+    with cli_app.app_context():
+        store = get_store()
+        zones = {z.kind: z for z in store.list_zones(store.get_county(CODE).id)}
+    assert zones["courtyard"].parent_id == zones["village"].id and zones["courtyard"].name == "西园一院"
+
+
+def _one_zone(tmp_path, name: str, geom):
+    path = tmp_path / f"{name}.geojson"
+    gpd.GeoDataFrame({"name": [name]}, geometry=[geom], crs=4326).to_file(path)
+    return path
 
 
 def _square(tmp_path):
