@@ -33,9 +33,16 @@ from geodata.store import Store
 from geodata.targets import TargetInfo, describe
 
 MODES = ("touching", "inside")  # touching: any contact; inside: wholly within the drawn area
-SELECTABLE = ("segment", "community", "grid", "subdistrict")  # segments, and zones by their kind
+SELECTABLE = ("segment", "community", "village", "courtyard", "grid", "subdistrict")  # zones by their kind
 LINE_TOLERANCE_M = 5.0  # a drawn line catches what passes within this distance of it
-KIND_ZH = {"segment": "路段", "community": "社区", "grid": "网格", "subdistrict": "街道"}
+KIND_ZH = {
+    "segment": "路段",
+    "community": "社区",
+    "village": "村",
+    "courtyard": "楼院",
+    "grid": "网格",
+    "subdistrict": "街道",
+}
 
 
 @dataclass

@@ -7,7 +7,9 @@ both zones that share it (and, when it is also an edge of their cells, those cel
 change is checked as a whole, as the zones would be after it (geodata/zone_topology.py): every new
 outline is a valid polygon in the county; it adds no overlap over 1 m² with any zone of its kind,
 gives up no area over 1 m² that no zone of its kind takes (a gap; for a cell, inside its
-community) and leaves its parent (or the county) by no more than 1 m² more than before. A community
+community) and leaves its parent (or the county) by no more than 1 m² more than before.
+Communities and villages count as one kind here, as they share the county; a courtyard, an island
+in its community, may give area back to it. A community
 edit that leaves some of its cells outside it is allowed, saying which and by how much: they are
 redrawn next.
 
@@ -399,6 +401,7 @@ def edit_context(store: Store, county: County, zone_id: int, radius_m: float = S
         geoms = to_metric(np.array([f.geom for f in features], dtype=object), epsg)
         return [f for f, k in zip(features, shapely.dwithin(zone_m, geoms, radius_m), strict=True) if k]
 
-    kin = [z for z in store.list_zones(county.id, kind=zone.kind, bbox=bbox) if z.id != zone.id]
+    kinds = topo.tiling_kinds(zone.kind)  # a village's neighbours may be communities
+    kin = [z for z in store.list_zones(county.id, kind=kinds, bbox=bbox) if z.id != zone.id]
     parent = store.get_zone(county.id, zone.parent_id) if zone.parent_id is not None else None
     return EditContext(zone, parent, near(kin), near(store.list_segments(county.id, bbox=bbox)))

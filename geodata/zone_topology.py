@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geodata.grids_split import MEASURE_GRID_M
-from geodata.model import Zone
+from geodata.model import COMMUNITY_KINDS, Zone
 from geodata.selection import KIND_ZH
 
 # DESIGN §10's tolerance for zones that tile: overlaps and gaps up to 1 m² are digitising noise.
@@ -27,6 +27,13 @@ MAX_NEW_GAP_M2 = 1.0  # more area given up that no zone of the kind takes (in th
 MAX_LEAVING_M2 = 1.0  # more new area outside the parent zone (or the county) is refused
 MAX_CELL_OUTSIDE_M2 = 1.0  # a cell further outside its redrawn community is reported
 TOUCH_M = 0.05  # a zone or a point this close to the area an edit changed is touched by it
+UNTILED_KINDS = ("courtyard",)  # 楼院 are islands in their community: what one gives up is no gap
+
+
+def tiling_kinds(kind: str) -> tuple[str, ...]:
+    """The kinds of zone that tile together with ``kind``: communities and villages share the
+    county, each other kind keeps to itself."""
+    return COMMUNITY_KINDS if kind in COMMUNITY_KINDS else (kind,)
 
 
 @dataclass
@@ -41,12 +48,14 @@ class Scene:
     county_area: BaseGeometry | None = None
 
     def kin(self, zone_id: int, same_parent: bool = False) -> list[int]:
-        """The other zones of the zone's kind (with its parent too, when asked)."""
+        """The other zones of the zone's kind, or of a kind tiling with it (with its parent too,
+        when asked)."""
         z = self.zones[zone_id]
+        kinds = tiling_kinds(z.kind)
         return [
             i
             for i, o in self.zones.items()
-            if i != zone_id and o.kind == z.kind and (not same_parent or o.parent_id == z.parent_id)
+            if i != zone_id and o.kind in kinds and (not same_parent or o.parent_id == z.parent_id)
         ]
 
     def parent(self, zone_id: int) -> Zone | None:
@@ -116,7 +125,7 @@ def _gap(scene: Scene, zone_id: int) -> list[Problem]:
     """Area the zone gives up (inside its parent, or the county) that no zone of its kind takes:
     for a cell, zones of its kind are the cells of its community."""
     given = overlay(shapely.difference, scene.before[zone_id], scene.after[zone_id])
-    if given.area <= MAX_NEW_GAP_M2:
+    if given.area <= MAX_NEW_GAP_M2 or scene.zones[zone_id].kind in UNTILED_KINDS:
         return []
     container = scene.container(zone_id, after=True)
     if container is not None:

@@ -19,11 +19,11 @@ from datetime import UTC, date, datetime
 import geopandas as gpd
 import pytest
 import shapely
-from shapely.geometry import Point, box
+from shapely.geometry import Point, box, mapping
 from shapely.testing import assert_geometries_equal
 
 from geodata import io
-from geodata.errors import InvalidInput
+from geodata.errors import InvalidInput, TilingError
 from geodata.geometry import from_metric, to_metric, utm_epsg_for
 from geodata.model import (
     ZONE_FINENESS,
@@ -40,6 +40,7 @@ from geodata.model import (
 from geodata.routing import route_points
 from geodata.store import open_store
 from geodata.stores.base import migration_files
+from geodata.zone_edits import Outline, check_zone_edit, edit_context
 from tests.geodata import test_io
 from tests.geodata.test_io import CODE, EAST, WEST, _counts, _write
 
@@ -255,3 +256,38 @@ def test_the_finest_zone_wins_routing_a_courtyard_over_its_community(store):
     ]
     # the courtyard's lead unit answers there; the cell has none (a coverage gap, as before)
     assert [r.unit_id for r in routes] == [uy.id, ua.id, None, None, uv.id, None]
+
+
+# -- redrawing outlines ---------------------------------------------------------------------------------
+
+
+def _drawn_county(store):
+    c = store.add_county(County("990033", "界线县", extent=ll(box(-300, -300, 700, 500)), utm_epsg=EPSG))
+    community, village = store.add_zones([
+        Zone(c.id, "community", "A", "甲社区", ll(box(0, 0, 200, 200))),
+        Zone(c.id, "village", "V", "乙村", ll(box(200, 0, 400, 200))),
+    ])  # fmt: skip
+    (courtyard,) = store.add_zones(
+        [Zone(c.id, "courtyard", "A01", "甲一院", ll(box(20, 20, 80, 80)), parent_id=community.id)]
+    )
+    return c, community, village, courtyard
+
+
+def test_a_community_and_a_village_share_their_edge_as_two_communities_do(store):
+    c, community, village, _ = _drawn_county(store)
+    with pytest.raises(TilingError, match="甲社区将与乙村（V）新增重叠 2,000.0 m²"):
+        check_zone_edit(store, c, community.id, mapping(ll(box(0, 0, 210, 200))), community.version)
+    also = [Outline(village.id, mapping(ll(box(210, 0, 400, 200))), village.version)]
+    preview = check_zone_edit(
+        store, c, community.id, mapping(ll(box(0, 0, 210, 200))), community.version, also=also
+    )
+    assert {e.zone.name for e in preview.zones} == {"甲社区", "乙村"}
+    assert [s.name for s in edit_context(store, c, village.id).siblings] == ["甲社区"]
+
+
+def test_a_courtyard_may_shrink_but_not_leave_its_community(store):
+    c, _, _, courtyard = _drawn_county(store)
+    smaller = check_zone_edit(store, c, courtyard.id, mapping(ll(box(20, 20, 60, 60))), courtyard.version)
+    assert [e.zone.name for e in smaller.zones] == ["甲一院"]  # what it gives up stays the community's
+    with pytest.raises(TilingError, match="甲一院将有 .* m² 超出甲社区"):
+        check_zone_edit(store, c, courtyard.id, mapping(ll(box(-20, 20, 80, 80))), courtyard.version)
