@@ -32,7 +32,7 @@ class TargetInfo:
     version: int
     geom: BaseGeometry
     lead: Unit | None = None  # the lead unit at the time asked about
-    zone_kind: str | None = None  # community, grid, subdistrict (zones only)
+    zone_kind: str | None = None  # a ZONE_KINDS code: community, village, courtyard, grid... (zones only)
     length_m: float | None = None  # segments
     area_m2: float | None = None  # zones
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from geodata import gcj02
 from geodata.errors import InvalidInput
+from geodata.model import COMMUNITY_KINDS, INNER_ZONE_KINDS
 
 EXTENT = 4096  # tile coordinates per side, as ST_AsMVT's default
 BUFFER = 64  # lines and polygons run this far past the edge, so neighbours join without seams
@@ -54,7 +55,7 @@ MINOR_ROADS = (
     "bridleway",
     "corridor",
 )
-CELLS_FROM_ZOOM = 15  # grid cells join the communities from here
+CELLS_FROM_ZOOM = 15  # grid cells and courtyards join the communities (and villages) from here
 MAX_POINTS = 2000  # more incidents than this in a tile (one per 30 px²) from POINTS_FROM_ZOOM on: clusters
 # A tile of dots holds those within DOTS_BUFFER of it too: never more than this in all (a crowd just
 # past its edge is left to clusters as well).
@@ -63,6 +64,11 @@ MAX_DOTS = 2 * MAX_POINTS
 # neighbours instead of bubbles beside their dots (the demo's most crowded z17 tile holds 2,508).
 DOTS_ONLY_FROM_ZOOM = 17
 FINE_FACTOR = 4
+
+
+def zone_kinds(zoom: int) -> tuple[str, ...]:
+    """The kinds of zone a zones tile at ``zoom`` holds (subdistricts never: nobody guards them)."""
+    return COMMUNITY_KINDS + (INNER_ZONE_KINDS if zoom >= CELLS_FROM_ZOOM else ())
 
 
 def max_points(zoom: int) -> int:

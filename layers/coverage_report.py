@@ -15,6 +15,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geodata.cases import STATUS_ZH
+from geodata.model import ZONE_KIND_ZH
 
 # The gap kinds, in the order the report, the table page and the map legend list them.
 GAP_KINDS = {
@@ -25,7 +26,7 @@ GAP_KINDS = {
     "warnings": "牵头单位与所在社区无关的路段（提醒）",
     "unrouted_incidents": "近30天未派发到单位的问题",
 }
-ZONE_KIND_NAMES = {"community": "社区", "grid": "单元网格", "subdistrict": "街道"}
+ZONE_KIND_NAMES = ZONE_KIND_ZH
 STATUS_NAMES = STATUS_ZH
 JSON_DIGITS = 7  # ~1 cm of a degree: enough for a gap's outline, not more
 

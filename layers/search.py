@@ -1,5 +1,6 @@
-"""The leaders' map search: a case by number (#123), units by name or code, communities and roads
-by name (layers.public_map.search), grid cells by name or code. Each result says where it is."""
+"""The leaders' map search: a case by number (#123), units by name or code, communities, villages
+and roads by name (layers.public_map.search), courtyards and grid cells by name or code. Each
+result says where it is."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from geodata.errors import NotFound
-from geodata.model import County
+from geodata.model import COMMUNITY_KINDS, INNER_ZONE_KINDS, County
 from geodata.store import Store
 from layers.public_map import rounded_bbox
 from layers.public_map import search as search_places
@@ -32,8 +33,8 @@ def search(
     ]
     found += search_places(store, county, q, limit)
     found += [
-        {"kind": "grid", "name": z.name, "code": z.code, "bbox": rounded_bbox(z.geom.bounds)}
-        for z in store.list_zones(county.id, kind="grid")
+        {"kind": z.kind, "name": z.name, "code": z.code, "bbox": rounded_bbox(z.geom.bounds)}
+        for z in store.list_zones(county.id, kind=INNER_ZONE_KINDS)
         if low in z.name.lower() or z.code.startswith(q)
     ]
     return found[:limit]
@@ -72,7 +73,7 @@ def examples(store: Store, county: County) -> Examples:
         roads = Counter(
             s.name for s in store.list_segments(county.id) if s.name and not s.name.endswith("辅路")
         )
-        communities = sorted(store.list_zones(county.id, kind="community"), key=lambda z: z.code)
+        communities = sorted(store.list_zones(county.id, kind=COMMUNITY_KINDS), key=lambda z: z.code)
         _EXAMPLES.clear()  # one county's current names at a time: a map edit makes new ones
         _EXAMPLES[key] = Examples(
             roads.most_common(1)[0][0] if roads else "", communities[0].name if communities else ""

@@ -1,23 +1,24 @@
-"""社区 layer: the communities of a viewport with their lead unit, as GeoJSON."""
+"""社区 layer: the communities (and villages, 村) of a viewport with their lead unit, as GeoJSON."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from geodata import clock
-from geodata.model import County
+from geodata.model import COMMUNITY_KINDS, County
 from geodata.store import BBox, Store
 from layers.geojson import collection, feature, for_display
 
 NAME = "zones"
 TITLE = "社区"
-KIND = "community"
+KINDS = COMMUNITY_KINDS
 
 
 def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime | None = None) -> dict:
-    """Communities intersecting ``bbox``, simplified for ``zoom``, each with its lead unit at ``at``."""
+    """Communities and villages intersecting ``bbox``, simplified for ``zoom``, each with its lead
+    unit at ``at``."""
     at = at or clock.now()
-    zones = store.list_zones(county.id, kind=KIND, bbox=bbox)
+    zones = store.list_zones(county.id, kind=KINDS, bbox=bbox)
     leads = store.lead_units(county.id, "zone", [z.id for z in zones], [at] * len(zones))
     unit_names = {u.id: u.name for u in store.list_units(county.id)} if zones else {}
     geoms = for_display([z.geom for z in zones], zoom, preserve_topology=True)

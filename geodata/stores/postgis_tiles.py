@@ -87,7 +87,7 @@ class TilesMixin(ClustersSql):
             params.update(layer=layer, at=utc(at), all_roads=every, minor=list(tiles.MINOR_ROADS))
             return _bytes(self.conn.execute(sql, params, prepare=False))
         if layer == "zones":
-            kinds = ["community", "grid"] if tile.z >= tiles.CELLS_FROM_ZOOM else ["community"]
+            kinds = list(tiles.zone_kinds(tile.z))
             sql = _ENCODE.format(extent=tiles.EXTENT, rows=_ZONES)
             return _bytes(self.conn.execute(sql, {**params, "layer": layer, "kinds": kinds}, prepare=False))
         raise ValueError(f"no tile layer {layer!r}")

@@ -81,7 +81,7 @@ class TilesMixin(ClustersSql):
             )
             return _shapes(tile, layer, rows, ("id", "name", "highway", "unit_id"))
         if layer == "zones":
-            kinds = "'community', 'grid'" if tile.z >= tiles.CELLS_FROM_ZOOM else "'community'"
+            kinds = ", ".join(f"'{kind}'" for kind in tiles.zone_kinds(tile.z))  # ours, not a request's
             rows = self._rows(_ZONES.format(kinds=kinds), params)
             return _shapes(tile, layer, rows, ("id", "code", "name", "kind", "tier"))
         raise ValueError(f"no tile layer {layer!r}")

@@ -12,7 +12,7 @@
 
   var UI = window.PortalUI, escapeHtml = UI.escapeHtml, popupTable = UI.popupTable;
   var GAP_NAMES = { uncovered: "无社区覆盖的区域", unguarded_zone: "无牵头单位", unguarded_segment: "无牵头单位" };
-  var ZONE_KIND_NAMES = { community: "社区", grid: "单元网格", subdistrict: "街道" };
+  var ZONE_KIND_NAMES = { community: "社区", village: "村", courtyard: "楼院", grid: "单元网格", subdistrict: "街道" };
 
   function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
 

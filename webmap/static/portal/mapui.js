@@ -113,7 +113,9 @@
     return control;
   }
 
-  var KIND_NAMES = { case: "案件", unit: "单位", community: "社区", road: "道路", grid: "网格" };
+  var KIND_NAMES = {
+    case: "案件", unit: "单位", community: "社区", village: "村", road: "道路", courtyard: "楼院", grid: "网格"
+  };
 
   // 查找: a case number, a unit, a community, a road or a grid cell; a pick goes there (a unit is
   // picked out as "显示单位" does).

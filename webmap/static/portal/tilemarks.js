@@ -199,7 +199,7 @@
     byTile = TileStore(layer, function (coords, layers) {
       var data = layers.zones, pieces = [];
       (data ? data.features : []).forEach(function (f) {
-        if (f.properties.kind !== "community") { return; }
+        if (f.properties.kind !== "community" && f.properties.kind !== "village") { return; }
         var c = centroid(f.geometry);
         if (c) {
           pieces.push({ id: f.properties.id, name: f.properties.name, area: c.area,
@@ -285,9 +285,13 @@
       return UI.popupTable("单元网格 " + p.code, [["网格名称", p.name], ["编码", p.code], leadRow],
         [["本网格案件", cases]]);
     }
-    return UI.popupTable(p.name, [["类型", "社区"], ["编码", p.code], leadRow, ["等次", p.tier || "未评定"]], [
-      ["社区公开页", config.links.community.replace("{code}", encodeURIComponent(p.code))], ["本社区案件", cases]
-    ]);
+    if (p.kind === "courtyard") {
+      return UI.popupTable(p.name, [["类型", "楼院"], ["编码", p.code], leadRow], [["本楼院案件", cases]]);
+    }
+    var kind = p.kind === "village" ? "村" : "社区";  // a village is shown as a community is
+    var page = config.links.community.replace("{code}", encodeURIComponent(p.code));
+    return UI.popupTable(p.name, [["类型", kind], ["编码", p.code], leadRow, ["等次", p.tier || "未评定"]],
+      [[kind + "公开页", page], ["本" + kind + "案件", cases]]);
   }
 
   // A zone's popup, then its lead unit today filled in when the answer comes (if still open).

@@ -1,6 +1,6 @@
 /* The leaders' map layers drawn from our vector tiles (/tiles/<layer>/{z}/{x}/{y}.mvt, DESIGN §7)
- * with Leaflet.VectorGrid: 社区 and 单元网格 (the zones tiles), 路段 coloured by their lead unit,
- * 问题 and the two queues of 审核队列 (the incidents tiles, each queue filtered by its status).
+ * with Leaflet.VectorGrid: 社区 with 村, 单元网格 with 楼院 (the zones tiles), 路段 coloured by their
+ * lead unit, 问题 and the two queues of 审核队列 (the incidents tiles, each queue filtered by status).
  *
  * folium creates the layers (webmap/maptiles.py) with PortalTiles.options(kind) after
  * PortalTiles.setup; layers.js calls PortalTiles.attach once they exist. A canvas can't carry
@@ -115,6 +115,7 @@
   // -- styles ---------------------------------------------------------------------------------------
   var COMMUNITY = { color: "#1f4e8c", weight: 2, opacity: 0.85, fill: true, fillColor: "#4a7fc1", fillOpacity: 0.06 };
   var CELL = { color: "#5b7fa6", weight: 1, opacity: 0.8, dashArray: "3 3", fill: true, fillOpacity: 0 };
+  var COURTYARD = { color: "#5b7fa6", weight: 1.5, opacity: 0.9, fill: true, fillColor: "#5b7fa6", fillOpacity: 0.1 };
 
   var PICKED_HALO = "#ffd200";
 
@@ -150,8 +151,9 @@
   }
 
   var STYLES = {
-    zones: function (p) { return p.kind === "community" ? COMMUNITY : []; },
-    grid: function (p) { return p.kind === "grid" ? CELL : []; },
+    // 村 are drawn as communities; 楼院 (courtyards) come with the cells, from zoom 15.
+    zones: function (p) { return p.kind === "community" || p.kind === "village" ? COMMUNITY : []; },
+    grid: function (p) { return p.kind === "grid" ? CELL : p.kind === "courtyard" ? COURTYARD : []; },
     roads: roadStyle,
     incidents: incidentStyle,
     filed: queueStyle("filed"),

@@ -1,0 +1,65 @@
+"""Villages (村) where communities are scored, ranked and shown, and courtyards (楼院) where cells
+are guarded, on both backends (issue #17 part 5).
+
+    甲社区 (code A, led by 甲居委会) | 乙村 (code V, nobody leads it)
+    with 甲一院 (A01) inside 甲, nobody leads it either
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from shapely.geometry import box
+
+from geodata.model import Assignment, County, Unit, Zone
+from layers import search, zones
+from tests.geodata.test_tiles import features, tile_at
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+NOW = datetime(2026, 5, 5, tzinfo=UTC)
+AREA = box(114.00, 22.50, 114.02, 22.51)
+
+
+@pytest.fixture
+def place(store):
+    c = store.add_county(County("990034", "城乡县", extent=AREA, boundary=AREA, utm_epsg=32650))
+    (committee,) = store.add_units([Unit(c.id, "JWH", "甲居委会", "community")])
+    community, village = store.add_zones([
+        Zone(c.id, "community", "A", "甲社区", box(114.00, 22.50, 114.01, 22.51)),
+        Zone(c.id, "village", "V", "乙村", box(114.01, 22.50, 114.02, 22.51)),
+    ])  # fmt: skip
+    (courtyard,) = store.add_zones(
+        [
+            Zone(
+                c.id,
+                "courtyard",
+                "A01",
+                "甲一院",
+                box(114.002, 22.502, 114.004, 22.504),
+                parent_id=community.id,
+            )
+        ]
+    )
+    store.assign(Assignment(c.id, committee.id, "zone", community.id, "lead", T0))
+    return {"county": c, "community": community, "village": village, "courtyard": courtyard}
+
+
+def test_the_leaders_map_finds_courtyards_and_draws_villages_as_communities(store, place):
+    c = place["county"]
+    assert [(r["kind"], r["code"]) for r in search.search(store, c, "甲一院")] == [("courtyard", "A01")]
+    drawn = zones.features(store, c, AREA.bounds, 14)["features"]
+    assert [(f["properties"]["kind"], f["properties"]["unit_name"]) for f in drawn] == [
+        ("community", "甲居委会"), ("village", None)
+    ]  # fmt: skip
+
+
+def test_the_zones_tiles_hold_villages_always_and_courtyards_with_the_cells(store, place):
+    c = place["county"]
+    kinds = {}
+    for z in (14, 15):
+        tile = tile_at(114.003, 22.503, z)
+        kinds[z] = sorted(
+            f["properties"]["kind"] for f in features(store.vector_tile(c.id, "zones", tile, NOW), "zones")
+        )
+    assert kinds == {14: ["community", "village"], 15: ["community", "courtyard"]}  # the z15 tile is in 甲
