@@ -15,7 +15,7 @@ import shapely
 
 from geodata import clock
 from geodata.errors import InvalidInput, NotFound
-from geodata.model import CATEGORIES, COUNTY_TZ, ROLES, Assignment, ChangeSet, County, Unit
+from geodata.model import CATEGORIES, COMMUNITY_KINDS, COUNTY_TZ, ROLES, Assignment, ChangeSet, County, Unit
 from geodata.routing import ROUTE_MAX_M, route_incidents
 from geodata.store import Store
 from geodata.targets import Target, load_targets, refuse_stale
@@ -157,7 +157,8 @@ def road_segments(store: Store, county: County, road: str) -> list[Target]:
 
 
 def community_of(store: Store, county: County, code: str):
-    for zone in store.list_zones(county.id, kind="community"):
+    """The community (or village) with this code or name."""
+    for zone in store.list_zones(county.id, kind=COMMUNITY_KINDS):
         if zone.code == code or zone.name == code:
             return zone
     raise NotFound(f"unknown community {code!r} in county {county.code}", field="community")

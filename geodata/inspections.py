@@ -1,11 +1,13 @@
 """Inspections (考核评议): an evaluator scores a street segment, a community or a grid cell against
 its checklist; the inspection's score is the items' sum as a share of their maxima, out of 100.
+A village (村) is scored as a community, with its checklist; a courtyard (楼院), a part of its
+community as a cell is, as a cell.
 
 Who may score what (an evaluator's panel is their remit):
 - 督查科 (patrol): any target, every day;
 - 人大代表 / 政协委员 (npc, cppcc): the units' key spots — segments and communities — monthly;
 - 社区居委会 (community): the parts handed down to their community: the targets their unit leads
-  at that time, and the cells of a community it leads.
+  at that time, and the cells (and courtyards) of a community it leads.
 Messages are in Chinese: evaluators read them on a phone.
 """
 
@@ -21,6 +23,8 @@ from geodata.model import PANEL_ZH, County, Inspection
 from geodata.store import Store
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
+# The checklist (checklist_item.target_kind) each kind of zone is scored with; subdistricts: none.
+ZONE_CHECKLISTS = {"community": "community", "village": "community", "courtyard": "grid", "grid": "grid"}
 
 
 @dataclass(frozen=True)
@@ -31,16 +35,17 @@ class Evaluator:
 
 
 def checklist_kind(store: Store, county: County, target_kind: str, target_id: int) -> str:
-    """Which checklist a target is scored with: segment, community or grid (NotFound if absent)."""
+    """Which checklist a target is scored with: segment, community or grid (NotFound if absent);
+    the same checklist, the same remit."""
     if target_kind == "segment":
         store.get_segment(county.id, target_id)
         return "segment"
     if target_kind != "zone":
         raise InvalidInput(f"未知的考核对象类型 {target_kind!r}：可选 segment 或 zone", field="target_kind")
     kind = store.get_zone(county.id, target_id).kind
-    if kind not in ("community", "grid"):
-        raise InvalidInput("街道不直接考核：请选择社区、网格或路段", field="target_id")
-    return kind
+    if kind not in ZONE_CHECKLISTS:
+        raise InvalidInput("街道不直接考核：请选择社区、村、楼院、网格或路段", field="target_id")
+    return ZONE_CHECKLISTS[kind]
 
 
 def check_evaluator(evaluator: Evaluator) -> None:
@@ -112,7 +117,7 @@ def _item_scores(checklist, items) -> dict[str, float]:
 def _check_remit(store, county, evaluator: Evaluator, target_kind, target_id, kind, at) -> None:
     panel = PANEL_ZH[evaluator.panel]
     if evaluator.panel in ("npc", "cppcc") and kind == "grid":
-        raise Forbidden(f"{panel}评议路段和社区，不评议单元网格", field="target_id")
+        raise Forbidden(f"{panel}评议路段和社区，不评议单元网格和楼院", field="target_id")
     if evaluator.panel != "community":
         return
     if evaluator.unit_id is None:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from geodata import clock
 from geodata.errors import InvalidInput
-from geodata.model import TIERS, TITLES, County, TierDecision, TitleAward, Zone
+from geodata.model import COMMUNITY_KINDS, TIERS, TITLES, County, TierDecision, TitleAward, Zone
 from geodata.store import Store
 
 
@@ -17,7 +17,7 @@ def confirm_tier(
     store: Store, county: County, zone_id: int, tier: str, month: str, proposed: str | None, by: str,
     now: datetime | None = None,
 ) -> TierDecision:  # fmt: skip
-    """Record the tier of a community for ``month`` and make it the community's tier."""
+    """Record the tier of a community (or village) for ``month`` and make it its tier."""
     if tier not in TIERS:
         raise InvalidInput(f"未知的社区等次 {tier!r}：可选 {'、'.join(TIERS)}", field="tier")
     zone = _community(store, county, zone_id)
@@ -69,6 +69,6 @@ def _today() -> date:
 
 def _community(store: Store, county: County, zone_id: int) -> Zone:
     zone = store.get_zone(county.id, zone_id)
-    if zone.kind != "community":
-        raise InvalidInput(f"{zone.name} 不是社区：等次只评定社区", field="zone_id")
+    if zone.kind not in COMMUNITY_KINDS:
+        raise InvalidInput(f"{zone.name} 不是社区或村：等次只评定社区和村", field="zone_id")
     return zone

@@ -3,11 +3,12 @@
 The report (issue #3 part 3); areas, lengths and distances are measured in the county's metric
 CRS, while what covers or overlaps what is decided in lon/lat (see ``layers.coverage_checks``):
 
-(a) ``uncovered`` — the county area that lies in no community. The county area is the imported
-    official boundary when there is one, else the county's extent (for the demo, the convex hull
-    of its streets). Pieces under 1 m² are outline noise and are dropped.
-(b) ``unguarded_zones`` — communities and grid cells with no lead unit at ``at``. Subdistricts are
-    an administrative level nobody is posted to, so they are not gaps.
+(a) ``uncovered`` — the county area that lies in no community (a village, 村, is a community
+    here and below). The county area is the imported official boundary when there is one, else
+    the county's extent (for the demo, the convex hull of its streets). Pieces under 1 m² are
+    outline noise and are dropped.
+(b) ``unguarded_zones`` — communities, courtyards and grid cells with no lead unit at ``at``.
+    Subdistricts are an administrative level nobody is posted to, so they are not gaps.
 (c) ``unguarded_segments`` — road segments with no lead unit at ``at``.
 (d) ``overlaps`` — pairs of zones of the same kind whose interiors overlap by 1 m² or more.
 (e) ``warnings`` — guarded segments whose lead unit has no post (lead or assist, at ``at``) in the
@@ -33,7 +34,16 @@ import shapely
 
 from geodata import clock
 from geodata.geometry import to_metric, utm_epsg_for
-from geodata.model import CATEGORIES, ZONE_KINDS, County, Incident, Segment, Zone
+from geodata.model import (
+    CATEGORIES,
+    COMMUNITY_KINDS,
+    INNER_ZONE_KINDS,
+    ZONE_KINDS,
+    County,
+    Incident,
+    Segment,
+    Zone,
+)
 from geodata.store import BBox, Store
 from layers.coverage_checks import (
     bounds_list,
@@ -57,7 +67,7 @@ NAME = "coverage"
 TITLE = "覆盖缺口"
 SHOWN = False  # a layer a leader switches on when looking for gaps
 GAP_COLOUR = "#d7191c"
-GUARDED_ZONE_KINDS = ("community", "grid")
+GUARDED_ZONE_KINDS = COMMUNITY_KINDS + INNER_ZONE_KINDS
 INCIDENT_WINDOW = timedelta(days=30)
 
 
@@ -129,7 +139,7 @@ def analyse(data: CountyData) -> CoverageReport:
     area, source = county_area(county)
     epsg = county.utm_epsg or _epsg_of(area, data.segments)
     zones = np.asarray([z.geom for z in data.zones], dtype=object)
-    communities = np.array([z.kind == "community" for z in data.zones], dtype=bool)
+    communities = np.array([z.kind in COMMUNITY_KINDS for z in data.zones], dtype=bool)
     report = CoverageReport(
         county_code=county.code,
         county_name=county.name,
@@ -283,7 +293,7 @@ def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime |
         z for z, lead in zip(zones, zone_leads, strict=True) if lead is None and z.kind in GUARDED_ZONE_KINDS
     ]
     open_segments = [s for s, lead in zip(segments, segment_leads, strict=True) if lead is None]
-    communities = [z.geom for z in zones if z.kind == "community"]
+    communities = [z.geom for z in zones if z.kind in COMMUNITY_KINDS]
     uncovered = _uncovered_in_view(county, bbox, communities)
     feats = [
         *(feature(g, {"gap": "uncovered"}) for g in for_display(uncovered, zoom, True)),

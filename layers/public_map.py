@@ -1,5 +1,6 @@
 """The public map (issue #8): the county's communities by tier and civilized title for everyone,
-what a community's page tells a resident, and a search of communities and roads by name.
+what a community's page tells a resident, and a search of communities and roads by name. A
+village (村) is a community here: on the map, with a page, found by the search.
 
 Everything that leaves this module is public. It never carries a person (an assignment's person
 and phone, a reporter, a user), an exact score (only its grade band) or an internal note.
@@ -17,14 +18,14 @@ from shapely.geometry import mapping
 from geodata import clock
 from geodata.assignments import COUNTY_TZ, month_span
 from geodata.errors import NotFound
-from geodata.model import TITLES, County, Zone
+from geodata.model import COMMUNITY_KINDS, TITLES, County, Zone
 from geodata.store import BBox, Store
 from layers import roads
 from layers.geojson import collection, feature, simplified
 from layers.score_map import default_month
 from layers.scores import grade, score_settings, target_scores
 
-KIND = "community"
+KINDS = COMMUNITY_KINDS
 METRES_PER_DEGREE = 111_320.0
 # About a metre: invisible on a phone at street zoom, and a fraction of the boundaries' bytes.
 SIMPLIFY_DEG = 1.0 / METRES_PER_DEGREE
@@ -110,7 +111,7 @@ class CommunitySummary:
 
 def community_features(store: Store, county: County) -> dict:
     """Every community of the county with its code, name, tier and titles, and nothing else."""
-    zones = store.list_zones(county.id, kind=KIND)
+    zones = store.list_zones(county.id, kind=KINDS)
     geoms = simplified([z.geom for z in zones], SIMPLIFY_DEG, preserve_topology=True)
     return collection(
         (feature(g, _public(z)) for z, g in zip(zones, geoms, strict=True)), layer="communities"
@@ -129,8 +130,9 @@ def road_features(store: Store, county: County, bbox: BBox, zoom: int) -> dict:
 
 
 def find_community(store: Store, county: County, code: str) -> Zone:
-    """The community with this code; NotFound (in Chinese) for any other code or kind of zone."""
-    for zone in store.list_zones(county.id, kind=KIND):
+    """The community (or village) with this code; NotFound (in Chinese) for any other code or kind
+    of zone."""
+    for zone in store.list_zones(county.id, kind=KINDS):
         if zone.code == code:
             return zone
     raise NotFound(f"没有编号为“{code}”的社区", field="code")
@@ -261,8 +263,8 @@ def search(store: Store, county: County, q: str, limit: int = MAX_RESULTS) -> li
     if not q:
         return []
     found = [
-        {"kind": "community", "name": z.name, "code": z.code, "bbox": rounded_bbox(z.geom.bounds)}
-        for z in store.list_zones(county.id, kind=KIND)
+        {"kind": z.kind, "name": z.name, "code": z.code, "bbox": rounded_bbox(z.geom.bounds)}
+        for z in store.list_zones(county.id, kind=KINDS)
         if q in z.name.lower() or q == z.code.lower()
     ]
     lines = defaultdict(list)
@@ -278,7 +280,7 @@ def search(store: Store, county: County, q: str, limit: int = MAX_RESULTS) -> li
     def rank(item: dict) -> tuple:
         name = item["name"].lower()
         exact = name == q or item["code"] == q
-        return (not exact, item["kind"] != KIND, not name.startswith(q), len(name), item["name"])
+        return (not exact, item["kind"] not in KINDS, not name.startswith(q), len(name), item["name"])
 
     return sorted(found, key=rank)[:limit]
 

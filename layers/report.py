@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from geodata import clock
 from geodata.assignments import COUNTY_TZ, month_span
 from geodata.errors import InvalidInput
-from geodata.model import County
+from geodata.model import COMMUNITY_KINDS, County
 from geodata.store import Store
 from layers.coverage_report import ZONE_KIND_NAMES
 from layers.scores import (
@@ -184,7 +184,7 @@ def monthly_report(
         lowest=sorted(scores.targets.values(), key=lambda t: (t.score, t.kind, t.id))[: 2 * TOP_SPOTS],
         hotspots=spots, overdue=overdue_rows[:SHOWN_OVERDUE],
         communities=[MapFeature(z.name, z.geom, _score(scores, "zone", z.id))
-                     for z in zones.values() if z.kind == "community"],
+                     for z in zones.values() if z.kind in COMMUNITY_KINDS],
         segments=[MapFeature(s.name, s.geom, _score(scores, "segment", s.id)) for s in segments.values()],
         case_months=case_months, cases_by_category=counts, score_months=score_months, unit_trend=trend,
         trend_basis="指定单位" if trend_units else f"本月前 {TREND_UNITS} 名与后 {TREND_UNITS} 名",

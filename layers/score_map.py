@@ -8,7 +8,7 @@ from datetime import datetime
 
 from geodata import clock
 from geodata.assignments import COUNTY_TZ
-from geodata.model import County
+from geodata.model import ZONE_FINENESS, County
 from geodata.store import BBox, Store
 from layers.geojson import collection, feature, for_display
 from layers.scores import grade, month_scores, previous_month, score_settings
@@ -45,7 +45,7 @@ def features(
     settings = score_settings(store)
     zones = [z for z in store.list_zones(county.id, bbox=bbox) if ("zone", z.id) in scored]
     segments = [s for s in store.list_segments(county.id, bbox=bbox) if ("segment", s.id) in scored]
-    zones.sort(key=lambda z: z.kind != "community")  # cells drawn over their community
+    zones.sort(key=lambda z: -ZONE_FINENESS[z.kind])  # cells and courtyards drawn over their community
     items = [("zone", z.id, z.kind, z.geom) for z in zones] + [
         ("segment", s.id, "segment", s.geom) for s in segments
     ]

@@ -1,12 +1,13 @@
 """Proposed community tiers for a month (精品 / 达标 / 攻坚), from the communities' scores: a
 community scored at grade A is proposed 精品, B 达标, C 攻坚; one not scored that month gets no
-proposal. An administrator confirms (``geodata.titles.confirm_tier``)."""
+proposal. Villages (村) are given tiers as communities are. An administrator confirms
+(``geodata.titles.confirm_tier``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geodata.model import County
+from geodata.model import COMMUNITY_KINDS, County
 from geodata.store import Store
 from layers.scores import grade, month_scores, score_settings
 
@@ -29,7 +30,7 @@ def propose_tiers(store: Store, county: County, month: str) -> list[Proposal]:
     settings = score_settings(store)
     decided = {d.zone_id: d.tier for d in store.list_tier_decisions(county.id) if d.month == month}
     out = []
-    for zone in store.list_zones(county.id, kind="community"):
+    for zone in store.list_zones(county.id, kind=COMMUNITY_KINDS):
         scored = targets.get(("zone", zone.id))
         score = scored.score if scored else None
         proposed = TIER_OF_GRADE[grade(score, settings)] if score is not None else None

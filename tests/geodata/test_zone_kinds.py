@@ -23,8 +23,9 @@ from shapely.geometry import Point, box, mapping
 from shapely.testing import assert_geometries_equal
 
 from geodata import io
-from geodata.errors import InvalidInput, TilingError
+from geodata.errors import Forbidden, InvalidInput, TilingError
 from geodata.geometry import from_metric, to_metric, utm_epsg_for
+from geodata.inspections import Evaluator, record_inspection
 from geodata.model import (
     ZONE_FINENESS,
     ZONE_KINDS,
@@ -291,3 +292,26 @@ def test_a_courtyard_may_shrink_but_not_leave_its_community(store):
     assert [e.zone.name for e in smaller.zones] == ["甲一院"]  # what it gives up stays the community's
     with pytest.raises(TilingError, match="甲一院将有 .* m² 超出甲社区"):
         check_zone_edit(store, c, courtyard.id, mapping(ll(box(-20, 20, 80, 80))), courtyard.version)
+
+
+# -- inspections -----------------------------------------------------------------------------------------
+
+COMMUNITY_ITEMS = {"posters": 20, "street_vending": 15, "parking": 20, "outdoor_ads": 15, "sanitation": 30}
+GRID_ITEMS = {"posters": 20, "street_vending": 20, "parking": 20, "outdoor_ads": 10, "sanitation": 30}
+
+
+def test_a_village_is_scored_as_a_community_and_a_courtyard_as_a_cell(store):
+    c, community, village, courtyard = _drawn_county(store)
+    (committee,) = store.add_units([Unit(c.id, "JWH", "甲居委会", "community")])
+    store.assign(Assignment(c.id, committee.id, "zone", community.id, "lead", T0))
+    patrol, npc = Evaluator("督查员王", "patrol"), Evaluator("人大代表李", "npc")
+    assert record_inspection(store, c, npc, "zone", village.id, COMMUNITY_ITEMS, now=MARCH).score == 100
+    assert record_inspection(store, c, patrol, "zone", courtyard.id, GRID_ITEMS, now=MARCH).score == 100
+    with pytest.raises(Forbidden, match="不评议单元网格和楼院"):
+        record_inspection(store, c, npc, "zone", courtyard.id, GRID_ITEMS, now=MARCH)
+    # a community committee scores the courtyards of the community it leads, as it does its cells
+    resident = Evaluator("居委会赵", "community", committee.id)
+    assert record_inspection(store, c, resident, "zone", courtyard.id, GRID_ITEMS, now=MARCH).score == 100
+    (district,) = store.add_zones([Zone(c.id, "subdistrict", "S", "某街道", ll(box(-100, -100, 500, 300)))])
+    with pytest.raises(InvalidInput, match="街道不直接考核：请选择社区、村、楼院、网格或路段"):
+        record_inspection(store, c, patrol, "zone", district.id, COMMUNITY_ITEMS, now=MARCH)

@@ -12,8 +12,14 @@ from datetime import UTC, datetime
 import pytest
 from shapely.geometry import box
 
+from geodata import titles
+from geodata.errors import InvalidInput, NotFound
 from geodata.model import Assignment, County, Unit, Zone
 from layers import search, zones
+from layers.coverage import coverage_report
+from layers.public_map import community_features, community_summary, find_community
+from layers.public_map import search as public_search
+from layers.tiers import propose_tiers
 from tests.geodata.test_tiles import features, tile_at
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -45,6 +51,16 @@ def place(store):
     return {"county": c, "community": community, "village": village, "courtyard": courtyard}
 
 
+def test_a_village_is_on_the_public_map_with_its_page_and_found_by_name(store, place):
+    c = place["county"]
+    assert [f["properties"]["code"] for f in community_features(store, c)["features"]] == ["A", "V"]
+    assert community_summary(store, c, "V", now=NOW).name == "乙村"
+    (found,) = public_search(store, c, "乙")
+    assert (found["kind"], found["code"]) == ("village", "V")
+    with pytest.raises(NotFound, match="A01"):
+        find_community(store, c, "A01")  # a courtyard has no public page
+
+
 def test_the_leaders_map_finds_courtyards_and_draws_villages_as_communities(store, place):
     c = place["county"]
     assert [(r["kind"], r["code"]) for r in search.search(store, c, "甲一院")] == [("courtyard", "A01")]
@@ -52,6 +68,22 @@ def test_the_leaders_map_finds_courtyards_and_draws_villages_as_communities(stor
     assert [(f["properties"]["kind"], f["properties"]["unit_name"]) for f in drawn] == [
         ("community", "甲居委会"), ("village", None)
     ]  # fmt: skip
+
+
+def test_a_village_is_proposed_a_tier_and_given_one_a_courtyard_is_not(store, place):
+    c = place["county"]
+    assert [p.code for p in propose_tiers(store, c, "2026-04")] == ["A", "V"]
+    titles.confirm_tier(store, c, place["village"].id, "达标", "2026-04", None, "admin")
+    assert store.get_zone(c.id, place["village"].id).tier == "达标"
+    with pytest.raises(InvalidInput, match="甲一院 不是社区或村"):
+        titles.confirm_tier(store, c, place["courtyard"].id, "达标", "2026-04", None, "admin")
+
+
+def test_coverage_counts_the_village_as_covering_and_names_the_unguarded_village_and_courtyard(store, place):
+    report = coverage_report(store, place["county"], at=NOW)
+    assert report.uncovered == []  # 甲 and 乙村 together cover the county
+    gaps = [(z.kind, z.code) for z in report.unguarded_zones]
+    assert gaps == [("village", "V"), ("courtyard", "A01")]
 
 
 def test_the_zones_tiles_hold_villages_always_and_courtyards_with_the_cells(store, place):

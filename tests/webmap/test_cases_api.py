@@ -8,9 +8,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from PIL import Image
+from shapely.geometry import box
 
 from geodata.apikeys import issue_key
-from tests.webmap.conftest import PASSWORD, login
+from geodata.model import Zone
+from tests.webmap.conftest import COUNTY_CODE, PASSWORD, login
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}
@@ -209,3 +211,21 @@ def test_lists_filter_page_and_export(app, case_users, leader):
     bad = leader.get("/api/v1/incidents?per_page=500")
     assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "per_page"
     assert leader.get("/api/v1/incidents?unit=ZZ").status_code == 404
+
+
+def test_a_courtyards_cases_are_listed_by_its_code_and_with_its_community(app, case_users, leader):
+    with app.app_context():
+        store = get_store()
+        cid = store.get_county(COUNTY_CODE).id
+        west = next(z for z in store.list_zones(cid, kind="community") if z.code == "001")
+        yard = Zone(
+            cid, "courtyard", "001-Y1", "西园一院", box(114.003, 22.504, 114.005, 22.506), parent_id=west.id
+        )
+        store.add_zones([yard])
+    made = _post(_as(app, "insp"), "/api/v1/incidents", FUHUA).get_json()  # inside the courtyard
+    assert made["zone"]["name"] == "西园一院"
+    listed = leader.get("/api/v1/incidents?zone=001-Y1").get_json()
+    assert [c["id"] for c in listed["items"]] == [made["id"]]
+    assert made["id"] in [c["id"] for c in leader.get("/api/v1/incidents?zone=001").get_json()["items"]]
+    missing = leader.get("/api/v1/incidents?zone=009")
+    assert missing.status_code == 404 and "社区、村、楼院或网格" in missing.get_json()["error"]["message"]

@@ -138,3 +138,26 @@ def test_the_pieces_of_one_road_are_told_apart_by_the_roads_at_their_ends(app, e
     assert places[0].startswith("近香梅路") and places[1].startswith("香梅路至新洲路段")
     yitian = patrol.get("/api/v1/inspection-targets?q=益田").get_json()["targets"][0]
     assert yitian["place"].startswith("近福华路 · 西园社区")
+
+
+def test_a_courtyard_is_offered_with_the_cells_checklist_and_a_village_with_the_communitys(
+    app, evaluators, sign_in
+):
+    with app.app_context():
+        store = get_store()
+        cid = store.get_county(COUNTY_CODE).id
+        west = next(z for z in store.list_zones(cid, kind="community") if z.name == "西园社区")
+        store.add_zones([
+            Zone(cid, "courtyard", "001-Y1", "西园一院", box(114.006, 22.506, 114.008, 22.508), parent_id=west.id),
+            Zone(cid, "village", "003", "南岭村", box(114.0, 22.49, 114.02, 22.50)),
+        ])  # fmt: skip
+    patrol = sign_in("xun")
+    (yard,) = patrol.get("/api/v1/inspection-targets?q=西园一院").get_json()["targets"]
+    assert (yard["kind"], yard["kind_zh"], yard["checklist_kind"], yard["place"]) == (
+        "courtyard", "楼院", "grid", "西园社区"
+    )  # fmt: skip
+    assert _names(patrol, lat=22.507, lon=114.007, near_m=1) == ["西园一院", "西园社区"]
+    (village,) = patrol.get("/api/v1/inspection-targets?q=南岭").get_json()["targets"]
+    assert (village["kind_zh"], village["checklist_kind"]) == ("村", "community")
+    assert _names(sign_in("rd"), q="南岭") == ["南岭村"] and _names(sign_in("rd"), q="西园一院") == []
+    assert _names(sign_in("jw"), q="西园一院") == ["西园一院"]  # in the community its unit leads

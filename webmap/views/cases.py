@@ -14,7 +14,7 @@ from flask_login import login_required
 from geodata import cases, clock, photos
 from geodata.assignments import COUNTY_TZ, day_span
 from geodata.errors import Forbidden, InvalidInput, NotFound
-from geodata.model import Incident
+from geodata.model import COMMUNITY_KINDS, INNER_ZONE_KINDS, Incident
 from geodata.store import Store
 from webmap import case_rules, get_store, settings
 from webmap.audit import audit
@@ -323,10 +323,10 @@ def _unit_id(store: Store, county, code: str) -> int:
 
 
 def _zone_id(store: Store, county, code: str) -> int:
-    for z in store.list_zones(county.id, kind="community") + store.list_zones(county.id, kind="grid"):
+    for z in store.list_zones(county.id, kind=COMMUNITY_KINDS + INNER_ZONE_KINDS):
         if z.code == code:
             return z.id
-    raise NotFound(f"没有编码为 {code!r} 的社区或网格", field="zone")
+    raise NotFound(f"没有编码为 {code!r} 的社区、村、楼院或网格", field="zone")
 
 
 def page_number() -> int:

@@ -16,7 +16,8 @@ from shapely.geometry import Point, mapping
 
 from geodata import clock
 from geodata.errors import InvalidInput
-from geodata.model import PANEL_ZH, County
+from geodata.inspections import ZONE_CHECKLISTS
+from geodata.model import COMMUNITY_KINDS, PANEL_ZH, County
 from geodata.store import Store
 from webmap import get_store
 from webmap.views.case_pages import map_config
@@ -26,8 +27,8 @@ bp = Blueprint("inspect_pages", __name__)
 
 MAX_TARGETS = 20
 END_DEG = 0.00005  # about 5 m: another road within this of a segment's end meets it there
-KIND_ZH = {"segment": "路段", "community": "社区", "grid": "单元网格"}
-ZONE_KINDS = ("community", "grid")  # subdistricts are not scored directly
+KIND_ZH = {"segment": "路段", "community": "社区", "village": "村", "courtyard": "楼院", "grid": "单元网格"}
+ZONE_KINDS = tuple(ZONE_CHECKLISTS)  # subdistricts are not scored directly
 NEAR_M = 25.0  # a tap this close to a road picks the road
 MAX_NEAR_M = 200.0
 
@@ -71,8 +72,9 @@ def inspection_targets():
 
 
 class _Remit:
-    """What a panel may score (see geodata.inspections): 人大代表 and 政协委员 no grid cells; a
-    community committee only what its unit guards now, and the cells of communities it guards.
+    """What a panel may score (see geodata.inspections): 人大代表 and 政协委员 no grid cells (nor
+    courtyards); a community committee only what its unit guards now, and the cells (and
+    courtyards) of communities it guards.
     The API checks again when the score is sent; this only keeps the lists to what can be scored."""
 
     def __init__(self, store: Store, county: County, panel: str | None, unit_id: int | None):
@@ -87,12 +89,12 @@ class _Remit:
 
     def allows(self, target: dict) -> bool:
         if self.panel in ("npc", "cppcc"):
-            return target["kind"] != "grid"
+            return target["checklist_kind"] != "grid"
         if self.panel == "community":
             kind = "segment" if target["target_kind"] == "segment" else "zone"
             if (kind, target["target_id"]) in self.guarded:
                 return True
-            return target["kind"] == "grid" and ("zone", target.get("parent_id")) in self.guarded
+            return target["checklist_kind"] == "grid" and ("zone", target.get("parent_id")) in self.guarded
         return True  # 督查科 scores anything; someone without a panel may look, not score
 
 
@@ -117,7 +119,7 @@ def _targets_at(store: Store, county: County, point: Point, near_m: float) -> li
     segments = [s for s in segments if s.name.strip()]
     zones = []
     (zone_id,) = store.zones_at(county.id, [point])
-    while zone_id is not None:  # the cell, then its community (a subdistrict is skipped below)
+    while zone_id is not None:  # the cell (or courtyard), then its community (not a subdistrict)
         zone = store.get_zone(county.id, zone_id)
         zones.append(zone)
         zone_id = zone.parent_id
@@ -128,7 +130,7 @@ def _targets_at(store: Store, county: County, point: Point, near_m: float) -> li
 def _describe(store: Store, county: County, segments, zones) -> list[dict]:
     """Targets as the page shows them: name, kind, where (the community a road or cell lies in),
     and the geometry to highlight."""
-    names = {z.id: z.name for z in store.list_zones(county.id, kind="community")}
+    names = {z.id: z.name for z in store.list_zones(county.id, kind=COMMUNITY_KINDS)}
     middles = [s.geom.interpolate(0.5, normalized=True) for s in segments]
     under = store.zones_at(county.id, middles) if middles else []
     parents = {}
@@ -141,7 +143,7 @@ def _describe(store: Store, county: County, segments, zones) -> list[dict]:
         place = " · ".join(p for p in (community, length) if p)
         out.append(_target("segment", segment.id, segment.name, "segment", place, segment.geom))
     for zone in zones:
-        place = names.get(zone.parent_id, "") if zone.kind == "grid" else ""
+        place = names.get(zone.parent_id, "") if zone.kind not in COMMUNITY_KINDS else ""
         out.append(_target("zone", zone.id, zone.name, zone.kind, place, zone.geom, zone.parent_id))
     return out
 
@@ -168,7 +170,7 @@ def _target(target_kind, target_id, name, kind, place, geom, parent_id=None) -> 
         "name": name,
         "kind": kind,
         "kind_zh": KIND_ZH[kind],
-        "checklist_kind": kind,
+        "checklist_kind": ZONE_CHECKLISTS.get(kind, kind),
         "place": place,
         "parent_id": parent_id,
         "geometry": mapping(geom),

@@ -100,7 +100,7 @@ def _map_config(county: County) -> dict:
         "titles": {title: {"key": key, "label": title_name(title)} for title, key in TITLE_KEYS.items()},
         "text": {key: t(key) for key in (
             "popup.tier", "popup.titles", "popup.no_titles", "popup.more", "search.none", "search.failed",
-            "kind.community", "kind.road", "map.failed",
+            "kind.community", "kind.village", "kind.road", "map.failed",
         )},
     }  # fmt: skip
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from geodata import clock
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput
-from geodata.model import TIERS, TITLES
+from geodata.model import COMMUNITY_KINDS, TIERS, TITLES
 from layers.score_map import default_month
 from layers.scores import checked_month as check_month
 from layers.scores import exposure_list, month_scores, previous_month
@@ -106,7 +106,7 @@ def tiers():
     store = get_store()
     county = current_county(store)
     month = request.args.get("month") or default_month()
-    communities = store.list_zones(county.id, kind="community")
+    communities = store.list_zones(county.id, kind=COMMUNITY_KINDS)
     names = {z.id: z.name for z in communities}
     awards = sorted(
         store.list_titles(county.id), key=lambda a: (a.withdrawn_on is not None, a.awarded_on, a.id)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from geodata import titles
 from geodata.errors import Forbidden, NotFound
+from geodata.model import COMMUNITY_KINDS
 from layers.tiers import propose_tiers
 from webmap import get_store
 from webmap.views.common import current_county
@@ -46,7 +47,7 @@ def confirm():
 def list_titles():
     store = get_store()
     county = current_county(store)
-    names = {z.id: (z.code, z.name) for z in store.list_zones(county.id, kind="community")}
+    names = {z.id: (z.code, z.name) for z in store.list_zones(county.id, kind=COMMUNITY_KINDS)}
     return jsonify(titles=[_award(a, names) for a in store.list_titles(county.id)])
 
 
@@ -81,10 +82,10 @@ def _admin_body() -> dict:
 
 
 def _community(store, county, code):
-    for zone in store.list_zones(county.id, kind="community"):
+    for zone in store.list_zones(county.id, kind=COMMUNITY_KINDS):
         if zone.code == str(code or ""):
             return zone
-    raise NotFound(f"没有编码为 {code!r} 的社区", field="zone")
+    raise NotFound(f"没有编码为 {code!r} 的社区或村", field="zone")
 
 
 def _award(a, names: dict) -> dict:

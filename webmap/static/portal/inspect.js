@@ -15,7 +15,7 @@
   var m = Cases.createMap($("inspect-map"));
   var checklists = null, target = null, sending = false, asked = 0, searchTimer = null;
   var highlight = L.layerGroup().addTo(m.map);
-  var KIND_ZH = { segment: "路段", community: "社区", grid: "单元网格" };
+  var KIND_ZH = { segment: "路段", community: "社区", village: "村", courtyard: "楼院", grid: "单元网格" };
   var TAP_PX = 22;  // a tap this many pixels from a road picks the road
 
   window.inspectMap = m.map;  // for the browser test

@@ -186,7 +186,7 @@
     function pick(item) {
       list.hidden = true;
       input.blur();
-      var shape = item.kind === "community" && communities.byCode[item.code];
+      var shape = item.kind !== "road" && communities.byCode[item.code];  // a community or a village
       roads.highlight(item.kind === "road" ? item.name : null);
       map.fitBounds(boundsOf(item.bbox), { padding: [24, 24], maxZoom: 17, animate: false });
       if (shape) { shape.openPopup(); }
