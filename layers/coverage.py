@@ -10,7 +10,8 @@ CRS, while what covers or overlaps what is decided in lon/lat (see ``layers.cove
 (b) ``unguarded_zones`` — communities, courtyards and grid cells with no lead unit at ``at``.
     Subdistricts are an administrative level nobody is posted to, so they are not gaps.
 (c) ``unguarded_segments`` — road segments with no lead unit at ``at``.
-(d) ``overlaps`` — pairs of zones of the same kind whose interiors overlap by 1 m² or more.
+(d) ``overlaps`` — pairs of zones of the same kind whose interiors overlap by 1 m² or more (a
+    community and a village are of one level: their overlaps count too).
 (e) ``warnings`` — guarded segments whose lead unit has no post (lead or assist, at ``at``) in the
     community the segment lies in: neither on the community itself ("a unit of the community")
     nor on any zone inside it, such as its grid cells ("assigned there"). A segment lies in the
@@ -45,6 +46,7 @@ from geodata.model import (
     Zone,
 )
 from geodata.store import BBox, Store
+from geodata.zone_topology import tiling_kinds
 from layers.coverage_checks import (
     bounds_list,
     containing,
@@ -205,15 +207,16 @@ def _unguarded_segments(data: CountyData, places: _Places) -> list[SegmentGap]:
 
 
 def _overlaps(zones: list[Zone], geoms: np.ndarray, epsg: int) -> list[ZoneOverlap]:
-    """Overlapping pairs within each kind of zone, kind by kind."""
+    """Overlapping pairs within each kind of zone (communities and villages together), kind by kind;
+    a pair is named by its first zone's kind."""
     out: list[ZoneOverlap] = []
     kinds = np.array([z.kind for z in zones], dtype=object)
-    for kind in ZONE_KINDS:
-        idx = np.flatnonzero(kinds == kind)
+    for level in dict.fromkeys(tiling_kinds(kind) for kind in ZONE_KINDS):
+        idx = np.flatnonzero(np.isin(kinds, level))
         left, right, shapes, areas = overlap_pairs(geoms[idx], epsg)
         for i, j, a, box in zip(idx[left], idx[right], areas.tolist(), bounds_list(shapes), strict=True):
             za, zb = zones[i], zones[j]
-            out.append(ZoneOverlap(kind, (za.id, zb.id), (za.code, zb.code), (za.name, zb.name), a, box))
+            out.append(ZoneOverlap(za.kind, (za.id, zb.id), (za.code, zb.code), (za.name, zb.name), a, box))
     return out
 
 

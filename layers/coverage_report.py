@@ -75,7 +75,7 @@ class SegmentGap:
 
 @dataclass(frozen=True)
 class ZoneOverlap:
-    """(d) Two zones of the same kind whose interiors overlap."""
+    """(d) Two zones of the same kind (or a community and a village) whose interiors overlap."""
 
     kind: str
     zone_ids: tuple[int, int]

@@ -95,3 +95,10 @@ def test_the_zones_tiles_hold_villages_always_and_courtyards_with_the_cells(stor
             f["properties"]["kind"] for f in features(store.vector_tile(c.id, "zones", tile, NOW), "zones")
         )
     assert kinds == {14: ["community", "village"], 15: ["community", "courtyard"]}  # the z15 tile is in 甲
+
+
+def test_a_village_overlapping_a_community_is_an_overlap_of_one_level(store, place):
+    c = place["county"]
+    store.add_zones([Zone(c.id, "village", "W", "丙村", box(114.009, 22.50, 114.01, 22.51))])  # in 甲社区
+    (pair,) = coverage_report(store, c, at=NOW).overlaps
+    assert (pair.kind, pair.names) == ("community", ("甲社区", "丙村")) and pair.area_m2 > 10_000
