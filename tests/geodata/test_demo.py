@@ -109,8 +109,14 @@ def _snapshot(store, cid) -> dict:
     }
 
 
-def test_every_case_has_the_history_of_its_status_and_the_year_ends_today(demo):
-    store, result = demo
+@pytest.fixture
+def demo_on_each(store):
+    """The demo on SQLite and on PostGIS (the events are written by COPY there)."""
+    return store, seed_demo(store, seed=42, n_incidents=N_INCIDENTS, now=NOW)
+
+
+def test_every_case_has_the_history_of_its_status_and_the_year_ends_today(demo_on_each):
+    store, result = demo_on_each
     cid = result.county.id
     incidents = store.list_incidents(cid)
     for case in incidents[::25]:  # a sample: one query each
