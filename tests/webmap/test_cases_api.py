@@ -9,6 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from PIL import Image
 from shapely.geometry import box
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from geodata.apikeys import issue_key
 from geodata.model import Zone
@@ -16,6 +18,7 @@ from tests.webmap.conftest import COUNTY_CODE, PASSWORD, login
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}
+INCIDENTS = "/api/v1/incidents"
 
 
 def _token(client) -> str:
@@ -165,6 +168,37 @@ def test_a_file_that_is_not_an_image_or_too_big_is_refused_and_nothing_stored(ap
     answer = _post(insp, "/api/v1/incidents", data=no_place, content_type="multipart/form-data")
     assert answer.status_code == 400 and "缺少位置" in answer.get_json()["error"]["message"]
     assert _count(app) == 35 and _count(app, "incident_photo") == 0
+
+
+def test_a_photo_report_sent_again_with_its_key_is_filed_once_with_one_photo(app, case_users):
+    """As a phone sends a report it kept offline (static/portal/offline/outbox.js): the same fields
+    and photo under the same Idempotency-Key, in a new multipart body (another boundary, another
+    order of the parts), by a session with a fresh CSRF token and by an API key alike."""
+    with app.app_context():
+        _, api_key = issue_key(get_store(), "城市大脑", "inspector")
+    photo = jpeg_bytes((114.004, 22.5051))
+    fields = [("category", "parking"), ("description", "人行道停车"), ("address", ""), ("lat", "")]
+
+    def multipart(boundary: str, parts: list, image: bytes = photo) -> tuple[bytes, str]:
+        values = MultiDict([*parts, ("photo", FileStorage(io.BytesIO(image), "scene.jpg", "photo"))])
+        _, body = encode_multipart(values, boundary=boundary)
+        return body, f"multipart/form-data; boundary={boundary}"
+
+    for caller, key in ((_as(app, "insp"), None), (app.test_client(), api_key)):
+        sent = []
+        for boundary, parts in (("first-boundary", fields), ("AnOtherOne42", fields[::-1])):
+            body, content_type = multipart(boundary, parts)
+            headers = {"Idempotency-Key": f"kept-{bool(key)}"}
+            headers.update({"X-API-Key": key} if key else {"X-CSRFToken": _token(caller)})
+            sent.append(caller.post(INCIDENTS, data=body, headers=headers, content_type=content_type))
+        first, again = sent
+        assert first.status_code == again.status_code == 201, again.text
+        assert again.get_json()["id"] == first.get_json()["id"]
+        assert again.headers["Idempotent-Replayed"] == "true"
+        body, content_type = multipart("third", fields, jpeg_bytes((114.0041, 22.5051)))  # another photo
+        other = caller.post(INCIDENTS, data=body, headers=headers, content_type=content_type)
+        assert other.status_code == 422 and other.get_json()["error"]["code"] == "idempotency_key_reused"
+    assert _count(app) == 35 + 2 and _count(app, "incident_photo") == 2
 
 
 def test_the_workflow_over_http_with_permissions_and_409(app, case_users):

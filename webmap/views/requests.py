@@ -20,6 +20,7 @@ from webmap import get_store, recent
 from webmap.views import params
 
 MAX_IDEMPOTENCY_KEY = 200
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 KEY_IN_HEADER_ONLY = "API key 只能放在 X-API-Key 请求头中"
 
 
@@ -139,9 +140,12 @@ def idempotent(store: Store, actor: Actor, make: Callable[[], tuple[dict | list,
 
 
 def _fingerprint() -> str:
-    """The request's method, path and body; a form's fields and files when it was one."""
+    """The request's method, path and body; a form's fields and files when it was one. A form's
+    raw bytes are left out: a multipart body's boundary is new at each sending, so a phone sending
+    a kept report again (static/portal/offline/outbox.js) would not look like itself."""
     digest = hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n")
-    digest.update(request.get_data(cache=True))
+    if request.mimetype not in FORM_TYPES:
+        digest.update(request.get_data(cache=True))
     for name, value in sorted(request.form.items(multi=True)):
         digest.update(f"{name}={value}\n".encode())
     for name, upload in sorted(request.files.items(multi=True), key=lambda f: f[0]):
