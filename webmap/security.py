@@ -25,6 +25,9 @@ HEADERS = {
 HSTS = "max-age=31536000"
 # Anything not a page (JSON, tiles, photos, scripts): nothing in it may run or load if opened.
 NOT_A_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
+# The field pages' service worker (/sw.js) runs under its own script's policy: it may fetch from
+# the portal and from nowhere else, and load no other script.
+WORKER_CSP = "default-src 'self'; script-src 'none'; frame-ancestors 'none'"
 SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
 
 

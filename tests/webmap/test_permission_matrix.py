@@ -159,6 +159,11 @@ EXPECTED: dict[str, dict] = {
     "case_pages.case_list": signed_in(),
     "case_pages.field_home": signed_in(),
     "case_pages.case_page": own_unit(),
+    # offline field mode: the worker and the manifest hold no one's data; the kit and a fresh token
+    "offline.service_worker": public(),
+    "offline.manifest": public(),
+    "offline.kit": signed_in(),
+    "offline.session_token": signed_in(),
     # moderation of 随手拍
     "moderation.queue_page": staff_only(*MODERATORS),
     "moderation.list_reports": staff_only(*MODERATORS),

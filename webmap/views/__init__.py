@@ -24,6 +24,7 @@ from webmap.views import (
     inspect_pages,
     inspections,
     moderation,
+    offline,
     open311,
     params,
     portal,
@@ -59,6 +60,7 @@ def register_views(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(account.bp)  # 修改密码 (issue #16)
     app.register_blueprint(admin.bp)  # /admin/audit: the audit log, admins only
+    app.register_blueprint(offline.bp)  # the field pages' manifest and service worker (issue #17 part 7)
     init_audit(app)  # every write request recorded (webmap/audit.py)
     # These accept an API key instead of a session; with a session they check CSRF themselves.
     for view in (
