@@ -184,6 +184,7 @@
     }
     map.on("moveend", load);
     load();
+    return groups;
   }
 
   function addControl(map, position, className, html) {
@@ -198,7 +199,9 @@
   }
 
   // The map in `el`, whose data-config holds {bounds, layers, attribution, point, publicRoads};
-  // `messages` (optional) gives the legend's texts in the page's language.
+  // `messages` (optional) gives the legend's texts in the page's language. Returns {map, config,
+  // bounds, layers}: `layers` the context layers drawn now, by name (inspect.js picks from them
+  // when offline).
   function createMap(el, messages) {
     var config = JSON.parse(el.dataset.config);
     var map = L.map(el, { zoomSnap: 0.5, minZoom: 9, maxZoom: 20, attributionControl: false });
@@ -210,10 +213,56 @@
     }
     var box = addControl(map, "bottomleft", "case-legend", legend(config, messages || {})).getContainer();
     var roadUnits = box.querySelector(".road-units");
-    contextLayers(map, config.layers, function (name, data) {
+    var drawn = contextLayers(map, config.layers, function (name, data) {
       if (name === "roads" && roadUnits) { listRoadUnits(roadUnits, data); }
     });
-    return { map: map, config: config, bounds: L.latLngBounds(config.bounds) };
+    return { map: map, config: config, bounds: L.latLngBounds(config.bounds), layers: drawn };
+  }
+
+  // The context features drawn under `latlng`: roads within `px` pixels (nearest first) and the
+  // communities containing it. What inspect.js offers to score when the network is gone.
+  function featuresAt(m, latlng, px) {
+    var here = m.map.latLngToLayerPoint(latlng), roads = [], zones = [];
+    function each(name, visit) {
+      if (m.layers[name]) { m.layers[name].eachLayer(function (drawn) { drawn.eachLayer(visit); }); }
+    }
+    each("roads", function (road) {
+      var d = pixelsTo(m.map, road.feature.geometry, here);
+      if (d <= px) { roads.push({ feature: road.feature, d: d }); }
+    });
+    each("zones", function (zone) {
+      if (contains(zone.feature.geometry, latlng)) { zones.push(zone.feature); }
+    });
+    roads.sort(function (a, b) { return a.d - b.d; });
+    return { roads: roads.map(function (r) { return r.feature; }), zones: zones };
+  }
+
+  function pixelsTo(map, geometry, point) {
+    var best = Infinity;
+    var lines = geometry.type === "MultiLineString" ? geometry.coordinates : [geometry.coordinates];
+    lines.forEach(function (line) {
+      var p = line.map(function (c) { return map.latLngToLayerPoint([c[1], c[0]]); });
+      for (var i = 1; i < p.length; i++) {
+        best = Math.min(best, L.LineUtil.pointToSegmentDistance(point, p[i - 1], p[i]));
+      }
+    });
+    return best;
+  }
+
+  function contains(geometry, latlng) {
+    var polygons = geometry.type === "MultiPolygon" ? geometry.coordinates : [geometry.coordinates];
+    return polygons.some(function (rings) {
+      return inRing(rings[0], latlng) && !rings.slice(1).some(function (hole) { return inRing(hole, latlng); });
+    });
+  }
+
+  function inRing(ring, latlng) {  // even-odd rule, in degrees: a community is small enough
+    var x = latlng.lng, y = latlng.lat, inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) { inside = !inside; }
+    }
+    return inside;
   }
 
   // A fresh Idempotency-Key: the same submission sent twice (a retry) is stored once.
@@ -225,7 +274,7 @@
 
   window.Cases = {
     createMap: createMap, addControl: addControl, send: send, errorText: errorText,
-    showError: showError, clearErrors: clearErrors, newKey: newKey
+    showError: showError, clearErrors: clearErrors, newKey: newKey, featuresAt: featuresAt
   };
 
   // -- a case's page ---------------------------------------------------------------------------

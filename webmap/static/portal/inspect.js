@@ -4,6 +4,10 @@
  * error next to the item (field "items.<code>") or above the button, is shown on the page.
  * Targets come from GET /api/v1/inspection-targets (?q= by name, ?lat=&lon=&near_m= at a tap),
  * the checklists from GET /api/v1/checklists. Needs case.js (`Cases`).
+ *
+ * Without a network a tap picks from the roads and communities drawn on the map (kept by the
+ * service worker), and a sheet is kept on the phone under its Idempotency-Key and sent later by the
+ * outbox (offline/records.js `Outbox`, offline/outbox.js); the portal checks it as always then.
  */
 (function () {
   "use strict";
@@ -21,6 +25,9 @@
   window.inspectMap = m.map;  // for the browser test
   Cases.addControl(m.map, "topright", "map-hint", "点击道路或社区<br>选择考核对象");
 
+  var OFFLINE_PICK = "网络未连接：请在地图上点击道路或社区内部选择考核对象";
+
+  // Rejects with the API's message, or with `offline` set when no answer came.
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) {
@@ -28,6 +35,10 @@
           if (!r.ok) { throw new Error((b.error && b.error.message) || "HTTP " + r.status); }
           return b;
         });
+      }, function () {
+        var e = new Error("网络未连接");
+        e.offline = true;
+        throw e;
       });
   }
 
@@ -78,7 +89,7 @@
     getJSON(root.dataset.targetsUrl + "?q=" + encodeURIComponent(q)).then(function (b) {
       if (mine === asked) { showResults(b.targets, q); }
     }, function (e) {
-      if (mine === asked) { Cases.showError(root, "target", "查找失败：" + e.message); }
+      if (mine === asked) { Cases.showError(root, "target", e.offline ? OFFLINE_PICK : "查找失败：" + e.message); }
     });
   }
 
@@ -113,9 +124,27 @@
       }
       choose(b.targets[0], b.targets.slice(1), false);
     }, function (e) {
-      if (mine === asked) { Cases.showError(root, "target", "选择失败：" + e.message); }
+      if (mine !== asked) { return; }
+      if (e.offline) { pickDrawn(ll); } else { Cases.showError(root, "target", "选择失败：" + e.message); }
     });
   });
+
+  // Without a network: the named road nearest the tap, then the community around it, as drawn.
+  function pickDrawn(ll) {
+    var found = Cases.featuresAt(m, ll, TAP_PX), targets = [];
+    found.roads.filter(function (f) { return (f.properties.name || "").trim(); }).slice(0, 1)
+      .forEach(function (f) { targets.push(drawnTarget("segment", "segment", f)); });
+    found.zones.forEach(function (f) { targets.push(drawnTarget("zone", "community", f)); });
+    if (!targets.length) { Cases.showError(root, "target", OFFLINE_PICK); return; }
+    choose(targets[0], targets.slice(1), false);
+  }
+
+  function drawnTarget(targetKind, kind, f) {
+    return {
+      target_kind: targetKind, target_id: f.properties.id, name: f.properties.name, kind: kind,
+      kind_zh: KIND_ZH[kind], checklist_kind: kind, place: "离线选取，上传时核对", geometry: f.geometry
+    };
+  }
 
   function draw(t, zoomTo) {
     highlight.clearLayers();
@@ -244,7 +273,48 @@
     (row || box).scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
-  var key = null, lastBody = null;  // a retry of the same scores reuses its Idempotency-Key
+  var key = null, lastBody = null, tried = false;  // a retry of the same scores reuses its Idempotency-Key
+
+  function showDone(title, message) {
+    $("result-title").textContent = title;
+    $("result-message").textContent = message;
+    $("result").hidden = false;
+    root.classList.add("is-done");
+    list.querySelectorAll("input").forEach(function (i) { i.disabled = true; });
+    window.scrollTo({ top: 0 });
+  }
+
+  // What the portal would refuse in a sheet, said now (offline, nobody else can): an item left
+  // out or over its maximum.
+  function unscorable() {
+    var bad = null;
+    list.querySelectorAll("input[data-code]").forEach(function (i) {
+      var v = Number(i.value), max = Number(i.dataset.max);
+      if (bad) { return; }
+      if (i.value === "" || isNaN(v)) { bad = { field: "items." + i.dataset.code, message: "请为此项评分" }; }
+      else if (v < 0 || v > max) { bad = { field: "items." + i.dataset.code, message: "得分应在 0–" + fmt(max) + " 之间" }; }
+    });
+    return bad;
+  }
+
+  // Keep the sheet for the outbox. One never sent carries the time it was scored; one whose
+  // sending got no answer is kept exactly as sent, since the portal may have it: the same key and
+  // body then get its first answer, not a second inspection.
+  function keep(body, chosen) {
+    var bad = unscorable();
+    if (bad) { showProblem({ status: 400, body: { error: bad } }); return; }
+    var total = fmt(scores().total);
+    window.Outbox.keep({
+      key: key, kind: "inspection", url: root.dataset.postUrl, photo: false,
+      json: tried ? body : Object.assign({}, body, { inspected_at: new Date().toISOString() }),
+      label: chosen.name + "（" + (chosen.kind_zh || KIND_ZH[chosen.kind]) + "） " + total + " 分"
+    }).then(function () {
+      lastBody = null;
+      showDone("已保存在本机，待上传", "网络未连接：" + chosen.name + " " + total + " 分已保存在本机，联网后自动上传。");
+    }, function () {
+      Cases.showError(form, "form", "网络未连接，且本机无法保存这份评分。请联网后重试。");
+    });
+  }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -253,20 +323,18 @@
     list.querySelectorAll(".has-error").forEach(function (r) { r.classList.remove("has-error"); });
     var body = { target_kind: target.target_kind, target_id: target.target_id, items: scores().items };
     var chosen = target, sent = JSON.stringify(body);
-    if (sent !== lastBody) { key = Cases.newKey(); lastBody = sent; }  // an edited form is a new one
+    if (sent !== lastBody) { key = Cases.newKey(); lastBody = sent; tried = false; }  // an edited form is a new one
+    if (window.Outbox && !navigator.onLine) { keep(body, chosen); return; }
+    tried = true;
     setSending(true);
     Cases.send(root.dataset.postUrl, body, { "Idempotency-Key": key }).then(function (answer) {
       setSending(false);
       if (answer.status !== 201) { showProblem(answer); return; }
       lastBody = null;  // recorded: the next inspection, even with the same scores, is a new one
-      $("result-message").textContent = "已记录：" + chosen.name + " " + fmt(answer.body.score) + " 分";
-      $("result-title").textContent = answer.body.panel_zh + "评分已提交";
-      $("result").hidden = false;
-      root.classList.add("is-done");
-      list.querySelectorAll("input").forEach(function (i) { i.disabled = true; });
-      window.scrollTo({ top: 0 });
+      showDone(answer.body.panel_zh + "评分已提交", "已记录：" + chosen.name + " " + fmt(answer.body.score) + " 分");
     }, function () {
       setSending(false);
+      if (window.Outbox) { keep(body, chosen); return; }
       Cases.showError(form, "form", "网络异常，评分未能确认提交。请检查网络后重试。");
     });
   });

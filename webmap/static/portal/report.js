@@ -7,6 +7,10 @@
  * unit, by when; or that it waits for review) or the API's error, shown next to the field it names,
  * is shown on the page. Texts come from the form's data-messages, in the page's language. Needs
  * case.js (`Cases`).
+ *
+ * On the staff page, a report made without a network (or whose sending got no answer) is kept on
+ * the phone, photo included, under the same Idempotency-Key, and sent later by the outbox
+ * (offline/records.js `Outbox`, offline/outbox.js).
  */
 (function () {
   "use strict";
@@ -100,6 +104,7 @@
     var link = $("result-link");
     link.textContent = c.url ? M.track : say("view_case", { id: c.id });
     link.href = c.url || form.dataset.caseUrl.replace(/0$/, String(c.id));
+    link.hidden = false;
     result.hidden = false;
     form.classList.add("is-done");
     setPin(L.latLng(c.lat, c.lon), M.reported_place);  // from the photo's GPS when no pin was set
@@ -115,6 +120,42 @@
     el.scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
+  // -- without a network (the staff page, which has the outbox) ---------------------------------
+  function keeping() { return Boolean(window.Outbox && form.dataset.caseUrl); }
+
+  // What the outbox lists: the category and the address, or where the pin is.
+  function label(checked) {
+    var where = $("address").value.trim() ||
+      ($("lat").value ? Number($("long").value).toFixed(5) + ", " + Number($("lat").value).toFixed(5) : "按照片定位");
+    return checked.closest("label").querySelector(".name").textContent + " · " + where;
+  }
+
+  function showKept() {
+    var result = $("result");
+    result.className = "result status-kept";
+    $("result-title").textContent = M.kept_title;
+    $("result-message").textContent = say("kept", { photo: photo.files.length ? M.kept_photo : "" });
+    $("result-link").hidden = true;
+    result.hidden = false;
+    form.classList.add("is-done");
+    if (pin) { pin.dragging.disable(); }
+    result.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  // Keep the report as it was (or would have been) sent: the same fields, photo and key.
+  function keep(data) {
+    var checked = form.querySelector("input[name='category']:checked");
+    if (!checked) {  // the portal would refuse it: say so now, while the inspector is on the spot
+      Cases.showError(form, "category", M.need_category);
+      form.querySelector("[data-error='category']").scrollIntoView({ behavior: "smooth", block: "center" });
+      return;
+    }
+    window.Outbox.keep({
+      key: key, kind: "report", url: form.action, form: Array.from(data.entries()),
+      label: label(checked), photo: photo.files.length > 0
+    }).then(showKept, function () { Cases.showError(form, "form", M.keep_failed); });
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (sending) { return; }
@@ -125,13 +166,15 @@
       return;
     }
     key = key || Cases.newKey();
+    var data = new FormData(form);
+    if (keeping() && !navigator.onLine) { keep(data); return; }
     setSending(true);
-    Cases.send(form.action, new FormData(form), { "Idempotency-Key": key }).then(function (answer) {
+    Cases.send(form.action, data, { "Idempotency-Key": key }).then(function (answer) {
       setSending(false);
       if (answer.status === 201) { showAnswer(answer.body); } else { showProblem(answer); }
     }, function () {
       setSending(false);  // the key stays: sending again cannot file twice
-      Cases.showError(form, "form", M.lost);
+      if (keeping()) { keep(data); } else { Cases.showError(form, "form", M.lost); }
     });
   });
 
