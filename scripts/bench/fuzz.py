@@ -26,6 +26,7 @@ GET_PAGES = [
     "/portal/change-sets/{id}", "/portal/coverage", "/portal/targets/{kind}/{id}", "/portal/edit",
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
+    "/sw.js", "/manifest.webmanifest",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -35,6 +36,7 @@ GET_APIS = [
     "/api/v1/targets/{kind}/{id}/responsible", "/api/v1/targets/{kind}/{id}/history",
     "/api/v1/zones/{id}/edit-context", "/api/v1/media/{token}", "/api/public/communities",
     "/api/public/communities/{code}", "/api/public/roads", "/api/public/search", "/api/public/reports/{token}",
+    "/api/v1/offline/kit", "/api/v1/offline/session",
 ]  # fmt: skip
 POST_JSON = [
     "/api/v1/postings", "/api/v1/postings/preview", "/api/v1/selection", "/api/v1/incidents",
