@@ -1,7 +1,9 @@
-"""路段 layer: road segments of a viewport coloured by the unit that leads them now.
+"""路段 layer: road segments of a viewport coloured by the kind of unit that leads them now.
 
-Segments nobody leads are flagged ``guarded: false`` and drawn grey and dashed: the coverage gaps a
-leader looks for first.
+A colour per kind of unit (职能部门, 社区居委会, 其他), not per unit: a county has dozens of units,
+more than any set of hues keeps apart, so the map says what kind leads a road and the pointer over
+it names the unit. Segments nobody leads are flagged ``guarded: false`` and drawn grey and dashed:
+the coverage gaps a leader looks for first.
 """
 
 from __future__ import annotations
@@ -17,27 +19,45 @@ NAME = "roads"
 TITLE = "路段"
 UNGUARDED_COLOUR = "#8c8c8c"
 UNGUARDED_LABEL = "未分配"
-# Colours for units, most distinct first (after Trubetskoy's 20 distinct colours; the pale ones,
-# which vanish as thin lines on a light map, replaced by darker ones). None is grey: grey is a gap.
-UNIT_PALETTE = (
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
-    "#469990", "#800000", "#000075", "#808000", "#bfef45", "#6a3d9a", "#b15928", "#e7298a",
-    "#1b9e77", "#d4a600", "#ff7f00", "#1f78b4", "#33a02c", "#8c510a", "#66a61e", "#7570b3",
-)  # fmt: skip
+# Units by kind (Unit.kind), in the order the legend lists them, with their Chinese name and
+# colour. None is grey (a gap), red (覆盖缺口), orange or yellow (单位责任区, a searched road's
+# halo) or the communities' blue; each stays dark enough to read as a thin line on a light map.
+UNIT_KINDS = {
+    "bureau": ("职能部门", "#6a3d9a"),
+    "community": ("社区居委会", "#1b9e77"),
+}
+# Kinds an import brings that the map has no colour of its own for, all together.
+OTHER_KIND = "other"
+OTHER_KIND_NAME, OTHER_KIND_COLOUR = "其他", "#a6611a"
 
 
-def unit_colour(unit_id: int) -> str:
-    """A stable colour for a unit (same id, same colour, on every page and legend); units whose
-    ids are fewer than the palette's length apart never share one."""
-    return UNIT_PALETTE[(unit_id - 1) % len(UNIT_PALETTE)]
+def unit_kind(unit: Unit) -> str:
+    """The kind a unit is drawn and listed as: its own when the map knows it, else ``other``."""
+    return unit.kind if unit.kind in UNIT_KINDS else OTHER_KIND
+
+
+def kind_name(kind: str) -> str:
+    """The Chinese name of a kind of unit (其他 for one the map does not know)."""
+    return UNIT_KINDS.get(kind, (OTHER_KIND_NAME,))[0]
+
+
+def kind_colour(kind: str) -> str:
+    """The colour of a kind of unit (the neutral one for a kind the map does not know)."""
+    return UNIT_KINDS.get(kind, (None, OTHER_KIND_COLOUR))[1]
+
+
+def unit_colour(unit: Unit) -> str:
+    """The colour a unit's roads and areas are drawn in, on every page and legend: its kind's."""
+    return kind_colour(unit.kind)
 
 
 def unit_legend(units: list[Unit]) -> list[dict]:
-    """Units with their colours, in the order a legend lists them."""
+    """Units with their kind and colour, in the order a list of them goes (by code)."""
     return [
-        {"id": u.id, "code": u.code, "name": u.name, "kind": u.kind, "colour": unit_colour(u.id)}
+        {"id": u.id, "code": u.code, "name": u.name, "kind": u.kind, "kind_name": kind_name(u.kind),
+         "colour": unit_colour(u)}
         for u in sorted(units, key=lambda u: u.code)
-    ]
+    ]  # fmt: skip
 
 
 def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime | None = None) -> dict:
@@ -45,10 +65,10 @@ def features(store: Store, county: County, bbox: BBox, zoom: int, at: datetime |
     at = at or clock.now()
     segments = store.list_segments(county.id, bbox=bbox)
     leads = store.lead_units(county.id, "segment", [s.id for s in segments], [at] * len(segments))
-    unit_names = {u.id: u.name for u in store.list_units(county.id)} if segments else {}
+    units = {u.id: u for u in store.list_units(county.id)} if segments else {}
     geoms = for_display([s.geom for s in segments], zoom, preserve_topology=False)
     feats = [
-        feature(geom, _properties(seg, lead, unit_names), seg.id)
+        feature(geom, _properties(seg, units.get(lead), lead), seg.id)
         for seg, lead, geom in zip(segments, leads, geoms, strict=True)
     ]
     unguarded = sum(1 for f in feats if not f["properties"]["guarded"])
@@ -64,15 +84,18 @@ def context_features(store: Store, county: County, bbox: BBox, zoom: int) -> dic
     return collection(feats, layer=NAME, zoom=zoom)
 
 
-def _properties(segment, lead_unit_id: int | None, unit_names: dict[int, str]) -> dict:
+def _properties(segment, lead: Unit | None, lead_unit_id: int | None) -> dict:
     guarded = lead_unit_id is not None
+    name, kind = (lead.name, unit_kind(lead)) if lead else ("", OTHER_KIND)
     return {
         "id": segment.id,
         "name": segment.name,
         "highway": segment.highway,
         "length_m": round(segment.length_m, 1) if segment.length_m is not None else None,
         "unit_id": lead_unit_id,
-        "unit_name": unit_names.get(lead_unit_id, "") if guarded else UNGUARDED_LABEL,
-        "colour": unit_colour(lead_unit_id) if guarded else UNGUARDED_COLOUR,
+        "unit_name": name if guarded else UNGUARDED_LABEL,
+        "unit_kind": kind if guarded else None,
+        "unit_kind_name": kind_name(kind) if guarded else None,
+        "colour": kind_colour(kind) if guarded else UNGUARDED_COLOUR,
         "guarded": guarded,
     }

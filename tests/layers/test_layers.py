@@ -1,4 +1,4 @@
-"""Pure helpers of the layer modules: cell sizes, unit colours, the registry's face."""
+"""Pure helpers of the layer modules: cell sizes, the colours of units by kind, the registry's face."""
 
 from __future__ import annotations
 
@@ -9,15 +9,38 @@ import pytest
 
 import layers
 from geodata.errors import NotFound
-from layers.roads import UNGUARDED_COLOUR, unit_colour
+from geodata.model import Unit
+from layers.coverage import GAP_COLOUR
+from layers.roads import (
+    OTHER_KIND_COLOUR,
+    UNGUARDED_COLOUR,
+    UNIT_KINDS,
+    unit_colour,
+    unit_legend,
+)
+
+BUREAU, COMMITTEE = UNIT_KINDS["bureau"][1], UNIT_KINDS["community"][1]
+UNITS = [
+    Unit(1, "CG", "城管局", "bureau", id=1),
+    Unit(1, "JJ", "交警大队", "bureau", id=2),
+    Unit(1, "JWH01", "福新社区居委会", "community", id=3),
+    Unit(1, "JD", "莲花街道办", "subdistrict", id=4),  # a kind an import brought
+    Unit(1, "WY", "物业公司", "<b>物业</b>", id=5),
+]
 
 
-def test_unit_colours_are_stable_distinct_and_never_the_gap_grey():
-    colours = [unit_colour(i) for i in range(1, 25)]
-    assert colours == [unit_colour(i) for i in range(1, 25)]
-    assert len(set(colours)) == 24
-    assert UNGUARDED_COLOUR not in colours
+def test_units_are_painted_in_their_kinds_colour():
+    """Two bureaus share the bureau colour, a committee has the committee colour, any other kind the
+    neutral one; none is the unguarded grey or the coverage gaps' red."""
+    assert [unit_colour(u) for u in UNITS] == [BUREAU] * 2 + [COMMITTEE] + [OTHER_KIND_COLOUR] * 2
+    colours = [BUREAU, COMMITTEE, OTHER_KIND_COLOUR, UNGUARDED_COLOUR, GAP_COLOUR]
+    assert len(set(colours)) == len(colours)
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
+    legend = unit_legend(UNITS)
+    assert [(u["code"], u["kind_name"], u["colour"]) for u in legend] == [
+        ("CG", "职能部门", BUREAU), ("JD", "其他", OTHER_KIND_COLOUR), ("JJ", "职能部门", BUREAU),
+        ("JWH01", "社区居委会", COMMITTEE), ("WY", "其他", OTHER_KIND_COLOUR),
+    ]  # fmt: skip
 
 
 def test_every_layer_has_the_same_face():

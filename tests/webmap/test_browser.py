@@ -3,7 +3,7 @@ and nothing fetched from outside 127.0.0.1 (Playwright driving Debian's Chromium
 
 from __future__ import annotations
 
-from layers.roads import UNGUARDED_COLOUR, unit_colour
+from layers.roads import UNGUARDED_COLOUR, kind_colour
 from tests.webmap.conftest import ARTIFACTS, PASSWORD, is_local, painted_tiles
 
 
@@ -32,14 +32,14 @@ def test_leader_signs_in_and_sees_the_map(live_server, browser):
     assert legend.is_visible()
     assert "图例" in legend.inner_text() and "未分配" in legend.inner_text()
     # Communities, roads and incidents come as vector tiles, drawn on canvas: both communities
-    # named, 福华路 in its lead unit's colour (城管执法局, unit 1), 无人路 grey, the incidents as
+    # named, 福华路 in its lead unit's kind's colour (城管执法局, a bureau), 无人路 grey, the incidents as
     # points (the county fills the screen at zoom 16).
     tiles = [url for url in requested if "/tiles/" in url]
     assert {"zones", "roads", "incidents"} <= {url.split("/tiles/")[1].split("/")[0] for url in tiles}
     assert not any("/api/v1/layers/" in url for url in requested)  # no GeoJSON for these any more
     assert sorted(page.locator(".zone-label").all_inner_texts()) == ["东湖社区", "西园社区"]
     assert painted_tiles(page, "portal-zones") >= 1
-    assert painted_tiles(page, "portal-roads", unit_colour(1)) >= 1
+    assert painted_tiles(page, "portal-roads", kind_colour("bureau")) >= 1
     assert painted_tiles(page, "portal-roads", UNGUARDED_COLOUR) >= 1
     assert painted_tiles(page, "portal-incidents") >= 1
     assert "视图内问题 35 件" in page.inner_text(".portal-status")

@@ -179,8 +179,8 @@ def _communities(page) -> None:
 
 
 def _roads(page, places) -> None:
-    """路段, in the colour of the unit leading them."""
-    colour = unit_colour(places["road"]["unit"].id)
+    """路段, in the colour of the kind of unit leading them."""
+    colour = unit_colour(places["road"]["unit"])
     assert painted_tiles(page, "portal-roads", colour) >= 1 and "未分配路段" in _status(page)
     _switch(page, "路段", False)
     assert _count(page, ".leaflet-portal-roads-pane canvas") == 0 and "未分配路段" not in _status(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -11,15 +12,16 @@ from urllib.parse import urlparse
 import pytest
 from werkzeug.security import generate_password_hash
 
-from geodata.model import User
-from layers.roads import UNGUARDED_COLOUR, unit_colour
-from tests.webmap.conftest import login
+from geodata.model import Assignment, Unit, User
+from layers.roads import UNGUARDED_COLOUR, UNIT_KINDS
+from tests.webmap.conftest import COUNTY_CODE, SINCE, login
 from webmap import create_app, get_store
 from webmap.serve import prepare
 from webmap.views.assets import VENDOR_FOLDERS
 
 ROOT = Path(__file__).resolve().parents[2]
 WHOLE = "bbox=113.99,22.49,114.03,22.53"
+BUREAU, COMMITTEE = UNIT_KINDS["bureau"][1], UNIT_KINDS["community"][1]
 
 
 def get_json(client, url: str, status: int = 200) -> dict:
@@ -108,17 +110,34 @@ def test_zones_layer_only_returns_the_viewport(leader):
     assert [f["properties"]["name"] for f in body["features"]] == ["西园社区"]
 
 
-def test_roads_are_coloured_by_lead_unit_and_gaps_flagged(leader):
+def test_roads_are_coloured_by_the_kind_of_lead_unit_and_gaps_flagged(app, leader):
+    """Two bureaus' roads in the bureaus' colour, named each by its unit; a committee's road, once it
+    takes one over, in the committees' colour; the gap grey."""
     body = get_json(leader, f"/api/v1/layers/roads?{WHOLE}&zoom=15")
     props = {f["properties"]["name"]: f["properties"] for f in body["features"]}
-    assert props["福华路"]["unit_name"] == "城管执法局"
-    assert props["福华路"]["colour"] == unit_colour(props["福华路"]["unit_id"])
-    assert props["金田路"]["unit_name"] == "交警大队"
-    assert props["福华路"]["colour"] != props["金田路"]["colour"]
+    assert (props["福华路"]["unit_name"], props["金田路"]["unit_name"]) == ("城管执法局", "交警大队")
+    for road in ("福华路", "金田路"):
+        assert props[road]["colour"] == BUREAU, road
+        assert (props[road]["unit_kind"], props[road]["unit_kind_name"]) == ("bureau", "职能部门")
     gap = props["无人路"]
-    assert gap["guarded"] is False and gap["unit_id"] is None
+    assert gap["guarded"] is False and gap["unit_id"] is None and gap["unit_kind"] is None
     assert gap["unit_name"] == "未分配" and gap["colour"] == UNGUARDED_COLOUR
     assert body["unguarded"] == 1
+    _committee_takes_over(app, "金田路")
+    body = get_json(leader, f"/api/v1/layers/roads?{WHOLE}&zoom=15")
+    props = {f["properties"]["name"]: f["properties"] for f in body["features"]}
+    assert props["金田路"]["unit_name"] == "东湖社区居委会" and props["金田路"]["colour"] == COMMITTEE
+    assert props["金田路"]["unit_kind_name"] == "社区居委会" and props["福华路"]["colour"] == BUREAU
+
+
+def _committee_takes_over(app, road: str) -> None:
+    """东湖社区居委会 (a community committee) leads ``road`` from a day after SINCE."""
+    with app.app_context():
+        store = get_store()
+        cid = store.get_county(COUNTY_CODE).id
+        (unit,) = store.add_units([Unit(cid, "JWH01", "东湖社区居委会", "community")])
+        (segment,) = [s for s in store.list_segments(cid) if s.name == road]
+        store.assign(Assignment(cid, unit.id, "segment", segment.id, "lead", SINCE + timedelta(days=1)))
 
 
 def test_roads_layer_filters_by_bbox(leader):
@@ -150,7 +169,7 @@ def test_units_api_gives_the_legend_colours(leader):
     body = get_json(leader, "/api/v1/units")
     assert body["county"] == {"code": "990001", "name": "测试县"}
     assert [u["name"] for u in body["units"]] == ["城管执法局", "交警大队", "环卫所"]
-    assert all(u["colour"] == unit_colour(u["id"]) for u in body["units"])
+    assert all((u["colour"], u["kind_name"]) == (BUREAU, "职能部门") for u in body["units"])
     assert body["unassigned"] == {"name": "未分配", "colour": UNGUARDED_COLOUR}
 
 

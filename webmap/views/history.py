@@ -17,7 +17,7 @@ from jinja2 import Template
 from geodata import assignments as posts
 from geodata.errors import NotFound
 from geodata.geometry import to_metric
-from geodata.model import ChangeSet
+from geodata.model import ChangeSet, Unit
 from geodata.selection import KIND_ZH
 from layers.roads import UNGUARDED_COLOUR, unit_colour
 from webmap import get_store
@@ -34,7 +34,7 @@ PER_PAGE = 20
 ROWS_PER_PAGE = 100  # a change set's targets listed on one page
 CONTEXT_PAD_DEG = 0.003  # about 300 m of roads around a change
 MAX_CONTEXT_ROADS = 2_000
-# Past this many targets the map draws them by unit, one layer a colour, without a tooltip each:
+# Past this many targets the map draws them by unit, one layer a unit, without a tooltip each:
 # the demo's first plan (2,751 targets) took 6–12 s and 5 MB as one layer per target.
 MAX_SINGLY_DRAWN = 200
 
@@ -177,8 +177,8 @@ def _diff_map(
     store, county, cs: ChangeSet, rows: list[Row], units: dict, outlines: list[OutlineRow]
 ) -> folium.Map:
     """A small static map: the roads around for context (thin grey: it has no basemap), the
-    targets in the colour of the unit they went to (dashed when none), the outlines redrawn (before
-    dashed grey, after red), and what the leader drew."""
+    targets in the colour of the kind of unit they went to (dashed when none) and named on hover,
+    the outlines redrawn (before dashed grey, after red), and what the leader drew."""
     m = folium.Map(tiles=None, zoom_start=15, max_zoom=19, attribution_control=True)
     m.default_js = [("leaflet", vendor("leaflet", "dist/leaflet.js"))]
     m.default_css = [("leaflet_css", vendor("leaflet", "dist/leaflet.css"))]
@@ -206,7 +206,7 @@ def _diff_map(
     for r in drawn if len(drawn) <= MAX_SINGLY_DRAWN else ():
         unit = units.get(r.after)
         folium.GeoJson(
-            r.geom.__geo_interface__, style_function=_target_style(r.after, r.kind == "segment")
+            r.geom.__geo_interface__, style_function=_target_style(unit, r.kind == "segment")
         ).add_child(TextTooltip(f"{r.name} → {unit.name if unit else '无牵头单位'}")).add_to(m)
     if cs.geom is not None and not outlines:  # an outline edit keeps the new outlines as its drawing
         folium.GeoJson(
@@ -240,10 +240,10 @@ def _context_roads(store, county, shapes: list, m: folium.Map) -> None:
     ).add_to(m)  # fmt: skip
 
 
-def _target_style(unit_id: int | None, line: bool):
-    colour = unit_colour(unit_id) if unit_id else UNGUARDED_COLOUR
+def _target_style(unit: Unit | None, line: bool):
+    colour = unit_colour(unit) if unit else UNGUARDED_COLOUR
     style = {"color": colour, "weight": 6 if line else 2, "fillColor": colour, "fillOpacity": 0.3,
-             "dashArray": None if unit_id else "6 4"}  # fmt: skip
+             "dashArray": None if unit else "6 4"}  # fmt: skip
     return lambda _: style
 
 
@@ -259,7 +259,7 @@ def _draw_by_unit(m: folium.Map, rows: list[Row], units: dict) -> None:
             {"type": "Feature", "properties": {}, "geometry": g.__geo_interface__} for g in geoms
         ]}  # fmt: skip
         label = f"→ {unit.name if unit else '无牵头单位'}（{len(geoms)} 个{'路段' if line else '区域'}）"
-        folium.GeoJson(collection, style_function=_target_style(unit_id, line)).add_child(
+        folium.GeoJson(collection, style_function=_target_style(unit, line)).add_child(
             TextTooltip(label)
         ).add_to(m)
 
