@@ -8,6 +8,7 @@ the coverage gaps a leader looks for first.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from geodata import clock
@@ -57,6 +58,22 @@ def unit_legend(units: list[Unit]) -> list[dict]:
         {"id": u.id, "code": u.code, "name": u.name, "kind": u.kind, "kind_name": kind_name(u.kind),
          "colour": unit_colour(u)}
         for u in sorted(units, key=lambda u: u.code)
+    ]  # fmt: skip
+
+
+def kind_legend(units: list[Unit], segments: dict[int, int]) -> list[dict]:
+    """The legend's entries for ``units`` (those leading roads): one per kind among them, known
+    kinds first in UNIT_KINDS' order, with its name, colour, how many units and how many of the
+    segments (``segments``: by unit id) they lead."""
+    kinds = [unit_kind(u) for u in units]
+    unit_counts = Counter(kinds)
+    segment_counts = Counter()
+    for unit, kind in zip(units, kinds, strict=True):
+        segment_counts[kind] += segments.get(unit.id, 0)
+    return [
+        {"kind": k, "name": kind_name(k), "colour": kind_colour(k), "units": unit_counts[k],
+         "segments": segment_counts[k]}
+        for k in (*UNIT_KINDS, OTHER_KIND) if unit_counts[k]
     ]  # fmt: skip
 
 

@@ -25,7 +25,7 @@ from geodata.store import Store
 from layers import score_map
 from layers.coverage import GAP_COLOUR
 from layers.incidents import SIZE_CLASSES
-from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
+from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, kind_legend
 from layers.scores import previous_month
 from webmap.basemap import TileSource, basemap_crs
 from webmap.maptiles import REVIEW_QUEUES, add_tile_layers, category_styles, tile_config
@@ -220,19 +220,18 @@ def _geojson_groups(m: folium.Map) -> dict[str, folium.FeatureGroup]:
 
 def legend_html(store: Store, county: County, shown: set[str], at: datetime | None = None) -> str:
     """The legend, a part per layer (the parts of layers not in ``shown`` hidden; layers.js shows
-    the part of each layer switched on): the units leading road segments now (with how many) and
-    未分配, communities, grid cells, cluster sizes and categories, the review queues, heat, scores,
-    coverage gaps and a unit's posts."""
+    the part of each layer switched on): the kinds of unit leading road segments now (with how
+    many units and segments) and 未分配, communities, grid cells, cluster sizes and categories, the
+    review queues, heat, scores, coverage gaps and a unit's posts."""
     at = at or clock.now()
     leads = [a for a in store.assignments_at(county.id, at, "segment") if a.role == "lead"]
     segment_counts = Counter(a.unit_id for a in leads)
     units = [u for u in store.list_units(county.id) if u.id in segment_counts]
-    entries = [dict(e, segments=segment_counts[e["id"]]) for e in unit_legend(units)]
     return render_template(
         "portal/legend.html",
         county=county,
         shown=shown,
-        units=entries,
+        unit_kinds=kind_legend(units, segment_counts),
         unguarded={"name": UNGUARDED_LABEL, "colour": UNGUARDED_COLOUR},
         size_classes=SIZE_CLASSES,
         categories=category_styles(store).values(),

@@ -15,6 +15,7 @@ from layers.roads import (
     OTHER_KIND_COLOUR,
     UNGUARDED_COLOUR,
     UNIT_KINDS,
+    kind_legend,
     unit_colour,
     unit_legend,
 )
@@ -41,6 +42,18 @@ def test_units_are_painted_in_their_kinds_colour():
         ("CG", "职能部门", BUREAU), ("JD", "其他", OTHER_KIND_COLOUR), ("JJ", "职能部门", BUREAU),
         ("JWH01", "社区居委会", COMMITTEE), ("WY", "其他", OTHER_KIND_COLOUR),
     ]  # fmt: skip
+
+
+def test_the_legend_lists_kinds_with_how_many_units_and_segments():
+    """One entry per kind present, known kinds first; the kinds it does not know as one 其他."""
+    segments = {1: 40, 2: 25, 3: 7, 4: 2, 5: 1}
+    assert kind_legend(list(reversed(UNITS)), segments) == [
+        {"kind": "bureau", "name": "职能部门", "colour": BUREAU, "units": 2, "segments": 65},
+        {"kind": "community", "name": "社区居委会", "colour": COMMITTEE, "units": 1, "segments": 7},
+        {"kind": "other", "name": "其他", "colour": OTHER_KIND_COLOUR, "units": 2, "segments": 3},
+    ]
+    assert [k["kind"] for k in kind_legend(UNITS[2:3], segments)] == ["community"]
+    assert kind_legend([], {}) == []
 
 
 def test_every_layer_has_the_same_face():

@@ -1,18 +1,28 @@
 """The leaders' map of the demo county in a real browser (Playwright, Debian's Chromium): 社区,
 单元网格, 路段 and 问题 and 审核队列 come as vector tiles; every layer of the layer switcher goes on
-and off with its drawing and its legend entry (test_browser_portal_popups.py has what a click
-and the pointer show). Nothing is fetched from outside 127.0.0.1 and no script fails.
+and off with its drawing and its legend entry; roads are painted by the kind of their lead unit,
+as the legend lists them (test_browser_portal_popups.py has what a click and the pointer show).
+Nothing is fetched from outside 127.0.0.1 and no script fails.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
 import shapely
 
 from geodata.grids import make_grid
-from layers.roads import unit_colour
+from layers.roads import (
+    OTHER_KIND,
+    UNGUARDED_COLOUR,
+    UNIT_KINDS,
+    kind_colour,
+    kind_name,
+    unit_colour,
+    unit_kind,
+)
 from tests.webmap.conftest import (
     overlay,
     painted_tiles,
@@ -60,6 +70,8 @@ def _places(store, county) -> dict:
     categories = {c.code: c.name_zh for c in store.list_categories()}
     return {
         "road": road,
+        "road_kinds": _road_kinds([units[lead] for lead in leads if lead is not None]),
+        "unit_names": {u.name for u in units.values()},
         "community": {
             "zone": community,
             "lon": inside.x,
@@ -77,6 +89,14 @@ def _places(store, county) -> dict:
         "parking": sum(i.category == "parking" for i in incidents),
         "queues": {s: sum(i.status == s for i in incidents) for s in ("filed", "handled")},
     }
+
+
+def _road_kinds(leads: list) -> dict[str, tuple[int, int]]:
+    """How many units of each kind lead roads, and how many segments (``leads``: a segment's lead
+    unit each), in the order of UNIT_KINDS."""
+    segments = Counter(unit_kind(u) for u in leads)
+    units = Counter(unit_kind(u) for u in {u.id: u for u in leads}.values())
+    return {k: (units[k], segments[k]) for k in (*UNIT_KINDS, OTHER_KIND) if segments[k]}
 
 
 def _alone(incidents, wanted):
@@ -280,3 +300,43 @@ def _unit_posts(page, unit) -> None:
     _switch(page, "单位责任区", False)
     assert _count(page, ".leaflet-portal-focus-pane path") == 0 and "unit" not in _legend(page)
     assert f"{unit.name}：" not in _status(page)
+
+
+# -- roads by the kind of their lead unit -----------------------------------------------------------
+# The stroke colour of every road drawn on the map's tiles (a searched road's halo is drawn first,
+# under its line: each feature keeps the style it was drawn with last), and how many have each.
+ROAD_STROKES = """() => {
+    const strokes = {};
+    window.portalMap.eachLayer((layer) => {
+        if (layer.options.pane !== "portal-roads" || !layer._vectorTiles) return;
+        for (const tile of Object.values(layer._vectorTiles)) {
+            for (const road of Object.values(tile._layers)) {
+                strokes[road.options.color] = (strokes[road.options.color] || 0) + 1;
+            }
+        }
+    });
+    return strokes;
+}"""
+
+
+def test_roads_are_painted_by_the_kind_of_their_lead_unit(tiled_demo, browser):
+    """The demo's bureaus and committees lead roads in two colours, 职能部门's and 社区居委会's, and
+    the gaps are grey; the legend lists those kinds with how many units and segments each, and
+    names no unit."""
+    app, password, places = tiled_demo
+    kinds = places["road_kinds"]
+    assert set(kinds) == {"bureau", "community"}
+    with serving(app) as base:
+        page = signed_in_page(browser, base, "leader", password=password, **WIDE)
+        wait_ready(page)
+        strokes = page.evaluate(ROAD_STROKES)
+        assert set(strokes) == {kind_colour(k) for k in kinds} | {UNGUARDED_COLOUR}, strokes
+        for colour in strokes:
+            assert painted_tiles(page, "portal-roads", colour) >= 1, colour
+        entries = page.locator(".portal-legend [data-layer=roads] li").all_inner_texts()
+        assert len(entries) == len(kinds) + 1 and "未分配" in entries[-1]
+        for entry, (kind, (units, segments)) in zip(entries, kinds.items(), strict=False):
+            assert entry.startswith(kind_name(kind)) and f"{units} 个单位 · {segments} 段" in entry, entry
+        legend = page.inner_text(".portal-legend [data-layer=roads]")
+        assert not [name for name in places["unit_names"] if name in legend]
+        assert page.errors == [] and page.outside == []

@@ -239,6 +239,26 @@ def test_portal_draws_zones_roads_and_incidents_from_vector_tiles(leader):
     assert {name for name, hidden in parts.items() if not hidden} == {"zones", "roads", "incidents"}
 
 
+def _roads_legend(client) -> list[str]:
+    """The entries of the legend's 路段 part on /portal, as text."""
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");\n", client.get("/portal").text).group(1))
+    part = re.search(r'<section data-layer="roads">(.*?)</section>', legend, re.S).group(1)
+    return [re.sub(r"<[^>]+>", " ", li).split() for li in re.findall(r"<li[^>]*>(.*?)</li>", part, re.S)]
+
+
+def test_the_legend_lists_the_kinds_of_unit_leading_roads_not_the_units(app, leader):
+    assert _roads_legend(leader) == [
+        ["职能部门", "2", "个单位", "·", "2", "段"],
+        ["未分配（无牵头单位）"],
+    ]
+    _committee_takes_over(app, "金田路")
+    assert _roads_legend(leader) == [
+        ["职能部门", "1", "个单位", "·", "1", "段"],
+        ["社区居委会", "1", "个单位", "·", "1", "段"],
+        ["未分配（无牵头单位）"],
+    ]
+
+
 def test_vendor_route_serves_only_listed_files(client):
     response = client.get("/vendor/leaflet/dist/leaflet.js")
     assert response.status_code == 200
