@@ -90,6 +90,9 @@ def test_a_case_goes_from_a_phone_to_its_unit_and_back_to_the_inspector(
     phone = web.sign_in("insp", "/report", **PHONE)
     legend = phone.locator("#case-map .case-legend")
     assert legend.is_visible() and "社区边界" in legend.inner_text()
+    # The roads in view by the kind of unit leading them (福华路: a bureau's), not unit by unit.
+    phone.wait_for_selector("#case-map .road-units span")
+    assert "职能部门" in legend.inner_text() and "城管执法局" not in legend.inner_text()
     phone.locator("#locate").tap()  # the context was granted no geolocation: refused, said in Chinese
     phone.wait_for_selector("[data-error=location]:not([hidden])")
     assert "定位权限被拒绝" in phone.inner_text("[data-error=location]")

@@ -6,6 +6,7 @@ lie over one another. The demo county and its places are test_browser_portal_til
 from __future__ import annotations
 
 from geodata.cases import STATUS_ZH
+from layers.roads import kind_name
 from tests.webmap.conftest import (
     ARTIFACTS,
     FREE_CLUSTER,
@@ -84,7 +85,7 @@ def _review_popup(page, filed) -> None:
 
 
 def _road_popup(page, road) -> None:
-    """A road: its name, its class, the unit leading it and that unit's cases."""
+    """A road: its name, its class, the unit leading it, its kind, and that unit's cases."""
     _switch(page, "问题", False)  # cases lie along the roads, over them
     _go(page, road["lat"], road["lon"], 17)
     assert _hover_at(page, road["lat"], road["lon"]) == f"{road['name']} · {road['unit'].name}"
@@ -96,6 +97,7 @@ def _road_popup(page, road) -> None:
     )
     text = _click_at(page, road["lat"], road["lon"])
     assert road["name"] in text and road["unit"].name in text and "道路等级" in text
+    assert f"单位类别\t{kind_name(road['unit'].kind)}" in text  # what its colour stands for
     assert _link(page, "该单位的案件") == f"/cases?unit={road['unit'].code}"
     _switch(page, "问题", True)
 

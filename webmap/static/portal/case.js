@@ -28,11 +28,10 @@
   function legend(config, M) {
     var roads = config.publicRoads
       ? "<span><i class='sw road'></i>" + M.legend_road + "</span>"
-      : "<b>道路 · 牵头单位</b><div class='road-units'></div>";
+      : "<b>道路 · 牵头单位类别</b><div class='road-units'></div>";
     return "<span><i class='sw zone'></i>" + (M.legend_community || "社区边界") + "</span>" + roads +
       "<span><i class='sw pin'></i>" + (M.legend_pin || "问题位置") + "</span>";
   }
-  var MAX_ROAD_UNITS = 6;
 
   function csrfToken() {
     var meta = document.querySelector("meta[name='csrf-token']");
@@ -143,19 +142,20 @@
     });
   }
 
-  // The legend's road entries: the units leading the roads in view, by colour (unassigned dashed).
-  function listRoadUnits(box, data) {
+  // The legend's road entries: the kinds of unit leading the roads in view (职能部门, 社区居委会,
+  // 其他), each in its colour, and 未分配 dashed: roads are coloured by kind, not by unit.
+  function listRoadKinds(box, data) {
     var seen = {};
     box.textContent = "";
     data.features.forEach(function (f) {
-      var p = f.properties;
-      if (seen[p.unit_name] || Object.keys(seen).length >= MAX_ROAD_UNITS) { return; }
-      seen[p.unit_name] = true;
+      var p = f.properties, label = p.guarded ? p.unit_kind_name : p.unit_name;
+      if (seen[label]) { return; }
+      seen[label] = true;
       var row = document.createElement("span"), swatch = document.createElement("i");
       swatch.className = "sw road" + (p.guarded ? "" : " dashed");
       swatch.style.borderTopColor = p.colour;
       row.appendChild(swatch);
-      row.appendChild(document.createTextNode(p.unit_name));
+      row.appendChild(document.createTextNode(label));
       box.appendChild(row);
     });
     if (!data.features.length) { box.innerHTML = "<span class='none'>视野内没有道路</span>"; }
@@ -214,7 +214,7 @@
     var box = addControl(map, "bottomleft", "case-legend", legend(config, messages || {})).getContainer();
     var roadUnits = box.querySelector(".road-units");
     var drawn = contextLayers(map, config.layers, function (name, data) {
-      if (name === "roads" && roadUnits) { listRoadUnits(roadUnits, data); }
+      if (name === "roads" && roadUnits) { listRoadKinds(roadUnits, data); }
     });
     return { map: map, config: config, bounds: L.latLngBounds(config.bounds), layers: drawn };
   }

@@ -273,6 +273,7 @@
     if (config.links.history) { links.push(["责任时间线", config.links.history.replace("{id}", p.id)]); }
     return UI.popupTable(p.name || "无名路段", [
       ["牵头单位", unit ? unit.name : config.unguarded.label + "（无牵头单位）"],
+      ["单位类别", unit ? unit.kind_name : null],
       ["道路等级", highwayName(p.highway, config.highways)], ["路段编号", p.id]
     ], links);
   }

@@ -1,6 +1,7 @@
 /* The leaders' map layers drawn from our vector tiles (/tiles/<layer>/{z}/{x}/{y}.mvt, DESIGN §7)
- * with Leaflet.VectorGrid: 社区 with 村, 单元网格 with 楼院 (the zones tiles), 路段 coloured by their
- * lead unit, 问题 and the two queues of 审核队列 (the incidents tiles, each queue filtered by status).
+ * with Leaflet.VectorGrid: 社区 with 村, 单元网格 with 楼院 (the zones tiles), 路段 coloured by the
+ * kind of their lead unit (职能部门, 社区居委会, 其他; the unit itself is named by the pointer and in
+ * the popup), 问题 and the two queues of 审核队列 (the incidents tiles, each queue filtered by status).
  *
  * folium creates the layers (webmap/maptiles.py) with PortalTiles.options(kind) after
  * PortalTiles.setup; layers.js calls PortalTiles.attach once they exist. A canvas can't carry
@@ -212,6 +213,8 @@
   // top first), and a pointer that says it can be clicked; looked for once a frame at most.
   function hoverLabels(map, layers, marks) {
     var tooltip = L.tooltip({ direction: "top", offset: [0, -10], className: "portal-hover" });
+    // The label as text: a tooltip's string is HTML to Leaflet, and a unit or road name is data.
+    var text = document.createElement("span");
     var at = null, point = null, quiet = null, frame = null, container = map.getContainer();
     function hide() {
       at = null;
@@ -228,7 +231,8 @@
       var hit = busy ? null : pick(map, layers, at), label = hit && marks.hoverLabel(hit, config);
       if (!label) { hide(); return; }
       container.classList.add("portal-over-feature");
-      tooltip.setLatLng(at).setContent(window.PortalUI.escapeHtml(label));
+      text.textContent = label;
+      tooltip.setLatLng(at).setContent(text);
       if (!map.hasLayer(tooltip)) { map.openTooltip(tooltip); }
     }
     // The container's own moves: the map hears those over a tile's canvas only as the canvas passes
