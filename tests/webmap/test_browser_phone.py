@@ -77,3 +77,35 @@ def test_no_page_is_wider_than_a_phone(app, phone_users, live_server, browser, u
             page.screenshot(path=str(ARTIFACTS / f"phone-wide-{username or 'public'}-{len(wide)}.png"))
     context.close()
     assert wide == {}
+
+
+def test_the_leaders_map_on_a_phone_folds_its_layer_list_and_legend(app, phone_users, live_server, browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "leader1")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("html[data-portal-ready='1']", timeout=30_000)
+    toggle = page.locator(".leaflet-control-layers .layers-toggle")
+    overlay = page.locator(".leaflet-control-layers-overlays label", has_text="热力图")
+    assert toggle.inner_text().strip().endswith("图层") and not overlay.is_visible()
+    assert not page.locator(".portal-legend details").evaluate("d => d.open")  # the map first
+    toggle.click()
+    assert overlay.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    overlay.locator("input").check()
+    page.wait_for_selector("canvas.leaflet-heatmap-layer")
+    toggle.click()
+    assert not overlay.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    assert page.locator("canvas.leaflet-heatmap-layer").count() == 1  # folding hides the list, not the layer
+    context.close()
+    desk = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    desk.goto(f"{live_server}/login")
+    desk.fill("#username", "leader1")
+    desk.fill("#password", PASSWORD)
+    desk.click("button[type=submit]")
+    desk.wait_for_selector("html[data-portal-ready='1']", timeout=30_000)
+    assert (
+        desk.locator(".layers-toggle").count() == 0
+        and desk.locator(".leaflet-control-layers-list").is_visible()
+    )

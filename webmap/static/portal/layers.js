@@ -158,11 +158,28 @@
     if (none) { none.hidden = any; }
   }
 
+  // A phone: the layer list folds behind a 图层 button, as the legend does, so the map shows first.
+  function foldLayerList(map) {
+    var control = map.getContainer().querySelector(".leaflet-control-layers");
+    if (!control || !window.matchMedia("(max-width: 640px)").matches) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "layers-toggle";
+    button.textContent = "图层";
+    button.setAttribute("aria-expanded", "false");
+    control.classList.add("folded");
+    control.insertBefore(button, control.firstChild);
+    button.addEventListener("click", function () {
+      button.setAttribute("aria-expanded", String(!control.classList.toggle("folded")));
+    });
+  }
+
   // ``layers``: {geojson: the groups filled here, tiles: the tile layers by kind (tiles.js),
   // overlays: every layer of the layer switcher by its legend name}.
   function start(map, options, layers) {
     var groups = layers.geojson, overlays = layers.overlays;
     window.portalMap = map; // for the browser tests and the console
+    foldLayerList(map);
     L.control.scale({ imperial: false, position: "bottomright" }).addTo(map);
     var pending = {}, stats = {}, status = UI.StatusControl().addTo(map);
     if (map.attributionControl && options.attribution) {
