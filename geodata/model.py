@@ -33,6 +33,7 @@ ZONE_FINENESS = {"grid": 0, "courtyard": 1, "community": 2, "village": 2, "subdi
 TARGET_KINDS = ("zone", "segment")
 ROLES = ("lead", "assist")
 USER_ROLES = ("admin", "leader", "unit_staff", "inspector")
+LANGS = ("zh", "en")  # the portal's languages: Chinese first
 ROLE_ZH = {"admin": "管理员", "leader": "领导", "unit_staff": "责任单位", "inspector": "督查员"}
 INCIDENT_STATUSES = ("filed", "dispatched", "handled", "verified", "closed", "rejected", "reopened")
 # A case is open until it is verified, closed or rejected; only open cases can be overdue, and a
@@ -245,6 +246,7 @@ class User:
     panel: str | None = None  # an evaluator's panel (INSPECTION_PANELS)
     must_change_password: bool = False  # set by someone else (create-user, set-password)
     disabled_at: datetime | None = None  # a disabled user cannot sign in; their sessions ended
+    lang: str = "zh"  # the language of the pages for this user (LANGS), as they chose it
 
 
 @dataclass(frozen=True)

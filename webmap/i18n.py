@@ -1,7 +1,9 @@
-"""The public pages' two languages: Chinese by default, English with ``?lang=en``.
+"""The portal's two languages: Chinese by default, English with ``?lang=en``.
 
-The language comes from the ``lang`` query parameter only — never a cookie, the session or the
-browser's Accept-Language — so one URL is one language and a public cache may keep it.
+Public pages take their language from the ``lang`` query parameter only — never a cookie, the
+session or the browser's Accept-Language — so one URL is one language and a public cache may keep
+it. Staff pages take the URL's ``lang`` too, and without one the language the signed-in person
+chose (``User.lang``, set by the 中文/English button of the top bar: /account/language).
 
 Templates get ``t(key, **values)``, ``lang`` ('zh' | 'en'), ``html_lang`` (for ``<html lang>``),
 ``lang_url(endpoint, **values)`` (a link that stays in the current language) and
@@ -9,9 +11,10 @@ Templates get ``t(key, **values)``, ``lang`` ('zh' | 'en'), ``html_lang`` (for `
 
 To add text: put the same key in both ``ZH`` and ``EN``, dotted by page (``report.title``);
 values are ``str.format`` templates (``t("search.none", q=q)``). A page group with many texts
-keeps them in a module of its own (webmap/i18n_report.py) merged below with ``add_catalogue``. A test checks the two
-catalogues have the same keys. A key missing from English falls back to Chinese, and a key
-missing from both shows as itself, so a forgotten key is visible rather than fatal.
+keeps them in a module of its own (webmap/i18n_report.py, webmap/i18n_staff.py) merged below with
+``add_catalogue``. A test checks the two catalogues have the same keys. A key missing from English
+falls back to Chinese, and a key missing from both shows as itself, so a forgotten key is visible
+rather than fatal.
 """
 
 from __future__ import annotations
@@ -19,12 +22,15 @@ from __future__ import annotations
 import calendar
 
 from flask import Flask, has_request_context, request, url_for
+from flask_login import current_user
+from markupsafe import escape
 
-from webmap import i18n_report
+from geodata.model import LANGS
+from webmap import i18n_report, i18n_staff
 from webmap.mapbuild import ATTRIBUTION
 
-LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+PUBLIC_BLUEPRINTS = ("public", "public_reports", "public_media")  # cached: their language is the URL's
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 ZH: dict[str, str] = {
@@ -171,13 +177,20 @@ def add_catalogue(zh: dict[str, str], en: dict[str, str]) -> None:
 
 
 add_catalogue(i18n_report.ZH, i18n_report.EN)
+add_catalogue(i18n_staff.ZH, i18n_staff.EN)
 CATALOGUES = {"zh": ZH, "en": EN}
 
 
 def current_lang() -> str:
-    """'en' when the URL asks for it, else 'zh' (also outside a request)."""
-    if has_request_context() and request.args.get("lang") in LANGS:
+    """The language of this request: the URL's ``lang`` when it names one; else, on a staff page,
+    the one the signed-in person chose (/account/language); else Chinese (also outside a request).
+    Public pages follow the URL only: one URL, one language, whoever asks."""
+    if not has_request_context():
+        return DEFAULT_LANG
+    if request.args.get("lang") in LANGS:
         return request.args["lang"]
+    if request.blueprint not in PUBLIC_BLUEPRINTS and current_user and current_user.is_authenticated:
+        return getattr(current_user, "lang", DEFAULT_LANG)
     return DEFAULT_LANG
 
 
@@ -187,6 +200,23 @@ def t(key: str, **values) -> str:
     if text is None:
         return key
     return text.format(**values) if values else text
+
+
+class Lazy:
+    """A text looked up in the current language when shown, not when made: the labels and
+    messages of forms defined once at import (WTForms formats a message with ``%``)."""
+
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+
+    def __str__(self) -> str:
+        return t(self.key, **self.values)
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+    def __mod__(self, values) -> str:
+        return str(self) % values
 
 
 def tier_name(tier: str | None) -> str:

@@ -16,6 +16,7 @@ from geodata.geometry import areas_m2, to_metric, utm_epsg_for
 from geodata.model import (
     INCIDENT_STATUSES,
     INSPECTION_PANELS,
+    LANGS,
     ROLES,
     TARGET_KINDS,
     USER_ROLES,
@@ -123,6 +124,7 @@ class BaseStore:
             raise InvalidInput("the username is empty", field="username")
         if u.panel is not None:
             check_choice(u.panel, INSPECTION_PANELS, "panel")
+        check_choice(u.lang, LANGS, "lang")
 
     @staticmethod
     def _check_status(status: str) -> None:

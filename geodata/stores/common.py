@@ -115,7 +115,7 @@ class CommonSql(
     def _user(self, r) -> User:
         return User(
             r["username"], r["password_hash"], r["role"], r["county_id"], r["unit_id"], r["id"], r["panel"],
-            bool(r["must_change_password"]), self._time(r["disabled_at"]),
+            bool(r["must_change_password"]), self._time(r["disabled_at"]), r["lang"],
         )  # fmt: skip
 
     # -- counties and units --------------------------------------------------------------------
@@ -361,8 +361,8 @@ class CommonSql(
         try:
             row = self._insert(
                 "INSERT INTO app_user (county_id, username, password_hash, role, unit_id, panel, "
-                "must_change_password, disabled_at) VALUES (%(county_id)s, %(username)s, %(password_hash)s, "
-                "%(role)s, %(unit_id)s, %(panel)s, %(must_change_password)s, %(disabled_at)s) RETURNING id",
+                "must_change_password, disabled_at, lang) VALUES (%(county_id)s, %(username)s, %(password_hash)s, "
+                "%(role)s, %(unit_id)s, %(panel)s, %(must_change_password)s, %(disabled_at)s, %(lang)s) RETURNING id",
                 {**vars(user), "disabled_at": self._t(user.disabled_at)},
             )
         except self.CONSTRAINT_ERRORS:
@@ -383,7 +383,7 @@ class CommonSql(
         self._execute(
             "UPDATE app_user SET password_hash = %(password_hash)s, role = %(role)s, county_id = %(county_id)s, "
             "unit_id = %(unit_id)s, panel = %(panel)s, must_change_password = %(must_change_password)s, "
-            "disabled_at = %(disabled_at)s WHERE id = %(id)s",
+            "disabled_at = %(disabled_at)s, lang = %(lang)s WHERE id = %(id)s",
             {**vars(user), "disabled_at": self._t(user.disabled_at)},
         )
         return self.get_user(user.id)

@@ -58,6 +58,7 @@ POST_FORMS = [
     "/api/public/reports",
     "/api/v1/incidents",
     "/account/password",
+    "/account/language",
 ]
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")

@@ -119,6 +119,7 @@ EXPECTED: dict[str, dict] = {
     "auth.login": public(),
     "auth.logout": signed_in(),
     "account.password": signed_in(),  # one's own password (修改密码)
+    "account.language": signed_in(),  # the language of one's own pages
     "assets.vendor": public(),
     "assets.scoped_vendor": public(),
     # the public site, 随手拍 and Open311 (filing there takes a key, or a session)

@@ -1,7 +1,10 @@
-"""The signed-in person's own account: changing the password (/account/password), and the rule
-that a password someone else set is changed before anything else is done."""
+"""The signed-in person's own account: changing the password (/account/password), the language
+of their pages (/account/language), and the rule that a password someone else set is changed
+before anything else is done."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
@@ -11,14 +14,17 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from geodata import accounts, logins, passwords, sessions
 from geodata.errors import Forbidden, InvalidInput, RateLimited
+from geodata.model import LANGS
 from webmap import get_store
+from webmap.audit import audit
+from webmap.i18n import Lazy, t
 from webmap.views import auth
 
 bp = Blueprint("account", __name__)
 
 # What a user who must change their password may still reach (the page itself, signing out, files).
-OPEN_ENDPOINTS = ("account.password", "auth.logout", "auth.login", "static")
-TOO_LONG = f"密码最多 {passwords.MAX_LENGTH} 个字符"
+OPEN_ENDPOINTS = ("account.password", "account.language", "auth.logout", "auth.login", "static")
+TOO_LONG = Lazy("password.too_long")
 
 
 class PasswordChangeRequired(Forbidden):
@@ -29,13 +35,16 @@ class PasswordChangeRequired(Forbidden):
 
 class PasswordForm(FlaskForm):
     current = PasswordField(
-        "当前密码", [DataRequired("请输入当前密码"), Length(max=passwords.MAX_LENGTH, message=TOO_LONG)]
+        Lazy("password.current"),
+        [DataRequired(Lazy("password.need_current")), Length(max=passwords.MAX_LENGTH, message=TOO_LONG)],
     )
     new = PasswordField(
-        "新密码", [DataRequired("请输入新密码"), Length(max=passwords.MAX_LENGTH, message=TOO_LONG)]
+        Lazy("password.new"),
+        [DataRequired(Lazy("password.need_new")), Length(max=passwords.MAX_LENGTH, message=TOO_LONG)],
     )
     confirm = PasswordField(
-        "确认新密码", [DataRequired("请再次输入新密码"), EqualTo("new", "两次输入的新密码不一致")]
+        Lazy("password.confirm"),
+        [DataRequired(Lazy("password.need_confirm")), EqualTo("new", Lazy("password.mismatch"))],
     )
 
 
@@ -84,5 +93,19 @@ def password():
         return render_template("account/password.html", form=form), 400
     logins.record_success(store, username)
     auth.event("password_change", username, "ok")
-    flash("密码已修改；您在其他设备上的登录已全部退出。", "info")
+    flash(t("password.changed"), "info")
     return redirect(url_for("portal.index"))
+
+
+@bp.post("/account/language")
+@login_required
+def language():
+    """Remember the language this person reads the staff pages in (中文 or English; a ``?lang=``
+    in a URL still wins for that page) and go back to the page they were on."""
+    lang = request.form.get("lang", "")
+    if lang not in LANGS:
+        raise InvalidInput(f"语言 {lang[:20]!r} 无效：可选 zh（中文）或 en（English）", field="lang")
+    store = get_store()
+    store.update_user(replace(store.get_user(current_user.id), lang=lang))
+    audit("account.language", current_user.username, lang=lang)
+    return redirect(auth.safe_next(request.form.get("next")))

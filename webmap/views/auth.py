@@ -30,18 +30,19 @@ from wtforms.validators import DataRequired, Length
 
 from geodata import accounts, clock, logins, sessions
 from geodata.errors import NotFound, RateLimited, Unauthorized
-from geodata.model import ROLE_ZH, User
+from geodata.model import User
 from webmap import get_store, settings
 from webmap.audit import address_hash, audit
+from webmap.i18n import DEFAULT_LANG, Lazy, current_lang, t
 
 bp = Blueprint("auth", __name__)
 
 SESSION_TOKEN = "portal_session"  # the key of the session token in Flask's signed cookie
 JSON_PREFIXES = ("/api/", "/open311/", "/ogcapi/", "/tiles/")  # as webmap/views/errors.py
 ENDED_MESSAGES = {
-    "idle": "登录已超时，请重新登录。",
-    "expired": "登录已超时，请重新登录。",
-    "ended": "登录已失效（已在别处退出或修改了密码），请重新登录。",
+    "idle": Lazy("login.idle"),
+    "expired": Lazy("login.idle"),
+    "ended": Lazy("login.ended"),
 }
 
 
@@ -94,25 +95,33 @@ class PortalUser(UserMixin):
         self.unit_id = user.unit_id
         self.panel = user.panel
         self.must_change_password = user.must_change_password
+        self.lang = user.lang
 
     @property
     def role_name(self) -> str:
-        return ROLE_ZH.get(self.role, self.role)
+        return t(f"role.{self.role}")
 
 
 class LoginForm(FlaskForm):
     username = StringField(
-        "用户名", validators=[DataRequired("请输入用户名"), Length(max=100, message="用户名最多 100 个字符")]
+        Lazy("login.username"),
+        validators=[
+            DataRequired(Lazy("login.need_username")),
+            Length(max=100, message=Lazy("login.username_long")),
+        ],
     )
     password = PasswordField(
-        "密码", validators=[DataRequired("请输入密码"), Length(max=200, message="密码最多 200 个字符")]
+        Lazy("login.password"),
+        validators=[
+            DataRequired(Lazy("login.need_password")),
+            Length(max=200, message=Lazy("login.password_long")),
+        ],
     )
 
 
 def init_login(app: Flask) -> None:
     manager = LoginManager(app)
     manager.login_view = "auth.login"
-    manager.login_message = "请先登录。"
     manager.user_loader(_load_user)
     manager.unauthorized_handler(_unauthorized)
 
@@ -156,8 +165,8 @@ def _username(user_id: int) -> str:
 def _unauthorized():
     ended = ENDED_MESSAGES.get(g.get("session_ended"))
     if request.blueprint == "api" or request.path.startswith(JSON_PREFIXES):
-        raise Unauthorized(ended or "login required")
-    flash(ended or "请先登录。", "info")
+        raise Unauthorized(str(ended) if ended else "login required")
+    flash(str(ended or t("login.first")), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -166,7 +175,7 @@ def authenticate(username: str, password: str) -> User | None:
     return accounts.authenticate(get_store(), username, password)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would let a link send a leader anywhere."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
@@ -196,7 +205,7 @@ def sign_in(user: User) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
@@ -214,21 +223,21 @@ def login():
         event("login", username, "refused", reason="bad_credentials")
         if locked:
             event("account_locked", username, "ok", minutes=settings().login_lock_minutes)
-        return _refused(form, "用户名或密码不正确。", 401)
+        return _refused(form, t("login.wrong"), 401)
     if user.disabled_at is not None:
         event("login", username, "refused", reason="disabled")
-        return _refused(form, "该账号已停用，请联系管理员。", 403)
+        return _refused(form, t("login.disabled"), 403)
     logins.record_success(store, username)
     sign_in(user)
     event("login", username, "ok")
     if user.must_change_password:
         return to_password_change()
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next")))
 
 
 def to_password_change():
     """To the password form, saying why once (a page and its favicon both pass here)."""
-    message = ("info", "您的密码由管理员设置，请先修改密码。")
+    message = ("info", t("login.must_change"))
     if tuple(message) not in map(tuple, session.get("_flashes", [])):
         flash(message[1], message[0])
     return redirect(url_for("account.password"))
@@ -247,7 +256,8 @@ def logout():
     if token:
         sessions.end(get_store(), token, now(), "logout")
     event("logout", current_user.username, "ok")
+    said, lang = t("login.logged_out"), current_lang()  # in their language, while still known
     logout_user()
     session.clear()
-    flash("已退出登录。", "info")
-    return redirect(url_for("auth.login"))
+    flash(said, "info")
+    return redirect(url_for("auth.login", **({"lang": lang} if lang != DEFAULT_LANG else {})))

@@ -1,4 +1,4 @@
-"""One error handler: JSON under the machine APIs, a Chinese page for people elsewhere."""
+"""One error handler: JSON under the machine APIs, a page for people elsewhere (in their language)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,16 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from geodata.errors import Busy, PortalError, busy_error
+from webmap.i18n import t
 
 JSON_PREFIXES = ("/api/", "/open311/", "/ogcapi/", "/tiles/")
 # What an error's JSON may carry.
 ERROR_DETAILS = ("field", "status", "allowed", "retry_after", "stale", "problems")
 
-TITLES = {
-    400: "请求有误",
-    401: "请先登录",
-    403: "没有权限",
-    404: "页面不存在",
-    405: "不支持的请求方式",
-    409: "数据冲突",
-    413: "上传内容过大",
-    422: "数据无效",
-    429: "操作过于频繁",
-    500: "服务器出错",
-    503: "系统繁忙",
-}
-
-# What a person is told about a plain HTTP error (werkzeug's own texts are English).
-PAGE_MESSAGES = {
-    400: "请求有误，请返回上一页重试。",
-    403: "您没有权限访问该页面。",
-    404: "您访问的页面不存在，请检查地址。",
-    405: "该页面不支持这种请求方式。",
-    500: "请稍后重试。",
-}
+# The statuses with a title of their own (webmap/i18n_staff.py error.<status>), and those whose
+# plain HTTP error gets a sentence for a person (error.page.<status>; werkzeug's texts are English).
+TITLED = (400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503)
+EXPLAINED = (400, 403, 404, 405, 500)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -57,10 +40,10 @@ def describe(exc: Exception) -> tuple[int, str, str]:
     if isinstance(exc, PortalError):
         return exc.status, exc.code, exc.message
     if isinstance(exc, CSRFError):
-        return 400, "csrf_failed", "表单已过期或缺少安全令牌，请刷新页面后重试。"
+        return 400, "csrf_failed", t("error.csrf")
     if isinstance(exc, HTTPException) and exc.code == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-        return 413, "too_large", f"上传内容过大：最大 {limit / 1048576:.0f} MB"
+        return 413, "too_large", t("error.too_large", mb=f"{limit / 1048576:.0f}")
     if isinstance(exc, HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_").replace("'", "")
         return exc.code or 500, code, exc.description or exc.name
@@ -74,7 +57,7 @@ def handle_error(exc: Exception):
         current_app.logger.error("%s: %s", type(exc).__name__, exc.message, exc_info=exc)
     if status >= 500 and not busy:
         # The details of a crash are for the log, not for whoever caused it.
-        message = "internal error" if request.path.startswith(JSON_PREFIXES) else "请稍后重试。"
+        message = "internal error" if request.path.startswith(JSON_PREFIXES) else t("error.page.500")
     headers = {}
     if isinstance(exc, PortalError) and "retry_after" in exc.details:
         headers["Retry-After"] = str(exc.details["retry_after"])
@@ -83,7 +66,7 @@ def handle_error(exc: Exception):
         if isinstance(exc, PortalError) and (status < 500 or busy):
             error.update({k: v for k, v in exc.details.items() if k in ERROR_DETAILS})
         return jsonify(error=error), status, headers
-    if isinstance(exc, HTTPException) and not isinstance(exc, CSRFError):
-        message = PAGE_MESSAGES.get(status, message)
-    title = TITLES.get(status, "出错了")
+    if isinstance(exc, HTTPException) and not isinstance(exc, CSRFError) and status in EXPLAINED:
+        message = t(f"error.page.{status}")
+    title = t(f"error.{status}") if status in TITLED else t("error.title")
     return render_template("errors/error.html", status=status, title=title, message=message), status, headers

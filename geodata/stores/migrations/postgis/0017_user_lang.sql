@@ -1,0 +1,2 @@
+-- The language a staff user chose for the portal's pages (issue #17): remembered per user.
+ALTER TABLE app_user ADD COLUMN lang text NOT NULL DEFAULT 'zh' CHECK (lang IN ('zh', 'en'));
