@@ -8,13 +8,23 @@ from __future__ import annotations
 import re
 
 import pytest
+from werkzeug.security import generate_password_hash
 
+from geodata import audit as audit_log
+from geodata.model import User
 from tests.webmap.conftest import COUNTY_CODE, PASSWORD, csrf_token, login
 from webmap import get_store
 
 CJK = re.compile(r"[\u3400-\u9fff\uff08-\uff5e\u3001-\u3011]+")
 # Moved to both languages so far (the rest of the staff pages follow, a group at a time).
-ENGLISH_PAGES = ("/account/password", "/no-such-page", "/login?lang=en")
+ENGLISH_PAGES = (
+    "/account/password",
+    "/no-such-page",
+    "/login?lang=en",
+    "/admin/audit",
+    "/admin/audit?page=9",
+    "/admin/audit?since=2026-02-01&until=2026-01-01",
+)
 
 
 def chinese_outside(html: str, names: set[str]) -> list[str]:
@@ -72,15 +82,26 @@ def test_a_bad_choice_or_a_far_next_is_refused_or_ignored(client):
 
 
 @pytest.mark.parametrize("path", ENGLISH_PAGES)
-def test_english_pages_have_no_chinese_but_the_datas_names(client, names, path):
-    login(client, "leader1", PASSWORD)
+def test_english_pages_have_no_chinese_but_the_datas_names(app, client, names, path):
+    with app.app_context():
+        store = get_store()
+        store.add_user(
+            User("root", generate_password_hash(PASSWORD), "admin", store.get_county(COUNTY_CODE).id)
+        )
+        for n in range(60):  # two pages of the audit log: its pager shows
+            audit_log.record(store, "root", "test.row", f"#{n}")
+    login(client, "root", PASSWORD)
     _switch(client, "en")
     if path.startswith("/login"):
         out = client.post("/logout", data={"csrf_token": csrf_token(client.get("/account/password").text)})
         assert out.headers["Location"].endswith("/login?lang=en")  # signed out in English
     page = client.get(path)
-    assert page.status_code in (200, 404)
+    assert page.status_code in (200, 400, 404)
     assert chinese_outside(page.text, names) == [], path
+    if path == "/admin/audit":
+        assert ">Next</a>" in page.text and "Security audit log" in page.text
+    if "until" in path:
+        assert page.status_code == 400 and "until is before since" in page.text
 
 
 def test_english_sign_in_messages(client):

@@ -17,6 +17,7 @@ from geodata.audit import AuditFilter
 from geodata.errors import Forbidden, InvalidInput
 from webmap import get_store
 from webmap.audit import audit
+from webmap.i18n import t
 from webmap.views.cases import page_number
 from webmap.views.common import current_county
 from webmap.views.params import parse_day
@@ -54,9 +55,7 @@ def audit_csv():
     where = audit_filter()
     total = store.count_audit_events(where)
     if total > MAX_CSV_ROWS:
-        raise InvalidInput(
-            f"符合条件的审计记录有 {total} 条，超过 {MAX_CSV_ROWS} 条：请缩小日期范围", field="since"
-        )
+        raise InvalidInput(t("audit.too_many", n=total, max=MAX_CSV_ROWS), field="since")
     audit("export.audit_csv", "audit_event", required=True, rows=total, filters=_query())
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM as Chinese
@@ -76,7 +75,7 @@ def audit_filter() -> AuditFilter:
     since = parse_day(request.args.get("since"), "since", required=False)
     until = parse_day(request.args.get("until"), "until", required=False)
     if since and until and until < since:
-        raise InvalidInput("until（截止日期）早于 since（起始日期）", field="until")
+        raise InvalidInput(t("audit.backwards"), field="until")
     return AuditFilter(
         actor, action,
         since and datetime.combine(since, time(), COUNTY_TZ),
@@ -87,7 +86,7 @@ def audit_filter() -> AuditFilter:
 def _name(field: str) -> str | None:
     value = (request.args.get(field) or "").strip()
     if len(value) > MAX_NAME:
-        raise InvalidInput(f"{field} 过长：最多 {MAX_NAME} 个字符", field=field)
+        raise InvalidInput(t("audit.too_long", field=field, max=MAX_NAME), field=field)
     return value or None
 
 
@@ -98,4 +97,4 @@ def _query() -> dict:
 
 def _admin() -> None:
     if current_user.role != "admin":
-        raise Forbidden("只有管理员可以查看审计日志")
+        raise Forbidden(t("audit.admins_only"))
