@@ -6,12 +6,13 @@ and the error pages."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from werkzeug.security import generate_password_hash
 
 from geodata import audit as audit_log
-from geodata.model import User
+from geodata.model import Assignment, ChangeSet, User
 from tests.webmap.conftest import COUNTY_CODE, PASSWORD, csrf_token, login
 from webmap import get_store
 
@@ -24,6 +25,7 @@ ENGLISH_PAGES = (
     "/admin/audit",
     "/admin/audit?page=9",
     "/admin/audit?since=2026-02-01&until=2026-01-01",
+    "/portal/change-sets",
 )
 
 
@@ -42,7 +44,14 @@ def names(app) -> set[str]:
     with app.app_context():
         store = get_store()
         county = store.get_county(COUNTY_CODE)
-        return {county.name}
+        change = store.add_change_set(
+            ChangeSet(county.id, "王科长", "年中调整", datetime(2026, 6, 1, tzinfo=UTC))
+        )
+        unit = store.list_units(county.id)[0]
+        segment = store.list_segments(county.id)[0]
+        store.assign(Assignment(county.id, unit.id, "segment", segment.id, "lead", change.created_at,
+                                change_set_id=change.id))  # fmt: skip
+        return {county.name, change.author, change.reason}
 
 
 def _switch(client, lang: str, next_url: str = "/account/password"):
@@ -98,6 +107,8 @@ def test_english_pages_have_no_chinese_but_the_datas_names(app, client, names, p
     page = client.get(path)
     assert page.status_code in (200, 400, 404)
     assert chinese_outside(page.text, names) == [], path
+    if path == "/portal/change-sets":
+        assert "Changes of responsibility" in page.text and "in force" in page.text
     if path == "/admin/audit":
         assert ">Next</a>" in page.text and "Security audit log" in page.text
     if "until" in path:
