@@ -219,6 +219,13 @@ class Lazy:
         return str(self) % values
 
 
+def texts(group: str) -> dict[str, str]:
+    """A page script's texts in the current language: the keys ``group.*`` without the group
+    (handed over in a data attribute as JSON; the script fills ``{name}`` itself)."""
+    prefix, catalogue = group + ".", CATALOGUES[current_lang()]
+    return {k.removeprefix(prefix): catalogue.get(k, text) for k, text in ZH.items() if k.startswith(prefix)}
+
+
 def tier_name(tier: str | None) -> str:
     return t(f"tier.{tier}" if tier else "tier.none")
 
@@ -260,6 +267,7 @@ def _template_context() -> dict:
         "tier_name": tier_name,
         "title_name": title_name,
         "month_name": month_name,
+        "texts": texts,
     }
 
 

@@ -5,6 +5,8 @@ and the error pages."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from datetime import UTC, datetime
 
@@ -26,6 +28,7 @@ ENGLISH_PAGES = (
     "/admin/audit?page=9",
     "/admin/audit?since=2026-02-01&until=2026-01-01",
     "/portal/change-sets",
+    "/field",
 )
 
 
@@ -107,6 +110,9 @@ def test_english_pages_have_no_chinese_but_the_datas_names(app, client, names, p
     page = client.get(path)
     assert page.status_code in (200, 400, 404)
     assert chinese_outside(page.text, names) == [], path
+    if path == "/field":  # the outbox's script gets its texts in English too
+        texts = json.loads(html.unescape(re.search(r'data-texts="([^"]*)"', page.text).group(1)))
+        assert texts["offline"].startswith("No network") and "{n}" in texts["sent"]
     if path == "/portal/change-sets":
         assert "Changes of responsibility" in page.text and "in force" in page.text
     if path == "/admin/audit":

@@ -16,10 +16,11 @@
   var box = document.getElementById("outbox");
   if (!box || !window.Outbox) { return; }
   var $ = function (id) { return document.getElementById(id); };
-  var KIND = { report: "上报问题", inspection: "考核评分" };
+  var T = JSON.parse(box.dataset.texts || "{}");  // this page's language (webmap/i18n_staff.py outbox.*)
+  var KIND = { report: T.kind_report, inspection: T.kind_inspection };
   var LATER = [408, 409, 425, 429];  // besides 5xx: worth sending again later
   var RETRY_MS = 60000;
-  var OFFLINE = "网络未连接：上报和评分先保存在本机，联网后自动上传。";
+  var OFFLINE = T.offline;
   var busy = false, shown = false, waiting = 0;
 
   function el(tag, className, text) {
@@ -27,6 +28,11 @@
     if (className) { e.className = className; }
     if (text !== undefined) { e.textContent = text; }
     return e;
+  }
+
+  // A text with its {name} parts filled in.
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
   }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -41,7 +47,7 @@
     var status = $("outbox-status");
     status.textContent = text || "";
     if (relogin) {
-      var link = el("a", "", "重新登录");
+      var link = el("a", "", T.relogin);
       link.href = box.dataset.loginUrl;
       status.appendChild(document.createTextNode(" "));
       status.appendChild(link);
@@ -60,15 +66,15 @@
     what.appendChild(el("span", "", record.label));
     li.appendChild(what);
     var meta = el("div", "outbox-meta");
-    meta.appendChild(el("span", "muted", when(record.made_at) + (record.photo ? " · 含照片" : "")));
-    meta.appendChild(el("span", "badge", record.state === "failed" ? "未能上传" : "待上传"));
+    meta.appendChild(el("span", "muted", when(record.made_at) + (record.photo ? T.photo : "")));
+    meta.appendChild(el("span", "badge", record.state === "failed" ? T.failed : T.waiting));
     li.appendChild(meta);
     if (record.state === "failed") {
-      li.appendChild(el("p", "outbox-failed", "原因：" + record.message));
-      var drop = el("button", "button outbox-drop", "删除这条");
+      li.appendChild(el("p", "outbox-failed", fill(T.reason, { message: record.message })));
+      var drop = el("button", "button outbox-drop", T.drop);
       drop.type = "button";
       drop.addEventListener("click", function () {
-        if (window.confirm("删除后无法恢复。确定删除这条未能上传的记录？")) { window.Outbox.remove(record.key); }
+        if (window.confirm(T.drop_confirm)) { window.Outbox.remove(record.key); }
       });
       li.appendChild(drop);
     }
@@ -152,23 +158,23 @@
 
   function report(outcome) {
     if (outcome.stop === "offline") { say(OFFLINE); return; }
-    if (outcome.stop === "login") { say("登录已失效，请重新登录后上传。记录仍保存在本机。", true); return; }
+    if (outcome.stop === "login") { say(T.login_ended, true); return; }
     var parts = [];
-    if (outcome.sent) { parts.push("已上传 " + outcome.sent + " 条。"); }
-    if (outcome.failed) { parts.push(outcome.failed + " 条未能上传，原因见下；请据此重新上报或评分。"); }
-    if (outcome.stop === "later") { parts.push("门户暂时无法接收，稍后自动重试。"); }
-    say(parts.join(""));
+    if (outcome.sent) { parts.push(fill(T.sent, { n: outcome.sent })); }
+    if (outcome.failed) { parts.push(fill(T.failed_n, { n: outcome.failed })); }
+    if (outcome.stop === "later") { parts.push(T.later); }
+    say(parts.join(" "));
   }
 
   function sendAll(records) {
     var ready = records.filter(function (r) { return r.state === "waiting"; });
     if (!ready.length) { return null; }
     if (!navigator.onLine) { return { sent: 0, failed: 0, stop: "offline" }; }
-    say("正在上传…");
+    say(T.sending);
     return session().then(function (s) {
       if (typeof s === "string") { return { sent: 0, failed: 0, stop: s }; }
       if (s.user !== box.dataset.user) {
-        say("现在登录的是 " + s.user + "：这些记录需其上报人登录后才能上传。", true);
+        say(fill(T.other_user, { user: s.user }), true);
         return null;
       }
       return sendEach(ready, s.csrf_token);
@@ -186,7 +192,7 @@
     return exclusive(function () {
       return render().then(sendAll).then(function (outcome) { if (outcome) { report(outcome); } });
     }).catch(function () {
-      say("本机存储不可用，无法读取待上传的记录。");
+      say(T.storage);
     }).then(function () {
       busy = false;
       return render();
@@ -198,8 +204,7 @@
     var form = document.getElementById("logout-form");
     if (!form) { return; }
     form.addEventListener("submit", function (event) {
-      if (waiting && !window.confirm("本机还有 " + waiting + " 条记录待上传。退出后它们仍保存在本机，" +
-          "您下次登录时自动上传。确定退出？")) {
+      if (waiting && !window.confirm(fill(T.signout_confirm, { n: waiting }))) {
         event.preventDefault();
       }
     });
