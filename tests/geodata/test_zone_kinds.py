@@ -92,7 +92,7 @@ def test_an_older_database_keeps_its_zones_and_their_references_on_upgrade(
         store.migrate()
         old = _an_older_county(store)
         monkeypatch.undo()
-        assert store.migrate() == [migrations[kinds].name]
+        assert store.migrate() == [p.name for p in migrations[kinds:]]
         _the_older_county_is_whole(store, old)
         _the_new_kinds_are_stored_and_the_rules_still_hold(store, old)
     finally:
