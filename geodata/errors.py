@@ -1,14 +1,21 @@
-"""Errors that carry their HTTP status, so the web layer never parses an exception's text."""
+"""Errors that carry their HTTP status and a machine code, so the web layer never parses an
+exception's text, and their message in both languages: ``message`` in Chinese (the CLI's and the
+log's), ``en`` in English for English pages and API callers who ask for it (issue #17)."""
 
 
 class PortalError(Exception):
     status = 500
     code = "error"
 
-    def __init__(self, message: str, **details):
+    def __init__(self, message: str, *, en: str | None = None, **details):
         super().__init__(message)
         self.message = message
+        self.en = en
         self.details = details
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` ('zh' | 'en'); Chinese where no English was given."""
+        return self.en if lang == "en" and self.en else self.message
 
 
 class InvalidInput(PortalError):
@@ -110,4 +117,8 @@ def busy_error(exc: BaseException) -> Busy | None:
         )
     if not busy:
         return None
-    return Busy(f"数据库正忙，请 {RETRY_AFTER_S} 秒后重试", retry_after=RETRY_AFTER_S)
+    return Busy(
+        f"数据库正忙，请 {RETRY_AFTER_S} 秒后重试",
+        en=f"The database is busy; please try again in {RETRY_AFTER_S} seconds",
+        retry_after=RETRY_AFTER_S,
+    )

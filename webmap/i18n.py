@@ -11,8 +11,7 @@ Templates get ``t(key, **values)``, ``lang`` ('zh' | 'en'), ``html_lang`` (for `
 
 To add text: put the same key in both ``ZH`` and ``EN``, dotted by page (``report.title``);
 values are ``str.format`` templates (``t("search.none", q=q)``). A page group with many texts
-keeps them in a module of its own (webmap/i18n_report.py, webmap/i18n_staff.py) merged below with
-``add_catalogue``. A test checks the two catalogues have the same keys. A key missing from English
+keeps them in a module of its own in webmap/texts/ (report.py, staff.py …), all merged below. A test checks the two catalogues have the same keys. A key missing from English
 falls back to Chinese, and a key missing from both shows as itself, so a forgotten key is visible
 rather than fatal.
 """
@@ -20,13 +19,16 @@ rather than fatal.
 from __future__ import annotations
 
 import calendar
+import importlib
+import pkgutil
 
 from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import escape
 
+from geodata.errors import PortalError
 from geodata.model import LANGS
-from webmap import i18n_report, i18n_staff
+from webmap import texts as text_modules
 from webmap.mapbuild import ATTRIBUTION
 
 DEFAULT_LANG = "zh"
@@ -168,7 +170,7 @@ EN: dict[str, str] = {
 
 def add_catalogue(zh: dict[str, str], en: dict[str, str]) -> None:
     """Merge a page group's texts (its own module with a ZH and an EN dict, e.g.
-    webmap/i18n_report.py) into the two languages; a key defined twice is a mistake."""
+    webmap/texts/report.py) into the two languages; a key defined twice is a mistake."""
     clash = (set(zh) & set(ZH)) | (set(en) & set(EN))
     if clash:
         raise ValueError(f"i18n keys defined twice: {', '.join(sorted(clash))}")
@@ -176,8 +178,9 @@ def add_catalogue(zh: dict[str, str], en: dict[str, str]) -> None:
     EN.update(en)
 
 
-add_catalogue(i18n_report.ZH, i18n_report.EN)
-add_catalogue(i18n_staff.ZH, i18n_staff.EN)
+for _module in pkgutil.iter_modules(text_modules.__path__):
+    _texts = importlib.import_module(f"{text_modules.__name__}.{_module.name}")
+    add_catalogue(_texts.ZH, _texts.EN)
 CATALOGUES = {"zh": ZH, "en": EN}
 
 
@@ -200,6 +203,11 @@ def t(key: str, **values) -> str:
     if text is None:
         return key
     return text.format(**values) if values else text
+
+
+def message_of(exc: PortalError) -> str:
+    """A domain error's message in the current language."""
+    return exc.text(current_lang())
 
 
 class Lazy:

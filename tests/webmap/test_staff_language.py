@@ -5,9 +5,6 @@ and the error pages."""
 
 from __future__ import annotations
 
-import html
-import json
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -16,9 +13,9 @@ from werkzeug.security import generate_password_hash
 from geodata import audit as audit_log
 from geodata.model import Assignment, ChangeSet, User
 from tests.webmap.conftest import COUNTY_CODE, PASSWORD, csrf_token, login
+from tests.webmap.english import chinese_outside, script_texts, switch_language
 from webmap import get_store
 
-CJK = re.compile(r"[\u3400-\u9fff\uff08-\uff5e\u3001-\u3011]+")
 # Moved to both languages so far (the rest of the staff pages follow, a group at a time).
 ENGLISH_PAGES = (
     "/account/password",
@@ -30,16 +27,6 @@ ENGLISH_PAGES = (
     "/portal/change-sets",
     "/field",
 )
-
-
-def chinese_outside(html: str, names: set[str]) -> list[str]:
-    """The runs of Chinese in a page's text and attributes, less the data's ``names`` and the
-    language switch's 中文 (a language is named in itself)."""
-    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
-    text = re.sub(r'lang="zh-CN">中文<', " ", text)
-    for name in sorted(names, key=len, reverse=True):
-        text = text.replace(name, " ")
-    return CJK.findall(text)
 
 
 @pytest.fixture
@@ -57,16 +44,11 @@ def names(app) -> set[str]:
         return {county.name, change.author, change.reason}
 
 
-def _switch(client, lang: str, next_url: str = "/account/password"):
-    token = csrf_token(client.get("/account/password").text)
-    return client.post("/account/language", data={"lang": lang, "next": next_url, "csrf_token": token})
-
-
 def test_a_person_chooses_english_and_it_is_remembered(app, client, names):
     login(client, "leader1", PASSWORD)
     page = client.get("/cases").text  # a page with the top bar and its switch
     assert 'lang="zh-CN"' in page and ">English</button>" in page and "修改密码" in page
-    answer = _switch(client, "en", "/account/password?x=1")
+    answer = switch_language(client, "en", "/account/password?x=1")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/account/password?x=1")
     page = client.get("/account/password").text  # no ?lang: the remembered choice
     assert '<html lang="en">' in page and "Change password" in page and chinese_outside(page, names) == []
@@ -81,15 +63,15 @@ def test_a_person_chooses_english_and_it_is_remembered(app, client, names):
         assert store.get_user_by_name("leader1").lang == "en"
         (event,) = [e for e in store.list_audit_events(_filter("account.language"))]
         assert event.actor == "leader1" and event.detail["lang"] == "en"
-    _switch(client, "zh")
+    switch_language(client, "zh")
     assert 'lang="zh-CN"' in client.get("/account/password").text
 
 
 def test_a_bad_choice_or_a_far_next_is_refused_or_ignored(client):
     login(client, "leader1", PASSWORD)
-    bad = _switch(client, "fr")
+    bad = switch_language(client, "fr")
     assert bad.status_code == 400 and "语言 &#39;fr&#39; 无效" in bad.text
-    away = _switch(client, "en", "//evil.example/x")
+    away = switch_language(client, "en", "//evil.example/x")
     assert away.status_code == 302 and "evil" not in away.headers["Location"]  # back to the landing page
 
 
@@ -103,7 +85,7 @@ def test_english_pages_have_no_chinese_but_the_datas_names(app, client, names, p
         for n in range(60):  # two pages of the audit log: its pager shows
             audit_log.record(store, "root", "test.row", f"#{n}")
     login(client, "root", PASSWORD)
-    _switch(client, "en")
+    switch_language(client, "en")
     if path.startswith("/login"):
         out = client.post("/logout", data={"csrf_token": csrf_token(client.get("/account/password").text)})
         assert out.headers["Location"].endswith("/login?lang=en")  # signed out in English
@@ -111,7 +93,7 @@ def test_english_pages_have_no_chinese_but_the_datas_names(app, client, names, p
     assert page.status_code in (200, 400, 404)
     assert chinese_outside(page.text, names) == [], path
     if path == "/field":  # the outbox's script gets its texts in English too
-        texts = json.loads(html.unescape(re.search(r'data-texts="([^"]*)"', page.text).group(1)))
+        texts = script_texts(page.text)
         assert texts["offline"].startswith("No network") and "{n}" in texts["sent"]
     if path == "/portal/change-sets":
         assert "Changes of responsibility" in page.text and "in force" in page.text

@@ -17,7 +17,7 @@ from geodata.errors import Forbidden, InvalidInput, RateLimited
 from geodata.model import LANGS
 from webmap import get_store
 from webmap.audit import audit
-from webmap.i18n import Lazy, t
+from webmap.i18n import Lazy, message_of, t
 from webmap.views import auth
 
 bp = Blueprint("account", __name__)
@@ -82,14 +82,14 @@ def password():
             keep=sessions.session_id(session[auth.SESSION_TOKEN]),
         )  # fmt: skip
     except RateLimited as exc:
-        flash(exc.message, "error")
+        flash(message_of(exc), "error")
         headers = {"Retry-After": str(exc.details["retry_after"])}
         return render_template("account/password.html", form=form), 429, headers
     except InvalidInput as exc:
         if exc.details.get("field") == "current":
             logins.record_failure(store, username, auth.client(), at, policy)
             auth.event("password_change", username, "refused", reason="wrong_current_password")
-        getattr(form, exc.details.get("field", "new"), form.new).errors.append(exc.message)
+        getattr(form, exc.details.get("field", "new"), form.new).errors.append(message_of(exc))
         return render_template("account/password.html", form=form), 400
     logins.record_success(store, username)
     auth.event("password_change", username, "ok")

@@ -33,7 +33,7 @@ from geodata.errors import NotFound, RateLimited, Unauthorized
 from geodata.model import User
 from webmap import get_store, settings
 from webmap.audit import address_hash, audit
-from webmap.i18n import DEFAULT_LANG, Lazy, current_lang, t
+from webmap.i18n import DEFAULT_LANG, Lazy, current_lang, message_of, t
 
 bp = Blueprint("auth", __name__)
 
@@ -216,7 +216,7 @@ def login():
     except RateLimited as exc:
         reason = "account_locked" if isinstance(exc, logins.AccountLocked) else "address_throttled"
         event("login", username, "refused", reason=reason)
-        return _refused(form, exc.message, 429, exc.details["retry_after"])
+        return _refused(form, message_of(exc), 429, exc.details["retry_after"])
     user = authenticate(username, password)
     if user is None:
         locked = logins.record_failure(store, username, client(), at, policy)

@@ -15,6 +15,7 @@ from geodata import cases, clock, public_reports
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput, NotFound
 from webmap import get_store
+from webmap.i18n import message_of
 from webmap.mapbuild import ATTRIBUTION
 from webmap.views import cases as api
 from webmap.views.common import current_county
@@ -80,7 +81,7 @@ def case_list():
     try:
         context.update(api.listing(store, county))
     except (InvalidInput, NotFound) as exc:  # a hand-edited query: say so above an empty list
-        return render_template("cases/list.html", error=exc.message, items=[], total=0, **context), 400
+        return render_template("cases/list.html", error=message_of(exc), items=[], total=0, **context), 400
     return render_template("cases/list.html", **context)
 
 

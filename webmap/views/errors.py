@@ -7,13 +7,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from geodata.errors import Busy, PortalError, busy_error
-from webmap.i18n import t
+from webmap.i18n import message_of, t
 
 JSON_PREFIXES = ("/api/", "/open311/", "/ogcapi/", "/tiles/")
 # What an error's JSON may carry.
 ERROR_DETAILS = ("field", "status", "allowed", "retry_after", "stale", "problems")
 
-# The statuses with a title of their own (webmap/i18n_staff.py error.<status>), and those whose
+# The statuses with a title of their own (webmap/texts/staff.py error.<status>), and those whose
 # plain HTTP error gets a sentence for a person (error.page.<status>; werkzeug's texts are English).
 TITLED = (400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503)
 EXPLAINED = (400, 403, 404, 405, 500)
@@ -38,7 +38,7 @@ def handle_unexpected(exc: Exception):
 def describe(exc: Exception) -> tuple[int, str, str]:
     """(HTTP status, machine code, message) of an error, read from its class, never its text."""
     if isinstance(exc, PortalError):
-        return exc.status, exc.code, exc.message
+        return exc.status, exc.code, message_of(exc)
     if isinstance(exc, CSRFError):
         return 400, "csrf_failed", t("error.csrf")
     if isinstance(exc, HTTPException) and exc.code == 413:

@@ -17,6 +17,7 @@ from layers.scores import checked_month as check_month
 from layers.scores import exposure_list, month_scores, previous_month
 from layers.tiers import propose_tiers
 from webmap import get_store
+from webmap.i18n import message_of
 from webmap.views.common import current_county
 
 bp = Blueprint("scores", __name__, url_prefix="/api/v1")
@@ -69,7 +70,7 @@ def ranking():
         checked_month(month)
     except InvalidInput as exc:  # a hand-edited or future month: say so above the selector
         return render_template(
-            "scores/index.html", error=exc.message, scores=None, exposure=[], **context
+            "scores/index.html", error=message_of(exc), scores=None, exposure=[], **context
         ), 400
     result = month_scores(store, county, month)
     ranks = [u.rank for u in result.units if u.rank is not None]
@@ -117,7 +118,7 @@ def tiers():
     try:
         checked_month(month)
     except InvalidInput as exc:
-        return render_template("scores/tiers.html", error=exc.message, proposals=None, **context), 400
+        return render_template("scores/tiers.html", error=message_of(exc), proposals=None, **context), 400
     proposals = propose_tiers(store, county, month)
     nearest = None if any(p.score is not None for p in proposals) else _nearest_scored(store, county, month)
     return render_template("scores/tiers.html", proposals=proposals, nearest=nearest, **context)
