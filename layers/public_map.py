@@ -89,12 +89,14 @@ class CommunitySummary:
     reports: list[PublicCase] = field(default_factory=list)  # residents' approved reports, newest first
     # When ``month`` was not scored: the latest earlier month that was, and its band.
     latest: tuple[str, ScoreBand] | None = None
+    kind: str = "community"  # or "village": the page names it so
 
     def as_dict(self) -> dict:
         """The summary as JSON-ready data, the boundary simplified like the map's."""
         (geom,) = simplified([self.geom], SIMPLIFY_DEG, preserve_topology=True)
         return {
             "code": self.code,
+            "kind": self.kind,
             "name": self.name,
             "tier": self.tier,
             "titles": [{"title": t.title, "since": t.since and t.since.isoformat()} for t in self.titles],
@@ -155,7 +157,7 @@ def community_summary(
     return CommunitySummary(
         zone.code, zone.name, zone.tier, held_titles(store, county, zone, now), month, band,
         guards(store, county, zone, now), fixed, zone.geom, public_cases(store, county, zone, now),
-        None if band else latest_band(store, county, zone, month),
+        None if band else latest_band(store, county, zone, month), zone.kind,
     )  # fmt: skip
 
 

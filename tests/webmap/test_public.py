@@ -123,7 +123,7 @@ def test_the_public_api_shapes(client, town):
         {"code": "002", "name": "东湖社区", "tier": None, "titles": []},
     ]
     facts = client.get("/api/public/communities/001").get_json()
-    assert set(facts) == {"code", "name", "tier", "titles", "month", "score_band", "latest_score_band", "units",
+    assert set(facts) == {"code", "kind", "name", "tier", "titles", "month", "score_band", "latest_score_band", "units",
                           "fixed_last_month", "reports", "bbox", "geometry"}  # fmt: skip
     assert facts["units"] == [
         {"name": "环卫所", "hotline": "0755-12319", "role": "lead"},
@@ -214,3 +214,15 @@ def test_a_community_not_scored_last_month_shows_its_latest_evaluation(app, clie
     facts = client.get("/api/public/communities/001").get_json()
     assert facts["score_band"] is None and facts["latest_score_band"]["month"] == earlier
     assert "Last evaluated" in client.get("/c/001?lang=en").text
+
+
+def test_a_villages_page_calls_it_a_village(app, client):
+    with app.app_context():
+        store = get_store()
+        county = store.get_county(COUNTY_CODE)
+        store.add_zones([Zone(county.id, "village", "V01", "南岭村", box(114.03, 22.53, 114.04, 22.54))])
+    page = client.get("/c/V01").text
+    assert "南岭村" in page and "村等次" in page and "村范围" in page and "社区等次" not in page
+    english = client.get("/c/V01?lang=en").text
+    assert "Village tier" in english and "Village boundary" in english and "Community tier" not in english
+    assert client.get("/api/public/communities/V01").get_json()["kind"] == "village"
