@@ -43,6 +43,7 @@ STATUS_ZH = {
 }
 # A case waits on its unit in these states; past the deadline it is overdue.
 AWAITING_UNIT = ("filed", "dispatched", "reopened")
+OFFLINE_WINDOW = timedelta(days=7)  # how long a report may wait on a phone to be sent
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ class Report:
     address: str = ""
     contact: str = ""
     source: str = "inspector"
+    # When the reporter saw it, if earlier than when the report reaches the portal (a report kept
+    # offline on a phone); within OFFLINE_WINDOW, and never later than its arrival.
+    observed_at: datetime | None = None
 
 
 @dataclass
@@ -109,12 +113,28 @@ def check_report(store: Store, county: County, report: Report) -> tuple[Point, C
     return point, category
 
 
+def observed_time(report: Report, now: datetime) -> datetime:
+    """The case's report time: when it was seen, for a report kept offline (a phone clock a little
+    ahead counts as now), else its arrival. The deadline still runs from the arrival."""
+    if report.observed_at is None:
+        return now
+    if report.observed_at < now - OFFLINE_WINDOW:
+        raise InvalidInput(
+            f"记录时间 {report.observed_at:%Y-%m-%d %H:%M} 早于 {OFFLINE_WINDOW.days} 天前：请重新上报",
+            en=f"Recorded at {report.observed_at:%Y-%m-%d %H:%M}, more than {OFFLINE_WINDOW.days} days ago: "
+            "please report it again",
+            field="observed_at",
+        )
+    return min(report.observed_at, now)
+
+
 def file_report(
     store: Store, county: County, report: Report, actor: Actor, rules: Rules = Rules(), now=None
 ) -> Filed:
     """Store a report as a case, routed, deadlined and checked for duplicates, in one transaction."""
     now = now or clock.now()
     point, category = check_report(store, county, report)
+    observed = observed_time(report, now)
     # Routed before the write lock (DESIGN §11); again under it only if the map changed meanwhile.
     seen = store.map_version()
     route, review_units = _route(store, county, point, now, rules)
@@ -129,7 +149,7 @@ def file_report(
         status = "rejected" if original else "filed" if review else "dispatched"
         incident = store.add_incident(
             Incident(
-                county.id, category.code, point, now, status, report.description.strip(), report.source,
+                county.id, category.code, point, observed, status, report.description.strip(), report.source,
                 route.zone_id, route.segment_id, route.unit_id, address=report.address.strip(),
                 reporter=actor.name, contact=report.contact.strip(),
                 deadline_at=now + timedelta(hours=category.deadline_hours), updated_at=now,

@@ -169,6 +169,8 @@ def test_reports_and_a_sheet_made_offline_are_sent_once_when_the_network_returns
         new = [c for c in store.list_incidents(county.id, None) if c.reporter == "xun"]
         photos = {c.description: len(store.list_photos(county.id, c.id)) for c in new}
         assert photos == {"人行道上停了三辆车": 1, "电线杆上贴满小广告": 0}
+        assert all(c.reported_at < scored_by for c in new)  # dated when seen, not when sent
+        assert all(c.deadline_at > scored_by for c in new)  # the deadline runs from their arrival
         (sheet,) = [i for i in store.list_inspections(county.id) if i.inspector == "xun"]
         assert sheet.score == 100 and sheet.inspected_at < scored_by  # when scored, not when sent
     assert web.requested and all(web.local(url) for url in web.requested), [

@@ -58,6 +58,28 @@ def test_an_inspector_files_a_report_and_is_told_who_handles_it_by_when(app, cas
     assert _count(app) == before + 1
 
 
+def test_a_report_kept_offline_is_dated_when_seen_within_a_week(app, case_users):
+    insp = _as(app, "insp")
+    now = datetime.now(timezone.utc)
+    seen = (now - timedelta(hours=5)).replace(microsecond=0)
+    answer = _post(insp, INCIDENTS, {**FUHUA, "observed_at": seen.isoformat()})
+    assert answer.status_code == 201, answer.text
+    case = answer.get_json()
+    assert datetime.fromisoformat(case["reported_at"]) == seen
+    assert datetime.fromisoformat(case["deadline_at"]) > now  # the deadline runs from its arrival
+    ahead = _post(insp, INCIDENTS, {**FUHUA, "observed_at": (now + timedelta(hours=1)).isoformat()})
+    assert datetime.fromisoformat(ahead.get_json()["reported_at"]) <= datetime.now(
+        timezone.utc
+    )  # a fast clock
+    before = _count(app)
+    old = _post(insp, INCIDENTS + "?lang=en", {**FUHUA, "observed_at": (now - timedelta(days=8)).isoformat()})
+    assert old.status_code == 400 and old.get_json()["error"]["field"] == "observed_at"
+    assert "more than 7 days ago" in old.get_json()["error"]["message"]
+    naive = _post(insp, INCIDENTS, {**FUHUA, "observed_at": "2026-10-20 09:30"})
+    assert naive.status_code == 400 and "需带时区" in naive.get_json()["error"]["message"]
+    assert _count(app) == before  # nothing stored for a refusal
+
+
 def test_a_repeated_idempotency_key_replays_the_first_answer_and_stores_nothing(app, case_users):
     insp = _as(app, "insp")
     token = _token(insp)

@@ -20,7 +20,7 @@ from webmap import case_rules, get_store, settings
 from webmap.audit import audit
 from webmap.i18n import current_lang
 from webmap.views.common import current_county
-from webmap.views.params import county_bbox, parse_bbox, parse_day
+from webmap.views.params import county_bbox, parse_bbox, parse_datetime, parse_day
 from webmap.views.requests import idempotent, json_body, key_or_login, request_actor, request_viewer
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1")
@@ -77,6 +77,7 @@ def report_from_request(source: str) -> tuple[cases.Report, photos.Upload | None
         address=_text(fields, "address"),
         contact=_text(fields, "contact"),
         source=source,
+        observed_at=parse_datetime(fields.get("observed_at"), "observed_at"),
     )
     return report, upload
 

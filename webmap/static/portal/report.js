@@ -167,7 +167,11 @@
     }
     key = key || Cases.newKey();
     var data = new FormData(form);
-    if (keeping() && !navigator.onLine) { keep(data); return; }
+    if (keeping() && !navigator.onLine) {
+      data.set("observed_at", new Date().toISOString());  // the case is dated when seen, not sent
+      keep(data);
+      return;
+    }
     setSending(true);
     Cases.send(form.action, data, { "Idempotency-Key": key }).then(function (answer) {
       setSending(false);
