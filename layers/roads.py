@@ -23,13 +23,15 @@ UNGUARDED_LABEL = "未分配"
 # Units by kind (Unit.kind), in the order the legend lists them, with their Chinese name and
 # colour. None is grey (a gap), red (覆盖缺口), orange or yellow (单位责任区, a searched road's
 # halo) or the communities' blue; each stays dark enough to read as a thin line on a light map.
+# Kept apart from each other and from the incident dots' colours (webmap/maptiles.py
+# CATEGORY_COLOURS): tests/layers/test_layers.py measures the distances (CIE76 ΔE).
 UNIT_KINDS = {
-    "bureau": ("职能部门", "#6a3d9a"),
+    "bureau": ("职能部门", "#283593"),
     "community": ("社区居委会", "#1b9e77"),
 }
 # Kinds an import brings that the map has no colour of its own for, all together.
 OTHER_KIND = "other"
-OTHER_KIND_NAME, OTHER_KIND_COLOUR = "其他", "#a6611a"
+OTHER_KIND_NAME, OTHER_KIND_COLOUR = "其他", "#880e4f"
 
 
 def unit_kind(unit: Unit) -> str:

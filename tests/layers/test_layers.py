@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import itertools
+import math
 import re
 
 import pytest
@@ -28,6 +30,28 @@ UNITS = [
     Unit(1, "JD", "莲花街道办", "subdistrict", id=4),  # a kind an import brought
     Unit(1, "WY", "物业公司", "<b>物业</b>", id=5),
 ]
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """An sRGB colour ``#rrggbb`` in CIE L*a*b* (D65)."""
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92 for c in rgb]
+    xyz = ((r * 0.4124 + g * 0.3576 + b * 0.1805) / 0.95047, r * 0.2126 + g * 0.7152 + b * 0.0722,
+           (r * 0.0193 + g * 0.1192 + b * 0.9505) / 1.08883)  # fmt: skip
+    x, y, z = [v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in xyz]
+    return 116 * y - 16, 500 * (x - y), 200 * (y - z)
+
+
+def test_the_kinds_colours_are_told_apart_from_each_other_and_from_the_incident_dots():
+    """A road's colour is never mistaken for a problem's dot beside it (ΔE ≥ 20: clearly another
+    colour) nor for another kind of unit (ΔE ≥ 40)."""
+    from webmap.maptiles import CATEGORY_COLOURS, OTHER_CATEGORY_COLOUR
+
+    kinds = [BUREAU, COMMITTEE, OTHER_KIND_COLOUR]
+    dots = [*CATEGORY_COLOURS.values(), OTHER_CATEGORY_COLOUR]
+    assert min(math.dist(_lab(a), _lab(b)) for a, b in itertools.combinations(kinds, 2)) >= 40
+    near = min((math.dist(_lab(k), _lab(d)), k, d) for k in kinds for d in dots)
+    assert near[0] >= 20, near
 
 
 def test_units_are_painted_in_their_kinds_colour():
