@@ -1,5 +1,9 @@
 """Export a county's zones, segments or incidents to GeoJSON, GeoPackage or CSV, in batches so a
-million incidents never sit in memory at once."""
+million incidents never sit in memory at once.
+
+GeoJSON and GeoPackage keep the columns' codes and UTC times, for GIS tools. A CSV is for people
+opening it in Excel: the county's wall-clock times, a BOM so Excel reads UTF-8, and Chinese headers
+(``lang="en"``: the codes as headers, times in ISO 8601 with the county's offset)."""
 
 from __future__ import annotations
 
@@ -16,12 +20,22 @@ import shapely
 
 from geodata.errors import InvalidFile, InvalidInput
 from geodata.io_read import resolve_county
-from geodata.model import CATEGORIES, County
+from geodata.model import CATEGORIES, COUNTY_TZ, County
 from geodata.store import Store
 
 LAYERS = ("zones", "segments", "incidents")
 WRITERS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
 BATCH = 20_000
+LANGS = ("zh", "en")
+CSV_HEADERS_ZH = {
+    "id": "编号", "kind": "类型", "code": "编码", "name": "名称", "parent_id": "上级编号",
+    "area_m2": "面积（平方米）", "tier": "等次", "titles": "称号", "highway": "道路等级",
+    "length_m": "长度（米）", "source_id": "来源编号", "category": "类别代码", "category_name": "类别",
+    "status": "状态代码", "reported_at": "上报时间", "source": "来源", "description": "描述",
+    "zone_id": "区域编号", "zone_name": "所在区域", "segment_id": "路段编号", "unit_id": "单位编号",
+    "unit_name": "责任单位", "lon": "经度", "lat": "纬度", "wkt": "几何（WKT）",
+}  # fmt: skip
+TIME_COLUMNS = ("reported_at",)
 
 Progress = Callable[[int, int | None], None]
 Batch = tuple[pd.DataFrame, np.ndarray]  # properties, geometries
@@ -38,11 +52,20 @@ class ExportSummary:
 
 
 def export_layer(
-    store: Store, county: str | County, layer: str, path: str | Path, progress: Progress | None = None
+    store: Store,
+    county: str | County,
+    layer: str,
+    path: str | Path,
+    progress: Progress | None = None,
+    lang: str = "zh",
 ) -> ExportSummary:
     """Write one layer of a county to ``path``; the format follows the file's extension (CSV gets
-    lon and lat columns for points, a WKT column for lines and polygons)."""
+    lon and lat columns for points, a WKT column for lines and polygons, and its headers in
+    ``lang``)."""
     path = Path(path)
+    if lang not in LANGS:
+        raise InvalidInput(f"未知的语言 {lang!r}：可选 zh、en", en=f"unknown language {lang!r}: choose zh or en",
+                           field="lang")  # fmt: skip
     writer = WRITERS.get(path.suffix.lower())
     if writer is None:
         raise InvalidFile(f"{path.name}: export writes .geojson, .gpkg or .csv files")
@@ -56,7 +79,7 @@ def export_layer(
     summary = ExportSummary(str(path), layer)
     path.unlink(missing_ok=True)
     write = {"geojson": _write_geojson, "gpkg": _write_gpkg, "csv": _write_csv}[writer]
-    for done in write(path, layer, batches):
+    for done in write(path, layer, batches, lang):
         summary.written = done
         if progress:
             progress(done, total)
@@ -117,7 +140,7 @@ def _incidents(store: Store, county: County) -> Iterator[Batch]:
         yield props, np.asarray([i.geom for i in batch], dtype=object)
 
 
-def _write_geojson(path: Path, layer: str, batches: Iterator[Batch]) -> Iterator[int]:
+def _write_geojson(path: Path, layer: str, batches: Iterator[Batch], lang: str) -> Iterator[int]:
     """RFC 7946 GeoJSON written feature by feature (no CRS member: it is always lon/lat)."""
     done = 0
     with path.open("w", encoding="utf-8") as out:
@@ -134,7 +157,7 @@ def _write_geojson(path: Path, layer: str, batches: Iterator[Batch]) -> Iterator
     yield done
 
 
-def _write_gpkg(path: Path, layer: str, batches: Iterator[Batch]) -> Iterator[int]:
+def _write_gpkg(path: Path, layer: str, batches: Iterator[Batch], lang: str) -> Iterator[int]:
     done = 0
     for props, geoms in batches:
         frame = gpd.GeoDataFrame(props, geometry=geoms, crs=4326)
@@ -143,7 +166,11 @@ def _write_gpkg(path: Path, layer: str, batches: Iterator[Batch]) -> Iterator[in
         yield done
 
 
-def _write_csv(path: Path, layer: str, batches: Iterator[Batch]) -> Iterator[int]:
+def _iso(at: pd.Timestamp) -> str:
+    return at.isoformat()
+
+
+def _write_csv(path: Path, layer: str, batches: Iterator[Batch], lang: str) -> Iterator[int]:
     done = 0
     for props, geoms in batches:
         props = props.copy()
@@ -152,6 +179,14 @@ def _write_csv(path: Path, layer: str, batches: Iterator[Batch]) -> Iterator[int
             props["lon"], props["lat"] = xy[:, 0], xy[:, 1]
         else:
             props["wkt"] = shapely.to_wkt(geoms, rounding_precision=-1)
-        props.to_csv(path, mode="a", header=done == 0, index=False)
+        for column in TIME_COLUMNS:
+            if column in props:
+                local = pd.to_datetime(props[column], utc=True, format="ISO8601").dt.tz_convert(COUNTY_TZ)
+                props[column] = local.dt.strftime("%Y-%m-%d %H:%M:%S") if lang == "zh" else local.map(_iso)
+        if lang == "zh":
+            props = props.rename(columns=CSV_HEADERS_ZH)
+        first = done == 0  # a BOM once, at the start: Excel then reads the file as UTF-8
+        props.to_csv(path, mode="w" if first else "a", header=first, index=False,
+                     encoding="utf-8-sig" if first else "utf-8")  # fmt: skip
         done += len(props)
         yield done

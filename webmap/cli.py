@@ -231,12 +231,15 @@ def import_incidents(
 @click.argument("layer")
 @click.argument("path", type=click.Path(dir_okay=False))
 @county_option
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="a CSV's headers: Chinese for people, or the columns' codes")  # fmt: skip
 @refusals_as_errors
 @audited_command("cli.export")
-def export(layer: str, path: str, county_code: str | None) -> None:
-    """Export LAYER (zones, segments or incidents) to PATH (.geojson, .gpkg or .csv)."""
+def export(layer: str, path: str, county_code: str | None, lang: str) -> None:
+    """Export LAYER (zones, segments or incidents) to PATH (.geojson, .gpkg or .csv; a CSV in the
+    county's time, with a BOM for Excel)."""
     with progress_bar(f"writing {layer}", layer) as bar:
-        summary = io.export_layer(get_store(), _county(county_code), layer, path, progress=bar)
+        summary = io.export_layer(get_store(), _county(county_code), layer, path, progress=bar, lang=lang)
     _echo_summary(summary)
 
 

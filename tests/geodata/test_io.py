@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from datetime import UTC, datetime
+from functools import partial
 
 import geopandas as gpd
 import pandas as pd
@@ -14,7 +15,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 from geodata import io
 from geodata.errors import Conflict, InvalidFile, InvalidGeometry, InvalidInput
-from geodata.model import Assignment, County, Unit
+from geodata.model import COUNTY_TZ, Assignment, County, Unit
 
 CODE = "990002"
 EXTENT = (114.00, 22.50, 114.02, 22.52)
@@ -336,9 +337,9 @@ def test_export_every_layer(store, county, tmp_path, ext):
     east = next(z for z in store.list_zones(county.id) if z.name == "东湖社区")
     store.assign(Assignment(county.id, unit.id, "zone", east.id, "lead", datetime(2026, 1, 1, tzinfo=UTC)))
     io.import_incidents(store, CODE, _write(_incident_rows([(114.0151, 22.512)]), "csv", tmp_path, "i"))
-    read = pd.read_csv if ext == "csv" else gpd.read_file
+    read = partial(pd.read_csv, encoding="utf-8-sig") if ext == "csv" else gpd.read_file
     for layer, n in (("zones", 2), ("segments", N_SEGMENTS), ("incidents", 1)):
-        summary = io.export_layer(store, CODE, layer, tmp_path / f"{layer}.{ext}")
+        summary = io.export_layer(store, CODE, layer, tmp_path / f"{layer}.{ext}", lang="en")
         frame = read(tmp_path / f"{layer}.{ext}")
         assert summary.written == len(frame) == n
     zones = read(tmp_path / f"zones.{ext}")
@@ -349,6 +350,23 @@ def test_export_every_layer(store, county, tmp_path, ext):
     if ext == "csv":
         assert (incident["lon"], incident["lat"]) == pytest.approx((114.0151, 22.512))
         assert "wkt" in zones.columns
+
+
+def test_a_csv_is_for_excel_chinese_headers_and_the_countys_time(store, county, tmp_path):
+    io.import_incidents(store, CODE, _write(_incident_rows([(114.0151, 22.512)]), "csv", tmp_path, "i"))
+    (case,) = store.list_incidents(county.id, None)
+    local = case.reported_at.astimezone(COUNTY_TZ)
+    io.export_layer(store, CODE, "incidents", tmp_path / "zh.csv")
+    raw = (tmp_path / "zh.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1  # one BOM: Excel reads UTF-8
+    (row,) = pd.read_csv(tmp_path / "zh.csv", encoding="utf-8-sig").to_dict("records")
+    assert {"编号", "类别", "上报时间", "所在区域", "责任单位", "经度", "纬度"} <= set(row)
+    assert row["上报时间"] == f"{local:%Y-%m-%d %H:%M:%S}"  # the county's clock, as the pages show
+    io.export_layer(store, CODE, "incidents", tmp_path / "en.csv", lang="en")
+    (row,) = pd.read_csv(tmp_path / "en.csv", encoding="utf-8-sig").to_dict("records")
+    assert row["reported_at"] == local.isoformat() and row["reported_at"].endswith("+08:00")
+    with pytest.raises(InvalidInput, match="未知的语言 'fr'"):
+        io.export_layer(store, CODE, "incidents", tmp_path / "fr.csv", lang="fr")
 
 
 def test_export_refuses_unknown_layer_and_extension(store, county, tmp_path):

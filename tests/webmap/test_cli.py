@@ -84,6 +84,12 @@ def test_a_county_from_import_to_export(run, cli_app, tmp_path):
     assert code == 0 and "wrote 2 incidents" in out
     exported = gpd.read_file(tmp_path / "out.geojson")
     assert list(exported["zone_name"]) == ["西园社区", "西园社区"]
+    for lang, column in (("zh", "所在区域"), ("en", "zone_name")):  # a CSV: Chinese headers by default
+        code, out = run(
+            "export", "incidents", tmp_path / f"{lang}.csv", *(["--lang", "en"] if lang == "en" else [])
+        )
+        assert code == 0 and "wrote 2 incidents" in out
+        assert (tmp_path / f"{lang}.csv").read_text(encoding="utf-8-sig").splitlines()[0].count(column) == 1
     assert _counts(cli_app) == {"zone": 1, "segment": 4, "incident": 2, "unit": 1}
 
 
