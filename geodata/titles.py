@@ -9,8 +9,25 @@ from datetime import date, datetime
 
 from geodata import clock
 from geodata.errors import InvalidInput
-from geodata.model import COMMUNITY_KINDS, TIERS, TITLES, County, TierDecision, TitleAward, Zone
+from geodata.model import (
+    COMMUNITY_KINDS,
+    TIERS,
+    TITLES,
+    ZONE_KIND_ZH,
+    County,
+    TierDecision,
+    TitleAward,
+    Zone,
+)
 from geodata.store import Store
+
+# The kinds of zone each title is given to: a courtyard (楼院) may be a 文明楼院, nothing else.
+TITLE_KINDS = {
+    "文明社区": COMMUNITY_KINDS,
+    "文明楼院": (*COMMUNITY_KINDS, "courtyard"),
+    "文明巷弄": COMMUNITY_KINDS,
+}
+TITLED_KINDS = (*COMMUNITY_KINDS, "courtyard")
 
 
 def confirm_tier(
@@ -33,6 +50,11 @@ def award_title(store: Store, county: County, zone_id: int, title: str, on: date
     if title not in TITLES:
         raise InvalidInput(f"未知的称号 {title!r}：可选 {'、'.join(TITLES)}", field="title")
     zone = store.get_zone(county.id, zone_id)
+    if zone.kind not in TITLE_KINDS[title]:
+        raise InvalidInput(
+            f"{zone.name} 是{ZONE_KIND_ZH[zone.kind]}，不能授予{title}", field="zone",
+            en=f"{zone.name} is a {zone.kind}: it cannot be given the title {title}",
+        )  # fmt: skip
     if on > _today():
         raise InvalidInput("授予日期不能在将来", field="on")
     with store.transaction():

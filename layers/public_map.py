@@ -9,7 +9,7 @@ and phone, a reporter, a user), an exact score (only its grade band) or an inter
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import shapely
@@ -43,6 +43,7 @@ RECENT_DAYS, MAX_RECENT = (
 class HeldTitle:
     title: str
     since: date | None  # the first award still in force; None for a title with no award recorded
+    place: str | None = None  # the courtyard (楼院) in the community that holds it, if not the community
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,10 @@ class CommunitySummary:
             "kind": self.kind,
             "name": self.name,
             "tier": self.tier,
-            "titles": [{"title": t.title, "since": t.since and t.since.isoformat()} for t in self.titles],
+            "titles": [
+                {"title": t.title, "since": t.since and t.since.isoformat(), "place": t.place}
+                for t in self.titles
+            ],  # fmt: skip
             "month": self.month,
             "score_band": vars(self.band) if self.band else None,
             "latest_score_band": {"month": self.latest[0], **vars(self.latest[1])} if self.latest else None,
@@ -194,16 +198,25 @@ def public_cases(store: Store, county: County, zone: Zone, now: datetime) -> lis
 
 
 def held_titles(store: Store, county: County, zone: Zone, now: datetime) -> list[HeldTitle]:
-    """The titles a community holds today, each since its earliest award not withdrawn."""
-    today = now.astimezone(COUNTY_TZ).date()
+    """The titles a community holds today, each since its earliest award not withdrawn, then those
+    its courtyards hold (文明楼院), each with the courtyard's name."""
+    order = {t: i for i, t in enumerate(TITLES)}
+    held = _held(store, county, zone, now.astimezone(COUNTY_TZ).date())
+    courtyards = store.list_zones(county.id, kind="courtyard", bbox=zone.geom.bounds)
+    for yard in sorted((z for z in courtyards if z.parent_id == zone.id), key=lambda z: z.code):
+        held += [
+            replace(h, place=yard.name) for h in _held(store, county, yard, now.astimezone(COUNTY_TZ).date())
+        ]
+    return sorted(held, key=lambda h: (h.place is not None, order.get(h.title, len(order)), h.title))
+
+
+def _held(store: Store, county: County, zone: Zone, today: date) -> list[HeldTitle]:
     since: dict[str, date] = {}
     for award in store.list_titles(county.id, zone.id):
         withdrawn = award.withdrawn_on is not None and award.withdrawn_on <= today
         if award.awarded_on <= today and not withdrawn:
             since[award.title] = min(since.get(award.title, award.awarded_on), award.awarded_on)
-    held = set(since) | set(zone.titles)
-    order = {t: i for i, t in enumerate(TITLES)}
-    return [HeldTitle(t, since.get(t)) for t in sorted(held, key=lambda t: (order.get(t, len(order)), t))]
+    return [HeldTitle(t, since.get(t)) for t in set(since) | set(zone.titles)]
 
 
 def score_band(

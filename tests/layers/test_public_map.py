@@ -91,7 +91,7 @@ def test_what_leaves_is_public_only(store, town):
     assert not [p for p in PRIVATE if p in text]
     assert "80" not in json.dumps(facts["score_band"]) and "score" not in facts
     assert facts["score_band"] == {"grade": "B", "low": 75.0, "high": 89.0}
-    assert facts["titles"] == [{"title": "文明社区", "since": "2025-03-01"}]
+    assert facts["titles"] == [{"title": "文明社区", "since": "2025-03-01", "place": None}]
     assert facts["units"][0] == {"name": "甲居委会", "hotline": "0755-11112222", "role": "lead"}
     assert (facts["fixed_last_month"], facts["bbox"]) == (2, [114.0, 22.5, 114.01, 22.51])
 

@@ -102,3 +102,15 @@ def test_a_village_overlapping_a_community_is_an_overlap_of_one_level(store, pla
     store.add_zones([Zone(c.id, "village", "W", "丙村", box(114.009, 22.50, 114.01, 22.51))])  # in 甲社区
     (pair,) = coverage_report(store, c, at=NOW).overlaps
     assert (pair.kind, pair.names) == ("community", ("甲社区", "丙村")) and pair.area_m2 > 10_000
+
+
+def test_a_courtyard_may_be_a_civilized_courtyard_and_its_community_page_says_so(store, place):
+    c, yard = place["county"], place["courtyard"]
+    titles.award_title(store, c, yard.id, "文明楼院", NOW.date(), "admin")
+    assert store.get_zone(c.id, yard.id).titles == ("文明楼院",)
+    with pytest.raises(InvalidInput, match="甲一院 是楼院，不能授予文明社区") as refused:
+        titles.award_title(store, c, yard.id, "文明社区", NOW.date(), "admin")
+    assert refused.value.en == "甲一院 is a courtyard: it cannot be given the title 文明社区"
+    held = community_summary(store, c, "A", now=NOW).titles
+    assert [(h.title, h.place) for h in held] == [("文明楼院", "甲一院")]
+    assert community_summary(store, c, "V", now=NOW).titles == []  # another community's courtyard: not here

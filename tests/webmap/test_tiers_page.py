@@ -85,3 +85,32 @@ def test_an_administrators_buttons_work_in_a_browser(demo, browser):
         assert errors == []
     finally:
         server.shutdown()
+
+
+def test_a_courtyard_is_given_the_civilized_courtyard_title_over_http(demo):
+    from shapely.geometry import box
+
+    from geodata.model import Zone
+    from webmap import get_store
+
+    app, _ = demo
+    with app.app_context():
+        store = get_store()
+        county = store.list_counties()[0]
+        community = store.list_zones(county.id, kind="community")[0]
+        x, y = community.geom.representative_point().coords[0]
+        store.add_zones([Zone(county.id, "courtyard", "Y01", "福新一院", box(x - 1e-4, y - 1e-4, x + 1e-4, y + 1e-4),
+                              parent_id=community.id)])  # fmt: skip
+    admin, token = demo_client(demo, "admin")
+    headers = {"X-CSRFToken": token}
+    award = admin.post(
+        "/api/v1/titles", json={"zone": "Y01", "title": "文明楼院", "on": DEMO_MID_DAY}, headers=headers
+    )
+    assert award.status_code == 201 and award.get_json()["zone_name"] == "福新一院"
+    refused = admin.post("/api/v1/titles?lang=en", json={"zone": "Y01", "title": "文明社区", "on": DEMO_MID_DAY},
+                         headers=headers)  # fmt: skip
+    assert refused.status_code == 400 and "is a courtyard" in refused.get_json()["error"]["message"]
+    listed = admin.get("/api/v1/titles").get_json()["titles"]
+    assert any(t["zone"] == "Y01" and t["title"] == "文明楼院" for t in listed)
+    page = admin.get(f"/c/{community.code}").text
+    assert "文明楼院" in page and "福新一院" in page  # on its community's public page

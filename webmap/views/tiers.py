@@ -47,7 +47,7 @@ def confirm():
 def list_titles():
     store = get_store()
     county = current_county(store)
-    names = {z.id: (z.code, z.name) for z in store.list_zones(county.id, kind=COMMUNITY_KINDS)}
+    names = {z.id: (z.code, z.name) for z in store.list_zones(county.id, kind=titles.TITLED_KINDS)}
     return jsonify(titles=[_award(a, names) for a in store.list_titles(county.id)])
 
 
@@ -57,7 +57,7 @@ def award():
     body = _admin_body()
     store = get_store()
     county = current_county(store)
-    zone = _community(store, county, body.get("zone"))
+    zone = _community(store, county, body.get("zone"), titles.TITLED_KINDS)
     made = titles.award_title(store, county, zone.id, text_field(body, "title"),
                               parse_day(body.get("on"), "on"), current_user.username)  # fmt: skip
     return jsonify(_award(made, {zone.id: (zone.code, zone.name)})), 201
@@ -81,8 +81,9 @@ def _admin_body() -> dict:
     return body
 
 
-def _community(store, county, code):
-    for zone in store.list_zones(county.id, kind=COMMUNITY_KINDS):
+def _community(store, county, code, kinds=COMMUNITY_KINDS):
+    """The community or village (or, for a title, courtyard) of this code."""
+    for zone in store.list_zones(county.id, kind=kinds):
         if zone.code == str(code or ""):
             return zone
     raise NotFound(f"没有编码为 {code!r} 的社区或村", field="zone")
