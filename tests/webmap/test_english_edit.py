@@ -6,13 +6,14 @@ existing tests' (test_edit_page.py, test_history_pages.py, test_coverage_views.p
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from shapely.geometry import Point
+from shapely.geometry import Point, box
 
-from geodata.model import Assignment, Incident
+from geodata.model import Assignment, ChangeSet, GeometryEdit, Incident
 from tests.webmap.conftest import COUNTY_CODE, PASSWORD, SINCE, login
 from tests.webmap.english import (
     chinese_outside,
@@ -104,7 +105,7 @@ def test_a_change_in_force_its_revert_and_the_timelines_in_english(client, count
     assert "Before → after" in page and f"Road segment #{road.id}" in page and ">Timeline</a>" in page
     assert f'value="Revert change #{change}"' in page and "Revert this change" in page
     assert '<span class="muted">none</span> → ' in page  # 无人路 had no lead unit before
-    assert "(before)" not in page and "→ 交警大队" in page  # the map's tooltips (in its script)
+    assert json.dumps(f"{other.name} → 交警大队")[1:-1] in page  # a target's tooltip, in the map's script
     texts = script_texts(page, "edit.revert")
     assert english_texts_are_english(texts) == [] and texts["failed"] == "The change could not be reverted"
     assert "Page 3 has no targets: there are 1 pages" in _no_chinese(
@@ -133,6 +134,28 @@ def test_a_change_in_force_its_revert_and_the_timelines_in_english(client, count
     east = county["zones"]["东湖社区"]  # never given a unit
     page = _no_chinese(leader.get(f"/portal/targets/zone/{east.id}"), county)
     assert f"Community #{east.id}" in page and "No responsible unit has ever been assigned here" in page
+
+
+def test_a_redrawn_outline_in_english(app, client, county):
+    west = county["zones"]["西园社区"]
+    with app.app_context():  # the record of an outline edit (geodata/zone_edits.py writes it so)
+        store = get_store()
+        change = store.add_change_set(
+            ChangeSet(county["id"], "leader1", REASON, datetime(2025, 6, 1, tzinfo=UTC))
+        )
+        store.add_geometry_edits(
+            [
+                GeometryEdit(
+                    county["id"], change.id, "zone", west.id, 2, west.geom, box(114.00, 22.50, 114.011, 22.52)
+                )
+            ]
+        )
+    leader = _english(client)
+    page = _no_chinese(leader.get(f"/portal/change-sets/{change.id}"), county)
+    assert "Outlines redrawn" in page and "Area before" in page and f"Community #{west.id}" in page
+    assert "Reverting puts these zones back" in page and 'id="change-set-rows"' not in page
+    for tip in (f"{west.name} (before)", f"{west.name} (after)"):  # the map's tooltips, in its script
+        assert json.dumps(tip)[1:-1] in page, tip
 
 
 @pytest.mark.parametrize(
