@@ -8,8 +8,9 @@ from flask_login import current_user, login_required
 
 from geodata.assignments import COUNTY_TZ, day_start
 from layers.coverage import coverage_report
-from layers.coverage_report import GAP_KINDS, STATUS_NAMES, ZONE_KIND_NAMES, CoverageReport
+from layers.coverage_report import GAP_KINDS, STATUS_NAMES, ZONE_KIND_NAMES, CoverageReport, UnroutedIncident
 from webmap import get_store
+from webmap.i18n import current_lang, t
 from webmap.views.common import current_county
 from webmap.views.params import parse_day
 
@@ -46,15 +47,21 @@ def report_json():
 @login_required
 def report_page():
     report = _report()
+    english = {c.code: c.name_en for c in get_store().list_categories()} if current_lang() == "en" else {}
+
+    def category_name(incident: UnroutedIncident) -> str:
+        return english.get(incident.category) or incident.category_name
+
     return render_template(
         "coverage/index.html",
         report=report,
         summary=report.summary(),
         segment_groups=report.segment_gap_groups(),
         warning_groups=report.warning_groups(),
-        gap_kinds=GAP_KINDS,
-        zone_kinds=ZONE_KIND_NAMES,
-        status_names=STATUS_NAMES,
+        gap_name={kind: t(f"edit.coverage.gap.{kind}") for kind in GAP_KINDS},
+        zone_kind=lambda kind: t(f"edit.coverage.zone_kind.{kind}") if kind in ZONE_KIND_NAMES else kind,
+        status_name=lambda status: t(f"edit.coverage.status.{status}") if status in STATUS_NAMES else status,
+        category_name=category_name,
         tz=COUNTY_TZ,
         at_day=request.args.get("at", ""),
         max_rows=MAX_ROWS,

@@ -15,6 +15,7 @@ from geodata.model import ROLES
 from geodata.selection import KIND_ZH, MODES, SELECTABLE
 from layers.roads import unit_legend
 from webmap import get_store
+from webmap.i18n import current_lang, t
 from webmap.mapbuild import build_portal_map, map_parts
 from webmap.views.assignments import EDITORS, today
 from webmap.views.common import current_county
@@ -23,7 +24,18 @@ from webmap.views.portal import portal_urls, vendor
 bp = Blueprint("edit", __name__)
 
 ROLE_ZH = {"lead": "牵头单位", "assist": "协助单位"}
-MODE_ZH = {"touching": "碰到即选", "inside": "完全在内"}
+
+
+def role_name(role: str) -> str:
+    """A unit's role on a target (lead, assist) in the page's language (webmap/texts/edit.py)."""
+    return t(f"edit.role.{role}") if role in ROLE_ZH else role
+
+
+def kind_name(kind: str, zone_kind: str | None = None) -> str:
+    """A target's kind (segment, or a zone's kind: community, grid …) in the page's language; a
+    kind without a name of its own is a zone (区域)."""
+    kind = zone_kind or kind
+    return t(f"edit.kind.{kind}" if kind in KIND_ZH else "edit.kind.zone")
 
 
 class EditTools(JSCSSMixin, MacroElement):
@@ -71,9 +83,10 @@ def index():
             "editable": editable,
             "today": today().isoformat(),
             "units": unit_legend(store.list_units(county.id)),
-            "roles": [{"value": r, "label": ROLE_ZH[r]} for r in ROLES],
-            "modes": [{"value": m, "label": MODE_ZH[m]} for m in MODES],
-            "kinds": [{"value": k, "label": KIND_ZH[k]} for k in SELECTABLE],
+            "lang": current_lang(),  # Leaflet-Geoman's tooltips
+            "roles": [{"value": r, "label": role_name(r)} for r in ROLES],
+            "modes": [{"value": m, "label": t(f"edit.mode.{m}")} for m in MODES],
+            "kinds": [{"value": k, "label": kind_name(k)} for k in SELECTABLE],
             "api": {
                 "selection": url_for("edit_api.selection"),
                 "preview": url_for("edit_api.preview_posting"),

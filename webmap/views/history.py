@@ -18,14 +18,14 @@ from geodata import assignments as posts
 from geodata.errors import NotFound
 from geodata.geometry import to_metric
 from geodata.model import ChangeSet, Unit
-from geodata.selection import KIND_ZH
 from layers.roads import UNGUARDED_COLOUR, unit_colour
 from webmap import get_store
+from webmap.i18n import EN, ZH, t
 from webmap.mapbuild import ATTRIBUTION, TextTooltip, map_parts
 from webmap.views.assignments import EDITORS
 from webmap.views.cases import page_number
 from webmap.views.common import current_county
-from webmap.views.edit import ROLE_ZH
+from webmap.views.edit import kind_name, role_name
 from webmap.views.portal import vendor
 
 bp = Blueprint("history", __name__)
@@ -74,7 +74,7 @@ def change_set(change_set_id: int):
     county = current_county(store)
     found = store.list_change_sets(county.id, 1, 0, change_set_id)
     if not found:
-        raise NotFound(f"变更单 #{change_set_id} 不存在")
+        raise NotFound(**_refusal("edit.change.not_found", id=change_set_id))
     summary = found[0]
     rows = _rows(store, county, summary.change_set)
     outlines = _outlines(store, county, change_set_id)
@@ -83,7 +83,7 @@ def change_set(change_set_id: int):
     shown = rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
     return render_template(
         "portal/change_set.html", county=county, summary=summary, cs=summary.change_set, rows=shown,
-        total_rows=len(rows), page=page, pages=max(1, -(-len(rows) // ROWS_PER_PAGE)), units=units, kind_zh=_kind_zh, role_zh=ROLE_ZH, editable=current_user.role in EDITORS,
+        total_rows=len(rows), page=page, pages=max(1, -(-len(rows) // ROWS_PER_PAGE)), units=units, kind_name=kind_name, role_name=role_name, editable=current_user.role in EDITORS,
         outlines=outlines, map=map_parts(_diff_map(store, county, summary.change_set, rows, units, outlines)),
         revert_url=url_for("assignments.revert_change_set", change_set_id=change_set_id),
     )  # fmt: skip
@@ -95,20 +95,22 @@ def target_history(kind: str, target_id: int):
     store = get_store()
     county = current_county(store)
     if kind not in ("segment", "zone"):
-        raise NotFound(f"没有“{kind}”这类对象：应为 segment（路段）或 zone（区域）")
+        raise NotFound(**_refusal("edit.timeline.bad_kind", kind=kind))
     found = store.get_targets(county.id, kind, [target_id])
     if not found:
-        raise NotFound(f"{_kind_zh(kind)} #{target_id} 不存在")
+        raise NotFound(**_refusal(f"edit.timeline.no_{kind}", id=target_id))
     target = found[0]
     timeline = list(reversed(posts.history(store, county, posts.Target(kind, target_id))))
     return render_template(
         "portal/target_history.html", county=county, kind=kind, target=target, timeline=timeline,
-        units={u.id: u for u in store.list_units(county.id)}, kind_zh=_kind_zh, role_zh=ROLE_ZH,
+        units={u.id: u for u in store.list_units(county.id)}, kind_name=kind_name, role_name=role_name,
     )  # fmt: skip
 
 
-def _kind_zh(kind: str, zone_kind: str | None = None) -> str:
-    return KIND_ZH.get(zone_kind or kind, "区域")
+def _refusal(key: str, **values) -> dict:
+    """A refusal's message in Chinese and its English (``en``): the error page shows the one of the
+    page's language, the API's caller the one asked for."""
+    return {"message": ZH[key].format(**values), "en": EN[key].format(**values)}
 
 
 def _rows(store, county, cs: ChangeSet) -> list[Row]:
@@ -135,13 +137,13 @@ def _rows(store, county, cs: ChangeSet) -> list[Row]:
 def _add_names(store, county, rows: list[Row]) -> None:
     for kind in ("segment", "zone"):
         ids = sorted({r.id for r in rows if r.kind == kind})
-        found = {t.id: t for t in store.get_targets(county.id, kind, ids)} if ids else {}
+        found = {x.id: x for x in store.get_targets(county.id, kind, ids)} if ids else {}
         for r in rows:
             if r.kind == kind and r.id in found:
-                t = found[r.id]
-                r.name = (t.name or "无名路段") if kind == "segment" else t.name
-                r.geom = t.geom
-                r.kind = kind if kind == "segment" else t.kind
+                target = found[r.id]
+                r.name = (target.name or t("edit.unnamed")) if kind == "segment" else target.name
+                r.geom = target.geom
+                r.kind = kind if kind == "segment" else target.kind
 
 
 @dataclass
@@ -190,7 +192,7 @@ def _diff_map(
         folium.GeoJson(
             o.before.__geo_interface__,
             style_function=lambda _: {"color": "#5b6776", "weight": 2, "dashArray": "5 4", "fillOpacity": 0},
-        ).add_child(TextTooltip(f"{o.name}（调整前）")).add_to(m)
+        ).add_child(TextTooltip(t("edit.change.tip_before", name=o.name))).add_to(m)
         folium.GeoJson(
             o.after.__geo_interface__,
             style_function=lambda _: {
@@ -199,7 +201,7 @@ def _diff_map(
                 "fillColor": "#d7191c",
                 "fillOpacity": 0.08,
             },
-        ).add_child(TextTooltip(f"{o.name}（调整后）")).add_to(m)
+        ).add_child(TextTooltip(t("edit.change.tip_after", name=o.name))).add_to(m)
     drawn = [r for r in rows if r.geom is not None]
     if len(drawn) > MAX_SINGLY_DRAWN:
         _draw_by_unit(m, drawn, units)
@@ -207,7 +209,15 @@ def _diff_map(
         unit = units.get(r.after)
         folium.GeoJson(
             r.geom.__geo_interface__, style_function=_target_style(unit, r.kind == "segment")
-        ).add_child(TextTooltip(f"{r.name} → {unit.name if unit else '无牵头单位'}")).add_to(m)
+        ).add_child(
+            TextTooltip(
+                t(
+                    "edit.change.tip_target",
+                    name=r.name,
+                    unit=unit.name if unit else t("edit.change.tip_no_lead"),
+                )
+            )
+        ).add_to(m)
     if cs.geom is not None and not outlines:  # an outline edit keeps the new outlines as its drawing
         folium.GeoJson(
             cs.geom.__geo_interface__,
@@ -217,7 +227,7 @@ def _diff_map(
                 "dashArray": "6 4",
                 "fillOpacity": 0.05,
             },
-        ).add_child(TextTooltip("圈选范围")).add_to(m)
+        ).add_child(TextTooltip(t("edit.change.tip_drawn"))).add_to(m)
     if shapes:
         minx, miny, maxx, maxy = shapely.union_all(shapes).bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30), max_zoom=18)
@@ -258,7 +268,10 @@ def _draw_by_unit(m: folium.Map, rows: list[Row], units: dict) -> None:
         collection = {"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {}, "geometry": g.__geo_interface__} for g in geoms
         ]}  # fmt: skip
-        label = f"→ {unit.name if unit else '无牵头单位'}（{len(geoms)} 个{'路段' if line else '区域'}）"
+        label = t(
+            "edit.change.tip_segments" if line else "edit.change.tip_zones",
+            unit=unit.name if unit else t("edit.change.tip_no_lead"), n=len(geoms),
+        )  # fmt: skip
         folium.GeoJson(collection, style_function=_target_style(unit, line)).add_child(
             TextTooltip(label)
         ).add_to(m)

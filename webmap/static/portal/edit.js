@@ -1,11 +1,23 @@
 // 调整责任 (/portal/edit): draw a polygon or a line with Leaflet-Geoman, see what it caught, pick the
 // new unit, preview the change, apply it as one change set, revert it. The server checks everything
-// (views/edit_api.py, views/assignments.py); this page shows what it says, in Chinese.
+// (views/edit_api.py, views/assignments.py); this page shows what it says. Its texts come in the
+// page's language in the panel's data-texts (webmap/texts/edit.py, edit.panel.*).
 (function () {
   "use strict";
 
   var UI = window.PortalUI, esc = UI.escapeHtml;
   var HIGHLIGHT = "#ff8c00";
+  var T = {};
+
+  // A text with its {name} parts filled in: ``text`` as plain text, ``html`` escaped for the
+  // panel's markup (its values are HTML already: every name from the data goes through esc).
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
+  function text(key, values) { return fill(T[key] === undefined ? key : T[key], values); }
+  function html(key, values) { return fill(esc(T[key] === undefined ? key : T[key]), values); }
 
   function csrf() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -26,13 +38,15 @@
     });
   }
 
-  function km(m) { return (m / 1000).toLocaleString("zh-CN", { maximumFractionDigits: 2 }) + " 公里"; }
-  function ha(m2) { return (m2 / 10000).toLocaleString("zh-CN", { maximumFractionDigits: 2 }) + " 公顷"; }
+  function number(x) { return x.toLocaleString(T.locale || "zh-CN", { maximumFractionDigits: 2 }); }
+  function km(m) { return html("km", { n: number(m / 1000) }); }
+  function ha(m2) { return html("ha", { n: number(m2 / 10000) }); }
   function size(t) { return t.kind === "segment" ? km(t.length_m || 0) : ha(t.area_m2 || 0); }
-  function unitName(code, name) { return code ? esc(name || code) : '<span class="muted">未分配</span>'; }
+  function unitName(code, name) { return code ? esc(name || code) : '<span class="muted">' + html("unassigned") + "</span>"; }
 
   function start(map, options) {
     var panel = document.getElementById("edit-body");
+    T = JSON.parse(document.getElementById("edit-panel").getAttribute("data-texts") || "{}");
     var units = {};
     options.units.forEach(function (u) { units[u.code] = u; });
     var state = { drawn: null, geometry: null, targets: [], preview: null, busy: false };
@@ -44,7 +58,7 @@
     // The drawing tools need the map's left side: the legend starts folded.
     var legend = document.querySelector(".portal-legend details");
     if (legend) { legend.open = false; }
-    map.pm.setLang("zh");
+    map.pm.setLang(options.lang || "zh");
     map.pm.setGlobalOptions({ snappable: false, continueDrawing: false });
     map.pm.addControls({
       position: "topleft", drawMarker: false, drawCircleMarker: false, drawCircle: false, drawText: false,
@@ -52,7 +66,7 @@
       cutPolygon: false, removalMode: false, rotateMode: false
     });
 
-    if (window.PortalFreehand) { window.PortalFreehand.add(map); }
+    if (window.PortalFreehand) { window.PortalFreehand.add(map); }  // its texts: #edit-freehand-texts
 
     map.on("pm:create", function (e) {
       if (state.drawn) { map.removeLayer(state.drawn); }
@@ -66,35 +80,35 @@
 
     // -- the panel --------------------------------------------------------------------------------
     panel.innerHTML =
-      '<h3>圈选方式</h3><div class="options" id="edit-modes">' +
+      "<h3>" + html("how") + '</h3><div class="options" id="edit-modes">' +
       options.modes.map(function (m, i) {
         return '<label><input type="radio" name="mode" value="' + m.value + '"' + (i === 0 ? " checked" : "") + "> " + esc(m.label) + "</label>";
       }).join("") + '</div><div class="options" id="edit-kinds">' +
       options.kinds.map(function (k) {
         return '<label><input type="checkbox" name="kind" value="' + k.value + '"' + (k.value === "segment" ? " checked" : "") + "> " + esc(k.label) + "</label>";
       }).join("") + "</div>" +
-      '<div id="edit-caught"><p class="muted">尚未圈选。</p></div>' +
+      '<div id="edit-caught"><p class="muted">' + html("nothing") + "</p></div>" +
       (options.editable ? form() : "") +
       '<div id="edit-outline"></div><div id="edit-message" aria-live="polite"></div><div id="edit-preview"></div>';
 
     function form() {
-      return '<h3>调整为</h3><form id="edit-form">' +
-        '<label for="edit-unit">责任单位</label><select id="edit-unit"><option value="">请选择单位</option>' +
+      return "<h3>" + html("change_to") + '</h3><form id="edit-form">' +
+        '<label for="edit-unit">' + html("unit") + '</label><select id="edit-unit"><option value="">' + html("choose_unit") + "</option>" +
         options.units.map(function (u) { return '<option value="' + esc(u.code) + '">' + esc(u.name) + "</option>"; }).join("") +
-        '</select><label for="edit-role">身份</label><select id="edit-role">' +
+        '</select><label for="edit-role">' + html("role") + '</label><select id="edit-role">' +
         options.roles.map(function (r) { return '<option value="' + r.value + '">' + esc(r.label) + "</option>"; }).join("") +
-        '</select><label for="edit-from">生效日期</label><input type="date" id="edit-from" value="' + options.today + '">' +
-        '<label for="edit-reason">原因</label><textarea id="edit-reason" rows="2" placeholder="例如：道路移交、人员调整"></textarea>' +
-        '<div class="wide buttons"><button type="button" id="edit-preview-button">预览</button>' +
-        '<button type="button" class="primary" id="edit-apply" disabled>确认调整</button>' +
-        '<button type="button" id="edit-clear">清除</button></div></form>';
+        '</select><label for="edit-from">' + html("from") + '</label><input type="date" id="edit-from" value="' + options.today + '">' +
+        '<label for="edit-reason">' + html("reason") + '</label><textarea id="edit-reason" rows="2" placeholder="' + html("reason_example") + '"></textarea>' +
+        '<div class="wide buttons"><button type="button" id="edit-preview-button">' + html("preview") + "</button>" +
+        '<button type="button" class="primary" id="edit-apply" disabled>' + html("apply") + "</button>" +
+        '<button type="button" id="edit-clear">' + html("clear") + "</button></div></form>";
     }
 
     function $(id) { return document.getElementById(id); }
-    function message(kind, html) {
+    function message(kind, markup) {  // markup: texts and escaped data (html(), esc())
       var box = $("edit-message");
-      box.innerHTML = html ? '<p class="' + kind + '">' + html + "</p>" : "";
-      if (html && box.scrollIntoView) { box.scrollIntoView({ block: "nearest" }); }
+      box.innerHTML = markup ? '<p class="' + kind + '">' + markup + "</p>" : "";
+      if (markup && box.scrollIntoView) { box.scrollIntoView({ block: "nearest" }); }
     }
     function mode() { return panel.querySelector('input[name="mode"]:checked').value; }
     function kinds() {
@@ -140,19 +154,19 @@
 
     function caughtHtml(body) {
       var t = body.totals, parts = [];
-      if (t.segments) { parts.push(t.segments + " 条路段，共 " + km(t.length_m)); }
-      if (t.zones) { parts.push(t.zones + " 个区域，共 " + ha(t.area_m2)); }
-      return '<h3>已圈选</h3><p class="totals" id="edit-caught-totals">' + parts.join("；") + "</p>" +
-        "<table><thead><tr><th>名称</th><th>现牵头单位</th><th class=\"n\">长度/面积</th>" + (options.editable ? "<th></th>" : "") +
+      if (t.segments) { parts.push(html("caught_segments", { n: t.segments, length: km(t.length_m) })); }
+      if (t.zones) { parts.push(html("caught_zones", { n: t.zones, area: ha(t.area_m2) })); }
+      return "<h3>" + html("caught") + '</h3><p class="totals" id="edit-caught-totals">' + parts.join(html("caught_joiner")) + "</p>" +
+        "<table><thead><tr><th>" + html("name") + "</th><th>" + html("lead_now") + '</th><th class="n">' + html("size") + "</th>" + (options.editable ? "<th></th>" : "") +
         "</tr></thead><tbody>" +
         body.targets.map(function (x) {
-          var tool = x.kind === "segment" ? '<button type="button" class="link" data-split="' + x.id + '">切分</button>'
-            : '<button type="button" class="link" data-outline="' + x.id + '">编辑边界</button>';
+          var tool = x.kind === "segment" ? '<button type="button" class="link" data-split="' + x.id + '">' + html("split") + "</button>"
+            : '<button type="button" class="link" data-outline="' + x.id + '">' + html("outline") + "</button>";
           var cut = options.editable ? "<td>" + tool + "</td>" : "";
           return '<tr data-kind="' + x.kind + '" data-id="' + x.id + '"><td>' + esc(x.name || x.code) + "</td><td>" +
             unitName(x.lead_unit, x.lead_unit_name) + '</td><td class="n">' + size(x) + "</td>" + cut + "</tr>";
         }).join("") + "</tbody></table>" +
-        (options.editable && t.segments > 1 ? '<div class="buttons"><button type="button" id="edit-merge">合并所选路段</button></div>' : "");
+        (options.editable && t.segments > 1 ? '<div class="buttons"><button type="button" id="edit-merge">' + html("merge") + "</button></div>" : "");
     }
 
     // -- cutting a segment at a point, merging the caught ones ------------------------------------
@@ -162,19 +176,20 @@
       if (e.target.id === "edit-merge") { merge(); }
     });
 
+    // The reason typed, or a message asking for it (``what``: the step, in the page's language).
     function reason(what) {
-      var text = $("edit-reason").value.trim();
-      if (!text) { message("error", "请先在“原因”中填写" + what + "的原因。"); $("edit-reason").focus(); }
-      return text;
+      var typed = $("edit-reason").value.trim();
+      if (!typed) { message("error", html("need_reason", { what: esc(what) })); $("edit-reason").focus(); }
+      return typed;
     }
 
     function pickCut(target) {
-      if (!target || !reason("切分")) { return; }
+      if (!target || !reason(text("split_what"))) { return; }
       state.cutting = target;
       map.portalPicking = true;
       map.getContainer().style.cursor = "crosshair";
-      message("notice", "请在地图上点击“" + esc(target.name || "无名路段") + "”上要切分的位置。" +
-        ' <button type="button" id="edit-cut-cancel">取消</button>');
+      message("notice", html("pick_cut", { name: esc(target.name || text("unnamed")) }) +
+        ' <button type="button" id="edit-cut-cancel">' + html("cancel") + "</button>");
       $("edit-cut-cancel").addEventListener("click", stopCut);
     }
 
@@ -197,15 +212,18 @@
         var pieces = r.body.segments;
         refreshMap(r.body);
         return select().then(function () {
-          message("done", "已将“" + esc(target.name || "无名路段") + "”切分为 #" + pieces[0].id + "（" + km(pieces[0].length_m) + "）和 #" +
-            pieces[1].id + "（" + km(pieces[1].length_m) + "），" + r.body.moved_incidents + " 件案件归入新路段；" + changeSetLink(r.body.change_set.id));
+          message("done", html("split_done", {
+            name: esc(target.name || text("unnamed")), a: pieces[0].id, a_length: km(pieces[0].length_m),
+            b: pieces[1].id, b_length: km(pieces[1].length_m), moved: r.body.moved_incidents,
+            link: changeSetLink(r.body.change_set.id)
+          }));
         });
       }).catch(offline).finally(function () { setBusy(false); });
     });
 
     function merge() {
       var segments = state.targets.filter(function (x) { return x.kind === "segment"; });
-      if (!reason("合并")) { return; }
+      if (!reason(text("merge_what"))) { return; }
       setBusy(true);
       post(options.api.merge, {
         ids: segments.map(function (x) { return x.id; }), reason: $("edit-reason").value.trim(),
@@ -214,14 +232,15 @@
         if (!r.ok) { message("error", esc(errorText(r))); return; }
         refreshMap(r.body);
         return select().then(function () {
-          message("done", "已将 " + segments.length + " 条路段合并为路段 #" + r.body.segment.id + "（" + km(r.body.segment.length_m) + "）；" +
-            changeSetLink(r.body.change_set.id));
+          message("done", html("merge_done", {
+            n: segments.length, id: r.body.segment.id, length: km(r.body.segment.length_m), link: changeSetLink(r.body.change_set.id)
+          }));
         });
       }).catch(offline).finally(function () { setBusy(false); });
     }
 
     function changeSetLink(id) {
-      return '<a href="' + options.api.changeSets + "/" + id + '">变更单 #' + id + "</a>";
+      return '<a href="' + options.api.changeSets + "/" + id + '">' + html("change_set", { id: id }) + "</a>";
     }
 
     function drawTargets(targets, style) {
@@ -248,8 +267,8 @@
     }
 
     function preview() {
-      if (!state.targets.length) { message("error", "请先在地图上圈选要调整的路段。"); return; }
-      if (!$("edit-unit").value) { message("error", "请选择新的责任单位。"); return; }
+      if (!state.targets.length) { message("error", html("select_first")); return; }
+      if (!$("edit-unit").value) { message("error", html("unit_first")); return; }
       setBusy(true);
       post(options.api.preview, posting())
         .then(function (r) {
@@ -262,7 +281,7 @@
               : { color: "#8a94a0", weight: 6, opacity: 0.6 };
           });
           if (r.body.totals.stale) { message("error", staleText(r.body.stale)); }
-          else if (!posting().reason) { message("notice", "请填写调整原因后再确认。"); }
+          else if (!posting().reason) { message("notice", html("reason_then_apply")); }
           else { message("", ""); }
         })
         .catch(offline)
@@ -271,12 +290,14 @@
 
     function previewHtml(body) {
       var t = body.totals, unit = body.unit ? esc(body.unit.name) : "";
-      return "<h3>预览：" + (body.role === "lead" ? "改由 " : "增加协助 ") + unit + "（" + esc(body.valid_from) + " 起）</h3>" +
-        '<p class="totals" id="edit-preview-totals">所选 ' + body.changes.length + " 个对象中 " + t.lead_changes +
-        " 个更换牵头单位，共 " + km(t.length_m) +
-        (t.area_m2 ? "、" + ha(t.area_m2) : "") + "；" + t.open_cases + " 件在办案件随之转交" +
-        (t.open_cases_staying ? "（另有 " + t.open_cases_staying + " 件生效日前上报的仍由原单位办理）" : "") + "。</p>" +
-        '<table id="edit-diff"><thead><tr><th>名称</th><th>原单位 → 新单位</th><th class="n">长度/面积</th><th class="n">转交案件</th></tr></thead><tbody>' +
+      return "<h3>" + html(body.role === "lead" ? "preview_lead" : "preview_assist", { unit: unit, from: esc(body.valid_from) }) + "</h3>" +
+        '<p class="totals" id="edit-preview-totals">' + html("preview_totals", {
+          n: body.changes.length, changes: t.lead_changes, length: km(t.length_m),
+          area: t.area_m2 ? html("preview_area", { area: ha(t.area_m2) }) : "", open: t.open_cases,
+          staying: t.open_cases_staying ? html("preview_staying", { n: t.open_cases_staying }) : ""
+        }) + "</p>" +
+        '<table id="edit-diff"><thead><tr><th>' + html("name") + "</th><th>" + html("before_after") + '</th><th class="n">' +
+        html("size") + '</th><th class="n">' + html("cases_moving") + "</th></tr></thead><tbody>" +
         body.changes.map(function (c) {
           return '<tr class="' + (c.changes_lead ? "changed" : "same") + '" data-id="' + c.id + '"><td>' + esc(c.name || c.code) + "</td><td>" +
             unitName(c.old_lead && c.old_lead.code, c.old_lead && c.old_lead.name) + " → " +
@@ -287,14 +308,14 @@
 
     function apply() {
       var body = posting();
-      if (!body.reason) { message("error", "请填写调整原因。"); $("edit-reason").focus(); return; }
+      if (!body.reason) { message("error", html("need_reason_apply")); $("edit-reason").focus(); return; }
       body.geometry = state.geometry;
       setBusy(true);
       post(options.api.postings, body)
         .then(function (r) {
           if (r.status === 409 && r.body.error && r.body.error.stale) {
             unpreview();
-            message("error", staleText(r.body.error.stale) + ' <button type="button" id="edit-reselect">重新载入圈选</button>');
+            message("error", staleText(r.body.error.stale) + ' <button type="button" id="edit-reselect">' + html("reselect") + "</button>");
             $("edit-reselect").addEventListener("click", select);
             return;
           }
@@ -304,10 +325,10 @@
           refreshMap(r.body);
           return select().then(function () {
             // The same count as the preview's 所选 N 个对象 (some may have had this unit already).
-            message("done", "已保存变更单 #" + cs.id + "：所选 " + n + " 个对象自 " + esc(body.valid_from) + " 起由 " +
-              esc(units[body.unit].name) + (body.role === "lead" ? " 牵头" : " 协助") + "。" +
-              " " + changeSetLink(cs.id) +
-              ' <button type="button" id="edit-revert" data-change-set="' + cs.id + '">撤销此次调整</button>');
+            message("done", html(body.role === "lead" ? "saved_lead" : "saved_assist", {
+              id: cs.id, n: n, from: esc(body.valid_from), unit: esc(units[body.unit].name)
+            }) + " " + changeSetLink(cs.id) +
+              ' <button type="button" id="edit-revert" data-change-set="' + cs.id + '">' + html("revert") + "</button>");
             $("edit-revert").addEventListener("click", function () { revert(cs.id); });
           });
         })
@@ -317,11 +338,11 @@
 
     function revert(id) {
       setBusy(true);
-      post(options.api.revert + "/" + id + "/revert", { reason: "撤销变更单 #" + id })
+      post(options.api.revert + "/" + id + "/revert", { reason: text("revert_reason", { id: id }) })
         .then(function (r) {
           if (!r.ok) { message("error", esc(errorText(r))); return; }
           refreshMap(r.body);
-          return select().then(function () { message("done", "已撤销变更单 #" + id + "，各日期的责任单位恢复原样。"); });
+          return select().then(function () { message("done", html("reverted", { id: id })); });
         })
         .catch(offline)
         .finally(function () { setBusy(false); });
@@ -332,7 +353,7 @@
       state.drawn = state.geometry = state.preview = null;
       state.targets = [];
       highlight.clearLayers();
-      $("edit-caught").innerHTML = '<p class="muted">尚未圈选。</p>';
+      $("edit-caught").innerHTML = '<p class="muted">' + html("nothing") + "</p>";
       unpreview();  // the last change's message stays, with its 撤销 button
     }
 
@@ -342,15 +363,15 @@
     }
 
     function staleText(stale) {
-      return "以下对象在您圈选之后已被他人修改，本次调整未保存：" + stale.map(function (s) {
-        return esc(s.name || String(s.id)) + "（现由 " + unitName(s.lead_unit, s.lead_unit_name) + " 牵头）";
-      }).join("、") + "。请重新载入圈选后再调整。";
+      return html("stale", { items: stale.map(function (s) {
+        return html("stale_item", { name: esc(s.name || String(s.id)), unit: unitName(s.lead_unit, s.lead_unit_name) });
+      }).join(html("list_joiner")) });
     }
 
     function errorText(r) {
-      return (r.body && r.body.error && r.body.error.message) || ("请求失败（HTTP " + r.status + "）");
+      return (r.body && r.body.error && r.body.error.message) || text("failed", { status: r.status });
     }
-    function offline() { message("error", "无法连接服务器，请检查网络后重试。"); }
+    function offline() { message("error", html("offline")); }
     setBusy(false);
     if (options.editable && window.PortalEditZones) {
       window.PortalEditZones.attach({

@@ -1,12 +1,18 @@
 // 手绘圈选 on the edit page: press, draw, let go. A stroke that ends near where it began is a lasso
 // (a polygon), any other a line that catches the roads it crosses. Leaflet-Geoman's free edition
 // draws vertex by vertex only; this hands the stroke to the page as Geoman would ("pm:create").
+// Its texts come in the page's language in #edit-freehand-texts (webmap/texts/edit.py).
 (function () {
   "use strict";
 
   var CLOSE_PX = 40;  // a stroke ending this near its start is closed into a lasso
   var STEP_PX = 4;    // points closer than this to the last one are skipped
   var SIMPLIFY_PX = 2;
+
+  function texts() {
+    var holder = document.getElementById("edit-freehand-texts");
+    return JSON.parse((holder && holder.getAttribute("data-texts")) || "{}");
+  }
 
   var Freehand = L.Control.extend({
     options: { position: "topleft" },
@@ -15,9 +21,10 @@
       var bar = L.DomUtil.create("div", "leaflet-bar portal-freehand");
       var button = L.DomUtil.create("a", "", bar);
       button.href = "#";
-      button.title = "手绘圈选：按住鼠标画一圈（或划过要选的道路）后松开";
+      var T = texts();
+      button.title = T.title || "";
       button.setAttribute("role", "button");
-      button.textContent = "手绘";
+      button.textContent = T.label || "";
       L.DomEvent.disableClickPropagation(bar);
       L.DomEvent.on(button, "click", function (e) {
         L.DomEvent.preventDefault(e);

@@ -2,7 +2,8 @@
 // near it; its vertices are dragged with Leaflet-Geoman, snapping to them. A neighbour may be
 // opened too, so that a shared edge moves on both sides in one change. The server checks the
 // outlines (no new overlap or gap over 1 m², cells inside their community), previews the cases
-// that move, and applies it as one change set (views/zone_edit_api.py).
+// that move, and applies it as one change set (views/zone_edit_api.py). Its texts come in the page's
+// language in #edit-zones-texts (webmap/texts/edit.py, edit.zones.*).
 (function () {
   "use strict";
 
@@ -12,6 +13,14 @@
   var PROBLEM = { color: "#d7191c", weight: 1, fillColor: "#ffd400", fillOpacity: 0.7 };
 
   function attach(ed) {
+    var holder = document.getElementById("edit-zones-texts");
+    var T = JSON.parse((holder && holder.getAttribute("data-texts")) || "{}");
+    // A text as plain text, or escaped for markup with its {name} parts (HTML already) filled in.
+    function fill(template, values) {
+      return template.replace(/\{(\w+)\}/g, function (all, name) { return values && name in values ? String(values[name]) : all; });
+    }
+    function text(key, values) { return fill(T[key] === undefined ? key : T[key], values); }
+    function html(key, values) { return fill(ed.esc(T[key] === undefined ? key : T[key]), values); }
     var state = null;  // {id, group, problems, edited: {id: {layer, version, name}}, neighbours: {id: feature}}
     var box = document.getElementById("edit-outline");
 
@@ -22,7 +31,7 @@
       if (also) {
         edit(state.neighbours[also].feature);
         t.disabled = true;
-        t.textContent = "已加入 " + state.neighbours[also].feature.properties.name;
+        t.textContent = text("added", { name: state.neighbours[also].feature.properties.name });
         return;
       }
       if (t.id === "outline-preview") { send(false); }
@@ -47,16 +56,16 @@
           });
           var zone = edit(c.zone);
           ed.map.fitBounds(zone.getBounds(), { padding: [40, 40], animate: false });
-          box.innerHTML = "<h3>编辑边界：" + ed.esc(c.zone.properties.name) + "</h3>" +
-            '<p class="muted">拖动红色边界上的顶点（靠近相邻区域的边界或道路时会吸附上去）。移动两个区域共用的边界时，请把相邻区域也加入同时调整，两边一起改。</p>' +
+          box.innerHTML = "<h3>" + html("heading", { name: ed.esc(c.zone.properties.name) }) + "</h3>" +
+            '<p class="muted">' + html("help") + "</p>" +
             (c.siblings.features.length ? '<div class="options">' + c.siblings.features.map(function (f) {
-              return '<button type="button" class="link" data-also="' + f.properties.id + '">同时调整 ' + ed.esc(f.properties.name) + "</button>";
+              return '<button type="button" class="link" data-also="' + f.properties.id + '">' + html("also", { name: ed.esc(f.properties.name) }) + "</button>";
             }).join("") + "</div>" : "") +
-            '<div class="buttons"><button type="button" id="outline-preview">预览边界</button>' +
-            '<button type="button" class="primary" id="outline-save">保存边界</button>' +
-            '<button type="button" id="outline-cancel">取消</button></div><div id="outline-result"></div>';
+            '<div class="buttons"><button type="button" id="outline-preview">' + html("preview") + "</button>" +
+            '<button type="button" class="primary" id="outline-save">' + html("save") + "</button>" +
+            '<button type="button" id="outline-cancel">' + html("cancel") + '</button></div><div id="outline-result"></div>';
         })
-        .catch(function () { ed.message("error", "无法连接服务器，请检查网络后重试。"); })
+        .catch(function () { ed.message("error", html("offline")); })
         .finally(function () { ed.setBusy(false); });
     }
 
@@ -87,7 +96,7 @@
     function send(save) {
       var data = body();
       if (save) {
-        data.reason = ed.reason("调整边界");
+        data.reason = ed.reason(text("what"));
         if (!data.reason) { return; }
       }
       var url = (save ? ed.options.api.zoneEdit : ed.options.api.zonePreview).replace("{id}", state.id);
@@ -98,7 +107,7 @@
         if (!r.ok) {
           var problems = (r.body.error && r.body.error.problems) || [];
           problems.forEach(function (p) { if (p.geometry) { L.geoJSON(p.geometry, { style: PROBLEM, interactive: false }).addTo(state.problems); } });
-          ed.message("error", ed.esc(ed.errorText(r)) + (problems.length ? "（黄色为问题所在）" : ""));
+          ed.message("error", ed.esc(ed.errorText(r)) + (problems.length ? html("problems") : ""));
           result.innerHTML = "";
           return;
         }
@@ -106,23 +115,24 @@
           var cs = r.body.change_set;
           close();
           ed.refreshMap(r.body, ["zones", "grid"]);
-          ed.message("done", "已保存新边界：" + r.body.zones.length + " 个区域，" + r.body.rerouted + " 件案件重新归属；" + ed.changeSetLink(cs.id));
+          ed.message("done", html("saved", { zones: r.body.zones.length, cases: r.body.rerouted, link: ed.changeSetLink(cs.id) }));
           return;
         }
         ed.message("", "");
         result.innerHTML = previewHtml(r.body);
-      }).catch(function () { ed.message("error", "无法连接服务器，请检查网络后重试。"); })
+      }).catch(function () { ed.message("error", html("offline")); })
         .finally(function () { ed.setBusy(false); });
     }
 
     function previewHtml(p) {
-      var m2 = function (x) { return Math.round(x).toLocaleString("zh-CN") + " m²"; };
-      return '<table id="outline-zones"><thead><tr><th>区域</th><th class="n">面积</th><th class="n">增加</th><th class="n">让出</th></tr></thead><tbody>' +
+      var m2 = function (x) { return Math.round(x).toLocaleString(T.locale || "zh-CN") + " m²"; };
+      return '<table id="outline-zones"><thead><tr><th>' + html("zone") + '</th><th class="n">' + html("area") + '</th><th class="n">' +
+        html("gained") + '</th><th class="n">' + html("given_up") + "</th></tr></thead><tbody>" +
         p.zones.map(function (z) {
           return '<tr data-id="' + z.id + '"><td>' + ed.esc(z.name) + '</td><td class="n">' + m2(z.area_m2) + '</td><td class="n">' + m2(z.gained_m2) +
             '</td><td class="n">' + m2(z.given_up_m2) + "</td></tr>";
         }).join("") + "</tbody></table>" +
-        '<p class="totals" id="outline-totals">' + p.totals.incidents + " 件案件将重新归属，其中在办 " + p.totals.open_cases + " 件。</p>" +
+        '<p class="totals" id="outline-totals">' + html("totals", { n: p.totals.incidents, open: p.totals.open_cases }) + "</p>" +
         p.warnings.map(function (w) { return '<p class="notice">' + ed.esc(w) + "</p>"; }).join("");
     }
 
