@@ -45,7 +45,7 @@ def inspect():
         county=county,
         panel=panel,
         panel_name=t(f"scores.panel.{panel}") if panel else None,
-        map_config=map_config(county),
+        map_config=map_config(county) | {"attribution": t("map.attribution")},  # in the page's language
     )
 
 
