@@ -179,9 +179,9 @@ EN = {
     "scores.worst_item": "{name}: {score} points, {n} problems",
     "scores.no_exposure": "No unit on the exposure list this month",
     "scores.rules": "How scores are computed",
-    "scores.rules.how": "A road segment's or a community's/grid cell's monthly score = the month's average "
-    "inspection score − the problem penalty; a unit's score = the scores of the targets it leads, "
-    "averaged with weights by length/area and by the days it led them.",
+    "scores.rules.how": "Monthly score of a road segment, community or grid cell = the month's average "
+    "inspection score − the problem penalty; a unit's score = the average of the scores of the targets it "
+    "leads, weighted by length or area and by the days it led them.",
     "scores.rules.exposure": "A unit graded C or ranked at the bottom for the set number of months in a row "
     "goes on the exposure list.",
     "scores.rules.setting": "Setting",
