@@ -20,6 +20,7 @@ from geodata.inspections import ZONE_CHECKLISTS
 from geodata.model import COMMUNITY_KINDS, PANEL_ZH, County
 from geodata.store import Store
 from webmap import get_store
+from webmap.i18n import t
 from webmap.views.case_pages import map_config
 from webmap.views.common import current_county
 
@@ -43,9 +44,8 @@ def inspect():
         "inspect/index.html",
         county=county,
         panel=panel,
-        panel_zh=PANEL_ZH.get(panel or ""),
-        kinds=KIND_ZH,
-        map_config=map_config(county),
+        panel_name=t(f"scores.panel.{panel}") if panel else None,
+        map_config=map_config(county) | {"attribution": t("map.attribution")},  # in the page's language
     )
 
 
@@ -63,11 +63,11 @@ def inspection_targets():
         targets = _targets_at(store, county, point, near)
     else:
         targets = _targets_named(store, county, request.args.get("q", ""))
-    shown = [t for t in targets if remit.allows(t)][:MAX_TARGETS]
-    for t in shown:
-        if t["target_kind"] == "segment":
-            stretch = _between(store, county, store.get_segment(county.id, t["target_id"]))
-            t["place"] = " · ".join(p for p in (stretch, t["place"]) if p)
+    shown = [target for target in targets if remit.allows(target)][:MAX_TARGETS]
+    for target in shown:
+        if target["target_kind"] == "segment":
+            stretch = _between(store, county, store.get_segment(county.id, target["target_id"]))
+            target["place"] = " · ".join(p for p in (stretch, target["place"]) if p)
     return jsonify(targets=shown)
 
 
@@ -139,7 +139,7 @@ def _describe(store: Store, county: County, segments, zones) -> list[dict]:
     out = []
     for segment, zone_id in zip(segments, under, strict=True):
         community = names.get(zone_id) or names.get(parents.get(zone_id), "")
-        length = f"约 {segment.length_m:.0f} 米" if segment.length_m else ""
+        length = t("scores.inspect.length", m=f"{segment.length_m:.0f}") if segment.length_m else ""
         place = " · ".join(p for p in (community, length) if p)
         out.append(_target("segment", segment.id, segment.name, "segment", place, segment.geom))
     for zone in zones:
@@ -150,7 +150,7 @@ def _describe(store: Store, county: County, segments, zones) -> list[dict]:
 
 def _between(store: Store, county: County, segment) -> str:
     """Which stretch of its road a segment is, by the other roads meeting its ends: 新洲路至农园路段
-    (so the twenty pieces of one long road can be told apart in a list)."""
+    (so the twenty pieces of one long road can be told apart in a list), in the page's language."""
     ends = shapely.points(shapely.get_coordinates(segment.geom)[[0, -1]])
     near = shapely.buffer(ends, END_DEG)
     others = [s for s in store.list_segments(county.id, bbox=shapely.total_bounds(near)) if s.name.strip()]
@@ -158,9 +158,9 @@ def _between(store: Store, county: County, segment) -> str:
     for end in near:
         names = sorted({s.name for s in others if s.name != segment.name and shapely.intersects(s.geom, end)})
         crossing.append(names[0] if names else "")
-    if all(crossing):
-        return f"{crossing[0]}至{crossing[1]}段" if crossing[0] != crossing[1] else f"近{crossing[0]}"
-    return f"近{crossing[0] or crossing[1]}" if any(crossing) else ""
+    if all(crossing) and crossing[0] != crossing[1]:
+        return t("scores.inspect.between", a=crossing[0], b=crossing[1])
+    return t("scores.inspect.near", a=crossing[0] or crossing[1]) if any(crossing) else ""
 
 
 def _target(target_kind, target_id, name, kind, place, geom, parent_id=None) -> dict:
@@ -184,7 +184,11 @@ def _number(name: str, low: float, high: float, default: float | None = None) ->
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{name} 应为数字，而不是 {raw!r}", field=name) from None
+        raise InvalidInput(
+            f"{name} 应为数字，而不是 {raw!r}", en=f"{name} must be a number, not {raw!r}", field=name
+        ) from None
     if not low <= value <= high:
-        raise InvalidInput(f"{name} 超出范围 {low:g}–{high:g}", field=name)
+        raise InvalidInput(
+            f"{name} 超出范围 {low:g}–{high:g}", en=f"{name} is out of the range {low:g}–{high:g}", field=name
+        )
     return value

@@ -17,7 +17,7 @@ from layers.scores import checked_month as check_month
 from layers.scores import exposure_list, month_scores, previous_month
 from layers.tiers import propose_tiers
 from webmap import get_store
-from webmap.i18n import message_of
+from webmap.i18n import current_lang, message_of, t
 from webmap.views.common import current_county
 
 bp = Blueprint("scores", __name__, url_prefix="/api/v1")
@@ -27,7 +27,6 @@ pages = Blueprint("score_pages", __name__)
 RULES = ("segment_penalty_per_incident_km", "zone_penalty_per_incident_ha", "max_penalty",
          "segment_weight_per_km", "zone_weight_per_ha", "grade_a_min", "grade_b_min",
          "exposure_bottom_n", "exposure_months")  # fmt: skip
-KIND_ZH = {"segment": "路段", "zone": "社区/网格"}
 
 
 @bp.get("/scores")
@@ -65,7 +64,7 @@ def ranking():
     store = get_store()
     county = current_county(store)
     month = request.args.get("month") or default_month()
-    context = dict(county=county, month=month, months=_choices(month), kinds=KIND_ZH, rules=_rules(store))
+    context = dict(county=county, month=month, months=_choices(month), rules=_rules(store))
     try:
         checked_month(month)
     except InvalidInput as exc:  # a hand-edited or future month: say so above the selector
@@ -147,7 +146,11 @@ def _choices(chosen: str) -> list[str]:
 
 
 def _rules(store) -> list[tuple[str, float, str]]:
-    """(key, value, Chinese description) of every score setting, in the order of RULES."""
+    """(key, value, description) of every score setting, in the order of RULES; the description
+    is the table's (Chinese), or in English the catalogue's for a setting it knows."""
     settings = store.score_settings()
     keys = sorted(settings, key=lambda k: (RULES.index(k) if k in RULES else len(RULES), k))
-    return [(k, *settings[k]) for k in keys]
+    english = current_lang() == "en"
+    return [
+        (k, settings[k][0], t(f"scores.rule.{k}") if english and k in RULES else settings[k][1]) for k in keys
+    ]

@@ -8,6 +8,9 @@
  * Without a network a tap picks from the roads and communities drawn on the map (kept by the
  * service worker), and a sheet is kept on the phone under its Idempotency-Key and sent later by the
  * outbox (offline/records.js `Outbox`, offline/outbox.js); the portal checks it as always then.
+ *
+ * Its texts come in the page's language (data-texts of #inspect: webmap/texts/scores.py
+ * scores.inspect_js.*), their {name} parts filled here.
  */
 (function () {
   "use strict";
@@ -16,16 +19,37 @@
   if (!root) { return; }
   var $ = function (id) { return document.getElementById(id); };
   var form = $("inspect-form"), list = $("checklist"), results = $("target-results");
-  var m = Cases.createMap($("inspect-map"));
+  var T = JSON.parse(root.dataset.texts || "{}");
+  var m = Cases.createMap($("inspect-map"), {
+    legend_community: T.legend_community, legend_pin: T.legend_pin, legend_roads: T.legend_roads
+  });
   var checklists = null, target = null, sending = false, asked = 0, searchTimer = null;
   var highlight = L.layerGroup().addTo(m.map);
-  var KIND_ZH = { segment: "路段", community: "社区", village: "村", courtyard: "楼院", grid: "单元网格" };
   var TAP_PX = 22;  // a tap this many pixels from a road picks the road
 
   window.inspectMap = m.map;  // for the browser test
-  Cases.addControl(m.map, "topright", "map-hint", "点击道路或社区<br>选择考核对象");
+  var hint = Cases.addControl(m.map, "topright", "map-hint", "").getContainer();
+  hint.appendChild(document.createTextNode(T.map_hint));
+  hint.appendChild(document.createElement("br"));
+  hint.appendChild(document.createTextNode(T.map_hint_more));
 
-  var OFFLINE_PICK = "网络未连接：请在地图上点击道路或社区内部选择考核对象";
+  var OFFLINE_PICK = T.offline_pick;
+
+  // A text with its {name} parts filled in.
+  function fill(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
+
+  // A kind of target (segment, community, village, courtyard, grid) in the page's language.
+  function kindName(t) { return T["kind_" + t.kind] || t.kind_zh || t.kind; }
+
+  // The targets API with a query (its URL may carry the page's ?lang=).
+  function targetsUrl(query) {
+    var url = root.dataset.targetsUrl;
+    return url + (url.indexOf("?") < 0 ? "?" : "&") + query;
+  }
 
   // Rejects with the API's message, or with `offline` set when no answer came.
   function getJSON(url) {
@@ -36,7 +60,7 @@
           return b;
         });
       }, function () {
-        var e = new Error("网络未连接");
+        var e = new Error(T.offline);
         e.offline = true;
         throw e;
       });
@@ -56,7 +80,7 @@
     b.items.forEach(function (i) { (checklists[i.kind] = checklists[i.kind] || []).push(i); });
     if (target) { showChecklist(); }
   }, function () {
-    Cases.showError(root, "target", "检查项加载失败，请刷新页面重试");
+    Cases.showError(root, "target", T.checklists_failed);
   });
 
   // -- choosing the target ------------------------------------------------------------------
@@ -64,7 +88,7 @@
     var b = el("button");
     b.type = "button";
     b.appendChild(el("span", "name", t.name));
-    b.appendChild(el("span", "badge", t.kind_zh || KIND_ZH[t.kind]));
+    b.appendChild(el("span", "badge", kindName(t)));
     if (t.place) { b.appendChild(el("span", "place", t.place)); }
     b.addEventListener("click", function () { onPick(t); });
     return b;
@@ -73,7 +97,7 @@
   function showResults(targets, q) {
     results.textContent = "";
     if (!targets.length) {
-      results.appendChild(el("li", "none", "没有名称含“" + q + "”的可评议对象"));
+      results.appendChild(el("li", "none", fill(T.none, { q: q })));
     }
     targets.forEach(function (t) {
       var li = el("li");
@@ -86,10 +110,10 @@
   function search() {
     var q = $("target-q").value.trim(), mine = ++asked;
     if (!q) { results.hidden = true; return; }
-    getJSON(root.dataset.targetsUrl + "?q=" + encodeURIComponent(q)).then(function (b) {
+    getJSON(targetsUrl("q=" + encodeURIComponent(q))).then(function (b) {
       if (mine === asked) { showResults(b.targets, q); }
     }, function (e) {
-      if (mine === asked) { Cases.showError(root, "target", e.offline ? OFFLINE_PICK : "查找失败：" + e.message); }
+      if (mine === asked) { Cases.showError(root, "target", e.offline ? OFFLINE_PICK : fill(T.search_failed, { message: e.message })); }
     });
   }
 
@@ -113,19 +137,19 @@
   m.map.on("click", function (e) {
     if (sending || root.classList.contains("is-done")) { return; }
     var mine = ++asked, ll = e.latlng;
-    var url = root.dataset.targetsUrl + "?lat=" + ll.lat.toFixed(7) + "&lon=" + ll.lng.toFixed(7) +
-      "&near_m=" + tapMetres(ll).toFixed(1);
+    var url = targetsUrl("lat=" + ll.lat.toFixed(7) + "&lon=" + ll.lng.toFixed(7) +
+      "&near_m=" + tapMetres(ll).toFixed(1));
     Cases.showError(root, "target", "");
     getJSON(url).then(function (b) {
       if (mine !== asked) { return; }
       if (!b.targets.length) {
-        Cases.showError(root, "target", "此处没有您可评议的路段、社区或网格，请点击道路或社区内部");
+        Cases.showError(root, "target", T.nothing_here);
         return;
       }
       choose(b.targets[0], b.targets.slice(1), false);
     }, function (e) {
       if (mine !== asked) { return; }
-      if (e.offline) { pickDrawn(ll); } else { Cases.showError(root, "target", "选择失败：" + e.message); }
+      if (e.offline) { pickDrawn(ll); } else { Cases.showError(root, "target", fill(T.pick_failed, { message: e.message })); }
     });
   });
 
@@ -142,7 +166,7 @@
   function drawnTarget(targetKind, kind, f) {
     return {
       target_kind: targetKind, target_id: f.properties.id, name: f.properties.name, kind: kind,
-      kind_zh: KIND_ZH[kind], checklist_kind: kind, place: "离线选取，上传时核对", geometry: f.geometry
+      checklist_kind: kind, place: T.offline_place, geometry: f.geometry
     };
   }
 
@@ -164,12 +188,12 @@
     results.hidden = true;
     Cases.showError(root, "target", "");
     $("chosen-name").textContent = t.name;
-    $("chosen-kind").textContent = t.kind_zh || KIND_ZH[t.kind];
+    $("chosen-kind").textContent = kindName(t);
     $("chosen-place").textContent = t.place || "";
     var alts = $("alternatives");
     alts.textContent = "";
     if (others.length) {
-      alts.appendChild(el("span", "muted", "改选："));
+      alts.appendChild(el("span", "muted", T.change));
       others.forEach(function (o) {
         alts.appendChild(targetButton(o, function (picked) {
           choose(picked, [t].concat(others.filter(function (x) { return x !== picked; })), false);
@@ -192,7 +216,7 @@
     list.dataset.kind = target.checklist_kind;
     list.textContent = "";
     items.forEach(function (item) { list.appendChild(itemRow(item, kept[item.code] || "")); });
-    $("checklist-kind").textContent = "（" + KIND_ZH[target.checklist_kind] + "检查项）";
+    $("checklist-kind").textContent = fill(T.checklist_of, { kind: kindName({ kind: target.checklist_kind }) });
     Cases.clearErrors(form);
     form.hidden = false;
     total();
@@ -204,15 +228,15 @@
     var head = el("div", "item-head"), label = el("label", "", item.name);
     label.htmlFor = id;
     head.appendChild(label);
-    head.appendChild(el("span", "max", "满分 " + fmt(item.max)));
+    head.appendChild(el("span", "max", fill(T.max, { max: fmt(item.max) })));
     var row = el("div", "item-row"), input = el("input");
     Object.assign(input, { type: "number", id: id, min: "0", max: String(item.max), step: "0.5", value: value });
     input.inputMode = "decimal";
     input.dataset.code = item.code;
     input.dataset.max = item.max;
-    input.setAttribute("aria-label", item.name + "得分（0–" + fmt(item.max) + "）");
+    input.setAttribute("aria-label", fill(T.item_label, { name: item.name, max: fmt(item.max) }));
     row.appendChild(input);
-    [["满分", item.max], ["扣一半", item.max / 2], ["0", 0]].forEach(function (q) {
+    [[T.full, item.max], [T.half, item.max / 2], ["0", 0]].forEach(function (q) {
       var b = el("button", "quick", q[0]);
       b.type = "button";
       b.addEventListener("click", function () {
@@ -244,7 +268,7 @@
   function total() {
     var s = scores();
     $("total").textContent = fmt(s.total);
-    $("missing").textContent = s.missing ? "尚有 " + s.missing + " 项未评" : "";
+    $("missing").textContent = s.missing ? fill(T.missing, { n: s.missing }) : "";
   }
 
   form.addEventListener("input", function (event) {
@@ -259,7 +283,7 @@
   function setSending(on) {
     sending = on;
     $("send").disabled = on;
-    $("send").textContent = on ? "正在提交…" : "提交评分";
+    $("send").textContent = on ? T.sending : T.send;
   }
 
   function showProblem(answer) {
@@ -291,8 +315,8 @@
     list.querySelectorAll("input[data-code]").forEach(function (i) {
       var v = Number(i.value), max = Number(i.dataset.max);
       if (bad) { return; }
-      if (i.value === "" || isNaN(v)) { bad = { field: "items." + i.dataset.code, message: "请为此项评分" }; }
-      else if (v < 0 || v > max) { bad = { field: "items." + i.dataset.code, message: "得分应在 0–" + fmt(max) + " 之间" }; }
+      if (i.value === "" || isNaN(v)) { bad = { field: "items." + i.dataset.code, message: T.need_score }; }
+      else if (v < 0 || v > max) { bad = { field: "items." + i.dataset.code, message: fill(T.range, { max: fmt(max) }) }; }
     });
     return bad;
   }
@@ -307,12 +331,12 @@
     window.Outbox.keep({
       key: key, kind: "inspection", url: root.dataset.postUrl, photo: false,
       json: tried ? body : Object.assign({}, body, { inspected_at: new Date().toISOString() }),
-      label: chosen.name + "（" + (chosen.kind_zh || KIND_ZH[chosen.kind]) + "） " + total + " 分"
+      label: fill(T.outbox_label, { name: chosen.name, kind: kindName(chosen), total: total })
     }).then(function () {
       lastBody = null;
-      showDone("已保存在本机，待上传", "网络未连接：" + chosen.name + " " + total + " 分已保存在本机，联网后自动上传。");
+      showDone(T.kept_title, fill(T.kept, { name: chosen.name, total: total }));
     }, function () {
-      Cases.showError(form, "form", "网络未连接，且本机无法保存这份评分。请联网后重试。");
+      Cases.showError(form, "form", T.keep_failed);
     });
   }
 
@@ -331,11 +355,12 @@
       setSending(false);
       if (answer.status !== 201) { showProblem(answer); return; }
       lastBody = null;  // recorded: the next inspection, even with the same scores, is a new one
-      showDone(answer.body.panel_zh + "评分已提交", "已记录：" + chosen.name + " " + fmt(answer.body.score) + " 分");
+      showDone(fill(T.sent_title, { panel: root.dataset.panelName || answer.body.panel_zh }),
+        fill(T.sent, { name: chosen.name, score: fmt(answer.body.score) }));
     }, function () {
       setSending(false);
       if (window.Outbox) { keep(body, chosen); return; }
-      Cases.showError(form, "form", "网络异常，评分未能确认提交。请检查网络后重试。");
+      Cases.showError(form, "form", T.network);
     });
   });
 

@@ -1,8 +1,12 @@
 /* The 社区等次与文明称号 page (/scores/tiers), for an administrator: confirm a community's tier
  * (POST /api/v1/tiers), award a title (POST /api/v1/titles), withdraw one
- * (POST /api/v1/titles/<id>/withdraw); reload on success, the error shown beside the button. */
+ * (POST /api/v1/titles/<id>/withdraw); reload on success, the error shown beside the button.
+ * Its texts come in the page's language (data-texts of the award form: scores.tiers_js.*). */
 (function () {
   "use strict";
+
+  var holder = document.querySelector("[data-texts-group='scores.tiers_js']");
+  var T = JSON.parse((holder && holder.dataset.texts) || "{}");
 
   function csrfToken() {
     var meta = document.querySelector("meta[name='csrf-token']");
@@ -12,10 +16,10 @@
   function errorText(status, body) {
     var e = body && body.error;
     if (e && e.message) { return e.message; }
-    if (status === 401) { return "登录已过期，请刷新页面重新登录"; }
-    if (status === 403) { return "只有管理员可以评定等次和授予称号"; }
-    if (status === 409) { return "本月已评定过该社区的等次"; }
-    return "提交失败（HTTP " + status + "），请稍后重试";
+    if (status === 401) { return T.expired; }
+    if (status === 403) { return T.forbidden; }
+    if (status === 409) { return T.decided; }
+    return T.failed.replace("{status}", String(status));
   }
 
   function post(url, body, button, slot) {
@@ -34,7 +38,7 @@
         button.disabled = false;
       });
     }).catch(function () {
-      slot.textContent = "网络连接失败，请稍后重试";
+      slot.textContent = T.network;
       slot.hidden = false;
       button.disabled = false;
     });
