@@ -112,5 +112,8 @@ def test_a_courtyard_is_given_the_civilized_courtyard_title_over_http(demo):
     assert refused.status_code == 400 and "is a courtyard" in refused.get_json()["error"]["message"]
     listed = admin.get("/api/v1/titles").get_json()["titles"]
     assert any(t["zone"] == "Y01" and t["title"] == "文明楼院" for t in listed)
+    form = admin.get(f"/scores/tiers?month={MONTH}").text  # the award form offers the courtyard
+    assert re.search(r'<optgroup label="楼院（仅文明楼院）">\s*<option value="Y01">福新一院</option>', form)
+    assert "福新一院" in re.search(r'<table class="case-table title-table">.*?</table>', form, re.S).group(0)
     page = admin.get(f"/c/{community.code}").text
     assert "文明楼院" in page and "福新一院" in page  # on its community's public page

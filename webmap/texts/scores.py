@@ -57,6 +57,7 @@ ZH = {
     "scores.tiers.how_admin": "建议等次按社区本月得分的等级给出：A 档为精品，B 档为达标，C 档为攻坚；"
     "确认后即成为社区的现行等次。",
     "scores.tiers.community": "社区",
+    "scores.tiers.courtyards": "楼院（仅文明楼院）",
     "scores.tiers.score": "本月得分",
     "scores.tiers.proposed": "建议等次",
     "scores.tiers.current": "现行等次",
@@ -206,6 +207,7 @@ EN = {
     "scores.tiers.how_admin": "The proposed tier follows the community's grade this month: "
     "A is Exemplary, B Up to standard, C Improving; once confirmed it becomes the community's current tier.",
     "scores.tiers.community": "Community",
+    "scores.tiers.courtyards": "Courtyards (Civilized compound only)",
     "scores.tiers.score": "Score this month",
     "scores.tiers.proposed": "Proposed tier",
     "scores.tiers.current": "Current tier",

@@ -8,7 +8,7 @@ import re
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from geodata import clock
+from geodata import clock, titles
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput
 from geodata.model import COMMUNITY_KINDS, TIERS, TITLES
@@ -106,13 +106,15 @@ def tiers():
     store = get_store()
     county = current_county(store)
     month = request.args.get("month") or default_month()
-    communities = store.list_zones(county.id, kind=COMMUNITY_KINDS)
-    names = {z.id: z.name for z in communities}
+    titled = store.list_zones(county.id, kind=titles.TITLED_KINDS)  # a courtyard may be a 文明楼院
+    communities = [z for z in titled if z.kind in COMMUNITY_KINDS]
+    courtyards = [z for z in titled if z.kind == "courtyard"]
+    names = {z.id: z.name for z in titled}
     awards = sorted(
         store.list_titles(county.id), key=lambda a: (a.withdrawn_on is not None, a.awarded_on, a.id)
     )
     context = dict(county=county, month=month, months=_choices(month), tier_names=TIERS, title_names=TITLES,
-                   communities=communities, names=names, awards=awards, admin=current_user.role == "admin",
+                   communities=communities, courtyards=courtyards, names=names, awards=awards, admin=current_user.role == "admin",
                    today=clock.local_now().date().isoformat())  # fmt: skip
     try:
         checked_month(month)
