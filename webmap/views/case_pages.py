@@ -15,7 +15,7 @@ from geodata import cases, clock, public_reports
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput, NotFound
 from webmap import get_store
-from webmap.i18n import message_of
+from webmap.i18n import current_lang, message_of, t
 from webmap.mapbuild import ATTRIBUTION
 from webmap.views import cases as api
 from webmap.views.common import current_county
@@ -73,8 +73,9 @@ def case_list():
     query = {k: v for k, v in request.args.items() if v and k != "page"}
     leader = current_user.role in LEADERS
     context = dict(
-        county=county, query=query, leader=leader, statuses=cases.STATUS_ZH,
-        categories=store.list_categories(), units=store.list_units(county.id),
+        county=county, query=query, leader=leader, statuses=status_names(),
+        categories=store.list_categories(), category_names=category_names(store),
+        units=store.list_units(county.id),
         queues=_queues(store, county) if leader else None,
         csv_url=url_for("cases.export_incidents", **{k: v for k, v in query.items() if k != "per_page"}),
     )  # fmt: skip
@@ -100,11 +101,23 @@ def case_page(incident_id: int):
         segment=store.get_segment(county.id, case.segment_id) if case.segment_id else None,
         events=store.incident_events(county.id, case.id),
         photos=store.list_photos(county.id, case.id),
-        actions=[(a, cases.STEPS[a].zh) for a in actions],
+        actions=[(a, t(f"cases.action.{a}")) for a in actions],
         units=_dispatch_units(store, county, case) if "dispatch" in actions else [],
-        statuses=cases.STATUS_ZH,
+        statuses=status_names(),
+        category_names=category_names(store),
         map_config=map_config(county, point=(case.geom.y, case.geom.x)),
     )
+
+
+def status_names() -> dict[str, str]:
+    """The case statuses by code, named in the page's language (Chinese: ``cases.STATUS_ZH``)."""
+    return {code: t(f"cases.status.{code}") for code in cases.STATUS_ZH}
+
+
+def category_names(store) -> dict[str, str]:
+    """The case categories by code, named in the page's language (their ``name_en`` in English)."""
+    english = current_lang() == "en"
+    return {c.code: c.name_en if english else c.name_zh for c in store.list_categories()}
 
 
 def _queues(store, county) -> dict:
