@@ -6,6 +6,7 @@ their scripts write through that API (webmap/static/portal/report.js, case.js): 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -16,7 +17,6 @@ from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput, NotFound
 from webmap import get_store
 from webmap.i18n import current_lang, message_of, t
-from webmap.mapbuild import ATTRIBUTION
 from webmap.views import cases as api
 from webmap.views.common import current_county
 
@@ -24,6 +24,9 @@ bp = Blueprint("case_pages", __name__)
 
 LEADERS = ("leader", "admin")  # may pick any unit in the list, and work the review queue
 CONTEXT_LAYERS = ("zones", "roads")  # drawn under a case's point: the map has no basemap
+# The notes geodata/cases.py writes as 系统 when it files a case (shown in the page's language).
+SYSTEM_DISPATCH = "按分兵把口自动派发"
+SYSTEM_DUPLICATE = re.compile(r"与案件 #(\d+) 重复，已合并")
 
 
 @bp.app_template_filter("county_time")
@@ -99,7 +102,7 @@ def case_page(incident_id: int):
         county=county,
         case=api.case_json(case, api.Names(store, county)),
         segment=store.get_segment(county.id, case.segment_id) if case.segment_id else None,
-        events=store.incident_events(county.id, case.id),
+        events=[_event_row(e) for e in store.incident_events(county.id, case.id)],
         photos=store.list_photos(county.id, case.id),
         actions=[(a, t(f"cases.action.{a}")) for a in actions],
         units=_dispatch_units(store, county, case) if "dispatch" in actions else [],
@@ -107,6 +110,26 @@ def case_page(incident_id: int):
         category_names=category_names(store),
         map_config=map_config(county, point=(case.geom.y, case.geom.x)),
     )
+
+
+def _event_row(e) -> dict:
+    """A line of a case's history; what the portal wrote by itself (actor 系统, its notes) is
+    named in the page's language, what people typed stays as typed."""
+    row = {
+        "at": e.at,
+        "actor": e.actor,
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "note": e.note,
+    }
+    if e.actor == cases.SYSTEM:
+        row["actor"] = t("cases.event.system")
+        duplicate = SYSTEM_DUPLICATE.fullmatch(e.note)
+        if e.note == SYSTEM_DISPATCH:
+            row["note"] = t("cases.event.auto_dispatch")
+        elif duplicate:
+            row["note"] = t("cases.event.duplicate", id=duplicate.group(1))
+    return row
 
 
 def status_names() -> dict[str, str]:
@@ -148,5 +171,5 @@ def map_config(county, point: tuple[float, float] | None = None) -> dict:
         "bounds": [[miny, minx], [maxy, maxx]],
         "layers": {name: url_for("api.layer", name=name) for name in CONTEXT_LAYERS},
         "point": point,
-        "attribution": ATTRIBUTION,
+        "attribution": t("map.attribution"),
     }
