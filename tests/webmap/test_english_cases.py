@@ -12,7 +12,7 @@ import re
 import pytest
 
 from geodata.public_reports import REJECT_REASONS
-from tests.webmap.conftest import COUNTY_CODE
+from tests.webmap.conftest import COUNTY_CODE, DEMO_MONTH
 from tests.webmap.english import (
     chinese_outside,
     data_names,
@@ -22,7 +22,10 @@ from tests.webmap.english import (
 )
 from tests.webmap.test_cases_api import jpeg_bytes
 from webmap import get_store
+from webmap.cli_report import chart_labels, in_language
+from webmap.i18n import month_name
 
+DEMO = "440304"  # 福田示范区
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}  # 城管执法局
 JINTIAN = {"category": "parking", "lat": 22.5151, "long": 114.015}  # 金田路: 交警大队
 BOUNDARY = {"category": "posters", "lat": 22.50527, "long": 114.005}  # 福华路 and 西园社区: a leader picks
@@ -211,3 +214,29 @@ def test_the_moderation_queue_in_english(app, english, names):
 
 
 EN_REASON = "The photo and description do not show the problem"
+
+
+# -- the monthly report (staff; printed to PDF in the same language) ----------------------------------
+def test_the_monthly_report_in_english(demo, tmp_path):
+    app, _ = demo
+    out = tmp_path / "report.html"
+    result = app.test_cli_runner().invoke(
+        args=["monthly-report", "--county", DEMO, "--month", DEMO_MONTH, "--out", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text("utf-8")
+    with app.app_context():
+        store = get_store()
+        names = data_names(store, store.get_county(DEMO).id)
+        with in_language("en"):
+            labels = chart_labels()
+            month = month_name(DEMO_MONTH)
+            assert (
+                labels["short_month"]("2026-10") == "Oct 26" and labels["month"]("2026-10") == "October 2026"
+            )
+    assert '<html lang="en">' in html and chinese_outside(html, names) == []
+    assert f"<title>福田示范区: monthly report on responsibility areas, {month}</title>" in html
+    assert "2. Units ranked by evaluation" in html and "grade A" in html and "7. Overdue cases" in html
+    assert len(re.findall(r'class="rank-row"', html)) >= 10
+    words = {k: v for k, v in labels.items() if isinstance(v, str)} | dict(enumerate(labels["classes"]))
+    assert english_texts_are_english({str(k): v for k, v in words.items()}) == []  # the charts' words

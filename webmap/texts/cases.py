@@ -208,6 +208,24 @@ ZH = {
     "cases.monthly.no_overdue": "月末无超期案件。",
     "cases.monthly.not_dispatched": "未派单",
     "cases.monthly.segment": "路段",
+    # the monthly report's charts in another language than their own (layers/report_charts.py
+    # LABELS, whose Chinese this repeats; not imported here: it loads matplotlib)
+    "cases.chart.class0": "60 分以下",
+    "cases.chart.class1": "60–75 分（C 档）",
+    "cases.chart.class2": "75–90 分（B 档）",
+    "cases.chart.class3": "90 分及以上（A 档）",
+    "cases.chart.unscored": "本月未考评",
+    "cases.chart.legend": "得分（社区填色、路段粗线）",
+    "cases.chart.map_title": "{county} {month}考评得分分布图",
+    "cases.chart.cases_axis": "案件数（件）",
+    "cases.chart.cases_title": "近 12 个月各类案件数",
+    "cases.chart.a_line": "A 档线",
+    "cases.chart.b_line": "B 档线",
+    "cases.chart.score_axis": "得分",
+    "cases.chart.trend_title": "近 6 个月单位得分走势（{basis}）",
+    "cases.chart.short_month": "{year}年{month}月",
+    "cases.chart.chosen": "指定单位",
+    "cases.chart.best_worst": "本月前 {n} 名与后 {n} 名",
 }
 
 EN = {
@@ -400,7 +418,7 @@ EN = {
     "cases.monthly.none": "None",
     "cases.monthly.hotspots": "Most cases this month",
     "cases.monthly.spot": "Place",
-    "cases.monthly.s6": "6. Named for poor results",
+    "cases.monthly.s6": "6. Exposure list",
     "cases.monthly.month_score": "Score this month",
     "cases.monthly.months": "Months in a row",
     "cases.monthly.worst": "Worst places",
@@ -419,6 +437,22 @@ EN = {
     "cases.monthly.no_overdue": "No case overdue at the month's end.",
     "cases.monthly.not_dispatched": "not dispatched",
     "cases.monthly.segment": "Road segment",
+    "cases.chart.class0": "below 60",
+    "cases.chart.class1": "60–75 (grade C)",
+    "cases.chart.class2": "75–90 (grade B)",
+    "cases.chart.class3": "90 and above (grade A)",
+    "cases.chart.unscored": "not evaluated this month",
+    "cases.chart.legend": "Score (communities filled, road segments thick)",
+    "cases.chart.map_title": "{county}: evaluation scores, {month}",
+    "cases.chart.cases_axis": "Cases",
+    "cases.chart.cases_title": "Cases by category, last 12 months",
+    "cases.chart.a_line": "grade A",
+    "cases.chart.b_line": "grade B",
+    "cases.chart.score_axis": "Score",
+    "cases.chart.trend_title": "Unit scores, last 6 months ({basis})",
+    "cases.chart.short_month": "{month} {year}",
+    "cases.chart.chosen": "chosen units",
+    "cases.chart.best_worst": "this month's top {n} and bottom {n}",
 }
 
 
