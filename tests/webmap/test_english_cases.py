@@ -137,6 +137,8 @@ def test_a_bad_filter_is_refused_in_english(english, names):
     assert "Bad filter: There is no unit with the code &#39;ZZ&#39;" in html
     html = _english_page(leader, "/cases?page=x", names, status=400)
     assert "Bad filter: page must be a positive whole number" in html
+    html = _english_page(leader, "/cases?from=2026-13-01", names, status=400)
+    assert "Bad filter: from must be a date YYYY-MM-DD" in html
 
 
 def test_a_case_with_its_history_in_english(english, cases, names):

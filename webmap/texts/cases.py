@@ -11,6 +11,7 @@ from __future__ import annotations
 from geodata.cases import STATUS_ZH, STEPS
 from geodata.model import ZONE_KIND_ZH
 from geodata.public_reports import REJECT_REASONS, STATE_ZH
+from layers.roads import OTHER_KIND, OTHER_KIND_NAME, UNGUARDED_LABEL, UNIT_KINDS
 
 ZH = {
     **{f"cases.status.{k}": v for k, v in STATUS_ZH.items()},
@@ -146,6 +147,9 @@ ZH = {
     "cases.script.sending": "正在提交…",
     "cases.script.network": "网络异常，请检查网络后重试",
     "cases.script.by_photo": "按照片定位",
+    **{f"cases.script.kind_{k}": name for k, (name, _) in UNIT_KINDS.items()},
+    f"cases.script.kind_{OTHER_KIND}": OTHER_KIND_NAME,
+    "cases.script.unguarded": UNGUARDED_LABEL,
     # moderation.js
     **{f"cases.modjs.state_{k}": v for k, v in STATE_ZH.items()},
     "cases.modjs.pin": "随手拍 #{id}",
@@ -374,6 +378,10 @@ EN = {
     "cases.script.sending": "Sending…",
     "cases.script.network": "Network error: check the connection and try again",
     "cases.script.by_photo": "placed by the photo",
+    "cases.script.kind_bureau": "Government departments",
+    "cases.script.kind_community": "Community committees",
+    "cases.script.kind_other": "Other units",
+    "cases.script.unguarded": "Not assigned",
     "cases.modjs.state_pending": "Waiting for review",
     "cases.modjs.state_approved": "Accepted",
     "cases.modjs.state_merged": "Merged into an earlier case",

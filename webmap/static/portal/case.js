@@ -169,7 +169,8 @@
     var seen = {};
     box.textContent = "";
     data.features.forEach(function (f) {
-      var p = f.properties, label = p.guarded ? p.unit_kind_name : p.unit_name;
+      var p = f.properties;
+      var label = p.guarded ? T["kind_" + p.unit_kind] || p.unit_kind_name : T.unguarded || p.unit_name;
       if (seen[label]) { return; }
       seen[label] = true;
       var row = document.createElement("span"), swatch = document.createElement("i");
