@@ -35,6 +35,8 @@ CLOSED = ("verified", "closed")
 CASE_MONTHS, SCORE_MONTHS = 12, 6
 TOP_SPOTS, SHOWN_OVERDUE, TREND_UNITS = 6, 30, 3  # TREND_UNITS best and as many worst
 KIND_ZH = {"zone": "社区", "segment": "路段"}
+# What the report writes where the data has no name (the page may say it in another language).
+UNNAMED_SEGMENT, NO_UNIT, SEGMENT_KIND = "无名路段", "未派单", KIND_ZH["segment"]
 
 
 @dataclass
@@ -140,7 +142,7 @@ def monthly_report(
 
     by_segment = Counter(i.segment_id for i in cases if i.segment_id is not None)
     by_zone = Counter(i.zone_id for i in cases if i.zone_id in zones)
-    spots = [Hotspot("路段", k, segments[k].name or "无名路段", n, _score(scores, "segment", k))
+    spots = [Hotspot(SEGMENT_KIND, k, segments[k].name or UNNAMED_SEGMENT, n, _score(scores, "segment", k))
              for k, n in by_segment.items() if k in segments]  # fmt: skip
     spots += [
         Hotspot(
@@ -149,12 +151,12 @@ def monthly_report(
         for k, n in by_zone.items()
     ]
     spots.sort(key=lambda s: (-s.incidents, s.kind, s.id))
-    roads = [s for s in spots if s.kind == "路段"]
-    spots = roads[:TOP_SPOTS] + [s for s in spots if s.kind != "路段"][:TOP_SPOTS]
+    roads = [s for s in spots if s.kind == SEGMENT_KIND]
+    spots = roads[:TOP_SPOTS] + [s for s in spots if s.kind != SEGMENT_KIND][:TOP_SPOTS]
 
     overdue_rows = sorted(
         (OverdueCase(i.id, categories.get(i.category, i.category), i.reported_at, i.deadline_at,
-                     units.get(i.unit_id, "未派单"), i.address, (until - i.deadline_at).total_seconds() / 86400)
+                     units.get(i.unit_id, NO_UNIT), i.address, (until - i.deadline_at).total_seconds() / 86400)
          for i in overdue if i.deadline_at is not None),
         key=lambda c: (-c.days_over, c.id),
     )  # fmt: skip

@@ -1,10 +1,14 @@
 """The monthly report's pictures, drawn with matplotlib (Agg) as PNG bytes: the score map and the
-two trend charts. Chinese labels need a CJK font: the Debian package ``fonts-noto-cjk``."""
+two trend charts. Chinese labels need a CJK font: the Debian package ``fonts-noto-cjk``.
+
+Their words are ``LABELS`` (Chinese); the caller may give them in another language (the web layer
+does, for an English report)."""
 
 from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -26,6 +30,20 @@ FONT_FAMILY = "Noto Sans CJK SC"
 BREAKS = [0, 60, 75, 90, 100.01]  # the classes of the map: C below 75 split at 60, B, A
 CLASS_COLOURS = ["#d73027", "#fc8d59", "#a6d96a", "#1a9850"]
 CLASS_LABELS = ["60 分以下", "60–75 分（C 档）", "75–90 分（B 档）", "90 分及以上（A 档）"]
+LABELS: dict[str, str | list[str] | Callable[[str], str]] = {
+    "classes": CLASS_LABELS,
+    "unscored": "本月未考评",
+    "legend": "得分（社区填色、路段粗线）",
+    "map_title": "{county} {month}考评得分分布图",
+    "cases_axis": "案件数（件）",
+    "cases_title": "近 12 个月各类案件数",
+    "a_line": "A 档线",
+    "b_line": "B 档线",
+    "score_axis": "得分",
+    "trend_title": "近 6 个月单位得分走势（{basis}）",
+    "month": month_zh,  # '2026-10' as a chart writes it
+    "short_month": lambda m: month_zh(m)[2:],
+}
 UNSCORED = "#eeeeee"
 DPI = 150
 
@@ -74,7 +92,7 @@ def _lines(geom: BaseGeometry):
             yield list(part.coords)
 
 
-def score_map(report: MonthlyReport) -> bytes:
+def score_map(report: MonthlyReport, labels=LABELS) -> bytes:
     """The communities and the road segments coloured by this month's score, in four classes with
     a legend; unscored ones grey. Plain lon/lat with the aspect of the county's latitude."""
     cmap, norm = _breaks(report)
@@ -100,17 +118,16 @@ def score_map(report: MonthlyReport) -> bytes:
     ax.set_yticks([])
     handles = [
         Patch(facecolor=c, edgecolor="#555555", label=t)
-        for c, t in zip(CLASS_COLOURS, CLASS_LABELS, strict=True)
+        for c, t in zip(CLASS_COLOURS, labels["classes"], strict=True)
     ]
-    handles.append(Patch(facecolor=UNSCORED, edgecolor="#555555", label="本月未考评"))
-    ax.legend(
-        handles=handles, loc="lower left", fontsize=8, title="得分（社区填色、路段粗线）", title_fontsize=8
-    )
-    ax.set_title(f"{report.county.name} {month_zh(report.month)}考评得分分布图", fontsize=12)
+    handles.append(Patch(facecolor=UNSCORED, edgecolor="#555555", label=labels["unscored"]))
+    ax.legend(handles=handles, loc="lower left", fontsize=8, title=labels["legend"], title_fontsize=8)
+    title = labels["map_title"].format(county=report.county.name, month=labels["month"](report.month))
+    ax.set_title(title, fontsize=12)
     return _png(fig)
 
 
-def cases_chart(report: MonthlyReport) -> bytes:
+def cases_chart(report: MonthlyReport, labels=LABELS) -> bytes:
     """Cases per month by category over the last 12 months, stacked bars."""
     fig, ax = plt.subplots(figsize=(9, 3.8))
     x = range(len(report.case_months))
@@ -119,9 +136,9 @@ def cases_chart(report: MonthlyReport) -> bytes:
     for n, (name, counts) in enumerate(report.cases_by_category.items()):
         ax.bar(x, counts, bottom=bottom, label=name, color=colours[n % len(colours)], width=0.7)
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
-    ax.set_xticks(list(x), [month_zh(m)[2:] for m in report.case_months], fontsize=8)
-    ax.set_ylabel("案件数（件）")
-    ax.set_title("近 12 个月各类案件数", fontsize=12)
+    ax.set_xticks(list(x), [labels["short_month"](m) for m in report.case_months], fontsize=8)
+    ax.set_ylabel(labels["cases_axis"])
+    ax.set_title(labels["cases_title"], fontsize=12)
     if report.cases_by_category:
         ax.legend(fontsize=8, ncols=min(5, len(report.cases_by_category)), loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
@@ -129,26 +146,32 @@ def cases_chart(report: MonthlyReport) -> bytes:
     return _png(fig)
 
 
-def unit_trend_chart(report: MonthlyReport) -> bytes:
+def unit_trend_chart(report: MonthlyReport, labels=LABELS) -> bytes:
     """The chosen units' scores over the last 6 months, one line each (gaps where unscored)."""
     fig, ax = plt.subplots(figsize=(9, 3.8))
     x = list(range(len(report.score_months)))
     for name, scores in report.unit_trend.items():
         ax.plot(x, [math.nan if s is None else s for s in scores], marker="o", linewidth=1.6, label=name)
-    for level, text in ((report.grade_a_min, "A 档线"), (report.grade_b_min, "B 档线")):
+    for level, text in ((report.grade_a_min, labels["a_line"]), (report.grade_b_min, labels["b_line"])):
         ax.axhline(level, color="#888888", linestyle="--", linewidth=0.8)
         ax.annotate(text, (x[-1], level), xytext=(4, 2), textcoords="offset points", fontsize=7)
-    ax.set_xticks(x, [month_zh(m) for m in report.score_months], fontsize=8)
-    ax.set_ylabel("得分")
+    ax.set_xticks(x, [labels["month"](m) for m in report.score_months], fontsize=8)
+    ax.set_ylabel(labels["score_axis"])
     ax.set_ylim(0, 100)
-    ax.set_title(f"近 6 个月单位得分走势（{report.trend_basis}）", fontsize=12)
+    ax.set_title(labels["trend_title"].format(basis=report.trend_basis), fontsize=12)
     if report.unit_trend:
         ax.legend(fontsize=7, loc="lower left", ncols=3)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)
 
 
-def report_charts(report: MonthlyReport) -> dict[str, bytes]:
-    """Every picture of the report as PNG bytes, by name."""
+def report_charts(report: MonthlyReport, labels: dict | None = None) -> dict[str, bytes]:
+    """Every picture of the report as PNG bytes, by name; ``labels`` (any of ``LABELS``' keys) give
+    its words in another language."""
     use_cjk_font()
-    return {"map": score_map(report), "cases": cases_chart(report), "units": unit_trend_chart(report)}
+    words = {**LABELS, **(labels or {})}
+    return {
+        "map": score_map(report, words),
+        "cases": cases_chart(report, words),
+        "units": unit_trend_chart(report, words),
+    }

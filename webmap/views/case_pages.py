@@ -6,6 +6,7 @@ their scripts write through that API (webmap/static/portal/report.js, case.js): 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -15,8 +16,7 @@ from geodata import cases, clock, public_reports
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import InvalidInput, NotFound
 from webmap import get_store
-from webmap.i18n import message_of
-from webmap.mapbuild import ATTRIBUTION
+from webmap.i18n import current_lang, message_of, t
 from webmap.views import cases as api
 from webmap.views.common import current_county
 
@@ -24,6 +24,9 @@ bp = Blueprint("case_pages", __name__)
 
 LEADERS = ("leader", "admin")  # may pick any unit in the list, and work the review queue
 CONTEXT_LAYERS = ("zones", "roads")  # drawn under a case's point: the map has no basemap
+# The notes geodata/cases.py writes as 系统 when it files a case (shown in the page's language).
+SYSTEM_DISPATCH = "按分兵把口自动派发"
+SYSTEM_DUPLICATE = re.compile(r"与案件 #(\d+) 重复，已合并")
 
 
 @bp.app_template_filter("county_time")
@@ -73,8 +76,9 @@ def case_list():
     query = {k: v for k, v in request.args.items() if v and k != "page"}
     leader = current_user.role in LEADERS
     context = dict(
-        county=county, query=query, leader=leader, statuses=cases.STATUS_ZH,
-        categories=store.list_categories(), units=store.list_units(county.id),
+        county=county, query=query, leader=leader, statuses=status_names(),
+        categories=store.list_categories(), category_names=category_names(store),
+        units=store.list_units(county.id),
         queues=_queues(store, county) if leader else None,
         csv_url=url_for("cases.export_incidents", **{k: v for k, v in query.items() if k != "per_page"}),
     )  # fmt: skip
@@ -98,13 +102,45 @@ def case_page(incident_id: int):
         county=county,
         case=api.case_json(case, api.Names(store, county)),
         segment=store.get_segment(county.id, case.segment_id) if case.segment_id else None,
-        events=store.incident_events(county.id, case.id),
+        events=[_event_row(e) for e in store.incident_events(county.id, case.id)],
         photos=store.list_photos(county.id, case.id),
-        actions=[(a, cases.STEPS[a].zh) for a in actions],
+        actions=[(a, t(f"cases.action.{a}")) for a in actions],
         units=_dispatch_units(store, county, case) if "dispatch" in actions else [],
-        statuses=cases.STATUS_ZH,
+        statuses=status_names(),
+        category_names=category_names(store),
         map_config=map_config(county, point=(case.geom.y, case.geom.x)),
     )
+
+
+def _event_row(e) -> dict:
+    """A line of a case's history; what the portal wrote by itself (actor 系统, its notes) is
+    named in the page's language, what people typed stays as typed."""
+    row = {
+        "at": e.at,
+        "actor": e.actor,
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "note": e.note,
+    }
+    if e.actor == cases.SYSTEM:
+        row["actor"] = t("cases.event.system")
+        duplicate = SYSTEM_DUPLICATE.fullmatch(e.note)
+        if e.note == SYSTEM_DISPATCH:
+            row["note"] = t("cases.event.auto_dispatch")
+        elif duplicate:
+            row["note"] = t("cases.event.duplicate", id=duplicate.group(1))
+    return row
+
+
+def status_names() -> dict[str, str]:
+    """The case statuses by code, named in the page's language (Chinese: ``cases.STATUS_ZH``)."""
+    return {code: t(f"cases.status.{code}") for code in cases.STATUS_ZH}
+
+
+def category_names(store) -> dict[str, str]:
+    """The case categories by code, named in the page's language (their ``name_en`` in English)."""
+    english = current_lang() == "en"
+    return {c.code: c.name_en if english else c.name_zh for c in store.list_categories()}
 
 
 def _queues(store, county) -> dict:
@@ -135,5 +171,5 @@ def map_config(county, point: tuple[float, float] | None = None) -> dict:
         "bounds": [[miny, minx], [maxy, maxx]],
         "layers": {name: url_for("api.layer", name=name) for name in CONTEXT_LAYERS},
         "point": point,
-        "attribution": ATTRIBUTION,
+        "attribution": t("map.attribution"),
     }

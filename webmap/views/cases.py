@@ -18,7 +18,8 @@ from geodata.model import COMMUNITY_KINDS, INNER_ZONE_KINDS, Incident
 from geodata.store import Store
 from webmap import case_rules, get_store, settings
 from webmap.audit import audit
-from webmap.i18n import current_lang
+from webmap.i18n import current_lang, t
+from webmap.texts.cases import zh_en
 from webmap.views.common import current_county
 from webmap.views.params import county_bbox, parse_bbox, parse_datetime, parse_day
 from webmap.views.requests import idempotent, json_body, key_or_login, request_actor, request_viewer
@@ -103,13 +104,14 @@ def _text(fields: dict, name: str) -> str:
 
 
 def answer_message(filed: cases.Filed, names: Names) -> str:
+    """What the reporter is told: merged, waiting for a leader, or dispatched and by when."""
     case = filed.incident
     if filed.duplicate_of:
-        return f"附近已有同类案件 #{filed.duplicate_of}，本次上报已合并，不重复计数"
-    due = case.deadline_at.astimezone(COUNTY_TZ).strftime("%m月%d日 %H:%M")
+        return t("cases.filed.duplicate", id=filed.duplicate_of)
+    due = case.deadline_at.astimezone(COUNTY_TZ).strftime(t("cases.filed.due_format"))
     if filed.review:
-        return f"已受理（案件 #{case.id}），位于责任边界附近或无责任单位，待领导指定单位；处置时限 {due}"
-    return f"已派发给{names.unit(case.unit_id)['name']}（案件 #{case.id}），请于 {due} 前处置"
+        return t("cases.filed.review", id=case.id, due=due)
+    return t("cases.filed.dispatched", unit=names.unit(case.unit_id)["name"], id=case.id, due=due)
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -279,7 +281,8 @@ def visible_case(store: Store, county, incident_id: int) -> Incident:
     case = store.get_incident(county.id, incident_id)
     viewer = request_viewer(store)
     if viewer.role == "unit_staff" and case.unit_id != viewer.unit_id:
-        raise Forbidden(f"案件 #{incident_id} 不属于您的单位")
+        zh, en = zh_en("cases.api.not_yours", id=incident_id)
+        raise Forbidden(zh, en=en)
     return case
 
 
@@ -320,14 +323,16 @@ def _unit_id(store: Store, county, code: str) -> int:
     for u in store.list_units(county.id):
         if u.code == code:
             return u.id
-    raise NotFound(f"没有编码为 {code!r} 的单位", field="unit")
+    zh, en = zh_en("cases.api.no_unit", code=repr(code))
+    raise NotFound(zh, en=en, field="unit")
 
 
 def _zone_id(store: Store, county, code: str) -> int:
     for z in store.list_zones(county.id, kind=COMMUNITY_KINDS + INNER_ZONE_KINDS):
         if z.code == code:
             return z.id
-    raise NotFound(f"没有编码为 {code!r} 的社区、村、楼院或网格", field="zone")
+    zh, en = zh_en("cases.api.no_zone", code=repr(code))
+    raise NotFound(zh, en=en, field="zone")
 
 
 def page_number() -> int:
@@ -344,8 +349,10 @@ def _positive_int(name: str, default: int, maximum: int) -> int:
         return default
     text = raw.strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
-        raise InvalidInput(f"{name} 应为正整数，而不是 {raw[:20]!r}", field=name)
+        zh, en = zh_en("cases.api.not_positive", name=name, raw=repr(raw[:20]))
+        raise InvalidInput(zh, en=en, field=name)
     value = int(text)
     if not 1 <= value <= maximum:
-        raise InvalidInput(f"{name} 应在 1–{maximum} 之间，而不是 {value}", field=name)
+        zh, en = zh_en("cases.api.out_of_range", name=name, maximum=maximum, value=value)
+        raise InvalidInput(zh, en=en, field=name)
     return value

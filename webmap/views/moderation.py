@@ -12,7 +12,9 @@ from geodata.errors import Forbidden, InvalidInput, NotFound
 from geodata.model import PUBLIC_REPORT_STATES, PublicReport
 from webmap import case_rules, get_store
 from webmap.audit import audit
-from webmap.views.case_pages import map_config
+from webmap.i18n import t
+from webmap.texts.cases import zh_en
+from webmap.views.case_pages import category_names, map_config, status_names
 from webmap.views.cases import Names, media_dir, page_number
 from webmap.views.common import current_county
 from webmap.views.params import parse_id, text_field
@@ -31,9 +33,10 @@ def queue_page():
     body = _listing(store, county)
     counts = {s: store.count_public_reports(county.id, s) for s in PUBLIC_REPORT_STATES}
     return render_template(
-        "moderation/index.html", county=county, listing=body, counts=counts, states=public_reports.STATE_ZH,
+        "moderation/index.html", county=county, listing=body, counts=counts,
+        states={code: t(f"state.{code}") for code in public_reports.STATE_ZH}, statuses=status_names(),
         reasons=public_reports.REJECT_REASONS, categories=[c for c in store.list_categories() if c.public],
-        map_config=map_config(county),
+        category_names=category_names(store), map_config=map_config(county),
     )  # fmt: skip
 
 
@@ -58,7 +61,8 @@ def moderate(report_id: int, action: str):
     elif action == "merge":
         into = body.get("into")
         if not isinstance(into, int) and not (isinstance(into, str) and into.isdigit()):
-            raise InvalidInput("请选择要合并到的案件编号", field="into")
+            zh, en = zh_en("cases.mod.need_into")
+            raise InvalidInput(zh, en=en, field="into")
         done = public_reports.merge(store, county, report_id, actor, parse_id(into, "into"))
     else:
         done = public_reports.reject(store, county, report_id, actor, text_field(body, "reason"))
@@ -75,7 +79,8 @@ def photo(report_id: int):
     store = get_store()
     r = store.get_public_report(current_county(store).id, report_id)
     if r.photo is None:
-        raise NotFound(f"随手拍 #{report_id} 没有照片")
+        zh, en = zh_en("cases.mod.no_photo_of", id=report_id)
+        raise NotFound(zh, en=en)
     return send_from_directory(media_dir(), r.photo.public_name, mimetype=r.photo.content_type, max_age=3600)
 
 
@@ -83,9 +88,8 @@ def _listing(store, county) -> dict:
     _moderator()
     state = request.args.get("state", "pending")
     if state not in PUBLIC_REPORT_STATES:
-        raise InvalidInput(
-            f"state 取值无效：{state!r}，可选 {', '.join(PUBLIC_REPORT_STATES)}", field="state"
-        )
+        zh, en = zh_en("cases.mod.bad_state", state=repr(state), states=", ".join(PUBLIC_REPORT_STATES))
+        raise InvalidInput(zh, en=en, field="state")
     page = page_number()
     total = store.count_public_reports(county.id, state)
     rows = store.list_public_reports(county.id, state, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
@@ -121,4 +125,5 @@ def report_json(store, county, r: PublicReport, names: Names) -> dict:
 
 def _moderator() -> None:
     if current_user.role not in public_reports.MODERATORS:
-        raise Forbidden("只有管理员、领导和督查员可以审核群众上报")
+        zh, en = zh_en("cases.mod.forbidden")
+        raise Forbidden(zh, en=en)

@@ -82,14 +82,22 @@ def parse_day(raw, field: str, required: bool = True) -> date | None:
     otherwise (a number or an object from a JSON body too)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
-            raise InvalidInput(f"缺少 {field}：请给出日期 YYYY-MM-DD", field=field)
+            raise InvalidInput(
+                f"缺少 {field}：请给出日期 YYYY-MM-DD",
+                en=f"{field} is missing: give a date YYYY-MM-DD",
+                field=field,
+            )
         return None
     try:
         day = date.fromisoformat(raw.strip()) if isinstance(raw, str) else None
     except ValueError:
         day = None
     if day is None:
-        raise InvalidInput(f"{field} 应为日期 YYYY-MM-DD，而不是 {_shown(raw)}", field=field)
+        raise InvalidInput(
+            f"{field} 应为日期 YYYY-MM-DD，而不是 {_shown(raw)}",
+            en=f"{field} must be a date YYYY-MM-DD, not {_shown(raw)}",
+            field=field,
+        )
     return day_in_range(day, field)
 
 
@@ -136,7 +144,11 @@ def check_text(value: str, field: str) -> str:
 def day_in_range(day: date, field: str) -> date:
     """``day`` when it lies between MIN_DAY and MAX_DAY; InvalidInput naming the field otherwise."""
     if not MIN_DAY <= day <= MAX_DAY:
-        raise InvalidInput(f"{field} 应在 {MIN_DAY} 至 {MAX_DAY} 之间，而不是 {day}", field=field)
+        raise InvalidInput(
+            f"{field} 应在 {MIN_DAY} 至 {MAX_DAY} 之间，而不是 {day}",
+            en=f"{field} must be from {MIN_DAY} to {MAX_DAY}, not {day}",
+            field=field,
+        )
     return day
 
 

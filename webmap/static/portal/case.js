@@ -6,9 +6,24 @@
  *
  * On a case's page (/cases/<id>): the case's point, and the action buttons, which post
  * {action, note, unit} to /api/v1/incidents/<id>/actions and reload on success.
+ *
+ * Its texts come in the page's language from its own script tag's data-texts (cases/macros.html
+ * `case_script`); a page that gives none gets them in Chinese.
  */
 (function () {
   "use strict";
+
+  var T = Object.assign({
+    legend_community: "社区边界", legend_roads: "道路 · 牵头单位类别", legend_pin: "问题位置",
+    no_roads: "视野内没有道路", expired: "登录已过期，请刷新页面重新登录",
+    failed: "提交失败（HTTP {status}），请稍后重试", sending: "正在提交…",
+    network: "网络异常，请检查网络后重试", by_photo: "按照片定位"
+  }, JSON.parse((document.currentScript && document.currentScript.dataset.texts) || "{}"));
+
+  // A text with its {name} parts filled.
+  function say(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
+  }
 
   var STYLES = {
     zones: function () {
@@ -27,10 +42,16 @@
   // Communities, roads (by leading unit on staff pages, plain on public ones) and the pin.
   function legend(config, M) {
     var roads = config.publicRoads
-      ? "<span><i class='sw road'></i>" + M.legend_road + "</span>"
-      : "<b>道路 · 牵头单位类别</b><div class='road-units'></div>";
-    return "<span><i class='sw zone'></i>" + (M.legend_community || "社区边界") + "</span>" + roads +
-      "<span><i class='sw pin'></i>" + (M.legend_pin || "问题位置") + "</span>";
+      ? "<span><i class='sw road'></i>" + escapeHtml(M.legend_road) + "</span>"
+      : "<b>" + escapeHtml(T.legend_roads) + "</b><div class='road-units'></div>";
+    return "<span><i class='sw zone'></i>" + escapeHtml(M.legend_community || T.legend_community) + "</span>" +
+      roads + "<span><i class='sw pin'></i>" + escapeHtml(M.legend_pin || T.legend_pin) + "</span>";
+  }
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
   }
 
   function csrfToken() {
@@ -57,8 +78,8 @@
   function errorText(answer) {
     var e = answer.body && answer.body.error;
     if (e && e.message) { return e.message; }
-    if (answer.status === 401) { return "登录已过期，请刷新页面重新登录"; }
-    return "提交失败（HTTP " + answer.status + "），请稍后重试";
+    if (answer.status === 401) { return T.expired; }
+    return say(T.failed, { status: answer.status });
   }
 
   function showError(root, slot, text) {
@@ -148,7 +169,8 @@
     var seen = {};
     box.textContent = "";
     data.features.forEach(function (f) {
-      var p = f.properties, label = p.guarded ? p.unit_kind_name : p.unit_name;
+      var p = f.properties;
+      var label = p.guarded ? T["kind_" + p.unit_kind] || p.unit_kind_name : T.unguarded || p.unit_name;
       if (seen[label]) { return; }
       seen[label] = true;
       var row = document.createElement("span"), swatch = document.createElement("i");
@@ -158,7 +180,12 @@
       row.appendChild(document.createTextNode(label));
       box.appendChild(row);
     });
-    if (!data.features.length) { box.innerHTML = "<span class='none'>视野内没有道路</span>"; }
+    if (!data.features.length) {
+      var none = document.createElement("span");
+      none.className = "none";
+      none.textContent = T.no_roads;
+      box.appendChild(none);
+    }
   }
 
   // Context for the visible area, refetched after each move (one request per layer in flight).
@@ -274,7 +301,8 @@
 
   window.Cases = {
     createMap: createMap, addControl: addControl, send: send, errorText: errorText,
-    showError: showError, clearErrors: clearErrors, newKey: newKey, featuresAt: featuresAt
+    showError: showError, clearErrors: clearErrors, newKey: newKey, featuresAt: featuresAt,
+    texts: T, say: say
   };
 
   // -- a case's page ---------------------------------------------------------------------------
@@ -282,7 +310,7 @@
     var el = document.getElementById("case-map");
     if (!el || !el.closest(".case-page")) { return; }  // the report form and the queue have their own
     var m = createMap(el);
-    L.marker(m.config.point, { title: "问题位置", keyboard: false }).addTo(m.map);
+    L.marker(m.config.point, { title: T.legend_pin, keyboard: false }).addTo(m.map);
     var form = document.getElementById("action-form");
     if (!form) { return; }
     var buttons = form.querySelectorAll("button[name='action']");
@@ -295,7 +323,7 @@
       clearErrors(form);
       buttons.forEach(function (b) { b.disabled = true; });
       var label = button.textContent;
-      button.textContent = "正在提交…";
+      button.textContent = T.sending;
       function again(text) {
         showError(form, "action", text);
         buttons.forEach(function (b) { b.disabled = false; });
@@ -304,7 +332,7 @@
       send(form.dataset.url, body).then(function (answer) {
         if (answer.status === 200) { window.location.reload(); return; }
         again(errorText(answer));
-      }, function () { again("网络异常，请检查网络后重试"); });
+      }, function () { again(T.network); });
     });
   }
 

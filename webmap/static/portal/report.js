@@ -126,7 +126,7 @@
   // What the outbox lists: the category and the address, or where the pin is.
   function label(checked) {
     var where = $("address").value.trim() ||
-      ($("lat").value ? Number($("long").value).toFixed(5) + ", " + Number($("lat").value).toFixed(5) : "按照片定位");
+      ($("lat").value ? Number($("long").value).toFixed(5) + ", " + Number($("lat").value).toFixed(5) : Cases.texts.by_photo);
     return checked.closest("label").querySelector(".name").textContent + " · " + where;
   }
 
