@@ -62,6 +62,7 @@ def test_the_map_page_is_english(english, names):
     assert chinese_outside(page, names) == []
     assert chinese_outside(_scripts(page), names) == []
     assert "Responsibility map" in page and "Dashboard" in page and "Closure rate" in page
+    assert '"community": "/c/{code}?lang=en"' in page  # a popup's link to the public page
     assert "Click a category, month, unit or status" in page
     legend = _legend(page)
     for words in ("Legend", "No layer is on", "Government department", "Community committee",

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from geodata.cases import STATUS_ZH
 from webmap import get_store
-from webmap.i18n import t
+from webmap.i18n import lang_url, t
 from webmap.mapbuild import PortalUrls, build_portal_map, map_parts
 from webmap.maptiles import category_name
 from webmap.views.common import current_county
@@ -64,7 +64,8 @@ def portal_urls() -> PortalUrls:
         links={
             "case": case.removesuffix("/0") + "/{id}",
             "cases": url_for("case_pages.case_list"),
-            "community": url_for("public.community", code="CODE").replace("CODE", "{code}"),
+            # a public page follows its URL's language only: in the page's language
+            "community": lang_url("public.community", code="CODE").replace("CODE", "{code}"),
             "coverage": url_for("coverage.report_page"),
             "history": url_for("history.target_history", kind="segment", target_id=0).removesuffix("/0")
             + "/{id}",
