@@ -53,7 +53,8 @@ def _case(store: Store, county: County, q: str, unit_id: int | None) -> list[dic
     x, y = case.geom.x, case.geom.y
     name = f"案件 #{case.id} {store.get_category(case.category).name_zh}"
     box = rounded_bbox((x - CASE_PAD_DEG, y - CASE_PAD_DEG, x + CASE_PAD_DEG, y + CASE_PAD_DEG))
-    return [{"kind": "case", "name": name, "id": case.id, "bbox": box}]
+    # ``category``: its code, for a page that names it in its own language.
+    return [{"kind": "case", "name": name, "id": case.id, "category": case.category, "bbox": box}]
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,24 @@ from geodata.store import Store
 from layers import score_map
 from layers.coverage import GAP_COLOUR
 from layers.incidents import SIZE_CLASSES
-from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, kind_legend
-from layers.scores import previous_month
+from layers.roads import UNGUARDED_COLOUR, kind_legend
+from layers.scores import previous_month, score_settings
 from webmap.basemap import TileSource, basemap_crs
-from webmap.maptiles import REVIEW_QUEUES, add_tile_layers, category_styles, tile_config
+from webmap.maptiles import (
+    add_tile_layers,
+    category_name,
+    category_styles,
+    i18n,
+    kind_label,
+    layer_title,
+    review_queues,
+    say,
+    tile_config,
+)
 from webmap.security import with_nonce
 
 ATTRIBUTION = '道路数据 © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
 MIN_ZOOM, MAX_ZOOM = 10, 19
-HEAT_TITLE = "热力图"
 # Drawn from vector tiles (webmap/maptiles.py); the other layers of layers.LAYERS are small enough
 # to come as GeoJSON of the viewport.
 TILED = ("zones", "roads", "incidents")
@@ -117,6 +126,24 @@ class TextTooltip(MacroElement):
         self.html = str(Markup.escape(text))
 
 
+class ScriptTexts(MacroElement):
+    """The map scripts' texts in the page's language (``portal.map.*``, webmap/texts/portal.py) as
+    JSON in a hidden element's ``data-texts`` beside the map, where mapui.js reads them."""
+
+    _template = Template(
+        """
+{% macro html(this, kwargs) %}
+<div hidden data-texts-group="portal.map" data-texts="{{ this.texts|tojson|forceescape }}"></div>
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, texts: dict[str, str]):
+        super().__init__()
+        self._name = "ScriptTexts"
+        self.texts = texts
+
+
 class LayerLoader(JSCSSMixin, MacroElement):
     """Hands the overlays to webmap/static/portal/layers.js: it fills the GeoJSON groups on moveend
     and wires the tile layers (webmap/static/portal/tiles.js)."""
@@ -193,10 +220,11 @@ def build_portal_map(
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     shown = {name for name, layer in overlays.items() if layer.show}
     Legend(legend_html(store, county, shown, at)).add_to(m)
+    ScriptTexts(i18n().texts("portal.map")).add_to(m)
     options = {
-        "attribution": ATTRIBUTION,
+        "attribution": say("map.attribution"),
         "countyName": county.name,
-        "unguardedLabel": UNGUARDED_LABEL,
+        "unguardedLabel": say("portal.unguarded"),
         "gapColour": GAP_COLOUR,
         "scoreMonths": score_months(at),
         "heatApi": urls.heat_api,
@@ -210,11 +238,11 @@ def build_portal_map(
 def _geojson_groups(m: folium.Map) -> dict[str, folium.FeatureGroup]:
     """The empty groups layers.js fills with GeoJSON of the viewport, by layer name."""
     # The heatmap is drawn in the browser from the server's bins of the viewport (layers/heat.py).
-    groups = {"heat": folium.FeatureGroup(name=HEAT_TITLE, show=False).add_to(m)}
+    groups = {"heat": folium.FeatureGroup(name=layer_title("heat"), show=False).add_to(m)}
     for name, module in layers.LAYERS.items():
         if name not in TILED:
             shown = getattr(module, "SHOWN", True)
-            groups[name] = folium.FeatureGroup(name=module.TITLE, show=shown).add_to(m)
+            groups[name] = folium.FeatureGroup(name=layer_title(name), show=shown).add_to(m)
     return groups
 
 
@@ -222,7 +250,7 @@ def legend_html(store: Store, county: County, shown: set[str], at: datetime | No
     """The legend, a part per layer (the parts of layers not in ``shown`` hidden; layers.js shows
     the part of each layer switched on): the kinds of unit leading road segments now (with how
     many units and segments) and 未分配, communities, grid cells, cluster sizes and categories, the
-    review queues, heat, scores, coverage gaps and a unit's posts."""
+    review queues, heat, scores, coverage gaps and a unit's posts; in the page's language."""
     at = at or clock.now()
     leads = [a for a in store.assignments_at(county.id, at, "segment") if a.role == "lead"]
     segment_counts = Counter(a.unit_id for a in leads)
@@ -231,32 +259,43 @@ def legend_html(store: Store, county: County, shown: set[str], at: datetime | No
         "portal/legend.html",
         county=county,
         shown=shown,
-        unit_kinds=kind_legend(units, segment_counts),
-        unguarded={"name": UNGUARDED_LABEL, "colour": UNGUARDED_COLOUR},
+        unit_kinds=[{**k, "name": kind_label(k["kind"])} for k in kind_legend(units, segment_counts)],
+        unguarded={"name": say("portal.unguarded"), "colour": UNGUARDED_COLOUR},
         size_classes=SIZE_CLASSES,
         categories=category_styles(store).values(),
-        review_queues=REVIEW_QUEUES,
+        review_queues=review_queues(),
         gap_colour=GAP_COLOUR,
-        score_classes=score_map.classes(store),
+        score_classes=score_classes(store),
     )
 
 
+def score_classes(store: Store) -> list[dict]:
+    """The 考核得分 legend's classes (score_map.classes) with their score ranges in the page's
+    language."""
+    settings = score_settings(store)
+    a, b = f"{settings['grade_a_min']:g}", f"{settings['grade_b_min']:g}"
+    return [
+        {**c, "label": say(f"portal.score_class.{c['grade']}", a=a, b=b)} for c in score_map.classes(store)
+    ]
+
+
 def filter_choices(store: Store, county: County) -> dict:
-    """What the map's filter panel offers (the case list's filters): categories, states, units."""
+    """What the map's filter panel offers (the case list's filters): categories, states, units,
+    named in the page's language."""
     return {
-        "categories": [{"value": c.code, "label": c.name_zh} for c in store.list_categories()],
-        "statuses": [{"value": "open", "label": "未办结"}]
-        + [{"value": k, "label": v} for k, v in STATUS_ZH.items()],
+        "categories": [{"value": c.code, "label": category_name(c)} for c in store.list_categories()],
+        "statuses": [{"value": "open", "label": say("portal.filter.open")}]
+        + [{"value": k, "label": say(f"portal.status.{k}")} for k in STATUS_ZH],
         "units": [{"value": u.code, "label": u.name} for u in store.list_units(county.id)],
     }
 
 
 def score_months(at: datetime | None = None, n: int = 12) -> list[dict]:
-    """The months the 考核得分 layer offers, last month first, labelled in Chinese."""
+    """The months the 考核得分 layer offers, last month first, labelled in the page's language."""
     months = [score_map.default_month(at)]
     while len(months) < n:
         months.append(previous_month(months[-1]))
-    return [{"value": m, "label": f"{m[:4]} 年 {int(m[5:])} 月"} for m in months]
+    return [{"value": m, "label": i18n().month_name(m)} for m in months]
 
 
 def map_parts(m: folium.Map) -> dict[str, Markup]:

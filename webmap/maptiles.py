@@ -16,23 +16,19 @@ from folium.plugins import VectorGridProtobuf
 from jinja2 import Template
 
 from geodata.cases import STATUS_ZH
-from geodata.model import County
+from geodata.model import Category, County
 from geodata.store import Store
-from layers import incidents, roads, zones
 from layers.incidents import SIZE_CLASSES
-from layers.roads import UNGUARDED_COLOUR, UNGUARDED_LABEL, unit_legend
+from layers.roads import OTHER_KIND, UNGUARDED_COLOUR, UNIT_KINDS, unit_legend
+from webmap.texts.portal import HIGHWAY_ZH
 
-GRID_TITLE = "单元网格"
-REVIEW_TITLE = "审核队列"
 # The 审核队列: cases waiting for someone to look at them before they move on. geodata/cases.py
 # calls the *filed* ones the leaders' review queue (near a boundary between units, or reaching
 # none: a leader picks the unit, 待派发); a case its unit has *handled* waits for an inspector or
 # a leader to verify it (待核查). A leader means both by "waiting for review", so the layer shows
-# both, each in its own colour (one tile layer per status: the tiles take one status).
-REVIEW_QUEUES = (
-    {"status": "filed", "label": "待派发", "note": "边界附近或无责任单位，待领导指定", "colour": "#c2185b"},
-    {"status": "handled", "label": "待核查", "note": "单位已处置，等待核查通过或返工", "colour": "#00838f"},
-)
+# both, each in its own colour (one tile layer per status: the tiles take one status). Their names
+# and notes are texts (webmap/texts/portal.py: portal.review.*).
+REVIEW_COLOURS = {"filed": "#c2185b", "handled": "#00838f"}
 # Incident points (zoomed in) by category, apart from each other and from the review queues'
 # colours; a category added later is drawn grey.
 CATEGORY_COLOURS = {
@@ -41,15 +37,43 @@ CATEGORY_COLOURS = {
     "manhole": "#d7191c", "greenery": "#a6d96a", "staff_conduct": "#f768a1",
 }  # fmt: skip
 OTHER_CATEGORY_COLOUR = "#999999"
-# OpenStreetMap's road classes (the segments' ``highway``) as a county's staff name them.
-HIGHWAY_ZH = {
-    "motorway": "高速公路", "trunk": "快速路", "primary": "主干路", "secondary": "次干路",
-    "tertiary": "支路", "unclassified": "未分级道路", "residential": "居住区道路",
-    "living_street": "生活街道", "service": "内部道路", "pedestrian": "步行街", "footway": "人行道",
-    "path": "小路", "steps": "台阶", "cycleway": "自行车道", "track": "机耕路",
-    "motorway_link": "高速匝道", "trunk_link": "快速路匝道", "primary_link": "主干路连接线",
-    "secondary_link": "次干路连接线", "tertiary_link": "支路连接线",
-}  # fmt: skip
+
+
+def i18n():
+    """webmap.i18n, imported when first needed: it imports webmap.mapbuild (the attribution),
+    which imports this module, so importing it at the top would go round in a circle."""
+    from webmap import i18n as module
+
+    return module
+
+
+def say(key: str, **values) -> str:
+    """A text of the page's language (webmap/texts/portal.py)."""
+    return i18n().t(key, **values)
+
+
+def layer_title(name: str) -> str:
+    """A layer's name in the layer switcher, in the page's language (layers' own ``TITLE`` is
+    the Chinese one the API lists)."""
+    return say(f"portal.layer.{name}")
+
+
+def review_queues() -> list[dict]:
+    """The 审核队列's two queues: status, name, note and colour, in the page's language."""
+    return [
+        {"status": s, "label": say(f"portal.review.{s}"), "note": say(f"portal.review.{s}_note"), "colour": c}
+        for s, c in REVIEW_COLOURS.items()
+    ]
+
+
+def category_name(category: Category) -> str:
+    """A case category's name in the page's language (its ``name_en`` on English pages)."""
+    return category.name_en if i18n().current_lang() == "en" and category.name_en else category.name_zh
+
+
+def kind_label(kind: str) -> str:
+    """A kind of unit (职能部门 …) in the page's language; one the map does not know is 其他."""
+    return say(f"portal.unit_kind.{kind}")
 
 
 class TileSetup(JSCSSMixin, MacroElement):
@@ -98,15 +122,14 @@ def add_tile_layers(
     # Grid cells come in the zones tiles from zoom 15 (geodata/tiles.py): a second layer on the
     # same tiles (the browser's cache answers the repeat), switched on its own.
     tiles = {
-        "zones": TileOverlay(url("zones"), zones.TITLE, "zones", scripts).add_to(m),
-        "grid": TileOverlay(url("zones"), GRID_TITLE, "grid", scripts, show=False).add_to(m),
-        "roads": TileOverlay(url("roads"), roads.TITLE, "roads", scripts).add_to(m),
-        "incidents": TileOverlay(url("incidents"), incidents.TITLE, "incidents", scripts).add_to(m),
+        "zones": TileOverlay(url("zones"), layer_title("zones"), "zones", scripts).add_to(m),
+        "grid": TileOverlay(url("zones"), layer_title("grid"), "grid", scripts, show=False).add_to(m),
+        "roads": TileOverlay(url("roads"), layer_title("roads"), "roads", scripts).add_to(m),
+        "incidents": TileOverlay(url("incidents"), layer_title("incidents"), "incidents", scripts).add_to(m),
     }
     overlays = dict(tiles)
-    review = overlays["review"] = folium.FeatureGroup(name=REVIEW_TITLE, show=False).add_to(m)
-    for queue in REVIEW_QUEUES:
-        status = queue["status"]
+    review = overlays["review"] = folium.FeatureGroup(name=layer_title("review"), show=False).add_to(m)
+    for status in REVIEW_COLOURS:
         layer = TileOverlay(url("incidents", status=status), None, status, scripts, control=False)
         tiles[status] = layer.add_to(review)
     return tiles, overlays
@@ -114,22 +137,28 @@ def add_tile_layers(
 
 def tile_config(store: Store, county: County, links: dict) -> dict:
     """What tiles.js draws and writes with: unit colours and names, category colours and names,
-    statuses, cluster classes, the review queues, road classes and the pages popups link to."""
+    statuses, cluster classes, the review queues, road classes and the pages popups link to, all
+    named in the page's language."""
+    units = [
+        {**u, "kind_name": kind_label(u["kind"] if u["kind"] in UNIT_KINDS else OTHER_KIND)}
+        for u in unit_legend(store.list_units(county.id))
+    ]
     return {
-        "units": unit_legend(store.list_units(county.id)),
-        "unguarded": {"label": UNGUARDED_LABEL, "colour": UNGUARDED_COLOUR},
+        "units": units,
+        "unguarded": {"label": say("portal.unguarded"), "colour": UNGUARDED_COLOUR},
         "categories": category_styles(store),
-        "statuses": STATUS_ZH,
+        "statuses": {k: say(f"portal.status.{k}") for k in STATUS_ZH},
         "clusterClasses": [low for low, _ in SIZE_CLASSES],
-        "review": {q["status"]: q for q in REVIEW_QUEUES},
-        "highways": HIGHWAY_ZH,
+        "review": {q["status"]: q for q in review_queues()},
+        "highways": {k: say(f"portal.highway.{k}") for k in HIGHWAY_ZH},
         "links": links,
     }
 
 
 def category_styles(store: Store) -> dict[str, dict]:
-    """Each category's Chinese name and the colour of its points, by code, in the store's order."""
+    """Each category's name (in the page's language) and the colour of its points, by code, in the
+    store's order."""
     return {
-        c.code: {"name": c.name_zh, "colour": CATEGORY_COLOURS.get(c.code, OTHER_CATEGORY_COLOUR)}
+        c.code: {"name": category_name(c), "colour": CATEGORY_COLOURS.get(c.code, OTHER_CATEGORY_COLOUR)}
         for c in store.list_categories()
     }

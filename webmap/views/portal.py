@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
+from geodata.cases import STATUS_ZH
 from webmap import get_store
+from webmap.i18n import lang_url, t
 from webmap.mapbuild import PortalUrls, build_portal_map, map_parts
+from webmap.maptiles import category_name
 from webmap.views.common import current_county
 
 bp = Blueprint("portal", __name__)
@@ -21,7 +24,14 @@ def index():
     mine = current_user.unit_id and store.get_unit(county.id, current_user.unit_id).code
     basemap = current_app.extensions["portal_basemap"]
     folium_map = build_portal_map(store, county, portal_urls(), my_unit=mine or None, basemap=basemap)
-    return render_template("portal/index.html", county=county, map=map_parts(folium_map))
+    # The 驾驶舱's charts name categories and statuses by code, in the page's language.
+    chart_names = {
+        "categories": {c.code: category_name(c) for c in store.list_categories()},
+        "statuses": {k: t(f"portal.status.{k}") for k in STATUS_ZH},
+    }
+    return render_template(
+        "portal/index.html", county=county, map=map_parts(folium_map), chart_names=chart_names
+    )
 
 
 def vendor(package: str, filename: str) -> str:
@@ -54,7 +64,8 @@ def portal_urls() -> PortalUrls:
         links={
             "case": case.removesuffix("/0") + "/{id}",
             "cases": url_for("case_pages.case_list"),
-            "community": url_for("public.community", code="CODE").replace("CODE", "{code}"),
+            # a public page follows its URL's language only: in the page's language
+            "community": lang_url("public.community", code="CODE").replace("CODE", "{code}"),
             "coverage": url_for("coverage.report_page"),
             "history": url_for("history.target_history", kind="segment", target_id=0).removesuffix("/0")
             + "/{id}",

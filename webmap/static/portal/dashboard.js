@@ -9,6 +9,17 @@
   var panel = document.getElementById("dashboard");
   if (!panel || !window.echarts) { return; }
   var charts = {}, last = null;
+  // Texts and the names of categories and statuses (by code) in the page's language
+  // (templates/portal/dashboard.html); a chart shows those rather than the API's Chinese names.
+  var T = JSON.parse(panel.dataset.texts || "{}"), names = JSON.parse(panel.dataset.names || "{}");
+
+  function fill(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
+      return values[name] === undefined ? all : String(values[name]);
+    });
+  }
+
+  function nameOf(kind, code, fallback) { return (names[kind] || {})[code] || fallback; }
 
   function chart(id) {
     if (!charts[id]) { charts[id] = echarts.init(document.getElementById(id), null, { renderer: "canvas" }); }
@@ -49,7 +60,7 @@
       var el = panel.querySelector("[data-kpi='" + k + "']");
       if (!el) { return; }
       var v = d.totals[k];
-      el.textContent = /_rate$/.test(k) ? pct(v) : Number(v).toLocaleString("zh-CN");
+      el.textContent = /_rate$/.test(k) ? pct(v) : Number(v).toLocaleString(T.locale || "zh-CN");
     });
     empty("chart-trend", !d.trend.months.length);
     empty("chart-ranking", !d.ranking.length);
@@ -61,7 +72,7 @@
       xAxis: { type: "category", data: d.trend.months, axisLabel: { fontSize: 10 } },
       yAxis: { type: "value", axisLabel: { fontSize: 10 } },
       series: d.trend.series.map(function (s) {
-        return { name: s.name, type: "bar", stack: "all", data: s.counts, emphasis: { focus: "series" } };
+        return { name: nameOf("categories", s.category, s.name), type: "bar", stack: "all", data: s.counts, emphasis: { focus: "series" } };
       })
     }, true);
     var ranking = d.ranking.slice().reverse();
@@ -69,7 +80,11 @@
       animation: false,
       grid: { left: 110, right: 40, top: 6, bottom: 20 },
       // A formatter's string is HTML to ECharts: the unit's name goes through escapeHtml.
-      tooltip: { formatter: function (p) { var r = ranking[p.dataIndex]; return window.PortalUI.escapeHtml(r.name) + "<br>结案率 " + pct(r.closure_rate) + "<br>问题 " + r.total + " 件，逾期 " + r.overdue + " 件"; } },
+      tooltip: { formatter: function (p) {
+        var r = ranking[p.dataIndex], esc = window.PortalUI.escapeHtml;
+        return esc(r.name) + "<br>" + esc(fill(T.closure_rate, { rate: pct(r.closure_rate) })) + "<br>" +
+          esc(fill(T.counts, { total: r.total, overdue: r.overdue }));
+      } },
       xAxis: { type: "value", max: 1, axisLabel: { formatter: function (v) { return v * 100 + "%"; }, fontSize: 10 } },
       yAxis: { type: "category", data: ranking.map(function (r) { return r.name; }), axisLabel: { fontSize: 11, width: 100, overflow: "truncate" } },
       series: [{ type: "bar", data: ranking.map(function (r) { return r.closure_rate || 0; }), itemStyle: { color: "#1f4e8c" },
@@ -78,7 +93,7 @@
     chart("chart-status").setOption({
       animation: false,
       tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: d.statuses.map(function (s) { return { name: s.name, value: s.count }; }),
+      series: [{ type: "pie", radius: ["35%", "65%"], data: d.statuses.map(function (s) { return { name: nameOf("statuses", s.status, s.name), value: s.count }; }),
                  label: { fontSize: 11 } }]
     }, true);
     Object.keys(charts).forEach(function (k) { charts[k].resize(); });  // one may have been hidden
@@ -90,7 +105,7 @@
     fetch(panel.dataset.url + (query ? "?" + query : ""), { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(render)
-      .catch(function () { panel.querySelector("h2 .muted").textContent = "统计加载失败，请刷新重试"; });
+      .catch(function () { panel.querySelector("h2 .muted").textContent = T.failed; });
   }
 
   chart("chart-trend").on("click", function (p) {

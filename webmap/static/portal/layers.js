@@ -10,9 +10,11 @@
 (function () {
   "use strict";
 
-  var UI = window.PortalUI, escapeHtml = UI.escapeHtml, popupTable = UI.popupTable;
-  var GAP_NAMES = { uncovered: "无社区覆盖的区域", unguarded_zone: "无牵头单位", unguarded_segment: "无牵头单位" };
-  var ZONE_KIND_NAMES = { community: "社区", village: "村", courtyard: "楼院", grid: "单元网格", subdistrict: "街道" };
+  var UI = window.PortalUI, escapeHtml = UI.escapeHtml, popupTable = UI.popupTable, say = UI.say;
+  var GAPS = ["uncovered", "unguarded_zone", "unguarded_segment"];
+  var ZONE_KINDS = ["community", "village", "courtyard", "grid", "subdistrict"];
+
+  function zoneKindName(kind) { return ZONE_KINDS.indexOf(kind) >= 0 ? say("zone_kind." + kind) : kind; }
 
   function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
 
@@ -42,15 +44,15 @@
         return { color: colour, weight: weight, opacity: 0.5, lineCap: "round" };
       },
       onEachFeature: function (f, layer) {
-        var p = f.properties, title = GAP_NAMES[p.gap] || "覆盖缺口";
-        if (p.gap === "uncovered") { layer.bindPopup(popupTable(title, [["说明", "县域内不属于任何社区"]])); return; }
-        var name = p.name || "无名路段";
-        layer.bindTooltip(escapeHtml(name + " · " + title), { sticky: true });
+        var p = f.properties, title = say(GAPS.indexOf(p.gap) >= 0 ? "gap." + p.gap : "gap.other");
+        if (p.gap === "uncovered") { layer.bindPopup(popupTable(title, [[say("note"), say("uncovered_note")]])); return; }
+        var name = p.name || say("unnamed_road");
+        layer.bindTooltip(escapeHtml(say("named", { name: name, what: title })), { sticky: true });
         layer.bindPopup(popupTable(name, [
-          ["缺口", title], ["类型", p.gap === "unguarded_zone" ? ZONE_KIND_NAMES[p.kind] || p.kind : "路段"],
-          ["编码", p.code], ["编号", p.id],
-          ["面积", p.area_m2 ? (p.area_m2 / 10000).toFixed(1) + " 公顷" : null],
-          ["长度", p.length_m ? Math.round(p.length_m) + " 米" : null]
+          [say("gap"), title], [say("type"), p.gap === "unguarded_zone" ? zoneKindName(p.kind) : say("segment")],
+          [say("code"), p.code], [say("id"), p.id],
+          [say("area"), p.area_m2 ? say("area_ha", { ha: (p.area_m2 / 10000).toFixed(1) }) : null],
+          [say("length"), p.length_m ? say("length_m", { m: Math.round(p.length_m) }) : null]
         ]));
       }
     });
@@ -66,11 +68,13 @@
         return { color: p.colour, weight: p.kind === "grid" ? 1 : 2, fillColor: p.colour, fillOpacity: 0.45 };
       },
       onEachFeature: function (f, layer) {
-        var p = f.properties, kind = p.target === "segment" ? "路段" : ZONE_KIND_NAMES[p.kind] || p.kind;
-        layer.bindTooltip(escapeHtml((p.name || "无名路段") + " · " + p.score + " 分"), { sticky: true });
-        layer.bindPopup(popupTable(p.name || "无名路段", [
-          ["月份", data.month], ["类型", kind], ["得分", p.score + " 分（" + p.grade + " 档）"],
-          ["考核次数", p.inspections], ["问题", p.incidents + " 件，扣 " + p.penalty + " 分"]
+        var p = f.properties, kind = p.target === "segment" ? say("segment") : zoneKindName(p.kind);
+        var name = p.name || say("unnamed_road");
+        layer.bindTooltip(escapeHtml(say("named", { name: name, what: say("points", { score: p.score }) })), { sticky: true });
+        layer.bindPopup(popupTable(name, [
+          [say("score_month"), data.month], [say("type"), kind],
+          [say("score"), say("score_grade", { score: p.score, grade: p.grade })],
+          [say("inspections"), p.inspections], [say("problems"), say("penalty", { n: p.incidents, penalty: p.penalty })]
         ]));
       }
     });
@@ -84,7 +88,6 @@
     });
   }
 
-  var ROLE_NAMES = { lead: "牵头", assist: "协助" };
 
   // 单位责任区: what the picked unit guards, in one bright colour over everything else.
   function unitLayer(data) {
@@ -96,7 +99,8 @@
       },
       onEachFeature: function (f, layer) {
         var p = f.properties, unit = data.unit || {};
-        layer.bindTooltip(escapeHtml((p.name || "无名路段") + " · " + unit.name + "（" + (ROLE_NAMES[p.role] || p.role) + "）"),
+        var role = p.role === "lead" || p.role === "assist" ? say("role." + p.role) : p.role;
+        layer.bindTooltip(escapeHtml(say("unit_role", { name: p.name || say("unnamed_road"), unit: unit.name, role: role })),
                           { sticky: true });
       }
     });
@@ -161,11 +165,13 @@
   // A phone: the layer list folds behind a 图层 button, as the legend does, so the map shows first.
   function foldLayerList(map) {
     var control = map.getContainer().querySelector(".leaflet-control-layers");
+    var list = control && control.querySelector(".leaflet-control-layers-overlays");
+    if (list) { list.setAttribute("data-title", say("layers")); }  // the list's heading (map.css)
     if (!control || !window.matchMedia("(max-width: 640px)").matches) { return; }
     var button = document.createElement("button");
     button.type = "button";
     button.className = "layers-toggle";
-    button.textContent = "图层";
+    button.textContent = say("layers");
     button.setAttribute("aria-expanded", "false");
     control.classList.add("folded");
     control.insertBefore(button, control.firstChild);
@@ -201,24 +207,25 @@
       var filed = tiles.inView("filed"), handled = tiles.inView("handled");
       // A count of tiles still coming would only grow under the reader's eyes: said when whole.
       if (incidents !== undefined) {
-        parts.push("视图内问题 " + (tiles.loading("incidents") ? "统计中…" : incidents.toLocaleString("zh-CN") + " 件"));
+        parts.push(tiles.loading("incidents") ? say("status_incidents_counting")
+          : say("status_incidents", { n: UI.number(incidents) }));
       }
       if (filed !== undefined && handled !== undefined) {
-        parts.push(tiles.loading("filed") || tiles.loading("handled") ? "审核队列：统计中…"
-          : "审核队列：待派发 " + filed.toLocaleString("zh-CN") + " 件、待核查 " + handled.toLocaleString("zh-CN") + " 件");
+        parts.push(tiles.loading("filed") || tiles.loading("handled") ? say("status_review_counting")
+          : say("status_review", { filed: UI.number(filed), handled: UI.number(handled) }));
       }
       if (stats.unit && map.hasLayer(groups.unit)) {
-        parts.push(stats.unit.name + "：" + stats.unit.zones + " 个社区/网格、" + stats.unit.segments + " 条路段");
+        parts.push(say("status_unit", { unit: stats.unit.name, zones: stats.unit.zones, segments: stats.unit.segments }));
       }
       if (stats.heat !== undefined && map.hasLayer(groups.heat)) {
-        parts.push("热力图 " + stats.heat.toLocaleString("zh-CN") + " 件");
+        parts.push(say("status_heat", { n: UI.number(stats.heat) }));
       }
-      if (unguarded !== undefined) { parts.push(options.unguardedLabel + "路段 " + unguarded + " 段"); }
-      if (stats.gaps !== undefined && map.hasLayer(groups.coverage)) { parts.push("视图内覆盖缺口 " + stats.gaps + " 处"); }
+      if (unguarded !== undefined) { parts.push(say("status_unguarded", { label: options.unguardedLabel, n: unguarded })); }
+      if (stats.gaps !== undefined && map.hasLayer(groups.coverage)) { parts.push(say("status_gaps", { n: stats.gaps })); }
       if (stats.scores !== undefined && map.hasLayer(groups.scores)) {  // an empty month says so
         var shown = (options.scoreMonths || []).filter(function (m) { return m.value === month; })[0];
-        parts.push(stats.scores ? "考核得分 " + stats.scores + " 处"
-          : "考核得分：" + (shown ? shown.label : "该月") + "视图内无考核记录，可换月份查看");
+        parts.push(stats.scores ? say("status_scores", { n: stats.scores })
+          : say("status_no_scores", { month: shown ? shown.label : say("that_month") }));
       }
       status.show(parts.join(" · "));
       var busy = Object.keys(pending).length > 0 || tiles.loading();
@@ -259,7 +266,7 @@
           ringFocus(map, focus, data);
         })
         .catch(function (err) {
-          if (err.name !== "AbortError") { status.show("图层加载失败：" + err.message); }
+          if (err.name !== "AbortError") { status.show(say("layer_failed", { error: err.message })); }
         })
         .finally(function () {
           if (pending[name] === controller) { delete pending[name]; report(); }
@@ -306,6 +313,9 @@
         map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { maxZoom: item.kind === "case" ? 18 : 17 });
         // Its point may be in a tile the map has already (else the tile coming rings it).
         if (item.kind === "case") { ringIncident(map, focus, tiles.items("incidents")); }
+      }, function (item) {  // a case by its number and category, in the page's language
+        return item.kind === "case" && item.category
+          ? say("search_case", { id: item.id, category: PortalTiles.categoryName(item.category) }) : item.name;
       }).addTo(map);
     }
 

@@ -1,8 +1,28 @@
-/* The portal map's shared pieces (used by tiles.js and layers.js): HTML escaping, popup tables, and
- * the controls around the map: the filter panel, 查找, the month picker of 考核得分 and the status line.
+/* The portal map's shared pieces (used by tiles.js and layers.js): the page's texts, HTML escaping,
+ * popup tables, and the controls around the map: the filter panel, 查找, the month picker of 考核得分
+ * and the status line.
  */
 (function () {
   "use strict";
+
+  // The map scripts' texts in the page's language (webmap/texts/portal.py, portal.map.*), as JSON in
+  // the data-texts of an element beside the map (webmap/mapbuild.py ScriptTexts); read when first used.
+  var texts = null;
+
+  // The text of ``key`` with its {name} parts filled from ``values``.
+  function say(key, values) {
+    if (!texts) {
+      var el = document.querySelector("[data-texts-group='portal.map']");
+      texts = el ? JSON.parse(el.getAttribute("data-texts")) : {};
+    }
+    var text = texts[key] === undefined ? key : texts[key];
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
+      return values && values[name] !== undefined && values[name] !== null ? String(values[name]) : all;
+    });
+  }
+
+  // A count as the page's language writes it (1,234).
+  function number(n) { return Number(n).toLocaleString(say("locale")); }
 
   function escapeHtml(text) {
     return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
@@ -33,7 +53,7 @@
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "portal-month leaflet-bar");
       var label = L.DomUtil.create("label", "", div);
-      label.textContent = "考核月份 ";
+      label.textContent = say("month");
       var select = L.DomUtil.create("select", "", label);
       months.forEach(function (m) {
         var option = L.DomUtil.create("option", "", select);
@@ -56,7 +76,8 @@
       var div = L.DomUtil.create("details", "portal-filters leaflet-bar");
       div.id = "portal-filters";
       var summary = L.DomUtil.create("summary", "", div);
-      summary.innerHTML = "筛选 <span class='active-count'></span>";
+      summary.appendChild(document.createTextNode(say("filters") + " "));
+      L.DomUtil.create("span", "active-count", summary);
       function field(label, element) {
         var row = L.DomUtil.create("label", "", div);
         row.appendChild(document.createTextNode(label));
@@ -66,7 +87,7 @@
       function select(name, label, items) {
         var el = document.createElement("select");
         el.name = name;
-        [{ value: "", label: "全部" }].concat(items).forEach(function (item) {
+        [{ value: "", label: say("all") }].concat(items).forEach(function (item) {
           var option = document.createElement("option");
           option.value = item.value;
           option.textContent = item.label;
@@ -81,20 +102,20 @@
         return field(label, el);
       }
       var inputs = [
-        date("from", "上报自"), date("to", "至"), select("category", "类别", choices.categories),
-        select("status", "状态", choices.statuses), select("unit", "责任单位", choices.units)
+        date("from", say("from")), date("to", say("to")), select("category", say("category"), choices.categories),
+        select("status", say("status"), choices.statuses), select("unit", say("unit"), choices.units)
       ];
-      var show = select("show", "显示单位", choices.units);
+      var show = select("show", say("show_unit"), choices.units);
       show.id = "portal-show-unit";
       show.value = choices.myUnit || "";
       show.addEventListener("change", function () { onShow(show.value); });
       var reset = L.DomUtil.create("button", "", div);
       reset.type = "button";
-      reset.textContent = "清除筛选";
+      reset.textContent = say("clear");
       function changed() {
         var query = new URLSearchParams(), n = 0;
         inputs.forEach(function (el) { if (el.value) { query.set(el.name, el.value); n += 1; } });
-        summary.querySelector(".active-count").textContent = n ? "（" + n + " 项）" : "";
+        summary.querySelector(".active-count").textContent = n ? say("filters_count", { n: n }) : "";
         onChange(query.toString());
         // The dashboard beside the map (dashboard.js) follows the same filters.
         document.dispatchEvent(new CustomEvent("portal:filters", { detail: query.toString() }));
@@ -113,19 +134,18 @@
     return control;
   }
 
-  var KIND_NAMES = {
-    case: "案件", unit: "单位", community: "社区", village: "村", road: "道路", courtyard: "楼院", grid: "网格"
-  };
+  var KINDS = ["case", "unit", "community", "village", "road", "courtyard", "grid"];
 
   // 查找: a case number, a unit, a community, a road or a grid cell; a pick goes there (a unit is
-  // picked out as "显示单位" does).
-  function SearchControl(url, onPick) {
+  // picked out as "显示单位" does). ``describe(item)``: what a result says (else its name).
+  function SearchControl(url, onPick, describe) {
     var control = L.control({ position: "topleft" });
     control.onAdd = function () {
       var form = L.DomUtil.create("form", "portal-search leaflet-bar");
       form.id = "portal-search";
-      form.innerHTML = "<input type='search' name='q' placeholder='查找路段、社区、单位或案件号' aria-label='查找'>" +
-        "<button type='submit'>查找</button><ul class='portal-results' hidden></ul>";
+      form.innerHTML = "<input type='search' name='q' placeholder='" + escapeHtml(say("search_placeholder")) +
+        "' aria-label='" + escapeHtml(say("search")) + "'>" +
+        "<button type='submit'>" + escapeHtml(say("search")) + "</button><ul class='portal-results' hidden></ul>";
       var list = form.querySelector("ul"), input = form.elements.q;
       form.addEventListener("submit", function (event) {
         event.preventDefault();
@@ -137,15 +157,16 @@
             (body.results || []).forEach(function (item) {
               var li = document.createElement("li"), button = document.createElement("button");
               button.type = "button";
-              button.innerHTML = "<b>" + escapeHtml(KIND_NAMES[item.kind] || item.kind) + "</b> " + escapeHtml(item.name);
+              var kind = KINDS.indexOf(item.kind) >= 0 ? say("kind." + item.kind) : item.kind;
+              button.innerHTML = "<b>" + escapeHtml(kind) + "</b> " + escapeHtml(describe ? describe(item) : item.name);
               button.addEventListener("click", function () { list.hidden = true; onPick(item); });
               li.appendChild(button);
               list.appendChild(li);
             });
-            if (!list.children.length) { list.innerHTML = "<li class='none'>没有找到“" + escapeHtml(input.value) + "”</li>"; }
+            if (!list.children.length) { list.innerHTML = "<li class='none'>" + escapeHtml(say("search_none", { q: input.value })) + "</li>"; }
             list.hidden = false;
           })
-          .catch(function () { list.innerHTML = "<li class='none'>查找失败，请稍后重试</li>"; list.hidden = false; });
+          .catch(function () { list.innerHTML = "<li class='none'>" + escapeHtml(say("search_failed")) + "</li>"; list.hidden = false; });
       });
       L.DomEvent.disableClickPropagation(form);
       L.DomEvent.disableScrollPropagation(form);
@@ -165,7 +186,7 @@
   }
 
   window.PortalUI = {
-    escapeHtml: escapeHtml, popupTable: popupTable, MonthControl: MonthControl,
+    say: say, number: number, escapeHtml: escapeHtml, popupTable: popupTable, MonthControl: MonthControl,
     FilterControl: FilterControl, SearchControl: SearchControl, StatusControl: StatusControl
   };
 })();

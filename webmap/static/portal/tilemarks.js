@@ -5,8 +5,12 @@
 (function () {
   "use strict";
 
-  var UI = window.PortalUI;
-  var KIND_TITLES = { incidents: "问题", filed: "待派发案件", handled: "待核查案件" };
+  var UI = window.PortalUI, say = UI.say;
+
+  // "n problems" (or cases waiting in a queue: ``kind`` filed, handled) in the page's language.
+  function countOf(n, kind) {
+    return say("cluster." + kind + (n === 1 ? "_one" : ""), { n: UI.number(n) });
+  }
 
   function tileLatLng(map, coords, extent, p) {
     var tile = window.PortalTiles.TILE;
@@ -109,7 +113,7 @@
 
   function clusterMarker(map, cluster, kind, config) {
     var count = cluster.count, queue = config.review[kind], size = bubbleClass(count, config);
-    var px = bubbleSize(count, config), label = count.toLocaleString("zh-CN");
+    var px = bubbleSize(count, config), label = UI.number(count);
     // A lone incident is a dot, not a bubble saying "1"; a queue's clusters are squares in its colour.
     var colour = queue ? " style='background-color:" + queue.colour + "'" : "";
     var icon = L.divIcon({
@@ -120,7 +124,7 @@
     });
     var marker = L.marker(cluster.latlng, {
       icon: icon, pane: queue ? "portal-review-clusters" : "portal-clusters",
-      title: label + " 件" + KIND_TITLES[kind], keyboard: false
+      title: countOf(count, kind), keyboard: false
     });
     marker.on("click", function () { openPopup(map, cluster.latlng, clusterPopup(map, cluster, kind)); });
     return marker;
@@ -129,8 +133,8 @@
   // A cluster's popup: how many, and a button that zooms in on it.
   function clusterPopup(map, cluster, kind) {
     var div = L.DomUtil.create("div", "portal-popup cluster-popup");
-    div.innerHTML = "<h4>" + cluster.count.toLocaleString("zh-CN") + " 件" + KIND_TITLES[kind] + "</h4>" +
-      "<p class='popup-links'><button type='button'>放大查看</button></p>";
+    div.innerHTML = "<h4>" + UI.escapeHtml(countOf(cluster.count, kind)) + "</h4>" +
+      "<p class='popup-links'><button type='button'>" + UI.escapeHtml(say("zoom_in")) + "</button></p>";
     div.querySelector("button").addEventListener("click", function () {
       map.closePopup();
       map.setView(cluster.latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
@@ -262,37 +266,45 @@
   // -- popups ---------------------------------------------------------------------------------------
   function highwayName(highway, names) {
     if (!highway) { return null; }
-    return highway.split("/").map(function (h) { return names[h] || "其他道路"; }).join("/");
+    return highway.split("/").map(function (h) { return names[h] || say("other_road"); }).join("/");
   }
 
   function roadPopup(p, config) {
     var unit = unitOf(p.unit_id, config);
     var links = unit
-      ? [["该单位的案件", config.links.cases + "?unit=" + encodeURIComponent(unit.code)]]
-      : [["覆盖缺口报告", config.links.coverage]];
-    if (config.links.history) { links.push(["责任时间线", config.links.history.replace("{id}", p.id)]); }
-    return UI.popupTable(p.name || "无名路段", [
-      ["牵头单位", unit ? unit.name : config.unguarded.label + "（无牵头单位）"],
-      ["单位类别", unit ? unit.kind_name : null],
-      ["道路等级", highwayName(p.highway, config.highways)], ["路段编号", p.id]
+      ? [[say("unit_cases"), config.links.cases + "?unit=" + encodeURIComponent(unit.code)]]
+      : [[say("coverage_report"), config.links.coverage]];
+    if (config.links.history) { links.push([say("timeline"), config.links.history.replace("{id}", p.id)]); }
+    return UI.popupTable(p.name || say("unnamed_road"), [
+      [say("lead"), unit ? unit.name : say("no_lead", { label: config.unguarded.label })],
+      [say("unit_kind"), unit ? unit.kind_name : null],
+      [say("highway"), highwayName(p.highway, config.highways)], [say("segment_id"), p.id]
     ], links);
   }
 
   // ``lead``: the lead unit's name today, "" for none, undefined while it is being asked for.
   function zonePopup(p, config, lead) {
     var cases = config.links.cases + "?zone=" + encodeURIComponent(p.code);
-    var leadRow = ["牵头单位", lead === undefined ? "查询中…" : lead || "无（覆盖缺口）"];
+    var leadRow = [say("lead"), lead === undefined ? say("looking_up") : lead || say("lead_none")];
     if (p.kind === "grid") {
-      return UI.popupTable("单元网格 " + p.code, [["网格名称", p.name], ["编码", p.code], leadRow],
-        [["本网格案件", cases]]);
+      return UI.popupTable(say("grid_title", { code: p.code }), [[say("grid_name"), p.name], [say("code"), p.code], leadRow],
+        [[say("grid_cases"), cases]]);
     }
     if (p.kind === "courtyard") {
-      return UI.popupTable(p.name, [["类型", "楼院"], ["编码", p.code], leadRow], [["本楼院案件", cases]]);
+      return UI.popupTable(p.name, [[say("type"), say("courtyard")], [say("code"), p.code], leadRow],
+        [[say("courtyard_cases"), cases]]);
     }
-    var kind = p.kind === "village" ? "村" : "社区";  // a village is shown as a community is
+    var kind = p.kind === "village" ? "village" : "community";  // a village is shown as a community is
     var page = config.links.community.replace("{code}", encodeURIComponent(p.code));
-    return UI.popupTable(p.name, [["类型", kind], ["编码", p.code], leadRow, ["等次", p.tier || "未评定"]],
-      [[kind + "公开页", page], ["本" + kind + "案件", cases]]);
+    return UI.popupTable(p.name, [[say("type"), say(kind)], [say("code"), p.code], leadRow, [say("tier"), tierName(p.tier)]],
+      [[say(kind + "_page"), page], [say(kind + "_cases"), cases]]);
+  }
+
+  // A community's tier (精品, 达标, 攻坚, as the tiles carry it) in the page's language.
+  function tierName(tier) {
+    if (!tier) { return say("tier_none"); }
+    var name = say("tier." + tier);
+    return name === "tier." + tier ? tier : name;
   }
 
   // A zone's popup, then its lead unit today filled in when the answer comes (if still open).
@@ -312,10 +324,10 @@
 
   function incidentPopup(p, kind, config) {
     var category = config.categories[p.category], queue = config.review[kind];
-    return UI.popupTable("案件 #" + p.id, [
-      ["类别", category ? category.name : "其他"], ["状态", config.statuses[p.status] || "未知"],
-      ["审核队列", queue ? queue.label + "（" + queue.note + "）" : null]
-    ], [["查看案件", config.links.case.replace("{id}", p.id)]]);
+    return UI.popupTable(say("case", { id: p.id }), [
+      [say("category"), category ? category.name : say("other")], [say("status"), config.statuses[p.status] || say("unknown")],
+      [say("review"), queue ? say("queue", { label: queue.label, note: queue.note }) : null]
+    ], [[say("open_case"), config.links.case.replace("{id}", p.id)]]);
   }
 
   // A popup that pans clear of the legend, which lies over the map's lower left (unless the map
@@ -336,11 +348,13 @@
     var p = hit.properties;
     if (hit.kind === "roads") {
       var unit = unitOf(p.unit_id, config);
-      return (p.name || "无名路段") + " · " + (unit ? unit.name : config.unguarded.label);
+      return say("named", { name: p.name || say("unnamed_road"), what: unit ? unit.name : config.unguarded.label });
     }
     if (hit.kind === "zones" || hit.kind === "grid") { return null; }
     var category = config.categories[p.category];
-    return "案件 #" + p.id + " · " + (category ? category.name : "其他") + " · " + (config.statuses[p.status] || "未知");
+    return say("case_hover", {
+      id: p.id, category: category ? category.name : say("other"), status: config.statuses[p.status] || say("unknown")
+    });
   }
 
   function unitOf(id, config) {

@@ -318,5 +318,11 @@
     };
   }
 
-  window.PortalTiles = { setup: setup, options: options, attach: attach, TILE: TILE };
+  // A case category's name in the page's language (the setup's categories), "other" for one unknown.
+  function categoryName(code) {
+    var category = (config.categories || {})[code];
+    return category ? category.name : window.PortalUI.say("other");
+  }
+
+  window.PortalTiles = { setup: setup, options: options, attach: attach, categoryName: categoryName, TILE: TILE };
 })();
