@@ -6,6 +6,7 @@ and the error pages."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from werkzeug.security import generate_password_hash
@@ -104,6 +105,10 @@ def test_english_pages_have_no_chinese_but_the_datas_names(app, client, names, p
 
 
 def test_english_sign_in_messages(client):
+    away = client.get("/portal?lang=en")  # signed out: sent to sign in, in the page's language
+    query = parse_qs(urlsplit(away.headers["Location"]).query)
+    assert away.status_code == 302 and query["lang"] == ["en"] and query["next"] == ["/portal?lang=en"]
+    assert "Please sign in first" in client.get(away.headers["Location"]).text
     page = client.get("/login?lang=en")
     answer = client.post("/login?lang=en", data={"username": "leader1", "password": "wrong one",
                                                  "csrf_token": csrf_token(page.text)})  # fmt: skip

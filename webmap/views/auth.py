@@ -33,7 +33,7 @@ from geodata.errors import NotFound, RateLimited, Unauthorized
 from geodata.model import User
 from webmap import get_store, settings
 from webmap.audit import address_hash, audit
-from webmap.i18n import DEFAULT_LANG, Lazy, current_lang, message_of, t
+from webmap.i18n import DEFAULT_LANG, Lazy, current_lang, lang_url, message_of, t
 
 bp = Blueprint("auth", __name__)
 
@@ -167,7 +167,7 @@ def _unauthorized():
     if request.blueprint == "api" or request.path.startswith(JSON_PREFIXES):
         raise Unauthorized(str(ended) if ended else "login required")
     flash(str(ended or t("login.first")), "info")
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return redirect(lang_url("auth.login", next=request.full_path.rstrip("?")))  # in the page's language
 
 
 def authenticate(username: str, password: str) -> User | None:
