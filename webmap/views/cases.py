@@ -67,7 +67,11 @@ def report_from_request(source: str) -> tuple[cases.Report, photos.Upload | None
     fields, upload = _report_fields()
     if upload is not None and not (str(fields.get("lat") or "") or str(fields.get("long") or "")):
         if upload.gps is None:
-            raise InvalidInput("缺少位置：请在地图上选点，或上传带 GPS 信息的照片", field="lat")
+            raise InvalidInput(
+                "缺少位置：请在地图上选点，或上传带 GPS 信息的照片",
+                en="The location is missing: pick a point on the map, or upload a photo with GPS information",
+                field="lat",
+            )
         fields["long"], fields["lat"] = upload.gps
     report = cases.Report(
         category=_text(fields, "category"),
@@ -89,7 +93,11 @@ def _report_fields() -> tuple[dict, photos.Upload | None]:
         file = request.files.get("photo")
         upload = photos.read_upload(file.read()) if file and file.filename else None
         return request.form.to_dict(), upload
-    raise InvalidInput(f"不支持的内容类型 {request.mimetype or '（无）'}：请发送 JSON 或表单", field="body")
+    raise InvalidInput(
+        f"不支持的内容类型 {request.mimetype or '（无）'}：请发送 JSON 或表单",
+        en=f"Unsupported content type {request.mimetype or '(none)'}: please send JSON or a form",
+        field="body",
+    )
 
 
 def _text(fields: dict, name: str) -> str:
@@ -97,7 +105,7 @@ def _text(fields: dict, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} 应为文本", field=name)
+        raise InvalidInput(f"{name} 应为文本", en=f"{name} must be text", field=name)
     return value
 
 
@@ -219,7 +227,7 @@ def public_media(name: str):
     photo = store.get_photo(name)
     case = store.get_incident(photo.county_id, photo.incident_id)
     if name != photo.public_name or not store.get_category(case.category).public:
-        raise NotFound(f"no photo {name!r}")
+        raise NotFound(f"没有照片 {name!r}", en=f"No photo {name!r}")
     return send_from_directory(media_dir(), name, mimetype=photo.content_type, max_age=86400)
 
 
@@ -278,7 +286,7 @@ def visible_case(store: Store, county, incident_id: int) -> Incident:
     case = store.get_incident(county.id, incident_id)
     viewer = request_viewer(store)
     if viewer.role == "unit_staff" and case.unit_id != viewer.unit_id:
-        raise Forbidden(f"案件 #{incident_id} 不属于您的单位")
+        raise Forbidden(f"案件 #{incident_id} 不属于您的单位", en=f"Case #{incident_id} is not your unit's")
     return case
 
 
@@ -319,14 +327,18 @@ def _unit_id(store: Store, county, code: str) -> int:
     for u in store.list_units(county.id):
         if u.code == code:
             return u.id
-    raise NotFound(f"没有编码为 {code!r} 的单位", field="unit")
+    raise NotFound(f"没有编码为 {code!r} 的单位", en=f"There is no unit with the code {code!r}", field="unit")
 
 
 def _zone_id(store: Store, county, code: str) -> int:
     for z in store.list_zones(county.id, kind=COMMUNITY_KINDS + INNER_ZONE_KINDS):
         if z.code == code:
             return z.id
-    raise NotFound(f"没有编码为 {code!r} 的社区、村、楼院或网格", field="zone")
+    raise NotFound(
+        f"没有编码为 {code!r} 的社区、村、楼院或网格",
+        en=f"There is no community, village, courtyard or grid cell with the code {code!r}",
+        field="zone",
+    )
 
 
 def page_number() -> int:
@@ -343,8 +355,16 @@ def _positive_int(name: str, default: int, maximum: int) -> int:
         return default
     text = raw.strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
-        raise InvalidInput(f"{name} 应为正整数，而不是 {raw[:20]!r}", field=name)
+        raise InvalidInput(
+            f"{name} 应为正整数，而不是 {raw[:20]!r}",
+            en=f"{name} must be a positive integer, not {raw[:20]!r}",
+            field=name,
+        )
     value = int(text)
     if not 1 <= value <= maximum:
-        raise InvalidInput(f"{name} 应在 1–{maximum} 之间，而不是 {value}", field=name)
+        raise InvalidInput(
+            f"{name} 应在 1–{maximum} 之间，而不是 {value}",
+            en=f"{name} must be between 1 and {maximum}, not {value}",
+            field=name,
+        )
     return value

@@ -18,7 +18,7 @@ from geodata import assignments as posts
 from geodata.errors import NotFound
 from geodata.geometry import to_metric
 from geodata.model import ChangeSet, Unit
-from geodata.selection import KIND_ZH
+from geodata.selection import KIND_EN, KIND_ZH
 from layers.roads import UNGUARDED_COLOUR, unit_colour
 from webmap import get_store
 from webmap.mapbuild import ATTRIBUTION, TextTooltip, map_parts
@@ -74,7 +74,7 @@ def change_set(change_set_id: int):
     county = current_county(store)
     found = store.list_change_sets(county.id, 1, 0, change_set_id)
     if not found:
-        raise NotFound(f"变更单 #{change_set_id} 不存在")
+        raise NotFound(f"变更单 #{change_set_id} 不存在", en=f"Change set #{change_set_id} does not exist")
     summary = found[0]
     rows = _rows(store, county, summary.change_set)
     outlines = _outlines(store, county, change_set_id)
@@ -95,10 +95,15 @@ def target_history(kind: str, target_id: int):
     store = get_store()
     county = current_county(store)
     if kind not in ("segment", "zone"):
-        raise NotFound(f"没有“{kind}”这类对象：应为 segment（路段）或 zone（区域）")
+        raise NotFound(
+            f"没有“{kind}”这类对象：应为 segment（路段）或 zone（区域）",
+            en=f"There is no kind of target “{kind}”: it must be segment (road segment) or zone",
+        )
     found = store.get_targets(county.id, kind, [target_id])
     if not found:
-        raise NotFound(f"{_kind_zh(kind)} #{target_id} 不存在")
+        raise NotFound(
+            f"{_kind_zh(kind)} #{target_id} 不存在", en=f"{_kind_en(kind)} #{target_id} does not exist"
+        )
     target = found[0]
     timeline = list(reversed(posts.history(store, county, posts.Target(kind, target_id))))
     return render_template(
@@ -109,6 +114,10 @@ def target_history(kind: str, target_id: int):
 
 def _kind_zh(kind: str, zone_kind: str | None = None) -> str:
     return KIND_ZH.get(zone_kind or kind, "区域")
+
+
+def _kind_en(kind: str) -> str:
+    return KIND_EN.get(kind, "Zone").capitalize()
 
 
 def _rows(store, county, cs: ChangeSet) -> list[Row]:

@@ -184,7 +184,13 @@ def _number(name: str, low: float, high: float, default: float | None = None) ->
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{name} 应为数字，而不是 {raw!r}", field=name) from None
+        raise InvalidInput(
+            f"{name} 应为数字，而不是 {raw!r}", en=f"{name} must be a number, not {raw!r}", field=name
+        ) from None
     if not low <= value <= high:
-        raise InvalidInput(f"{name} 超出范围 {low:g}–{high:g}", field=name)
+        raise InvalidInput(
+            f"{name} 超出范围 {low:g}–{high:g}",
+            en=f"{name} is outside the range {low:g}–{high:g}",
+            field=name,
+        )
     return value

@@ -58,7 +58,9 @@ def moderate(report_id: int, action: str):
     elif action == "merge":
         into = body.get("into")
         if not isinstance(into, int) and not (isinstance(into, str) and into.isdigit()):
-            raise InvalidInput("请选择要合并到的案件编号", field="into")
+            raise InvalidInput(
+                "请选择要合并到的案件编号", en="Please choose the case to merge into", field="into"
+            )
         done = public_reports.merge(store, county, report_id, actor, parse_id(into, "into"))
     else:
         done = public_reports.reject(store, county, report_id, actor, text_field(body, "reason"))
@@ -75,7 +77,7 @@ def photo(report_id: int):
     store = get_store()
     r = store.get_public_report(current_county(store).id, report_id)
     if r.photo is None:
-        raise NotFound(f"随手拍 #{report_id} 没有照片")
+        raise NotFound(f"随手拍 #{report_id} 没有照片", en=f"Resident report #{report_id} has no photo")
     return send_from_directory(media_dir(), r.photo.public_name, mimetype=r.photo.content_type, max_age=3600)
 
 
@@ -84,7 +86,9 @@ def _listing(store, county) -> dict:
     state = request.args.get("state", "pending")
     if state not in PUBLIC_REPORT_STATES:
         raise InvalidInput(
-            f"state 取值无效：{state!r}，可选 {', '.join(PUBLIC_REPORT_STATES)}", field="state"
+            f"state 取值无效：{state!r}，可选 {', '.join(PUBLIC_REPORT_STATES)}",
+            en=f"Invalid state {state!r}: choose {', '.join(PUBLIC_REPORT_STATES)}",
+            field="state",
         )
     page = page_number()
     total = store.count_public_reports(county.id, state)
@@ -121,4 +125,7 @@ def report_json(store, county, r: PublicReport, names: Names) -> dict:
 
 def _moderator() -> None:
     if current_user.role not in public_reports.MODERATORS:
-        raise Forbidden("只有管理员、领导和督查员可以审核群众上报")
+        raise Forbidden(
+            "只有管理员、领导和督查员可以审核群众上报",
+            en="Only administrators, leaders and inspectors can review resident reports",
+        )

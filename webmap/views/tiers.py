@@ -76,7 +76,9 @@ def withdraw(award_id: int):
 
 def _admin_body() -> dict:
     if current_user.role != "admin":
-        raise Forbidden("只有管理员可以评定等次和授予称号")
+        raise Forbidden(
+            "只有管理员可以评定等次和授予称号", en="Only administrators can decide tiers and award titles"
+        )
     body = json_body()
     return body
 
@@ -85,7 +87,11 @@ def _community(store, county, code):
     for zone in store.list_zones(county.id, kind=COMMUNITY_KINDS):
         if zone.code == str(code or ""):
             return zone
-    raise NotFound(f"没有编码为 {code!r} 的社区或村", field="zone")
+    raise NotFound(
+        f"没有编码为 {code!r} 的社区或村",
+        en=f"There is no community or village with the code {code!r}",
+        field="zone",
+    )
 
 
 def _award(a, names: dict) -> dict:
