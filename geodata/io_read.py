@@ -244,7 +244,8 @@ def row_problems(
             geoms[i], note = check_geometry(geoms[i], types)
             notes.append(f"{labels[i]}: {note}")
         except InvalidGeometry as exc:
-            problems[i] = exc.en or exc.message  # the rows' reasons are in English (see refusal_message)
+            reason = exc.en or exc.message  # the rows' reasons are in English (see refusal_message)
+            problems[i] = reason[:1].lower() + reason[1:]
     return geoms, notes, problems
 
 

@@ -50,7 +50,7 @@ def basemap_sources(setting: str) -> list[TileSource]:
         if not key.isalnum():
             raise ConfigError(
                 "PORTAL_BASEMAP=tianditu:<key>：天地图的 key 只能由字母和数字组成",
-                en="PORTAL_BASEMAP=tianditu:<key>: the 天地图 key is letters and digits",
+                en="PORTAL_BASEMAP=tianditu:<key>: the Tianditu key is letters and digits",
             )
         return [
             TileSource(TIANDITU.format(s="{s}", layer="vec", key=key), TIANDITU_ATTRIBUTION, "01234567"),

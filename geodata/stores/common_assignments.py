@@ -23,7 +23,8 @@ from geodata.stores.queries import (
     VOID_OPENED,
 )
 
-# The things ``one`` looks up, in Chinese ("unit #3" → "单位 #3").
+# The things ``one`` looks up, in Chinese ("unit #3" → "单位 #3") and in English where the word
+# differs ("incident #3" → "Case #3").
 WHAT_ZH = {
     "county": "县区",
     "unit": "单位",
@@ -33,6 +34,7 @@ WHAT_ZH = {
     "change set": "变更单",
     "incident": "案件",
 }
+WHAT_EN = {"segment": "road segment", "incident": "case"}
 
 
 def _what_zh(what: str) -> str:
@@ -40,9 +42,15 @@ def _what_zh(what: str) -> str:
     return f"{WHAT_ZH.get(noun, noun)} {ref}"
 
 
+def _what_en(what: str) -> str:
+    noun, _, ref = what.rpartition(" ")
+    noun = WHAT_EN.get(noun, noun)
+    return f"{noun[:1].upper()}{noun[1:]} {ref}"
+
+
 def one(rows: list, what: str):
     if not rows:
-        raise NotFound(f"{_what_zh(what)} 不存在", en=f"{what} does not exist")
+        raise NotFound(f"{_what_zh(what)} 不存在", en=f"{_what_en(what)} does not exist")
     return rows[0]
 
 
@@ -55,7 +63,7 @@ def _refuse_double_leads(leads: list[dict]) -> None:
             if _overlap(r, other):
                 raise Conflict(
                     f"{'路段' if key[0] == 'segment' else '区域'} #{key[1]} 在一次调整中同一时段被指定了两个牵头单位",
-                    en=f"{key[0]} #{key[1]} is given two leads for the same period in one change",
+                    en=f"{'Road segment' if key[0] == 'segment' else 'Zone'} #{key[1]} is given two leads for the same period in one change",
                 )
         seen.setdefault(key, []).append(r)
 

@@ -107,7 +107,7 @@ def language():
     if lang not in LANGS:
         raise InvalidInput(
             f"语言 {lang[:20]!r} 无效：可选 zh（中文）或 en（English）",
-            en=f"The language {lang[:20]!r} is invalid: choose zh (中文) or en (English)",
+            en=f"The language {lang[:20]!r} is invalid: choose zh (Chinese) or en (English)",
             field="lang",
         )
     store = get_store()
