@@ -194,9 +194,7 @@ def test_not_a_geo_file(store, county, tmp_path):
     path.write_text("hello")
     with pytest.raises(InvalidFile) as refused:
         io.import_streets(store, CODE, path)
-    assert (
-        refused.value.en == "x.txt is not a GeoJSON, GeoPackage, zipped Shapefile, OSM PBF or CSV file"
-    )
+    assert refused.value.en == "x.txt is not a GeoJSON, GeoPackage, zipped Shapefile, OSM PBF or CSV file"
 
 
 def test_garbage_with_a_geo_name(store, county, tmp_path):

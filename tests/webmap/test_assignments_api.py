@@ -95,10 +95,7 @@ def test_writes_need_the_csrf_token_and_an_editor(app, leader):
     inspector = app.test_client()
     login(inspector, "insp", "pw-insp-1")
     forbidden = _post(inspector, "/api/v1/postings", {"unit": "U02"})
-    assert (
-        forbidden.status_code == 403
-        and "只有领导和管理员" in forbidden.get_json()["error"]["message"]
-    )
+    assert forbidden.status_code == 403 and "只有领导和管理员" in forbidden.get_json()["error"]["message"]
     assert app.test_client().get("/api/v1/units/U01/guarded?month=2024-05").status_code == 401
 
 
