@@ -84,7 +84,7 @@ def load_targets(
         if t not in found:
             raise NotFound(
                 f"{'路段' if t.kind == 'segment' else '区域'} #{t.id} 不存在",
-                en=f"{t.kind} #{t.id} does not exist",
+                en=f"{'Road segment' if t.kind == 'segment' else 'Zone'} #{t.id} does not exist",
                 field="targets",
             )
     return found

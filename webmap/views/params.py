@@ -76,7 +76,7 @@ def parse_zoom(raw: str | None, default: int | None = None) -> int:
         if default is None:
             raise InvalidZoom(
                 "缺少 zoom（zoom is required: an integer from 0 to 22）",
-                en="Zoom is required: an integer from 0 to 22",
+                en="zoom is required: an integer from 0 to 22",
                 field="zoom",
             )
         return default
@@ -84,14 +84,14 @@ def parse_zoom(raw: str | None, default: int | None = None) -> int:
     if not (text.isascii() and text.lstrip("-").isdigit() and len(text) < 6):
         raise InvalidZoom(
             f"zoom 应为整数（zoom must be an integer from 0 to 22），而不是 {_shown(raw)}",
-            en=f"Zoom must be an integer from 0 to 22, not {_shown(raw)}",
+            en=f"zoom must be an integer from 0 to 22, not {_shown(raw)}",
             field="zoom",
         )
     zoom = int(text)
     if not 0 <= zoom <= MAX_ZOOM:
         raise InvalidZoom(
             f"zoom 应在 0–{MAX_ZOOM} 之间（zoom must be between 0 and {MAX_ZOOM}），而不是 {zoom}",
-            en=f"Zoom must be between 0 and {MAX_ZOOM}, not {zoom}",
+            en=f"zoom must be between 0 and {MAX_ZOOM}, not {zoom}",
             field="zoom",
         )
     return zoom
