@@ -21,13 +21,6 @@ ZONE_KIND_ZH = {
     "courtyard": "楼院",
     "grid": "单元网格",
 }
-ZONE_KIND_EN = {
-    "subdistrict": "subdistrict",
-    "community": "community",
-    "village": "village",
-    "courtyard": "courtyard",
-    "grid": "grid cell",
-}
 # A village (村) is a rural community: communities and villages together tile the county under its
 # subdistricts, are scored, given tiers and shown to the public alike.
 COMMUNITY_KINDS = ("community", "village")
