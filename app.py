@@ -11,7 +11,7 @@ from webmap import create_app
 try:
     app = create_app()
 except ConfigError as exc:  # a wrong setting or an unusable database: one sentence, no traceback
-    sys.exit(f"The portal cannot start: {exc.message}")
+    sys.exit(f"门户无法启动：{exc.message}\nThe portal cannot start: {exc.en or exc.message}")
 
 if __name__ == "__main__":
     from webmap.serve import main

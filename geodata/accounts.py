@@ -49,9 +49,11 @@ def set_password(
 def change_own_password(store: Store, user: User, current: str, new: str, now: datetime, keep: str) -> User:
     """The signed-in user's change: the current password first, then a new one, not the same."""
     if not check_password_hash(user.password_hash, current):
-        raise InvalidInput("当前密码不正确。", field="current")
+        raise InvalidInput("当前密码不正确。", en="The current password is incorrect.", field="current")
     if new == current:
-        raise InvalidInput("新密码不能与当前密码相同。", field="new")
+        raise InvalidInput(
+            "新密码不能与当前密码相同。", en="The new password must differ from the current one.", field="new"
+        )
     passwords.check(new, user.username, field="new")
     return set_password(store, user, new, now, by_admin=False, keep=keep)[0]
 

@@ -39,11 +39,19 @@ def month_span(month: str) -> tuple[datetime, datetime]:
     try:
         first = datetime.strptime(month, "%Y-%m").date()
     except ValueError:
-        raise InvalidInput(f"月份 {month!r} 格式有误，应为 YYYY-MM", field="month") from None
+        raise InvalidInput(
+            f"月份 {month!r} 格式有误，应为 YYYY-MM",
+            en=f"The month {month!r} is not in the form YYYY-MM",
+            field="month",
+        ) from None
     if (
         not 2000 <= first.year <= 2100
     ):  # the portal's dates (webmap/views/params.py); 9999-12 has no next month
-        raise InvalidInput(f"月份 {month!r} 应在 2000-01 至 2100-12 之间", field="month")
+        raise InvalidInput(
+            f"月份 {month!r} 应在 2000-01 至 2100-12 之间",
+            en=f"The month {month!r} must be between 2000-01 and 2100-12",
+            field="month",
+        )
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return day_start(first), day_start(following)
 
@@ -78,7 +86,11 @@ def find_unit(store: Store, county: County, code: str) -> Unit:
     for unit in store.list_units(county.id):
         if unit.code == code:
             return unit
-    raise NotFound(f"unknown unit {code!r} in county {county.code}", field="unit")
+    raise NotFound(
+        f"县区 {county.code} 中没有单位 {code!r}",
+        en=f"Unknown unit {code!r} in county {county.code}",
+        field="unit",
+    )
 
 
 def apply_posting(store: Store, county: County, posting: Posting, now: datetime | None = None) -> Applied:
@@ -112,17 +124,24 @@ def apply_posting(store: Store, county: County, posting: Posting, now: datetime 
 
 def check_posting(posting: Posting, need_reason: bool = True) -> None:
     if posting.role not in ROLES:
-        raise InvalidInput(f"unknown role {posting.role!r}: choose lead or assist", field="role")
+        raise InvalidInput(
+            f"未知的责任类型 {posting.role!r}：可选 lead（牵头）或 assist（联系）",
+            en=f"Unknown role {posting.role!r}: choose lead or assist",
+            field="role",
+        )
     unknown = [d for d in posting.duties if d not in CATEGORIES]
     if unknown:
         raise InvalidInput(
-            f"unknown duty categories {', '.join(unknown)}: choose from {', '.join(CATEGORIES)}",
+            f"未知的责任类别 {', '.join(unknown)}：可选 {', '.join(CATEGORIES)}",
+            en=f"Unknown duty categories {', '.join(unknown)}: choose from {', '.join(CATEGORIES)}",
             field="duties",
         )
     if not posting.targets:
-        raise InvalidInput("the posting selects no zone or segment", field="targets")
+        raise InvalidInput(
+            "本次调整没有选中任何区域或路段", en="The posting selects no zone or segment", field="targets"
+        )
     if need_reason and not posting.reason.strip():
-        raise InvalidInput("a change needs a reason", field="reason")
+        raise InvalidInput("请填写调整原因", en="A change needs a reason", field="reason")
 
 
 def _check_targets(store: Store, county: County, targets: Sequence[Target]) -> None:
@@ -132,7 +151,11 @@ def _check_targets(store: Store, county: County, targets: Sequence[Target]) -> N
         elif t.kind == "segment":
             store.get_segment(county.id, t.id)
         else:
-            raise InvalidInput(f"unknown target kind {t.kind!r}: choose zone or segment", field="targets")
+            raise InvalidInput(
+                f"未知的对象类型 {t.kind!r}：可选 zone（区域）或 segment（路段）",
+                en=f"Unknown target kind {t.kind!r}: choose zone or segment",
+                field="targets",
+            )
 
 
 def revert(store: Store, county: County, change_set_id: int, author: str, reason: str, now=None) -> Applied:
@@ -152,7 +175,11 @@ def road_segments(store: Store, county: County, road: str) -> list[Target]:
     names = {road, f"{road}辅路"}
     found = [Target("segment", s.id) for s in store.list_segments(county.id) if s.name in names]
     if not found:
-        raise NotFound(f"no road named {road!r} in county {county.code}", field="road")
+        raise NotFound(
+            f"县区 {county.code} 中没有名为 {road!r} 的道路",
+            en=f"No road named {road!r} in county {county.code}",
+            field="road",
+        )
     return found
 
 
@@ -161,14 +188,22 @@ def community_of(store: Store, county: County, code: str):
     for zone in store.list_zones(county.id, kind=COMMUNITY_KINDS):
         if zone.code == code or zone.name == code:
             return zone
-    raise NotFound(f"unknown community {code!r} in county {county.code}", field="community")
+    raise NotFound(
+        f"县区 {county.code} 中没有社区 {code!r}",
+        en=f"Unknown community {code!r} in county {county.code}",
+        field="community",
+    )
 
 
 def community_cells(store: Store, county: County, code: str) -> list[Target]:
     community = community_of(store, county, code)
     cells = [z for z in store.list_zones(county.id, kind="grid") if z.parent_id == community.id]
     if not cells:
-        raise NotFound(f"community {community.name} has no grid cells yet (run make-grid)", field="community")
+        raise NotFound(
+            f"社区 {community.name} 尚未划分网格（请先运行 make-grid）",
+            en=f"Community {community.name} has no grid cells yet (run make-grid)",
+            field="community",
+        )
     return [Target("zone", z.id) for z in cells]
 
 

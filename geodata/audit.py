@@ -119,7 +119,11 @@ def record(
     The previous hash is read under the chain's lock, so two workers appending at once queue
     instead of both building on the same row."""
     if result not in RESULTS:
-        raise InvalidInput(f"审计结果 {result!r} 无效，可选 {', '.join(RESULTS)}", field="result")
+        raise InvalidInput(
+            f"审计结果 {result!r} 无效，可选 {', '.join(RESULTS)}",
+            en=f"The audit result {result!r} is invalid: choose {', '.join(RESULTS)}",
+            field="result",
+        )
     event = AuditEvent(
         at=now or clock.now(),
         actor=storable(actor or "anonymous")[:MAX_TEXT],

@@ -29,9 +29,17 @@ def backup(url: str, media_dir: Path, path: Path, report: Report = _quiet) -> Ma
     """Write the database at ``url`` and the photos under ``media_dir`` to the archive ``path``."""
     path = Path(path)
     if path.exists():
-        raise InvalidInput(f"{path} 已存在，不覆盖 (the file exists: choose a new name)", field="path")
+        raise InvalidInput(
+            f"{path} 已存在，不覆盖 (the file exists: choose a new name)",
+            en=f"{path} exists already and is not overwritten: choose a new name",
+            field="path",
+        )
     if not path.parent.is_dir():
-        raise InvalidInput(f"文件夹 {path.parent} 不存在 (no folder {path.parent})", field="path")
+        raise InvalidInput(
+            f"文件夹 {path.parent} 不存在 (no folder {path.parent})",
+            en=f"There is no folder {path.parent}",
+            field="path",
+        )
     engine = engine_for(url)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".backup-") as work:
         database = Path(work) / engine.member
@@ -88,14 +96,16 @@ def _check_database(manifest: Manifest, work: Path, report: Report) -> None:
         facts = check_sqlite_copy(work / member)
         if facts.row_counts != manifest.row_counts or facts.schema_version != manifest.schema_version:
             raise InvalidFile(
-                f"{member} 与清单不符 ({member} does not hold the rows and schema the manifest lists)"
+                f"{member} 与清单不符 ({member} does not hold the rows and schema the manifest lists)",
+                en=f"{member} does not hold the rows and schema the manifest lists",
             )
         return
     tables = check_dump(work / member)
     missing = sorted(set(manifest.row_counts) - tables)
     if missing:
         raise InvalidFile(
-            f"{member} 缺少表 {missing[0]} 的数据 ({member} holds no data of table {missing[0]})"
+            f"{member} 缺少表 {missing[0]} 的数据 ({member} holds no data of table {missing[0]})",
+            en=f"{member} holds no data of table {missing[0]}",
         )
 
 
@@ -103,7 +113,9 @@ def _newer_schema(manifest: Manifest) -> InvalidFile:
     known = known_schema(manifest.backend)
     return InvalidFile(
         f"备份的数据库结构版本 {manifest.schema_version} 比本程序认识的 {known} 新，请先升级门户程序 "
-        f"(the archive's schema version {manifest.schema_version} is newer than this portal's {known})"
+        f"(the archive's schema version {manifest.schema_version} is newer than this portal's {known})",
+        en=f"The archive's database schema version {manifest.schema_version} is newer than this portal's "
+        f"{known}: upgrade the portal first",
     )
 
 
@@ -151,7 +163,8 @@ def _check_restored(counts: dict[str, int], expected: dict[str, int]) -> None:
         if counts.get(table) != expected.get(table):
             raise InvalidFile(
                 f"恢复后表 {table} 的行数与清单不符 (table {table}: {counts.get(table)} rows restored, "
-                f"the manifest says {expected.get(table)})"
+                f"the manifest says {expected.get(table)})",
+                en=f"Table {table}: {counts.get(table)} rows restored, the manifest says {expected.get(table)}",
             )
 
 
@@ -160,7 +173,8 @@ def _check_target_backend(manifest: Manifest, backend: str) -> None:
         raise InvalidFile(
             f"这是 {manifest.backend} 数据库的备份，不能恢复到 {backend}，跨后端转换不受支持 "
             f"(a {manifest.backend} archive cannot be restored into {backend}: converting between "
-            "backends is not supported)"
+            "backends is not supported)",
+            en=f"This is a backup of a {manifest.backend} database; it cannot be restored into {backend}: converting between backends is not supported",
         )
     if manifest.schema_version > known_schema(backend):
         raise _newer_schema(manifest)
@@ -176,12 +190,14 @@ def _check_empty(engine, media_dir: Path) -> None:
         shown = ", ".join(f"{t} {n}" for t, n in list(filled.items())[:4])
         raise Conflict(
             f"目标数据库不是空的（{shown} 行…），加 --force 才会替换 "
-            f"(the target database is not empty: {shown} rows; use --force to replace it)"
+            f"(the target database is not empty: {shown} rows; use --force to replace it)",
+            en=f"The target database is not empty ({shown} rows…); add --force to replace it",
         )
     if media_dir.is_dir() and any(media_dir.iterdir()):
         raise Conflict(
             f"照片文件夹 {media_dir} 不是空的，加 --force 才会替换 "
-            f"(the media folder {media_dir} is not empty; use --force to replace it)"
+            f"(the media folder {media_dir} is not empty; use --force to replace it)",
+            en=f"The media folder {media_dir} is not empty; add --force to replace it",
         )
 
 

@@ -57,12 +57,14 @@ class Manifest:
                 raise ValueError("files must map each member to its sha256 and size")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InvalidFile(
-                f"manifest.json 无效 (manifest.json is not a portal backup manifest: {exc})"
+                f"manifest.json 无效 (manifest.json is not a portal backup manifest: {exc})",
+                en=f"manifest.json is not a portal backup manifest: {exc}",
             ) from None
         if manifest.format_version > FORMAT_VERSION:
             raise InvalidFile(
                 f"备份格式版本 {manifest.format_version} 比本程序新 (archive format {manifest.format_version} "
-                f"is newer than this portal's {FORMAT_VERSION}): 请先升级门户程序"
+                f"is newer than this portal's {FORMAT_VERSION}): 请先升级门户程序",
+                en=f"The backup format version {manifest.format_version} is newer than this portal's {FORMAT_VERSION}: upgrade the portal first",
             )
         return manifest
 
@@ -140,7 +142,9 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 def unpack(path: Path, work: Path) -> Manifest:
     """Copy the archive's members into ``work`` and check each against the manifest; the manifest."""
     if not path.is_file():
-        raise InvalidInput(f"备份文件 {path} 不存在 (no such file)", field="path")
+        raise InvalidInput(
+            f"备份文件 {path} 不存在 (no such file)", en=f"There is no backup file {path}", field="path"
+        )
     found: dict[str, dict] = {}
     manifest_data = None
     try:
@@ -148,20 +152,30 @@ def unpack(path: Path, work: Path) -> Manifest:
             for member in tar:
                 name = _member_name(member)
                 if name in found or (name == MANIFEST and manifest_data is not None):
-                    raise InvalidFile(f"备份文件中 {name} 出现两次 (member {name} appears twice)")
+                    raise InvalidFile(
+                        f"备份文件中 {name} 出现两次 (member {name} appears twice)",
+                        en=f"{name} appears twice in the backup",
+                    )
                 source = tar.extractfile(member)
                 if name == MANIFEST:
                     if member.size > MAX_MANIFEST:
-                        raise InvalidFile(f"manifest.json 过大 (manifest.json is {member.size} bytes)")
+                        raise InvalidFile(
+                            f"manifest.json 过大 (manifest.json is {member.size} bytes)",
+                            en=f"manifest.json is too large ({member.size} bytes)",
+                        )
                     manifest_data = source.read()
                 else:
                     found[name] = _copy_hashed(source, work / name)
     except (tarfile.TarError, EOFError, zlib.error, BadGzipFile) as exc:
         raise InvalidFile(
-            f"备份文件 {path.name} 已损坏或不完整 (not a readable tar archive: {exc})"
+            f"备份文件 {path.name} 已损坏或不完整 (not a readable tar archive: {exc})",
+            en=f"The backup file {path.name} is damaged or incomplete (not a readable tar archive: {exc})",
         ) from None
     if manifest_data is None:
-        raise InvalidFile(f"{path.name} 中没有 manifest.json (no manifest: not a portal backup)")
+        raise InvalidFile(
+            f"{path.name} 中没有 manifest.json (no manifest: not a portal backup)",
+            en=f"{path.name} has no manifest.json: it is not a portal backup",
+        )
     manifest = Manifest.from_json(manifest_data)
     _check_members(manifest, found)
     return manifest
@@ -174,7 +188,10 @@ def _member_name(member: tarfile.TarInfo) -> str:
     photo = name.parts[:1] == ("media",) and len(name.parts) > 1
     allowed = member.isfile() and not name.is_absolute() and ".." not in name.parts and (known or photo)
     if not allowed:
-        raise InvalidFile(f"备份文件中有意外的成员 {member.name!r} (unexpected member {member.name!r})")
+        raise InvalidFile(
+            f"备份文件中有意外的成员 {member.name!r} (unexpected member {member.name!r})",
+            en=f"The backup holds an unexpected member {member.name!r}",
+        )
     return str(name)
 
 
@@ -192,17 +209,28 @@ def _check_members(manifest: Manifest, found: dict[str, dict]) -> None:
     for name, expected in manifest.files.items():
         got = found.get(name)
         if got is None:
-            raise InvalidFile(f"备份文件缺少 {name} (member {name} listed in the manifest is missing)")
+            raise InvalidFile(
+                f"备份文件缺少 {name} (member {name} listed in the manifest is missing)",
+                en=f"The backup lacks {name}, which the manifest lists",
+            )
         if got["size"] != expected.get("size"):
             raise InvalidFile(
-                f"{name} 大小不符 (member {name}: {got['size']} bytes, the manifest says {expected.get('size')})"
+                f"{name} 大小不符 (member {name}: {got['size']} bytes, the manifest says {expected.get('size')})",
+                en=f"{name} has the wrong size: {got['size']} bytes, the manifest says {expected.get('size')}",
             )
         if got["sha256"] != expected.get("sha256"):
             raise InvalidFile(
-                f"{name} 校验和不符，文件已损坏或被改动 (member {name}: SHA-256 checksum mismatch)"
+                f"{name} 校验和不符，文件已损坏或被改动 (member {name}: SHA-256 checksum mismatch)",
+                en=f"{name} fails its SHA-256 checksum: the file is damaged or was changed",
             )
     extra = sorted(set(found) - set(manifest.files))
     if extra:
-        raise InvalidFile(f"备份文件中有清单之外的成员 {extra[0]} (member {extra[0]} is not in the manifest)")
+        raise InvalidFile(
+            f"备份文件中有清单之外的成员 {extra[0]} (member {extra[0]} is not in the manifest)",
+            en=f"The backup holds a member that is not in the manifest: {extra[0]}",
+        )
     if DATABASE_MEMBERS.get(manifest.backend) not in manifest.files:
-        raise InvalidFile(f"备份文件中没有数据库 (no database member for backend {manifest.backend!r})")
+        raise InvalidFile(
+            f"备份文件中没有数据库 (no database member for backend {manifest.backend!r})",
+            en=f"The backup holds no database (for the {manifest.backend!r} backend)",
+        )

@@ -47,7 +47,8 @@ def engine_for(url: str) -> SqliteEngine | PostgisEngine:
         return PostgisEngine(url)
     scheme = url.split(":", 1)[0]  # not the whole URL: it may hold a password
     raise ConfigError(
-        f"DATABASE_URL 的 {scheme}: 数据库无法备份 (only sqlite:/// and postgresql:// databases)"
+        f"DATABASE_URL 的 {scheme}: 数据库无法备份 (only sqlite:/// and postgresql:// databases)",
+        en=f"A {scheme}: database in DATABASE_URL cannot be backed up: only sqlite:/// and postgresql:// databases can",
     )
 
 
@@ -62,7 +63,10 @@ class SqliteEngine:
     def dump(self, dest: Path) -> Facts:
         """A consistent copy of the live database in one file, even while the portal writes."""
         if not self.path.is_file():
-            raise InvalidInput(f"数据库文件 {self.path} 不存在 (no SQLite database at {self.path})")
+            raise InvalidInput(
+                f"数据库文件 {self.path} 不存在 (no SQLite database at {self.path})",
+                en=f"There is no SQLite database file {self.path}",
+            )
         with closing(sqlite3.connect(self.path, timeout=30)) as src, closing(sqlite3.connect(dest)) as dst:
             src.backup(dst)  # all pages in one step: one snapshot
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
@@ -89,11 +93,15 @@ def check_sqlite_copy(file: Path) -> Facts:
         with closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as conn:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
-                raise InvalidFile(f"{member} 未通过完整性检查 ({member} fails the integrity check: {result})")
+                raise InvalidFile(
+                    f"{member} 未通过完整性检查 ({member} fails the integrity check: {result})",
+                    en=f"{member} fails the integrity check: {result}",
+                )
             return _sqlite_facts(conn)
     except sqlite3.DatabaseError as exc:
         raise InvalidFile(
-            f"{member} 不是可用的 SQLite 数据库 ({member} is not a SQLite database: {exc})"
+            f"{member} 不是可用的 SQLite 数据库 ({member} is not a SQLite database: {exc})",
+            en=f"{member} is not a usable SQLite database: {exc}",
         ) from None
 
 
@@ -161,7 +169,10 @@ class PostgisEngine:
         try:
             return psycopg.connect(self.url, connect_timeout=10, **kwargs)
         except psycopg.OperationalError as exc:
-            raise ConfigError(f"无法连接 PostgreSQL (cannot connect: {str(exc).strip()})") from None
+            raise ConfigError(
+                f"无法连接 PostgreSQL (cannot connect: {str(exc).strip()})",
+                en=f"Cannot connect to PostgreSQL: {str(exc).strip()}",
+            ) from None
 
     def dump(self, dest: Path) -> Facts:
         """pg_dump of one snapshot; the row counts and schema version are read in that snapshot."""
@@ -246,7 +257,8 @@ def pg_tool(name: str) -> str:
         if (folder / name).is_file():
             return str(folder / name)
     raise ConfigError(
-        f"找不到 {name} (PostgreSQL client program {name} not found: install postgresql-client)"
+        f"找不到 {name} (PostgreSQL client program {name} not found: install postgresql-client)",
+        en=f"The PostgreSQL client program {name} is not found: install postgresql-client",
     )
 
 
@@ -261,6 +273,9 @@ def _run(tool: str, args: list[str], env: dict[str, str], what: str | None = Non
         lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
         why = next((ln for ln in lines if "error" in ln.lower()), lines[0] if lines else "no message")
         if what is not None:  # reading a file from the archive: the archive is at fault
-            raise InvalidFile(f"{what} 无法读取 (pg_restore cannot read {what}: {why})")
-        raise ConfigError(f"{tool} 失败 ({tool} failed: {why})")
+            raise InvalidFile(
+                f"{what} 无法读取 (pg_restore cannot read {what}: {why})",
+                en=f"{what} cannot be read (pg_restore: {why})",
+            )
+        raise ConfigError(f"{tool} 失败 ({tool} failed: {why})", en=f"{tool} failed: {why}")
     return result.stdout

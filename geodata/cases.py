@@ -25,7 +25,7 @@ from shapely.geometry import Point
 
 from geodata import clock
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
-from geodata.model import ROLE_ZH, Category, County, Incident, IncidentEvent, Unit
+from geodata.model import ROLE_EN, ROLE_ZH, Category, County, Incident, IncidentEvent, Unit
 from geodata.routing import ROUTE_MAX_M, route_points
 from geodata.store import Store
 
@@ -40,6 +40,24 @@ STATUS_ZH = {
     "closed": "已结案",
     "rejected": "已驳回",
     "reopened": "返工",
+}
+STATUS_EN = {
+    "filed": "awaiting dispatch",
+    "dispatched": "dispatched",
+    "handled": "handled",
+    "verified": "verified",
+    "closed": "closed",
+    "rejected": "rejected",
+    "reopened": "sent back for rework",
+}
+# The report's fields in English, for the messages that name them.
+FIELD_EN = {
+    "category": "problem category",
+    "long": "longitude",
+    "lat": "latitude",
+    "description": "description",
+    "address": "address",
+    "contact": "contact",
 }
 # A case waits on its unit in these states; past the deadline it is overdue.
 AWAITING_UNIT = ("filed", "dispatched", "reopened")
@@ -98,18 +116,31 @@ def check_report(store: Store, county: County, report: Report) -> tuple[Point, C
     extent = county.boundary or county.extent
     swapped = extent is not None and extent.covers(Point(lat, lon))
     hint = "（经纬度是否填反了？）" if swapped else ""
+    hint_en = " (are longitude and latitude swapped?)" if swapped else ""
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InvalidInput(f"坐标超出范围：经度 {lon}，纬度 {lat}{hint}", field="lat")
+        raise InvalidInput(
+            f"坐标超出范围：经度 {lon}，纬度 {lat}{hint}",
+            en=f"The coordinates are out of range: longitude {lon}, latitude {lat}{hint_en}",
+            field="lat",
+        )
     point = Point(lon, lat)
     if extent is not None and not extent.covers(point):
-        raise InvalidInput(f"位置 ({lon:.6f}, {lat:.6f}) 不在{county.name}范围内{hint}", field="lat")
+        raise InvalidInput(
+            f"位置 ({lon:.6f}, {lat:.6f}) 不在{county.name}范围内{hint}",
+            en=f"The place ({lon:.6f}, {lat:.6f}) is not within {county.name}{hint_en}",
+            field="lat",
+        )
     for value, limit, field, name in (
         (report.description, MAX_DESCRIPTION, "description", "描述"),
         (report.address, MAX_SHORT, "address", "地址"),
         (report.contact, MAX_SHORT, "contact", "联系方式"),
     ):
         if len(value or "") > limit:
-            raise InvalidInput(f"{name}过长：{len(value)} 字，最多 {limit} 字", field=field)
+            raise InvalidInput(
+                f"{name}过长：{len(value)} 字，最多 {limit} 字",
+                en=f"The {FIELD_EN[field]} is too long: {len(value)} characters, at most {limit}",
+                field=field,
+            )
     return point, category
 
 
@@ -189,14 +220,20 @@ def _number(value, field: str, name: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{name}不是数字：{value!r}", field=field) from None
+        raise InvalidInput(
+            f"{name}不是数字：{value!r}", en=f"The {FIELD_EN[field]} is not a number: {value!r}", field=field
+        ) from None
     if not math.isfinite(number):
-        raise InvalidInput(f"{name}不是有限的数字：{value!r}", field=field)
+        raise InvalidInput(
+            f"{name}不是有限的数字：{value!r}",
+            en=f"The {FIELD_EN[field]} is not a finite number: {value!r}",
+            field=field,
+        )
     return number
 
 
 def _missing(field: str, name: str):
-    raise InvalidInput(f"缺少{name}", field=field)
+    raise InvalidInput(f"缺少{name}", en=f"The {FIELD_EN[field]} is missing", field=field)
 
 
 # -- the workflow ----------------------------------------------------------------------------------
@@ -208,15 +245,20 @@ class Step:
     target: str
     roles: tuple[str, ...]
     zh: str
+    done_en: str  # in English: a case cannot be <done_en>
 
 
 STEPS = {
-    "dispatch": Step(("filed", "dispatched"), "dispatched", ("leader", "admin"), "派发"),
-    "handle": Step(("dispatched", "reopened"), "handled", ("unit_staff", "leader", "admin"), "处置"),
-    "verify": Step(("handled",), "verified", ("inspector", "leader", "admin"), "核查通过"),
-    "reopen": Step(("handled",), "reopened", ("inspector", "leader", "admin"), "返工"),
-    "close": Step(("verified",), "closed", ("inspector", "leader", "admin"), "结案"),
-    "reject": Step(("filed", "dispatched"), "rejected", ("leader", "admin"), "驳回"),
+    "dispatch": Step(("filed", "dispatched"), "dispatched", ("leader", "admin"), "派发", "dispatched"),
+    "handle": Step(
+        ("dispatched", "reopened"), "handled", ("unit_staff", "leader", "admin"), "处置", "handled"
+    ),
+    "verify": Step(("handled",), "verified", ("inspector", "leader", "admin"), "核查通过", "verified"),
+    "reopen": Step(
+        ("handled",), "reopened", ("inspector", "leader", "admin"), "返工", "sent back for rework"
+    ),
+    "close": Step(("verified",), "closed", ("inspector", "leader", "admin"), "结案", "closed"),
+    "reject": Step(("filed", "dispatched"), "rejected", ("leader", "admin"), "驳回", "rejected"),
 }
 
 
@@ -241,18 +283,35 @@ def act(
     now = now or clock.now()
     step = STEPS.get(action)
     if step is None:
-        raise InvalidInput(f"未知操作 {action!r}：可选 {', '.join(STEPS)}", field="action")
+        raise InvalidInput(
+            f"未知操作 {action!r}：可选 {', '.join(STEPS)}",
+            en=f"Unknown action {action!r}: choose {', '.join(STEPS)}",
+            field="action",
+        )
     if len(note) > MAX_SHORT:
-        raise InvalidInput(f"备注过长：{len(note)} 字，最多 {MAX_SHORT} 字", field="note")
+        raise InvalidInput(
+            f"备注过长：{len(note)} 字，最多 {MAX_SHORT} 字",
+            en=f"The note is too long: {len(note)} characters, at most {MAX_SHORT}",
+            field="note",
+        )
     with store.transaction():
         case = store.get_incident(county.id, incident_id)
         if actor.role not in step.roles:
-            raise Forbidden(f"{ROLE_ZH.get(actor.role, actor.role)}不能{step.zh}案件", action=action)
+            raise Forbidden(
+                f"{ROLE_ZH.get(actor.role, actor.role)}不能{step.zh}案件",
+                en=f"Cases cannot be {step.done_en} by the {ROLE_EN.get(actor.role, actor.role)} role",
+                action=action,
+            )
         if actor.role == "unit_staff" and case.unit_id != actor.unit_id:
-            raise Forbidden(f"案件 #{case.id} 不属于您的单位，不能{step.zh}", action=action)
+            raise Forbidden(
+                f"案件 #{case.id} 不属于您的单位，不能{step.zh}",
+                en=f"Case #{case.id} is not your unit's: it cannot be {step.done_en} by you",
+                action=action,
+            )
         if case.status not in step.sources:
             raise Conflict(
                 f"案件 #{case.id} 当前状态为“{STATUS_ZH[case.status]}”（{case.status}），不能{step.zh}",
+                en=f"Case #{case.id} is {STATUS_EN[case.status]} ({case.status}); it cannot be {step.done_en} now",
                 status=case.status,
                 allowed=[n for n, s in STEPS.items() if case.status in s.sources],
             )
@@ -264,7 +323,7 @@ def act(
         elif action == "reopen":
             changed = replace(changed, rework=case.rework + 1)
         elif action == "reject" and not note.strip():
-            raise InvalidInput("驳回需要说明理由", field="note")
+            raise InvalidInput("驳回需要说明理由", en="Rejecting a case needs a reason", field="note")
         stored = store.update_incident(changed)
         _event(store, stored, now, actor.name, case.status, step.target, note.strip())
     return stored
@@ -275,9 +334,15 @@ def _unit_for_dispatch(store: Store, county: County, case: Incident, code: str |
         for unit in store.list_units(county.id):
             if unit.code == code:
                 return unit
-        raise NotFound(f"没有编码为 {code!r} 的单位", field="unit")
+        raise NotFound(
+            f"没有编码为 {code!r} 的单位", en=f"There is no unit with the code {code!r}", field="unit"
+        )
     if case.unit_id is None:
-        raise InvalidInput("该案件没有责任单位，派发时请选择单位", field="unit")
+        raise InvalidInput(
+            "该案件没有责任单位，派发时请选择单位",
+            en="This case has no responsible unit: choose a unit to dispatch it to",
+            field="unit",
+        )
     return store.get_unit(county.id, case.unit_id)
 
 

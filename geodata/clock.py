@@ -65,4 +65,8 @@ def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"日期 {text!r} 无效：应为 YYYY-MM-DD，如 2027-01-15", field="today") from None
+        raise InvalidInput(
+            f"日期 {text!r} 无效：应为 YYYY-MM-DD，如 2027-01-15",
+            en=f"The date {text!r} is invalid: write YYYY-MM-DD, e.g. 2027-01-15",
+            field="today",
+        ) from None

@@ -119,8 +119,9 @@ def _stepper(progress: Callable[[str], None] | bool | None) -> Callable[[str], N
 def _refuse_second_demo(store: Store) -> None:
     if any(c.code == COUNTY_CODE for c in store.list_counties()):
         raise Conflict(
-            f"the demo county {COUNTY_CODE} already exists in this database; "
-            "seed-demo --refresh remakes it in a fresh database (the old one kept beside it)"
+            f"本数据库中已有演示县区 {COUNTY_CODE}；seed-demo --refresh 会在新数据库中重建它（旧库保留在旁）",
+            en=f"The demo county {COUNTY_CODE} already exists in this database; "
+            "seed-demo --refresh remakes it in a fresh database (the old one kept beside it)",
         )
 
 

@@ -153,11 +153,15 @@ def _point(point: Point | Sequence[float]) -> Point:
         point = Point(coords) if numeric else Point()
     lon, lat = (point.x, point.y) if not point.is_empty else (float("nan"), float("nan"))
     if not (np.isfinite([lon, lat]).all() and -180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InvalidInput("point 应为切分点的 [经度, 纬度]，如 [114.05, 22.54]", field="point")
+        raise InvalidInput(
+            "point 应为切分点的 [经度, 纬度]，如 [114.05, 22.54]",
+            en="point must be the [longitude, latitude] of the cut, e.g. [114.05, 22.54]",
+            field="point",
+        )
     return Point(lon, lat)
 
 
 def _reason(reason: str) -> str:
     if not str(reason or "").strip():
-        raise InvalidInput("请填写调整原因", field="reason")
+        raise InvalidInput("请填写调整原因", en="Please give the reason for the change", field="reason")
     return str(reason).strip()

@@ -27,13 +27,21 @@ def label(segment: Segment) -> str:
     return f"#{segment.id}（{segment.name or UNNAMED_SEGMENT}）"
 
 
+def label_en(segment: Segment) -> str:
+    return f"#{segment.id} ({segment.name or 'unnamed'})"
+
+
 def single_line(segment: Segment) -> LineString:
     """The segment's geometry as one LineString; InvalidGeometry when its parts do not join."""
     line = segment.geom
     if line.geom_type == "MultiLineString":
         line = shapely.line_merge(line)
     if line.geom_type != "LineString":
-        raise InvalidGeometry(f"路段 {label(segment)}由不相连的几段线组成，无法切分", field="point")
+        raise InvalidGeometry(
+            f"路段 {label(segment)}由不相连的几段线组成，无法切分",
+            en=f"Road segment {label_en(segment)} is made of lines that do not join; it cannot be split",
+            field="point",
+        )
     return line
 
 
@@ -49,6 +57,7 @@ def cut_line(segment: Segment, point: Point, epsg: int) -> tuple[LineString, Lin
     if off_m > SPLIT_MAX_M:
         raise InvalidGeometry(
             f"切分点离路段 {label(segment)}有 {off_m:.1f} 米，超过 {SPLIT_MAX_M:g} 米：请点在路段上",
+            en=f"The cut is {off_m:.1f} m from road segment {label_en(segment)}, more than {SPLIT_MAX_M:g} m: click on the segment",
             field="point",
         )
     along, total = line_m.project(click), line_m.length
@@ -56,6 +65,7 @@ def cut_line(segment: Segment, point: Point, epsg: int) -> tuple[LineString, Lin
         raise InvalidGeometry(
             f"切分点离路段 {label(segment)}的端点太近：切出的两段分别长 {along:.1f} 米和 "
             f"{total - along:.1f} 米，每段至少 {MIN_PIECE_M:g} 米",
+            en=f"The cut is too close to an end of road segment {label_en(segment)}: the pieces would be {along:.1f} m and {total - along:.1f} m long, each must be at least {MIN_PIECE_M:g} m",
             field="point",
         )
     walked = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
@@ -77,9 +87,15 @@ def merge_ids(ids: Sequence) -> list[int]:
     try:
         found = sorted({int(i) for i in ids if not isinstance(i, bool)})
     except (TypeError, ValueError):
-        raise InvalidInput("ids 应为路段编号列表，如 [12, 13]", field="ids") from None
+        raise InvalidInput(
+            "ids 应为路段编号列表，如 [12, 13]",
+            en="ids must be a list of road segment ids, e.g. [12, 13]",
+            field="ids",
+        ) from None
     if len(found) < 2:
-        raise InvalidInput("合并至少需要两个不同的路段", field="ids")
+        raise InvalidInput(
+            "合并至少需要两个不同的路段", en="Merging needs at least two different road segments", field="ids"
+        )
     return found
 
 
@@ -88,7 +104,11 @@ def refuse_other_roads(segments: Sequence[Segment]) -> None:
     first = segments[0]
     for s in segments[1:]:
         if s.name != first.name:
-            raise InvalidInput(f"路段 {label(first)}与 {label(s)}不是同一条路，不能合并", field="ids")
+            raise InvalidInput(
+                f"路段 {label(first)}与 {label(s)}不是同一条路，不能合并",
+                en=f"Road segments {label_en(first)} and {label_en(s)} are not on the same road; they cannot be merged",
+                field="ids",
+            )
 
 
 def joined(segments: Sequence[Segment]) -> LineString:
@@ -97,16 +117,25 @@ def joined(segments: Sequence[Segment]) -> LineString:
     for a_index, a in enumerate(segments):
         for b in segments[a_index + 1 :]:
             if shapely.relate_pattern(a.geom, b.geom, "1********"):
-                raise InvalidInput(f"路段 {label(a)}与 {label(b)}相互重叠，不能合并", field="ids")
+                raise InvalidInput(
+                    f"路段 {label(a)}与 {label(b)}相互重叠，不能合并",
+                    en=f"Road segments {label_en(a)} and {label_en(b)} overlap; they cannot be merged",
+                    field="ids",
+                )
     merged = shapely.line_merge(shapely.multilinestrings(shapely.get_parts([s.geom for s in segments])))
     if merged.geom_type != "LineString":
         if len(segments) == 2:
             a, b = segments
             message = f"路段 {label(a)}与 {label(b)}首尾不相接，不能合并：只能合并首尾相连的路段"
+            en = (
+                f"Road segments {label_en(a)} and {label_en(b)} do not meet end to end; they cannot be merged: "
+                "only segments joined end to end can be"
+            )
         else:
             names = "、".join(f"#{s.id}" for s in segments)
             message = f"路段 {names} 不能首尾相连成一条线，不能合并"
-        raise InvalidInput(message, field="ids")
+            en = f"Road segments {', '.join(f'#{s.id}' for s in segments)} do not join end to end into one line; they cannot be merged"
+        raise InvalidInput(message, en=en, field="ids")
     start, end = shapely.get_coordinates(single_line(segments[0]))[[0, -1]]
     if merged.project(Point(start)) > merged.project(Point(end)):
         merged = shapely.reverse(merged)
@@ -140,11 +169,15 @@ def refuse_other_history(
             raise Conflict(
                 f"路段 #{first.id} 与 #{other.id} 的责任记录不同：{day} 起 "
                 f"{_say(first.id, a, lead, units)}，{_say(other.id, b, lead, units)}；"
-                "请先将两段调整为相同的责任单位再合并"
+                "请先将两段调整为相同的责任单位再合并",
+                en=f"Road segments #{first.id} and #{other.id} have different assignments: from {day}, "
+                f"{_say_en(first.id, a, lead, units)}, {_say_en(other.id, b, lead, units)}; "
+                "give both segments the same responsible units before merging them",
             )
     raise Conflict(
         f"路段 #{first.id} 与 #{other.id} 的责任记录分段不同（#{first.id} 有 {sum(first_rows.values())} 条，"
-        f"#{other.id} 有 {sum(other_rows.values())} 条）：请先将两段调整为相同的责任记录再合并"
+        f"#{other.id} 有 {sum(other_rows.values())} 条）：请先将两段调整为相同的责任记录再合并",
+        en=f"Road segments #{first.id} and #{other.id} have differently divided assignment histories (#{first.id} has {sum(first_rows.values())} records, #{other.id} has {sum(other_rows.values())}): make their assignments the same before merging them",
     )
 
 
@@ -167,3 +200,17 @@ def _say(segment_id: int, state: tuple, lead: bool, units: Mapping) -> str:
     if state[1]:
         return f"#{segment_id} 的协助单位为 {'、'.join(name(u) for u in state[1])}"
     return f"#{segment_id} 无协助单位"
+
+
+def _say_en(segment_id: int, state: tuple, lead: bool, units: Mapping) -> str:
+    def name(unit_id):
+        unit = units.get(unit_id)
+        return unit.name if unit else f"unit #{unit_id}"
+
+    if lead and state[0] is not None:
+        return f"#{segment_id} is led by {name(state[0])}"
+    if lead:
+        return f"#{segment_id} has no lead unit"
+    if state[1]:
+        return f"#{segment_id} has the assisting units {', '.join(name(u) for u in state[1])}"
+    return f"#{segment_id} has no assisting unit"

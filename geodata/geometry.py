@@ -36,7 +36,9 @@ def utm_epsg_for(lon: float, lat: float) -> int:
         area_of_interest=AreaOfInterest(lon, lat, lon, lat),
     )
     if not infos:
-        raise InvalidGeometry(f"no UTM zone covers lon {lon}, lat {lat}")
+        raise InvalidGeometry(
+            f"没有 UTM 带覆盖经度 {lon}、纬度 {lat}", en=f"No UTM zone covers lon {lon}, lat {lat}"
+        )
     # Prefer the zone whose central meridian is closest to the point.
     zone = int(math.floor((lon + 180) / 6)) + 1
     wanted = (32600 if lat >= 0 else 32700) + zone
@@ -100,16 +102,22 @@ def check_geometry(
     swapped lon/lat, outside the county, or invalid beyond a 0.1 % repair.
     """
     if geom is None or geom.is_empty:
-        raise InvalidGeometry("the geometry is missing or empty")
+        raise InvalidGeometry("几何图形缺失或为空", en="The geometry is missing or empty")
     if geom.geom_type not in types:
-        raise InvalidGeometry(f"a {geom.geom_type} was given where {' or '.join(types)} is expected")
+        raise InvalidGeometry(
+            f"应为 {' 或 '.join(types)}，而不是 {geom.geom_type}",
+            en=f"A {geom.geom_type} was given where {' or '.join(types)} is expected",
+        )
     coords = shapely.get_coordinates(geom)
     if not np.isfinite(coords).all():
-        raise InvalidGeometry("the geometry has NaN or infinite coordinates")
+        raise InvalidGeometry(
+            "几何图形的坐标含有非数值（NaN 或无穷大）", en="The geometry has NaN or infinite coordinates"
+        )
     if not looks_like_lonlat(geom.bounds):
         raise InvalidGeometry(
-            f"coordinates {tuple(round(c, 4) for c in coords[0])} are not longitude/latitude "
-            "(declare the file's CRS with --crs)"
+            f"坐标 {tuple(round(c, 4) for c in coords[0])} 不是经纬度（请用 --crs 声明文件的坐标系）",
+            en=f"Coordinates {tuple(round(c, 4) for c in coords[0])} are not longitude/latitude "
+            "(declare the file's CRS with --crs)",
         )
     if extent is not None:
         _check_inside(geom, extent)
@@ -127,10 +135,13 @@ def _check_inside(geom: BaseGeometry, extent: BaseGeometry) -> None:
     x, y = shapely.get_coordinates(geom)[0]
     if area.intersects(swapped):
         raise InvalidGeometry(
-            f"longitude and latitude look swapped: ({x:.5f}, {y:.5f}) lies outside the county, "
-            f"({y:.5f}, {x:.5f}) inside it; GeoJSON order is longitude, latitude"
+            f"经纬度似乎颠倒了：({x:.5f}, {y:.5f}) 在县区之外，({y:.5f}, {x:.5f}) 在县区之内；GeoJSON 的顺序为经度、纬度",
+            en=f"Longitude and latitude look swapped: ({x:.5f}, {y:.5f}) lies outside the county, "
+            f"({y:.5f}, {x:.5f}) inside it; GeoJSON order is longitude, latitude",
         )
-    raise InvalidGeometry(f"({x:.5f}, {y:.5f}) lies outside the county's extent")
+    raise InvalidGeometry(
+        f"({x:.5f}, {y:.5f}) 在县区范围之外", en=f"({x:.5f}, {y:.5f}) lies outside the county's extent"
+    )
 
 
 def _repair(geom: BaseGeometry, types: tuple[str, ...]) -> tuple[BaseGeometry, str]:
@@ -142,14 +153,18 @@ def _repair(geom: BaseGeometry, types: tuple[str, ...]) -> tuple[BaseGeometry, s
         parts = [g for g in parts if g.geom_type in _family(types)]
         fixed = shapely.union_all(parts) if parts else fixed
     if fixed.geom_type not in types and not ("MultiPolygon" in types and fixed.geom_type == "Polygon"):
-        raise InvalidGeometry(f"invalid geometry ({reason}) and its repair is a {fixed.geom_type}")
+        raise InvalidGeometry(
+            f"几何图形无效（{reason}），修复后为 {fixed.geom_type}",
+            en=f"Invalid geometry ({reason}) and its repair is a {fixed.geom_type}",
+        )
     if geom.geom_type in POLYGONAL:
         before, after = abs(_signed_area(geom)), fixed.area
         change = abs(after - before) / before if before else 1.0
         if change > MAX_REPAIR_AREA_CHANGE:
             raise InvalidGeometry(
-                f"invalid geometry ({reason}); repairing it would change its area by "
-                f"{change:.1%}, more than the {MAX_REPAIR_AREA_CHANGE:.1%} allowed"
+                f"几何图形无效（{reason}）；修复会使面积改变 {change:.1%}，超过允许的 {MAX_REPAIR_AREA_CHANGE:.1%}",
+                en=f"Invalid geometry ({reason}); repairing it would change its area by "
+                f"{change:.1%}, more than the {MAX_REPAIR_AREA_CHANGE:.1%} allowed",
             )
     return fixed, f"repaired: {reason}"
 

@@ -162,7 +162,8 @@ def make_grid(
 def _check_target(target_m2: float) -> None:
     if not (MIN_TARGET_M2 <= target_m2 <= MAX_TARGET_M2):
         raise InvalidInput(
-            f"the target cell area must be between {MIN_TARGET_M2:,} and {MAX_TARGET_M2:,} m², "
+            f"网格目标面积应在 {MIN_TARGET_M2:,} 至 {MAX_TARGET_M2:,} m² 之间，而不是 {target_m2:,g}",
+            en=f"The target cell area must be between {MIN_TARGET_M2:,} and {MAX_TARGET_M2:,} m², "
             f"not {target_m2:,g}",
             field="target_m2",
         )
@@ -174,8 +175,9 @@ def _plan(store: Store, county: County, target_m2: float, progress: Progress | N
     communities = [z for z in zones if z.kind in COMMUNITY_KINDS]  # villages are split alike
     if not communities:
         raise InvalidInput(
-            f"county {county.code} has no communities to split into grid cells: "
-            "import them first (import-zones --kind community, or village)"
+            f"县区 {county.code} 没有可划分网格的社区：请先导入（import-zones --kind community 或 village）",
+            en=f"County {county.code} has no communities to split into grid cells: "
+            "import them first (import-zones --kind community, or village)",
         )
     epsg = store.county_epsg(county.id)
     grids = [z for z in zones if z.kind == "grid"]
@@ -226,9 +228,10 @@ def _refuse_bad_tiling(community: Zone, check: TilingCheck) -> None:
     """A safety net: cells that fail the tiling tolerances are never stored."""
     if check.area_diff_pct > MAX_AREA_DIFF_PCT or check.max_overlap_m2 > MAX_OVERLAP_M2 or check.invalid:
         raise PortalError(
-            f"the cells computed for {community.name} do not tile it (area difference "
+            f"为 {community.name} 计算的网格未能铺满该社区（面积差 {check.area_diff_pct:.4f} %，重叠 {check.max_overlap_m2:.2f} m²，无效网格 {check.invalid} 个）；未保存任何数据",
+            en=f"The cells computed for {community.name} do not tile it (area difference "
             f"{check.area_diff_pct:.4f} %, overlap {check.max_overlap_m2:.2f} m², "
-            f"{check.invalid} invalid cells); nothing was stored"
+            f"{check.invalid} invalid cells); nothing was stored",
         )
 
 
@@ -239,7 +242,8 @@ def _refuse_assigned(store: Store, county: County, plans: list[_Plan]) -> None:
         names = ", ".join(f"{z.code} {z.name}" for z in held)
         cells = "cell" if len(held) == 1 else "cells"
         raise Conflict(
-            f"the new grid would delete {len(held)} {cells} that units are still assigned to: "
+            f"新网格将删除 {len(held)} 个仍有单位负责的网格：{names}；请先结束或转移这些责任分配（未作任何更改）",
+            en=f"The new grid would delete {len(held)} {cells} that units are still assigned to: "
             f"{names}; end or move those assignments first (nothing was changed)",
             zone_ids=[z.id for z in held],
         )

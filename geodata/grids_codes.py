@@ -56,7 +56,10 @@ def community_prefixes(
         used = [int(p[9:]) for p in prefixes if p and p.startswith(head)]
         number = max(used, default=0) + 1
         if number > 999:
-            raise InvalidInput(f"no 3-digit community number is left under {head} for {communities[i].name}")
+            raise InvalidInput(
+                f"{head} 下已没有可用的 3 位社区编号分配给 {communities[i].name}",
+                en=f"No 3-digit community number is left under {head} for {communities[i].name}",
+            )
         prefixes[i] = f"{head}{number:03d}"
     _refuse_shared_prefixes(communities, prefixes)
     return prefixes
@@ -81,9 +84,10 @@ def _refuse_shared_prefixes(communities: list[Zone], prefixes: list[str]) -> Non
     for community, prefix in zip(communities, prefixes, strict=True):
         if prefix in seen:
             raise InvalidInput(
-                f"communities {seen[prefix].name} ({seen[prefix].code}) and {community.name} "
+                f"社区 {seen[prefix].name}（{seen[prefix].code}）与 {community.name}（{community.code}）将共用网格编码前缀 {prefix}；请为它们设定不同的 12 位编码（县区 + 街道 + 社区）",
+                en=f"Communities {seen[prefix].name} ({seen[prefix].code}) and {community.name} "
                 f"({community.code}) would share the grid code prefix {prefix}; give them distinct "
-                "12-digit codes (county + subdistrict + community)"
+                "12-digit codes (county + subdistrict + community)",
             )
         seen[prefix] = community
 
@@ -140,7 +144,8 @@ def _free_numbers(prefix: str, taken: set[str], count: int, community: Zone) -> 
         numbers += gaps[: count - len(numbers)]
     if len(numbers) < count:
         raise InvalidInput(
-            f"{community.name} would need more than {MAX_CELL_NUMBER} grid cells, more than a "
-            "3-digit cell number allows: choose a larger target area"
+            f"{community.name} 需要超过 {MAX_CELL_NUMBER} 个网格，超出 3 位网格编号的范围：请选择更大的目标面积",
+            en=f"{community.name} would need more than {MAX_CELL_NUMBER} grid cells, more than a "
+            "3-digit cell number allows: choose a larger target area",
         )
     return numbers

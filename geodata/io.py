@@ -26,6 +26,7 @@ from geodata.io_read import (
     open_checked,
     read_frame,
     refusal_message,
+    refusal_message_zh,
     require_field,
     resolve_county,
     row_label,
@@ -61,17 +62,18 @@ def create_county(
     code, name = str(code).strip(), str(name).strip()
     if not re.fullmatch(r"\d{6}", code):
         raise InvalidInput(
-            f"county code {code!r} must be the 6-digit GB/T 2260 admin code, e.g. 440304",
+            f"县区编码 {code!r} 应为 6 位 GB/T 2260 行政区划代码，如 440304",
+            en=f"County code {code!r} must be the 6-digit GB/T 2260 admin code, e.g. 440304",
             field="code",
         )
     if not name:
-        raise InvalidInput("the county needs a name", field="name")
+        raise InvalidInput("县区需要名称", en="The county needs a name", field="name")
     county = County(code=code, name=name)
     if boundary_path is not None:
         county = _with_boundary(county, boundary_path, crs)
     with store.transaction():
         if _county_exists(store, code):
-            raise Conflict(f"county {code} already exists", field="code")
+            raise Conflict(f"县区 {code} 已存在", en=f"County {code} already exists", field="code")
         return store.add_county(county)
 
 
@@ -113,7 +115,11 @@ def import_zones(
     ``code`` field."""
     if kind not in ZONE_KINDS:
         choices = "、".join(f"{k}（{ZONE_KIND_ZH[k]}）" for k in ZONE_KINDS)
-        raise InvalidInput(f"未知的区域类型 {kind!r}：可选 {choices}", field="kind")
+        raise InvalidInput(
+            f"未知的区域类型 {kind!r}：可选 {choices}",
+            en=f"Unknown zone kind {kind!r}: choose {', '.join(ZONE_KINDS)}",
+            field="kind",
+        )
     frame, _ = read_frame(path, crs)
     summary = ImportSummary(source=Path(path).name, layer=f"{kind} zones", read=len(frame))
     name_field = name_field or "name"
@@ -122,7 +128,11 @@ def import_zones(
     labels = [row_label(i, n) for i, n in enumerate(names)]
     unnamed = [f"{labels[i]}: it has no {name_field!r}" for i, n in enumerate(names) if not n]
     if unnamed:
-        raise InvalidInput(refusal_message(summary.source, len(frame), unnamed), refused=unnamed)
+        raise InvalidInput(
+            refusal_message_zh(summary.source, len(frame), unnamed),
+            en=refusal_message(summary.source, len(frame), unnamed),
+            refused=unnamed,
+        )
     with store.transaction():
         county = resolve_county(store, county)
         geoms, summary.repaired = check_rows(
@@ -132,7 +142,8 @@ def import_zones(
         overlaps, rows = _overlaps(store, county, kind, labels, geoms)
         if overlaps and not allow_overlap:
             raise InvalidInput(
-                f"{summary.source}: {rows} of {len(frame)} rows overlap {kind} zones, nothing stored: "
+                f"{summary.source}：{len(frame)} 行中有 {rows} 行与已有的{ZONE_KIND_ZH[kind]}重叠，未保存任何数据：{'; '.join(overlaps)}（--allow-overlap 会保存并列出重叠）",
+                en=f"{summary.source}: {rows} of {len(frame)} rows overlap {kind} zones, nothing stored: "
                 f"{'; '.join(overlaps)} (--allow-overlap stores them and lists the overlaps)",
                 refused=overlaps,
             )
@@ -231,14 +242,20 @@ def import_units(store: Store, county: str | County, csv_path: str | Path) -> Im
     """Import responsible units from a CSV with columns code, name and optional kind, hotline."""
     path, fmt = open_checked(csv_path)
     if fmt != "csv":
-        raise InvalidFile(f"{path.name} is not a CSV file (columns code,name[,kind,hotline])")
+        raise InvalidFile(
+            f"{path.name} 不是 CSV 文件（列为 code,name[,kind,hotline]）",
+            en=f"{path.name} is not a CSV file (columns code,name[,kind,hotline])",
+        )
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     table.columns = [c.strip().lower() for c in table.columns]
     for column in ("code", "name"):
         if column not in table.columns:
-            raise InvalidFile(f"{path.name} has no {column!r} column (columns code,name[,kind,hotline])")
+            raise InvalidFile(
+                f"{path.name} 没有 {column!r} 列（列为 code,name[,kind,hotline]）",
+                en=f"{path.name} has no {column!r} column (columns code,name[,kind,hotline])",
+            )
     if table.empty:
-        raise InvalidFile(f"{path.name} is empty: it has no rows")
+        raise InvalidFile(f"{path.name} 是空的：没有数据行", en=f"{path.name} is empty: it has no rows")
     summary = ImportSummary(source=path.name, layer="units", read=len(table))
     with store.transaction():
         county = resolve_county(store, county)
@@ -260,5 +277,9 @@ def _units(county: County, table: pd.DataFrame, taken: set[str], source: str) ->
         kind = (row.get("kind") or "bureau").strip()
         units.append(Unit(county.id, code, name, kind=kind, hotline=(row.get("hotline") or "").strip()))
     if problems:
-        raise InvalidInput(refusal_message(source, len(table), problems), refused=problems)
+        raise InvalidInput(
+            refusal_message_zh(source, len(table), problems),
+            en=refusal_message(source, len(table), problems),
+            refused=problems,
+        )
     return units

@@ -68,11 +68,18 @@ def export_layer(
                            field="lang")  # fmt: skip
     writer = WRITERS.get(path.suffix.lower())
     if writer is None:
-        raise InvalidFile(f"{path.name}: export writes .geojson, .gpkg or .csv files")
+        raise InvalidFile(
+            f"{path.name}：导出只能写 .geojson、.gpkg 或 .csv 文件",
+            en=f"{path.name}: export writes .geojson, .gpkg or .csv files",
+        )
     if layer not in LAYERS:
-        raise InvalidInput(f"unknown layer {layer!r}: choose zones, segments or incidents", field="layer")
+        raise InvalidInput(
+            f"未知的图层 {layer!r}：可选 zones、segments 或 incidents",
+            en=f"Unknown layer {layer!r}: choose zones, segments or incidents",
+            field="layer",
+        )
     if not path.parent.is_dir():
-        raise InvalidFile(f"the folder {path.parent} does not exist")
+        raise InvalidFile(f"文件夹 {path.parent} 不存在", en=f"The folder {path.parent} does not exist")
     county = resolve_county(store, county)
     total = store.count(county.id, {"zones": "zone", "segments": "segment"}.get(layer, "incident"))
     batches = {"zones": _zones, "segments": _segments, "incidents": _incidents}[layer](store, county)

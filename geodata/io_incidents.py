@@ -17,6 +17,7 @@ from geodata.io_read import (
     count_rows,
     iter_point_frames,
     refusal_message,
+    refusal_message_zh,
     require_field,
     resolve_county,
     row_label,
@@ -62,7 +63,10 @@ def import_incidents(
     with store.transaction():
         county = resolve_county(store, county)
         if county.extent is None:
-            raise InvalidInput(f"county {county.code} has no extent yet: import its streets or zones first")
+            raise InvalidInput(
+                f"县区 {county.code} 尚无范围：请先导入其道路或区域",
+                en=f"County {county.code} has no extent yet: import its streets or zones first",
+            )
         for frame in iter_point_frames(path, crs, chunk_rows):
             incidents, problems = _incidents(
                 county, frame, columns, fixed_category, reported_at, summary.source, skip_refused
@@ -103,7 +107,11 @@ def _write_refused(path: Path, frame: gpd.GeoDataFrame, problems: dict[int, str]
 def category_code(value: str, where: str) -> str:
     code = CATEGORY_CODES.get(str(value).strip())
     if code is None:
-        raise InvalidInput(f"{where}: unknown category {value!r}; choose {CHOICES}", field="category")
+        raise InvalidInput(
+            f"{where}：未知的问题类别 {value!r}；可选 {CHOICES}",
+            en=f"{where}: unknown category {value!r}; choose {CHOICES}",
+            field="category",
+        )
     return code
 
 
@@ -125,7 +133,11 @@ def _incidents(
     times = _times(frame, columns[1], fixed_time, source, problems)
     if problems and not skip:
         lines = [f"{labels[i]}: {why}" for i, why in sorted(problems.items())]
-        raise InvalidInput(refusal_message(source, len(frame), lines), refused=lines)
+        raise InvalidInput(
+            refusal_message_zh(source, len(frame), lines),
+            en=refusal_message(source, len(frame), lines),
+            refused=lines,
+        )
     if not skip:
         geoms, _ = check_rows(frame.geometry.values, ("Point",), county.extent, labels, source)
     else:

@@ -65,7 +65,7 @@ def file_format(path: Path) -> str:
     ):
         if name.endswith(endings):
             return fmt
-    raise InvalidFile(f"{path.name} is not a {FORMATS} file")
+    raise InvalidFile(f"{path.name} 不是 {FORMATS} 文件", en=f"{path.name} is not a {FORMATS} file")
 
 
 def open_checked(path: str | Path) -> tuple[Path, str]:
@@ -73,9 +73,9 @@ def open_checked(path: str | Path) -> tuple[Path, str]:
     path = Path(path)
     fmt = file_format(path)
     if not path.is_file():
-        raise InvalidFile(f"{path} does not exist or is not a file")
+        raise InvalidFile(f"{path} 不存在或不是文件", en=f"{path} does not exist or is not a file")
     if path.stat().st_size == 0:
-        raise InvalidFile(f"{path.name} is empty")
+        raise InvalidFile(f"{path.name} 是空文件", en=f"{path.name} is empty")
     return path, fmt
 
 
@@ -86,7 +86,11 @@ def parse_crs(crs: str | int | None) -> CRS | None:
     try:
         return CRS.from_user_input(crs)
     except CRSError:
-        raise InvalidInput(f"--crs {crs!r} is not a CRS; write it as EPSG:N", field="crs") from None
+        raise InvalidInput(
+            f"--crs {crs!r} 不是坐标系：请写作 EPSG:N",
+            en=f"--crs {crs!r} is not a CRS; write it as EPSG:N",
+            field="crs",
+        ) from None
 
 
 def read_frame(path: str | Path, crs: str | int | None = None) -> tuple[gpd.GeoDataFrame, str]:
@@ -97,7 +101,7 @@ def read_frame(path: str | Path, crs: str | int | None = None) -> tuple[gpd.GeoD
     else:
         frame = _read_ogr(path, fmt)
     if len(frame) == 0:
-        raise InvalidFile(f"{path.name} is empty: it has no features")
+        raise InvalidFile(f"{path.name} 是空的：没有要素", en=f"{path.name} is empty: it has no features")
     return to_lonlat(frame, path.name, parse_crs(crs), fmt), fmt
 
 
@@ -109,7 +113,9 @@ def _read_ogr(path: Path, fmt: str) -> gpd.GeoDataFrame:
             return pyogrio.read_dataframe(path, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         reason = str(exc).split(";")[0]
-        raise InvalidFile(f"{path.name} could not be read as {fmt}: {reason}") from None
+        raise InvalidFile(
+            f"{path.name} 无法按 {fmt} 读取：{reason}", en=f"{path.name} could not be read as {fmt}: {reason}"
+        ) from None
 
 
 def frame_from_csv(table: pd.DataFrame, name: str) -> gpd.GeoDataFrame:
@@ -124,11 +130,16 @@ def frame_from_csv(table: pd.DataFrame, name: str) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame(table.drop(columns=[lon, lat]), geometry=geoms, crs=None)
     wkt = next((columns[c] for c in WKT_COLUMNS if c in columns), None)
     if wkt is None:
-        raise InvalidFile(f"{name} has no lon and lat columns and no WKT geometry column")
+        raise InvalidFile(
+            f"{name} 没有 lon 和 lat 列，也没有 WKT 几何列",
+            en=f"{name} has no lon and lat columns and no WKT geometry column",
+        )
     try:
         geoms = shapely.from_wkt(table[wkt].replace("", None).to_numpy(object))
     except shapely.errors.GEOSException as exc:
-        raise InvalidFile(f"{name}: column {wkt!r} is not WKT ({exc})") from None
+        raise InvalidFile(
+            f"{name}：列 {wkt!r} 不是 WKT（{exc}）", en=f"{name}: column {wkt!r} is not WKT ({exc})"
+        ) from None
     return gpd.GeoDataFrame(table.drop(columns=[wkt]), geometry=geoms, crs=None)
 
 
@@ -143,8 +154,10 @@ def to_lonlat(frame: gpd.GeoDataFrame, name: str, declared: CRS | None, fmt: str
     if source is None or (is_lonlat_crs(source) and declared is None):
         if not _mostly_lonlat(frame.geometry.values):
             said = "has no CRS" if source is None or fmt == "geojson" else "says it is EPSG:4326"
+            said_zh = "没有声明坐标系" if source is None or fmt == "geojson" else "声明为 EPSG:4326"
             raise InvalidFile(
-                f"{name} {said} and its coordinates are not longitude/latitude; declare it with --crs EPSG:N"
+                f"{name} {said_zh}，但其坐标不是经纬度：请用 --crs EPSG:N 声明",
+                en=f"{name} {said} and its coordinates are not longitude/latitude; declare it with --crs EPSG:N",
             )
         return frame.set_crs(4326, allow_override=True)
     frame = frame.set_crs(source, allow_override=True)
@@ -184,7 +197,7 @@ def iter_point_frames(
         seen += len(table)
         yield to_lonlat(frame_from_csv(table, path.name), path.name, declared, fmt)
     if seen == 0:
-        raise InvalidFile(f"{path.name} is empty: it has no rows")
+        raise InvalidFile(f"{path.name} 是空的：没有数据行", en=f"{path.name} is empty: it has no rows")
 
 
 def row_label(position: int, label: object = None) -> str:
@@ -208,7 +221,11 @@ def check_rows(
     geoms, notes, problems = row_problems(geoms, types, extent, labels)
     if problems:
         refused = [f"{labels[i]}: {problems[i]}" for i in sorted(problems)]
-        raise InvalidGeometry(refusal_message(source, len(geoms), refused), refused=refused)
+        raise InvalidGeometry(
+            refusal_message_zh(source, len(geoms), refused),
+            en=refusal_message(source, len(geoms), refused),
+            refused=refused,
+        )
     return geoms, notes
 
 
@@ -227,7 +244,8 @@ def row_problems(
             geoms[i], note = check_geometry(geoms[i], types)
             notes.append(f"{labels[i]}: {note}")
         except InvalidGeometry as exc:
-            problems[i] = exc.message
+            reason = exc.en or exc.message  # the rows' reasons are in English (see refusal_message)
+            problems[i] = reason[:1].lower() + reason[1:]
     return geoms, notes, problems
 
 
@@ -235,6 +253,13 @@ def refusal_message(source: str, total: int, refused: list[str]) -> str:
     named = "; ".join(refused[:MAX_ROWS_NAMED])
     more = f"; and {len(refused) - MAX_ROWS_NAMED} more" if len(refused) > MAX_ROWS_NAMED else ""
     return f"{source}: {len(refused)} of {total} rows refused, nothing stored: {named}{more}"
+
+
+def refusal_message_zh(source: str, total: int, refused: list[str]) -> str:
+    """``refusal_message`` in Chinese (the rows' reasons stay as they are, in English)."""
+    named = "; ".join(refused[:MAX_ROWS_NAMED])
+    more = f"；另有 {len(refused) - MAX_ROWS_NAMED} 行" if len(refused) > MAX_ROWS_NAMED else ""
+    return f"{source}：{total} 行中有 {len(refused)} 行被拒绝，未保存任何数据：{named}{more}"
 
 
 def _vector_problems(
@@ -318,7 +343,11 @@ def require_field(frame: pd.DataFrame, column: str, source: str, option: str = "
         return
     fields = ", ".join(c for c in frame.columns if c != frame.geometry.name) or "none"
     how = f"; name the right one with {option}" if option else ""
-    raise InvalidFile(f"{source} has no {column!r} field{how} (its fields: {fields})")
+    how_zh = f"；请用 {option} 指定正确的字段" if option else ""
+    raise InvalidFile(
+        f"{source} 没有 {column!r} 字段{how_zh}（已有字段：{fields}）",
+        en=f"{source} has no {column!r} field{how} (its fields: {fields})",
+    )
 
 
 def ensure_extent(store: Store, county: County, geoms: np.ndarray) -> County:

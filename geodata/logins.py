@@ -64,12 +64,15 @@ def check_allowed(store: Store, username: str, client: str, now: datetime, polic
     opens = address_opens_at(store.login_failures(now - policy.window, client=client), now, policy)
     if opens is not None and opens > now:
         raise RateLimited(
-            f"登录失败次数过多，请 {_minutes(opens - now)} 分钟后再试。", retry_after=_seconds(opens - now)
+            f"登录失败次数过多，请 {_minutes(opens - now)} 分钟后再试。",
+            en=f"Too many failed sign-ins: please try again in {_minutes(opens - now)} minutes.",
+            retry_after=_seconds(opens - now),
         )
     until = locked_until(store.login_failures(now - 2 * policy.window, username=name_key(username)), policy)
     if until is not None and until > now:
         raise AccountLocked(
             f"该账号登录失败次数过多，已暂时锁定，请于 {until.astimezone(COUNTY_TZ):%H:%M}（北京时间）后再试。",
+            en=f"Too many failed sign-ins: this account is locked for now; please try again after {until.astimezone(COUNTY_TZ):%H:%M} (Beijing time).",
             retry_after=_seconds(until - now),
         )
 

@@ -35,6 +35,7 @@ ROLES = ("lead", "assist")
 USER_ROLES = ("admin", "leader", "unit_staff", "inspector")
 LANGS = ("zh", "en")  # the portal's languages: Chinese first
 ROLE_ZH = {"admin": "管理员", "leader": "领导", "unit_staff": "责任单位", "inspector": "督查员"}
+ROLE_EN = {"admin": "administrator", "leader": "leader", "unit_staff": "unit staff", "inspector": "inspector"}
 INCIDENT_STATUSES = ("filed", "dispatched", "handled", "verified", "closed", "rejected", "reopened")
 # A case is open until it is verified, closed or rejected; only open cases can be overdue, and a
 # new report near an open case of its category is its duplicate.
@@ -49,6 +50,12 @@ CATEGORIES = {
 }
 INSPECTION_PANELS = ("patrol", "npc", "cppcc", "community")
 PANEL_ZH = {"patrol": "督查科", "npc": "人大代表", "cppcc": "政协委员", "community": "社区居委会"}
+PANEL_EN = {
+    "patrol": "The inspection office",
+    "npc": "People's Congress deputies",
+    "cppcc": "CPPCC members",
+    "community": "Residents' committees",
+}
 
 
 @dataclass

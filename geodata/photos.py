@@ -36,9 +36,13 @@ class Upload:
 def read_upload(data: bytes) -> Upload:
     """Check an uploaded file is a JPEG, PNG or WebP image of at most 10 MB, by its content."""
     if not data:
-        raise InvalidFile("照片为空文件", field="photo")
+        raise InvalidFile("照片为空文件", en="The photo is an empty file", field="photo")
     if len(data) > MAX_BYTES:
-        raise InvalidFile(f"照片过大：{len(data) / 1048576:.1f} MB，最大 10 MB", field="photo")
+        raise InvalidFile(
+            f"照片过大：{len(data) / 1048576:.1f} MB，最大 10 MB",
+            en=f"The photo is too large: {len(data) / 1048576:.1f} MB, at most 10 MB",
+            field="photo",
+        )
     try:
         with Image.open(io.BytesIO(data)) as image:
             fmt = image.format
@@ -46,9 +50,17 @@ def read_upload(data: bytes) -> Upload:
         with Image.open(io.BytesIO(data)) as image:
             gps = _gps(image)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise InvalidFile("上传的文件不是可识别的图片（支持 JPEG、PNG、WebP）", field="photo") from None
+        raise InvalidFile(
+            "上传的文件不是可识别的图片（支持 JPEG、PNG、WebP）",
+            en="The uploaded file is not a recognisable image (JPEG, PNG and WebP are supported)",
+            field="photo",
+        ) from None
     if fmt not in FORMATS:
-        raise InvalidFile(f"不支持的图片格式 {fmt}：请上传 JPEG、PNG 或 WebP", field="photo")
+        raise InvalidFile(
+            f"不支持的图片格式 {fmt}：请上传 JPEG、PNG 或 WebP",
+            en=f"Unsupported image format {fmt}: please upload JPEG, PNG or WebP",
+            field="photo",
+        )
     return Upload(data, fmt, gps)
 
 

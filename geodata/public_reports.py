@@ -24,11 +24,12 @@ import numpy as np
 from geodata import cases, clock, photos
 from geodata.assignments import COUNTY_TZ
 from geodata.errors import Conflict, Forbidden, InvalidInput, RateLimited
-from geodata.model import ROLE_ZH, Category, County, Incident, Photo, PublicReport
+from geodata.model import ROLE_EN, ROLE_ZH, Category, County, Incident, Photo, PublicReport
 from geodata.store import Store
 
 MODERATORS = ("admin", "leader", "inspector")
 STATE_ZH = {"pending": "待审核", "approved": "已受理", "merged": "已合并", "rejected": "未受理"}
+STATE_EN = {"pending": "pending", "approved": "accepted", "merged": "merged", "rejected": "declined"}
 REJECT_REASONS = (
     "照片和描述无法确认问题",
     "不属于市容秩序问题",
@@ -66,7 +67,11 @@ def submit(
     now = now or clock.now()
     point, category = cases.check_report(store, county, report)
     if not category.public:
-        raise InvalidInput(f"“{category.name_zh}”不受理群众上报，请选择其他类别", field="category")
+        raise InvalidInput(
+            f"“{category.name_zh}”不受理群众上报，请选择其他类别",
+            en=f"“{category.name_en}” does not take reports from residents: please choose another category",
+            field="category",
+        )
     with store.transaction():
         store.lock_filing(county.id, f"public {client}")
         recent = store.list_public_reports(
@@ -77,6 +82,7 @@ def submit(
             minutes = max(1, math.ceil(wait.total_seconds() / 60))
             raise RateLimited(
                 f"提交过于频繁：同一网络每{_span(limit.window)}最多提交 {limit.count} 条随手拍，请 {minutes} 分钟后再试",
+                en=f"Too many reports: one network may send at most {limit.count} resident reports every {_span_en(limit.window)}; please try again in {minutes} minutes",
                 retry_after=max(1, math.ceil(wait.total_seconds())),
             )
         photo = _photo(county, upload, media_dir, now)
@@ -136,6 +142,7 @@ def merge(
         if case.status not in ("filed", "dispatched", "handled", "reopened"):
             raise InvalidInput(
                 f"案件 #{case.id} 已{cases.STATUS_ZH[case.status]}，不能合并；请通过或驳回这条上报",
+                en=f"Case #{case.id} is {cases.STATUS_EN[case.status]} and cannot take a merge; approve or reject this report instead",
                 field="into",
             )
         _attach_photo(store, r, case.id)
@@ -154,9 +161,17 @@ def reject(
     now = now or clock.now()
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("不予受理需要写明理由（公众可见）", field="reason")
+        raise InvalidInput(
+            "不予受理需要写明理由（公众可见）",
+            en="Declining a report needs a reason (shown to the public)",
+            field="reason",
+        )
     if len(reason) > cases.MAX_SHORT:
-        raise InvalidInput(f"理由过长：{len(reason)} 字，最多 {cases.MAX_SHORT} 字", field="reason")
+        raise InvalidInput(
+            f"理由过长：{len(reason)} 字，最多 {cases.MAX_SHORT} 字",
+            en=f"The reason is too long: {len(reason)} characters, at most {cases.MAX_SHORT}",
+            field="reason",
+        )
     with store.transaction():
         r = _pending(store, county, report_id, actor)
         return _write(store, _moderated(r, actor, now, "rejected", None, reason))
@@ -207,7 +222,10 @@ def typed_token(text: str) -> str:
 # -- helpers ---------------------------------------------------------------------------------------
 def check_moderator(actor: cases.Actor) -> None:
     if actor.role not in MODERATORS:
-        raise Forbidden(f"{ROLE_ZH.get(actor.role, actor.role)}不能审核群众上报")
+        raise Forbidden(
+            f"{ROLE_ZH.get(actor.role, actor.role)}不能审核群众上报",
+            en=f"The {ROLE_EN.get(actor.role, actor.role)} role cannot review resident reports",
+        )
 
 
 def _pending(store: Store, county: County, report_id: int, actor: cases.Actor) -> PublicReport:
@@ -220,8 +238,11 @@ def _pending(store: Store, county: County, report_id: int, actor: cases.Actor) -
 
 def _already(r: PublicReport) -> Conflict:
     when = r.moderated_at.astimezone(COUNTY_TZ).strftime("%m月%d日 %H:%M") if r.moderated_at else ""
+    when_en = r.moderated_at.astimezone(COUNTY_TZ).strftime("%Y-%m-%d %H:%M") if r.moderated_at else ""
     return Conflict(
         f"随手拍 #{r.id} 已由{r.moderated_by or '他人'}于 {when} 审核为“{STATE_ZH[r.state]}”",
+        en=f"Resident report #{r.id} was already reviewed by {r.moderated_by or 'someone else'} "
+        f"on {when_en}: {STATE_EN[r.state]}",
         status=r.state,
     )
 
@@ -251,7 +272,11 @@ def _merge_reason(case_id: int) -> str:
 
 def _public_category(category: Category) -> None:
     if not category.public:
-        raise InvalidInput(f"“{category.name_zh}”是内部类别，群众上报不能归入", field="category")
+        raise InvalidInput(
+            f"“{category.name_zh}”是内部类别，群众上报不能归入",
+            en=f"“{category.name_en}” is an internal category: resident reports cannot be filed under it",
+            field="category",
+        )
 
 
 def _photo(county: County, upload: photos.Upload | None, media_dir: Path, now: datetime) -> Photo | None:
@@ -269,3 +294,8 @@ def _attach_photo(store: Store, r: PublicReport, incident_id: int) -> None:
 def _span(window: timedelta) -> str:
     hours = window.total_seconds() / 3600
     return "小时" if hours == 1 else f" {hours:g} 小时"
+
+
+def _span_en(window: timedelta) -> str:
+    hours = window.total_seconds() / 3600
+    return "hour" if hours == 1 else f"{hours:g} hours"

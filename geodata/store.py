@@ -368,8 +368,9 @@ def open_database(url: str) -> Database:
 
         return PostgisDatabase(url)
     raise ConfigError(
-        f"DATABASE_URL {url!r} is not understood: use sqlite:///path/to/file.sqlite "
-        "or postgresql://user:password@host/dbname"
+        f"无法识别 DATABASE_URL {url!r}：请使用 sqlite:///path/to/file.sqlite 或 postgresql://user:password@host/dbname",
+        en=f"DATABASE_URL {url!r} is not understood: use sqlite:///path/to/file.sqlite "
+        "or postgresql://user:password@host/dbname",
     )
 
 

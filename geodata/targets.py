@@ -69,7 +69,11 @@ def load_targets(
     ``lock``, inside a transaction, nobody else can change them until it ends."""
     for t in targets:
         if t.kind not in TARGET_KINDS:
-            raise InvalidInput(f"unknown target kind {t.kind!r}: choose zone or segment", field="targets")
+            raise InvalidInput(
+                f"未知的对象类型 {t.kind!r}：可选 zone（区域）或 segment（路段）",
+                en=f"Unknown target kind {t.kind!r}: choose zone or segment",
+                field="targets",
+            )
     features: list[Zone | Segment] = []
     for kind in TARGET_KINDS:  # always zones before segments: one lock order for every change
         ids = sorted({t.id for t in targets if t.kind == kind})
@@ -78,7 +82,11 @@ def load_targets(
     found = {i.target: i for i in describe(store, county, features, at)}
     for t in targets:
         if t not in found:
-            raise NotFound(f"{t.kind} #{t.id} does not exist", field="targets")
+            raise NotFound(
+                f"{'路段' if t.kind == 'segment' else '区域'} #{t.id} 不存在",
+                en=f"{'Road segment' if t.kind == 'segment' else 'Zone'} #{t.id} does not exist",
+                field="targets",
+            )
     return found
 
 
@@ -107,7 +115,9 @@ def refuse_stale(current: Mapping[Target, TargetInfo], versions: Mapping[Target,
     if not stale:
         return
     names = "、".join(info.name for info, _ in stale[:5]) + ("等" if len(stale) > 5 else "")
+    names_en = ", ".join(info.name for info, _ in stale[:5]) + (" and others" if len(stale) > 5 else "")
     raise StaleVersion(
         f"{len(stale)} 个对象在您选择之后已被修改（{names}），本次调整未保存：请刷新后重新选择",
+        en=f"{len(stale)} targets were changed after you selected them ({names_en}); this change was not saved: please reload and select again",
         stale=stale_details(stale),
     )

@@ -95,14 +95,22 @@ class Tile:
 
     def __post_init__(self):
         if not 0 <= self.z <= MAX_ZOOM:
-            raise InvalidInput(f"zoom {self.z} is outside 0–{MAX_ZOOM}", field="z")
+            raise InvalidInput(
+                f"缩放级别 {self.z} 超出 0–{MAX_ZOOM}", en=f"Zoom {self.z} is outside 0–{MAX_ZOOM}", field="z"
+            )
         n = 1 << self.z
         if not (0 <= self.x < n and 0 <= self.y < n):
             raise InvalidInput(
-                f"tile {self.z}/{self.x}/{self.y} does not exist: x and y run 0–{n - 1}", field="x"
+                f"瓦片 {self.z}/{self.x}/{self.y} 不存在：x 和 y 的范围为 0–{n - 1}",
+                en=f"Tile {self.z}/{self.x}/{self.y} does not exist: x and y run 0–{n - 1}",
+                field="x",
             )
         if self.display not in DISPLAYS:
-            raise InvalidInput(f"坐标系 {self.display!r} 未知，可选：{'、'.join(DISPLAYS)}", field="crs")
+            raise InvalidInput(
+                f"坐标系 {self.display!r} 未知，可选：{'、'.join(DISPLAYS)}",
+                en=f"Unknown coordinate system {self.display!r}: choose {', '.join(DISPLAYS)}",
+                field="crs",
+            )
 
     @cached_property
     def shift(self) -> tuple[float, float]:

@@ -36,7 +36,11 @@ def confirm_tier(
 ) -> TierDecision:  # fmt: skip
     """Record the tier of a community (or village) for ``month`` and make it its tier."""
     if tier not in TIERS:
-        raise InvalidInput(f"未知的社区等次 {tier!r}：可选 {'、'.join(TIERS)}", field="tier")
+        raise InvalidInput(
+            f"未知的社区等次 {tier!r}：可选 {'、'.join(TIERS)}",
+            en=f"Unknown community tier {tier!r}: choose {', '.join(TIERS)}",
+            field="tier",
+        )
     zone = _community(store, county, zone_id)
     with store.transaction():
         decision = store.add_tier_decision(
@@ -48,7 +52,11 @@ def confirm_tier(
 
 def award_title(store: Store, county: County, zone_id: int, title: str, on: date, by: str) -> TitleAward:
     if title not in TITLES:
-        raise InvalidInput(f"未知的称号 {title!r}：可选 {'、'.join(TITLES)}", field="title")
+        raise InvalidInput(
+            f"未知的称号 {title!r}：可选 {'、'.join(TITLES)}",
+            en=f"Unknown title {title!r}: choose {', '.join(TITLES)}",
+            field="title",
+        )
     zone = store.get_zone(county.id, zone_id)
     if zone.kind not in TITLE_KINDS[title]:
         raise InvalidInput(
@@ -56,7 +64,7 @@ def award_title(store: Store, county: County, zone_id: int, title: str, on: date
             en=f"{zone.name} is a {zone.kind}: it cannot be given the title {title}",
         )  # fmt: skip
     if on > _today():
-        raise InvalidInput("授予日期不能在将来", field="on")
+        raise InvalidInput("授予日期不能在将来", en="The award date cannot be in the future", field="on")
     with store.transaction():
         award = store.award_title(TitleAward(county.id, zone.id, title, on, by))
         _refresh_titles(store, county, zone)
@@ -92,5 +100,9 @@ def _today() -> date:
 def _community(store: Store, county: County, zone_id: int) -> Zone:
     zone = store.get_zone(county.id, zone_id)
     if zone.kind not in COMMUNITY_KINDS:
-        raise InvalidInput(f"{zone.name} 不是社区或村：等次只评定社区和村", field="zone_id")
+        raise InvalidInput(
+            f"{zone.name} 不是社区或村：等次只评定社区和村",
+            en=f"{zone.name} is not a community or village: tiers are decided for communities and villages only",
+            field="zone_id",
+        )
     return zone

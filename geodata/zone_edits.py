@@ -36,7 +36,7 @@ from geodata.errors import Conflict, InvalidGeometry, InvalidInput, TilingError
 from geodata.geometry import POLYGONAL, from_metric, to_metric
 from geodata.model import OPEN_STATUSES, ChangeSet, County, GeometryEdit, Incident, Segment, Zone
 from geodata.routing import route_incidents
-from geodata.selection import check_drawing, parse_drawing
+from geodata.selection import cap, check_drawing, parse_drawing
 from geodata.store import Store
 from geodata.targets import Target, load_targets, refuse_stale, stale_details, stale_targets
 from geodata.zone_topology import Problem, Scene
@@ -194,7 +194,7 @@ def apply_zone_edits(
     ``reverts`` another, for ``revert_zone_edit``), the outline edits kept for the history, and the
     incidents in the redrawn area routed again."""
     if not reason.strip():
-        raise InvalidInput("请填写调整原因", field="reason")
+        raise InvalidInput("请填写调整原因", en="Please give the reason for the change", field="reason")
     now = now or clock.now()
     # The outlines are checked first without the write lock (the slow part); under it, only when
     # the map changed meanwhile (its version moves with every zone, segment or post written).
@@ -227,12 +227,21 @@ def revert_zone_edit(
     as any edit is (the tiling; a zone redrawn since is stale: a 409 naming it)."""
     edits = store.geometry_edits(county.id, "zone", change_set_id=change_set_id)
     if not edits:
-        raise Conflict(f"变更单 #{change_set_id} 没有调整区域边界")
+        raise Conflict(
+            f"变更单 #{change_set_id} 没有调整区域边界",
+            en=f"Change set #{change_set_id} redrew no zone outline",
+        )
     (summary,) = store.list_change_sets(county.id, 1, 0, change_set_id)
     if summary.change_set.reverts is not None:
-        raise Conflict(f"变更单 #{change_set_id} 本身是一次撤销：如需恢复，请再次编辑边界")
+        raise Conflict(
+            f"变更单 #{change_set_id} 本身是一次撤销：如需恢复，请再次编辑边界",
+            en=f"Change set #{change_set_id} is itself a revert: to restore it, edit the outlines again",
+        )
     if summary.reverted_by is not None:
-        raise Conflict(f"变更单 #{change_set_id} 已被变更单 #{summary.reverted_by} 撤销")
+        raise Conflict(
+            f"变更单 #{change_set_id} 已被变更单 #{summary.reverted_by} 撤销",
+            en=f"Change set #{change_set_id} was already reverted by change set #{summary.reverted_by}",
+        )
     outlines = [Outline(e.target_id, e.before, e.version) for e in edits]
     return apply_zone_edits(store, county, outlines, author, reason, now, reverts=change_set_id)
 
@@ -252,11 +261,15 @@ def _load(store: Store, county: County, outlines: Sequence[Outline], at: datetim
     in id order, as every map edit does) unless not ``lock``, with what is needed to tell stale
     versions."""
     if not outlines:
-        raise InvalidInput("没有要调整的区域", field="geometry")
+        raise InvalidInput("没有要调整的区域", en="No zone to change", field="geometry")
     ids = [int(o.zone_id) for o in outlines]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
-        raise InvalidInput(f"区域 #{twice[0]} 在一次调整中出现了两次", field="also")
+        raise InvalidInput(
+            f"区域 #{twice[0]} 在一次调整中出现了两次",
+            en=f"Zone #{twice[0]} appears twice in one change",
+            field="also",
+        )
     targets = [Target("zone", i) for i in ids]
     current = load_targets(store, county, targets, at, lock=lock)
     zones = store.get_targets(county.id, "zone", ids)
@@ -302,20 +315,24 @@ def checked_outline(county: County, zone: Zone, raw) -> BaseGeometry:
     """A zone's new outline as DESIGN §5 asks: a (multi)polygon of finite lon/lat, not swapped,
     in the county, valid (a tiny self-touch repaired); InvalidGeometry naming the zone otherwise."""
     noun = f"{zone.name}的新边界"
+    noun_en = f"the new outline of {zone.name}"
     if not isinstance(raw, BaseGeometry):
         if isinstance(raw, Mapping) and raw.get("type") == "Feature":
             raw = raw.get("geometry")
         if not isinstance(raw, Mapping) or not raw.get("type"):
             raise InvalidGeometry(
-                f"缺少{noun}：geometry 应为 GeoJSON Polygon 或 MultiPolygon", field="geometry"
+                f"缺少{noun}：geometry 应为 GeoJSON Polygon 或 MultiPolygon",
+                en=f"{cap(noun_en)} is missing: geometry must be a GeoJSON Polygon or MultiPolygon",
+                field="geometry",
             )
-        raw = parse_drawing(raw, noun)
+        raw = parse_drawing(raw, noun, noun_en)
     if raw.is_empty or raw.geom_type not in POLYGONAL:
         raise InvalidGeometry(
             f"{noun}应为多边形（Polygon 或 MultiPolygon），而不是{'空的' if raw.is_empty else raw.geom_type}",
+            en=f"{cap(noun_en)} must be a polygon (Polygon or MultiPolygon), not {'an empty one' if raw.is_empty else 'a ' + raw.geom_type}",
             field="geometry",
         )
-    return check_drawing(county, shapely.force_2d(raw), noun)
+    return check_drawing(county, shapely.force_2d(raw), noun, noun_en)
 
 
 def _scene(store: Store, county: County, zones: list[Zone], new: dict, epsg: int) -> Scene:
@@ -336,6 +353,7 @@ def _scene(store: Store, county: County, zones: list[Zone], new: dict, epsg: int
 
 def _refusal(county: County, found: list[Problem], epsg: int) -> TilingError:
     sentences = "；".join(p.sentence(county.name) for p in found)
+    sentences_en = "; ".join(p.sentence_en(county.name) for p in found)
     details = [
         {"kind": p.kind, "zone": _ref(p.zone), "other": p.other and _ref(p.other),
          "area_m2": round(p.area_m2, 2), "geometry": mapping(from_metric(p.where, epsg))}
@@ -343,6 +361,7 @@ def _refusal(county: County, found: list[Problem], epsg: int) -> TilingError:
     ]  # fmt: skip
     return TilingError(
         f"边界调整未保存：{sentences}。请同时调整相邻区域，或修改边界后重试",
+        en=f"The outline change was not saved: {sentences_en}. Adjust the neighbouring zones as well, or change the outline and try again",
         field="geometry",
         problems=details,
     )

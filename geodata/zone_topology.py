@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geodata.grids_split import MEASURE_GRID_M
 from geodata.model import COMMUNITY_KINDS, Zone
-from geodata.selection import KIND_ZH
+from geodata.selection import KIND_EN, KIND_ZH
 
 # DESIGN §10's tolerance for zones that tile: overlaps and gaps up to 1 m² are digitising noise.
 MAX_NEW_OVERLAP_M2 = 1.0  # more new overlap with a zone of the same kind is refused
@@ -92,6 +92,16 @@ class Problem:
             return f"{z.name}让出的 {m2} 将不属于{inside}任何{KIND_ZH[z.kind]}（留下空隙）"
         outside = self.other.name if self.other else county_name
         return f"{z.name}将有 {m2} 超出{outside}"
+
+    def sentence_en(self, county_name: str) -> str:
+        z, m2 = self.zone, f"{self.area_m2:,.1f} m²"
+        if self.kind == "overlap":
+            return f"{z.name} would newly overlap {self.other.name} ({self.other.code}) by {m2}"
+        if self.kind == "gap":
+            inside = f" in {self.other.name}" if z.kind == "grid" and self.other else ""
+            return f"the {m2} that {z.name} gives up would belong to no {KIND_EN[z.kind]}{inside} (a gap)"
+        outside = self.other.name if self.other else county_name
+        return f"{z.name} would reach {m2} outside {outside}"
 
 
 def problems(scene: Scene) -> list[Problem]:

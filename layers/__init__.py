@@ -24,4 +24,6 @@ def get_layer(name: str) -> ModuleType:
         return LAYERS[name]
     except KeyError:
         known = ", ".join(sorted(LAYERS))
-        raise NotFound(f"no layer {name!r}; layers are: {known}") from None
+        raise NotFound(
+            f"没有图层 {name!r}；可用的图层：{known}", en=f"No layer {name!r}; layers are: {known}"
+        ) from None

@@ -141,7 +141,9 @@ def find_community(store: Store, county: County, code: str) -> Zone:
     for zone in store.list_zones(county.id, kind=KINDS):
         if zone.code == code:
             return zone
-    raise NotFound(f"没有编号为“{code}”的社区", field="code")
+    raise NotFound(
+        f"没有编号为“{code}”的社区", en=f"There is no community with the code “{code}”", field="code"
+    )
 
 
 def community_summary(

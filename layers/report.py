@@ -206,7 +206,11 @@ def _trend_units(scores: MonthScores, codes: list[str] | None) -> list[UnitScore
         by_code = {u.code: u for u in scores.units}
         unknown = [c for c in codes if c not in by_code]
         if unknown:
-            raise InvalidInput(f"没有代码为 {'、'.join(unknown)} 的单位", field="unit")
+            raise InvalidInput(
+                f"没有代码为 {'、'.join(unknown)} 的单位",
+                en=f"There is no unit with the code {', '.join(unknown)}",
+                field="unit",
+            )
         return [by_code[c] for c in codes]
     ranked = [u for u in scores.units if u.score is not None]
     if len(ranked) <= 2 * TREND_UNITS:

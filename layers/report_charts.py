@@ -61,8 +61,9 @@ def use_cjk_font() -> str:
             plt.rcParams["axes.unicode_minus"] = False
             return str(found[0])
     raise ConfigError(
-        "no Chinese font for the report's charts: install the Debian package fonts-noto-cjk "
-        "(apt-get install fonts-noto-cjk)"
+        "报表图表没有中文字体：请安装 Debian 软件包 fonts-noto-cjk（apt-get install fonts-noto-cjk）",
+        en="No Chinese font for the report's charts: install the Debian package fonts-noto-cjk "
+        "(apt-get install fonts-noto-cjk)",
     )
 
 

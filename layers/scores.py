@@ -74,9 +74,17 @@ class MonthScores:
 def checked_month(month: str, now: datetime | None = None) -> str:
     """``month`` as 'YYYY-MM'; InvalidInput, in Chinese, when malformed or still to come."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month or ""):
-        raise InvalidInput(f"月份“{month}”格式有误，应为“年-月”，如 2026-10", field="month")
+        raise InvalidInput(
+            f"月份“{month}”格式有误，应为“年-月”，如 2026-10",
+            en=f"The month “{month}” is not in the form year-month, e.g. 2026-10",
+            field="month",
+        )
     if month_span(month)[0] > (now or clock.local_now()):
-        raise InvalidInput(f"{month} 尚未到来：只能查看已开始的月份", field="month")
+        raise InvalidInput(
+            f"{month} 尚未到来：只能查看已开始的月份",
+            en=f"{month} has not come yet: only months that have begun can be shown",
+            field="month",
+        )
     return month
 
 

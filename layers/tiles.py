@@ -34,7 +34,10 @@ def vector_tile(
     the layers for another name. With a ``cache``, a roads or zones tile of now is kept; asked for
     with ``at_least`` (the map's version an edit just made), it is made at that version or later."""
     if layer not in TILE_LAYERS:
-        raise NotFound(f"no tile layer {layer!r}; tile layers are: {', '.join(TILE_LAYERS)}")
+        raise NotFound(
+            f"没有瓦片图层 {layer!r}；可用的瓦片图层：{', '.join(TILE_LAYERS)}",
+            en=f"No tile layer {layer!r}; tile layers are: {', '.join(TILE_LAYERS)}",
+        )
     now = clock.now()
     if cache is None or at is not None or layer not in KEPT_LAYERS:
         return store.vector_tile(county.id, layer, tile, at or now, **filters)

@@ -136,7 +136,9 @@ def _write(actor, action, object, result, address, detail, required) -> AuditEve
         )  # fmt: skip
         if required:
             raise AuditUnavailable(
-                "审计日志暂时无法写入，为保证可追溯，本次操作未执行，请稍后再试", retry_after=30
+                "审计日志暂时无法写入，为保证可追溯，本次操作未执行，请稍后再试",
+                en="The audit log cannot be written just now; so that every action stays traceable, this one was not carried out. Please try again later",
+                retry_after=30,
             ) from None
         return None
 

@@ -48,7 +48,10 @@ def basemap_sources(setting: str) -> list[TileSource]:
     if value.startswith("tianditu:"):
         key = value.split(":", 1)[1].strip()
         if not key.isalnum():
-            raise ConfigError("PORTAL_BASEMAP=tianditu:<key>: the 天地图 key is letters and digits")
+            raise ConfigError(
+                "PORTAL_BASEMAP=tianditu:<key>：天地图的 key 只能由字母和数字组成",
+                en="PORTAL_BASEMAP=tianditu:<key>: the Tianditu key is letters and digits",
+            )
         return [
             TileSource(TIANDITU.format(s="{s}", layer="vec", key=key), TIANDITU_ATTRIBUTION, "01234567"),
             TileSource(
@@ -60,13 +63,17 @@ def basemap_sources(setting: str) -> list[TileSource]:
     if value.startswith("gcj02:"):
         url = value.split(":", 1)[1].strip()
         if not _xyz(url):
-            raise ConfigError("PORTAL_BASEMAP=gcj02:<url>: the URL is http(s) with {z}, {x} and {y}")
+            raise ConfigError(
+                "PORTAL_BASEMAP=gcj02:<url>：地址应为含 {z}、{x} 和 {y} 的 http(s) 地址",
+                en="PORTAL_BASEMAP=gcj02:<url>: the URL is http(s) with {z}, {x} and {y}",
+            )
         return [TileSource(url, "底图（GCJ-02）", crs="gcj02")]
     if _xyz(value):
         return [TileSource(value, "底图")]
     raise ConfigError(
-        f"PORTAL_BASEMAP={value!r} is not 'none', an XYZ URL with {{z}}/{{x}}/{{y}}, tianditu:<key>, "
-        "gcj02:<XYZ URL> or amap"
+        f"PORTAL_BASEMAP={value!r} 无效：应为 'none'、带 {{z}}/{{x}}/{{y}} 的 XYZ 地址、tianditu:<key>、gcj02:<XYZ 地址> 或 amap",
+        en=f"PORTAL_BASEMAP={value!r} is not 'none', an XYZ URL with {{z}}/{{x}}/{{y}}, tianditu:<key>, "
+        "gcj02:<XYZ URL> or amap",
     )
 
 

@@ -21,6 +21,7 @@ def launch(playwright):
         return playwright.chromium.launch(args=CHROMIUM_ARGS)
     except Exception as exc:  # Playwright's browser not downloaded: its error is pages long
         raise ConfigError(
-            f"no Chromium to print with: install Debian's (apt-get install chromium, at {CHROMIUM}) "
-            "or Playwright's (python -m playwright install chromium)"
+            f"没有可用于打印的 Chromium：请安装 Debian 的（apt-get install chromium，位于 {CHROMIUM}）或 Playwright 的（python -m playwright install chromium）",
+            en=f"No Chromium to print with: install Debian's (apt-get install chromium, at {CHROMIUM}) "
+            "or Playwright's (python -m playwright install chromium)",
         ) from exc

@@ -335,7 +335,10 @@ def create_user(
 ) -> None:
     """Create a user who signs in with NAME."""
     if role not in USER_ROLES:
-        raise InvalidInput(f"unknown role {role!r}: choose admin, leader, unit_staff or inspector")
+        raise InvalidInput(
+            f"未知角色 {role!r}：可选 admin、leader、unit_staff 或 inspector",
+            en=f"Unknown role {role!r}: choose admin, leader, unit_staff or inspector",
+        )
     store = get_store()
     county_id, unit_id = _user_place(store, county_code, unit_code)
     if password is None:
@@ -364,5 +367,8 @@ def _user_place(store, county_code: str | None, unit_code: str | None) -> tuple[
         return county.id, None
     unit = next((u for u in store.list_units(county.id) if u.code == unit_code), None)
     if unit is None:
-        raise NotFound(f"county {county.code} has no unit with code {unit_code!r}")
+        raise NotFound(
+            f"县区 {county.code} 中没有编码为 {unit_code!r} 的单位",
+            en=f"County {county.code} has no unit with code {unit_code!r}",
+        )
     return county.id, unit.id

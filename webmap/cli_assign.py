@@ -62,7 +62,7 @@ def _targets(store, county, segments, zones, road, community, what) -> list[post
     by_code = {z.code: z.id for z in store.list_zones(county.id)}
     for code in zones:
         if code not in by_code:
-            raise InvalidInput(f"unknown zone code {code!r}", field="zone")
+            raise InvalidInput(f"未知的区域编码 {code!r}", en=f"Unknown zone code {code!r}", field="zone")
         chosen.append(posts.Target("zone", by_code[code]))
     if road:
         chosen += posts.road_segments(store, county, road)
@@ -109,12 +109,14 @@ def _local(moment: datetime) -> str:
 
 def _one_target(store, county, segment, zone) -> posts.Target:
     if (segment is None) == (zone is None):
-        raise InvalidInput("name one target: --segment ID or --zone CODE")
+        raise InvalidInput(
+            "请指定一个对象：--segment ID 或 --zone CODE", en="Name one target: --segment ID or --zone CODE"
+        )
     if segment is not None:
         return posts.Target("segment", segment)
     ids = [z.id for z in store.list_zones(county.id) if z.code == zone]
     if not ids:
-        raise InvalidInput(f"unknown zone code {zone!r}", field="zone")
+        raise InvalidInput(f"未知的区域编码 {zone!r}", en=f"Unknown zone code {zone!r}", field="zone")
     return posts.Target("zone", ids[0])
 
 
@@ -127,7 +129,9 @@ def _one_target(store, county, segment, zone) -> posts.Target:
 def guarded(county_code, unit_code, month, day):
     """Everything a unit guarded on a day or in a month, with lengths and areas."""
     if (month is None) == (day is None):
-        raise InvalidInput("give --month YYYY-MM or --on YYYY-MM-DD")
+        raise InvalidInput(
+            "请给出 --month YYYY-MM 或 --on YYYY-MM-DD", en="Give --month YYYY-MM or --on YYYY-MM-DD"
+        )
     store = get_store()
     county = store.get_county(_county(county_code))
     span = posts.month_span(month) if month else posts.day_span(day.date())

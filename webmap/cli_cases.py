@@ -36,4 +36,8 @@ def _unit(store, county_code: str, unit_code: str) -> Unit:
     for unit in store.list_units(county.id):
         if unit.code == unit_code:
             return unit
-    raise NotFound(f"county {county.code} has no unit with code {unit_code!r}", field="unit")
+    raise NotFound(
+        f"县区 {county.code} 中没有编码为 {unit_code!r} 的单位",
+        en=f"County {county.code} has no unit with code {unit_code!r}",
+        field="unit",
+    )

@@ -52,7 +52,10 @@ def monthly_report_command(
     overdue cases and the exposure list, in Chinese (or English: --lang en)."""
     path = Path(out)
     if path.suffix.lower() not in (".html", ".pdf"):
-        raise InvalidInput(f"--out must end in .html or .pdf, not {path.name!r}")
+        raise InvalidInput(
+            f"--out 应以 .html 或 .pdf 结尾，而不是 {path.name!r}",
+            en=f"--out must end in .html or .pdf, not {path.name!r}",
+        )
     checked_month(month)
     store = get_store()
     county = store.get_county(_county(county_code))

@@ -25,7 +25,7 @@ def main(app: Flask, argv: list[str] | None = None) -> None:
     try:
         result = prepare(app)
     except PortalError as exc:
-        sys.exit(f"The portal cannot start: {exc.message}")
+        sys.exit(f"门户无法启动：{exc.message}\nThe portal cannot start: {exc.en or exc.message}")
     if check_vendor_installed(app):
         print("Front-end packages are missing: run `npm ci` in the project folder first.")
     if result is not None:

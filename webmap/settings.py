@@ -84,20 +84,33 @@ def _parse(name: str, raw: str, kind: type):
             raise ValueError(raw)
         value = kind(raw)
     except ValueError:
-        raise ConfigError(f"{_ENV[name]}={raw!r} is not a valid {kind.__name__}") from None
+        raise ConfigError(
+            f"{_ENV[name]}={raw!r} 不是有效的 {kind.__name__}",
+            en=f"{_ENV[name]}={raw!r} is not a valid {kind.__name__}",
+        ) from None
     if kind in (float, int) and name.startswith(("login_", "session_")) and value <= 0:
-        raise ConfigError(f"{_ENV[name]} must be a positive number, not {raw!r}")
+        raise ConfigError(
+            f"{_ENV[name]} 应为正数，而不是 {raw!r}",
+            en=f"{_ENV[name]} must be a positive number, not {raw!r}",
+        )
     if name == "port" and not 1 <= value <= 65535:
-        raise ConfigError(f"{_ENV[name]} must be a port number from 1 to 65535, not {raw!r}")
+        raise ConfigError(
+            f"{_ENV[name]} 应为 1 至 65535 之间的端口号，而不是 {raw!r}",
+            en=f"{_ENV[name]} must be a port number from 1 to 65535, not {raw!r}",
+        )
     if name == "today" and value.strip():
         try:
             date.fromisoformat(value.strip())
         except ValueError:
             raise ConfigError(
-                f"{_ENV[name]} must be a day YYYY-MM-DD, such as 2027-01-15, not {raw!r}"
+                f"{_ENV[name]} 应为日期 YYYY-MM-DD，如 2027-01-15，而不是 {raw!r}",
+                en=f"{_ENV[name]} must be a day YYYY-MM-DD, such as 2027-01-15, not {raw!r}",
             ) from None
     if kind is float and value <= 0:
-        raise ConfigError(f"{_ENV[name]} must be a positive number, not {raw!r}")
+        raise ConfigError(
+            f"{_ENV[name]} 应为正数，而不是 {raw!r}",
+            en=f"{_ENV[name]} must be a positive number, not {raw!r}",
+        )
     return value
 
 

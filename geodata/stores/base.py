@@ -52,9 +52,25 @@ def kinds_list(kind: str | Sequence[str] | None) -> list[str] | None:
     return [kind] if isinstance(kind, str) else list(kind)
 
 
+# The choices ``check_choice`` names, in Chinese.
+CHOICE_ZH = {
+    "zone kind": "区域类型",
+    "role": "角色",
+    "target kind": "对象类型",
+    "panel": "评议组",
+    "lang": "语言",
+    "status": "状态",
+    "reason": "原因",
+}
+
+
 def check_choice(value: str, choices: Sequence[str], what: str) -> None:
     if value not in choices:
-        raise InvalidInput(f"unknown {what} {value!r}: choose {', '.join(choices)}", field=what)
+        raise InvalidInput(
+            f"未知的{CHOICE_ZH.get(what, what)} {value!r}：可选 {', '.join(choices)}",
+            en=f"Unknown {what} {value!r}: choose {', '.join(choices)}",
+            field=what,
+        )
 
 
 class BaseStore:
@@ -75,7 +91,10 @@ class BaseStore:
         if county.utm_epsg is None:
             shape = county.extent or (shapely.union_all(list(geoms)) if geoms else None)
             if shape is None:
-                raise InvalidInput(f"county {county.code} has no extent yet to choose a local CRS")
+                raise InvalidInput(
+                    f"县区 {county.code} 尚无范围，无法选择本地坐标系",
+                    en=f"County {county.code} has no extent yet to choose a local CRS",
+                )
             c = shape.centroid
             county = self.update_county(replace(county, utm_epsg=utm_epsg_for(c.x, c.y)))
         self._epsg[county_id] = county.utm_epsg
@@ -115,13 +134,15 @@ class BaseStore:
         check_choice(a.role, ROLES, "role")
         check_choice(a.target_kind, TARGET_KINDS, "target kind")
         if a.valid_to is not None and utc(a.valid_to) <= utc(a.valid_from):
-            raise InvalidInput("valid_to must be later than valid_from", field="valid_to")
+            raise InvalidInput(
+                "valid_to 必须晚于 valid_from", en="valid_to must be later than valid_from", field="valid_to"
+            )
 
     @staticmethod
     def _check_user(u: User) -> None:
         check_choice(u.role, USER_ROLES, "role")
         if not u.username.strip():
-            raise InvalidInput("the username is empty", field="username")
+            raise InvalidInput("用户名为空", en="The username is empty", field="username")
         if u.panel is not None:
             check_choice(u.panel, INSPECTION_PANELS, "panel")
         check_choice(u.lang, LANGS, "lang")

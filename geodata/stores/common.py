@@ -11,6 +11,7 @@ import shapely
 
 from geodata.errors import Conflict, InvalidInput, NotFound
 from geodata.model import (
+    ZONE_KIND_ZH,
     Assignment,
     ChecklistItem,
     County,
@@ -128,7 +129,9 @@ class CommonSql(
                 params,
             )
         except self.CONSTRAINT_ERRORS:
-            raise Conflict(f"a county with code {county.code} already exists") from None
+            raise Conflict(
+                f"编码为 {county.code} 的县区已存在", en=f"A county with code {county.code} already exists"
+            ) from None
         return replace(county, id=row[0])
 
     def get_county(self, code: str) -> County:
@@ -164,7 +167,9 @@ class CommonSql(
                     )
                     out.append(replace(u, id=row[0]))
         except self.CONSTRAINT_ERRORS:
-            raise Conflict(f"unit code {u.code} is already used in this county") from None
+            raise Conflict(
+                f"单位编码 {u.code} 在本县区已被使用", en=f"Unit code {u.code} is already used in this county"
+            ) from None
         return out
 
     def get_unit(self, county_id: int, unit_id: int) -> Unit:
@@ -194,18 +199,23 @@ class CommonSql(
                 for z, zone_id in zip(prepared, ids, strict=True):
                     self._indexed("zone", zone_id, z.geom)
         except self.CONSTRAINT_ERRORS:
-            raise Conflict(self._taken_code(prepared)) from None
+            zh, en = self._taken_code(prepared)
+            raise Conflict(zh, en=en) from None
         return [replace(z, id=zone_id, version=1) for z, zone_id in zip(prepared, ids, strict=True)]
 
-    def _taken_code(self, zones: list[Zone]) -> str:
-        """Say which zone's code was taken (by a stored zone, or twice in the batch)."""
+    def _taken_code(self, zones: list[Zone]) -> tuple[str, str]:
+        """Say which zone's code was taken (by a stored zone, or twice in the batch), in Chinese
+        and in English."""
         rows = self._rows("SELECT kind, code FROM zone WHERE county_id = %(c)s", {"c": zones[0].county_id})
         seen = {(r["kind"], r["code"]) for r in rows}
         for z in zones:
             if (z.kind, z.code) in seen:
-                return f"{z.kind} code {z.code} is already used in this county"
+                return (
+                    f"{ZONE_KIND_ZH.get(z.kind, z.kind)}编码 {z.code} 在本县区已被使用",
+                    f"The {z.kind} code {z.code} is already used in this county",
+                )
             seen.add((z.kind, z.code))
-        return "a zone code is already used in this county"
+        return "本县区已有区域使用了该编码", "A zone code is already used in this county"
 
     def update_zone(self, zone: Zone) -> Zone:
         (zone,) = self._prepare_zones([zone])
@@ -232,9 +242,15 @@ class CommonSql(
     def _refuse_if_referenced(self, county_id: int, zone_id: int) -> None:
         params = {"c": county_id, "id": zone_id}
         if self._rows(ZONE_ASSIGNED, params):
-            raise Conflict(f"zone #{zone_id} is the target of assignments; end or move them first")
+            raise Conflict(
+                f"区域 #{zone_id} 仍有责任分配：请先结束或转移这些分配",
+                en=f"Zone #{zone_id} is the target of assignments; end or move them first",
+            )
         if self._rows("SELECT id FROM zone WHERE county_id = %(c)s AND parent_id = %(id)s", params):
-            raise Conflict(f"zone #{zone_id} is the parent of other zones; delete those first")
+            raise Conflict(
+                f"区域 #{zone_id} 下还有其他区域：请先删除它们",
+                en=f"Zone #{zone_id} is the parent of other zones; delete those first",
+            )
 
     def _zone_params(self, z: Zone) -> dict:
         return {
@@ -280,7 +296,10 @@ class CommonSql(
 
     def count(self, county_id: int, table: str) -> int:
         if table not in COUNTED_TABLES:
-            raise InvalidInput(f"cannot count {table!r}: choose {', '.join(COUNTED_TABLES)}")
+            raise InvalidInput(
+                f"无法统计 {table!r}：可选 {', '.join(COUNTED_TABLES)}",
+                en=f"Cannot count {table!r}: choose {', '.join(COUNTED_TABLES)}",
+            )
         # The table name is one of the fixed names above, never the caller's text.
         return self._rows(f"SELECT COUNT(*) AS n FROM {table} WHERE county_id = %(c)s", {"c": county_id})[0][
             "n"
@@ -350,7 +369,7 @@ class CommonSql(
 
     def set_score_setting(self, key: str, value: float) -> None:
         if key not in self.score_settings():
-            raise NotFound(f"没有评分参数 {key!r}", field="key")
+            raise NotFound(f"没有评分参数 {key!r}", en=f"There is no scoring parameter {key!r}", field="key")
         self._execute(
             "UPDATE score_setting SET value = %(v)s WHERE key = %(k)s", {"k": key, "v": float(value)}
         )
@@ -366,7 +385,9 @@ class CommonSql(
                 {**vars(user), "disabled_at": self._t(user.disabled_at)},
             )
         except self.CONSTRAINT_ERRORS:
-            raise Conflict(f"the username {user.username!r} is already taken") from None
+            raise Conflict(
+                f"用户名 {user.username!r} 已被使用", en=f"The username {user.username!r} is already taken"
+            ) from None
         return replace(user, id=row[0])
 
     def get_user(self, user_id: int) -> User:

@@ -23,10 +23,34 @@ from geodata.stores.queries import (
     VOID_OPENED,
 )
 
+# The things ``one`` looks up, in Chinese ("unit #3" → "单位 #3") and in English where the word
+# differs ("incident #3" → "Case #3").
+WHAT_ZH = {
+    "county": "县区",
+    "unit": "单位",
+    "zone": "区域",
+    "segment": "路段",
+    "user": "用户",
+    "change set": "变更单",
+    "incident": "案件",
+}
+WHAT_EN = {"segment": "road segment", "incident": "case"}
+
+
+def _what_zh(what: str) -> str:
+    noun, _, ref = what.rpartition(" ")
+    return f"{WHAT_ZH.get(noun, noun)} {ref}"
+
+
+def _what_en(what: str) -> str:
+    noun, _, ref = what.rpartition(" ")
+    noun = WHAT_EN.get(noun, noun)
+    return f"{noun[:1].upper()}{noun[1:]} {ref}"
+
 
 def one(rows: list, what: str):
     if not rows:
-        raise NotFound(f"{what} does not exist")
+        raise NotFound(f"{_what_zh(what)} 不存在", en=f"{_what_en(what)} does not exist")
     return rows[0]
 
 
@@ -37,7 +61,10 @@ def _refuse_double_leads(leads: list[dict]) -> None:
         key = (r["target_kind"], r["target_id"])
         for other in seen.get(key, []):
             if _overlap(r, other):
-                raise Conflict(f"{key[0]} #{key[1]} is given two leads for the same period in one change")
+                raise Conflict(
+                    f"{'路段' if key[0] == 'segment' else '区域'} #{key[1]} 在一次调整中同一时段被指定了两个牵头单位",
+                    en=f"{'Road segment' if key[0] == 'segment' else 'Zone'} #{key[1]} is given two leads for the same period in one change",
+                )
         seen.setdefault(key, []).append(r)
 
 
@@ -105,7 +132,9 @@ class AssignmentsSql:
                 for county_id in {c for c, _, _ in touched}:
                     self._bump_versions(county_id, [(k, t) for c, k, t in touched if c == county_id])
         except self.CONSTRAINT_ERRORS:
-            raise Conflict("a target would have two leads in the same period") from None
+            raise Conflict(
+                "同一对象在同一时段将有两个牵头单位", en="A target would have two leads in the same period"
+            ) from None
         return [
             replace(a, id=i, valid_from=self._time(r["valid_from"]), valid_to=self._time(r["valid_to"]))
             for a, r, i in zip(assignments, rows, ids, strict=True)
@@ -124,7 +153,8 @@ class AssignmentsSql:
                 kind = "路段" if r["target_kind"] == "segment" else "区域"
                 raise Conflict(
                     f"{kind} #{r['target_id']} 已有自 {start.astimezone(COUNTY_TZ):%Y-%m-%d} 起的牵头单位，"
-                    "不晚于本次调整的生效日期：请从更晚的日期调整，或先撤销那次调整"
+                    "不晚于本次调整的生效日期：请从更晚的日期调整，或先撤销那次调整",
+                    en=f"{'Road segment' if r['target_kind'] == 'segment' else 'Zone'} #{r['target_id']} already has a lead unit from {start.astimezone(COUNTY_TZ):%Y-%m-%d}, not later than this change takes effect: make the change from a later date, or revert that change first",
                 )
 
     def revert_change_set(self, county_id: int, change_set_id: int, revert: ChangeSet) -> ChangeSet:
@@ -135,26 +165,37 @@ class AssignmentsSql:
         with self.transaction():
             target = self.get_change_set(county_id, change_set_id)
             if target.reverts is not None:
-                raise Conflict(f"变更单 #{change_set_id} 本身是一次撤销：如需恢复，请重新调整")
+                raise Conflict(
+                    f"变更单 #{change_set_id} 本身是一次撤销：如需恢复，请重新调整",
+                    en=f"Change set #{change_set_id} is itself a revert: to restore it, make the change again",
+                )
             done = self._rows(
                 "SELECT id FROM change_set WHERE county_id = %(county)s AND reverts = %(cs)s", params
             )
             if done:
-                raise Conflict(f"变更单 #{change_set_id} 已被变更单 #{done[0]['id']} 撤销")
+                raise Conflict(
+                    f"变更单 #{change_set_id} 已被变更单 #{done[0]['id']} 撤销",
+                    en=f"Change set #{change_set_id} was already reverted by change set #{done[0]['id']}",
+                )
             if self._rows(OUTLINES_EDITED, params):
                 raise Conflict(
-                    f"变更单 #{change_set_id} 调整的是区域边界，不能在此撤销：请再次编辑边界把它改回"
+                    f"变更单 #{change_set_id} 调整的是区域边界，不能在此撤销：请再次编辑边界把它改回",
+                    en=f"Change set #{change_set_id} redrew zone outlines and cannot be reverted here: edit the outlines again to change them back",
                 )
             later = [r["closed_by"] for r in self._rows(DEPENDENT_CHANGE_SETS, params)]
             if later:
                 names = ", ".join(f"#{i}" for i in later)
                 raise Conflict(
                     f"变更单 #{change_set_id} 不能单独撤销：之后的变更单 {names} 又调整了它分配的对象，请先撤销这些变更单",
+                    en=f"Change set #{change_set_id} cannot be reverted alone: the later change sets {names} changed its targets again; revert those first",
                     depends=later,
                 )
             touched = [(r["target_kind"], r["target_id"]) for r in self._rows(CHANGE_SET_TARGETS, params)]
             if not touched:  # e.g. a split or merge of segments (geodata/edits.py)
-                raise Conflict(f"变更单 #{change_set_id} 没有调整任何责任分配（如路段切分、合并），无可撤销")
+                raise Conflict(
+                    f"变更单 #{change_set_id} 没有调整任何责任分配（如路段切分、合并），无可撤销",
+                    en=f"Change set #{change_set_id} changed no assignment (a segment split or merge, say): there is nothing to revert",
+                )
             made = self.add_change_set(replace(revert, county_id=county_id, reverts=change_set_id))
             self._execute(VOID_OPENED, {**params, "revert": made.id})
             self._execute(REOPEN_CLOSED, params)

@@ -81,7 +81,7 @@ class CasesSql:
         for c in self.list_categories():
             if c.code == code:
                 return c
-        raise NotFound(f"未知的问题类别 {code!r}", field="category")
+        raise NotFound(f"未知的问题类别 {code!r}", en=f"Unknown problem category {code!r}", field="category")
 
     # -- photos --------------------------------------------------------------------------------
     def add_photo(self, photo: Photo) -> Photo:
@@ -106,7 +106,7 @@ class CasesSql:
             "SELECT * FROM incident_photo WHERE name = %(n)s OR public_name = %(n)s", {"n": name}
         )
         if not rows:
-            raise NotFound(f"no photo {name!r}")
+            raise NotFound(f"没有照片 {name!r}", en=f"No photo {name!r}")
         return self._photo(rows[0])
 
     def _photo(self, r) -> Photo:
@@ -125,7 +125,9 @@ class CasesSql:
                 {**vars(key), "created_at": self._t(key.created_at)},
             )
         except self.CONSTRAINT_ERRORS:
-            raise Conflict(f"an API key named {key.name!r} exists already") from None
+            raise Conflict(
+                f"名为 {key.name!r} 的 API key 已存在", en=f"An API key named {key.name!r} exists already"
+            ) from None
         return replace(key, id=row[0])
 
     def api_key_by_hash(self, key_hash: str) -> ApiKey | None:
@@ -169,4 +171,7 @@ class CasesSql:
                 {"s": scope, "k": key, "f": fingerprint, "st": status, "b": body, "at": self._t(at)},
             )
         except self.CONSTRAINT_ERRORS:
-            raise Conflict(f"Idempotency-Key {key!r} was used by a request at the same time") from None
+            raise Conflict(
+                f"Idempotency-Key {key!r} 同时被另一个请求使用",
+                en=f"Idempotency-Key {key!r} was used by a request at the same time",
+            ) from None

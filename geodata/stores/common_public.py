@@ -43,7 +43,9 @@ class PublicReportsSql:
             {"c": county_id, "id": report_id},
         )
         if not rows:
-            raise NotFound(f"没有编号为 {report_id} 的群众上报")
+            raise NotFound(
+                f"没有编号为 {report_id} 的群众上报", en=f"There is no resident report #{report_id}"
+            )
         return self._public_report(rows[0])
 
     def public_report_by_token(self, token: str) -> PublicReport | None:

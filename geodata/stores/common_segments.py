@@ -74,7 +74,9 @@ class SegmentEditsSql:
             found = {s.id for s in self.get_targets(county_id, "segment", ids)}
             missing = [i for i in ids if i not in found]
             if missing:
-                raise NotFound(f"路段 #{missing[0]} 不存在", field="ids")
+                raise NotFound(
+                    f"路段 #{missing[0]} 不存在", en=f"Road segment #{missing[0]} does not exist", field="ids"
+                )
             self._refuse_if_segment_referenced(county_id, ids)
             for segment_id in ids:
                 self._execute(RETIRE_ASSIGNMENTS, {"c": county_id, "id": segment_id, "cs": change_set_id})
@@ -90,8 +92,12 @@ class SegmentEditsSql:
         cases = self.segment_incidents(county_id, ids)
         if cases:
             raise Conflict(
-                f"路段 #{cases[0].segment_id} 仍有问题记录（如 #{cases[0].id}），请先将其移到其他路段再删除"
+                f"路段 #{cases[0].segment_id} 仍有问题记录（如 #{cases[0].id}），请先将其移到其他路段再删除",
+                en=f"Road segment #{cases[0].segment_id} still has cases (such as #{cases[0].id}): move them to another segment before deleting it",
             )
         for segment_id in ids:
             if self.list_inspections(county_id, "segment", segment_id):
-                raise Conflict(f"路段 #{segment_id} 仍有考评记录，请先将其移到其他路段再删除")
+                raise Conflict(
+                    f"路段 #{segment_id} 仍有考评记录，请先将其移到其他路段再删除",
+                    en=f"Road segment #{segment_id} still has evaluation records: move them to another segment before deleting it",
+                )

@@ -23,7 +23,10 @@ class TitlesSql:
                 {**vars(d), "decided_at": self._t(d.decided_at)},
             )
         except self.CONSTRAINT_ERRORS:
-            raise Conflict(f"zone #{d.zone_id} already has a tier decided for {d.month}") from None
+            raise Conflict(
+                f"区域 #{d.zone_id} 已评定 {d.month} 的等次",
+                en=f"Zone #{d.zone_id} already has a tier decided for {d.month}",
+            ) from None
         return replace(d, id=row[0])
 
     def list_tier_decisions(self, county_id: int, zone_id: int | None = None) -> list[TierDecision]:
@@ -51,10 +54,14 @@ class TitlesSql:
     def withdraw_title(self, county_id: int, award_id: int, on: date) -> TitleAward:
         award = self._title(county_id, award_id)
         if award.withdrawn_on is not None:
-            raise Conflict(f"title award #{award_id} was withdrawn on {award.withdrawn_on} already")
+            raise Conflict(
+                f"称号 #{award_id} 已于 {award.withdrawn_on} 撤销",
+                en=f"Title award #{award_id} was withdrawn on {award.withdrawn_on} already",
+            )
         if on < award.awarded_on:
             raise Conflict(
-                f"title award #{award_id} was awarded on {award.awarded_on}; withdraw it on or after"
+                f"称号 #{award_id} 于 {award.awarded_on} 授予；撤销日期不能早于授予日期",
+                en=f"Title award #{award_id} was awarded on {award.awarded_on}; withdraw it on or after",
             )
         self._execute(
             "UPDATE title_award SET withdrawn_on = %(on)s WHERE county_id = %(c)s AND id = %(id)s",
@@ -76,7 +83,7 @@ class TitlesSql:
             {"c": county_id, "id": award_id},
         )
         if not rows:
-            raise NotFound(f"title award #{award_id} does not exist")
+            raise NotFound(f"称号 #{award_id} 不存在", en=f"Title award #{award_id} does not exist")
         return self._award(rows[0])
 
     def _award(self, r) -> TitleAward:

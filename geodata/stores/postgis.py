@@ -44,9 +44,15 @@ def _connect(url: str) -> psycopg.Connection:
         # psycopg says 'connection failed: connection to server at ... failed: <why>\n<hint>'.
         first = (str(exc).strip().splitlines() or ["no answer"])[0]
         reason = first.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
-        raise ConfigError(f"cannot connect to PostgreSQL at {_where(url)}: {reason}") from None
+        raise ConfigError(
+            f"无法连接 {_where(url)} 上的 PostgreSQL：{reason}",
+            en=f"Cannot connect to PostgreSQL at {_where(url)}: {reason}",
+        ) from None
     except psycopg.ProgrammingError as exc:
-        raise ConfigError(f"DATABASE_URL is not a valid PostgreSQL address: {exc}") from None
+        raise ConfigError(
+            f"DATABASE_URL 不是有效的 PostgreSQL 地址：{exc}",
+            en=f"DATABASE_URL is not a valid PostgreSQL address: {exc}",
+        ) from None
     return conn
 
 
@@ -62,8 +68,9 @@ class PostgisDatabase:
             row = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone()
         if row is None:
             raise ConfigError(
-                f"the PostgreSQL server at {_where(url)} has no PostGIS extension to offer "
-                "(install postgresql-15-postgis-3 there)"
+                f"{_where(url)} 上的 PostgreSQL 服务器没有可用的 PostGIS 扩展（请在该服务器安装 postgresql-15-postgis-3）",
+                en=f"The PostgreSQL server at {_where(url)} has no PostGIS extension to offer "
+                "(install postgresql-15-postgis-3 there)",
             )
         self._pool = None
         self._pool_lock = threading.Lock()
@@ -141,9 +148,10 @@ class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, Aud
         except psycopg.errors.InsufficientPrivilege as exc:
             user = self.conn.info.user
             raise ConfigError(
-                f"the role {user!r} may not create the portal's tables in database "
+                f"角色 {user!r} 无权在数据库 {self.conn.info.dbname!r} 中创建门户的表（{exc.diag.message_primary}）；请授予其 CREATE 权限，或以数据库所有者身份运行 init-db",
+                en=f"The role {user!r} may not create the portal's tables in database "
                 f"{self.conn.info.dbname!r} ({exc.diag.message_primary}); "
-                "grant it CREATE there, or run init-db as the database owner"
+                "grant it CREATE there, or run init-db as the database owner",
             ) from None
 
     def _migrate(self) -> list[str]:

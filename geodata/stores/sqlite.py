@@ -39,11 +39,17 @@ class SqliteDatabase:
         self.url = url
         self.path = sqlite_path(url)
         if not str(self.path) or str(self.path) == ".":
-            raise ConfigError(f"DATABASE_URL {url!r} names no file: use sqlite:///path/portal.sqlite")
+            raise ConfigError(
+                f"DATABASE_URL {url!r} 没有指定文件：请使用 sqlite:///path/portal.sqlite",
+                en=f"DATABASE_URL {url!r} names no file: use sqlite:///path/portal.sqlite",
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ConfigError(f"cannot create the folder for {self.path}: {exc.strerror}") from None
+            raise ConfigError(
+                f"无法为 {self.path} 创建文件夹：{exc.strerror}",
+                en=f"Cannot create the folder for {self.path}: {exc.strerror}",
+            ) from None
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
 
@@ -58,7 +64,10 @@ class SqliteDatabase:
                 self.path, isolation_level=None, check_same_thread=False, timeout=self.BUSY_TIMEOUT_S
             )
         except sqlite3.Error as exc:
-            raise ConfigError(f"cannot open the SQLite database {self.path}: {exc}") from None
+            raise ConfigError(
+                f"无法打开 SQLite 数据库 {self.path}：{exc}",
+                en=f"Cannot open the SQLite database {self.path}: {exc}",
+            ) from None
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")

@@ -91,12 +91,12 @@ def test_segments_inside_a_community(store, county):
 @pytest.mark.parametrize(
     ("change", "error", "message"),
     [
-        ({"unit_code": "XX"}, NotFound, "unknown unit 'XX'"),
-        ({"role": "boss"}, InvalidInput, "unknown role 'boss'"),
-        ({"duties": ("graffiti",)}, InvalidInput, "unknown duty categories graffiti"),
-        ({"targets": []}, InvalidInput, "selects no zone or segment"),
-        ({"targets": [posts.Target("segment", 99_999)]}, NotFound, "segment #99999"),
-        ({"reason": " "}, InvalidInput, "needs a reason"),
+        ({"unit_code": "XX"}, NotFound, "没有单位 'XX'"),
+        ({"role": "boss"}, InvalidInput, "未知的责任类型 'boss'"),
+        ({"duties": ("graffiti",)}, InvalidInput, "未知的责任类别 graffiti"),
+        ({"targets": []}, InvalidInput, "没有选中任何区域或路段"),
+        ({"targets": [posts.Target("segment", 99_999)]}, NotFound, "路段 #99999 不存在"),
+        ({"reason": " "}, InvalidInput, "请填写调整原因"),
     ],
 )
 def test_bad_postings_change_nothing(store, county, change, error, message):
@@ -117,15 +117,15 @@ def test_a_second_lead_for_the_same_time_is_refused_whole(store, county):
 def test_month_and_road_errors(store, county):
     with pytest.raises(InvalidInput, match="格式有误，应为 YYYY-MM"):
         posts.month_span("2026/03")
-    with pytest.raises(NotFound, match="no road named '深南大道'"):
+    with pytest.raises(NotFound, match="没有名为 '深南大道' 的道路"):
         posts.road_segments(store, county, "深南大道")
-    with pytest.raises(NotFound, match="no grid cells yet"):
+    with pytest.raises(NotFound, match="尚未划分网格"):
         posts.community_cells(store, county, "001")
 
 
 def test_one_posting_naming_a_target_twice_is_refused_before_the_database(store, county):
     hongli = posts.road_segments(store, county, "红荔路")
-    with pytest.raises(Conflict, match=f"segment #{hongli[0].id} is given two leads"):
+    with pytest.raises(Conflict, match=f"路段 #{hongli[0].id} 在一次调整中同一时段被指定了两个牵头单位"):
         posts.apply_posting(store, county, _post("JJ", [hongli[0], *hongli]), now=NOW)
     assert store.count(county.id, "assignment") == 0 and store.count(county.id, "change_set") == 0
 

@@ -110,7 +110,7 @@ def test_who_may_do_what(store, county):
     assert err.value.details["status"] == "dispatched"
     with pytest.raises(InvalidInput, match="驳回需要说明理由"):
         cases.act(store, county, case.id, "reject", LEADER, now=NOW)
-    with pytest.raises(NotFound, match="incident #999"):
+    with pytest.raises(NotFound, match="案件 #999 不存在"):
         cases.act(store, county, 999, "handle", LEADER, now=NOW)
     assert store.get_incident(county.id, case.id).status == "dispatched"
     assert len(store.incident_events(county.id, case.id)) == 2  # nothing was written

@@ -139,6 +139,6 @@ def test_every_case_has_the_history_of_its_status_and_the_year_ends_today(demo_o
 def test_a_second_demo_is_refused_and_changes_nothing(demo):
     store, result = demo
     before = dict(result.counts)
-    with pytest.raises(Conflict, match="the demo county 440304 already exists"):
+    with pytest.raises(Conflict, match="本数据库中已有演示县区 440304"):
         seed_demo(store, n_incidents=10)
     assert {t: store.count(result.county.id, t) for t in before} == before

@@ -191,7 +191,7 @@ def _snapshot(store, county_id):
 
 def test_bad_targets_and_counties_without_communities_are_refused_with_nothing_stored(store):
     county = store.add_county(County("440305", "小县", extent=box(114.0, 22.5, 114.02, 22.52)))
-    with pytest.raises(InvalidInput, match="county 440305 has no communities"):
+    with pytest.raises(InvalidInput, match="县区 440305 没有可划分网格的社区"):
         make_grid(store, "440305")
     store.add_zones(
         [Zone(county.id, "community", "440305001001", "东园社区", box(114.0, 22.5, 114.01, 22.51))]
@@ -199,7 +199,7 @@ def test_bad_targets_and_counties_without_communities_are_refused_with_nothing_s
     store.add_segments([Segment(county.id, "东园路", LineString([(114.0, 22.505), (114.01, 22.505)]))])
     before = _snapshot(store, county.id)
     for target_m2 in (499, 1_000_001, 0):
-        with pytest.raises(InvalidInput, match="between 500 and 1,000,000 m²"):
+        with pytest.raises(InvalidInput, match="应在 500 至 1,000,000 m² 之间"):
             make_grid(store, "440305", target_m2)
     assert _snapshot(store, county.id) == before
     summary = make_grid(store, "440305", 500_000)  # about 1.1 km²: two street blocks, one cell each
@@ -256,7 +256,7 @@ def _check_guarded_cells_stay(store, county):
     _, cell = _split_a_cell(store, county, rank=1)
     store.assign(Assignment(county.id, unit.id, "zone", cell.id, "lead", T0))
     before = _snapshot(store, county.id)
-    with pytest.raises(Conflict, match=f"units are still assigned to: .*{cell.code}"):
+    with pytest.raises(Conflict, match=f"仍有单位负责的网格：.*{cell.code}"):
         make_grid(store, county.code, TARGET_M2)
     assert _snapshot(store, county.id) == before
 

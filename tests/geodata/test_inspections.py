@@ -67,7 +67,7 @@ def test_a_community_checklist_has_its_own_maxima(store, place):
         ({"items": {**FULL_SEGMENT, "graffiti": 3}}, InvalidInput, "未知的检查项：graffiti"),
         ({"at": NOW + timedelta(days=3)}, InvalidInput, "不能为将来的时间评分"),
         ({"evaluator": Evaluator("无组", None)}, Forbidden, "不属于任何评议组"),
-        ({"target_id": 999}, NotFound, "segment #999"),
+        ({"target_id": 999}, NotFound, "路段 #999 不存在"),
         ({"target_kind": "building"}, InvalidInput, "未知的考核对象类型"),
     ],
 )

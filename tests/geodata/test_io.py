@@ -112,7 +112,7 @@ def test_no_crs_and_not_lonlat_is_refused_until_declared(store, tmp_path):
     path = _write(STREETS.to_crs(32650).set_crs(None, allow_override=True), "zip", tmp_path)
     with pytest.raises(InvalidFile) as refused:
         io.import_streets(store, CODE, path)
-    assert refused.value.message == (
+    assert refused.value.en == (
         "layer.zip has no CRS and its coordinates are not longitude/latitude; declare it with --crs EPSG:N"
     )
     assert store.count(store.get_county(CODE).id, "segment") == 0
@@ -181,7 +181,7 @@ def test_small_repair_kept_large_repair_refuses_the_file(store, county, tmp_path
 def test_missing_name_field_is_refused(store, county, tmp_path):
     frame = gpd.GeoDataFrame({"title": ["西园"]}, geometry=[WEST], crs=4326)
     before = _counts(store, county.id)
-    with pytest.raises(InvalidFile, match=r"has no 'name' field; name the right one with --name-field"):
+    with pytest.raises(InvalidFile, match=r"没有 'name' 字段；请用 --name-field 指定正确的字段"):
         io.import_zones(store, CODE, _write(frame, "geojson", tmp_path), "community")
     assert _counts(store, county.id) == before
     assert io.import_zones(store, CODE, _write(frame, "geojson", tmp_path), "community", "title").stored == 1
@@ -195,15 +195,13 @@ def test_not_a_geo_file(store, county, tmp_path):
     path.write_text("hello")
     with pytest.raises(InvalidFile) as refused:
         io.import_streets(store, CODE, path)
-    assert (
-        refused.value.message == "x.txt is not a GeoJSON, GeoPackage, zipped Shapefile, OSM PBF or CSV file"
-    )
+    assert refused.value.en == "x.txt is not a GeoJSON, GeoPackage, zipped Shapefile, OSM PBF or CSV file"
 
 
 def test_garbage_with_a_geo_name(store, county, tmp_path):
     path = tmp_path / "x.geojson"
     path.write_text("hello world")
-    with pytest.raises(InvalidFile, match="x.geojson could not be read as geojson"):
+    with pytest.raises(InvalidFile, match="x.geojson 无法按 geojson 读取"):
         io.import_zones(store, CODE, path, "community")
 
 
@@ -212,7 +210,7 @@ def test_empty_file(store, county, tmp_path, content):
     path = tmp_path / "empty.geojson"
     path.write_text(content)
     before = _counts(store, county.id)
-    with pytest.raises(InvalidFile, match="empty.geojson is empty"):
+    with pytest.raises(InvalidFile, match="empty.geojson 是空"):
         io.import_streets(store, CODE, path)
     assert _counts(store, county.id) == before
 
@@ -312,17 +310,17 @@ def test_units_from_csv(store, county, tmp_path):
         io.import_units(store, CODE, path)
     assert store.count(county.id, "unit") == 2
     path.write_text("code,title\nHWS,环卫所\n")
-    with pytest.raises(InvalidFile, match="has no 'name' column"):
+    with pytest.raises(InvalidFile, match="没有 'name' 列"):
         io.import_units(store, CODE, path)
 
 
 def test_create_county_checks_its_code_and_takes_a_boundary(store, tmp_path):
-    with pytest.raises(InvalidInput, match="must be the 6-digit GB/T 2260 admin code"):
+    with pytest.raises(InvalidInput, match="应为 6 位 GB/T 2260 行政区划代码"):
         io.create_county(store, "44A304", "福田")
     boundary = gpd.GeoDataFrame({"name": ["福田"]}, geometry=[box(*EXTENT)], crs=4326)
     county = io.create_county(store, CODE, "测试县", _write(boundary, "geojson", tmp_path))
     assert county.utm_epsg == 32650 and county.boundary.equals(box(*EXTENT))
-    with pytest.raises(Conflict, match="county 990002 already exists"):
+    with pytest.raises(Conflict, match="县区 990002 已存在"):
         io.create_county(store, CODE, "又一个")
 
 
@@ -370,7 +368,7 @@ def test_a_csv_is_for_excel_chinese_headers_and_the_countys_time(store, county, 
 
 
 def test_export_refuses_unknown_layer_and_extension(store, county, tmp_path):
-    with pytest.raises(InvalidInput, match="unknown layer 'roads'"):
+    with pytest.raises(InvalidInput, match="未知的图层 'roads'"):
         io.export_layer(store, CODE, "roads", tmp_path / "r.geojson")
-    with pytest.raises(InvalidFile, match="export writes .geojson, .gpkg or .csv"):
+    with pytest.raises(InvalidFile, match="导出只能写 .geojson、.gpkg 或 .csv"):
         io.export_layer(store, CODE, "zones", tmp_path / "r.kml")

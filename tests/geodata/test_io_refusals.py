@@ -30,7 +30,7 @@ def test_zones_overlapping_others_of_their_kind_are_refused_naming_both(store, c
     path, before = _write(frame, "geojson", tmp_path, "new"), _counts(store, county.id)
     with pytest.raises(InvalidInput) as refused:
         io.import_zones(store, CODE, path, "community")
-    message = refused.value.message
+    message = refused.value.en
     assert "3 of 4 rows overlap community zones, nothing stored" in message and "--allow-overlap" in message
     assert "row 1 (东湖社区) overlaps stored community 西园社区" in message
     assert "row 2 (南山社区) overlaps row 3 (北山社区) by" in message and "邻里" not in message

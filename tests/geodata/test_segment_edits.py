@@ -150,7 +150,7 @@ def test_a_revert_after_a_split_undoes_that_posting_on_both_pieces(store, town):
         ((600, 25), None, "road", InvalidGeometry, "切分点离路段 #.*有 25.0 米，超过 15 米"),
         ((1.0, 1), None, "road", InvalidGeometry, "端点太近：切出的两段分别长 1.0 米和 999.0 米"),
         ((600, 0), 0, "road", StaleVersion, "1 个对象在您选择之后已被修改（红荔路）"),
-        ((600, 0), None, "missing", NotFound, "segment #99999"),
+        ((600, 0), None, "missing", NotFound, "路段 #99999 不存在"),
         ((600, 0), None, "no reason", InvalidInput, "请填写调整原因"),
     ],
 )  # fmt: skip

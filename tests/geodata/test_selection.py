@@ -176,7 +176,7 @@ def test_a_change_built_on_a_stale_version_is_refused_whole_naming_what_changed(
 
 
 def test_a_missing_target_is_named(store, world):
-    with pytest.raises(NotFound, match="segment #99999 does not exist"):
+    with pytest.raises(NotFound, match="路段 #99999 不存在"):
         posts.apply_posting(store, world["county"], _post("CG", [Target("segment", 99_999)]), now=NOW)
 
 
@@ -215,7 +215,7 @@ def test_preview_lists_old_and_new_leads_lengths_and_the_open_cases_that_move(st
     assist = preview(store, county, posts.Posting("JJ", "assist", targets, MAR_3, "leader", ""))
     assert [c.open_cases for c in assist.changes] == [0, 0] and assist.totals["lead_changes"] == 0
     assert {t: store.count(county.id, t) for t in counts} == counts  # nothing written
-    with pytest.raises(NotFound, match="unknown unit 'ZZ'"):
+    with pytest.raises(NotFound, match="没有单位 'ZZ'"):
         preview(store, county, _post("ZZ", targets))
 
 

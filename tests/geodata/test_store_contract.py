@@ -71,7 +71,7 @@ def test_county_round_trip_and_errors(store, county):
     assert_geometries_equal(got.extent, EXTENT, normalize=True)
     assert store.get_county_by_id(county.id).code == "440304"
     assert [c.code for c in store.list_counties()] == ["440304"]
-    with pytest.raises(NotFound, match="county 999999"):
+    with pytest.raises(NotFound, match="县区 999999"):
         store.get_county("999999")
     with pytest.raises(Conflict, match="440304"):
         store.add_county(County("440304", "again"))
@@ -107,12 +107,12 @@ def test_zones_store_geometry_area_and_versions(store, world, county):
     community.name = "香蜜湖社区（新）"
     updated = store.update_zone(community)
     assert (updated.name, updated.version) == ("香蜜湖社区（新）", 3)
-    with pytest.raises(InvalidInput, match="zone kind"):
+    with pytest.raises(InvalidInput, match="区域类型"):
         store.add_zones([Zone(county.id, "block", "x", "x", CELL)])
     before = store.count(county.id, "zone")
-    with pytest.raises(Conflict, match="grid code 001002 is already used"):
+    with pytest.raises(Conflict, match="单元网格编码 001002 在本县区已被使用"):
         store.add_zones([Zone(county.id, "grid", code, "x", CELL) for code in ("001002", "001003", "001002")])
-    with pytest.raises(Conflict, match="community code 001 is already used"):
+    with pytest.raises(Conflict, match="社区编码 001 在本县区已被使用"):
         store.add_zones([Zone(county.id, "community", "001", "x", CELL)])
     assert store.count(county.id, "zone") == before  # nothing of a refused batch stays
 
@@ -121,7 +121,7 @@ def test_delete_zones_refuses_what_is_still_referenced(store, world, county):
     spare = store.add_zones(
         [Zone(county.id, "grid", "001002", "香蜜湖2号网格", box(114.01, 22.5, 114.02, 22.51))]
     )[0]
-    with pytest.raises(Conflict, match="target of assignments"):
+    with pytest.raises(Conflict, match="仍有责任分配"):
         store.delete_zones(county.id, [spare.id, world["community"].id])
     assert store.get_zone(county.id, spare.id).code == "001002"  # nothing deleted
     assert store.delete_zones(county.id, [spare.id, world["cell"].id]) == 2
@@ -197,7 +197,7 @@ def test_a_target_never_has_two_leads(store, world, county):
         store.assign(
             Assignment(county.id, world["police"].id, "segment", ew, "lead", datetime(2026, 2, 1, tzinfo=UTC))
         )
-    with pytest.raises(InvalidInput, match="role"):
+    with pytest.raises(InvalidInput, match="角色"):
         store.assign(Assignment(county.id, world["city"].id, "segment", ew, "boss", MARCH))
     assert len(store.assignments_of(county.id, "segment", ew)) == 2
 
@@ -272,7 +272,7 @@ def test_incident_events_and_inspections(store, world, county):
     )
     events = store.incident_events(county.id, incident.id)
     assert [(e.from_status, e.to_status) for e in events] == [(None, "filed"), ("filed", "dispatched")]
-    with pytest.raises(InvalidInput, match="status"):
+    with pytest.raises(InvalidInput, match="状态"):
         store.add_incident_event(IncidentEvent(county.id, incident.id, MARCH, "x", "lost"))
     store.add_inspections(
         [Inspection(county.id, "segment", world["ew"].id, "督查员", "patrol", T0, 92.5, {"posters": 18.5})]
@@ -288,7 +288,7 @@ def test_users(store, county):
     assert store.get_user_by_name("leader1").role == "leader"
     with pytest.raises(Conflict, match="leader1"):
         store.add_user(User("leader1", "hash", "admin"))
-    with pytest.raises(InvalidInput, match="unknown role 'mayor'"):
+    with pytest.raises(InvalidInput, match="未知的角色 'mayor'"):
         store.add_user(User("x", "hash", "mayor"))
     with pytest.raises(NotFound, match="nobody"):
         store.get_user_by_name("nobody")

@@ -52,7 +52,7 @@ def test_sessions_end_one_or_all_but_one(store, user):
     assert store.list_user_sessions(user.id) == []
     reasons = {s.id: s.end_reason for s in store.list_user_sessions(user.id, open_only=False)}
     assert reasons == {"a": "logout", "b": "password", "c": "admin"}
-    with pytest.raises(InvalidInput, match="reason"):
+    with pytest.raises(InvalidInput, match="未知的原因"):
         store.end_user_sessions(user.id, T0, "bored")
 
 

@@ -67,9 +67,9 @@ def test_tile_arithmetic():
     assert maxy == pytest.approx(85.0511287798)
     minx, miny, maxx, maxy = tile_at(114.01, 22.51, 14).lonlat
     assert minx <= 114.01 < maxx and miny <= 22.51 < maxy and maxx - minx == pytest.approx(360 / 2**14)
-    with pytest.raises(InvalidInput, match="x and y run 0–3"):
+    with pytest.raises(InvalidInput, match="x 和 y 的范围为 0–3"):
         Tile(2, 4, 0)
-    with pytest.raises(InvalidInput, match="zoom 23"):
+    with pytest.raises(InvalidInput, match="缩放级别 23"):
         Tile(23, 0, 0)
 
 

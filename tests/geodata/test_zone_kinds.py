@@ -207,7 +207,7 @@ def test_the_overlap_check_of_an_import_stays_within_one_kind(store, county, tmp
     io.import_zones(store, CODE, _zones_file(tmp_path, "yard", ["西园一院"], [yard]), "courtyard")  # in 西园
     before = _counts(store, county.id)
     bigger = _zones_file(tmp_path, "bigger", ["西园大院"], [box(114.002, 22.512, 114.004, 22.514)])
-    with pytest.raises(InvalidInput, match="1 of 1 rows overlap courtyard zones, nothing stored") as refused:
+    with pytest.raises(InvalidInput, match="1 行中有 1 行与已有的楼院重叠，未保存任何数据") as refused:
         io.import_zones(store, CODE, bigger, "courtyard")
     assert "overlaps stored courtyard 西园一院" in refused.value.message
     assert _counts(store, county.id) == before

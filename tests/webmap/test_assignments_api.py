@@ -71,8 +71,8 @@ def test_what_a_unit_guarded_in_a_month(leader):
     [
         ({"unit": "U02", "road": "福华路", "reason": "x"}, 400, "缺少 valid_from"),
         ({"unit": "U02", "road": "福华路", "reason": "x", "valid_from": "15/03/2025"}, 400, "YYYY-MM-DD"),
-        ({"unit": "ZZ", "road": "福华路", "reason": "x", "valid_from": "2025-03-15"}, 404, "unknown unit 'ZZ'"),
-        ({"unit": "U02", "road": "深南大道", "reason": "x", "valid_from": "2025-03-15"}, 404, "no road named"),
+        ({"unit": "ZZ", "road": "福华路", "reason": "x", "valid_from": "2025-03-15"}, 404, "没有单位 'ZZ'"),
+        ({"unit": "U02", "road": "深南大道", "reason": "x", "valid_from": "2025-03-15"}, 404, "没有名为 '深南大道' 的道路"),
         ({"unit": "U02", "targets": [{"kind": "segment"}], "reason": "x", "valid_from": "2025-03-15"}, 400,
          "targets must be a list"),
         ({"unit": "U02", "road": "福华路", "reason": "x", "valid_from": "2023-01-01"}, 409, "起的牵头单位"),
@@ -95,10 +95,7 @@ def test_writes_need_the_csrf_token_and_an_editor(app, leader):
     inspector = app.test_client()
     login(inspector, "insp", "pw-insp-1")
     forbidden = _post(inspector, "/api/v1/postings", {"unit": "U02"})
-    assert (
-        forbidden.status_code == 403
-        and "leaders and administrators" in forbidden.get_json()["error"]["message"]
-    )
+    assert forbidden.status_code == 403 and "只有领导和管理员" in forbidden.get_json()["error"]["message"]
     assert app.test_client().get("/api/v1/units/U01/guarded?month=2024-05").status_code == 401
 
 
@@ -136,7 +133,7 @@ def test_the_same_through_the_cli(app, runner):
     bad = runner.invoke(
         args=["assign", "--county", "990001", "--unit", "U02", "--from", "2025-03-15", "--reason", "x"]
     )
-    assert bad.exit_code == 1 and "selects no zone or segment" in bad.output
+    assert bad.exit_code == 1 and "没有选中任何区域或路段" in bad.output
 
 
 def test_reroutes_a_stopped_change_still_owes_are_finished_by_the_cli(app, runner):

@@ -83,6 +83,6 @@ def test_root_is_the_public_map_for_anonymous_callers(client):
 def test_api_answers_anonymous_callers_with_json_401(client):
     response = client.get("/api/v1/units")
     assert response.status_code == 401
-    assert response.get_json() == {"error": {"code": "unauthorized", "message": "login required"}}
+    assert response.get_json() == {"error": {"code": "unauthorized", "message": "请先登录。"}}
     response = client.get("/api/v1/layers/roads?bbox=114,22.5,114.02,22.52&zoom=14")
     assert response.status_code == 401

@@ -30,8 +30,8 @@ def test_the_settings_values():
     assert (gcj.url, gcj.crs) == (XYZ, "gcj02") and basemap_crs([gcj]) == "gcj02"
     (amap,) = basemap_sources("amap")
     assert "autonavi.com" in amap.url and amap.crs == "gcj02" and amap.attribution == "地图 © 高德"
-    for wrong, words in (("osm", "is not 'none'"), ("https://x.example/tiles.png", "is not 'none'"),
-                         ("tianditu:a b", "letters and digits"), ("gcj02:tiles.png", "gcj02:<url>")):  # fmt: skip
+    for wrong, words in (("osm", "应为 'none'"), ("https://x.example/tiles.png", "应为 'none'"),
+                         ("tianditu:a b", "只能由字母和数字组成"), ("gcj02:tiles.png", "gcj02:<url>")):  # fmt: skip
         with pytest.raises(ConfigError, match=words):
             basemap_sources(wrong)
 

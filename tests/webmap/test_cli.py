@@ -99,19 +99,19 @@ def test_refusals_are_one_error_line_and_store_nothing(run, cli_app, tmp_path):
     code, out = run("import-streets", tmp_path / "x.txt")
     assert code == 1
     assert out.strip().splitlines()[-1] == (
-        "Error: x.txt is not a GeoJSON, GeoPackage, zipped Shapefile, OSM PBF or CSV file"
+        "Error: x.txt 不是 GeoJSON, GeoPackage, zipped Shapefile, OSM PBF or CSV 文件"
     )
     run("import-zones", _square(tmp_path), "--kind", "community")
     (tmp_path / "far.csv").write_text("category,reported_at,lon,lat\nparking,2026-01-01,116.4,39.9\n")
     code, out = run("import-incidents", tmp_path / "far.csv")
-    assert code == 1 and "Error: far.csv: 1 of 1 rows refused, nothing stored: row 1:" in out
+    assert code == 1 and "Error: far.csv：1 行中有 1 行被拒绝，未保存任何数据：row 1:" in out
     code, out = run("import-zones", _square(tmp_path), "--kind", "district")
     assert (
         code == 1 and "Error: 未知的区域类型 'district'：可选 subdistrict（街道）、community（社区）" in out
     )
     assert run("create-county", "12345", "短码")[0] == 1
     code, out = run("export", "roads", tmp_path / "r.csv")
-    assert code == 1 and "Error: unknown layer 'roads'" in out
+    assert code == 1 and "Error: 未知的图层 'roads'" in out
     assert _counts(cli_app) == {"zone": 1, "segment": 0, "incident": 0, "unit": 0}
 
 
@@ -147,9 +147,9 @@ def test_create_user_prompts_and_refuses(run, cli_app):
     code, out = run("create-user", "zhang", "--role", "leader", input="Secret 42\nSecret 42\n")
     assert code == 0 and "created user zhang (leader)" in out
     code, out = run("create-user", "li", "--role", "chief", "--password", "x")
-    assert (code, out) == (1, "Error: unknown role 'chief': choose admin, leader, unit_staff or inspector\n")
+    assert (code, out) == (1, "Error: 未知角色 'chief'：可选 admin、leader、unit_staff 或 inspector\n")
     code, out = run("create-user", "zhang", "--role", "admin", "--password", "Secret 43")
-    assert code == 1 and "Error: the username 'zhang' is already taken" in out
+    assert code == 1 and "Error: 用户名 'zhang' 已被使用" in out
     code, out = run("create-user", "a", "--role", "admin", "--password", "a")
     assert code == 1 and "Error: 密码不符合要求：至少 8 个字符（现为 1 个）" in out
     code, out = run("create-user", "wang", "--role", "leader", input="one\ntwo\nOne two 3\nOne two 3\n")
@@ -163,7 +163,7 @@ def test_seed_demo_prints_its_users(run, cli_app):
     for role in ("admin", "leader", "unit_staff", "inspector"):
         assert role in out
     code, out = run("seed-demo", "--incidents", "10")
-    assert code == 1 and "Error: the demo county 440304 already exists" in out and "--refresh" in out
+    assert code == 1 and "Error: 本数据库中已有演示县区 440304" in out and "--refresh" in out
 
 
 def test_a_stale_demo_is_noticed_and_refresh_makes_it_anew_keeping_the_old_file(run, cli_app, tmp_path):

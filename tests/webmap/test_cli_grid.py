@@ -65,13 +65,13 @@ def test_a_new_community_takes_the_next_number_and_the_others_keep_theirs(app, r
 def test_refusals_are_one_error_line_and_change_nothing(app, runner):
     assert _invoke(runner, "--target-m2", 100) == (
         1,
-        "Error: the target cell area must be between 500 and 1,000,000 m², not 100\n",
+        "Error: 网格目标面积应在 500 至 1,000,000 m² 之间，而不是 100\n",
     )
     assert _invoke(runner, "--target-m2", 2_000_000)[0] == 1
-    assert _invoke(runner, "--county", "123456") == (1, "Error: county 123456 does not exist\n")
+    assert _invoke(runner, "--county", "123456") == (1, "Error: 县区 123456 不存在\n")
     runner.invoke(args=["create-county", "990002", "空县"])
     code, out = _invoke(runner, "--county", "990002")
-    assert code == 1 and out.startswith("Error: county 990002 has no communities to split")
+    assert code == 1 and out.startswith("Error: 县区 990002 没有可划分网格的社区")
     assert _cells(app) == []
 
 
@@ -92,6 +92,6 @@ def test_a_cell_still_guarded_is_not_deleted(app, runner):
     before = [(z.id, z.version) for z in _cells(app)]
     code, out = _invoke(runner, "--target-m2", 20_000)
     assert code == 1 and out.count("Error:") == 1
-    assert _error_line(out).startswith("Error: the new grid would delete 1 cell that units are still")
+    assert _error_line(out).startswith("Error: 新网格将删除 1 个仍有单位负责的网格")
     assert f"{cell.code} {cell.name}" in _error_line(out)
     assert [(z.id, z.version) for z in _cells(app)] == before

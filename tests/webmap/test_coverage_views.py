@@ -100,7 +100,7 @@ def test_cli_table_and_refusals(runner):
     assert "测试县 (990001) 覆盖缺口" in result.output
     assert "无牵头单位的路段 / segments with no lead: 1" in result.output and "无人路" in result.output
     unknown = runner.invoke(args=["coverage", "--county", "123456"])
-    assert unknown.exit_code == 1 and "Error: county 123456 does not exist" in unknown.output
+    assert unknown.exit_code == 1 and "Error: 县区 123456 不存在" in unknown.output
     bad = runner.invoke(args=["coverage", "--at", "2024-02-30"])
     assert bad.exit_code == 2 and "--at" in bad.output
 

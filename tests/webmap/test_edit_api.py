@@ -219,10 +219,7 @@ def test_staff_may_select_but_not_preview_or_apply_and_the_public_nothing(demo):
     }
     for url in ("/api/v1/postings/preview", "/api/v1/postings"):
         refused = post_json(staff, url, body)
-        assert (
-            refused.status_code == 403
-            and "leaders and administrators" in refused.get_json()["error"]["message"]
-        )
+        assert refused.status_code == 403 and "只有领导和管理员" in refused.get_json()["error"]["message"]
     app, _ = demo
     public = app.test_client()
     token = csrf_token(public.get("/login").text)

@@ -51,7 +51,7 @@ def test_the_portal_answers_the_same_on_sqlite_and_postgis(committed_postgis_url
 @pytest.mark.parametrize(
     ("environment", "message"),
     [
-        ({"DATABASE_URL": "postgresql://portal:portal@127.0.0.1:1/nowhere"}, "cannot connect to PostgreSQL"),
+        ({"DATABASE_URL": "postgresql://portal:portal@127.0.0.1:1/nowhere"}, "Cannot connect to PostgreSQL"),
         ({"DATABASE_URL": "mysql://x"}, "is not understood"),
         ({"PORTAL_ROUTE_MAX_M": "thirty"}, "PORTAL_ROUTE_MAX_M='thirty' is not a valid float"),
         ({"PORTAL_ROUTE_MAX_M": "-5"}, "must be a positive number"),

@@ -142,7 +142,7 @@ def test_unit_staff_may_not_split_or_merge_and_the_public_must_sign_in(demo):
     for url, body in requests:
         refused = post_json(staff, url, body)
         assert refused.status_code == 403, refused.text
-        assert "leaders and administrators" in refused.get_json()["error"]["message"]
+        assert "只有领导和管理员" in refused.get_json()["error"]["message"]
     app, _ = demo
     public = app.test_client()
     token = csrf_token(public.get("/login").text)

@@ -52,8 +52,8 @@ def test_a_tile_is_filtered_like_the_case_list_and_revalidated_by_etag(leader):
 
 @pytest.mark.parametrize(
     ("path", "status", "words"),
-    [("/tiles/lakes/14/1/1.mvt", 404, "tile layers are: incidents, roads, zones"),
-     ("/tiles/incidents/3/9/0.mvt", 400, "x and y run 0–7"),
+    [("/tiles/lakes/14/1/1.mvt", 404, "可用的瓦片图层：incidents, roads, zones"),
+     ("/tiles/incidents/3/9/0.mvt", 400, "x 和 y 的范围为 0–7"),
      ("/tiles/incidents/14/13380/7140.mvt?category=fireworks", 404, "fireworks"),
      ("/tiles/incidents/14/13380/7140.mvt?crs=bd09", 400, "坐标系 'bd09' 未知")],
 )  # fmt: skip

@@ -60,7 +60,8 @@ def _password_first():
         return None
     if request.blueprint == "api" or request.path.startswith(auth.JSON_PREFIXES):
         raise PasswordChangeRequired(
-            "请先修改密码：您的密码由管理员设置，须在网页 /account/password 修改后才能使用。"
+            "请先修改密码：您的密码由管理员设置，须在网页 /account/password 修改后才能使用。",
+            en="Please change your password first: an administrator set it, and it must be changed on the page /account/password before it can be used.",
         )
     return auth.to_password_change()
 
@@ -104,7 +105,11 @@ def language():
     in a URL still wins for that page) and go back to the page they were on."""
     lang = request.form.get("lang", "")
     if lang not in LANGS:
-        raise InvalidInput(f"语言 {lang[:20]!r} 无效：可选 zh（中文）或 en（English）", field="lang")
+        raise InvalidInput(
+            f"语言 {lang[:20]!r} 无效：可选 zh（中文）或 en（English）",
+            en=f"The language {lang[:20]!r} is invalid: choose zh (Chinese) or en (English)",
+            field="lang",
+        )
     store = get_store()
     store.update_user(replace(store.get_user(current_user.id), lang=lang))
     audit("account.language", current_user.username, lang=lang)

@@ -17,7 +17,7 @@ from geodata.audit import AuditFilter
 from geodata.errors import Forbidden, InvalidInput
 from webmap import get_store
 from webmap.audit import audit
-from webmap.i18n import t
+from webmap.i18n import EN, ZH
 from webmap.views.cases import page_number
 from webmap.views.common import current_county
 from webmap.views.params import parse_day
@@ -55,7 +55,11 @@ def audit_csv():
     where = audit_filter()
     total = store.count_audit_events(where)
     if total > MAX_CSV_ROWS:
-        raise InvalidInput(t("audit.too_many", n=total, max=MAX_CSV_ROWS), field="since")
+        raise InvalidInput(
+            ZH["audit.too_many"].format(n=total, max=MAX_CSV_ROWS),
+            en=EN["audit.too_many"].format(n=total, max=MAX_CSV_ROWS),
+            field="since",
+        )
     audit("export.audit_csv", "audit_event", required=True, rows=total, filters=_query())
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM as Chinese
@@ -75,7 +79,7 @@ def audit_filter() -> AuditFilter:
     since = parse_day(request.args.get("since"), "since", required=False)
     until = parse_day(request.args.get("until"), "until", required=False)
     if since and until and until < since:
-        raise InvalidInput(t("audit.backwards"), field="until")
+        raise InvalidInput(ZH["audit.backwards"], en=EN["audit.backwards"], field="until")
     return AuditFilter(
         actor, action,
         since and datetime.combine(since, time(), COUNTY_TZ),
@@ -86,7 +90,11 @@ def audit_filter() -> AuditFilter:
 def _name(field: str) -> str | None:
     value = (request.args.get(field) or "").strip()
     if len(value) > MAX_NAME:
-        raise InvalidInput(t("audit.too_long", field=field, max=MAX_NAME), field=field)
+        raise InvalidInput(
+            ZH["audit.too_long"].format(field=field, max=MAX_NAME),
+            en=EN["audit.too_long"].format(field=field, max=MAX_NAME),
+            field=field,
+        )
     return value or None
 
 
@@ -97,4 +105,4 @@ def _query() -> dict:
 
 def _admin() -> None:
     if current_user.role != "admin":
-        raise Forbidden(t("audit.admins_only"))
+        raise Forbidden(ZH["audit.admins_only"], en=EN["audit.admins_only"])

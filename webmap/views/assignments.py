@@ -21,7 +21,9 @@ EDITORS = ("admin", "leader")
 
 def editor() -> str:
     if current_user.role not in EDITORS:
-        raise Forbidden("only leaders and administrators change assignments")
+        raise Forbidden(
+            "只有领导和管理员可以调整责任分配", en="Only leaders and administrators change assignments"
+        )
     return current_user.username
 
 
@@ -103,7 +105,7 @@ def parse_posting(body, store, county, author: str, day_required: bool = True) -
     """A posting from its JSON; ``valid_from`` may be left out (today) when not ``day_required``.
     ``targets`` may carry the ``version`` the editor saw, ``geometry`` the shape they drew."""
     if not isinstance(body, dict):
-        raise InvalidInput("send the posting as a JSON object")
+        raise InvalidInput("请以 JSON 对象发送责任分配", en="Send the posting as a JSON object")
     day = parse_day(body.get("valid_from"), "valid_from", required=day_required) or today()
     drawn = body.get("geometry")
     return posts.Posting(
@@ -144,7 +146,11 @@ def _targets(body: dict, store, county) -> list[posts.Target]:
     if body.get("community"):
         what = body.get("what", "segments")
         if what not in ("cells", "segments", "community"):
-            raise InvalidInput("what must be cells, segments or community", field="what")
+            raise InvalidInput(
+                "what 应为 cells（网格）、segments（路段）或 community（社区）",
+                en="what must be cells, segments or community",
+                field="what",
+            )
         if what == "community":
             return [posts.Target("zone", posts.community_of(store, county, text_field(body, "community")).id)]
         pick = posts.community_cells if what == "cells" else posts.community_segments
@@ -152,7 +158,9 @@ def _targets(body: dict, store, county) -> list[posts.Target]:
     targets = _target_list(body)
     if not all(isinstance(t, dict) and isinstance(t.get("kind"), str) and "id" in t for t in targets):
         raise InvalidInput(
-            "targets 应为 [{kind, id}] 列表（targets must be a list of {kind, id}）", field="targets"
+            "targets 应为 [{kind, id}] 列表（targets must be a list of {kind, id}）",
+            en="targets must be a list of {kind, id}",
+            field="targets",
         )
     return [posts.Target(t["kind"], parse_id(t.get("id"), f"targets[{i}].id")) for i, t in enumerate(targets)]
 
@@ -161,7 +169,9 @@ def _target_list(body: dict) -> list:
     targets = body.get("targets") or []
     if not isinstance(targets, list):
         raise InvalidInput(
-            "targets 应为 [{kind, id}] 列表（targets must be a list of {kind, id}）", field="targets"
+            "targets 应为 [{kind, id}] 列表（targets must be a list of {kind, id}）",
+            en="targets must be a list of {kind, id}",
+            field="targets",
         )
     return targets
 

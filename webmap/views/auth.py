@@ -33,7 +33,7 @@ from geodata.errors import NotFound, RateLimited, Unauthorized
 from geodata.model import User
 from webmap import get_store, settings
 from webmap.audit import address_hash, audit
-from webmap.i18n import DEFAULT_LANG, Lazy, current_lang, lang_url, message_of, t
+from webmap.i18n import CATALOGUES, DEFAULT_LANG, Lazy, current_lang, lang_url, message_of, t
 
 bp = Blueprint("auth", __name__)
 
@@ -165,7 +165,8 @@ def _username(user_id: int) -> str:
 def _unauthorized():
     ended = ENDED_MESSAGES.get(g.get("session_ended"))
     if request.blueprint == "api" or request.path.startswith(JSON_PREFIXES):
-        raise Unauthorized(str(ended) if ended else "login required")
+        key = ended.key if ended else "login.first"
+        raise Unauthorized(CATALOGUES["zh"][key], en=CATALOGUES["en"][key])
     flash(str(ended or t("login.first")), "info")
     return redirect(lang_url("auth.login", next=request.full_path.rstrip("?")))  # in the page's language
 

@@ -68,7 +68,11 @@ def report_from_request(source: str) -> tuple[cases.Report, photos.Upload | None
     fields, upload = _report_fields()
     if upload is not None and not (str(fields.get("lat") or "") or str(fields.get("long") or "")):
         if upload.gps is None:
-            raise InvalidInput("缺少位置：请在地图上选点，或上传带 GPS 信息的照片", field="lat")
+            raise InvalidInput(
+                "缺少位置：请在地图上选点，或上传带 GPS 信息的照片",
+                en="The location is missing: pick a point on the map, or upload a photo with GPS information",
+                field="lat",
+            )
         fields["long"], fields["lat"] = upload.gps
     report = cases.Report(
         category=_text(fields, "category"),
@@ -91,7 +95,11 @@ def _report_fields() -> tuple[dict, photos.Upload | None]:
         file = request.files.get("photo")
         upload = photos.read_upload(file.read()) if file and file.filename else None
         return request.form.to_dict(), upload
-    raise InvalidInput(f"不支持的内容类型 {request.mimetype or '（无）'}：请发送 JSON 或表单", field="body")
+    raise InvalidInput(
+        f"不支持的内容类型 {request.mimetype or '（无）'}：请发送 JSON 或表单",
+        en=f"Unsupported content type {request.mimetype or '(none)'}: please send JSON or a form",
+        field="body",
+    )
 
 
 def _text(fields: dict, name: str) -> str:
@@ -99,7 +107,7 @@ def _text(fields: dict, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} 应为文本", field=name)
+        raise InvalidInput(f"{name} 应为文本", en=f"{name} must be text", field=name)
     return value
 
 
@@ -222,7 +230,7 @@ def public_media(name: str):
     photo = store.get_photo(name)
     case = store.get_incident(photo.county_id, photo.incident_id)
     if name != photo.public_name or not store.get_category(case.category).public:
-        raise NotFound(f"no photo {name!r}")
+        raise NotFound(f"没有照片 {name!r}", en=f"No photo {name!r}")
     return send_from_directory(media_dir(), name, mimetype=photo.content_type, max_age=86400)
 
 

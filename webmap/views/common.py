@@ -27,5 +27,6 @@ def default_county(store: Store) -> County:
         return recent().get(("county", code), lambda: store.get_county(code))
     except NotFound:
         raise NotFound(
-            f"县区 {code} 尚无数据：请运行 `flask --app app seed-demo` 或 `flask --app app create-county`"
+            f"县区 {code} 尚无数据：请运行 `flask --app app seed-demo` 或 `flask --app app create-county`",
+            en=f"County {code} has no data yet: run `flask --app app seed-demo` or `flask --app app create-county`",
         ) from None

@@ -28,7 +28,11 @@ def selection():
     body = json_body()
     kinds = body.get("kinds", ["segment"])
     if isinstance(kinds, str) or not isinstance(kinds, list):
-        raise InvalidInput('kinds 应为列表，如 ["segment", "grid"]', field="kinds")
+        raise InvalidInput(
+            'kinds 应为列表，如 ["segment", "grid"]',
+            en='kinds must be a list, e.g. ["segment", "grid"]',
+            field="kinds",
+        )
     store = get_store()
     county = current_county(store)
     caught = select_targets(

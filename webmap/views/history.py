@@ -74,7 +74,8 @@ def change_set(change_set_id: int):
     county = current_county(store)
     found = store.list_change_sets(county.id, 1, 0, change_set_id)
     if not found:
-        raise NotFound(**_refusal("edit.change.not_found", id=change_set_id))
+        zh, en = _refusal("edit.change.not_found", id=change_set_id)
+        raise NotFound(zh, en=en)
     summary = found[0]
     rows = _rows(store, county, summary.change_set)
     outlines = _outlines(store, county, change_set_id)
@@ -95,10 +96,12 @@ def target_history(kind: str, target_id: int):
     store = get_store()
     county = current_county(store)
     if kind not in ("segment", "zone"):
-        raise NotFound(**_refusal("edit.timeline.bad_kind", kind=kind))
+        zh, en = _refusal("edit.timeline.bad_kind", kind=kind)
+        raise NotFound(zh, en=en)
     found = store.get_targets(county.id, kind, [target_id])
     if not found:
-        raise NotFound(**_refusal(f"edit.timeline.no_{kind}", id=target_id))
+        zh, en = _refusal(f"edit.timeline.no_{kind}", id=target_id)
+        raise NotFound(zh, en=en)
     target = found[0]
     timeline = list(reversed(posts.history(store, county, posts.Target(kind, target_id))))
     return render_template(
@@ -107,10 +110,10 @@ def target_history(kind: str, target_id: int):
     )  # fmt: skip
 
 
-def _refusal(key: str, **values) -> dict:
-    """A refusal's message in Chinese and its English (``en``): the error page shows the one of the
-    page's language, the API's caller the one asked for."""
-    return {"message": ZH[key].format(**values), "en": EN[key].format(**values)}
+def _refusal(key: str, **values) -> tuple[str, str]:
+    """A refusal's message in Chinese and in English: the error page shows the one of the page's
+    language, the API's caller the one asked for."""
+    return ZH[key].format(**values), EN[key].format(**values)
 
 
 def _rows(store, county, cs: ChangeSet) -> list[Row]:

@@ -49,7 +49,11 @@ def service_definition(code: str, fmt: str):
     store = get_store()
     _county(store)
     if code not in _public(store):
-        raise NotFound(f"没有这项服务：service_code {code!r}", field="service_code")
+        raise NotFound(
+            f"没有这项服务：service_code {code!r}",
+            en=f"There is no such service: service_code {code!r}",
+            field="service_code",
+        )
     return out.render({"service_code": code, "attributes": []}, fmt, "service_definition")
 
 
@@ -70,16 +74,30 @@ def create_request(fmt: str):
 def _file(store: Store, county: County, actor: cases.Actor) -> tuple[list, int]:
     """File the spec's form as a case; the answer says which unit handles it by when."""
     if request.mimetype not in FORM_TYPES:
-        raise InvalidInput("请以表单（application/x-www-form-urlencoded）提交", field="body")
+        raise InvalidInput(
+            "请以表单（application/x-www-form-urlencoded）提交",
+            en="Please send a form (application/x-www-form-urlencoded)",
+            field="body",
+        )
     form = request.form
     code = form.get("service_code", "").strip()
     if not code:
-        raise InvalidInput("缺少 service_code（问题类别）", field="service_code")
+        raise InvalidInput(
+            "缺少 service_code（问题类别）",
+            en="service_code (the problem category) is missing",
+            field="service_code",
+        )
     if code not in _public(store):
-        raise InvalidInput(f"未知的 service_code：{code!r}", field="service_code")
+        raise InvalidInput(
+            f"未知的 service_code：{code!r}", en=f"Unknown service_code: {code!r}", field="service_code"
+        )
     for field in ("lat", "long"):
         if not form.get(field, "").strip():
-            raise InvalidInput(f"缺少 {field}：请提供经纬度（暂不支持仅凭地址定位）", field=field)
+            raise InvalidInput(
+                f"缺少 {field}：请提供经纬度（暂不支持仅凭地址定位）",
+                en=f"{field} is missing: please give longitude and latitude (a place by address alone is not supported yet)",
+                field=field,
+            )
     name = form.get("last_name", "").strip() + form.get("first_name", "").strip()
     contact = " / ".join(v for v in (name, *(form.get(k, "").strip() for k in ("phone", "email"))) if v)
     report = cases.Report(
@@ -115,7 +133,11 @@ def get_request(rid: str, fmt: str):
     county = _county(store)
     case = _incident(store, county, rid) if rid.isdigit() else None
     if case is None or case.category not in _public(store):
-        raise NotFound(f"没有这个服务请求：service_request_id {rid!r}", field="service_request_id")
+        raise NotFound(
+            f"没有这个服务请求：service_request_id {rid!r}",
+            en=f"There is no such service request: service_request_id {rid!r}",
+            field="service_request_id",
+        )
     return out.render(_requests_json(store, county, [case]), fmt, "service_requests")
 
 
@@ -131,7 +153,9 @@ def _search(store: Store, county: County, public: dict) -> list[Incident]:
         filters["status"] = "open"
     since, until = _when("start_date"), _when("end_date")
     if since and until and since > until:
-        raise InvalidInput("start_date 晚于 end_date", field="start_date")
+        raise InvalidInput(
+            "start_date 晚于 end_date", en="start_date is later than end_date", field="start_date"
+        )
     if since is None:
         since = (until or clock.now()) - DEFAULT_WINDOW
     filters["since"] = since
@@ -185,6 +209,7 @@ def _county(store: Store) -> County:
     if wanted and wanted != county.code:
         raise NotFound(
             f"unknown jurisdiction_id {wanted!r}：本服务受理的是{county.name}（{county.code}）",
+            en=f"Unknown jurisdiction_id {wanted!r}: this service takes requests for {county.name} ({county.code})",
             field="jurisdiction_id",
         )
     return county
@@ -205,9 +230,17 @@ def _incident(store: Store, county: County, rid: str | int) -> Incident | None:
 def _ids(raw: str) -> list[int]:
     parts = [p.strip() for p in raw.split(",") if p.strip()]
     if not all(p.isdigit() for p in parts):
-        raise InvalidInput(f"service_request_id 应为以逗号分隔的编号：{raw!r}", field="service_request_id")
+        raise InvalidInput(
+            f"service_request_id 应为以逗号分隔的编号：{raw!r}",
+            en=f"service_request_id must be ids separated by commas: {raw!r}",
+            field="service_request_id",
+        )
     if len(parts) > MAX_RESULTS:
-        raise InvalidInput(f"service_request_id 一次最多 {MAX_RESULTS} 个", field="service_request_id")
+        raise InvalidInput(
+            f"service_request_id 一次最多 {MAX_RESULTS} 个",
+            en=f"At most {MAX_RESULTS} service_request_id at a time",
+            field="service_request_id",
+        )
     return [parse_id(p, "service_request_id") for p in parts]
 
 
@@ -216,7 +249,11 @@ def _choices(field: str, allowed) -> set[str]:
     values = {v.strip() for v in request.args.get(field, "").split(",") if v.strip()}
     unknown = sorted(values - set(allowed))
     if unknown:
-        raise InvalidInput(f"{field} 取值无效：{', '.join(unknown)}", field=field)
+        raise InvalidInput(
+            f"{field} 取值无效：{', '.join(unknown)}",
+            en=f"Invalid {field}: {', '.join(unknown)}",
+            field=field,
+        )
     return values
 
 
@@ -230,7 +267,9 @@ def _when(field: str) -> datetime | None:
         when = datetime.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(
-            f"{field} 不是 W3C 日期时间（如 2024-03-01T00:00:00+08:00）：{raw!r}", field=field
+            f"{field} 不是 W3C 日期时间（如 2024-03-01T00:00:00+08:00）：{raw!r}",
+            en=f"{field} is not a W3C date-time (such as 2024-03-01T00:00:00+08:00): {raw!r}",
+            field=field,
         ) from None
     day_in_range(when.date(), field)
     return when if when.tzinfo else when.replace(tzinfo=COUNTY_TZ)
@@ -244,7 +283,10 @@ def unknown(rest: str):
     allowed = [m for m in ("GET", "POST") if urls.match(method=m)[0] != request.endpoint]
     if allowed:
         raise MethodNotAllowed(allowed, f"该接口不支持 {request.method} 请求，可用：{', '.join(allowed)}")
-    raise NotFound(f"没有这个 Open311 接口：/open311/v2/{rest}")
+    raise NotFound(
+        f"没有这个 Open311 接口：/open311/v2/{rest}",
+        en=f"There is no such Open311 endpoint: /open311/v2/{rest}",
+    )
 
 
 @bp.errorhandler(PortalError)

@@ -33,7 +33,9 @@ def parse_bbox(raw: str | None) -> BBox:
     """``"minx,miny,maxx,maxy"`` in lon/lat degrees → a tuple; InvalidBBox saying what is wrong."""
     if raw is None or not raw.strip():
         raise InvalidBBox(
-            "缺少 bbox（bbox is required: bbox=minx,miny,maxx,maxy, lon/lat degrees）", field="bbox"
+            "缺少 bbox（bbox is required: bbox=minx,miny,maxx,maxy, lon/lat degrees）",
+            en="bbox is required: bbox=minx,miny,maxx,maxy in longitude/latitude degrees",
+            field="bbox",
         )
     parts = raw.split(",")
     try:
@@ -43,16 +45,27 @@ def parse_bbox(raw: str | None) -> BBox:
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
         raise InvalidBBox(
             f"bbox 应为 4 个数（bbox needs 4 numbers: minx,miny,maxx,maxy），而不是 {_shown(raw)}",
+            en=f"bbox needs 4 numbers, minx,miny,maxx,maxy, not {_shown(raw)}",
             field="bbox",
         )
     minx, miny, maxx, maxy = values
     if minx > maxx:
-        raise InvalidBBox(f"bbox 的西界大于东界（bbox minx > maxx: {minx} > {maxx}）", field="bbox")
+        raise InvalidBBox(
+            f"bbox 的西界大于东界（bbox minx > maxx: {minx} > {maxx}）",
+            en=f"The bbox's west edge is east of its east edge (minx > maxx: {minx} > {maxx})",
+            field="bbox",
+        )
     if miny > maxy:
-        raise InvalidBBox(f"bbox 的南界大于北界（bbox miny > maxy: {miny} > {maxy}）", field="bbox")
+        raise InvalidBBox(
+            f"bbox 的南界大于北界（bbox miny > maxy: {miny} > {maxy}）",
+            en=f"The bbox's south edge is north of its north edge (miny > maxy: {miny} > {maxy})",
+            field="bbox",
+        )
     if not (minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
         raise InvalidBBox(
-            "bbox 应为经纬度（bbox must be longitude/latitude within -180..180 and -90..90）", field="bbox"
+            "bbox 应为经纬度（bbox must be longitude/latitude within -180..180 and -90..90）",
+            en="bbox must be longitude/latitude within -180..180 and -90..90",
+            field="bbox",
         )
     return minx, miny, maxx, maxy
 
@@ -61,17 +74,24 @@ def parse_zoom(raw: str | None, default: int | None = None) -> int:
     """A Web-Mercator zoom level 0..22; InvalidZoom otherwise."""
     if raw is None or raw == "":
         if default is None:
-            raise InvalidZoom("缺少 zoom（zoom is required: an integer from 0 to 22）", field="zoom")
+            raise InvalidZoom(
+                "缺少 zoom（zoom is required: an integer from 0 to 22）",
+                en="zoom is required: an integer from 0 to 22",
+                field="zoom",
+            )
         return default
     text = raw.strip()
     if not (text.isascii() and text.lstrip("-").isdigit() and len(text) < 6):
         raise InvalidZoom(
-            f"zoom 应为整数（zoom must be an integer from 0 to 22），而不是 {_shown(raw)}", field="zoom"
+            f"zoom 应为整数（zoom must be an integer from 0 to 22），而不是 {_shown(raw)}",
+            en=f"zoom must be an integer from 0 to 22, not {_shown(raw)}",
+            field="zoom",
         )
     zoom = int(text)
     if not 0 <= zoom <= MAX_ZOOM:
         raise InvalidZoom(
             f"zoom 应在 0–{MAX_ZOOM} 之间（zoom must be between 0 and {MAX_ZOOM}），而不是 {zoom}",
+            en=f"zoom must be between 0 and {MAX_ZOOM}, not {zoom}",
             field="zoom",
         )
     return zoom
@@ -108,7 +128,11 @@ def parse_query(raw: str | None) -> str:
     """A search box's text, trimmed; InvalidInput when longer than MAX_QUERY characters."""
     q = check_text((raw or "").strip(), "q")
     if len(q) > MAX_QUERY:
-        raise InvalidInput(f"查找内容过长：最多 {MAX_QUERY} 字", field="q")
+        raise InvalidInput(
+            f"查找内容过长：最多 {MAX_QUERY} 字",
+            en=f"The search text is too long: at most {MAX_QUERY} characters",
+            field="q",
+        )
     return q
 
 
@@ -119,7 +143,12 @@ def parse_version(value, name: str, field: str | None = None, required: bool = F
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         what = "必填" if value is None else f"应为正整数，而不是 {value!r}"
-        raise InvalidInput(f"{name} {what}：请发送编辑时看到的版本号", field=field or name)
+        what_en = "is required" if value is None else f"must be a positive integer, not {value!r}"
+        raise InvalidInput(
+            f"{name} {what}：请发送编辑时看到的版本号",
+            en=f"{name} {what_en}: please send the version you saw when editing",
+            field=field or name,
+        )
     return value
 
 
@@ -137,7 +166,11 @@ _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 def check_text(value: str, field: str) -> str:
     """``value`` when it is text that can be stored; InvalidInput naming the field otherwise."""
     if _BAD_TEXT.search(value):
-        raise InvalidInput(f"{field} 含有无效字符（单独的代理字符或 NUL）", field=field)
+        raise InvalidInput(
+            f"{field} 含有无效字符（单独的代理字符或 NUL）",
+            en=f"{field} holds invalid characters (a lone surrogate or NUL)",
+            field=field,
+        )
     return value
 
 
@@ -155,7 +188,11 @@ def day_in_range(day: date, field: str) -> date:
 def parse_month(raw, field: str = "month") -> str:
     """A month ``YYYY-MM`` between 2000-01 and 2100-12, as text; InvalidInput naming the field."""
     if not isinstance(raw, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", raw.strip()):
-        raise InvalidInput(f"{field} {_shown(raw)} 格式有误，应为 YYYY-MM", field=field)
+        raise InvalidInput(
+            f"{field} {_shown(raw)} 格式有误，应为 YYYY-MM",
+            en=f"{field} {_shown(raw)} is not in the form YYYY-MM",
+            field=field,
+        )
     day_in_range(date.fromisoformat(raw.strip() + "-01"), field)
     return raw.strip()
 
@@ -169,9 +206,17 @@ def parse_datetime(raw, field: str) -> datetime | None:
     except ValueError:
         at = None
     if at is None:
-        raise InvalidInput(f"{field} 不是 ISO 8601 时间：{_shown(raw)}", field=field)
+        raise InvalidInput(
+            f"{field} 不是 ISO 8601 时间：{_shown(raw)}",
+            en=f"{field} is not an ISO 8601 time: {_shown(raw)}",
+            field=field,
+        )
     if at.tzinfo is None:
-        raise InvalidInput(f"{field} 需带时区，如 2026-10-20T09:30:00+08:00", field=field)
+        raise InvalidInput(
+            f"{field} 需带时区，如 2026-10-20T09:30:00+08:00",
+            en=f"{field} needs a time zone, such as 2026-10-20T09:30:00+08:00",
+            field=field,
+        )
     day_in_range(at.date(), field)
     return at
 
@@ -181,7 +226,11 @@ def parse_id(raw, field: str) -> int:
     if isinstance(raw, str) and raw.strip().isdecimal() and raw.strip().isascii():
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_ID:
-        raise InvalidInput(f"{field} 应为正整数编号，而不是 {_shown(raw)}", field=field)
+        raise InvalidInput(
+            f"{field} 应为正整数编号，而不是 {_shown(raw)}",
+            en=f"{field} must be a positive integer id, not {_shown(raw)}",
+            field=field,
+        )
     return raw
 
 
@@ -191,7 +240,11 @@ def text_field(body: dict, name: str, default: str = "") -> str:
     if value is None:
         return default
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} 应为文本，而不是 {_shown(value)}", field=name)
+        raise InvalidInput(
+            f"{name} 应为文本，而不是 {_shown(value)}",
+            en=f"{name} must be text, not {_shown(value)}",
+            field=name,
+        )
     return check_text(value, name)
 
 
@@ -199,7 +252,7 @@ def text_list(body: dict, name: str) -> tuple[str, ...]:
     """A JSON body's list of texts (empty when left out); InvalidInput otherwise."""
     value = body.get(name) or []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InvalidInput(f"{name} 应为文本列表", field=name)
+        raise InvalidInput(f"{name} 应为文本列表", en=f"{name} must be a list of texts", field=name)
     return tuple(value)
 
 
@@ -207,17 +260,27 @@ def check_json(value, field: str = "body", depth: int = 0):
     """``value`` (parsed JSON) when every string is storable text, every number is finite and
     lies within ±MAX_ID, and it nests at most MAX_JSON_DEPTH deep; InvalidInput naming where otherwise."""
     if depth > MAX_JSON_DEPTH:
-        raise InvalidInput(f"{field} 嵌套过深：最多 {MAX_JSON_DEPTH} 层", field=field)
+        raise InvalidInput(
+            f"{field} 嵌套过深：最多 {MAX_JSON_DEPTH} 层",
+            en=f"{field} is nested too deep: at most {MAX_JSON_DEPTH} levels",
+            field=field,
+        )
     if isinstance(value, str):
         check_text(value, field)
     elif isinstance(value, bool) or value is None:
         pass
     elif isinstance(value, int):
         if not -MAX_ID - 1 <= value <= MAX_ID:
-            raise InvalidInput(f"{field} 中的整数超出范围（最大 {MAX_ID}）", field=field)
+            raise InvalidInput(
+                f"{field} 中的整数超出范围（最大 {MAX_ID}）",
+                en=f"An integer in {field} is out of range (at most {MAX_ID})",
+                field=field,
+            )
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise InvalidInput(f"{field} 中含有非有限数值", field=field)
+            raise InvalidInput(
+                f"{field} 中含有非有限数值", en=f"{field} holds a number that is not finite", field=field
+            )
     elif isinstance(value, dict):
         for key, item in value.items():
             check_json(item, f"{field}.{check_text(key, field)}" if depth else key, depth + 1)

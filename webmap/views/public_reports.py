@@ -93,7 +93,10 @@ def _by_token(store, token: str) -> PublicReport | None:
 def _report(store, token: str) -> PublicReport:
     r = _by_token(store, token)
     if r is None:
-        raise NotFound(f"没有查询码为 {token!r} 的随手拍，请检查链接")
+        raise NotFound(
+            f"没有查询码为 {token!r} 的随手拍，请检查链接",
+            en=f"There is no resident report with the tracking code {token!r}: please check the link",
+        )
     return r
 
 

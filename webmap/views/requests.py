@@ -22,6 +22,7 @@ from webmap.views import params
 MAX_IDEMPOTENCY_KEY = 200
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 KEY_IN_HEADER_ONLY = "API key 只能放在 X-API-Key 请求头中"
+KEY_IN_HEADER_ONLY_EN = "An API key goes in the X-API-Key header only"
 
 
 class IdempotencyKeyReused(InvalidInput):
@@ -37,14 +38,14 @@ def api_key_in_request() -> str | None:
     if request.blueprint == "open311" and request.method == "POST":
         return request.headers.get("X-API-Key") or request.form.get("api_key") or None
     if "api_key" in request.form:
-        raise InvalidInput(KEY_IN_HEADER_ONLY, field="api_key")
+        raise InvalidInput(KEY_IN_HEADER_ONLY, en=KEY_IN_HEADER_ONLY_EN, field="api_key")
     return request.headers.get("X-API-Key") or None
 
 
 def refuse_key_in_query() -> None:
     """Before every request: an ``api_key`` in the query string is a 400 (the key has leaked)."""
     if "api_key" in request.args:
-        raise InvalidInput(KEY_IN_HEADER_ONLY, field="api_key")
+        raise InvalidInput(KEY_IN_HEADER_ONLY, en=KEY_IN_HEADER_ONLY_EN, field="api_key")
 
 
 def checked_key(store: Store, key: str) -> ApiKey:
@@ -62,7 +63,8 @@ def request_viewer(store: Store) -> Actor:
         return Actor(f"api:{found.name}", found.role, found.unit_id)
     if not current_user.is_authenticated:
         raise Unauthorized(
-            "请先登录，或提供 API key（X-API-Key 请求头；Open311 的 POST 表单可用 api_key 字段）"
+            "请先登录，或提供 API key（X-API-Key 请求头；Open311 的 POST 表单可用 api_key 字段）",
+            en="Please sign in, or give an API key (the X-API-Key header; an Open311 POST form may use the api_key field)",
         )
     return Actor(current_user.username, current_user.role, current_user.unit_id)
 
@@ -82,7 +84,11 @@ def json_body(required: bool = True) -> dict:
     """The request's JSON object, checked by params.check_json (storable text, bounded integers,
     finite numbers, nesting); InvalidInput when the body is not one (an empty one is ``{}`` when
     not ``required``), 413 when larger than params.MAX_JSON_BYTES."""
-    too_large = params.TooLarge(f"JSON 请求体过大：最多 {params.MAX_JSON_BYTES >> 10} KB", field="body")
+    too_large = params.TooLarge(
+        f"JSON 请求体过大：最多 {params.MAX_JSON_BYTES >> 10} KB",
+        en=f"The JSON request body is too large: at most {params.MAX_JSON_BYTES >> 10} KB",
+        field="body",
+    )
     if (request.content_length or 0) > params.MAX_JSON_BYTES:
         raise too_large
     raw = request.get_data(cache=True)
@@ -95,7 +101,7 @@ def json_body(required: bool = True) -> dict:
     except (ValueError, RecursionError):
         body = None
     if not isinstance(body, dict):
-        raise InvalidInput("请求体不是 JSON 对象", field="body")
+        raise InvalidInput("请求体不是 JSON 对象", en="The request body is not a JSON object", field="body")
     return params.check_json(body)
 
 
@@ -117,7 +123,11 @@ def idempotent(store: Store, actor: Actor, make: Callable[[], tuple[dict | list,
         body, status = make()
         return _json(body, status)
     if not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY:
-        raise InvalidInput(f"Idempotency-Key 应为 1–{MAX_IDEMPOTENCY_KEY} 个字符", field="Idempotency-Key")
+        raise InvalidInput(
+            f"Idempotency-Key 应为 1–{MAX_IDEMPOTENCY_KEY} 个字符",
+            en=f"Idempotency-Key must be 1–{MAX_IDEMPOTENCY_KEY} characters",
+            field="Idempotency-Key",
+        )
     fingerprint = _fingerprint()
     remembered = store.remembered_answer(actor.name, key)
     if remembered is None:
@@ -133,7 +143,11 @@ def idempotent(store: Store, actor: Actor, make: Callable[[], tuple[dict | list,
                 raise
     first_fingerprint, status, text = remembered
     if first_fingerprint != fingerprint:
-        raise IdempotencyKeyReused(f"Idempotency-Key {key!r} 已用于另一个不同的请求", field="Idempotency-Key")
+        raise IdempotencyKeyReused(
+            f"Idempotency-Key {key!r} 已用于另一个不同的请求",
+            en=f"Idempotency-Key {key!r} was already used for a different request",
+            field="Idempotency-Key",
+        )
     response = current_app.response_class(text, status=status, mimetype="application/json")
     response.headers["Idempotent-Replayed"] = "true"
     return response

@@ -55,7 +55,11 @@ def merge():
     county = current_county(store)
     ids = body.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise InvalidInput("ids 应为路段编号列表，如 [12, 13]", field="ids")
+        raise InvalidInput(
+            "ids 应为路段编号列表，如 [12, 13]",
+            en="ids must be a list of road segment ids, e.g. [12, 13]",
+            field="ids",
+        )
     done = edits.merge_segments(
         store, county, ids, author, text_field(body, "reason"), _versions(body.get("versions"))
     )
@@ -78,13 +82,21 @@ def _versions(raw) -> dict[int, int]:
     elif isinstance(raw, list) and all(isinstance(t, dict) for t in raw):
         pairs = [(t.get("id"), t.get("version")) for t in raw]
     else:
-        raise InvalidInput('versions 应为 {"路段编号": 版本} 或 [{id, version}]', field="versions")
+        raise InvalidInput(
+            'versions 应为 {"路段编号": 版本} 或 [{id, version}]',
+            en='versions must be {"segment id": version} or [{id, version}]',
+            field="versions",
+        )
     out = {}
     for key, version in pairs:
         try:
             segment_id = parse_id(key, "versions")
         except InvalidInput:
-            raise InvalidInput(f"versions 中的路段编号 {key!r} 不是整数", field="versions") from None
+            raise InvalidInput(
+                f"versions 中的路段编号 {key!r} 不是整数",
+                en=f"The road segment id {key!r} in versions is not an integer",
+                field="versions",
+            ) from None
         out[segment_id] = parse_version(version, f"versions[{segment_id}]", "versions")
     return {k: v for k, v in out.items() if v is not None}
 

@@ -81,14 +81,22 @@ def _outlines(zone_id: int, body: dict, version_required: bool) -> list[Outline]
     ]
     also = body.get("also") or []
     if not isinstance(also, list):
-        raise InvalidInput("also 应为列表：[{id, geometry, version}]", field="also")
+        raise InvalidInput(
+            "also 应为列表：[{id, geometry, version}]",
+            en="also must be a list: [{id, geometry, version}]",
+            field="also",
+        )
     for i, item in enumerate(also):
         if (
             not isinstance(item, dict)
             or isinstance(item.get("id"), bool)
             or not isinstance(item.get("id"), int)
         ):
-            raise InvalidInput(f"also[{i}] 应为 {{id, geometry, version}}，id 为整数", field="also")
+            raise InvalidInput(
+                f"also[{i}] 应为 {{id, geometry, version}}，id 为整数",
+                en=f"also[{i}] must be {{id, geometry, version}} with an integer id",
+                field="also",
+            )
         version = parse_version(item.get("version"), f"also[{i}].version", "also", version_required)
         out.append(Outline(item["id"], item.get("geometry"), version))
     return out
