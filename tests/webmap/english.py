@@ -17,8 +17,12 @@ CJK = re.compile(r"[\u3400-\u9fff\uff08-\uff5e\u3001-\u3011]+")
 def chinese_outside(page: str, names: set[str]) -> list[str]:
     """The runs of Chinese in a page's text and attributes, less the data's ``names`` and the
     language switch's 中文 (a language is named in itself). Scripts and styles are not read: a
-    script's texts come in a data attribute (see ``script_texts``)."""
+    script's texts come in a data attribute (see ``script_texts``). Nor are the values of options
+    with a label of their own: what a form sends, not what a person reads (a tier 精品 the API
+    takes; a reason for refusing a resident's report, stored as residents read it)."""
     text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", page, flags=re.S)
+    labelled = r'<option\b[^>]*>[^<\s]|<option\b[^>]*\blabel="[^"]*[^"\s][^"]*"[^>]*>'
+    text = re.sub(labelled, lambda m: re.sub(r'\svalue="[^"]*"', "", m.group(0)), text)
     text = re.sub(r'lang="zh-CN">中文<', " ", text)
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, " ")
