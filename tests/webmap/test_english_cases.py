@@ -238,7 +238,8 @@ def test_the_monthly_report_in_english(demo, tmp_path):
             )
     assert '<html lang="en">' in html and chinese_outside(html, names) == []
     assert f"<title>福田示范区: monthly report on responsibility areas, {month}</title>" in html
-    assert "2. Units ranked by evaluation" in html and "grade A" in html and "7. Overdue cases" in html
+    assert "2. Units ranked by evaluation" in html and "7. Overdue cases" in html
+    assert re.search(r"\bgrade [ABC]\b", html)  # the grades the month has (not always an A), in English
     assert len(re.findall(r'class="rank-row"', html)) >= 10
     words = {k: v for k, v in labels.items() if isinstance(v, str)} | dict(enumerate(labels["classes"]))
     assert english_texts_are_english({str(k): v for k, v in words.items()}) == []  # the charts' words
