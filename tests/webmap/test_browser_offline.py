@@ -246,6 +246,8 @@ def test_a_refused_sheet_stays_shown_and_an_ended_sign_in_keeps_them_all(
     phone.fill("#password", PASSWORD)
     phone.click("button[type=submit]")
     phone.wait_for_url("**/inspect")
+    # The page comes with a count of 0 before the outbox has read the phone: wait for the refusal.
+    phone.wait_for_selector("#outbox-list .outbox-item.state-failed", timeout=20_000)
     phone.wait_for_function(WAITING.format(n=0), timeout=20_000)
     failed = phone.locator("#outbox-list .outbox-item.state-failed")
     assert failed.count() == 1 and "福华路" in failed.inner_text()
