@@ -20,7 +20,7 @@ from geodata import clock
 from geodata.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from geodata.store import Store
+    from geodata.stores.store import Store
 
 GENESIS = "0" * 64  # the "previous hash" of the first row
 RESULTS = ("ok", "refused", "error")

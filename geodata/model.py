@@ -129,7 +129,7 @@ class ChangeSetSummary:
 
 @dataclass
 class GeometryEdit:
-    """One outline a change set redrew (geodata/zone_edits.py): the target's geometry before and
+    """One outline a change set redrew (geodata/mapedit/zones.py): the target's geometry before and
     after, and the version the edit gave it."""
 
     county_id: int
@@ -265,7 +265,7 @@ class UserSession:
     user_id: int
     created_at: datetime
     last_seen_at: datetime
-    client: str = ""  # keyed hash of the address (geodata.public_reports.client_key)
+    client: str = ""  # keyed hash of the address (geodata.cases.public_reports.client_key)
     user_agent: str = ""  # its first 120 characters
     ended_at: datetime | None = None
     end_reason: str | None = None  # SESSION_END_REASONS
@@ -315,7 +315,7 @@ PUBLIC_REPORT_STATES = ("pending", "approved", "merged", "rejected")
 
 @dataclass
 class PublicReport:
-    """随手拍: what a resident sent, waiting for moderation (see geodata/public_reports.py)."""
+    """随手拍: what a resident sent, waiting for moderation (see geodata/cases/public_reports.py)."""
 
     county_id: int
     token: str  # the reporter's tracking code, random

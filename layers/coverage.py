@@ -34,7 +34,8 @@ import numpy as np
 import shapely
 
 from geodata import clock
-from geodata.geometry import to_metric, utm_epsg_for
+from geodata.geo.geometry import to_metric, utm_epsg_for
+from geodata.mapedit.zone_topology import tiling_kinds
 from geodata.model import (
     CATEGORIES,
     COMMUNITY_KINDS,
@@ -45,8 +46,7 @@ from geodata.model import (
     Segment,
     Zone,
 )
-from geodata.store import BBox, Store
-from geodata.zone_topology import tiling_kinds
+from geodata.stores.store import BBox, Store
 from layers.coverage_checks import (
     bounds_list,
     containing,

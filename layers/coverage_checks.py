@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from geodata.geometry import to_metric
+from geodata.geo.geometry import to_metric
 
 # A piece of uncovered area or an overlap smaller than this is floating-point dust where two
 # outlines were meant to coincide, not a place anybody could guard.

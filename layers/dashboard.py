@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from geodata.cases import STATUS_ZH
+from geodata.cases.workflow import STATUS_ZH
 from geodata.model import OPEN_STATUSES, County
-from geodata.store import Store
+from geodata.stores.store import Store
 
 MONTHS = 12  # the trend's last months
 RANKED = 10

@@ -1,13 +1,13 @@
 """热力图: the incidents of a viewport as counts in bins of 32 screen pixels (coarser from zoom 17),
 summed on the server (never raw points). The bins are the cells the clusters use
-(geodata/tiles.py: cluster_level), so they stay put while the map pans and come pre-counted from
+(geodata/geo/tiles.py: cluster_level), so they stay put while the map pans and come pre-counted from
 the store's bins. The same filters as the case list apply."""
 
 from __future__ import annotations
 
-from geodata import tiles
+from geodata.geo import tiles
 from geodata.model import County
-from geodata.store import BBox, Store
+from geodata.stores.store import BBox, Store
 
 HEAT_LEVELS = tiles.CLUSTER_LEVELS  # a bin is 1/8 of a 256-px tile
 MAX_BINS = 40_000  # far more than a 4K screen holds; a larger box is cut here

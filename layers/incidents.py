@@ -12,9 +12,9 @@ from datetime import datetime
 
 from shapely.geometry import Point
 
-from geodata import tiles
+from geodata.geo import tiles
 from geodata.model import CATEGORIES, County, Incident
-from geodata.store import BBox, Store
+from geodata.stores.store import BBox, Store
 from layers.geojson import collection, feature
 
 NAME = "incidents"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from geodata.store import BBox
+from geodata.stores.store import BBox
 
 FIELD_ZOOM = 17  # where an inspector places a pin; roads change little in size between 14 and 18
 PIECE_DEG = 0.025  # about 2.5 km: a piece of a dense town is a few hundred KB of roads

@@ -16,10 +16,10 @@ import shapely
 from shapely.geometry import mapping
 
 from geodata import clock
-from geodata.assignments import COUNTY_TZ, month_span
+from geodata.assignments.postings import COUNTY_TZ, month_span
 from geodata.errors import NotFound
 from geodata.model import COMMUNITY_KINDS, TITLES, County, Zone
-from geodata.store import BBox, Store
+from geodata.stores.store import BBox, Store
 from layers import roads
 from layers.geojson import collection, feature, simplified
 from layers.score_map import default_month
@@ -72,7 +72,7 @@ class PublicCase:
     category_zh: str
     category_en: str
     reported_at: datetime
-    status: str  # the case's status code (geodata.cases.STATUS_ZH)
+    status: str  # the case's status code (geodata.cases.workflow.STATUS_ZH)
     photo: str | None  # the public copy's name (no EXIF), if any
 
 

@@ -15,10 +15,10 @@ from datetime import datetime
 from shapely.geometry.base import BaseGeometry
 
 from geodata import clock
-from geodata.assignments import COUNTY_TZ, month_span
+from geodata.assignments.postings import COUNTY_TZ, month_span
 from geodata.errors import InvalidInput
 from geodata.model import COMMUNITY_KINDS, County
-from geodata.store import Store
+from geodata.stores.store import Store
 from layers.coverage_report import ZONE_KIND_NAMES
 from layers.scores import (
     Exposed,

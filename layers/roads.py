@@ -13,7 +13,7 @@ from datetime import datetime
 
 from geodata import clock
 from geodata.model import County, Unit
-from geodata.store import BBox, Store
+from geodata.stores.store import BBox, Store
 from layers.geojson import collection, feature, for_display
 
 NAME = "roads"

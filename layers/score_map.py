@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from geodata import clock
-from geodata.assignments import COUNTY_TZ
+from geodata.assignments.postings import COUNTY_TZ
 from geodata.model import ZONE_FINENESS, County
-from geodata.store import BBox, Store
+from geodata.stores.store import BBox, Store
 from layers.geojson import collection, feature, for_display
 from layers.scores import grade, month_scores, previous_month, score_settings
 

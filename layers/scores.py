@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from geodata import clock
-from geodata.assignments import month_span
+from geodata.assignments.postings import month_span
 from geodata.errors import InvalidInput
 from geodata.model import County
-from geodata.store import Store
+from geodata.stores.store import Store
 
 DECIMALS = 1
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from geodata.errors import NotFound
 from geodata.model import COMMUNITY_KINDS, INNER_ZONE_KINDS, County
-from geodata.store import Store
+from geodata.stores.store import Store
 from layers.public_map import rounded_bbox
 from layers.public_map import search as search_places
 

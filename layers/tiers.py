@@ -1,14 +1,14 @@
 """Proposed community tiers for a month (精品 / 达标 / 攻坚), from the communities' scores: a
 community scored at grade A is proposed 精品, B 达标, C 攻坚; one not scored that month gets no
 proposal. Villages (村) are given tiers as communities are. An administrator confirms
-(``geodata.titles.confirm_tier``)."""
+(``geodata.scores.titles.confirm_tier``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from geodata.model import COMMUNITY_KINDS, County
-from geodata.store import Store
+from geodata.stores.store import Store
 from layers.scores import grade, month_scores, score_settings
 
 TIER_OF_GRADE = {"A": "精品", "B": "达标", "C": "攻坚"}

@@ -1,6 +1,6 @@
 """Vector tiles for the leaders' map (DESIGN §7): incidents (clusters, points from zoom 16),
 roads by leading unit, communities and grid cells. What a layer holds at a zoom is
-geodata/tiles.py; each store encodes its own (PostGIS ST_AsMVT, SQLite geodata/stores/mvt.py).
+geodata/geo/tiles.py; each store encodes its own (PostGIS ST_AsMVT, SQLite geodata/mvt/encode.py).
 A tile asked for over a GCJ-02 basemap (``Tile.display``) draws what the offset carries into it.
 Roads and zones tiles of the present are kept between requests (layers/tile_cache.py)."""
 
@@ -10,9 +10,9 @@ from datetime import datetime
 
 from geodata import clock
 from geodata.errors import NotFound
+from geodata.geo.tiles import TILE_LAYERS, Tile
 from geodata.model import County
-from geodata.store import Store
-from geodata.tiles import TILE_LAYERS, Tile
+from geodata.stores.store import Store
 from layers.tile_cache import TileCache
 
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"

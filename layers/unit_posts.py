@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from geodata import clock
-from geodata.assignments import find_unit
+from geodata.assignments.postings import find_unit
 from geodata.model import County
-from geodata.store import BBox, Store
+from geodata.stores.store import BBox, Store
 from layers.geojson import collection, feature, for_display
 
 NAME = "unit"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from geodata import clock
 from geodata.model import COMMUNITY_KINDS, County
-from geodata.store import BBox, Store
+from geodata.stores.store import BBox, Store
 from layers.geojson import collection, feature, for_display
 
 NAME = "zones"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from geodata import clock
-from geodata.store import open_store
+from geodata.stores.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -85,7 +85,7 @@ def postgis_store(postgis_url):
     """A PostGIS store whose every write is rolled back after the test."""
     import psycopg
 
-    from geodata.stores.postgis import PostgisStore
+    from geodata.stores.postgis.store import PostgisStore
 
     with psycopg.connect(postgis_url, autocommit=True) as conn, conn.transaction(force_rollback=True):
         store = PostgisStore.from_connection(conn)

@@ -12,8 +12,8 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNTIME = ["app.py", "geodata", "webmap", "layers"]
-OWN = {"app", "geodata", "webmap", "layers"}
+RUNTIME = ["app.py", "geodata", "demo", "webmap", "layers"]
+OWN = {"app", "geodata", "demo", "webmap", "layers"}
 
 
 def _imported_modules() -> dict[str, str]:

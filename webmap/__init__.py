@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, g
 
 from geodata import clock
-from geodata.store import Database, Store, open_database
+from geodata.stores.store import Database, Store, open_database
 from layers.tile_cache import TileCache
 from webmap.recent import Recent
 from webmap.security import init_security
@@ -68,7 +68,7 @@ def case_rules():
     """The filing rules (routing distance, boundary review, duplicates) from the settings."""
     from datetime import timedelta
 
-    from geodata.cases import Rules
+    from geodata.cases.workflow import Rules
 
     s = settings()
     return Rules(

@@ -24,8 +24,8 @@ from flask_login import current_user
 
 from geodata import audit as audit_log
 from geodata.audit import AuditEvent
+from geodata.cases.public_reports import client_key
 from geodata.errors import PortalError
-from geodata.public_reports import client_key
 from webmap import get_store, settings
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -14,8 +14,10 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
 
-from geodata import clock, io, passwords
+from geodata import clock
+from geodata.accounts import passwords
 from geodata.errors import InvalidInput, NotFound, PortalError
+from geodata.io import imports as io
 from geodata.model import INSPECTION_PANELS, USER_ROLES, User
 from webmap import get_store, settings
 from webmap.audit import audited_command
@@ -269,8 +271,8 @@ def seed_demo(seed: int | None, n_incidents: int, refresh: bool, today: str | No
 
 
 def _seed(seed: int | None, n_incidents: int, refresh: bool):
-    from geodata.demo import STEPS
-    from geodata.demo import seed_demo as seed_county
+    from demo.county import STEPS
+    from demo.county import seed_demo as seed_county
 
     if refresh:
         _set_database_aside()
@@ -294,7 +296,7 @@ def _seed(seed: int | None, n_incidents: int, refresh: bool):
 def _set_database_aside() -> None:
     """Move the SQLite file (and its journal) to ``NAME.YYYYmmdd-HHMMSS.old`` and start a new one:
     nothing of the old demo is deleted. PostGIS is the operator's to drop and create."""
-    from geodata.stores.sqlite import sqlite_path
+    from geodata.stores.sqlite.store import sqlite_path
     from webmap.cli_backup import reconnect
 
     url = settings().database_url

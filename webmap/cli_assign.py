@@ -7,9 +7,9 @@ from datetime import datetime
 import click
 from flask import Flask, g
 
-from geodata import assignments as posts
+from geodata.assignments import postings as posts
 from geodata.errors import InvalidInput
-from geodata.zone_edits import undo
+from geodata.mapedit.zones import undo
 from webmap import get_store, settings
 from webmap.audit import audited_command
 from webmap.cli import _county, county_option, refusals_as_errors

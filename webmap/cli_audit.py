@@ -7,7 +7,7 @@ import csv
 import click
 
 from geodata import audit as audit_log
-from geodata.assignments import COUNTY_TZ
+from geodata.assignments.postings import COUNTY_TZ
 from webmap import get_store
 from webmap.audit import audit_cli
 from webmap.cli import refusals_as_errors

@@ -1,5 +1,5 @@
 """``flask --app app backup PATH`` (``--verify PATH`` to check one) and ``flask --app app restore
-PATH [--force]``: the database and the photos in one archive (geodata/backup.py)."""
+PATH [--force]``: the database and the photos in one archive (geodata/backup/jobs.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from geodata import backup as archive
+from geodata.backup import jobs as archive
 from webmap import settings
 from webmap.audit import audit_cli
 from webmap.cli import refusals_as_errors
@@ -32,7 +32,7 @@ def reconnect(between: Callable[[], None] | None = None) -> None:
     written on a new one). ``between`` runs while no connection is open."""
     from flask import current_app, g
 
-    from geodata.store import open_database
+    from geodata.stores.store import open_database
 
     store = g.pop("store", None)
     if store is not None:

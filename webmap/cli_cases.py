@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import g
 
-from geodata.apikeys import issue_key
+from geodata.accounts.apikeys import issue_key
 from geodata.errors import NotFound
 from geodata.model import USER_ROLES, Unit
 from webmap import get_store, settings

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import click
 
-from geodata.assignments import COUNTY_TZ, day_start
+from geodata.assignments.postings import COUNTY_TZ, day_start
 from layers.coverage import coverage_report
 from layers.coverage_report import GAP_KINDS, ZONE_KIND_NAMES, CoverageReport
 from webmap import get_store

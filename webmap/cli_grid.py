@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geodata.grids import make_grid as split_communities
+from geodata.grids.make import make_grid as split_communities
 from webmap import get_store
 from webmap.audit import audited_command
 from webmap.cli import _county, _echo_summary, county_option, progress_bar, refusals_as_errors

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from flask import current_app, render_template
 
-from geodata.assignments import COUNTY_TZ
+from geodata.assignments.postings import COUNTY_TZ
 from geodata.errors import InvalidInput
 from geodata.model import LANGS, ZONE_KIND_ZH
 from layers.report import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from flask import Flask, g
 
-from geodata import accounts
+from geodata.accounts import credentials as accounts
 from webmap import get_store
 from webmap.audit import audited_command
 from webmap.cli import refusals_as_errors

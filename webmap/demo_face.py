@@ -8,10 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from geodata import cases, clock, public_reports, titles
-from geodata.demo_posts import month_start
+from demo.posts import month_start
+from geodata import clock
+from geodata.cases import public_reports
+from geodata.cases import workflow as cases
 from geodata.model import County
-from geodata.store import Store
+from geodata.scores import titles
+from geodata.stores.store import Store
 from layers.score_map import default_month
 from layers.scores import previous_month
 from layers.tiers import propose_tiers

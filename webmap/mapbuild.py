@@ -19,9 +19,9 @@ from markupsafe import Markup
 
 import layers
 from geodata import clock
-from geodata.cases import STATUS_ZH
+from geodata.cases.workflow import STATUS_ZH
 from geodata.model import County
-from geodata.store import Store
+from geodata.stores.store import Store
 from layers import score_map
 from layers.coverage import GAP_COLOUR
 from layers.incidents import SIZE_CLASSES

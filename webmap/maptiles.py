@@ -15,14 +15,14 @@ from folium.elements import JSCSSMixin
 from folium.plugins import VectorGridProtobuf
 from jinja2 import Template
 
-from geodata.cases import STATUS_ZH
+from geodata.cases.workflow import STATUS_ZH
 from geodata.model import Category, County
-from geodata.store import Store
+from geodata.stores.store import Store
 from layers.incidents import SIZE_CLASSES
 from layers.roads import OTHER_KIND, UNGUARDED_COLOUR, UNIT_KINDS, unit_legend
 from webmap.texts.portal import HIGHWAY_ZH
 
-# The 审核队列: cases waiting for someone to look at them before they move on. geodata/cases.py
+# The 审核队列: cases waiting for someone to look at them before they move on. geodata/cases/workflow.py
 # calls the *filed* ones the leaders' review queue (near a boundary between units, or reaching
 # none: a leader picks the unit, 待派发); a case its unit has *handled* waits for an inspector or
 # a leader to verify it (待核查). A leader means both by "waiting for review", so the layer shows
@@ -112,14 +112,14 @@ def add_tile_layers(
     """The tile layers by kind (``zones``, ``grid``, ``roads``, ``incidents`` and one per review
     queue, by its status) and the overlays of the layer switcher they make, in its order (the
     queues' layers together as ``review``). Over a GCJ-02 basemap the tiles are asked for as drawn
-    there (``crs=gcj02``, geodata/tiles.py)."""
+    there (``crs=gcj02``, geodata/geo/tiles.py)."""
     TileSetup(config, scripts).add_to(m)
 
     def url(layer: str, **query) -> str:
         query = {"crs": display, **query} if display != "wgs84" else query
         return tiles_url.replace("{layer}", layer) + ("?" + urlencode(query) if query else "")
 
-    # Grid cells come in the zones tiles from zoom 15 (geodata/tiles.py): a second layer on the
+    # Grid cells come in the zones tiles from zoom 15 (geodata/geo/tiles.py): a second layer on the
     # same tiles (the browser's cache answers the repeat), switched on its own.
     tiles = {
         "zones": TileOverlay(url("zones"), layer_title("zones"), "zones", scripts).add_to(m),

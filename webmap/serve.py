@@ -56,12 +56,12 @@ def prepare(app: Flask):
         if applied:
             print(f"Database upgraded: {', '.join(applied)}")
         if store.pending_reroutes():  # a change committed, then the process stopped
-            from geodata.assignments import settle_pending
+            from geodata.assignments.postings import settle_pending
 
             print("Routing again the incidents of a change left unfinished …")
             print(f"  {settle_pending(store, settings.route_max_m)} incidents re-attributed")
         if store.list_counties() or not settings.seed_demo_on_start:
-            from geodata.demo import demo_ends
+            from demo.county import demo_ends
 
             ends = demo_ends(store)
             if ends is not None:
@@ -69,7 +69,7 @@ def prepare(app: Flask):
                       "today (演示数据已过期). To remake it for today, keeping the old database beside it:\n"
                       "  flask --app app seed-demo --refresh")  # fmt: skip
             return None
-        from geodata.demo import seed_demo
+        from demo.county import seed_demo
         from webmap.demo_face import seed_public_face
         from webmap.views.cases import media_dir
 

@@ -24,10 +24,10 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
-from geodata.demo import seed_demo
-from geodata.geometry import to_metric
+from demo.county import seed_demo
+from geodata.geo.geometry import to_metric
 from geodata.model import County
-from geodata.store import Store, open_store
+from geodata.stores.store import Store, open_store
 from layers.coverage import analyse, county_area, load
 from layers.coverage_checks import MIN_GAP_M2
 from scripts.bench.common import backend_parser, bench_database, timed

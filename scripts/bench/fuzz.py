@@ -270,8 +270,8 @@ def main(argv=None) -> None:
 
 
 def _seed(url: str, n_incidents: int):
-    from geodata.demo import seed_demo
-    from geodata.store import open_store
+    from demo.county import seed_demo
+    from geodata.stores.store import open_store
 
     store = open_store(url)
     try:

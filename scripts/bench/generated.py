@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import shapely
 
-from geodata.geometry import from_metric, to_metric, utm_epsg_for
+from geodata.assignments.routing import add_routed_incidents
+from geodata.geo.geometry import from_metric, to_metric, utm_epsg_for
 from geodata.model import Assignment, County, Incident, Segment, Unit, Zone
-from geodata.routing import add_routed_incidents
-from geodata.store import Store
+from geodata.stores.store import Store
 
 CELLS_PER_SIDE = 7  # a community is 7 × 7 cells: 49 cells + itself = 50 zones
 CELL_M = 100.0

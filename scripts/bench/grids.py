@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.demo import seed_demo
-from geodata.geometry import to_metric
-from geodata.grids import make_grid
-from geodata.grids_split import street_blocks, tile_area
-from geodata.store import Store, open_store
+from demo.county import seed_demo
+from geodata.geo.geometry import to_metric
+from geodata.grids.make import make_grid
+from geodata.grids.split import street_blocks, tile_area
+from geodata.stores.store import Store, open_store
 from scripts.bench.common import backend_parser, bench_database, timed
 from scripts.bench.generated import generate_county
 

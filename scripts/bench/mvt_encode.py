@@ -1,4 +1,4 @@
-"""Encode vector-tile layers with ``geodata.stores.mvt.encode`` and with ``mapbox_vector_tile.encode``.
+"""Encode vector-tile layers with ``geodata.mvt.encode.encode`` and with ``mapbox_vector_tile.encode``.
 
     python -m scripts.bench.mvt_encode [--repeat 30]
 
@@ -19,8 +19,8 @@ import mapbox_vector_tile
 import numpy as np
 import shapely
 
-from geodata import tiles
-from geodata.stores import mvt
+from geodata.geo import tiles
+from geodata.mvt import encode as mvt
 from scripts.bench.common import timed
 
 CATEGORIES = ("parking", "posters", "litter", "stalls")

@@ -13,11 +13,11 @@ import numpy as np
 import psycopg
 from tqdm import tqdm
 
-from geodata.apikeys import issue_key
-from geodata.demo import seed_demo
-from geodata.demo_incidents import generate_incidents
-from geodata.routing import route_incidents
-from geodata.store import open_store
+from demo.county import seed_demo
+from demo.incidents import generate_incidents
+from geodata.accounts.apikeys import issue_key
+from geodata.assignments.routing import route_incidents
+from geodata.stores.store import open_store
 
 SEED_INCIDENTS = 1_000  # the demo's own; the rest are added in bulk
 CHUNK = 100_000

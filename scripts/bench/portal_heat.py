@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import numpy as np
 import psycopg
 
-from geodata.demo_posts import CST
+from demo.posts import CST
 from layers.heat import HEAT_LEVELS
 from scripts.bench.portal_load import viewport
 

@@ -38,10 +38,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.apikeys import issue_key
-from geodata.demo import seed_demo
-from geodata.geometry import metric_xy
-from geodata.store import open_store
+from demo.county import seed_demo
+from geodata.accounts.apikeys import issue_key
+from geodata.geo.geometry import metric_xy
+from geodata.stores.store import open_store
 from scripts.bench.common import backend_parser, bench_database
 from scripts.bench.gunicorn_server import gunicorn
 from scripts.bench.report_clients import Job, Run, run_jobs

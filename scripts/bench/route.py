@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.demo import seed_demo
-from geodata.geometry import to_metric
+from demo.county import seed_demo
+from geodata.geo.geometry import to_metric
 from geodata.model import ZONE_FINENESS
-from geodata.store import open_store
+from geodata.stores.store import open_store
 from scripts.bench.common import backend_parser, bench_database, timed
 
 MAX_M = 30.0

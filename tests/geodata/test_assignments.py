@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from geodata import assignments as posts
+from geodata.assignments import postings as posts
+from geodata.assignments.routing import add_routed_incidents
 from geodata.errors import Conflict, InvalidInput, NotFound
 from geodata.model import County, Incident, Segment, Unit, Zone
-from geodata.routing import add_routed_incidents
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 JAN = posts.day_start(date(2026, 1, 1))

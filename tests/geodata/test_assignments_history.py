@@ -10,8 +10,8 @@ from shapely.geometry import LineString, box
 
 from geodata.errors import Conflict, NotFound
 from geodata.model import Assignment, ChangeSet, County, Segment, Unit
-from geodata.store import open_store
-from geodata.stores.base import migration_files
+from geodata.stores.shared.base import migration_files
+from geodata.stores.store import open_store
 
 JAN, MAR_15, APR, MAY = (datetime(2026, m, d, tzinfo=UTC) for m, d in ((1, 1), (3, 15), (4, 1), (5, 1)))
 BEFORE, BETWEEN, AFTER = (datetime(2026, m, d, tzinfo=UTC) for m, d in ((3, 1), (3, 20), (6, 1)))
@@ -103,7 +103,7 @@ def test_an_older_database_upgrades_without_losing_rows(backend, tmp_path, reque
         else request.getfixturevalue("empty_postgis_url")
     )
     migrations = migration_files(backend)
-    module = importlib.import_module(f"geodata.stores.{backend}")
+    module = importlib.import_module(f"geodata.stores.{backend}.store")
     store = open_store(url)
     try:
         # An older release knew only the first migration.

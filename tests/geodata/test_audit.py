@@ -11,7 +11,7 @@ from shapely.geometry import LineString, Point, box
 from geodata import audit
 from geodata.audit import GENESIS, AuditFilter
 from geodata.model import Assignment, ChangeSet, County, GeometryEdit, Incident, IncidentEvent, Segment, Unit
-from geodata.store import open_database
+from geodata.stores.store import open_database
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 APPEND_ONLY = "append-only"

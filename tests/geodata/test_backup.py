@@ -15,22 +15,22 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from geodata import photos
-from geodata.assignments import responsible
-from geodata.backup import backup, restore, verify
-from geodata.backup_engines import known_schema
-from geodata.demo import seed_demo
-from geodata.demo_posts import demo_year, month_start
+from demo.county import seed_demo
+from demo.posts import demo_year, month_start
+from geodata.assignments.postings import responsible
+from geodata.assignments.targets import Target
+from geodata.backup.engines import known_schema
+from geodata.backup.jobs import backup, restore, verify
+from geodata.cases import photos
 from geodata.errors import ConfigError, Conflict, InvalidFile
 from geodata.model import Unit
-from geodata.store import open_store
-from geodata.stores.base import migration_files
-from geodata.targets import Target
+from geodata.stores.shared.base import migration_files
+from geodata.stores.store import open_store
 from layers.coverage import coverage_report
 from layers.scores import month_scores
 from tests.webmap.conftest import COUNTY_CODE, build_county
 
-NOW = month_start(1) + timedelta(days=19)  # in the demo year's last month (geodata/demo_posts.py)
+NOW = month_start(1) + timedelta(days=19)  # in the demo year's last month (demo/posts.py)
 MID_MONTH = month_start(6).strftime("%Y-%m")
 DEMO_CODE = "440304"
 
@@ -333,7 +333,7 @@ def test_an_existing_archive_is_not_overwritten(tmp_path):
 
 
 def test_a_postgis_restore_that_fails_half_way_changes_nothing(committed_postgis_url, tmp_path, monkeypatch):
-    from geodata import backup_engines
+    from geodata.backup import engines as backup_engines
 
     media = tmp_path / "media"
     _fill(committed_postgis_url, media, lambda store: build_county(store)["county"])

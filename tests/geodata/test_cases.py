@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from shapely.geometry import LineString, box
 
-from geodata import cases
+from geodata.cases import workflow as cases
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.model import Assignment, County, Segment, Unit, Zone
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from shapely.geometry import LineString, box
 
-from geodata import cases
+from geodata.cases import workflow as cases
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.model import Assignment, County, Segment, Unit, Zone
-from geodata.store import open_store
+from geodata.stores.store import open_store
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 # The only (from, to) pairs an event may record, read off the workflow's diagram.

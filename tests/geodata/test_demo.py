@@ -9,13 +9,13 @@ import pytest
 import shapely
 from werkzeug.security import check_password_hash
 
-from geodata import passwords
-from geodata.demo import seed_demo
-from geodata.demo_incidents import MINE_DAYS
-from geodata.demo_posts import CST, DemoYear
+from demo.county import seed_demo
+from demo.incidents import MINE_DAYS
+from demo.posts import CST, DemoYear
+from geodata.accounts import passwords
 from geodata.errors import Conflict
 from geodata.model import CATEGORIES
-from geodata.store import open_store
+from geodata.stores.store import open_store
 
 N_INCIDENTS = 1_500
 # A pinned moment, so the tests see one year whatever the day they run: mid-January, to cross a year.

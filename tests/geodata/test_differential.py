@@ -10,8 +10,8 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from geodata.assignments.routing import route_points
 from geodata.model import Assignment, County, Segment, Unit, Zone
-from geodata.routing import route_points
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from geodata.accounts.logins import AccountLocked, LoginPolicy, check_allowed, name_key
 from geodata.errors import Busy, PortalError, RateLimited, busy_error
-from geodata.logins import AccountLocked, LoginPolicy, check_allowed, name_key
 from tests.webmap.conftest import PASSWORD, app, client, leader, login  # noqa: F401 (fixtures)
 from webmap.views.errors import handle_error
 

@@ -7,8 +7,8 @@ import mapbox_vector_tile
 import numpy as np
 import pytest
 
-from geodata import gcj02, tiles
-from geodata.tiles import Tile
+from geodata.geo import gcj02, tiles
+from geodata.geo.tiles import Tile
 from tests.geodata.test_tiles import NOW, tile_at, town  # noqa: F401  (town is a fixture)
 
 

@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from shapely import affinity
 from shapely.geometry import LineString, Polygon, box
 
-from geodata import grids_split as gs
-from geodata.demo import seed_demo
+from demo.county import seed_demo
 from geodata.errors import Conflict, InvalidInput
-from geodata.geometry import to_metric
-from geodata.grids import make_grid
-from geodata.io import reading_order
+from geodata.geo.geometry import to_metric
+from geodata.grids import split as gs
+from geodata.grids.make import make_grid
+from geodata.io.imports import reading_order
 from geodata.model import Assignment, County, Segment, Zone
-from geodata.store import open_store
+from geodata.stores.store import open_store
 
 TARGET_M2 = 10_000
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

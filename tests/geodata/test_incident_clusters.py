@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
-from geodata import tiles
+from geodata.geo import tiles
 from geodata.model import COUNTY_TZ, County, Incident, Unit, Zone
-from geodata.store import open_store
-from geodata.stores.base import migration_files
-from geodata.stores.common_clusters import bin_plan
+from geodata.stores.shared.base import migration_files
+from geodata.stores.shared.clusters import bin_plan
+from geodata.stores.store import open_store
 
 T0 = datetime(2026, 1, 1, tzinfo=COUNTY_TZ)  # the county's 1 January, 00:00
 BBOX = (114.0, 22.5, 114.04, 22.54)
@@ -200,7 +200,7 @@ def test_an_older_database_gets_its_bins_on_upgrade(backend, tmp_path, request, 
     )
     migrations = migration_files(backend)
     bins = next(i for i, p in enumerate(migrations) if p.name.endswith("incident_bins.sql"))
-    module = importlib.import_module(f"geodata.stores.{backend}")
+    module = importlib.import_module(f"geodata.stores.{backend}.store")
     store = open_store(url)
     try:
         monkeypatch.setattr(module, "migration_files", lambda _: migrations[:bins])

@@ -8,8 +8,8 @@ import pytest
 from shapely.geometry import LineString, box
 
 from geodata.errors import Forbidden, InvalidInput, NotFound
-from geodata.inspections import Evaluator, record_inspection
 from geodata.model import Assignment, County, Segment, Unit, Zone
+from geodata.scores.inspections import Evaluator, record_inspection
 
 NOW = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

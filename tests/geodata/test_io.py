@@ -13,8 +13,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, Point, Polygon, box
 
-from geodata import io
 from geodata.errors import Conflict, InvalidFile, InvalidGeometry, InvalidInput
+from geodata.io import imports as io
 from geodata.model import COUNTY_TZ, Assignment, County, Unit
 
 CODE = "990002"

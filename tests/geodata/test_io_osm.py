@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geodata import io
+from geodata.io import imports as io
 
 CODE = "990002"
 

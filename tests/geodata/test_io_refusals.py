@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geodata import io
 from geodata.errors import InvalidInput
+from geodata.io import imports as io
 from tests.geodata import test_io
 from tests.geodata.test_io import CODE, WEST, _counts, _incident_rows, _write
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geodata import logins, sessions
+from geodata.accounts import logins, sessions
 from geodata.model import UserSession
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

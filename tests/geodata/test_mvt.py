@@ -1,4 +1,4 @@
-"""The vector-tile encoder of the SQLite store (geodata/stores/mvt.py): the worked examples of the
+"""The vector-tile encoder of the SQLite store (geodata/mvt/encode.py): the worked examples of the
 Mapbox Vector Tile spec 2.1, and the same tiles as ``mapbox_vector_tile.encode`` (the encoder it
 replaced) for the same inputs. Inputs are in tile coordinates with y up, as ``mvt.in_tile`` gives
 them; the spec's examples are y down, so they go through ``up``.
@@ -34,8 +34,8 @@ from shapely.geometry import (
     Polygon,
 )
 
-from geodata import tiles
-from geodata.stores import mvt
+from geodata.geo import tiles
+from geodata.mvt import encode as mvt
 
 E = tiles.EXTENT
 PROPS = {"id": 7, "name": "红荔路（北段）", "big": 2**62, "neg": -(2**40), "minus": -1, "zero": 0}

@@ -10,9 +10,9 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
-from geodata import tiles
-from geodata.stores import mvt
-from geodata.tiles import Tile
+from geodata.geo import tiles
+from geodata.geo.tiles import Tile
+from geodata.mvt import encode as mvt
 from tests.geodata.test_mvt import E, check_spec, columns, comparable, features, reference
 
 # --- through points() and shapes(): projected, clipped at the tile's buffer ---------------------

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import geopandas as gpd
 import pytest
 
-from geodata.io import create_county, import_zones
-from geodata.routing import route_points
+from geodata.assignments.routing import route_points
+from geodata.io.imports import create_county, import_zones
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geodata import passwords
+from geodata.accounts import passwords
 from geodata.errors import InvalidInput
 
 

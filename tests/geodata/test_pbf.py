@@ -1,11 +1,11 @@
-"""The protobuf wire format written in bulk (geodata/stores/pbf.py), against protobuf's own encoder."""
+"""The protobuf wire format written in bulk (geodata/mvt/pbf.py), against protobuf's own encoder."""
 
 from __future__ import annotations
 
 import numpy as np
 from google.protobuf.internal.encoder import _VarintBytes
 
-from geodata.stores import pbf
+from geodata.mvt import pbf
 
 EDGES = [
     0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from geodata.store import open_database
+from geodata.stores.store import open_database
 
 
 def test_concurrent_first_requests_share_one_pool(committed_postgis_url):

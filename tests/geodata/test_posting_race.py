@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime
 import pytest
 from shapely.geometry import LineString, box
 
-from geodata import assignments as posts
+from geodata.assignments import postings as posts
+from geodata.assignments.targets import Target
 from geodata.errors import StaleVersion
 from geodata.model import Assignment, County, Segment, Unit
-from geodata.store import open_store
-from geodata.targets import Target
+from geodata.stores.store import open_store
 
 JAN = datetime(2026, 1, 1, tzinfo=UTC)
 MAR_3 = posts.day_start(date(2026, 3, 3))

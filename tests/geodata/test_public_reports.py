@@ -12,10 +12,11 @@ import pytest
 from PIL import Image
 from shapely.geometry import LineString, box
 
-from geodata import cases, photos, public_reports
+from geodata.cases import photos, public_reports
+from geodata.cases import workflow as cases
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
 from geodata.model import Assignment, County, Segment, Unit, Zone
-from geodata.store import open_store
+from geodata.stores.store import open_store
 from tests.geodata.test_cases import NOW, T0
 
 LEADER = cases.Actor("leader1", "leader")

@@ -14,12 +14,12 @@ import pytest
 import shapely
 from shapely.geometry import LineString
 
-from geodata import assignments as posts
-from geodata.edits import merge_segments, split_segment
+from geodata.assignments import postings as posts
+from geodata.assignments.routing import add_routed_incidents
 from geodata.errors import Conflict, InvalidGeometry, InvalidInput, NotFound, StaleVersion
-from geodata.geometry import from_metric, to_metric, utm_epsg_for
+from geodata.geo.geometry import from_metric, to_metric, utm_epsg_for
+from geodata.mapedit.segments import merge_segments, split_segment
 from geodata.model import County, Incident, Inspection, Segment, Unit
-from geodata.routing import add_routed_incidents
 
 ORIGIN = (114.05, 22.55)
 EPSG = utm_epsg_for(*ORIGIN)

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box, mapping
 
-from geodata import assignments as posts
+from geodata.assignments import postings as posts
+from geodata.assignments.preview import preview
+from geodata.assignments.routing import add_routed_incidents
+from geodata.assignments.selection import select_targets
+from geodata.assignments.targets import Target
 from geodata.errors import EmptySelection, InvalidGeometry, InvalidInput, NotFound, StaleVersion
 from geodata.model import Assignment, County, Incident, Segment, Unit, Zone
-from geodata.preview import preview
-from geodata.routing import add_routed_incidents
-from geodata.selection import select_targets
-from geodata.targets import Target
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 JAN = posts.day_start(date(2026, 1, 1))

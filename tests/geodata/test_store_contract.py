@@ -9,6 +9,7 @@ import shapely
 from shapely.geometry import LineString, Point, box
 from shapely.testing import assert_geometries_equal
 
+from geodata.assignments.routing import add_routed_incidents, route_points
 from geodata.errors import Conflict, InvalidInput, NotFound
 from geodata.model import (
     Assignment,
@@ -22,7 +23,6 @@ from geodata.model import (
     User,
     Zone,
 )
-from geodata.routing import add_routed_incidents, route_points
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 MARCH = datetime(2026, 3, 1, tzinfo=UTC)

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from geodata import tiles
 from geodata.errors import InvalidInput
+from geodata.geo import tiles
+from geodata.geo.tiles import Tile
 from geodata.model import Assignment, County, Incident, Segment, Unit, Zone
-from geodata.stores import mvt
-from geodata.tiles import Tile
+from geodata.mvt import encode as mvt
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 NOW = datetime(2026, 11, 1, tzinfo=UTC)

@@ -19,14 +19,11 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, box, mapping
 
-from geodata.assignments import revert
+from geodata.assignments.postings import revert
+from geodata.assignments.routing import add_routed_incidents
 from geodata.errors import Conflict, InvalidGeometry, StaleVersion, TilingError
-from geodata.geometry import from_metric, to_metric, utm_epsg_for
-from geodata.model import Assignment, ChangeSet, County, GeometryEdit, Incident, Segment, Unit, Zone
-from geodata.routing import add_routed_incidents
-from geodata.store import open_store
-from geodata.stores.base import migration_files
-from geodata.zone_edits import (
+from geodata.geo.geometry import from_metric, to_metric, utm_epsg_for
+from geodata.mapedit.zones import (
     Outline,
     apply_zone_edit,
     apply_zone_edits,
@@ -34,6 +31,9 @@ from geodata.zone_edits import (
     edit_context,
     revert_zone_edit,
 )
+from geodata.model import Assignment, ChangeSet, County, GeometryEdit, Incident, Segment, Unit, Zone
+from geodata.stores.shared.base import migration_files
+from geodata.stores.store import open_store
 
 ORIGIN = (113.95, 22.58)
 EPSG = utm_epsg_for(*ORIGIN)
@@ -296,7 +296,7 @@ def test_an_older_database_gains_the_outline_history_on_upgrade(backend, tmp_pat
     )
     migrations = migration_files(backend)
     edits = next(i for i, p in enumerate(migrations) if p.name.endswith("geometry_edit.sql"))
-    module = importlib.import_module(f"geodata.stores.{backend}")
+    module = importlib.import_module(f"geodata.stores.{backend}.store")
     store = open_store(url)
     try:
         monkeypatch.setattr(module, "migration_files", lambda _: migrations[:edits])

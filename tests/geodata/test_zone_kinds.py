@@ -22,10 +22,11 @@ import shapely
 from shapely.geometry import Point, box, mapping
 from shapely.testing import assert_geometries_equal
 
-from geodata import io
+from geodata.assignments.routing import route_points
 from geodata.errors import Forbidden, InvalidInput, TilingError
-from geodata.geometry import from_metric, to_metric, utm_epsg_for
-from geodata.inspections import Evaluator, record_inspection
+from geodata.geo.geometry import from_metric, to_metric, utm_epsg_for
+from geodata.io import imports as io
+from geodata.mapedit.zones import Outline, check_zone_edit, edit_context
 from geodata.model import (
     ZONE_FINENESS,
     ZONE_KINDS,
@@ -38,10 +39,9 @@ from geodata.model import (
     Unit,
     Zone,
 )
-from geodata.routing import route_points
-from geodata.store import open_store
-from geodata.stores.base import migration_files
-from geodata.zone_edits import Outline, check_zone_edit, edit_context
+from geodata.scores.inspections import Evaluator, record_inspection
+from geodata.stores.shared.base import migration_files
+from geodata.stores.store import open_store
 from tests.geodata import test_io
 from tests.geodata.test_io import CODE, EAST, WEST, _counts, _write
 
@@ -85,7 +85,7 @@ def test_an_older_database_keeps_its_zones_and_their_references_on_upgrade(
     )
     migrations = migration_files(backend)
     kinds = next(i for i, p in enumerate(migrations) if p.name.endswith("zone_kinds.sql"))
-    module = importlib.import_module(f"geodata.stores.{backend}")
+    module = importlib.import_module(f"geodata.stores.{backend}.store")
     store = open_store(url)
     try:
         monkeypatch.setattr(module, "migration_files", lambda _: migrations[:kinds])

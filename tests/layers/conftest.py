@@ -18,10 +18,10 @@ import pytest
 import shapely
 from shapely.geometry import LineString
 
-from geodata.assignments import day_start
-from geodata.geometry import from_metric, to_metric, utm_epsg_for
+from geodata.assignments.postings import day_start
+from geodata.assignments.routing import add_routed_incidents
+from geodata.geo.geometry import from_metric, to_metric, utm_epsg_for
 from geodata.model import Assignment, County, Incident, Inspection, Segment, Unit, Zone
-from geodata.routing import add_routed_incidents
 
 ORIGIN = (114.05, 22.55)
 EPSG = utm_epsg_for(*ORIGIN)

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from geodata.demo import seed_demo
+from demo.county import seed_demo
 from geodata.model import Assignment, County, Incident, Segment, Unit, Zone
 from layers import coverage
 from layers.coverage import coverage_report

@@ -17,10 +17,10 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
 
-from geodata import titles
-from geodata.assignments import COUNTY_TZ
+from geodata.assignments.postings import COUNTY_TZ
 from geodata.errors import NotFound
 from geodata.model import Assignment, County, Incident, Inspection, Photo, Segment, Unit, Zone
+from geodata.scores import titles
 from layers.public_map import ScoreBand, community_features, community_summary, find_community, search
 
 NOW = datetime(2026, 11, 5, 10, tzinfo=COUNTY_TZ)

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from geodata import titles
 from geodata.errors import Conflict, InvalidInput
+from geodata.scores import titles
 from layers.tiers import propose_tiers
 
 NOW = datetime(2026, 10, 5, tzinfo=UTC)

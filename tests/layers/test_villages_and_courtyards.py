@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pytest
 from shapely.geometry import box
 
-from geodata import titles
 from geodata.errors import InvalidInput, NotFound
 from geodata.model import Assignment, County, Unit, Zone
+from geodata.scores import titles
 from layers import search, zones
 from layers.coverage import coverage_report
 from layers.public_map import community_features, community_summary, find_community

@@ -20,7 +20,7 @@ from shapely.geometry import LineString, Point, box
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
-from geodata.demo_posts import demo_year
+from demo.posts import demo_year
 from geodata.model import Assignment, County, Incident, Segment, Unit, User, Zone
 from layers.score_map import default_month
 from layers.scores import previous_month
@@ -31,7 +31,7 @@ COUNTY_CODE = "990001"
 EXTENT = (114.00, 22.50, 114.02, 22.52)
 PASSWORD = "correct horse 42"
 SINCE = datetime(2024, 1, 1, tzinfo=UTC)
-# The demo year is the twelve months before this one (geodata/demo_posts.py): its last month, the one
+# The demo year is the twelve months before this one (demo/posts.py): its last month, the one
 # before, and a day in its middle.
 DEMO_MONTH = default_month()
 DEMO_MONTH_BEFORE = previous_month(DEMO_MONTH)

@@ -10,7 +10,7 @@ import mapbox_vector_tile
 import pytest
 from shapely.geometry import Point
 
-from geodata.apikeys import check_key, issue_key, key_hash
+from geodata.accounts.apikeys import check_key, issue_key, key_hash
 from geodata.errors import InvalidInput, Unauthorized
 from geodata.model import ApiKey, Incident
 from tests.geodata.test_tiles import tile_at

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from geodata import audit as audit_log
-from geodata.apikeys import issue_key
+from geodata.accounts.apikeys import issue_key
 from geodata.audit import AuditFilter
 from geodata.model import User
 from tests.webmap.conftest import COUNTY_CODE, PASSWORD, login

@@ -10,8 +10,8 @@ import re
 import pytest
 from werkzeug.security import generate_password_hash
 
+from demo.county import seed_demo
 from geodata import clock
-from geodata.demo import seed_demo
 from geodata.model import User
 from layers.report import monthly_report
 from layers.score_map import default_month

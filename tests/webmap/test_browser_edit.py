@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import shapely
 
-from geodata.geometry import from_metric, to_metric
+from geodata.geo.geometry import from_metric, to_metric
 from geodata.model import COUNTY_TZ
 from tests.webmap.conftest import (
     ARTIFACTS,

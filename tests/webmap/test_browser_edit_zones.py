@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Point
 
-from geodata.geometry import from_metric, to_metric
+from geodata.geo.geometry import from_metric, to_metric
 from tests.webmap.conftest import ARTIFACTS, map_xy, serving, signed_in_page, wait_ready
 from tests.webmap.test_browser_edit import _draw_box
 from tests.webmap.test_zone_edit_api import _moved, _shared_vertex

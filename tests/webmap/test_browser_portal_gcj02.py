@@ -9,7 +9,7 @@ import base64
 
 import numpy as np
 
-from geodata import gcj02
+from geodata.geo import gcj02
 from tests.webmap.conftest import ARTIFACTS, serving, signed_in_page, wait_ready
 from tests.webmap.test_browser_portal_popups import _click_at
 from tests.webmap.test_browser_portal_tiles import WIDE, _go, tiled_demo  # noqa: F401
@@ -73,7 +73,7 @@ def test_over_a_gcj02_basemap_cases_are_drawn_and_clicked_where_the_basemap_has_
 
 
 def _same_formula_as_the_server(page) -> None:
-    """gcj02.js and geodata/gcj02.py agree, both ways, across China."""
+    """gcj02.js and geodata/geo/gcj02.py agree, both ways, across China."""
     points = np.random.default_rng(4).uniform((100, 20), (125, 45), (20, 2))
     browser = np.array(
         page.evaluate(

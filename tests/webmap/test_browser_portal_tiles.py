@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 import shapely
 
-from geodata.grids import make_grid
+from geodata.grids.make import make_grid
 from layers.roads import (
     OTHER_KIND,
     UNGUARDED_COLOUR,

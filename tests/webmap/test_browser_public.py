@@ -11,7 +11,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from geodata import titles
+from geodata.scores import titles
 from layers.score_map import default_month
 from layers.tiers import propose_tiers
 from tests.webmap.conftest import ARTIFACTS, is_local

@@ -12,7 +12,7 @@ from shapely.geometry import box
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from geodata.apikeys import issue_key
+from geodata.accounts.apikeys import issue_key
 from geodata.model import Zone
 from tests.webmap.conftest import COUNTY_CODE, PASSWORD, login
 from webmap import get_store

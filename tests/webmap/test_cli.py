@@ -169,7 +169,7 @@ def test_seed_demo_prints_its_users(run, cli_app):
 def test_a_stale_demo_is_noticed_and_refresh_makes_it_anew_keeping_the_old_file(run, cli_app, tmp_path):
     from datetime import UTC, date, datetime
 
-    from geodata.demo import demo_ends
+    from demo.county import demo_ends
 
     code, out = run("seed-demo", "--today", "15.1.2027")
     assert code != 0 and "应为 YYYY-MM-DD" in out

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from geodata.assignments import day_start
+from geodata.assignments.postings import day_start
 from tests.webmap.conftest import ARTIFACTS, PASSWORD, is_local
 from webmap import get_store
 

@@ -13,8 +13,8 @@ import pytest
 import shapely
 from shapely.geometry import box, mapping, shape
 
-from geodata.assignments import day_start
-from geodata.geometry import from_metric, to_metric
+from geodata.assignments.postings import day_start
+from geodata.geo.geometry import from_metric, to_metric
 from tests.webmap.conftest import DEMO_MID_DAY, csrf_token, demo_client, post_json
 from webmap import get_store
 

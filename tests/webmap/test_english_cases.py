@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from geodata.public_reports import REJECT_REASONS
+from geodata.cases.public_reports import REJECT_REASONS
 from tests.webmap.conftest import COUNTY_CODE, DEMO_MONTH
 from tests.webmap.english import (
     chinese_outside,

@@ -138,7 +138,7 @@ def test_a_change_in_force_its_revert_and_the_timelines_in_english(client, count
 
 def test_a_redrawn_outline_in_english(app, client, county):
     west = county["zones"]["西园社区"]
-    with app.app_context():  # the record of an outline edit (geodata/zone_edits.py writes it so)
+    with app.app_context():  # the record of an outline edit (geodata/mapedit/zones.py writes it so)
         store = get_store()
         change = store.add_change_set(
             ChangeSet(county["id"], "leader1", REASON, datetime(2025, 6, 1, tzinfo=UTC))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask_login.utils import encode_cookie
 
-from geodata.public_reports import client_key
+from geodata.cases.public_reports import client_key
 from tests.webmap.conftest import PASSWORD, csrf_token, login
 from webmap import get_store
 from webmap.views import auth
@@ -122,7 +122,7 @@ def test_empty_and_huge_passwords_are_refused_without_hashing(client, monkeypatc
     def no_hashing(*args):
         raise AssertionError("a refused form must not be hashed")
 
-    monkeypatch.setattr("geodata.accounts.check_password_hash", no_hashing)
+    monkeypatch.setattr("geodata.accounts.credentials.check_password_hash", no_hashing)
     response = login(client, "leader1", password)
     assert response.status_code == 400
     assert ("请输入密码" if not password else "密码最多 200 个字符") in response.text

@@ -12,8 +12,8 @@ import requests
 from georeport import GeoReport
 from PIL import Image
 
-from geodata import cases
-from geodata.apikeys import issue_key
+from geodata.accounts.apikeys import issue_key
+from geodata.cases import workflow as cases
 from webmap import get_store
 
 BASE = "/open311/v2"

@@ -24,8 +24,8 @@ import pytest
 from shapely.geometry import Point
 from werkzeug.security import generate_password_hash
 
-from geodata import photos
-from geodata.apikeys import issue_key
+from geodata.accounts.apikeys import issue_key
+from geodata.cases import photos
 from geodata.model import Incident, User
 from tests.geodata.test_tiles import tile_at
 from tests.webmap.conftest import COUNTY_CODE, EXTENT, PASSWORD, build_county, login

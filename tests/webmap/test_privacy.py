@@ -13,8 +13,9 @@ from urllib.parse import urljoin, urlparse
 from shapely.geometry import Point
 from werkzeug.security import generate_password_hash
 
-from geodata import cases, public_reports
-from geodata.assignments import COUNTY_TZ
+from geodata.assignments.postings import COUNTY_TZ
+from geodata.cases import public_reports
+from geodata.cases import workflow as cases
 from geodata.model import Assignment, Incident, IncidentEvent, Inspection, User
 from layers.scores import previous_month
 from tests.webmap.conftest import COUNTY_CODE

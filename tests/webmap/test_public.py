@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from shapely.geometry import box
 
-from geodata import titles
-from geodata.assignments import month_span
-from geodata.demo_posts import demo_year
+from demo.posts import demo_year
+from geodata.assignments.postings import month_span
 from geodata.model import Assignment, Zone
+from geodata.scores import titles
 from layers.score_map import default_month
 from layers.scores import previous_month, score_settings, target_scores
 from tests.webmap.conftest import COUNTY_CODE

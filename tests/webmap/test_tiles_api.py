@@ -9,7 +9,7 @@ import re
 import mapbox_vector_tile
 import pytest
 
-from geodata.apikeys import issue_key
+from geodata.accounts.apikeys import issue_key
 from tests.geodata.test_tiles import tile_at
 from tests.webmap.conftest import COUNTY_CODE, EXTENT
 from webmap import get_store

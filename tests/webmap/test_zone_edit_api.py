@@ -12,8 +12,8 @@ import pytest
 import shapely
 from shapely.geometry import Point, mapping
 
-from geodata.geometry import from_metric, to_metric
-from geodata.stores import mvt
+from geodata.geo.geometry import from_metric, to_metric
+from geodata.mvt import encode as mvt
 from tests.geodata.test_tiles import tile_at
 from tests.webmap.conftest import csrf_token, demo_client, post_json
 from webmap import get_store

@@ -3,15 +3,15 @@ page, the staff report page's frame, the moderation queue (随手拍审核) and 
 texts of their scripts (case.js: ``cases.script.*``; moderation.js: ``cases.modjs.*``). The monthly
 report's are in webmap/texts/monthly.py.
 
-Case statuses and actions are named after geodata/cases.py (``STATUS_ZH``, ``STEPS``), so the
+Case statuses and actions are named after geodata/cases/workflow.py (``STATUS_ZH``, ``STEPS``), so the
 Chinese stays exactly what the domain says; English uses the staff's words (dispatch, handle,
 verify, sent back for rework)."""
 
 from __future__ import annotations
 
-from geodata.cases import STATUS_ZH, STEPS
+from geodata.cases.public_reports import REJECT_REASONS, STATE_ZH
+from geodata.cases.workflow import STATUS_ZH, STEPS
 from geodata.model import ZONE_KIND_ZH
-from geodata.public_reports import REJECT_REASONS, STATE_ZH
 from layers.roads import OTHER_KIND, OTHER_KIND_NAME, UNGUARDED_LABEL, UNIT_KINDS
 
 ZH = {

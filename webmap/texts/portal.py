@@ -6,7 +6,7 @@ dashboard.js)."""
 
 from __future__ import annotations
 
-from geodata.cases import STATUS_ZH
+from geodata.cases.workflow import STATUS_ZH
 
 # OpenStreetMap's road classes (a segment's ``highway``) as a county's staff name them.
 HIGHWAY_ZH = {

@@ -4,7 +4,7 @@ part 6); a page not yet moved is still Chinese only."""
 
 from __future__ import annotations
 
-from geodata.passwords import MAX_LENGTH
+from geodata.accounts.passwords import MAX_LENGTH
 
 ZH = {
     "site.brand": "分兵把口",

@@ -12,7 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from geodata import accounts, logins, passwords, sessions
+from geodata.accounts import credentials as accounts
+from geodata.accounts import logins, passwords, sessions
 from geodata.errors import Forbidden, InvalidInput, RateLimited
 from geodata.model import LANGS
 from webmap import get_store

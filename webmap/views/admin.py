@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from geodata import audit as audit_log
 from geodata import clock
-from geodata.assignments import COUNTY_TZ
+from geodata.assignments.postings import COUNTY_TZ
 from geodata.audit import AuditFilter
 from geodata.errors import Forbidden, InvalidInput
 from webmap import get_store

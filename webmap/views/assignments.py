@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
-from geodata import assignments as posts
 from geodata import clock
+from geodata.assignments import postings as posts
+from geodata.assignments.selection import check_drawing, parse_drawing
 from geodata.errors import Forbidden, InvalidInput
-from geodata.selection import check_drawing, parse_drawing
-from geodata.zone_edits import AppliedZoneEdit, undo
+from geodata.mapedit.zones import AppliedZoneEdit, undo
 from webmap import get_store
 from webmap.views.common import current_county
 from webmap.views.params import parse_day, parse_id, parse_month, parse_version, text_field, text_list

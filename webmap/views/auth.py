@@ -1,9 +1,9 @@
 """Sign in and out (Flask-Login over the store's users and server-side sessions, DESIGN §11).
 
-A sign-in opens a ``user_session`` row (geodata/sessions.py) whose token rides in the signed cookie;
+A sign-in opens a ``user_session`` row (geodata/accounts/sessions.py) whose token rides in the signed cookie;
 every request checks that row, so a session really ends at logout, a password change, after idle
 time or its maximum age, whatever copies of the cookie exist. Failures lock the account and
-throttle the address (geodata/logins.py). Every identity event goes through ``event``.
+throttle the address (geodata/accounts/logins.py). Every identity event goes through ``event``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from geodata import accounts, clock, logins, sessions
+from geodata import clock
+from geodata.accounts import credentials as accounts
+from geodata.accounts import logins, sessions
 from geodata.errors import NotFound, RateLimited, Unauthorized
 from geodata.model import User
 from webmap import get_store, settings

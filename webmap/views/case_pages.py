@@ -12,8 +12,10 @@ from datetime import datetime
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from geodata import cases, clock, public_reports
-from geodata.assignments import COUNTY_TZ
+from geodata import clock
+from geodata.assignments.postings import COUNTY_TZ
+from geodata.cases import public_reports
+from geodata.cases import workflow as cases
 from geodata.errors import InvalidInput, NotFound
 from webmap import get_store
 from webmap.i18n import current_lang, message_of, t
@@ -24,7 +26,7 @@ bp = Blueprint("case_pages", __name__)
 
 LEADERS = ("leader", "admin")  # may pick any unit in the list, and work the review queue
 CONTEXT_LAYERS = ("zones", "roads")  # drawn under a case's point: the map has no basemap
-# The notes geodata/cases.py writes as 系统 when it files a case (shown in the page's language).
+# The notes geodata/cases/workflow.py writes as 系统 when it files a case (shown in the page's language).
 SYSTEM_DISPATCH = "按分兵把口自动派发"
 SYSTEM_DUPLICATE = re.compile(r"与案件 #(\d+) 重复，已合并")
 

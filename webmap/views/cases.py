@@ -11,11 +11,13 @@ from pathlib import Path
 from flask import Blueprint, Response, jsonify, request, send_from_directory, url_for
 from flask_login import login_required
 
-from geodata import cases, clock, photos
-from geodata.assignments import COUNTY_TZ, day_span
+from geodata import clock
+from geodata.assignments.postings import COUNTY_TZ, day_span
+from geodata.cases import photos
+from geodata.cases import workflow as cases
 from geodata.errors import Forbidden, InvalidInput, NotFound
 from geodata.model import COMMUNITY_KINDS, INNER_ZONE_KINDS, Incident
-from geodata.store import Store
+from geodata.stores.store import Store
 from webmap import case_rules, get_store, settings
 from webmap.audit import audit
 from webmap.i18n import current_lang, t

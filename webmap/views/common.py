@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from geodata.errors import NotFound
 from geodata.model import County
-from geodata.store import Store
+from geodata.stores.store import Store
 from webmap import recent, settings
 
 

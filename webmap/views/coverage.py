@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from geodata.assignments import COUNTY_TZ, day_start
+from geodata.assignments.postings import COUNTY_TZ, day_start
 from layers.coverage import coverage_report
 from layers.coverage_report import GAP_KINDS, STATUS_NAMES, ZONE_KIND_NAMES, CoverageReport, UnroutedIncident
 from webmap import get_store

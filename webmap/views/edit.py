@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from geodata.assignments.selection import KIND_ZH, MODES, SELECTABLE
 from geodata.model import ROLES
-from geodata.selection import KIND_ZH, MODES, SELECTABLE
 from layers.roads import unit_legend
 from webmap import get_store
 from webmap.i18n import current_lang, t

@@ -7,10 +7,10 @@ from flask import Blueprint, jsonify
 from flask_login import login_required
 from shapely.geometry import mapping
 
+from geodata.assignments.preview import Change, preview
+from geodata.assignments.selection import select_targets
+from geodata.assignments.targets import TargetInfo
 from geodata.errors import InvalidInput
-from geodata.preview import Change, preview
-from geodata.selection import select_targets
-from geodata.targets import TargetInfo
 from webmap import get_store
 from webmap.views.assignments import editor, parse_posting
 from webmap.views.common import current_county

@@ -14,9 +14,9 @@ from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 from jinja2 import Template
 
-from geodata import assignments as posts
+from geodata.assignments import postings as posts
 from geodata.errors import NotFound
-from geodata.geometry import to_metric
+from geodata.geo.geometry import to_metric
 from geodata.model import ChangeSet, Unit
 from layers.roads import UNGUARDED_COLOUR, unit_colour
 from webmap import get_store

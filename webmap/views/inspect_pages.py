@@ -16,9 +16,9 @@ from shapely.geometry import Point, mapping
 
 from geodata import clock
 from geodata.errors import InvalidInput
-from geodata.inspections import ZONE_CHECKLISTS
 from geodata.model import COMMUNITY_KINDS, PANEL_ZH, County
-from geodata.store import Store
+from geodata.scores.inspections import ZONE_CHECKLISTS
+from geodata.stores.store import Store
 from webmap import get_store
 from webmap.i18n import t
 from webmap.views.case_pages import map_config
@@ -72,7 +72,7 @@ def inspection_targets():
 
 
 class _Remit:
-    """What a panel may score (see geodata.inspections): 人大代表 and 政协委员 no grid cells (nor
+    """What a panel may score (see geodata.scores.inspections): 人大代表 and 政协委员 no grid cells (nor
     courtyards); a community committee only what its unit guards now, and the cells (and
     courtyards) of communities it guards.
     The API checks again when the score is sent; this only keeps the lists to what can be scored."""

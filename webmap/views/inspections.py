@@ -7,9 +7,9 @@ from datetime import datetime
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
-from geodata.cases import Actor
-from geodata.inspections import Evaluator, check_evaluator, record_inspection
+from geodata.cases.workflow import Actor
 from geodata.model import PANEL_ZH
+from geodata.scores.inspections import Evaluator, check_evaluator, record_inspection
 from webmap import get_store
 from webmap.views.common import current_county
 from webmap.views.params import parse_datetime, parse_id, text_field

@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 
-from geodata import cases, public_reports
+from geodata.cases import public_reports
+from geodata.cases import workflow as cases
 from geodata.errors import Forbidden, InvalidInput, NotFound
 from geodata.model import PUBLIC_REPORT_STATES, PublicReport
 from webmap import case_rules, get_store

@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from geodata import cases, clock
-from geodata.assignments import COUNTY_TZ
+from geodata import clock
+from geodata.assignments.postings import COUNTY_TZ
+from geodata.cases import workflow as cases
 from geodata.errors import InvalidInput, NotFound, PortalError
 from geodata.model import County, Incident
-from geodata.store import Store
+from geodata.stores.store import Store
 from webmap import case_rules, get_store
 from webmap.views import open311_format as out
 from webmap.views.cases import Names, answer_message

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from flask import Response, current_app, url_for
 
-from geodata.assignments import COUNTY_TZ
-from geodata.cases import STATUS_ZH, SYSTEM
+from geodata.assignments.postings import COUNTY_TZ
+from geodata.cases.workflow import STATUS_ZH, SYSTEM
 from geodata.model import CATEGORIES, OPEN_STATUSES, Category, Incident, IncidentEvent, Photo
 
 # The XML element of a list and of each of its items.

@@ -10,8 +10,8 @@ from flask import request
 from werkzeug.routing import IntegerConverter
 
 from geodata.errors import InvalidInput
-from geodata.geometry import EXTENT_MARGIN_DEG
-from geodata.store import BBox
+from geodata.geo.geometry import EXTENT_MARGIN_DEG
+from geodata.stores.store import BBox
 
 MAX_ZOOM = 22
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
-from geodata.cases import STATUS_ZH
+from geodata.cases.workflow import STATUS_ZH
 from webmap import get_store
 from webmap.i18n import lang_url, t
 from webmap.mapbuild import PortalUrls, build_portal_map, map_parts

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from geodata import cases, public_reports
+from geodata.cases import public_reports
+from geodata.cases import workflow as cases
 from geodata.errors import NotFound
 from geodata.model import PublicReport
 from webmap import get_store, settings

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from flask import Response, current_app, request
 from flask_login import current_user
 
-from geodata import apikeys, clock
-from geodata.cases import Actor
+from geodata import clock
+from geodata.accounts import apikeys
+from geodata.cases.workflow import Actor
 from geodata.errors import Conflict, InvalidInput, Unauthorized
 from geodata.model import ApiKey
-from geodata.store import Store
+from geodata.stores.store import Store
 from webmap import get_store, recent
 from webmap.views import params
 

@@ -8,10 +8,11 @@ import re
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from geodata import clock, titles
-from geodata.assignments import COUNTY_TZ
+from geodata import clock
+from geodata.assignments.postings import COUNTY_TZ
 from geodata.errors import InvalidInput
 from geodata.model import COMMUNITY_KINDS, TIERS, TITLES
+from geodata.scores import titles
 from layers.score_map import default_month
 from layers.scores import checked_month as check_month
 from layers.scores import exposure_list, month_scores, previous_month

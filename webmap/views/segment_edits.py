@@ -1,5 +1,5 @@
 """Splitting and merging road segments (issue #7) for leaders and administrators:
-``POST /api/v1/segments/<id>/split`` and ``POST /api/v1/segments/merge`` (geodata/edits.py)."""
+``POST /api/v1/segments/<id>/split`` and ``POST /api/v1/segments/merge`` (geodata/mapedit/segments.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from flask import Blueprint, jsonify
 from flask_login import login_required
 from shapely.geometry import mapping
 
-from geodata import edits
 from geodata.errors import InvalidInput
+from geodata.mapedit import segments as edits
 from geodata.model import ChangeSet, Segment
 from webmap import get_store
 from webmap.views.assignments import editor

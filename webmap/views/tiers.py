@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
-from geodata import titles
 from geodata.errors import Forbidden, NotFound
 from geodata.model import COMMUNITY_KINDS
+from geodata.scores import titles
 from layers.tiers import propose_tiers
 from webmap import get_store
 from webmap.views.common import current_county

@@ -1,14 +1,14 @@
 """The leaders' map data at scale (DESIGN §7): Mapbox Vector Tiles at
 /tiles/<layer>/<z>/<x>/<y>.mvt and the heatmap's bins at /api/v1/heat, both filtered like the case
 list (from, to, category, status, unit, zone, overdue); tiles take ``crs=gcj02`` to be drawn over a
-GCJ-02 basemap (geodata/tiles.py). For a signed-in person or an API key
+GCJ-02 basemap (geodata/geo/tiles.py). For a signed-in person or an API key
 (X-API-Key); answers carry an ETag and are private to the asker (unit staff see their unit's)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from geodata.tiles import Tile
+from geodata.geo.tiles import Tile
 from layers import heat as heat_layer
 from layers import tiles as tile_layer
 from webmap import get_store

@@ -1,6 +1,6 @@
 """Redrawing zone outlines on the map (issue #7), for leaders and administrators: what the editing
 page needs around a zone, what a redraw would do, and applying it as a change set
-(geodata/zone_edits.py). Several zones are redrawn together by listing the others in ``also``."""
+(geodata/mapedit/zones.py). Several zones are redrawn together by listing the others in ``also``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from flask_login import login_required
 from shapely.geometry import mapping
 
 from geodata.errors import InvalidInput
-from geodata.model import Segment, Zone
-from geodata.zone_edits import (
+from geodata.mapedit.zones import (
     SNAP_RADIUS_M,
     Outline,
     ZoneEdit,
@@ -18,6 +17,7 @@ from geodata.zone_edits import (
     check_zone_edits,
     edit_context,
 )
+from geodata.model import Segment, Zone
 from webmap import get_store
 from webmap.views.assignments import editor, outlines_applied
 from webmap.views.common import current_county

@@ -2,7 +2,7 @@
  * in GCJ-02, a few hundred metres off WGS-84). Every coordinate the portal handles stays WGS-84:
  * this CRS projects a WGS-84 point where the basemap draws it, and turns a pixel (a click, the
  * viewport's corners) back into WGS-84. Vector tiles are asked for with crs=gcj02 and drawn moved by
- * the server. The formula is geodata/gcj02.py's (tests compare the two).
+ * the server. The formula is geodata/geo/gcj02.py's (tests compare the two).
  */
 (function () {
   "use strict";

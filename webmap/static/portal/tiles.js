@@ -20,7 +20,7 @@
   };
   var KINDS = {
     zones: { pane: "zones", data: "zones" },
-    grid: { pane: "grid", data: "zones", minZoom: 15 }, // cells come from zoom 15 (geodata/tiles.py)
+    grid: { pane: "grid", data: "zones", minZoom: 15 }, // cells come from zoom 15 (geodata/geo/tiles.py)
     roads: { pane: "roads", data: "roads", minZoom: 11 },
     incidents: { pane: "incidents", data: "incidents" },
     filed: { pane: "review", data: "incidents" },

@@ -1,0 +1,1 @@
+"""Files in and out: reading geo files, importing counties, streets, zones, units and incidents, exporting."""

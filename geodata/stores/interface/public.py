@@ -1,0 +1,42 @@
+"""The part of the Store interface (geodata/stores/store.py) that keeps residents' 随手拍 reports until they
+are moderated (geodata/cases/public_reports.py). Kept apart so store.py stays small; ``Store`` inherits
+it, both backends implement it (geodata/stores/shared/public.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from geodata.model import PublicReport
+
+
+class PublicReports(Protocol):
+    def add_public_report(self, report: PublicReport) -> PublicReport: ...
+
+    def get_public_report(self, county_id: int, report_id: int) -> PublicReport:
+        """NotFound naming the number otherwise."""
+
+    def public_report_by_token(self, token: str) -> PublicReport | None: ...
+
+    def list_public_reports(
+        self,
+        county_id: int,
+        state: str | None = None,
+        client: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[PublicReport]:
+        """Newest first; ``client`` and ``since`` (submitted at or after) narrow the list."""
+
+    def count_public_reports(
+        self,
+        county_id: int,
+        state: str | None = None,
+        client: str | None = None,
+        since: datetime | None = None,
+    ) -> int: ...
+
+    def moderate_public_report(self, report: PublicReport) -> bool:
+        """Write the report's moderation (state, reason, who, when, case) if it is still pending;
+        False (and nothing written) when someone moderated it first."""

@@ -1,0 +1,246 @@
+"""Change sets and date-effective assignments, shared by both stores (see common.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from geodata.errors import Conflict, NotFound
+from geodata.model import COUNTY_TZ, TARGET_KINDS, Assignment, ChangeSet, ChangeSetSummary
+from geodata.stores.shared.queries import (
+    ASSIGNMENTS_AT,
+    CHANGE_SET_SUMMARIES,
+    CHANGE_SET_TARGETS,
+    CLOSE_LEAD,
+    DEPENDENT_CHANGE_SETS,
+    INSERT_ASSIGNMENT,
+    LATER_LEADS,
+    NOT_MERGED_AWAY,
+    OUTLINES_EDITED,
+    REOPEN_CLOSED,
+    UNIT_ASSIGNMENTS,
+    VOID_OPENED,
+)
+
+# The things ``one`` looks up, in Chinese ("unit #3" → "单位 #3") and in English where the word
+# differs ("incident #3" → "Case #3").
+WHAT_ZH = {
+    "county": "县区",
+    "unit": "单位",
+    "zone": "区域",
+    "segment": "路段",
+    "user": "用户",
+    "change set": "变更单",
+    "incident": "案件",
+}
+WHAT_EN = {"segment": "road segment", "incident": "case"}
+
+
+def _what_zh(what: str) -> str:
+    noun, _, ref = what.rpartition(" ")
+    return f"{WHAT_ZH.get(noun, noun)} {ref}"
+
+
+def _what_en(what: str) -> str:
+    noun, _, ref = what.rpartition(" ")
+    noun = WHAT_EN.get(noun, noun)
+    return f"{noun[:1].upper()}{noun[1:]} {ref}"
+
+
+def one(rows: list, what: str):
+    if not rows:
+        raise NotFound(f"{_what_zh(what)} 不存在", en=f"{_what_en(what)} does not exist")
+    return rows[0]
+
+
+def _refuse_double_leads(leads: list[dict]) -> None:
+    """Conflict when one batch gives a target two leads at once (before the database would)."""
+    seen: dict[tuple[str, int], list[dict]] = {}
+    for r in leads:
+        key = (r["target_kind"], r["target_id"])
+        for other in seen.get(key, []):
+            if _overlap(r, other):
+                raise Conflict(
+                    f"{'路段' if key[0] == 'segment' else '区域'} #{key[1]} 在一次调整中同一时段被指定了两个牵头单位",
+                    en=f"{'Road segment' if key[0] == 'segment' else 'Zone'} #{key[1]} is given two leads for the same period in one change",
+                )
+        seen.setdefault(key, []).append(r)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    """Whether two rows' [valid_from, valid_to) periods meet (encoded times compare in order)."""
+    a_to, b_to = a["valid_to"], b["valid_to"]
+    return (b_to is None or a["valid_from"] < b_to) and (a_to is None or b["valid_from"] < a_to)
+
+
+class AssignmentsSql:
+    # -- change sets and assignments -----------------------------------------------------------
+    def add_change_set(self, change_set: ChangeSet) -> ChangeSet:
+        cs = change_set
+        row = self._insert(
+            "INSERT INTO change_set (county_id, author, reason, created_at, geom, reverts) "
+            "VALUES (%(county_id)s, %(author)s, %(reason)s, %(created_at)s, %(geom)s, %(reverts)s) RETURNING id",
+            {**vars(cs), "created_at": self._t(cs.created_at), "geom": self._g(cs.geom)},
+        )
+        return replace(cs, id=row[0], created_at=self._time(self._t(cs.created_at)))
+
+    def get_change_set(self, county_id: int, change_set_id: int) -> ChangeSet:
+        rows = self._rows(
+            "SELECT * FROM change_set WHERE county_id = %(c)s AND id = %(id)s",
+            {"c": county_id, "id": change_set_id},
+        )
+        return self._change_set(one(rows, f"change set #{change_set_id}"))
+
+    def list_change_sets(
+        self, county_id: int, limit: int = 20, offset: int = 0, change_set_id: int | None = None
+    ) -> list[ChangeSetSummary]:
+        rows = self._rows(
+            CHANGE_SET_SUMMARIES,
+            {"c": county_id, "id": change_set_id, "limit": limit, "offset": offset},
+        )
+        return [ChangeSetSummary(self._change_set(r), r["targets"], r["reverted_by"]) for r in rows]
+
+    def _change_set(self, r) -> ChangeSet:
+        return ChangeSet(
+            r["county_id"], r["author"], r["reason"], self._time(r["created_at"]), self._geom(r["geom"]),
+            r["id"], r["reverts"],
+        )  # fmt: skip
+
+    def assign(self, assignment: Assignment) -> Assignment:
+        return self.assign_many([assignment])[0]
+
+    def assign_many(self, assignments: Sequence[Assignment]) -> list[Assignment]:
+        """Open many assignments in one transaction with a fixed number of statements: each lead
+        closes the one in force when it starts; any conflict refuses the whole batch."""
+        for a in assignments:
+            self._check_assignment(a)
+        rows = [
+            {**vars(a), "duties": self._arr(a.duties),
+             "valid_from": self._t(a.valid_from), "valid_to": self._t(a.valid_to)}
+            for a in assignments
+        ]  # fmt: skip
+        leads = [r for r in rows if r["role"] == "lead"]
+        _refuse_double_leads(leads)
+        try:
+            with self.transaction():
+                if leads:
+                    self._refuse_later_leads(leads)
+                    self._execute_many(CLOSE_LEAD, leads)
+                ids = self._insert_many(INSERT_ASSIGNMENT, rows)
+                touched = [(a.county_id, a.target_kind, a.target_id) for a in assignments]
+                for county_id in {c for c, _, _ in touched}:
+                    self._bump_versions(county_id, [(k, t) for c, k, t in touched if c == county_id])
+        except self.CONSTRAINT_ERRORS:
+            raise Conflict(
+                "同一对象在同一时段将有两个牵头单位", en="A target would have two leads in the same period"
+            ) from None
+        return [
+            replace(a, id=i, valid_from=self._time(r["valid_from"]), valid_to=self._time(r["valid_to"]))
+            for a, r, i in zip(assignments, rows, ids, strict=True)
+        ]
+
+    def _refuse_later_leads(self, leads: list[dict]) -> None:
+        """Conflict when a lead would start inside (or before) a lead that starts later."""
+        since = min(self._time(r["valid_from"]) for r in leads)
+        later: dict[tuple[str, int], datetime] = {}
+        for r in self._rows(LATER_LEADS, {"county_id": leads[0]["county_id"], "valid_from": self._t(since)}):
+            key, start = (r["target_kind"], r["target_id"]), self._time(r["valid_from"])
+            later[key] = max(start, later.get(key, start))
+        for r in leads:
+            start = later.get((r["target_kind"], r["target_id"]))
+            if start is not None and start >= self._time(r["valid_from"]):
+                kind = "路段" if r["target_kind"] == "segment" else "区域"
+                raise Conflict(
+                    f"{kind} #{r['target_id']} 已有自 {start.astimezone(COUNTY_TZ):%Y-%m-%d} 起的牵头单位，"
+                    "不晚于本次调整的生效日期：请从更晚的日期调整，或先撤销那次调整",
+                    en=f"{'Road segment' if r['target_kind'] == 'segment' else 'Zone'} #{r['target_id']} already has a lead unit from {start.astimezone(COUNTY_TZ):%Y-%m-%d}, not later than this change takes effect: make the change from a later date, or revert that change first",
+                )
+
+    def revert_change_set(self, county_id: int, change_set_id: int, revert: ChangeSet) -> ChangeSet:
+        """Undo a change set as a new one (``revert``): its assignments are voided and the ones it
+        closed reopen, so every date answers as before. Conflict when a later change set built on
+        it (naming them), when it was reverted already, or when it is itself a revert."""
+        params = {"county": county_id, "cs": change_set_id}
+        with self.transaction():
+            target = self.get_change_set(county_id, change_set_id)
+            if target.reverts is not None:
+                raise Conflict(
+                    f"变更单 #{change_set_id} 本身是一次撤销：如需恢复，请重新调整",
+                    en=f"Change set #{change_set_id} is itself a revert: to restore it, make the change again",
+                )
+            done = self._rows(
+                "SELECT id FROM change_set WHERE county_id = %(county)s AND reverts = %(cs)s", params
+            )
+            if done:
+                raise Conflict(
+                    f"变更单 #{change_set_id} 已被变更单 #{done[0]['id']} 撤销",
+                    en=f"Change set #{change_set_id} was already reverted by change set #{done[0]['id']}",
+                )
+            if self._rows(OUTLINES_EDITED, params):
+                raise Conflict(
+                    f"变更单 #{change_set_id} 调整的是区域边界，不能在此撤销：请再次编辑边界把它改回",
+                    en=f"Change set #{change_set_id} redrew zone outlines and cannot be reverted here: edit the outlines again to change them back",
+                )
+            later = [r["closed_by"] for r in self._rows(DEPENDENT_CHANGE_SETS, params)]
+            if later:
+                names = ", ".join(f"#{i}" for i in later)
+                raise Conflict(
+                    f"变更单 #{change_set_id} 不能单独撤销：之后的变更单 {names} 又调整了它分配的对象，请先撤销这些变更单",
+                    en=f"Change set #{change_set_id} cannot be reverted alone: the later change sets {names} changed its targets again; revert those first",
+                    depends=later,
+                )
+            touched = [(r["target_kind"], r["target_id"]) for r in self._rows(CHANGE_SET_TARGETS, params)]
+            if not touched:  # e.g. a split or merge of segments (geodata/mapedit/segments.py)
+                raise Conflict(
+                    f"变更单 #{change_set_id} 没有调整任何责任分配（如路段切分、合并），无可撤销",
+                    en=f"Change set #{change_set_id} changed no assignment (a segment split or merge, say): there is nothing to revert",
+                )
+            made = self.add_change_set(replace(revert, county_id=county_id, reverts=change_set_id))
+            self._execute(VOID_OPENED, {**params, "revert": made.id})
+            self._execute(REOPEN_CLOSED, params)
+            self._bump_versions(county_id, touched)
+        return made
+
+    def _bump_versions(self, county_id: int, targets: Sequence[tuple[str, int]]) -> None:
+        """A target's version counts changes to it, its assignments included, so an editor who
+        drew on an older version is told (StaleVersion) instead of overwriting someone's change."""
+        for kind in TARGET_KINDS:
+            ids = sorted({target_id for k, target_id in targets if k == kind})
+            if ids:
+                # ``kind`` is one of the fixed table names, never the caller's text.
+                self._execute(
+                    f"UPDATE {kind} SET version = version + 1 WHERE county_id = %(c)s AND {self.ID_IN}",
+                    {"c": county_id, "ids": self._arr(ids)},
+                )
+
+    def change_set_assignments(self, county_id: int, change_set_id: int) -> list[Assignment]:
+        self.get_change_set(county_id, change_set_id)
+        rows = self._rows(
+            f"SELECT * FROM assignment AS a WHERE county_id = %(c)s AND change_set_id = %(cs)s "
+            f"AND {NOT_MERGED_AWAY} ORDER BY id",
+            {"c": county_id, "cs": change_set_id},
+        )
+        return [self._assignment(r) for r in rows]
+
+    def unit_assignments(
+        self, county_id: int, unit_id: int | None, since: datetime, until: datetime
+    ) -> list[Assignment]:
+        """Everything ``unit_id`` (every unit, for None) guarded at some time in [since, until),
+        reverted work left out."""
+        params = {"county": county_id, "unit": unit_id, "since": self._t(since), "until": self._t(until)}
+        return [self._assignment(r) for r in self._rows(UNIT_ASSIGNMENTS, params)]
+
+    def assignments_of(self, county_id: int, target_kind: str, target_id: int) -> list[Assignment]:
+        rows = self._rows(
+            "SELECT * FROM assignment WHERE county_id = %(c)s AND target_kind = %(k)s AND target_id = %(t)s "
+            "ORDER BY valid_from, id",
+            {"c": county_id, "k": target_kind, "t": target_id},
+        )
+        return [self._assignment(r) for r in rows]
+
+    def assignments_at(
+        self, county_id: int, at: datetime, target_kind: str | None = None
+    ) -> list[Assignment]:
+        rows = self._rows(ASSIGNMENTS_AT, {"county": county_id, "kind": target_kind, "at": self._t(at)})
+        return [self._assignment(r) for r in rows]
