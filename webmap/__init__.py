@@ -44,18 +44,11 @@ def create_app(config: dict | None = None) -> Flask:
     from webmap.cli import register_cli
 
     register_cli(app)
-    _register_web(app)
+    from webmap.views import register_views
+
+    register_views(app)  # blueprints, login, CSRF and error handlers (webmap/views/)
     init_security(app)  # CSP and the security headers on every response
     return app
-
-
-def _register_web(app: Flask) -> None:
-    """Blueprints, login, CSRF and error handlers (see webmap/views/)."""
-    try:
-        from webmap.views import register_views
-    except ImportError:  # pragma: no cover - while the views are being built
-        return
-    register_views(app)
 
 
 def settings() -> Settings:

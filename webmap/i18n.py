@@ -209,6 +209,11 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def zh_en(key: str, **values) -> tuple[str, str]:
+    """A text in both languages, for an error raised with its English (``PortalError(zh, en=en)``)."""
+    return ZH[key].format(**values), EN[key].format(**values)
+
+
 def message_of(exc: PortalError) -> str:
     """A domain error's message in the current language."""
     return exc.text(current_lang())

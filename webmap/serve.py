@@ -71,7 +71,7 @@ def prepare(app: Flask):
             return None
         from demo.county import seed_demo
         from webmap.demo_face import seed_public_face
-        from webmap.views.cases import media_dir
+        from webmap.views.cases.api import media_dir
 
         print(f"Seeding the demo county (seed {settings.demo_seed}); this runs once …")
         result = seed_demo(store, seed=settings.demo_seed, progress=True, max_m=settings.route_max_m)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -25,6 +26,7 @@ from shapely.geometry import Point
 
 from geodata import clock
 from geodata.assignments.routing import ROUTE_MAX_M, route_points
+from geodata.cases.photos import Upload, save_photo
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.model import ROLE_EN, ROLE_ZH, Category, County, Incident, IncidentEvent, Unit
 from geodata.stores.store import Store
@@ -160,9 +162,16 @@ def observed_time(report: Report, now: datetime) -> datetime:
 
 
 def file_report(
-    store: Store, county: County, report: Report, actor: Actor, rules: Rules = Rules(), now=None
+    store: Store,
+    county: County,
+    report: Report,
+    actor: Actor,
+    rules: Rules = Rules(),
+    now=None,
+    photo: tuple[Path, Upload] | None = None,
 ) -> Filed:
-    """Store a report as a case, routed, deadlined and checked for duplicates, in one transaction."""
+    """Store a report as a case, routed, deadlined and checked for duplicates, with its photo
+    (written under the media folder, ``photo = (media_dir, upload)``), in one transaction."""
     now = now or clock.now()
     point, category = check_report(store, county, report)
     observed = observed_time(report, now)
@@ -192,6 +201,9 @@ def file_report(
             _event(store, incident, now, SYSTEM, "filed", "rejected", f"与案件 #{original} 重复，已合并")
         elif not review:
             _event(store, incident, now, SYSTEM, "filed", "dispatched", "按分兵把口自动派发")
+        if photo is not None:
+            media_dir, upload = photo
+            save_photo(store, media_dir, incident, upload, actor.name, now)
     unit = store.get_unit(county.id, route.unit_id) if route.unit_id is not None else None
     return Filed(incident, unit, review, original)
 

@@ -19,7 +19,7 @@ from layers.scores import previous_month
 from tests.webmap.conftest import PASSWORD, demo_app, month_zh, overlay, serving, signed_in_page, wait_ready
 from webmap import get_store
 from webmap.demo_face import seed_public_face
-from webmap.views.cases import media_dir
+from webmap.views.cases.api import media_dir
 
 DAYS = ("2027-01-15", "2026-06-10")
 N_INCIDENTS = 6_000  # a tenth of make run's: enough for every month, quick to seed

@@ -22,7 +22,7 @@ from tests.webmap.english import (
 )
 from tests.webmap.test_cases_api import jpeg_bytes
 from webmap import get_store
-from webmap.cli_report import chart_labels, in_language
+from webmap.cli.report import chart_labels, in_language
 from webmap.i18n import month_name
 
 DEMO = "440304"  # 福田示范区

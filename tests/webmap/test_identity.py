@@ -12,13 +12,13 @@ from flask_login.utils import encode_cookie
 from geodata.cases.public_reports import client_key
 from tests.webmap.conftest import PASSWORD, csrf_token, login
 from webmap import get_store
-from webmap.views import auth
+from webmap.views.account import auth
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in the county
 
 
 class Clock:
-    """The fake clock behind ``webmap.views.auth.now``."""
+    """The fake clock behind ``webmap.views.account.auth.now``."""
 
     def __init__(self):
         self.at = T0

@@ -1,4 +1,4 @@
-"""Offline field mode's answers (webmap/views/offline.py): the service worker under its own CSP and
+"""Offline field mode's answers (webmap/views/cases/offline.py): the service worker under its own CSP and
 at the root (its scope covers the field pages), the manifest, the kit of what the worker keeps
 (every script and stylesheet the field pages load, and the county's layers in pieces), and a
 fresh CSRF token for the outbox. The browser side: tests/webmap/test_browser_offline.py."""

@@ -20,7 +20,7 @@ from geodata.model import Assignment, Incident, IncidentEvent, Inspection, User
 from layers.scores import previous_month
 from tests.webmap.conftest import COUNTY_CODE
 from webmap import get_store
-from webmap.views.cases import media_dir
+from webmap.views.cases.api import media_dir
 
 SCORE = 83.17  # the community's exact score last month: only its band (B) is public
 PRIVATE = {

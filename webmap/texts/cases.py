@@ -319,8 +319,3 @@ EN = {
     "cases.modjs.reason": "Reason: {reason}",
     "cases.modjs.case": "Case #{id}",
 }
-
-
-def zh_en(key: str, **values) -> tuple[str, str]:
-    """A text in both languages, for an error raised with its English (``PortalError(zh, en=en)``)."""
-    return ZH[key].format(**values), EN[key].format(**values)

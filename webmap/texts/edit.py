@@ -8,6 +8,7 @@ edit_freehand.js and change_set.js each get theirs in a ``data-texts`` attribute
 from __future__ import annotations
 
 ZH = {
+    "edit.editors_only": "只有领导和管理员可以调整责任分配",
     # -- names shared by the pages ----------------------------------------------------------------
     "edit.kind.segment": "路段",
     "edit.kind.community": "社区",
@@ -177,6 +178,7 @@ ZH = {
 }
 
 EN = {
+    "edit.editors_only": "Only leaders and administrators change assignments",
     "edit.kind.segment": "Road segment",
     "edit.kind.community": "Community",
     "edit.kind.village": "Village",

@@ -5,6 +5,7 @@ inspect.js: ``scores.inspect_js.*``), in both languages (merged into webmap/i18n
 from __future__ import annotations
 
 ZH = {
+    "scores.admins_only": "只有管理员可以评定等次和授予称号",
     # -- what the score pages share (scores/_month.html) --------------------------------------
     "scores.month.label": "考核月份",
     "scores.month.current": "（进行中）",
@@ -153,6 +154,7 @@ ZH = {
 }
 
 EN = {
+    "scores.admins_only": "Only an administrator may decide tiers and award titles",
     "scores.month.label": "Month",
     "scores.month.current": " (in progress)",
     "scores.month.show": "Show",

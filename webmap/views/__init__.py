@@ -1,4 +1,6 @@
-"""The portal's pages and APIs, one blueprint per page group (``register_views`` wires them)."""
+"""The portal's pages and APIs by page group, one package each (public, portal, editing, cases,
+inspections, scores, open311, account, admin), and what they share here (params, requests, errors,
+caching, assets, common). ``register_views`` wires their blueprints."""
 
 from __future__ import annotations
 
@@ -8,36 +10,29 @@ from flask_wtf.csrf import CSRFProtect
 from layers import search
 from webmap import get_store, i18n
 from webmap.audit import init_audit
-from webmap.views import (
-    account,
-    admin,
-    api,
-    assets,
-    assignments,
-    auth,
-    case_pages,
-    cases,
-    coverage,
-    edit,
-    edit_api,
-    history,
-    inspect_pages,
-    inspections,
-    moderation,
-    offline,
-    open311,
-    params,
-    portal,
-    public,
-    public_reports,
-    requests,
-    scores,
-    segment_edits,
-    tiers,
-    tiles,
-    zone_edit_api,
-)
+from webmap.views import assets, params, requests
+from webmap.views.account import auth
+from webmap.views.account import password as account
+from webmap.views.admin import audit as admin
+from webmap.views.cases import api as cases
+from webmap.views.cases import moderation, offline
+from webmap.views.cases import pages as case_pages
+from webmap.views.editing import assignments_api as assignments
+from webmap.views.editing import coverage, history
+from webmap.views.editing import page as edit
+from webmap.views.editing import reassign_api as edit_api
+from webmap.views.editing import segments_api as segment_edits
+from webmap.views.editing import zones_api as zone_edit_api
 from webmap.views.errors import register_error_handlers
+from webmap.views.inspections import api as inspections
+from webmap.views.inspections import pages as inspect_pages
+from webmap.views.open311 import requests as open311
+from webmap.views.portal import api, tiles
+from webmap.views.portal import page as portal
+from webmap.views.public import pages as public
+from webmap.views.public import reports as public_reports
+from webmap.views.scores import ranking as scores
+from webmap.views.scores import tiers
 
 csrf = CSRFProtect()
 

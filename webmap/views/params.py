@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 from geodata.errors import InvalidInput
 from geodata.geo.geometry import EXTENT_MARGIN_DEG
 from geodata.stores.store import BBox
+from webmap.i18n import zh_en
 
 MAX_ZOOM = 22
 
@@ -338,3 +339,31 @@ def county_bbox(bbox: BBox, county) -> BBox:
     x0, x1 = (min(max(v, ex0 - m), ex1 + m) for v in (bbox[0], bbox[2]))
     y0, y1 = (min(max(v, ey0 - m), ey1 + m) for v in (bbox[1], bbox[3]))
     return x0, y0, x1, y1
+
+
+# -- pages of a list ---------------------------------------------------------------------------
+PER_PAGE, MAX_PER_PAGE = 50, 200
+MAX_PAGE = 100_000  # a page number beyond any list, and an offset SQLite can hold
+
+
+def page_number() -> int:
+    return _positive_int("page", 1, MAX_PAGE)
+
+
+def page_size() -> int:
+    return _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
+
+
+def _positive_int(name: str, default: int, maximum: int) -> int:
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        zh, en = zh_en("cases.api.not_positive", name=name, raw=repr(raw[:20]))
+        raise InvalidInput(zh, en=en, field=name)
+    value = int(text)
+    if not 1 <= value <= maximum:
+        zh, en = zh_en("cases.api.out_of_range", name=name, maximum=maximum, value=value)
+        raise InvalidInput(zh, en=en, field=name)
+    return value

@@ -1,5 +1,5 @@
 /* Registers the field pages' service worker (/sw.js, whose scope "/" covers 外勤首页, 上报问题 and
- * 考核评分: webmap/views/offline.py) and, while the network is here, asks it to keep what this
+ * 考核评分: webmap/views/cases/offline.py) and, while the network is here, asks it to keep what this
  * user's field pages need (the kit: pages, scripts, styles, Leaflet, checklists and the county's
  * roads and communities). Once it has them all, <html data-offline-ready="1"> (the browser test
  * waits for it). Without a worker (an old browser, plain http off this machine) the pages work as

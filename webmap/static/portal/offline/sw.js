@@ -1,5 +1,5 @@
 /* The field pages' service worker (offline field mode, issue #17 part 7). Served at /sw.js by
- * webmap/views/offline.py so that its scope, "/", covers 外勤首页, 上报问题 and 考核评分.
+ * webmap/views/cases/offline.py so that its scope, "/", covers 外勤首页, 上报问题 and 考核评分.
  *
  * When a field page opens online it asks the worker to keep what the signed-in user's kit lists
  * (GET /api/v1/offline/kit: the field pages, their scripts and styles, Leaflet, the checklists,

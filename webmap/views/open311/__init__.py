@@ -1,0 +1,1 @@
+"""webmap/views/open311."""

@@ -1,0 +1,60 @@
+"""The leaders' map data at scale (DESIGN §7): Mapbox Vector Tiles at
+/tiles/<layer>/<z>/<x>/<y>.mvt and the heatmap's bins at /api/v1/heat, both filtered like the case
+list (from, to, category, status, unit, zone, overdue); tiles take ``crs=gcj02`` to be drawn over a
+GCJ-02 basemap (geodata/geo/tiles.py). For a signed-in person or an API key
+(X-API-Key); answers carry an ETag and are private to the asker (unit staff see their unit's)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from geodata.geo.tiles import Tile
+from layers import heat as heat_layer
+from layers import tiles as tile_layer
+from webmap import get_store
+from webmap.views.common import current_county
+from webmap.views.filters import case_filters
+from webmap.views.params import parse_bbox, parse_zoom
+from webmap.views.requests import request_viewer
+
+bp = Blueprint("tiles", __name__)
+
+MAX_AGE_S = 60
+
+
+@bp.get("/tiles/<layer>/<int:z>/<int:x>/<int:y>.mvt")
+def vector_tile(layer: str, z: int, x: int, y: int):
+    store = get_store()
+    request_viewer(store)
+    county = current_county(store)
+    filters = case_filters(store, county).store_filters()
+    tile = Tile(z, x, y, request.args.get("crs", "wgs84"))
+    cache = current_app.extensions["portal_tile_cache"]
+    data = tile_layer.vector_tile(store, county, layer, tile, cache=cache, at_least=_map_version(), **filters)
+    return _private(Response(data, mimetype=tile_layer.MEDIA_TYPE))
+
+
+@bp.get("/api/v1/heat")
+def heat():
+    store = get_store()
+    request_viewer(store)
+    county = current_county(store)
+    chosen = case_filters(store, county)
+    bbox = chosen.bbox or parse_bbox(None)  # refuses, saying bbox is required
+    zoom = parse_zoom(request.args.get("zoom"))
+    return _private(jsonify(heat_layer.heat(store, county, bbox, zoom, **chosen.store_filters())))
+
+
+def _map_version() -> int:
+    """``v``: the map's version an edit on this page just made (its tiles must show it); else 0."""
+    raw = request.args.get("v", "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else 0
+
+
+def _private(response: Response) -> Response:
+    """Cacheable by the asker's browser only, revalidated by ETag (304 when unchanged)."""
+    response.cache_control.private = True
+    response.vary.add("X-API-Key")  # a key answers for its unit; a browser (no key) still hits its cache
+    response.cache_control.max_age = MAX_AGE_S
+    response.add_etag()
+    return response.make_conditional(request)

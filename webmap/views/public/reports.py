@@ -1,0 +1,122 @@
+"""随手拍, the public's side: anyone may send a report (rate-limited per address, CSRF-checked
+like any form); it waits for moderation (webmap/views/cases/moderation.py) and becomes public only once
+approved. The reporter follows it at /reports/<token>, which never shows what they sent, only
+what became of it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+
+from geodata.cases import public_reports
+from geodata.cases import workflow as cases
+from geodata.errors import NotFound
+from geodata.model import PublicReport
+from webmap import get_store, settings
+from webmap.i18n import t
+from webmap.views.caching import public_cache
+from webmap.views.cases.api import media_dir, report_from_request
+from webmap.views.cases.pages import map_config
+from webmap.views.cases.present import Names
+from webmap.views.common import default_county
+from webmap.views.open311.format import is_open
+
+bp = Blueprint("public_reports", __name__)
+
+
+@bp.post("/api/public/reports")
+def submit():
+    store = get_store()
+    county = default_county(store)
+    report, upload = report_from_request(public_reports.SOURCE)
+    s = settings()
+    r = public_reports.submit(
+        store, county, report, upload,
+        public_reports.client_key(request.remote_addr or "", s.secret_key), media_dir(),
+        public_reports.Limit(s.public_report_limit, timedelta(hours=s.public_report_window_h)),
+    )  # fmt: skip
+    url = url_for("public_reports.track", token=r.token)
+    body = {
+        **tracking_json(store, county, r),
+        "url": url,
+        "lon": round(r.lon, 7),
+        "lat": round(r.lat, 7),
+        "message": f"已收到您的随手拍，查询码 {r.token}。工作人员审核通过后将立案派发并公开；可凭此链接查看进度。",
+    }
+    return jsonify(body), 201, {"Location": url}
+
+
+@bp.get("/api/public/reports/<token>")
+@public_cache(max_age=30)
+def tracking(token: str):
+    store = get_store()
+    return jsonify(tracking_json(store, default_county(store), _report(store, token)))
+
+
+@bp.get("/reports/new")
+def new_report():
+    """The 随手拍 form. Not cached: it carries this visitor's CSRF token."""
+    store = get_store()
+    county = default_county(store)
+    # The public map's own layers as context (the staff layers need a login).
+    layers = {"zones": url_for("public.communities"), "roads": url_for("public.roads")}
+    config = {
+        **map_config(county),
+        "layers": layers,
+        "publicRoads": True,
+        "attribution": t("map.attribution"),
+    }
+    categories = [c for c in store.list_categories() if c.public]
+    page = render_template("public/report.html", county=county, categories=categories, map_config=config)
+    return page, 200, {"Cache-Control": "private, no-store"}
+
+
+@bp.get("/reports/<token>")
+@public_cache(max_age=30)
+def track(token: str):
+    """What became of a report, for whoever holds its link."""
+    store = get_store()
+    county = default_county(store)
+    r = _by_token(store, token)
+    if r is None:
+        page = render_template("public/track.html", county=county, report=None, token=token)
+        return page, 404
+    return render_template("public/track.html", county=county, report=tracking_json(store, county, r))
+
+
+def _by_token(store, token: str) -> PublicReport | None:
+    """The report of a code as sent, or as typed by hand (k7qd 3mxa w9pt)."""
+    return store.public_report_by_token(token) or store.public_report_by_token(
+        public_reports.typed_token(token)
+    )
+
+
+def _report(store, token: str) -> PublicReport:
+    r = _by_token(store, token)
+    if r is None:
+        raise NotFound(
+            f"没有查询码为 {token!r} 的随手拍，请检查链接",
+            en=f"There is no resident report with the tracking code {token!r}: please check the link",
+        )
+    return r
+
+
+def tracking_json(store, county, r: PublicReport) -> dict:
+    """What became of a report, as anyone holding its token may see: never its text, photo or
+    contact; once it is a case, that case's public state."""
+    names = Names(store, county)
+    category = names.categories.get(r.category)
+    case = store.get_incident(county.id, r.incident_id) if r.incident_id else None
+    return {
+        "token": r.token, "state": r.state, "state_zh": public_reports.STATE_ZH[r.state],
+        "category": r.category, "category_zh": category.name_zh if category else r.category,
+        "category_en": category.name_en if category else r.category,
+        "submitted_at": r.submitted_at.isoformat(), "public_reason": r.public_reason,
+        "case": case and {
+            "id": case.id, "status": "open" if is_open(case) else "closed", "status_code": case.status,
+            "status_zh": cases.STATUS_ZH[case.status], "unit": names.unit(case.unit_id),
+            "deadline_at": case.deadline_at and case.deadline_at.isoformat(),
+            "updated_at": (case.updated_at or case.reported_at).isoformat(),
+        },
+    }  # fmt: skip
