@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 from geodata import clock
 from geodata.errors import InvalidInput
+from geodata.labels import RESULT_ZH
 
 if TYPE_CHECKING:
     from geodata.stores.store import Store
 
 GENESIS = "0" * 64  # the "previous hash" of the first row
 RESULTS = ("ok", "refused", "error")
-RESULT_ZH = {"ok": "成功", "refused": "拒绝", "error": "出错"}
 MAX_TEXT = 500  # actor, action and object are cut to this many characters
 
 

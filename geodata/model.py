@@ -14,13 +14,6 @@ from shapely.geometry.base import BaseGeometry
 COUNTY_TZ = timezone(timedelta(hours=8), "CST")  # the county's clock: China Standard Time
 
 ZONE_KINDS = ("subdistrict", "community", "village", "courtyard", "grid")
-ZONE_KIND_ZH = {
-    "subdistrict": "街道",
-    "community": "社区",
-    "village": "村",
-    "courtyard": "楼院",
-    "grid": "单元网格",
-}
 # A village (村) is a rural community: communities and villages together tile the county under its
 # subdistricts, are scored, given tiers and shown to the public alike.
 COMMUNITY_KINDS = ("community", "village")
@@ -34,8 +27,6 @@ TARGET_KINDS = ("zone", "segment")
 ROLES = ("lead", "assist")
 USER_ROLES = ("admin", "leader", "unit_staff", "inspector")
 LANGS = ("zh", "en")  # the portal's languages: Chinese first
-ROLE_ZH = {"admin": "管理员", "leader": "领导", "unit_staff": "责任单位", "inspector": "督查员"}
-ROLE_EN = {"admin": "administrator", "leader": "leader", "unit_staff": "unit staff", "inspector": "inspector"}
 INCIDENT_STATUSES = ("filed", "dispatched", "handled", "verified", "closed", "rejected", "reopened")
 # A case is open until it is verified, closed or rejected; only open cases can be overdue, and a
 # new report near an open case of its category is its duplicate.
@@ -49,13 +40,6 @@ CATEGORIES = {
     "sanitation": "环境卫生",
 }
 INSPECTION_PANELS = ("patrol", "npc", "cppcc", "community")
-PANEL_ZH = {"patrol": "督查科", "npc": "人大代表", "cppcc": "政协委员", "community": "社区居委会"}
-PANEL_EN = {
-    "patrol": "The inspection office",
-    "npc": "People's Congress deputies",
-    "cppcc": "CPPCC members",
-    "community": "Residents' committees",
-}
 
 
 @dataclass

@@ -14,8 +14,7 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from geodata.cases.workflow import STATUS_ZH
-from geodata.model import ZONE_KIND_ZH
+from geodata.labels import STATUS_ZH, ZONE_KIND_ZH
 
 # The gap kinds, in the order the report, the table page and the map legend list them.
 GAP_KINDS = {

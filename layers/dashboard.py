@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from geodata.cases.workflow import STATUS_ZH
+from geodata.labels import STATUS_ZH
 from geodata.model import OPEN_STATUSES, County
 from geodata.stores.store import Store
 

@@ -72,7 +72,7 @@ class PublicCase:
     category_zh: str
     category_en: str
     reported_at: datetime
-    status: str  # the case's status code (geodata.cases.workflow.STATUS_ZH)
+    status: str  # the case's status code (geodata.labels.STATUS)
     photo: str | None  # the public copy's name (no EXIF), if any
 
 

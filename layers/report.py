@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ, month_span
 from geodata.errors import InvalidInput
+from geodata.labels import TARGET_KIND_ZH
 from geodata.model import COMMUNITY_KINDS, County
 from geodata.stores.store import Store
 from layers.coverage_report import ZONE_KIND_NAMES
@@ -34,9 +35,8 @@ from layers.scores import (
 CLOSED = ("verified", "closed")
 CASE_MONTHS, SCORE_MONTHS = 12, 6
 TOP_SPOTS, SHOWN_OVERDUE, TREND_UNITS = 6, 30, 3  # TREND_UNITS best and as many worst
-KIND_ZH = {"zone": "社区", "segment": "路段"}
 # What the report writes where the data has no name (the page may say it in another language).
-UNNAMED_SEGMENT, NO_UNIT, SEGMENT_KIND = "无名路段", "未派单", KIND_ZH["segment"]
+UNNAMED_SEGMENT, NO_UNIT, SEGMENT_KIND = "无名路段", "未派单", TARGET_KIND_ZH["segment"]
 
 
 @dataclass

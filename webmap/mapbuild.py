@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 import layers
 from geodata import clock
-from geodata.cases.workflow import STATUS_ZH
+from geodata.labels import STATUS_ZH
 from geodata.model import County
 from geodata.stores.store import Store
 from layers import score_map

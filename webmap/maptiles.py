@@ -15,7 +15,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import VectorGridProtobuf
 from jinja2 import Template
 
-from geodata.cases.workflow import STATUS_ZH
+from geodata.labels import STATUS_ZH
 from geodata.model import Category, County
 from geodata.stores.store import Store
 from layers.incidents import SIZE_CLASSES

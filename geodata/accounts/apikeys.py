@@ -10,7 +10,8 @@ from datetime import datetime
 
 from geodata import clock
 from geodata.errors import InvalidInput, Unauthorized
-from geodata.model import ROLE_EN, ROLE_ZH, USER_ROLES, ApiKey, Unit
+from geodata.labels import ROLE_EN, ROLE_ZH
+from geodata.model import USER_ROLES, ApiKey, Unit
 from geodata.stores.store import Store
 
 PREFIX = "pk_"

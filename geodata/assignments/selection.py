@@ -29,28 +29,13 @@ from geodata.geo.geometry import (
     repair_polygon,
     to_metric,
 )
+from geodata.labels import TARGET_KIND_EN, TARGET_KIND_ZH
 from geodata.model import County
 from geodata.stores.store import Store
 
 MODES = ("touching", "inside")  # touching: any contact; inside: wholly within the drawn area
 SELECTABLE = ("segment", "community", "village", "courtyard", "grid", "subdistrict")  # zones by their kind
 LINE_TOLERANCE_M = 5.0  # a drawn line catches what passes within this distance of it
-KIND_ZH = {
-    "segment": "路段",
-    "community": "社区",
-    "village": "村",
-    "courtyard": "楼院",
-    "grid": "网格",
-    "subdistrict": "街道",
-}
-KIND_EN = {
-    "segment": "road segment",
-    "community": "community",
-    "village": "village",
-    "courtyard": "courtyard",
-    "grid": "grid cell",
-    "subdistrict": "subdistrict",
-}
 
 
 @dataclass
@@ -269,9 +254,9 @@ def select_targets(
         keep = test(area, geoms) if candidates else np.array([], dtype=bool)
         caught += [c for c, k in zip(candidates, keep, strict=True) if k]
     if not caught:
-        wanted = "或".join(KIND_ZH[k] for k in kinds)
+        wanted = "或".join(TARGET_KIND_ZH[k] for k in kinds)
         how = "完全落在选区内的" if mode == "inside" else "与选区接触的"
-        wanted_en = " or ".join(KIND_EN[k] for k in kinds)
+        wanted_en = " or ".join(TARGET_KIND_EN[k] for k in kinds)
         how_en = "lies wholly inside" if mode == "inside" else "touches"
         raise EmptySelection(
             f"没有{how}{wanted}：请重新圈选",

@@ -26,12 +26,11 @@ from geodata.assignments.postings import COUNTY_TZ
 from geodata.cases import photos
 from geodata.cases import workflow as cases
 from geodata.errors import Conflict, Forbidden, InvalidInput, RateLimited
-from geodata.model import ROLE_EN, ROLE_ZH, Category, County, Incident, Photo, PublicReport
+from geodata.labels import ROLE_EN, ROLE_ZH, STATE_EN, STATE_ZH, STATUS_EN
+from geodata.model import Category, County, Incident, Photo, PublicReport
 from geodata.stores.store import Store
 
 MODERATORS = ("admin", "leader", "inspector")
-STATE_ZH = {"pending": "待审核", "approved": "已受理", "merged": "已合并", "rejected": "未受理"}
-STATE_EN = {"pending": "pending", "approved": "accepted", "merged": "merged", "rejected": "declined"}
 REJECT_REASONS = (
     "照片和描述无法确认问题",
     "不属于市容秩序问题",
@@ -144,7 +143,7 @@ def merge(
         if case.status not in ("filed", "dispatched", "handled", "reopened"):
             raise InvalidInput(
                 f"案件 #{case.id} 已{cases.STATUS_ZH[case.status]}，不能合并；请通过或驳回这条上报",
-                en=f"Case #{case.id} is {cases.STATUS_EN[case.status]} and cannot take a merge; approve or reject this report instead",
+                en=f"Case #{case.id} has the status “{STATUS_EN[case.status]}” and cannot take a merge; approve or reject this report instead",
                 field="into",
             )
         _attach_photo(store, r, case.id)

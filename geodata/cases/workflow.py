@@ -28,30 +28,13 @@ from geodata import clock
 from geodata.assignments.routing import ROUTE_MAX_M, route_points
 from geodata.cases.photos import Upload, save_photo
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
-from geodata.model import ROLE_EN, ROLE_ZH, Category, County, Incident, IncidentEvent, Unit
+from geodata.labels import ROLE_EN, ROLE_ZH, STATUS_EN, STATUS_ZH
+from geodata.model import Category, County, Incident, IncidentEvent, Unit
 from geodata.stores.store import Store
 
 SYSTEM = "系统"  # the actor of what the portal does by itself
 MAX_DESCRIPTION = 2000
 MAX_SHORT = 200  # address, contact, note
-STATUS_ZH = {
-    "filed": "待派发",
-    "dispatched": "已派发",
-    "handled": "已处置",
-    "verified": "已核查",
-    "closed": "已结案",
-    "rejected": "已驳回",
-    "reopened": "返工",
-}
-STATUS_EN = {
-    "filed": "awaiting dispatch",
-    "dispatched": "dispatched",
-    "handled": "handled",
-    "verified": "verified",
-    "closed": "closed",
-    "rejected": "rejected",
-    "reopened": "sent back for rework",
-}
 # The report's fields in English, for the messages that name them.
 FIELD_EN = {
     "category": "problem category",
@@ -323,7 +306,7 @@ def act(
         if case.status not in step.sources:
             raise Conflict(
                 f"案件 #{case.id} 当前状态为“{STATUS_ZH[case.status]}”（{case.status}），不能{step.zh}",
-                en=f"Case #{case.id} is {STATUS_EN[case.status]} ({case.status}); it cannot be {step.done_en} now",
+                en=f"Case #{case.id} has the status “{STATUS_EN[case.status]}” ({case.status}); it cannot be {step.done_en} now",
                 status=case.status,
                 allowed=[n for n, s in STEPS.items() if case.status in s.sources],
             )

@@ -33,8 +33,9 @@ from geodata.io.read import (
     text_column,
 )
 from geodata.io.streets import import_streets
+from geodata.labels import ZONE_KIND_ZH
 from geodata.mapedit.zone_topology import MAX_NEW_OVERLAP_M2
-from geodata.model import COMMUNITY_KINDS, INNER_ZONE_KINDS, ZONE_KIND_ZH, ZONE_KINDS, County, Unit, Zone
+from geodata.model import COMMUNITY_KINDS, INNER_ZONE_KINDS, ZONE_KINDS, County, Unit, Zone
 from geodata.stores.store import Store
 
 SLIVER_M = 0.1  # an overlap thinner than this everywhere is rounding, not a second zone

@@ -17,8 +17,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geodata.assignments.selection import KIND_EN, KIND_ZH
 from geodata.grids.split import MEASURE_GRID_M
+from geodata.labels import TARGET_KIND_EN, TARGET_KIND_ZH
 from geodata.model import COMMUNITY_KINDS, Zone
 
 # DESIGN §10's tolerance for zones that tile: overlaps and gaps up to 1 m² are digitising noise.
@@ -89,7 +89,7 @@ class Problem:
             return f"{z.name}将与{self.other.name}（{self.other.code}）新增重叠 {m2}"
         if self.kind == "gap":
             inside = f"{self.other.name}内" if z.kind == "grid" and self.other else ""
-            return f"{z.name}让出的 {m2} 将不属于{inside}任何{KIND_ZH[z.kind]}（留下空隙）"
+            return f"{z.name}让出的 {m2} 将不属于{inside}任何{TARGET_KIND_ZH[z.kind]}（留下空隙）"
         outside = self.other.name if self.other else county_name
         return f"{z.name}将有 {m2} 超出{outside}"
 
@@ -99,7 +99,9 @@ class Problem:
             return f"{z.name} would newly overlap {self.other.name} ({self.other.code}) by {m2}"
         if self.kind == "gap":
             inside = f" in {self.other.name}" if z.kind == "grid" and self.other else ""
-            return f"the {m2} that {z.name} gives up would belong to no {KIND_EN[z.kind]}{inside} (a gap)"
+            return (
+                f"the {m2} that {z.name} gives up would belong to no {TARGET_KIND_EN[z.kind]}{inside} (a gap)"
+            )
         outside = self.other.name if self.other else county_name
         return f"{z.name} would reach {m2} outside {outside}"
 

@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ, Target, responsible
 from geodata.errors import Forbidden, InvalidInput
-from geodata.model import PANEL_EN, PANEL_ZH, County, Inspection
+from geodata.labels import PANEL_EN, PANEL_ZH
+from geodata.model import County, Inspection
 from geodata.stores.store import Store
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead

@@ -9,16 +9,8 @@ from datetime import date, datetime
 
 from geodata import clock
 from geodata.errors import InvalidInput
-from geodata.model import (
-    COMMUNITY_KINDS,
-    TIERS,
-    TITLES,
-    ZONE_KIND_ZH,
-    County,
-    TierDecision,
-    TitleAward,
-    Zone,
-)
+from geodata.labels import ZONE_KIND_ZH
+from geodata.model import COMMUNITY_KINDS, TIERS, TITLES, County, TierDecision, TitleAward, Zone
 from geodata.stores.store import Store
 
 # The kinds of zone each title is given to: a courtyard (楼院) may be a 文明楼院, nothing else.

@@ -181,7 +181,7 @@ def test_a_cell_may_not_leave_its_community_nor_overlap_the_cells_next_door(stor
     found = {(p["kind"], p["other"]["name"]) for p in refused.value.details["problems"]}
     assert found == {("overlap", "乙1号网格"), ("outside", "甲社区")}
     assert "甲2号网格将有 2,000.0 m² 超出甲社区" in refused.value.message
-    with pytest.raises(TilingError, match="将不属于甲社区内任何网格"):
+    with pytest.raises(TilingError, match="将不属于甲社区内任何单元网格"):
         apply_zone_edit(store, county, z["甲2号网格"].id, outline(110, 200), "leader", "缩小网格")
 
 

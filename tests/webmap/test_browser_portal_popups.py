@@ -5,7 +5,7 @@ lie over one another. The demo county and its places are test_browser_portal_til
 
 from __future__ import annotations
 
-from geodata.cases.workflow import STATUS_ZH
+from geodata.labels import STATUS_ZH
 from layers.roads import kind_name
 from tests.webmap.conftest import (
     ARTIFACTS,

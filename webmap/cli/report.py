@@ -17,7 +17,8 @@ from flask import current_app, render_template
 
 from geodata.assignments.postings import COUNTY_TZ
 from geodata.errors import InvalidInput
-from geodata.model import LANGS, ZONE_KIND_ZH
+from geodata.labels import ZONE_KIND_ZH
+from geodata.model import LANGS
 from layers.report import (
     NO_UNIT,
     SEGMENT_KIND,

@@ -3,15 +3,15 @@ page, the staff report page's frame, the moderation queue (随手拍审核) and 
 texts of their scripts (case.js: ``cases.script.*``; moderation.js: ``cases.modjs.*``). The monthly
 report's are in webmap/texts/monthly.py.
 
-Case statuses and actions are named after geodata/cases/workflow.py (``STATUS_ZH``, ``STEPS``), so the
+Case statuses and actions are named after geodata/cases/workflow.py (``STEPS``) and geodata/labels.py (``STATUS_ZH``), so the
 Chinese stays exactly what the domain says; English uses the staff's words (dispatch, handle,
 verify, sent back for rework)."""
 
 from __future__ import annotations
 
-from geodata.cases.public_reports import REJECT_REASONS, STATE_ZH
-from geodata.cases.workflow import STATUS_ZH, STEPS
-from geodata.model import ZONE_KIND_ZH
+from geodata.cases.public_reports import REJECT_REASONS
+from geodata.cases.workflow import STEPS
+from geodata.labels import STATE_ZH, STATUS_ZH, ZONE_KIND_EN, ZONE_KIND_ZH, capital
 from layers.roads import OTHER_KIND, OTHER_KIND_NAME, UNGUARDED_LABEL, UNIT_KINDS
 
 ZH = {
@@ -175,11 +175,7 @@ EN = {
     "cases.action.reopen": "Send back for rework",
     "cases.action.close": "Close",
     "cases.action.reject": "Reject",
-    "cases.zone_kind.subdistrict": "Subdistrict",
-    "cases.zone_kind.community": "Community",
-    "cases.zone_kind.village": "Village",
-    "cases.zone_kind.courtyard": "Courtyard",
-    "cases.zone_kind.grid": "Grid cell",
+    **{f"cases.zone_kind.{k}": capital(v) for k, v in ZONE_KIND_EN.items()},
     "cases.reject_reason.0": "The photo and description do not show the problem",
     "cases.reject_reason.1": "Not a problem of street order",
     "cases.reject_reason.2": "The place is outside the county",

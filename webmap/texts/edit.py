@@ -7,18 +7,14 @@ edit_freehand.js and change_set.js each get theirs in a ``data-texts`` attribute
 
 from __future__ import annotations
 
+from geodata.labels import POST_ROLE_EN, POST_ROLE_ZH, TARGET_KIND_EN, TARGET_KIND_ZH, capital
+
 ZH = {
     "edit.editors_only": "只有领导和管理员可以调整责任分配",
     # -- names shared by the pages ----------------------------------------------------------------
-    "edit.kind.segment": "路段",
-    "edit.kind.community": "社区",
-    "edit.kind.village": "村",
-    "edit.kind.courtyard": "楼院",
-    "edit.kind.grid": "网格",
-    "edit.kind.subdistrict": "街道",
+    **{f"edit.kind.{k}": v for k, v in TARGET_KIND_ZH.items()},
     "edit.kind.zone": "区域",
-    "edit.role.lead": "牵头单位",
-    "edit.role.assist": "协助单位",
+    **{f"edit.role.{k}": v for k, v in POST_ROLE_ZH.items()},
     "edit.mode.touching": "碰到即选",
     "edit.mode.inside": "完全在内",
     "edit.unnamed": "无名路段",
@@ -179,15 +175,9 @@ ZH = {
 
 EN = {
     "edit.editors_only": "Only leaders and administrators change assignments",
-    "edit.kind.segment": "Road segment",
-    "edit.kind.community": "Community",
-    "edit.kind.village": "Village",
-    "edit.kind.courtyard": "Courtyard",
-    "edit.kind.grid": "Grid cell",
-    "edit.kind.subdistrict": "Subdistrict",
+    **{f"edit.kind.{k}": capital(v) for k, v in TARGET_KIND_EN.items()},
     "edit.kind.zone": "Zone",
-    "edit.role.lead": "Lead unit",
-    "edit.role.assist": "Assisting unit",
+    **{f"edit.role.{k}": capital(v) for k, v in POST_ROLE_EN.items()},
     "edit.mode.touching": "Touching",
     "edit.mode.inside": "Wholly inside",
     "edit.unnamed": "Unnamed road segment",

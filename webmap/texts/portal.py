@@ -6,7 +6,7 @@ dashboard.js)."""
 
 from __future__ import annotations
 
-from geodata.cases.workflow import STATUS_ZH
+from geodata.labels import STATUS_EN, STATUS_ZH
 
 # OpenStreetMap's road classes (a segment's ``highway``) as a county's staff name them.
 HIGHWAY_ZH = {
@@ -25,15 +25,6 @@ HIGHWAY_EN = {
     "motorway_link": "Motorway ramp", "trunk_link": "Expressway ramp", "primary_link": "Arterial link",
     "secondary_link": "Secondary link", "tertiary_link": "Branch link",
 }  # fmt: skip
-STATUS_EN = {
-    "filed": "To dispatch",
-    "dispatched": "Dispatched",
-    "handled": "Handled",
-    "verified": "Verified",
-    "closed": "Closed",
-    "rejected": "Rejected",
-    "reopened": "Sent back for rework",
-}
 TIERS_EN = {"精品": "Exemplary", "达标": "Up to standard", "攻坚": "Improving"}
 
 ZH = {

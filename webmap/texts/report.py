@@ -1,7 +1,6 @@
 """The report form's and the tracking page's texts (see webmap/i18n.py, which merges them)."""
 
-from geodata.cases.public_reports import STATE_ZH
-from geodata.cases.workflow import STATUS_ZH
+from geodata.labels import STATE_ZH, STATUS_ZH
 
 ZH = {
     **{f"state.{k}": v for k, v in STATE_ZH.items()},

@@ -10,8 +10,8 @@ from dataclasses import replace
 import shapely
 
 from geodata.errors import Conflict, InvalidInput, NotFound
+from geodata.labels import ZONE_KIND_ZH
 from geodata.model import (
-    ZONE_KIND_ZH,
     Assignment,
     ChecklistItem,
     County,

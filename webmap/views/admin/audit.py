@@ -14,6 +14,7 @@ from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ
 from geodata.audit import AuditFilter
 from geodata.errors import InvalidInput
+from geodata.labels import RESULT_ZH
 from webmap import get_store
 from webmap.audit import audit
 from webmap.i18n import EN, ZH
@@ -40,7 +41,7 @@ def audit_page():
     return render_template(
         "admin/audit.html", county=current_county(store), items=items, total=total, page=page,
         pages=max(1, -(-total // PER_PAGE)), query=query, actions=store.audit_actions(),
-        results=audit_log.RESULT_ZH, detail_json=audit_log.detail_json, csv_url=url_for("admin.audit_csv", **query),
+        results=RESULT_ZH, detail_json=audit_log.detail_json, csv_url=url_for("admin.audit_csv", **query),
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from geodata import clock
 from geodata.cases import photos
 from geodata.cases import workflow as cases
 from geodata.errors import Forbidden, InvalidInput, NotFound
+from geodata.labels import STATUS_ZH
 from geodata.model import Incident
 from geodata.stores.store import Store
 from webmap import case_rules, get_store, settings
@@ -170,7 +171,7 @@ def get_incident(incident_id: int):
         **case_json(case, names),
         events=[
             {"at": e.at.isoformat(), "actor": e.actor, "from": e.from_status, "to": e.to_status,
-             "to_zh": cases.STATUS_ZH[e.to_status], "note": e.note}
+             "to_zh": STATUS_ZH[e.to_status], "note": e.note}
             for e in store.incident_events(county.id, case.id)
         ],
         photos=[{"url": url_for("cases.media", name=p.name),

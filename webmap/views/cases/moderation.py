@@ -8,8 +8,8 @@ from flask import Blueprint, jsonify, render_template, request, send_from_direct
 from flask_login import current_user, login_required
 
 from geodata.cases import public_reports
-from geodata.cases import workflow as cases
 from geodata.errors import Forbidden, InvalidInput, NotFound
+from geodata.labels import STATE_ZH, STATUS_ZH
 from geodata.model import PUBLIC_REPORT_STATES, PublicReport
 from webmap import case_rules, get_store
 from webmap.audit import audit
@@ -34,7 +34,7 @@ def queue_page():
     counts = {s: store.count_public_reports(county.id, s) for s in PUBLIC_REPORT_STATES}
     return render_template(
         "moderation/index.html", county=county, listing=body, counts=counts,
-        states={code: t(f"state.{code}") for code in public_reports.STATE_ZH}, statuses=status_names(),
+        states={code: t(f"state.{code}") for code in STATE_ZH}, statuses=status_names(),
         reasons=public_reports.REJECT_REASONS, categories=[c for c in store.list_categories() if c.public],
         category_names=category_names(store), map_config=map_config(county),
     )  # fmt: skip
@@ -105,7 +105,7 @@ def report_json(store, county, r: PublicReport, names: Names) -> dict:
     category = names.categories.get(r.category)
     candidates = public_reports.merge_candidates(store, county, r) if r.state == "pending" else []
     return {
-        "id": r.id, "state": r.state, "state_zh": public_reports.STATE_ZH[r.state], "category": r.category,
+        "id": r.id, "state": r.state, "state_zh": STATE_ZH[r.state], "category": r.category,
         "category_zh": category.name_zh if category else r.category, "lon": round(r.lon, 7),
         "lat": round(r.lat, 7), "description": r.description, "address": r.address, "contact": r.contact,
         "submitted_at": r.submitted_at.isoformat(),
@@ -116,7 +116,7 @@ def report_json(store, county, r: PublicReport, names: Names) -> dict:
         "candidates": [
             {"id": c.id, "category": c.category, "category_zh": names.categories[c.category].name_zh,
              "distance_m": round(d),
-             "status_zh": cases.STATUS_ZH[c.status], "reported_at": c.reported_at.isoformat(),
+             "status_zh": STATUS_ZH[c.status], "reported_at": c.reported_at.isoformat(),
              "url": url_for("case_pages.case_page", incident_id=c.id)}
             for d, c in candidates
         ],

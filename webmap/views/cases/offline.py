@@ -19,7 +19,7 @@ from flask import Blueprint, current_app, jsonify, send_from_directory, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from geodata.model import PANEL_ZH
+from geodata.labels import PANEL_ZH
 from layers import offline as offline_layers
 from webmap.security import WORKER_CSP
 from webmap.views.cases.pages import CONTEXT_LAYERS

@@ -17,6 +17,7 @@ from geodata.assignments.postings import COUNTY_TZ
 from geodata.cases import public_reports
 from geodata.cases import workflow as cases
 from geodata.errors import InvalidInput, NotFound
+from geodata.labels import STATUS_ZH
 from webmap.i18n import current_lang, message_of, t
 from webmap.views.cases import api
 from webmap.views.cases.present import Names, case_json
@@ -131,8 +132,8 @@ def _event_row(e) -> dict:
 
 
 def status_names() -> dict[str, str]:
-    """The case statuses by code, named in the page's language (Chinese: ``cases.STATUS_ZH``)."""
-    return {code: t(f"cases.status.{code}") for code in cases.STATUS_ZH}
+    """The case statuses by code, named in the page's language (Chinese: ``STATUS_ZH``)."""
+    return {code: t(f"cases.status.{code}") for code in STATUS_ZH}
 
 
 def category_names(store) -> dict[str, str]:

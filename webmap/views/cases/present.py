@@ -8,6 +8,7 @@ from datetime import datetime
 from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ
 from geodata.cases import workflow as cases
+from geodata.labels import STATUS_ZH
 from geodata.model import Incident
 from geodata.stores.store import Store
 from webmap.i18n import t
@@ -39,7 +40,7 @@ def case_json(c: Incident, names: Names) -> dict:
     now = clock.now()
     return {
         "id": c.id, "category": c.category, "category_zh": category.name_zh if category else c.category,
-        "status": c.status, "status_zh": cases.STATUS_ZH[c.status], "overdue": cases.is_overdue(c, now),
+        "status": c.status, "status_zh": STATUS_ZH[c.status], "overdue": cases.is_overdue(c, now),
         "reported_at": c.reported_at.isoformat(),
         "deadline_at": c.deadline_at and c.deadline_at.isoformat(),
         "updated_at": c.updated_at and c.updated_at.isoformat(),

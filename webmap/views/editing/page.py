@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from geodata.assignments.selection import KIND_ZH, MODES, SELECTABLE
+from geodata.assignments.selection import MODES, SELECTABLE
+from geodata.labels import POST_ROLE_ZH, TARGET_KIND_ZH
 from geodata.model import ROLES
 from layers.roads import unit_legend
 from webmap.i18n import current_lang, t
@@ -22,19 +23,17 @@ from webmap.views.portal.page import portal_urls, vendor
 
 bp = Blueprint("edit", __name__)
 
-ROLE_ZH = {"lead": "牵头单位", "assist": "协助单位"}
-
 
 def role_name(role: str) -> str:
     """A unit's role on a target (lead, assist) in the page's language (webmap/texts/edit.py)."""
-    return t(f"edit.role.{role}") if role in ROLE_ZH else role
+    return t(f"edit.role.{role}") if role in POST_ROLE_ZH else role
 
 
 def kind_name(kind: str, zone_kind: str | None = None) -> str:
     """A target's kind (segment, or a zone's kind: community, grid …) in the page's language; a
     kind without a name of its own is a zone (区域)."""
     kind = zone_kind or kind
-    return t(f"edit.kind.{kind}" if kind in KIND_ZH else "edit.kind.zone")
+    return t(f"edit.kind.{kind}" if kind in TARGET_KIND_ZH else "edit.kind.zone")
 
 
 class EditTools(JSCSSMixin, MacroElement):

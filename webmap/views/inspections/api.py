@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from geodata.cases.workflow import Actor
-from geodata.model import PANEL_ZH
+from geodata.labels import PANEL_ZH
 from geodata.scores.inspections import Evaluator, check_evaluator, record_inspection
 from webmap import get_store
 from webmap.views.common import store_and_county

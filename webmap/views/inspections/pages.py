@@ -16,7 +16,8 @@ from shapely.geometry import Point, mapping
 
 from geodata import clock
 from geodata.errors import InvalidInput
-from geodata.model import COMMUNITY_KINDS, PANEL_ZH, County
+from geodata.labels import PANEL_ZH, TARGET_KIND_ZH
+from geodata.model import COMMUNITY_KINDS, County
 from geodata.scores.inspections import ZONE_CHECKLISTS
 from geodata.stores.store import Store
 from webmap.i18n import t
@@ -27,7 +28,6 @@ bp = Blueprint("inspect_pages", __name__)
 
 MAX_TARGETS = 20
 END_DEG = 0.00005  # about 5 m: another road within this of a segment's end meets it there
-KIND_ZH = {"segment": "路段", "community": "社区", "village": "村", "courtyard": "楼院", "grid": "单元网格"}
 ZONE_KINDS = tuple(ZONE_CHECKLISTS)  # subdistricts are not scored directly
 NEAR_M = 25.0  # a tap this close to a road picks the road
 MAX_NEAR_M = 200.0
@@ -166,7 +166,7 @@ def _target(target_kind, target_id, name, kind, place, geom, parent_id=None) -> 
         "target_id": target_id,
         "name": name,
         "kind": kind,
-        "kind_zh": KIND_ZH[kind],
+        "kind_zh": TARGET_KIND_ZH[kind],
         "checklist_kind": ZONE_CHECKLISTS.get(kind, kind),
         "place": place,
         "parent_id": parent_id,

@@ -14,7 +14,8 @@ from datetime import datetime
 from flask import Response, current_app, url_for
 
 from geodata.assignments.postings import COUNTY_TZ
-from geodata.cases.workflow import STATUS_ZH, SYSTEM
+from geodata.cases.workflow import SYSTEM
+from geodata.labels import STATUS_ZH
 from geodata.model import CATEGORIES, OPEN_STATUSES, Category, Incident, IncidentEvent, Photo
 
 # The XML element of a list and of each of its items.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
-from geodata.cases.workflow import STATUS_ZH
+from geodata.labels import STATUS_ZH
 from webmap.i18n import lang_url, t
 from webmap.mapbuild import PortalUrls, build_portal_map, map_parts
 from webmap.maptiles import category_name

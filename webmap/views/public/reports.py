@@ -10,8 +10,8 @@ from datetime import timedelta
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from geodata.cases import public_reports
-from geodata.cases import workflow as cases
 from geodata.errors import NotFound
+from geodata.labels import STATE_ZH, STATUS_ZH
 from geodata.model import PublicReport
 from webmap import get_store, settings
 from webmap.i18n import t
@@ -109,13 +109,13 @@ def tracking_json(store, county, r: PublicReport) -> dict:
     category = names.categories.get(r.category)
     case = store.get_incident(county.id, r.incident_id) if r.incident_id else None
     return {
-        "token": r.token, "state": r.state, "state_zh": public_reports.STATE_ZH[r.state],
+        "token": r.token, "state": r.state, "state_zh": STATE_ZH[r.state],
         "category": r.category, "category_zh": category.name_zh if category else r.category,
         "category_en": category.name_en if category else r.category,
         "submitted_at": r.submitted_at.isoformat(), "public_reason": r.public_reason,
         "case": case and {
             "id": case.id, "status": "open" if is_open(case) else "closed", "status_code": case.status,
-            "status_zh": cases.STATUS_ZH[case.status], "unit": names.unit(case.unit_id),
+            "status_zh": STATUS_ZH[case.status], "unit": names.unit(case.unit_id),
             "deadline_at": case.deadline_at and case.deadline_at.isoformat(),
             "updated_at": (case.updated_at or case.reported_at).isoformat(),
         },

@@ -1,0 +1,95 @@
+"""One vocabulary: every code the portal shows a person, with its Chinese and its English label.
+
+Domain messages name things with these (Chinese first, English beside it: ``PortalError(zh, en=…)``),
+the pages look them up as ``label.<vocabulary>.<code>`` (webmap/texts/labels.py makes those keys
+from this module) and scripts get them with the rest of their texts. A code's label is written
+here once; nothing else spells out what a 社区 or a 牵头单位 is called."""
+
+from __future__ import annotations
+
+Vocabulary = dict[str, tuple[str, str]]  # code → (Chinese, English)
+
+ZONE_KIND: Vocabulary = {
+    "subdistrict": ("街道", "subdistrict"),
+    "community": ("社区", "community"),
+    "village": ("村", "village"),
+    "courtyard": ("楼院", "courtyard"),
+    "grid": ("单元网格", "grid cell"),
+}
+# What a change of assignments or an inspection is about: a road segment or a zone of a kind.
+TARGET_KIND: Vocabulary = {"segment": ("路段", "road segment"), **ZONE_KIND}
+# What a person may do (accounts), and what a unit is on a target (its post).
+USER_ROLE: Vocabulary = {
+    "admin": ("管理员", "administrator"),
+    "leader": ("领导", "leader"),
+    "unit_staff": ("责任单位", "unit staff"),
+    "inspector": ("督查员", "inspector"),
+}
+POST_ROLE: Vocabulary = {"lead": ("牵头单位", "lead unit"), "assist": ("协助单位", "assisting unit")}
+# The evaluators' panels (评议组) of the monthly inspections.
+PANEL: Vocabulary = {
+    "patrol": ("督查科", "The inspection office"),
+    "npc": ("人大代表", "People's Congress deputies"),
+    "cppcc": ("政协委员", "CPPCC members"),
+    "community": ("社区居委会", "Residents' committees"),
+}
+# A case's place in the workflow (立案→派遣→处置→核查→结案, DESIGN §2).
+STATUS: Vocabulary = {
+    "filed": ("待派发", "To dispatch"),
+    "dispatched": ("已派发", "Dispatched"),
+    "handled": ("已处置", "Handled"),
+    "verified": ("已核查", "Verified"),
+    "closed": ("已结案", "Closed"),
+    "rejected": ("已驳回", "Rejected"),
+    "reopened": ("返工", "Sent back for rework"),
+}
+# A resident's 随手拍 before and after moderation.
+REPORT_STATE: Vocabulary = {
+    "pending": ("待审核", "pending"),
+    "approved": ("已受理", "accepted"),
+    "merged": ("已合并", "merged"),
+    "rejected": ("未受理", "declined"),
+}
+AUDIT_RESULT: Vocabulary = {"ok": ("成功", "ok"), "refused": ("拒绝", "refused"), "error": ("出错", "error")}
+
+VOCABULARIES: dict[str, Vocabulary] = {
+    "zone_kind": ZONE_KIND,
+    "target_kind": TARGET_KIND,
+    "user_role": USER_ROLE,
+    "post_role": POST_ROLE,
+    "panel": PANEL,
+    "status": STATUS,
+    "report_state": REPORT_STATE,
+    "audit_result": AUDIT_RESULT,
+}
+
+
+def zh(vocabulary: Vocabulary) -> dict[str, str]:
+    """code → Chinese label."""
+    return {code: names[0] for code, names in vocabulary.items()}
+
+
+def en(vocabulary: Vocabulary) -> dict[str, str]:
+    """code → English label."""
+    return {code: names[1] for code, names in vocabulary.items()}
+
+
+def capital(text: str) -> str:
+    """A label as a heading or a list entry shows it: its first letter upper case, the rest as is."""
+    return text[:1].upper() + text[1:]
+
+
+def label(vocabulary: Vocabulary, code: str, lang: str = "zh") -> str:
+    """A code's label in ``lang``; the code itself when the vocabulary lacks it."""
+    names = vocabulary.get(code)
+    return code if names is None else names[0 if lang == "zh" else 1]
+
+
+ZONE_KIND_ZH, ZONE_KIND_EN = zh(ZONE_KIND), en(ZONE_KIND)
+TARGET_KIND_ZH, TARGET_KIND_EN = zh(TARGET_KIND), en(TARGET_KIND)
+ROLE_ZH, ROLE_EN = zh(USER_ROLE), en(USER_ROLE)
+POST_ROLE_ZH, POST_ROLE_EN = zh(POST_ROLE), en(POST_ROLE)
+PANEL_ZH, PANEL_EN = zh(PANEL), en(PANEL)
+STATUS_ZH, STATUS_EN = zh(STATUS), en(STATUS)
+STATE_ZH, STATE_EN = zh(REPORT_STATE), en(REPORT_STATE)
+RESULT_ZH = zh(AUDIT_RESULT)
