@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -43,3 +44,18 @@ def test_the_gcj02_pairs_are_what_the_python_computes():
     for a, b in zip(kept, now, strict=True):
         for key in ("gcj02", "wgs84_of"):
             assert a[key] == pytest.approx(b[key], abs=1e-12), ("run python -m tests.js.make_gcj02_pairs", a)
+
+
+def test_no_module_sets_a_window_global_but_the_test_hooks_and_the_patches():
+    """Modules import what they share: only ui/hooks.js (the browser tests' hooks) and
+    vendor_patches.js (window.fetch) write to ``window``; every page script is a module."""
+    static = ROOT / "webmap" / "static"
+    allowed = {static / "portal" / "ui" / "hooks.js", static / "portal" / "vendor_patches.js"}
+    for path in static.rglob("*.js"):
+        if path.name == "sw.js" or path in allowed:
+            continue
+        text = path.read_text()
+        assert not re.search(r"window(\.(?!location\b)\w+|\[[^\]]+\])\s*=[^=]", text), path
+    for path in (ROOT / "webmap" / "templates").rglob("*.html"):
+        for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", path.read_text()):
+            assert 'type="module"' in tag or "assets.vendor" in tag, (path, tag)
