@@ -3,13 +3,17 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test setup services lint screenshot bench
+.PHONY: run test test-js setup services lint screenshot bench
 
 run: $(VENV)/.runtime node_modules/.installed
 	$(PY) app.py $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 test: $(VENV)/.dev node_modules/.installed services
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The front end's unit tests alone (node's test runner); `make test` runs them too (tests/js/test_node.py).
+test-js:
+	node --test tests/js/
 
 setup: $(VENV)/.dev node_modules/.installed
 

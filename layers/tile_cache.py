@@ -7,7 +7,7 @@ and database: gunicorn's workers each keep their own, and all see the same versi
 
 The version itself is asked for at most once a second (a round trip on PostGIS costs more than
 serving a kept tile): another leader's edit reaches a viewer's next tiles within that second —
-their browser keeps a tile a minute anyway (views/tiles.py) —, and the editor's own page asks for
+their browser keeps a tile a minute anyway (webmap/views/portal/tiles.py) —, and the editor's own page asks for
 its tiles with the version its edit made (``at_least``), which is then read at once."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
   our layers need no shift);
 - ``gcj02:<XYZ template>``: a provider drawing in GCJ-02 (高德 and most Chinese web maps), e.g. an
   intranet mirror of one; ``amap`` is 高德's own street map. The map then projects through
-  L.CRS.GCJ02 (webmap/static/portal/gcj02.js) and asks for its vector tiles with ``crs=gcj02``: our
+  L.CRS.GCJ02 (webmap/static/portal/vendor_patches.js) and asks for its vector tiles with ``crs=gcj02``: our
   layers are shifted for display only, and every coordinate read from the map is WGS 84 again.
 
 ConfigError names what is wrong with any other value.

@@ -50,31 +50,27 @@ TILED = ("zones", "roads", "incidents")
 
 @dataclass(frozen=True)
 class PortalUrls:
-    """Where the page finds its scripts, styles and data (all on the portal itself)."""
+    """Where the page finds its scripts, styles and data (all on the portal itself). Leaflet and its
+    plugins are classic scripts in the head; our own code comes as ES modules, which folium's script
+    of the page imports (``map_module``: static/portal/map/layers.js, ``tiles_module``:
+    static/portal/tiles/tiles.js): the page writes that script as a module."""
 
     leaflet_js: str
     leaflet_css: str
-    portal_js: str
+    map_module: str
     portal_css: str
     layers_api: str
     heat_js: str
     heat_api: str
     search_api: str
     vectorgrid_js: str
-    ui_js: str
-    tiles_js: str
-    tilemarks_js: str
+    tiles_module: str
     tiles: str  # /tiles/{layer}/{z}/{x}/{y}.mvt
-    gcj02_js: str  # L.CRS.GCJ02, for a basemap drawn in GCJ-02
     links: dict  # pages popups link to: case, cases, community, coverage ({id}, {code} filled in)
 
     def scripts(self) -> list[tuple[str, str]]:
-        """The map's own scripts, in the order they must load (folium keeps the first of a name)."""
-        return [
-            ("vectorGrid", self.vectorgrid_js), ("leaflet_heat", self.heat_js), ("portal_ui", self.ui_js),
-            ("portal_tilemarks", self.tilemarks_js), ("portal_tiles", self.tiles_js),
-            ("portal_layers", self.portal_js),
-        ]  # fmt: skip
+        """The Leaflet plugins the map loads, in order (folium keeps the first of a name)."""
+        return [("vectorGrid", self.vectorgrid_js), ("leaflet_heat", self.heat_js)]
 
 
 class Legend(MacroElement):
@@ -128,7 +124,8 @@ class TextTooltip(MacroElement):
 
 class ScriptTexts(MacroElement):
     """The map scripts' texts in the page's language (``portal.map.*``, webmap/texts/portal.py) as
-    JSON in a hidden element's ``data-texts`` beside the map, where mapui.js reads them."""
+    JSON in a hidden element's ``data-texts`` beside the map, where static/portal/map/texts.js
+    reads them."""
 
     _template = Template(
         """
@@ -145,13 +142,16 @@ class ScriptTexts(MacroElement):
 
 
 class LayerLoader(JSCSSMixin, MacroElement):
-    """Hands the overlays to webmap/static/portal/layers.js: it fills the GeoJSON groups on moveend
-    and wires the tile layers (webmap/static/portal/tiles.js)."""
+    """Hands the overlays to webmap/static/portal/map/layers.js: it fills the GeoJSON groups on
+    moveend and wires the tile layers (webmap/static/portal/tiles/tiles.js). An import declaration
+    may stand anywhere at a module's top level: it is hoisted, so the module is there before the
+    script runs."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-PortalLayers.start({{ this._parent.get_name() }}, {{ this.options|tojson }}, {
+import { startMap } from {{ this.module|tojson }};
+startMap({{ this._parent.get_name() }}, {{ this.options|tojson }}, {
 {%- for kind, layers in this.layers.items() %}
     {{ kind|tojson }}: {
     {%- for name, layer in layers.items() %}
@@ -169,6 +169,7 @@ PortalLayers.start({{ this._parent.get_name() }}, {{ this.options|tojson }}, {
         self._name = "LayerLoader"
         self.layers = layers
         self.options = {"api": urls.layers_api, **options}
+        self.module = urls.map_module
         self.default_js = urls.scripts()
         self.default_css = [("portal_css", urls.portal_css)]
 
@@ -189,8 +190,9 @@ def build_portal_map(
     crs = basemap_crs(list(basemap))
     m = folium.Map(
         tiles=None,
-        # Over a GCJ-02 basemap the map projects through L.CRS.GCJ02 (static/portal/gcj02.js): our
-        # WGS-84 layers are drawn shifted, and what the map reports (clicks, the view) is WGS-84.
+        # Over a GCJ-02 basemap the map projects through L.CRS.GCJ02 (static/portal/vendor_patches.js,
+        # which tiles/tiles.js imports): our WGS-84 layers are drawn shifted, and what the map
+        # reports (clicks, the view) is WGS-84.
         crs="GCJ02" if crs == "gcj02" else "EPSG3857",
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
@@ -200,7 +202,7 @@ def build_portal_map(
         zoom_delta=0.5,
     )
     # Instance attributes win over folium's class defaults, which point at CDNs.
-    m.default_js = [("leaflet", urls.leaflet_js)] + ([("gcj02", urls.gcj02_js)] if crs == "gcj02" else [])
+    m.default_js = [("leaflet", urls.leaflet_js)]
     m.default_css = [("leaflet_css", urls.leaflet_css)]
     extent = county.boundary or county.extent
     if extent is not None:
@@ -212,7 +214,7 @@ def build_portal_map(
             control=False, max_zoom=MAX_ZOOM,
         ).add_to(m)  # fmt: skip
     config = tile_config(store, county, urls.links)
-    tiles, overlays = add_tile_layers(m, urls.tiles, config, urls.scripts(), display=crs)
+    tiles, overlays = add_tile_layers(m, urls, config, display=crs)
     groups = _geojson_groups(m)
     overlays.update(groups)
     for name in hidden:
@@ -236,7 +238,7 @@ def build_portal_map(
 
 
 def _geojson_groups(m: folium.Map) -> dict[str, folium.FeatureGroup]:
-    """The empty groups layers.js fills with GeoJSON of the viewport, by layer name."""
+    """The empty groups map/layers.js fills with GeoJSON of the viewport, by layer name."""
     # The heatmap is drawn in the browser from the server's bins of the viewport (layers/heat.py).
     groups = {"heat": folium.FeatureGroup(name=layer_title("heat"), show=False).add_to(m)}
     for name, module in layers.LAYERS.items():

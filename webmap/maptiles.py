@@ -1,7 +1,7 @@
 """The portal map's layers drawn from our vector tiles (DESIGN §7): communities, grid cells, roads
 by their lead unit, incidents and the 审核队列. Each is a folium ``VectorGridProtobuf`` pointed at
 /tiles/<layer>/{z}/{x}/{y}.mvt; its script is the copy of Leaflet.VectorGrid the portal serves, its
-styles, labels and popups come from static/portal/tiles.js.
+styles, labels and popups come from static/portal/tiles/ (an ES module the map's script imports).
 """
 
 from __future__ import annotations
@@ -77,21 +77,24 @@ def kind_label(kind: str) -> str:
 
 
 class TileSetup(JSCSSMixin, MacroElement):
-    """Hands tiles.js the map and what the tile layers' styles and popups need (unit colours,
-    category names, links), before folium creates the layers; it also makes the map's panes."""
+    """Hands static/portal/tiles/tiles.js the map and what the tile layers' styles and popups need
+    (unit colours, category names, links), before folium creates the layers; it also makes the
+    map's panes. The import is hoisted: the module is there before the page's script runs."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-PortalTiles.setup({{ this._parent.get_name() }}, {{ this.config|tojson }});
+import { setupTiles, tileOptions } from {{ this.module|tojson }};
+setupTiles({{ this._parent.get_name() }}, {{ this.config|tojson }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, config: dict, scripts: list[tuple[str, str]]):
+    def __init__(self, config: dict, scripts: list[tuple[str, str]], module: str):
         super().__init__()
         self._name = "TileSetup"
         self.config = config
+        self.module = module
         self.default_js = scripts
 
 
@@ -99,25 +102,26 @@ class TileOverlay(VectorGridProtobuf):
     """folium's VectorGrid layer on one of our tile layers; ``kind`` picks its style in tiles.js."""
 
     def __init__(self, url: str, name: str | None, kind: str, scripts, show=True, control=True):
-        # A string of options is JavaScript: the styles are functions, written once in tiles.js.
-        options = f"PortalTiles.options({json.dumps(kind)})"
+        # A string of options is JavaScript: the styles are functions, written once in tiles.js
+        # (tileOptions, which TileSetup imports).
+        options = f"tileOptions({json.dumps(kind)})"
         super().__init__(url, name, options, show=show, control=control)
         # Instead of folium's default, which loads VectorGrid from a CDN.
         self.default_js = scripts
 
 
-def add_tile_layers(
-    m: folium.Map, tiles_url: str, config: dict, scripts, display: str = "wgs84"
-) -> tuple[dict, dict]:
+def add_tile_layers(m: folium.Map, urls, config: dict, display: str = "wgs84") -> tuple[dict, dict]:
     """The tile layers by kind (``zones``, ``grid``, ``roads``, ``incidents`` and one per review
     queue, by its status) and the overlays of the layer switcher they make, in its order (the
     queues' layers together as ``review``). Over a GCJ-02 basemap the tiles are asked for as drawn
-    there (``crs=gcj02``, geodata/geo/tiles.py)."""
-    TileSetup(config, scripts).add_to(m)
+    there (``crs=gcj02``, geodata/geo/tiles.py). ``urls``: the page's PortalUrls (webmap/mapbuild.py:
+    the tiles, the scripts)."""
+    scripts = urls.scripts()
+    TileSetup(config, scripts, urls.tiles_module).add_to(m)
 
     def url(layer: str, **query) -> str:
         query = {"crs": display, **query} if display != "wgs84" else query
-        return tiles_url.replace("{layer}", layer) + ("?" + urlencode(query) if query else "")
+        return urls.tiles.replace("{layer}", layer) + ("?" + urlencode(query) if query else "")
 
     # Grid cells come in the zones tiles from zoom 15 (geodata/geo/tiles.py): a second layer on the
     # same tiles (the browser's cache answers the repeat), switched on its own.

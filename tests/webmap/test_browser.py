@@ -34,7 +34,7 @@ def test_leader_signs_in_and_sees_the_map(live_server, browser):
     # Communities, roads and incidents come as vector tiles, drawn on canvas: both communities
     # named, 福华路 in its lead unit's kind's colour (城管执法局, a bureau), 无人路 grey, the incidents as
     # points (the county fills the screen at zoom 16).
-    tiles = [url for url in requested if "/tiles/" in url]
+    tiles = [url for url in requested if ".mvt" in url]
     assert {"zones", "roads", "incidents"} <= {url.split("/tiles/")[1].split("/")[0] for url in tiles}
     assert not any("/api/v1/layers/" in url for url in requested)  # no GeoJSON for these any more
     assert sorted(page.locator(".zone-label").all_inner_texts()) == ["东湖社区", "西园社区"]

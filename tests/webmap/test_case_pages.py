@@ -54,7 +54,7 @@ def test_the_report_form_is_in_chinese_and_needs_nothing_from_outside(leader):
         assert f'<span class="name">{name}</span>' in html
     assert 'accept="image/*" capture="environment"' in html
     assert 'name="description"' in html and 'name="address"' in html
-    assert 'src="/vendor/leaflet/dist/leaflet.js"' in html and "/static/portal/report.js" in html
+    assert 'src="/vendor/leaflet/dist/leaflet.js"' in html and "/static/portal/pages/report.js" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)  # no CDN, no tiles
     config = re.search(r'data-config="([^"]+)"', html).group(1)
     assert "/api/v1/layers/zones" in config and "/api/v1/layers/roads" in config

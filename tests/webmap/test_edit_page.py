@@ -11,7 +11,7 @@ from tests.webmap.conftest import demo_client
 
 
 def _options(html: str) -> dict:
-    return json.loads(re.search(r"PortalEdit\.start\([^,]+, (\{.*?\})\);\n", html).group(1))
+    return json.loads(re.search(r"startEdit\([^,]+, (\{.*?\})\);\n", html).group(1))
 
 
 def test_leaders_get_the_form_and_staff_the_page_read_only(demo):

@@ -54,7 +54,7 @@ def test_the_page_shows_a_patrol_its_panel_and_the_form(evaluators, sign_in):
     assert page.status_code == 200
     html = page.text
     assert "<title>考核评分 · 测试县</title>" in html and "评议组：<b>督查科</b>" in html
-    assert 'id="inspect-form"' in html and 'id="inspect-map"' in html and "portal/inspect.js" in html
+    assert 'id="inspect-form"' in html and 'id="inspect-map"' in html and "portal/pages/inspect.js" in html
     assert "/vendor/leaflet/dist/leaflet.js" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing from outside
     assert ">考核评分</a>" in html  # the bar's link, shown to evaluators

@@ -6,7 +6,7 @@ fresh CSRF token for the outbox. The browser side: tests/webmap/test_browser_off
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from werkzeug.security import generate_password_hash
 
@@ -15,7 +15,23 @@ from tests.webmap.conftest import COUNTY_CODE, EXTENT, PASSWORD
 from webmap import get_store
 
 FIELD_PAGES = ("/field", "/report", "/inspect")
-LOADED = re.compile(r'<(?:script src|link rel="stylesheet" href|link rel="manifest" href)="([^"]+)"')
+LOADED = re.compile(
+    r'<(?:script (?:type="module" )?src|link rel="stylesheet" href|link rel="manifest" href)="([^"]+)"'
+)
+IMPORTED = re.compile(r'^\s*import\s+(?:[^"\']*?\s+from\s+)?["\']([^"\']+)["\']', re.M)
+
+
+def _with_imports(client, urls: set[str]) -> set[str]:
+    """``urls`` and every module the scripts among them import, however deep (ES modules)."""
+    found, todo = set(urls), [u for u in urls if u.endswith(".js")]
+    while todo:
+        url = todo.pop()
+        for name in IMPORTED.findall(client.get(url).text):
+            module = urljoin(url, name)
+            if module not in found:
+                found.add(module)
+                todo.append(module)
+    return found
 
 
 def _evaluator(app, sign_in):
@@ -55,8 +71,9 @@ def test_the_field_pages_link_the_manifest_and_load_only_what_the_kit_keeps(app,
     assert kit.get_json()["pages"] == list(FIELD_PAGES)
     for path in FIELD_PAGES:
         page = xun.get(path).text
-        loaded = set(LOADED.findall(page))
+        loaded = _with_imports(xun, set(LOADED.findall(page)))
         assert "/manifest.webmanifest" in loaded and "/static/portal/offline/outbox.js" in loaded, path
+        assert "/static/portal/offline/records.js" in loaded, path  # imported, not in a tag
         assert loaded <= kept, (path, loaded - kept)
         assert 'id="outbox"' in page and 'data-user="xun"' in page
     for url in kept:

@@ -2,8 +2,8 @@
 editor (调整责任, /portal/edit) and its scripts, one change's detail (变更单) and a target's timeline of
 units (责任时间线). The coverage report's (覆盖缺口) are in webmap/texts/coverage.py.
 
-A script's texts are a group of their own (``texts('edit.panel')`` …): edit.js, edit_zones.js,
-edit_freehand.js and change_set.js each get theirs in a ``data-texts`` attribute."""
+A script's texts are a group of their own (``texts('edit.panel')`` …): static/portal/edit/
+edit.js, zones.js, freehand.js and change_set.js each get theirs in a ``data-texts`` attribute."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ ZH = {
     "edit.panel.list_joiner": "、",
     "edit.panel.failed": "请求失败（HTTP {status}）",
     "edit.panel.offline": "无法连接服务器，请检查网络后重试。",
-    # -- edit_zones.js: redrawing a zone's outline ------------------------------------------------
+    # -- edit/zones.js: redrawing a zone's outline -------------------------------------------------
     "edit.zones.locale": "zh-CN",
     "edit.zones.added": "已加入 {name}",
     "edit.zones.heading": "编辑边界：{name}",
@@ -110,7 +110,7 @@ ZH = {
     "edit.zones.given_up": "让出",
     "edit.zones.totals": "{n} 件案件将重新归属，其中在办 {open} 件。",
     "edit.zones.offline": "无法连接服务器，请检查网络后重试。",
-    # -- edit_freehand.js: the freehand button ----------------------------------------------------
+    # -- edit/freehand.js: the freehand button -----------------------------------------------------
     "edit.freehand.label": "手绘",
     "edit.freehand.title": "手绘圈选：按住鼠标画一圈（或划过要选的道路）后松开",
     # -- one change (portal/change_set.html) and change_set.js ------------------------------------

@@ -1,8 +1,8 @@
 """The leaders' map page's texts (/portal) in both languages (merged into webmap/i18n.py): the page,
 its layer switcher and legend (webmap/mapbuild.py, templates/portal/legend.html), what the map's
-scripts write (``portal.map.*``: mapui.js, layers.js, tilemarks.js get them as JSON in the map's
+scripts write (``portal.map.*``: static/portal/map/ and tiles/ get them as JSON in the map's
 ``data-texts``), the 驾驶舱 beside it (``portal.dashboard.*``) and its charts (``portal.charts.*``:
-dashboard.js)."""
+map/dashboard.js)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ ZH = {
     "portal.legend.score_class": "{grade} 档 {label}",
     "portal.legend.unit_zones": "所选单位的社区/网格",
     "portal.legend.unit_segments": "所选单位的路段",
-    # The map's scripts (mapui.js, layers.js, tilemarks.js).
+    # The map's scripts (static/portal/map/, tiles/).
     "portal.map.locale": "zh-CN",
     "portal.map.month": "考核月份 ",
     "portal.map.filters": "筛选",
@@ -197,7 +197,7 @@ ZH = {
     "portal.dashboard.undispatched": "这些问题尚未派发给任何单位",
     "portal.dashboard.statuses": "案件状态",
     "portal.dashboard.hint": "点击图表中的类别、月份、单位或状态，地图随之筛选。",
-    # Its charts (dashboard.js).
+    # Its charts (map/dashboard.js).
     "portal.charts.locale": "zh-CN",
     "portal.charts.closure_rate": "结案率 {rate}",
     "portal.charts.counts": "问题 {total} 件，逾期 {overdue} 件",

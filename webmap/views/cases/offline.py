@@ -27,10 +27,12 @@ from webmap.views.common import store_and_county
 
 bp = Blueprint("offline", __name__)
 
-# What the field pages load besides their HTML (a test compares this with the pages' own tags).
+# What the field pages load besides their HTML: their tags, and every module those import (a test
+# follows the imports: a module missing here would leave an offline page without its script).
 FIELD_STATIC = (
-    "portal/site.css", "portal/cases.css", "portal/inspect.css", "portal/favicon.svg", "portal/menu.js",
-    "portal/case.js", "portal/report.js", "portal/inspect.js", "portal/offline/records.js",
+    "portal/site.css", "portal/cases.css", "portal/inspect.css", "portal/favicon.svg",
+    "portal/pages/report.js", "portal/pages/inspect.js", "portal/ui/menu.js", "portal/ui/casemap.js",
+    "portal/ui/forms.js", "portal/ui/html.js", "portal/ui/hooks.js", "portal/offline/records.js",
     "portal/offline/outbox.js", "portal/offline/register.js",
 )  # fmt: skip
 LEAFLET_FILES = (

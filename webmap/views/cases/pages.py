@@ -1,7 +1,7 @@
 """The pages people use for cases: the mobile report form, the case list, a case's page.
 
 They read through the cases API's own helpers (filters, paging, who sees what, ``case_json``), and
-their scripts write through that API (webmap/static/portal/report.js, case.js): nothing here writes.
+their scripts write through that API (webmap/static/portal/pages/report.js, case.js): nothing here writes.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The page where leaders reassign road segments and zones by drawing on the map (/portal/edit):
 the leaders' map with Leaflet-Geoman's drawing tools and a panel that selects, previews, applies
-and reverts (static/portal/edit.js, over the APIs of views/edit_api.py and views/assignments.py).
+and reverts (static/portal/edit/, over the APIs of views/edit_api.py and views/assignments.py).
 Unit staff and inspectors may draw to see who leads what, but the page offers them no change."""
 
 from __future__ import annotations
@@ -37,20 +37,24 @@ def kind_name(kind: str, zone_kind: str | None = None) -> str:
 
 
 class EditTools(JSCSSMixin, MacroElement):
-    """Leaflet-Geoman (npm, served by the portal) and the edit panel's script on the page's map."""
+    """Leaflet-Geoman (npm, served by the portal) and the edit panel's module
+    (static/portal/edit/edit.js, imported by the page's script) on the page's map."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-PortalEdit.start({{ this._parent.get_name() }}, {{ this.options|tojson }});
+import { startEdit } from {{ this.module|tojson }};
+startEdit({{ this._parent.get_name() }}, {{ this.options|tojson }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, scripts: list[tuple[str, str]], styles: list[tuple[str, str]], options: dict):
+    def __init__(
+        self, scripts: list[tuple[str, str]], styles: list[tuple[str, str]], module: str, options: dict
+    ):
         super().__init__()
         self._name = "EditTools"
-        self.default_js, self.default_css, self.options = scripts, styles, options
+        self.default_js, self.default_css, self.module, self.options = scripts, styles, module, options
 
 
 @bp.get("/portal/edit")
@@ -70,12 +74,10 @@ def index():
     editable = current_user.role in EDITORS
     geoman = "@geoman-io/leaflet-geoman-free"
     EditTools(
-        [("geoman", vendor(geoman, "dist/leaflet-geoman.js")),
-         ("portal_edit_zones", url_for("static", filename="portal/edit_zones.js")),
-         ("portal_edit_freehand", url_for("static", filename="portal/edit_freehand.js")),
-         ("portal_edit", url_for("static", filename="portal/edit.js"))],
+        [("geoman", vendor(geoman, "dist/leaflet-geoman.js"))],
         [("geoman_css", vendor(geoman, "dist/leaflet-geoman.css")),
          ("portal_edit_css", url_for("static", filename="portal/edit.css"))],
+        url_for("static", filename="portal/edit/edit.js"),
         {
             "editable": editable,
             "today": today().isoformat(),

@@ -2,7 +2,7 @@
 
 An evaluator (a user with a panel: 督查科, 人大代表, 政协委员, 社区居委会) chooses a road segment, a
 community or a grid cell, by tapping the map or by searching its name, then scores it against its
-checklist; the page's script (webmap/static/portal/inspect.js) writes through the inspections API
+checklist; the page's script (webmap/static/portal/pages/inspect.js) writes through the inspections API
 (POST /api/v1/inspections). ``GET /api/v1/inspection-targets`` finds targets by name (``q``) or at a
 tapped point (``lat``, ``lon``, ``near_m``), leaving out those the panel does not score.
 """

@@ -5,23 +5,22 @@
  * waits for it). Without a worker (an old browser, plain http off this machine) the pages work as
  * before online, and the outbox still keeps what is filed offline until the page is open again.
  */
-(function () {
-  "use strict";
+import { setFlag } from "../ui/hooks.js";
 
-  var box = document.getElementById("outbox");
-  if (!box || !("serviceWorker" in navigator) || !window.isSecureContext) { return; }
+var box = document.getElementById("outbox");
 
-  function warm(registration) {
-    if (!navigator.onLine || !registration.active) { return; }
-    var channel = new MessageChannel();
-    channel.port1.onmessage = function (event) {
-      if (event.data && event.data.ok) { document.documentElement.setAttribute("data-offline-ready", "1"); }
-    };
-    registration.active.postMessage({ type: "warm", kit: box.dataset.kitUrl }, [channel.port2]);
-  }
+function warm(registration) {
+  if (!navigator.onLine || !registration.active) { return; }
+  var channel = new MessageChannel();
+  channel.port1.onmessage = function (event) {
+    if (event.data && event.data.ok) { setFlag("offline-ready", "1"); }
+  };
+  registration.active.postMessage({ type: "warm", kit: box.dataset.kitUrl }, [channel.port2]);
+}
 
+if (box && "serviceWorker" in navigator && window.isSecureContext) {
   navigator.serviceWorker.register(box.dataset.workerUrl, { scope: "/" })
     .then(function () { return navigator.serviceWorker.ready; })
     .then(warm)
     .catch(function () {});  // offline, the worker's script cannot be checked: the one there serves
-})();
+}

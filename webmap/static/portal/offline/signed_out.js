@@ -3,10 +3,7 @@
  * deleted, so a phone handed to someone else keeps no page of the previous user. Records waiting in
  * the outbox (records.js) stay: they are only ever shown to and sent for the user who made them.
  */
-(function () {
-  "use strict";
-
-  if (!("caches" in window)) { return; }
+function forget() {
   if (navigator.serviceWorker && navigator.serviceWorker.controller) {
     navigator.serviceWorker.controller.postMessage({ type: "forget" });  // and what it knows of the kit
   }
@@ -14,4 +11,6 @@
     return Promise.all(names.filter(function (name) { return name.indexOf("portal-field") === 0; })
       .map(function (name) { return window.caches.delete(name); }));
   }).catch(function () {});
-})();
+}
+
+if ("caches" in window) { forget(); }

@@ -1,10 +1,7 @@
 // 变更单 page: 撤销此变更 posts the revert and opens the change set it made (the server checks
 // everything; views/history.py). A file of its own: the page's CSP runs no inline script. Its texts
 // come in the page's language in the form's data-texts (webmap/texts/edit.py, edit.revert.*).
-(function () {
-  "use strict";
-  var form = document.getElementById("revert-form");
-  if (!form) { return; }
+function wireRevert(form) {
   var T = JSON.parse(form.getAttribute("data-texts") || "{}");
   form.addEventListener("submit", function (e) {
     e.preventDefault();
@@ -21,4 +18,7 @@
       })
       .catch(function () { message.textContent = T.offline; });
   });
-})();
+}
+
+var form = document.getElementById("revert-form");
+if (form) { wireRevert(form); }

@@ -1,11 +1,7 @@
 // The top bar's menu (webmap/templates/_topbar.html): the bar folds its pages behind the 菜单 button
 // below 1280 px or whenever they do not fit on one line (longer English labels, an administrator's
 // many pages); the button opens and closes the list; a tap outside or Escape closes it.
-(function () {
-  "use strict";
-  const button = document.querySelector(".site-bar .menu-button");
-  const menu = document.getElementById("site-menu");
-  if (!button || !menu) return;
+function wireMenu(button, menu) {
   const bar = button.closest(".site-bar");
   const WIDE = 1280;
   function fold() {
@@ -27,4 +23,8 @@
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") show(false);
   });
-})();
+}
+
+const button = document.querySelector(".site-bar .menu-button");
+const menu = document.getElementById("site-menu");
+if (button && menu) { wireMenu(button, menu); }

@@ -3,32 +3,34 @@
  * sends it to POST /api/v1/inspections (JSON, with the CSRF token). The answer's score, or the API's
  * error next to the item (field "items.<code>") or above the button, is shown on the page.
  * Targets come from GET /api/v1/inspection-targets (?q= by name, ?lat=&lon=&near_m= at a tap),
- * the checklists from GET /api/v1/checklists. Needs case.js (`Cases`).
+ * the checklists from GET /api/v1/checklists.
  *
  * Without a network a tap picks from the roads and communities drawn on the map (kept by the
  * service worker), and a sheet is kept on the phone under its Idempotency-Key and sent later by the
- * outbox (offline/records.js `Outbox`, offline/outbox.js); the portal checks it as always then.
+ * outbox (offline/records.js, offline/outbox.js); the portal checks it as always then.
  *
  * Its texts come in the page's language (data-texts of #inspect: webmap/texts/scores.py
  * scores.inspect_js.*), their {name} parts filled here.
  */
-(function () {
-  "use strict";
+import * as Outbox from "../offline/records.js";
+import { addControl, createMap, featuresAt } from "../ui/casemap.js";
+import { clearErrors, errorText, newKey, send, showError } from "../ui/forms.js";
+import { el } from "../ui/html.js";
+import { exposeMap } from "../ui/hooks.js";
 
-  var root = document.getElementById("inspect");
-  if (!root) { return; }
+function startInspect(root) {
   var $ = function (id) { return document.getElementById(id); };
   var form = $("inspect-form"), list = $("checklist"), results = $("target-results");
   var T = JSON.parse(root.dataset.texts || "{}");
-  var m = Cases.createMap($("inspect-map"), {
+  var m = createMap($("inspect-map"), {
     legend_community: T.legend_community, legend_pin: T.legend_pin, legend_roads: T.legend_roads
   });
   var checklists = null, target = null, sending = false, asked = 0, searchTimer = null;
   var highlight = L.layerGroup().addTo(m.map);
   var TAP_PX = 22;  // a tap this many pixels from a road picks the road
 
-  window.inspectMap = m.map;  // for the browser test
-  var hint = Cases.addControl(m.map, "topright", "map-hint", "").getContainer();
+  exposeMap("inspectMap", m.map);
+  var hint = addControl(m.map, "topright", "map-hint", "").getContainer();
   hint.appendChild(document.createTextNode(T.map_hint));
   hint.appendChild(document.createElement("br"));
   hint.appendChild(document.createTextNode(T.map_hint_more));
@@ -66,13 +68,6 @@
       });
   }
 
-  function el(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) { e.className = className; }
-    if (text !== undefined) { e.textContent = text; }
-    return e;
-  }
-
   function fmt(x) { return String(Math.round(x * 10) / 10); }
 
   getJSON(root.dataset.checklistsUrl).then(function (b) {
@@ -80,7 +75,7 @@
     b.items.forEach(function (i) { (checklists[i.kind] = checklists[i.kind] || []).push(i); });
     if (target) { showChecklist(); }
   }, function () {
-    Cases.showError(root, "target", T.checklists_failed);
+    showError(root, "target", T.checklists_failed);
   });
 
   // -- choosing the target ------------------------------------------------------------------
@@ -113,7 +108,7 @@
     getJSON(targetsUrl("q=" + encodeURIComponent(q))).then(function (b) {
       if (mine === asked) { showResults(b.targets, q); }
     }, function (e) {
-      if (mine === asked) { Cases.showError(root, "target", e.offline ? OFFLINE_PICK : fill(T.search_failed, { message: e.message })); }
+      if (mine === asked) { showError(root, "target", e.offline ? OFFLINE_PICK : fill(T.search_failed, { message: e.message })); }
     });
   }
 
@@ -139,27 +134,27 @@
     var mine = ++asked, ll = e.latlng;
     var url = targetsUrl("lat=" + ll.lat.toFixed(7) + "&lon=" + ll.lng.toFixed(7) +
       "&near_m=" + tapMetres(ll).toFixed(1));
-    Cases.showError(root, "target", "");
+    showError(root, "target", "");
     getJSON(url).then(function (b) {
       if (mine !== asked) { return; }
       if (!b.targets.length) {
-        Cases.showError(root, "target", T.nothing_here);
+        showError(root, "target", T.nothing_here);
         return;
       }
       choose(b.targets[0], b.targets.slice(1), false);
     }, function (e) {
       if (mine !== asked) { return; }
-      if (e.offline) { pickDrawn(ll); } else { Cases.showError(root, "target", fill(T.pick_failed, { message: e.message })); }
+      if (e.offline) { pickDrawn(ll); } else { showError(root, "target", fill(T.pick_failed, { message: e.message })); }
     });
   });
 
   // Without a network: the named road nearest the tap, then the community around it, as drawn.
   function pickDrawn(ll) {
-    var found = Cases.featuresAt(m, ll, TAP_PX), targets = [];
+    var found = featuresAt(m, ll, TAP_PX), targets = [];
     found.roads.filter(function (f) { return (f.properties.name || "").trim(); }).slice(0, 1)
       .forEach(function (f) { targets.push(drawnTarget("segment", "segment", f)); });
     found.zones.forEach(function (f) { targets.push(drawnTarget("zone", "community", f)); });
-    if (!targets.length) { Cases.showError(root, "target", OFFLINE_PICK); return; }
+    if (!targets.length) { showError(root, "target", OFFLINE_PICK); return; }
     choose(targets[0], targets.slice(1), false);
   }
 
@@ -186,7 +181,7 @@
   function choose(t, others, zoomTo) {
     target = t;
     results.hidden = true;
-    Cases.showError(root, "target", "");
+    showError(root, "target", "");
     $("chosen-name").textContent = t.name;
     $("chosen-kind").textContent = kindName(t);
     $("chosen-place").textContent = t.place || "";
@@ -217,7 +212,7 @@
     list.textContent = "";
     items.forEach(function (item) { list.appendChild(itemRow(item, kept[item.code] || "")); });
     $("checklist-kind").textContent = fill(T.checklist_of, { kind: kindName({ kind: target.checklist_kind }) });
-    Cases.clearErrors(form);
+    clearErrors(form);
     form.hidden = false;
     total();
   }
@@ -275,7 +270,7 @@
     var row = event.target.closest(".check-item");
     if (row) {  // an edited item's old error goes
       row.classList.remove("has-error");
-      Cases.showError(row, "items." + row.dataset.code, "");
+      showError(row, "items." + row.dataset.code, "");
     }
     total();
   });
@@ -290,7 +285,7 @@
     var field = (answer.body && answer.body.error && answer.body.error.field) || "";
     var slot = form.querySelector("[data-error='" + field + "']") ? field : "form";
     if (field === "target_id" || field === "target_kind") { slot = "form"; }
-    Cases.showError(form, slot, Cases.errorText(answer));
+    showError(form, slot, errorText(answer));
     var box = form.querySelector("[data-error='" + slot + "']");
     var row = box.closest(".check-item");
     if (row) { row.classList.add("has-error"); }
@@ -328,7 +323,7 @@
     var bad = unscorable();
     if (bad) { showProblem({ status: 400, body: { error: bad } }); return; }
     var total = fmt(scores().total);
-    window.Outbox.keep({
+    Outbox.keep({
       key: key, kind: "inspection", url: root.dataset.postUrl, photo: false,
       json: tried ? body : Object.assign({}, body, { inspected_at: new Date().toISOString() }),
       label: fill(T.outbox_label, { name: chosen.name, kind: kindName(chosen), total: total })
@@ -336,22 +331,22 @@
       lastBody = null;
       showDone(T.kept_title, fill(T.kept, { name: chosen.name, total: total }));
     }, function () {
-      Cases.showError(form, "form", T.keep_failed);
+      showError(form, "form", T.keep_failed);
     });
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (sending || !target) { return; }
-    Cases.clearErrors(form);
+    clearErrors(form);
     list.querySelectorAll(".has-error").forEach(function (r) { r.classList.remove("has-error"); });
     var body = { target_kind: target.target_kind, target_id: target.target_id, items: scores().items };
     var chosen = target, sent = JSON.stringify(body);
-    if (sent !== lastBody) { key = Cases.newKey(); lastBody = sent; tried = false; }  // an edited form is a new one
-    if (window.Outbox && !navigator.onLine) { keep(body, chosen); return; }
+    if (sent !== lastBody) { key = newKey(); lastBody = sent; tried = false; }  // an edited form is a new one
+    if (Outbox.here() && !navigator.onLine) { keep(body, chosen); return; }
     tried = true;
     setSending(true);
-    Cases.send(root.dataset.postUrl, body, { "Idempotency-Key": key }).then(function (answer) {
+    send(root.dataset.postUrl, body, { "Idempotency-Key": key }).then(function (answer) {
       setSending(false);
       if (answer.status !== 201) { showProblem(answer); return; }
       lastBody = null;  // recorded: the next inspection, even with the same scores, is a new one
@@ -359,8 +354,8 @@
         fill(T.sent, { name: chosen.name, score: fmt(answer.body.score) }));
     }, function () {
       setSending(false);
-      if (window.Outbox) { keep(body, chosen); return; }
-      Cases.showError(form, "form", T.network);
+      if (Outbox.here()) { keep(body, chosen); return; }
+      showError(form, "form", T.network);
     });
   });
 
@@ -378,4 +373,7 @@
     window.scrollTo({ top: 0 });
     m.map.invalidateSize();
   });
-})();
+}
+
+var root = document.getElementById("inspect");
+if (root) { startInspect(root); }
