@@ -215,15 +215,20 @@ MOVE = """([lat, lon, zoom]) => {
     map.setView([lat, lon], zoom, {animate: false});
     return newest;
 }"""
-# Whether a road drawn after ``newest`` has its name shown: the roads of the move are drawn and
-# labelled (case.js draws and labels them in one go, removing the roads of the view before).
+# Whether the roads of the move are drawn and named: a road drawn after ``newest`` has its label
+# open (case.js draws and labels them in one go, closing the labels of the view before), and the
+# page holds only the open labels: a closed one fades out for 200 ms before it leaves the page
+# (Leaflet's fadeAnimation), and the test reads the labels from the page.
 ROADS_DRAWN_SINCE = """(newest) => {
-    let named = false;
+    let open = 0, fresh = false;
     window.reportMap.eachLayer((layer) => {
         const tip = layer.getTooltip && layer.getTooltip();
-        named ||= L.stamp(layer) > newest && tip && tip.options.className === "road-label" && layer.isTooltipOpen();
+        if (tip && tip.options.className === "road-label" && layer.isTooltipOpen()) {
+            open += 1;
+            fresh ||= L.stamp(layer) > newest;
+        }
     });
-    return named;
+    return fresh && document.querySelectorAll(".road-label").length === open;
 }"""
 
 
