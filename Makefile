@@ -3,15 +3,24 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test test-js setup services lint screenshot bench
+.PHONY: run test test-fast test-browser test-js setup services services-fast lint screenshot bench
 
 run: $(VENV)/.runtime node_modules/.installed
 	$(PY) app.py $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
+# The suite in two halves: test-fast is everything but tests/browser/ and needs no Chromium;
+# test-browser drives Debian's Chromium. `make test` runs both in one pytest run, as CI does (one
+# demo seeded for both halves).
 test: $(VENV)/.dev node_modules/.installed services
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The front end's unit tests alone (node's test runner); `make test` runs them too (tests/js/test_node.py).
+test-fast: $(VENV)/.dev node_modules/.installed services-fast
+	$(PY) -m pytest --ignore=tests/browser $(PYTEST_ARGS)
+
+test-browser: $(VENV)/.dev node_modules/.installed services
+	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
+
+# The front end's unit tests alone (node's test runner); test-fast and test run them too (tests/js/test_node.py).
 test-js:
 	node --test tests/js/
 
@@ -20,6 +29,9 @@ setup: $(VENV)/.dev node_modules/.installed
 # PostGIS, Chromium and CJK fonts through apt when running as root and missing; PostgreSQL started.
 services:
 	bash scripts/test-services.sh
+
+services-fast:
+	bash scripts/test-services.sh --no-browser
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

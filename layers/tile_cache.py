@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,8 +31,9 @@ VERSION_SECONDS = 1.0
 
 
 class TileCache:
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_bytes = max_bytes
+        self._clock = clock  # when the version was read: seconds that only grow (a test's own)
         self._kept: OrderedDict[tuple, Kept] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -40,7 +42,7 @@ class TileCache:
     def map_version(self, store, at_least: int = 0) -> int:
         """The map's version as read less than VERSION_SECONDS ago and no older than ``at_least``;
         else read again."""
-        known, now = self._version, time.monotonic()
+        known, now = self._version, self._clock()
         if known is None or now - known[1] >= VERSION_SECONDS or known[0] < at_least:
             known = self._version = (store.map_version(), now)
         return known[0]

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Make sure what the tests need is there: PostgreSQL with PostGIS (running, with a `portal` role),
 # Debian's Chromium and CJK fonts. Installs through apt only when run as root and something is missing.
+# --no-browser: no Chromium (for `make test-fast`, which runs no browser test).
 set -euo pipefail
 
 need=()
 dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
-[ -x /usr/bin/chromium ] || need+=(chromium)
+[ "${1:-}" = "--no-browser" ] || [ -x /usr/bin/chromium ] || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 
 if [ ${#need[@]} -gt 0 ]; then

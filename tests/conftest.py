@@ -1,15 +1,24 @@
-"""Shared fixtures: a ``store`` on each backend, a real PostGIS database, paths to the real data."""
+"""Shared fixtures: a ``store`` on each backend, a real PostGIS database, paths to the real data;
+and for the web and browser tests an app on the small county 测试县, clients, and the demo county
+seeded once per run and copied per module (what they are made of: tests/support/web.py)."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from pathlib import Path
 
 import pytest
+from werkzeug.security import generate_password_hash
 
 from geodata import clock
+from geodata.model import User
 from geodata.stores.store import open_store
+from tests.support.web import COUNTY_CODE, PASSWORD, build_county, demo_app, login, serving
+from webmap import create_app, get_store
+from webmap.serve import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -125,3 +134,99 @@ def _real_clock():
     clock.pin(None)
     yield
     clock.pin(None)
+
+
+# -- the web: an app on the small county 测试县 ---------------------------------------------------
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(
+        {
+            "database_url": f"sqlite:///{tmp_path / 't.sqlite'}",
+            "instance_path": str(tmp_path),
+            "testing": True,
+            "seed_demo_on_start": False,
+            "default_county": COUNTY_CODE,
+        }
+    )
+    with app.app_context():
+        store = get_store()
+        store.migrate()
+        build_county(store)
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def leader(client):
+    """A client signed in as the leader through the real form (CSRF token included)."""
+    login(client, "leader1", PASSWORD)
+    return client
+
+
+@pytest.fixture
+def case_users(app) -> dict:
+    """For the case pages: an inspector ``insp``, staff ``cg`` of 城管执法局 (U01, leads 福华路) and
+    ``jj`` of 交警大队 (U02, leads 金田路); returns the units by code."""
+    with app.app_context():
+        store = get_store()
+        county = store.get_county(COUNTY_CODE)
+        units = {u.code: u for u in store.list_units(county.id)}
+        for name, role, unit in (("insp", "inspector", None), ("cg", "unit_staff", "U01"),
+                                 ("jj", "unit_staff", "U02")):  # fmt: skip
+            store.add_user(
+                User(name, generate_password_hash(PASSWORD), role, county.id, unit and units[unit].id)
+            )
+    return units
+
+
+@pytest.fixture
+def sign_in(app):
+    """``sign_in(name)``: a new client signed in as that user (password ``PASSWORD``)."""
+
+    def signed_in(username: str):
+        client = app.test_client()
+        assert login(client, username, PASSWORD).status_code == 302
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
+def live_server(app):
+    with serving(app) as base:
+        yield base
+
+
+# -- the demo county -------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The demo county seeded once per test run, as ``make run`` seeds it: its folder (database
+    and instance files) and the demo users' passwords by role. The database is one closed file:
+    its write-ahead log checkpointed into it, so a plain copy of the folder is the whole demo."""
+    folder = tmp_path_factory.mktemp("demo-template")
+    app = demo_app(folder)
+    passwords = prepare(app).passwords
+    app.extensions["portal_db"].close()
+    with sqlite3.connect(folder / "d.sqlite") as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    assert not (folder / "d.sqlite-wal").exists() or not (folder / "d.sqlite-wal").stat().st_size
+    return folder, passwords
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, demo_template):
+    """A copy of the seeded demo for one test module, which may change it: (app, passwords)."""
+    template, passwords = demo_template
+    folder = tmp_path_factory.mktemp("demo")
+    shutil.copytree(template, folder, dirs_exist_ok=True)
+    return demo_app(folder), passwords

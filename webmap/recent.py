@@ -14,15 +14,16 @@ MAX_KEPT = 1000  # counties and API keys: a few; past this many, start again
 
 
 class Recent:
-    def __init__(self, seconds: float = SECONDS) -> None:
+    def __init__(self, seconds: float = SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
+        self._clock = clock  # seconds that only grow; a test's own moves without sleeping
         self._kept: dict[Hashable, tuple[float, object]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, make: Callable[[], object]):
         """The answer kept under ``key`` if it is younger than ``seconds``, else ``make()``'s (kept
         unless it raised)."""
-        now = time.monotonic()
+        now = self._clock()
         kept = self._kept.get(key)
         if kept is not None and now < kept[0]:
             return kept[1]

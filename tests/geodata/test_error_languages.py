@@ -16,7 +16,7 @@ import pytest
 
 from geodata.accounts.logins import AccountLocked, LoginPolicy, check_allowed, name_key
 from geodata.errors import Busy, PortalError, RateLimited, busy_error
-from tests.webmap.conftest import PASSWORD, app, client, leader, login  # noqa: F401 (fixtures)
+from tests.support.web import PASSWORD, login
 from webmap.views.errors import handle_error
 
 ROOT = Path(__file__).resolve().parents[2]

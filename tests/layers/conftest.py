@@ -20,18 +20,11 @@ from shapely.geometry import LineString
 
 from geodata.assignments.postings import day_start
 from geodata.assignments.routing import add_routed_incidents
-from geodata.geo.geometry import from_metric, to_metric, utm_epsg_for
+from geodata.geo.geometry import from_metric, to_metric
 from geodata.model import Assignment, County, Incident, Inspection, Segment, Unit, Zone
+from tests.support.layers import EPSG, ORIGIN, at
 
-ORIGIN = (114.05, 22.55)
-EPSG = utm_epsg_for(*ORIGIN)
 AUG, MID_SEP = day_start(date(2026, 8, 1)), day_start(date(2026, 9, 16))
-
-
-def _at(x: float, y: float):
-    """A lon/lat point ``x``, ``y`` metres east and north of ORIGIN."""
-    x0, y0 = shapely.get_coordinates(to_metric(shapely.Point(ORIGIN), EPSG))[0]
-    return from_metric(shapely.Point(x0 + x, y0 + y), EPSG)
 
 
 @pytest.fixture
@@ -42,7 +35,7 @@ def scored_county(store):
     a, b, cc = store.add_units(
         [Unit(c.id, "A", "城管"), Unit(c.id, "B", "交警"), Unit(c.id, "C", "社区居委会", "community")]
     )
-    (road,) = store.add_segments([Segment(c.id, "红荔路", LineString([_at(0, 0), _at(1000, 0)]))])
+    (road,) = store.add_segments([Segment(c.id, "红荔路", LineString([at(0, 0), at(1000, 0)]))])
     square = from_metric(shapely.box(x0, y0 + 200, x0 + 200, y0 + 700), EPSG)  # 200 m × 500 m
     (zone,) = store.add_zones([Zone(c.id, "community", "001", "社区", square)])
     store.assign_many(
@@ -57,11 +50,11 @@ def scored_county(store):
          Inspection(c.id, "zone", zone.id, "督查", "patrol", sep, 95.0),
          Inspection(c.id, "segment", road.id, "督查", "patrol", day_start(date(2026, 8, 20)), 70.0)]
     )  # fmt: skip
-    on_road = [Incident(c.id, "parking", _at(100 + 300 * k, 3), sep) for k in range(2)]
-    in_zone = [Incident(c.id, "sanitation", _at(100, 400 + 20 * k), sep) for k in range(5)]
+    on_road = [Incident(c.id, "parking", at(100 + 300 * k, 3), sep) for k in range(2)]
+    in_zone = [Incident(c.id, "sanitation", at(100, 400 + 20 * k), sep) for k in range(5)]
     not_counted = [
-        Incident(c.id, "parking", _at(700, 3), sep, status="rejected"),
-        Incident(c.id, "parking", _at(101, 3), sep, duplicate_of=None),  # made a duplicate below
+        Incident(c.id, "parking", at(700, 3), sep, status="rejected"),
+        Incident(c.id, "parking", at(101, 3), sep, duplicate_of=None),  # made a duplicate below
     ]
     add_routed_incidents(store, on_road + in_zone + not_counted)
     last = store.list_incidents(c.id)[-1]

@@ -4,7 +4,6 @@ changes by date; the cache keeps to its budget of bytes, dropping the least rece
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import mapbox_vector_tile
@@ -14,8 +13,9 @@ from geodata.model import Assignment, Incident, Unit
 from layers import tile_cache
 from layers import tiles as tile_layer
 from layers.tile_cache import TileCache
-from tests.geodata.test_tiles import tile_at
-from tests.layers.conftest import _at
+from tests.geodata.stores.test_tiles import tile_at
+from tests.support.clock import Ticks, move_domain_clock
+from tests.support.layers import at
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -69,11 +69,11 @@ def _leads(data: bytes) -> set[int | None]:
 def test_a_roads_tile_is_kept_until_the_map_is_edited(store, scored_county, made):
     county = scored_county
     (a, b, c), road, _ = _parts(store, county)
-    cache, tile = TileCache(1 << 20), tile_at(*_at(500, 0).coords[0], 16)
+    cache, tile = TileCache(1 << 20), tile_at(*at(500, 0).coords[0], 16)
     first = tile_layer.vector_tile(store, county, "roads", tile, cache=cache)
     assert _leads(first) == {b.id}  # 交警 from 16 September 2026
     assert tile_layer.vector_tile(store, county, "roads", tile, cache=cache) == first and made == ["roads"]
-    store.add_incidents([Incident(county.id, "parking", _at(500, 5), datetime.now(UTC))])
+    store.add_incidents([Incident(county.id, "parking", at(500, 5), datetime.now(UTC))])
     tile_layer.vector_tile(store, county, "roads", tile, cache=cache)
     assert made == ["roads"]  # incidents are not on the roads layer: the tile is still right
 
@@ -90,7 +90,8 @@ def test_the_maps_version_is_read_at_most_once_a_second_unless_a_newer_one_is_as
 ):
     county = scored_county
     (a, _, c), road, _ = _parts(store, county)
-    cache, tile = TileCache(1 << 20), tile_at(*_at(500, 0).coords[0], 16)
+    ticks = Ticks()
+    cache, tile = TileCache(1 << 20, clock=ticks), tile_at(*at(500, 0).coords[0], 16)
     reads, real = [], store.map_version
     monkeypatch.setattr(store, "map_version", lambda: reads.append(1) or real())
     first = tile_layer.vector_tile(store, county, "roads", tile, cache=cache)
@@ -103,24 +104,25 @@ def test_the_maps_version_is_read_at_most_once_a_second_unless_a_newer_one_is_as
     # Another viewer within the second may still get the tile as it was ...
     assert tile_layer.vector_tile(store, county, "roads", tile, cache=cache) == first and len(reads) == 1
     # ... and has the new one once the second is over.
-    time.sleep(tile_cache.VERSION_SECONDS)
+    ticks.advance(tile_cache.VERSION_SECONDS)
     assert _leads(tile_layer.vector_tile(store, county, "roads", tile, cache=cache)) == {c.id}
     assert len(reads) == 2
 
 
-def test_a_roads_tile_expires_when_a_lead_changes_by_date(store, scored_county, made):
+def test_a_roads_tile_expires_when_a_lead_changes_by_date(store, scored_county, made, monkeypatch):
     county = scored_county
     (_, b, _), road, _ = _parts(store, county)
     (d,) = store.add_units([Unit(county.id, "D", "街道办")])
-    soon = datetime.now(UTC) + timedelta(seconds=1)
+    soon = datetime.now(UTC) + timedelta(minutes=1)
     store.assign(Assignment(county.id, d.id, "segment", road.id, "lead", soon))
     assert store.next_lead_change(county.id, datetime.now(UTC)) == soon
-    cache, tile = TileCache(1 << 20), tile_at(*_at(500, 0).coords[0], 16)
+    cache, tile = TileCache(1 << 20), tile_at(*at(500, 0).coords[0], 16)
     before = tile_layer.vector_tile(store, county, "roads", tile, cache=cache)
     assert _leads(before) == {b.id}
-    time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.05)
+    later = soon + timedelta(milliseconds=50)
+    move_domain_clock(monkeypatch, later)  # the change's moment passed, without waiting for it
     assert _leads(tile_layer.vector_tile(store, county, "roads", tile, cache=cache)) == {d.id}
-    assert made == ["roads", "roads"] and store.next_lead_change(county.id, datetime.now(UTC)) is None
+    assert made == ["roads", "roads"] and store.next_lead_change(county.id, later) is None
 
 
 def test_the_map_version_grows_with_every_map_edit_and_no_other(store, scored_county):
@@ -132,7 +134,7 @@ def test_the_map_version_grows_with_every_map_edit_and_no_other(store, scored_co
         seen.append(store.map_version())
         return seen[-1] > seen[-2]
 
-    store.add_incidents([Incident(county.id, "posters", _at(100, 5), datetime.now(UTC))])
+    store.add_incidents([Incident(county.id, "posters", at(100, 5), datetime.now(UTC))])
     store.add_units([Unit(county.id, "E", "环卫所")])
     assert not grew()
     store.assign(Assignment(county.id, a.id, "segment", road.id, "assist", datetime.now(UTC)))

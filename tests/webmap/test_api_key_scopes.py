@@ -13,8 +13,8 @@ from shapely.geometry import Point
 from geodata.accounts.apikeys import check_key, issue_key, key_hash
 from geodata.errors import InvalidInput, Unauthorized
 from geodata.model import ApiKey, Incident
-from tests.geodata.test_tiles import tile_at
-from tests.webmap.conftest import COUNTY_CODE, EXTENT, SINCE
+from tests.geodata.stores.test_tiles import tile_at
+from tests.support.web import COUNTY_CODE, EXTENT, SINCE
 from tests.webmap.test_open311 import spec_post
 from webmap import get_store
 
@@ -160,7 +160,7 @@ def test_a_unit_staff_key_from_before_units_is_refused_when_used(store):
 
 
 def test_a_keys_unit_is_stored_on_both_backends(store):
-    from tests.webmap.conftest import build_county
+    from tests.support.web import build_county
 
     unit = build_county(store)["units"][1]
     stored, key = issue_key(store, "交警对接", "unit_staff", unit)

@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from geodata import clock
 from geodata.model import User
-from tests.webmap.conftest import login
+from tests.support.web import login
 from webmap import get_store
 
 

@@ -16,7 +16,7 @@ from geodata import audit as audit_log
 from geodata.accounts.apikeys import issue_key
 from geodata.audit import AuditFilter
 from geodata.model import User
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, login
+from tests.support.web import COUNTY_CODE, PASSWORD, login
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}
@@ -210,7 +210,7 @@ def test_an_open311_key_sent_in_the_form_is_named_and_the_form_never_recorded(ap
 
 
 def test_on_postgis_writes_are_recorded_and_the_admin_reads_them(committed_postgis_url, tmp_path):
-    from tests.webmap.conftest import build_county
+    from tests.support.web import build_county
     from webmap import create_app
 
     app = create_app(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.webmap.conftest import PASSWORD, csrf_token, login
+from tests.support.web import PASSWORD, csrf_token, login
 
 
 def test_login_page_speaks_chinese_and_carries_a_csrf_token(client):

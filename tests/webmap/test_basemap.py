@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from geodata.errors import ConfigError
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, build_county, login
+from tests.support.web import COUNTY_CODE, PASSWORD, build_county, login
 from webmap import create_app, get_store
 from webmap.basemap import basemap_crs, basemap_sources
 

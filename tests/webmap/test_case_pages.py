@@ -12,7 +12,7 @@ from shapely.geometry import Point
 from werkzeug.security import generate_password_hash
 
 from geodata.model import Incident, User
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD
+from tests.support.web import COUNTY_CODE, PASSWORD
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}  # 城管执法局
@@ -182,7 +182,7 @@ def test_a_missing_case_is_a_chinese_404(leader):
 
 
 def test_each_role_lands_where_its_work_is(app, case_users, client, sign_in):
-    from tests.webmap.conftest import PASSWORD, login
+    from tests.support.web import PASSWORD, login
 
     for name, place in (("insp", "/field"), ("cg", "/cases?status=open"), ("leader1", "/portal")):
         answer = login(app.test_client(), name, PASSWORD)

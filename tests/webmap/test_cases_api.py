@@ -14,7 +14,7 @@ from werkzeug.test import encode_multipart
 
 from geodata.accounts.apikeys import issue_key
 from geodata.model import Zone
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, login
+from tests.support.web import COUNTY_CODE, PASSWORD, login
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}

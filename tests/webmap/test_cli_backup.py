@@ -7,7 +7,7 @@ import tarfile
 
 import pytest
 
-from tests.webmap.conftest import COUNTY_CODE, build_county
+from tests.support.web import COUNTY_CODE, build_county
 from webmap import create_app, get_store
 
 

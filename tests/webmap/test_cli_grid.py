@@ -9,9 +9,8 @@ import shapely
 from shapely.geometry import LineString, box
 
 from geodata.model import Assignment, Segment, Zone
+from tests.support.web import COUNTY_CODE
 from webmap import get_store
-
-from .conftest import COUNTY_CODE
 
 
 def _invoke(runner, *args):

@@ -1,5 +1,6 @@
 """The coverage report on the web and the command line, on the small county 测试县 of conftest:
-东湖社区 has no lead unit, 无人路 no lead unit, and the incidents were stored unrouted."""
+东湖社区 has no lead unit, 无人路 no lead unit, and the incidents were stored unrouted (the layer in
+Chromium: tests/browser/test_browser_coverage.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from geodata.assignments.postings import day_start
-from tests.webmap.conftest import ARTIFACTS, PASSWORD, is_local
 from webmap import get_store
 
 AT = "2024-02-01"
@@ -118,30 +118,3 @@ def test_portal_links_the_report_and_offers_the_layer(leader):
         # folium's scripts carry text as JSON escapes
         assert words in text or json.dumps(words)[1:-1] in text, words
     assert '"coverage"' in text and "gapColour" in text
-
-
-def test_a_leader_switches_the_coverage_layer_on(live_server, browser):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("**/*", lambda r: r.continue_() if is_local(r.request.url, live_server) else r.abort())
-    page.goto(f"{live_server}/login?next=/portal")
-    page.fill("#username", "leader1")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("html[data-portal-ready='1']", timeout=20_000)
-    red = ".leaflet-portal-coverage-pane path[stroke='#d7191c']"
-    assert page.locator(red).count() == 0  # off by default
-    page.locator(".leaflet-control-layers-overlays label", has_text="覆盖缺口").locator("input").check()
-    page.wait_for_function(f'() => document.querySelectorAll("{red}").length >= 2', timeout=20_000)
-    assert "覆盖缺口" in page.locator(".portal-legend").inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "portal-coverage.png"))
-    # A row of the report opens its place on the map, with the layer on and the place ringed.
-    page.goto(f"{live_server}/portal/coverage?at={AT}")
-    page.locator("#unguarded_segments + table a.maplink").first.click()
-    page.wait_for_selector(".leaflet-portal-focus-pane path", state="attached", timeout=20_000)
-    # The ring comes with whichever layer brings the place first; the gap layer may come after it.
-    page.wait_for_selector(red, state="attached", timeout=20_000)
-    assert page.locator(red).count() >= 1
-    assert errors == []

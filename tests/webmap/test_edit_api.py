@@ -15,7 +15,7 @@ from shapely.geometry import box, mapping, shape
 
 from geodata.assignments.postings import day_start
 from geodata.geo.geometry import from_metric, to_metric
-from tests.webmap.conftest import DEMO_MID_DAY, csrf_token, demo_client, post_json
+from tests.support.web import DEMO_MID_DAY, csrf_token, demo_client, post_json
 from webmap import get_store
 
 VALID_FROM = DEMO_MID_DAY  # inside the demo year

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.webmap.conftest import demo_client
+from tests.support.web import demo_client
 
 
 def _options(html: str) -> dict:

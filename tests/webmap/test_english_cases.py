@@ -12,14 +12,14 @@ import re
 import pytest
 
 from geodata.cases.public_reports import REJECT_REASONS
-from tests.webmap.conftest import COUNTY_CODE, DEMO_MONTH
-from tests.webmap.english import (
+from tests.support.english import (
     chinese_outside,
     data_names,
     english_texts_are_english,
     script_texts,
     switch_language,
 )
+from tests.support.web import COUNTY_CODE, DEMO_MONTH
 from tests.webmap.test_cases_api import jpeg_bytes
 from webmap import get_store
 from webmap.cli.report import chart_labels, in_language

@@ -14,14 +14,14 @@ import pytest
 from shapely.geometry import Point, box
 
 from geodata.model import Assignment, ChangeSet, GeometryEdit, Incident
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, SINCE, login
-from tests.webmap.english import (
+from tests.support.english import (
     chinese_outside,
     data_names,
     english_texts_are_english,
     script_texts,
     switch_language,
 )
+from tests.support.web import COUNTY_CODE, PASSWORD, SINCE, login
 from webmap import get_store
 
 REASON = "年中调整"  # typed by the leader: stays as it is

@@ -15,14 +15,14 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.webmap.conftest import demo_client
-from tests.webmap.english import (
+from tests.support.english import (
     CJK,
     chinese_outside,
     english_texts_are_english,
     script_texts,
     switch_language,
 )
+from tests.support.web import demo_client
 
 # Columns whose values are the product's words, not the data's: a page shows them translated.
 PRODUCT_WORDS = {"status", "kind", "role", "tier", "title", "titles", "action", "result", "panel", "lang",

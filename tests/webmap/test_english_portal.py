@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 import pytest
 
 from geodata.model import Assignment, Unit
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, login
-from tests.webmap.english import (
+from tests.support.english import (
     chinese_outside,
     data_names,
     english_texts_are_english,
     script_texts,
     switch_language,
 )
+from tests.support.web import COUNTY_CODE, PASSWORD, login
 from webmap import get_store
 
 

@@ -15,14 +15,14 @@ from werkzeug.security import generate_password_hash
 from geodata.errors import InvalidInput
 from geodata.model import TIERS, TITLES, User
 from layers.scores import checked_month
-from tests.webmap.conftest import COUNTY_CODE, DEMO_MID_DAY, DEMO_MONTH, PASSWORD, demo_client, login
-from tests.webmap.english import (
+from tests.support.english import (
     chinese_outside,
     data_names,
     english_texts_are_english,
     script_texts,
     switch_language,
 )
+from tests.support.web import COUNTY_CODE, DEMO_MID_DAY, DEMO_MONTH, PASSWORD, demo_client, login
 from webmap import get_store
 
 MONTH = DEMO_MONTH

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scripts.bench import fuzz
-from tests.webmap.conftest import COUNTY_CODE, EXTENT, PASSWORD, build_county, login
+from tests.support.web import COUNTY_CODE, EXTENT, PASSWORD, build_county, login
 from webmap import create_app, get_store
 
 EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "200"))

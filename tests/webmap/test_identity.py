@@ -10,7 +10,7 @@ import pytest
 from flask_login.utils import encode_cookie
 
 from geodata.cases.public_reports import client_key
-from tests.webmap.conftest import PASSWORD, csrf_token, login
+from tests.support.web import PASSWORD, csrf_token, login
 from webmap import get_store
 from webmap.views.account import auth
 

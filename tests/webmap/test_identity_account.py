@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.webmap.conftest import PASSWORD, csrf_token, login
+from tests.support.web import PASSWORD, csrf_token, login
 from webmap import get_store
 
 NEW = "Another pass 77"

@@ -9,7 +9,7 @@ from shapely.geometry import LineString, box
 from werkzeug.security import generate_password_hash
 
 from geodata.model import Assignment, Segment, User, Zone
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, SINCE
+from tests.support.web import COUNTY_CODE, PASSWORD, SINCE
 from webmap import get_store
 
 EVALUATORS = (("xun", "patrol"), ("rd", "npc"), ("zx", "cppcc"), ("jw", "community"))

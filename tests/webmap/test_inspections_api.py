@@ -8,7 +8,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, login
+from tests.support.web import COUNTY_CODE, PASSWORD, login
 from webmap import get_store
 
 ITEMS = {"posters": 20, "street_vending": 18, "parking": 15, "outdoor_ads": 20, "sanitation": 17}

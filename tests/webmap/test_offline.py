@@ -1,7 +1,7 @@
 """Offline field mode's answers (webmap/views/cases/offline.py): the service worker under its own CSP and
 at the root (its scope covers the field pages), the manifest, the kit of what the worker keeps
 (every script and stylesheet the field pages load, and the county's layers in pieces), and a
-fresh CSRF token for the outbox. The browser side: tests/webmap/test_browser_offline.py."""
+fresh CSRF token for the outbox. The browser side: tests/browser/test_browser_offline.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.webmap.conftest import COUNTY_CODE, EXTENT, PASSWORD
+from tests.support.web import COUNTY_CODE, EXTENT, PASSWORD
 from webmap import get_store
 
 FIELD_PAGES = ("/field", "/report", "/inspect")

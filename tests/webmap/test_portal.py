@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from geodata.model import Assignment, Unit, User
 from layers.roads import UNGUARDED_COLOUR, UNIT_KINDS
-from tests.webmap.conftest import COUNTY_CODE, SINCE, login
+from tests.support.web import COUNTY_CODE, SINCE, login
 from webmap import create_app, get_store
 from webmap.serve import prepare
 from webmap.views.assets import VENDOR_FOLDERS

@@ -18,7 +18,7 @@ from geodata.cases import public_reports
 from geodata.cases import workflow as cases
 from geodata.model import Assignment, Incident, IncidentEvent, Inspection, User
 from layers.scores import previous_month
-from tests.webmap.conftest import COUNTY_CODE
+from tests.support.web import COUNTY_CODE
 from webmap import get_store
 from webmap.views.cases.api import media_dir
 

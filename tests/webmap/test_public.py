@@ -18,7 +18,7 @@ from geodata.model import Assignment, Zone
 from geodata.scores import titles
 from layers.score_map import default_month
 from layers.scores import previous_month, score_settings, target_scores
-from tests.webmap.conftest import COUNTY_CODE
+from tests.support.web import COUNTY_CODE
 from webmap import get_store
 from webmap.i18n import EN, ZH
 from webmap.mapbuild import ATTRIBUTION

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, build_county, csrf_token
+from tests.support.web import COUNTY_CODE, PASSWORD, build_county, csrf_token
 from tests.webmap.test_cases_api import jpeg_bytes
 from webmap import create_app, get_store
 

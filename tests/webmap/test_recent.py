@@ -3,16 +3,16 @@ for again only once they are older than that, and never kept when asking failed.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from geodata.errors import Unauthorized
+from tests.support.clock import Ticks
 from webmap.recent import Recent
 
 
 def test_an_answer_is_kept_for_its_seconds_then_asked_for_again():
-    recent, asked = Recent(seconds=0.2), []
+    ticks, asked = Ticks(), []
+    recent = Recent(seconds=5, clock=ticks)
 
     def make():
         asked.append(1)
@@ -20,7 +20,9 @@ def test_an_answer_is_kept_for_its_seconds_then_asked_for_again():
 
     assert recent.get("county", make) == 1 and recent.get("county", make) == 1
     assert recent.get("other", make) == 2  # each key its own answer
-    time.sleep(0.25)
+    ticks.advance(4.5)
+    assert recent.get("county", make) == 1  # still young
+    ticks.advance(0.5)  # five seconds on: asked for again
     assert recent.get("county", make) == 3 and len(asked) == 3
     recent.clear()
     assert recent.get("county", make) == 4

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, build_county, login
+from tests.support.web import COUNTY_CODE, PASSWORD, build_county, login
 from webmap import create_app, get_store
 
 QUERIES = [

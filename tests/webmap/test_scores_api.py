@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.webmap.conftest import DEMO_MID_DAY, DEMO_MONTH, demo_client
+from tests.support.web import DEMO_MID_DAY, DEMO_MONTH, demo_client
 
 
 def test_the_demo_scores_a_month_over_http(demo):

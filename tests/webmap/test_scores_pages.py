@@ -1,16 +1,15 @@
 """The 争先创优 page (/scores): the demo's ranking, exposure list and rules; months refused in
-Chinese; the empty states on the small county; and a screenshot in Chromium."""
+Chinese; the empty states on the small county (its screenshot in Chromium:
+tests/browser/test_browser_scores_pages.py)."""
 
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from layers.score_map import default_month
-from tests.webmap.conftest import ARTIFACTS, DEMO_MONTH, DEMO_MONTH_BEFORE, demo_client, is_local, month_zh
+from tests.support.web import DEMO_MONTH, DEMO_MONTH_BEFORE, demo_client, month_zh
 
 MONTH = DEMO_MONTH
 
@@ -86,25 +85,3 @@ def test_a_county_without_inspections_shows_the_empty_states(leader):
     assert 'id="nearest-month"' not in html  # no month has any: nothing to offer
     assert "本月无曝光单位" in html and "评分规则" in html
     assert _ranks(html) == []
-
-
-def test_browser_screenshot_of_the_ranking(demo, browser):
-    """The page as a leader sees it, saved to tests/artifacts/scores.png."""
-    app, password = demo[0], demo[1]["leader"]
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    try:
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        page.route("**/*", lambda r: r.continue_() if is_local(r.request.url, base) else r.abort())
-        page.goto(f"{base}/login?next=/scores?month={MONTH}")
-        page.fill("#username", "leader")
-        page.fill("#password", password)
-        page.click("button[type=submit]")
-        page.wait_for_selector(".score-table")
-        page.click(".rules summary")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "scores.png"), full_page=True)
-        assert page.locator(".score-table tbody tr").count() >= 10
-    finally:
-        server.shutdown()

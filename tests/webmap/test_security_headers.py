@@ -11,8 +11,8 @@ import re
 import pytest
 from PIL import Image
 
-from tests.geodata.test_tiles import tile_at
-from tests.webmap.conftest import COUNTY_CODE, build_county, csrf_token
+from tests.geodata.stores.test_tiles import tile_at
+from tests.support.web import COUNTY_CODE, build_county, csrf_token
 from webmap import create_app, get_store
 from webmap.basemap import basemap_sources
 from webmap.security import page_policy, tile_host

@@ -11,7 +11,7 @@ import mapbox_vector_tile
 import pytest
 import shapely
 
-from tests.webmap.conftest import csrf_token, demo_client, post_json
+from tests.support.web import csrf_token, demo_client, post_json
 from webmap import get_store
 
 ZOOM = 16

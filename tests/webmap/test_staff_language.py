@@ -13,8 +13,8 @@ from werkzeug.security import generate_password_hash
 
 from geodata import audit as audit_log
 from geodata.model import Assignment, ChangeSet, User
-from tests.webmap.conftest import COUNTY_CODE, PASSWORD, csrf_token, login
-from tests.webmap.english import chinese_outside, script_texts, switch_language
+from tests.support.english import chinese_outside, script_texts, switch_language
+from tests.support.web import COUNTY_CODE, PASSWORD, csrf_token, login
 from webmap import get_store
 
 # Moved to both languages so far (the rest of the staff pages follow, a group at a time).

@@ -1,14 +1,12 @@
 """The 社区等次与文明称号 page (/scores/tiers) on the demo county: proposals for a month, the
-administrator's buttons, a month refused in Chinese, and the link from /scores."""
+administrator's buttons, a month refused in Chinese, and the link from /scores (the buttons clicked in
+Chromium: tests/browser/test_browser_tiers_page.py)."""
 
 from __future__ import annotations
 
 import re
-import threading
 
-from werkzeug.serving import make_server
-
-from tests.webmap.conftest import DEMO_MID_DAY, DEMO_MONTH, demo_client, month_zh
+from tests.support.web import DEMO_MID_DAY, DEMO_MONTH, demo_client, month_zh
 
 MONTH = DEMO_MONTH
 
@@ -59,32 +57,6 @@ def test_a_bad_month_is_refused_in_chinese(demo):
         assert page.status_code == 400
         assert re.search(r'class="field-error form-error">[^<]*[\u4e00-\u9fff]', page.text)
         assert "社区等次" in page.text and "Traceback" not in page.text
-
-
-def test_an_administrators_buttons_work_in_a_browser(demo, browser):
-    """Confirm a tier and award a title with the page's own buttons (today, in the county's
-    clock: a date the server must not take for the future)."""
-    app, passwords = demo
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    try:
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/login?next=/scores/tiers?month={MONTH}")
-        page.fill("#username", "admin")
-        page.fill("#password", passwords["admin"])
-        page.click("button[type=submit]")
-        decided = page.locator("text=已评定").count()
-        page.locator("button:has-text('确认')").first.click()
-        page.wait_for_function(f"() => document.body.innerText.split('已评定').length - 1 > {decided}")
-        current = page.locator("text=现行").count()
-        page.locator("button:has-text('授予称号')").click()
-        page.wait_for_function(f"() => document.body.innerText.split('现行').length - 1 > {current}")
-        assert errors == []
-    finally:
-        server.shutdown()
 
 
 def test_a_courtyard_is_given_the_civilized_courtyard_title_over_http(demo):

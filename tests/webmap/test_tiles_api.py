@@ -10,8 +10,8 @@ import mapbox_vector_tile
 import pytest
 
 from geodata.accounts.apikeys import issue_key
-from tests.geodata.test_tiles import tile_at
-from tests.webmap.conftest import COUNTY_CODE, EXTENT
+from tests.geodata.stores.test_tiles import tile_at
+from tests.support.web import COUNTY_CODE, EXTENT
 from webmap import get_store
 
 WHOLE = ",".join(map(str, EXTENT))

@@ -14,8 +14,8 @@ from shapely.geometry import Point, mapping
 
 from geodata.geo.geometry import from_metric, to_metric
 from geodata.mvt import encode as mvt
-from tests.geodata.test_tiles import tile_at
-from tests.webmap.conftest import csrf_token, demo_client, post_json
+from tests.geodata.stores.test_tiles import tile_at
+from tests.support.web import csrf_token, demo_client, post_json
 from webmap import get_store
 
 MOVE_M = 3.0

@@ -1,0 +1,140 @@
+"""What the browser tests (tests/browser/) share beside their fixtures: one default timeout for
+every wait, signing in through the login form, keeping requests on the portal, and reading the
+leaders' map (its ready flag, its canvas tiles, where a place is on the page).
+
+The ``browser`` fixture is in tests/browser/conftest.py; the app fixtures in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.support.web import PASSWORD
+
+STRICT = os.environ.get("REQUIRE_POSTGIS") == "1" or os.environ.get("CI") == "true"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+LOCAL_SCHEMES = ("data", "blob", "about")
+# Every wait of a browser test (a selector, a function, a navigation) gives up after this long,
+# unless the call says otherwise. The longest a test needed: the map's first load with every layer
+# (data-portal-ready) on a phone context while CI's two cores run a pytest beside Chromium; the
+# tests had waited 2 to 30 s call by call. A wait that passes is not slowed by a long limit.
+TIMEOUT_MS = 30_000
+
+
+def missing(reason: str):
+    """Skip a browser test that cannot run here, but fail it where it must run (CI)."""
+    if STRICT:
+        pytest.fail(f"the browser test must run in CI but {reason}")
+    pytest.skip(f"browser test skipped: {reason}")
+
+
+class Chromium:
+    """The tests' browser: Playwright's, except that every context it opens (and the context of a
+    ``new_page``) waits TIMEOUT_MS by default, set here once instead of in each call."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.context.set_default_timeout(TIMEOUT_MS)
+        return page
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
+def signed_in_page(
+    browser, base: str, username: str, path: str = "/portal", password: str = PASSWORD, **context
+):
+    """A page of a new browser context signed in as ``username`` through the login form, at
+    ``path``; requests leaving ``base`` are refused and recorded in ``page.outside``, script errors
+    in ``page.errors``."""
+    page = browser.new_context(
+        **(context or {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"})
+    ).new_page()
+    page.errors, page.outside = [], []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+
+    def route(r):
+        if is_local(r.request.url, base):
+            return r.continue_()
+        page.outside.append(r.request.url)
+        return r.abort()
+
+    page.route("**/*", route)
+    page.goto(f"{base}/login?next={path}")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{path}")
+    return page
+
+
+def is_local(url: str, base: str) -> bool:
+    """Whether a page's request stayed on the portal (or needed no network at all)."""
+    return url.startswith(base + "/") or urlparse(url).scheme in LOCAL_SCHEMES
+
+
+# -- the leaders' map in a browser --------------------------------------------------------------
+# The index of the first incident cluster no control of the map (legend, filters) lies over.
+FREE_CLUSTER = """() => [...document.querySelectorAll('.leaflet-portal-clusters-pane .incident-cluster')]
+    .findIndex((el) => { const b = el.getBoundingClientRect();
+        const top = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+        return top !== null && top.closest('.incident-cluster') === el; })"""
+
+PAINTED = """([pane, colour]) => {
+    const want = colour && [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+    let n = 0;
+    for (const c of document.querySelectorAll(`.leaflet-${pane}-pane canvas`)) {
+        if (!c.width) continue;
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 4) {
+            if (d[i + 3] > 200 && (!want || (d[i] === want[0] && d[i + 1] === want[1] && d[i + 2] === want[2]))) {
+                n += 1;
+                break;
+            }
+        }
+    }
+    return n;
+}"""
+
+
+def painted_tiles(page, pane: str, colour: str | None = None) -> int:
+    """How many canvas tiles of the map pane ``pane`` (e.g. ``portal-roads``) have a pixel drawn
+    (in ``colour``, ``#rrggbb``, when given)."""
+    return page.evaluate(PAINTED, [pane, colour])
+
+
+def map_xy(page, lat: float, lon: float) -> tuple[float, float]:
+    """Where on the page the map (``window.portalMap``) shows the place."""
+    return page.evaluate(
+        """([lat, lon]) => {
+            const map = window.portalMap, box = map.getContainer().getBoundingClientRect();
+            const p = map.latLngToContainerPoint([lat, lon]);
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        [lat, lon],
+    )
+
+
+def wait_ready(page, flag: str = "portal") -> None:
+    """Until the page's script says it is ready: ``data-portal-ready`` (the map has every layer
+    that is on loaded: layers.js sets it), or ``data-public-ready``, ``data-dashboard-ready``."""
+    page.wait_for_function(
+        "(flag) => document.documentElement.getAttribute(`data-${flag}-ready`) === '1'", arg=flag
+    )
+
+
+def overlay(page, title: str):
+    """The checkbox of the layer switcher's overlay called ``title``."""
+    return page.locator(".leaflet-control-layers-overlays label", has_text=title).locator("input")

@@ -1,0 +1,136 @@
+"""What the web tests share beside their fixtures: the small county 测试县 and how to build it,
+the demo's months, signing in through the real form, and serving an app on 127.0.0.1.
+
+The county 测试县 (990001) is two communities side by side, three road segments (one led by each of
+two units, one left unguarded), and two tight groups of incidents. The fixtures that hand these out
+(``app``, ``client``, ``demo`` …) are in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from shapely.geometry import LineString, Point, box
+from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
+
+from demo.posts import demo_year
+from geodata.model import Assignment, County, Incident, Segment, Unit, User, Zone
+from layers.score_map import default_month
+from layers.scores import previous_month
+from webmap import create_app
+
+COUNTY_CODE = "990001"
+EXTENT = (114.00, 22.50, 114.02, 22.52)
+PASSWORD = "correct horse 42"
+SINCE = datetime(2024, 1, 1, tzinfo=UTC)
+# The demo year is the twelve months before this one (demo/posts.py): its last month, the one
+# before, and a day in its middle.
+DEMO_MONTH = default_month()
+DEMO_MONTH_BEFORE = previous_month(DEMO_MONTH)
+DEMO_MID_DAY = (demo_year().start + timedelta(days=200)).date().isoformat()
+
+
+def month_zh(month: str, sep: str = " ") -> str:
+    """'2026-10' as the pages write it: '2026 年 10 月' (``sep=""``: '2026年10月')."""
+    return f"{month[:4]}{sep}年{sep}{int(month[5:])}{sep}月"
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login(client, username: str, password: str, next_url: str | None = None):
+    page = client.get("/login")
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    data = {"username": username, "password": password, "csrf_token": csrf_token(page.text)}
+    return client.post(url, data=data)
+
+
+def build_county(store) -> dict:
+    """Write the small county through the store's public interface; return its ids."""
+    county = store.add_county(County(COUNTY_CODE, "测试县", extent=box(*EXTENT), utm_epsg=32650))
+    cid = county.id
+    units = store.add_units(
+        [Unit(cid, "U01", "城管执法局"), Unit(cid, "U02", "交警大队"), Unit(cid, "U03", "环卫所")]
+    )
+    zones = store.add_zones(
+        [
+            Zone(cid, "community", "001", "西园社区", box(114.00, 22.50, 114.01, 22.52)),
+            Zone(cid, "community", "002", "东湖社区", box(114.01, 22.50, 114.02, 22.52)),
+        ]
+    )
+    segments = store.add_segments(
+        [
+            Segment(cid, "福华路", LineString([(114.002, 22.505), (114.008, 22.505)])),
+            Segment(cid, "金田路", LineString([(114.012, 22.515), (114.018, 22.515)])),
+            Segment(cid, "无人路", LineString([(114.005, 22.518), (114.015, 22.518)])),
+        ]
+    )
+    for unit, kind, target in ((units[0], "segment", segments[0]), (units[1], "segment", segments[1])):
+        store.assign(Assignment(cid, unit.id, kind, target.id, "lead", SINCE))
+    store.assign(Assignment(cid, units[2].id, "zone", zones[0].id, "lead", SINCE))
+    store.add_incidents(_incidents(cid))
+    store.add_user(User("leader1", generate_password_hash(PASSWORD), "leader", county_id=cid))
+    return {"county": county, "units": units, "zones": zones, "segments": segments}
+
+
+def _incidents(county_id: int) -> list[Incident]:
+    """30 incidents within ~10 m of (114.005, 22.505) and 5 near (114.015, 22.515)."""
+    out = []
+    for i in range(35):
+        x, y = (114.005, 22.505) if i < 30 else (114.015, 22.515)
+        offset = (i % 5) * 1e-5
+        out.append(
+            Incident(
+                county_id,
+                "parking" if i % 2 else "posters",
+                Point(x + offset, y - offset),
+                SINCE + timedelta(days=i),
+            )
+        )
+    return out
+
+
+# -- the demo county -------------------------------------------------------------------------------
+def demo_app(folder: Path, **config):
+    """An app on the demo database ``d.sqlite`` in ``folder`` (its instance folder too)."""
+    return create_app({"database_url": f"sqlite:///{folder / 'd.sqlite'}", "instance_path": str(folder),
+                       "testing": True, **config})  # fmt: skip
+
+
+def demo_client(demo, role: str):
+    """A client signed in to the demo as the user of ``role``, and its CSRF token."""
+    app, passwords = demo
+    client = app.test_client()
+    assert login(client, role, passwords[role]).status_code == 302
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/portal").text).group(1)
+    return client, token
+
+
+def post_json(client_token, url: str, body):
+    """POST ``body`` as JSON with a ``demo_client``'s CSRF token."""
+    client, token = client_token
+    return client.post(url, json=body, headers={"X-CSRFToken": token})
+
+
+# -- the app on a real port -----------------------------------------------------------------------
+@contextmanager
+def serving(app):
+    """The app on a free 127.0.0.1 port, served from a background thread; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
