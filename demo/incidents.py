@@ -13,14 +13,14 @@ import numpy as np
 import shapely
 
 from demo import cases as demo_cases
-from demo.names import SPOTS
+from demo.names import FIVE_RECTIFICATIONS, SPOTS
 from demo.posts import MAIN_CLASSES, DemoYear, person_name
 from geodata.assignments.routing import route_incidents
 from geodata.geo.geometry import from_metric, to_metric
-from geodata.model import CATEGORIES, County, Incident, Inspection, Segment, Zone
+from geodata.model import County, Incident, Inspection, Segment, Zone
 from geodata.stores.store import Store
 
-CODES = tuple(CATEGORIES)  # posters, street_vending, parking, outdoor_ads, sanitation
+CODES = FIVE_RECTIFICATIONS  # in this order for MIX
 # Category mix per kind of place, in CODES order.
 MIX = {
     "market": (0.10, 0.45, 0.05, 0.05, 0.35),
@@ -56,11 +56,12 @@ def add_demo_incidents(
     deadline and the life it has had by the year's end (demo/cases.py), and store them
     with their events."""
     deadlines = {c.code: timedelta(hours=c.deadline_hours) for c in store.list_categories()}
+    names = {c.code: c.name_zh for c in store.list_categories()}
     mine_since = year.end - timedelta(days=MINE_DAYS)
     incidents = [
         replace(i, deadline_at=i.reported_at + deadlines[i.category],
                 reporter=FIELD_INSPECTOR if i.source == "inspector" and i.reported_at >= mine_since else "")
-        for i in generate_incidents(county, segments, rng, n, year)
+        for i in generate_incidents(county, segments, rng, n, year, names)
     ]  # fmt: skip
     routed = [
         r
@@ -79,7 +80,12 @@ def add_demo_incidents(
 
 
 def generate_incidents(
-    county: County, segments: list[Segment], rng: np.random.Generator, n: int, year: DemoYear
+    county: County,
+    segments: list[Segment],
+    rng: np.random.Generator,
+    n: int,
+    year: DemoYear,
+    category_names: dict[str, str],
 ) -> list[Incident]:
     """``n`` incidents in report-time order (vectorised: points, categories, times, states)."""
     lines_m = to_metric(np.asarray([s.geom for s in segments], dtype=object), county.utm_epsg)
@@ -100,7 +106,7 @@ def generate_incidents(
     order = np.argsort(times, kind="stable")
     return [
         Incident(county.id, CODES[categories[i]], points[i], _at(year, times[i]), "filed",
-                 f"{where[i]}{CATEGORIES[CODES[categories[i]]]}", sources[i])
+                 f"{where[i]}{category_names[CODES[categories[i]]]}", sources[i])
         for i in order
     ]  # fmt: skip
 

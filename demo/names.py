@@ -72,3 +72,7 @@ SPOTS = (
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许邓冯韩曹曾彭"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀兰霞平刚桂英华建国志红海燕文斌宇浩鹏"
+
+# The demo's problems and its units' duties are of the five rectifications (五项整治: the category
+# table's campaign five_rectifications; tests/demo checks these are the table's), in its order.
+FIVE_RECTIFICATIONS = ("posters", "street_vending", "parking", "outdoor_ads", "sanitation")

@@ -15,6 +15,7 @@ import numpy as np
 from demo.names import (
     BUREAUS,
     COMMUNITY_ASSISTS,
+    FIVE_RECTIFICATIONS,
     GIVEN,
     MAIN_ROAD_ASSIST,
     MAIN_ROAD_LEADS,
@@ -22,7 +23,7 @@ from demo.names import (
     SURNAMES,
 )
 from geodata import clock
-from geodata.model import CATEGORIES, COUNTY_TZ, Assignment, ChangeSet, County, Segment, Unit, Zone
+from geodata.model import COUNTY_TZ, Assignment, ChangeSet, County, Segment, Unit, Zone
 from geodata.stores.store import Store
 
 CST = COUNTY_TZ  # China Standard Time: the county's clock
@@ -197,7 +198,7 @@ class _Poster:
 
     def post(self, unit: Unit, kind: str, target_ids: list[int], role: str) -> None:
         person, phone = person_name(self.rng), mobile(self.rng)
-        duties = self.duties.get(unit.code, tuple(CATEGORIES))
+        duties = self.duties.get(unit.code, FIVE_RECTIFICATIONS)
         self.store.assign_many([
             Assignment(self.county.id, unit.id, kind, target_id, role, self.valid_from, person=person,
                        phone=phone, duties=duties, change_set_id=self.change_set_id)

@@ -31,14 +31,9 @@ INCIDENT_STATUSES = ("filed", "dispatched", "handled", "verified", "closed", "re
 # A case is open until it is verified, closed or rejected; only open cases can be overdue, and a
 # new report near an open case of its category is its duplicate.
 OPEN_STATUSES = ("filed", "dispatched", "handled", "reopened")
-# The five rectifications (五项整治) and their Chinese names.
-CATEGORIES = {
-    "posters": "牛皮癣",
-    "street_vending": "占道经营",
-    "parking": "乱停车",
-    "outdoor_ads": "户外广告",
-    "sanitation": "环境卫生",
-}
+# The campaign of the five rectifications (五项整治): its categories are those of the category table
+# with this campaign (posters, street vending, parking, outdoor ads, sanitation).
+FIVE_RECTIFICATIONS = "five_rectifications"
 INSPECTION_PANELS = ("patrol", "npc", "cppcc", "community")
 
 
@@ -175,6 +170,7 @@ class Category:
     deadline_hours: int
     public: bool = True
     sort: int = 0
+    campaign: str = ""  # FIVE_RECTIFICATIONS for the five, else ""
 
 
 @dataclass

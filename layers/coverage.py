@@ -37,7 +37,6 @@ from geodata import clock
 from geodata.geo.geometry import to_metric, utm_epsg_for
 from geodata.mapedit.zone_topology import tiling_kinds
 from geodata.model import (
-    CATEGORIES,
     COMMUNITY_KINDS,
     INNER_ZONE_KINDS,
     ZONE_KINDS,
@@ -87,6 +86,7 @@ class CountyData:
     zone_units: dict[int, set[int]]  # zone id → units with a post on it or on a zone inside it
     unit_names: dict[int, str]
     incidents: list[Incident]  # reported in the window before ``now``
+    category_names: dict[str, str]  # code → Chinese name, from the category table
 
 
 def coverage_report(
@@ -119,6 +119,7 @@ def load(store: Store, county: County, at: datetime | None = None, now: datetime
         zone_units=_zone_units(zones, [a for a in posts if a.target_kind == "zone"]),
         unit_names={u.id: u.name for u in store.list_units(county.id)},
         incidents=[i for i in incidents if i.unit_id is None],
+        category_names={c.code: c.name_zh for c in store.list_categories()},
     )
 
 
@@ -157,7 +158,7 @@ def analyse(data: CountyData) -> CoverageReport:
     report.unguarded_segments = _unguarded_segments(data, places)
     report.overlaps = _overlaps(data.zones, zones, epsg)
     report.warnings = _mismatches(data, places)
-    report.unrouted_incidents = [_unrouted(i) for i in data.incidents]
+    report.unrouted_incidents = [_unrouted(i, data.category_names) for i in data.incidents]
     return report
 
 
@@ -271,11 +272,11 @@ def _mismatch(segment: Segment, unit_id: int, zones: list[Zone], unit_names: dic
     )
 
 
-def _unrouted(incident: Incident) -> UnroutedIncident:
+def _unrouted(incident: Incident, category_names: dict[str, str]) -> UnroutedIncident:
     return UnroutedIncident(
         id=incident.id,
         category=incident.category,
-        category_name=CATEGORIES.get(incident.category, incident.category),
+        category_name=category_names.get(incident.category, incident.category),
         status=incident.status,
         reported_at=incident.reported_at,
         lon=round(incident.geom.x, 7),

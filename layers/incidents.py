@@ -13,7 +13,7 @@ from datetime import datetime
 from shapely.geometry import Point
 
 from geodata.geo import tiles
-from geodata.model import CATEGORIES, County, Incident
+from geodata.model import County, Incident
 from geodata.stores.store import BBox, Store
 from layers.geojson import collection, feature
 
@@ -37,7 +37,8 @@ def features(
     if zoom >= POINTS_FROM_ZOOM:
         incidents = store.list_incidents(county.id, bbox=bbox, limit=MAX_POINTS + 1, **filters)
         if len(incidents) <= MAX_POINTS:
-            feats = [feature(i.geom, _point_properties(i), i.id) for i in incidents]
+            names = {c.code: c.name_zh for c in store.list_categories()}
+            feats = [feature(i.geom, _point_properties(i, names), i.id) for i in incidents]
             return collection(feats, layer=NAME, zoom=zoom, total=len(incidents), clustered=False)
     level = tiles.cluster_level(zoom, CLUSTER_LEVELS)
     centres, counts = store.incident_clusters(county.id, level, tiles.bbox_cells(bbox, level), **filters)
@@ -48,12 +49,12 @@ def features(
     return collection(feats, layer=NAME, zoom=zoom, total=int(counts.sum()), clustered=True)
 
 
-def _point_properties(incident: Incident) -> dict:
+def _point_properties(incident: Incident, category_names: dict[str, str]) -> dict:
     return {
         "cluster": False,
         "id": incident.id,
         "category": incident.category,
-        "category_name": CATEGORIES.get(incident.category, incident.category),
+        "category_name": category_names.get(incident.category, incident.category),
         "status": incident.status,
         "reported_at": incident.reported_at.isoformat(),
         "unit_id": incident.unit_id,

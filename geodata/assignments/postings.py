@@ -6,7 +6,7 @@ day runs from 00:00 to 24:00 there. Every change is one change set, applied in o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -17,7 +17,7 @@ from geodata import clock
 from geodata.assignments.routing import ROUTE_MAX_M, route_incidents
 from geodata.assignments.targets import Target, load_targets, refuse_stale
 from geodata.errors import InvalidInput, NotFound
-from geodata.model import CATEGORIES, COMMUNITY_KINDS, COUNTY_TZ, ROLES, Assignment, ChangeSet, County, Unit
+from geodata.model import COMMUNITY_KINDS, COUNTY_TZ, ROLES, Assignment, ChangeSet, County, Unit
 from geodata.stores.store import Store
 
 REROUTE_BATCH = 5_000  # incidents routed at a time, without the write lock
@@ -99,7 +99,7 @@ def apply_posting(store: Store, county: County, posting: Posting, now: datetime 
 
     The targets are locked first, so a target some other change touched since the editor saw it
     (``posting.versions``) is refused with StaleVersion listing them, and nothing is written."""
-    check_posting(posting)
+    check_posting(posting, category_codes(store))
     now = now or clock.now()
     with store.transaction():
         unit = find_unit(store, county, posting.unit_code)
@@ -122,18 +122,24 @@ def apply_posting(store: Store, county: County, posting: Posting, now: datetime 
     return Applied(cs, made, settle_reroute(store, county, owed, posting.valid_from), versions)
 
 
-def check_posting(posting: Posting, need_reason: bool = True) -> None:
+def category_codes(store: Store) -> list[str]:
+    """The codes of the category table (the only list of categories), in its order."""
+    return [c.code for c in store.list_categories()]
+
+
+def check_posting(posting: Posting, categories: Collection[str], need_reason: bool = True) -> None:
+    """Refuse a posting whose role, duties (codes of ``categories``), targets or reason are wrong."""
     if posting.role not in ROLES:
         raise InvalidInput(
             f"未知的责任类型 {posting.role!r}：可选 lead（牵头）或 assist（联系）",
             en=f"Unknown role {posting.role!r}: choose lead or assist",
             field="role",
         )
-    unknown = [d for d in posting.duties if d not in CATEGORIES]
+    unknown = [d for d in posting.duties if d not in categories]
     if unknown:
         raise InvalidInput(
-            f"未知的责任类别 {', '.join(unknown)}：可选 {', '.join(CATEGORIES)}",
-            en=f"Unknown duty categories {', '.join(unknown)}: choose from {', '.join(CATEGORIES)}",
+            f"未知的责任类别 {', '.join(unknown)}：可选 {', '.join(categories)}",
+            en=f"Unknown duty categories {', '.join(unknown)}: choose from {', '.join(categories)}",
             field="duties",
         )
     if not posting.targets:

@@ -20,7 +20,7 @@ import shapely
 
 from geodata.errors import InvalidFile, InvalidInput
 from geodata.io.read import resolve_county
-from geodata.model import CATEGORIES, COUNTY_TZ, County
+from geodata.model import COUNTY_TZ, County
 from geodata.stores.store import Store
 
 LAYERS = ("zones", "segments", "incidents")
@@ -127,12 +127,13 @@ def _segments(store: Store, county: County) -> Iterator[Batch]:
 def _incidents(store: Store, county: County) -> Iterator[Batch]:
     zone_names = {z.id: z.name for z in store.list_zones(county.id)}
     unit_names = {u.id: u.name for u in store.list_units(county.id)}
+    category_names = {c.code: c.name_zh for c in store.list_categories()}
     for batch in store.iter_incidents(county.id, batch=BATCH):
         props = pd.DataFrame(
             {
                 "id": [i.id for i in batch],
                 "category": [i.category for i in batch],
-                "category_name": [CATEGORIES.get(i.category, "") for i in batch],
+                "category_name": [category_names.get(i.category, "") for i in batch],
                 "status": [i.status for i in batch],
                 "reported_at": [i.reported_at.isoformat() for i in batch],
                 "source": [i.source for i in batch],

@@ -4,6 +4,7 @@ routed in bulk on arrival (DESIGN §6, §7a), all in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -25,13 +26,24 @@ from geodata.io.read import (
     row_problems,
     text_column,
 )
-from geodata.model import CATEGORIES, County, Incident
+from geodata.model import Category, County, Incident
 from geodata.stores.store import Store
 
 Progress = Callable[[int, int | None], None]
-# A category may be given by its code or its Chinese name.
-CATEGORY_CODES = {**{code: code for code in CATEGORIES}, **{zh: code for code, zh in CATEGORIES.items()}}
-CHOICES = "posters, street_vending, parking, outdoor_ads or sanitation (or their Chinese names)"
+
+
+@dataclass(frozen=True)
+class Categories:
+    """The category table as an import reads it: a category may be given by its code or its
+    Chinese name."""
+
+    codes: dict[str, str]
+    choices: str
+
+    @classmethod
+    def of(cls, categories: list[Category]) -> Categories:
+        codes = {c.code: c.code for c in categories} | {c.name_zh: c.code for c in categories}
+        return cls(codes, "、".join(f"{c.code}（{c.name_zh}）" for c in categories))
 
 
 def import_incidents(
@@ -55,7 +67,8 @@ def import_incidents(
     (the NYC collisions, say). Naive times are taken as UTC. A row that cannot be stored refuses
     the file, naming it; with ``skip_refused`` the good rows are stored and the refused ones
     written, each with its reason, to ``<file>.refused.csv`` beside it."""
-    fixed_category = category_code(category, "--category") if category else None
+    known = Categories.of(store.list_categories())
+    fixed_category = category_code(known, category, "--category") if category else None
     columns = (category_field or "category", time_field or "reported_at")
     summary = ImportSummary(source=Path(path).name, layer="incidents")
     total = count_rows(path)
@@ -69,7 +82,7 @@ def import_incidents(
             )
         for frame in iter_point_frames(path, crs, chunk_rows):
             incidents, problems = _incidents(
-                county, frame, columns, fixed_category, reported_at, summary.source, skip_refused
+                county, frame, columns, known, fixed_category, reported_at, summary.source, skip_refused
             )
             if problems:
                 _write_refused(refused_path, frame, problems, header=refused == 0)
@@ -104,12 +117,12 @@ def _write_refused(path: Path, frame: gpd.GeoDataFrame, problems: dict[int, str]
     )
 
 
-def category_code(value: str, where: str) -> str:
-    code = CATEGORY_CODES.get(str(value).strip())
+def category_code(known: Categories, value: str, where: str) -> str:
+    code = known.codes.get(str(value).strip())
     if code is None:
         raise InvalidInput(
-            f"{where}：未知的问题类别 {value!r}；可选 {CHOICES}",
-            en=f"{where}: unknown category {value!r}; choose {CHOICES}",
+            f"{where}：未知的问题类别 {value!r}；可选 {known.choices}",
+            en=f"{where}: unknown category {value!r}; choose {known.choices}",
             field="category",
         )
     return code
@@ -119,6 +132,7 @@ def _incidents(
     county: County,
     frame: gpd.GeoDataFrame,
     columns: tuple[str, str],
+    known: Categories,
     fixed_category: str | None,
     fixed_time: datetime | None,
     source: str,
@@ -129,7 +143,7 @@ def _incidents(
     for categories and times, InvalidGeometry for points, naming the rows."""
     labels = [row_label(int(i)) for i in frame.index]
     problems: dict[int, str] = {}
-    categories = _categories(frame, columns[0], fixed_category, source, problems)
+    categories = _categories(frame, columns[0], known, fixed_category, source, problems)
     times = _times(frame, columns[1], fixed_time, source, problems)
     if problems and not skip:
         lines = [f"{labels[i]}: {why}" for i, why in sorted(problems.items())]
@@ -154,15 +168,15 @@ def _incidents(
     ], problems
 
 
-def _categories(frame, column, fixed, source, problems: dict[int, str]) -> list[str]:
+def _categories(frame, column, known: Categories, fixed, source, problems: dict[int, str]) -> list[str]:
     if fixed:
         return [fixed] * len(frame)
     require_field(frame, column, source, "--category-field (or give every row one with --category)")
     codes = []
     for i, value in enumerate(text_column(frame, column)):
-        code = CATEGORY_CODES.get(value)
+        code = known.codes.get(value)
         if code is None:
-            problems[i] = f"unknown category {value!r}; choose {CHOICES}"
+            problems[i] = f"unknown category {value!r}; choose {known.choices}"
         codes.append(code)
     return codes
 

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from demo.county import seed_demo
 from demo.incidents import generate_incidents
+from demo.posts import demo_year
 from geodata.accounts.apikeys import issue_key
 from geodata.assignments.routing import route_incidents
 from geodata.stores.store import open_store
@@ -92,10 +93,12 @@ def _check_same_county(stores: dict, county_id: int) -> None:
 def _incidents(store, county, segments, n: int, seed: int) -> list:
     """``n`` demo incidents (as the demo makes them), each with its category's deadline."""
     hours = {c.code: timedelta(hours=c.deadline_hours) for c in store.list_categories()}
+    names = {c.code: c.name_zh for c in store.list_categories()}
+    rng = np.random.default_rng(seed)
     return [
         replace(i, deadline_at=i.reported_at + hours[i.category], updated_at=i.reported_at,
                 rework=int(i.status == "reopened"))
-        for i in generate_incidents(county, segments, np.random.default_rng(seed), n)
+        for i in generate_incidents(county, segments, rng, n, demo_year(), names)
     ]  # fmt: skip
 
 

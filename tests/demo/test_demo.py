@@ -11,10 +11,11 @@ from werkzeug.security import check_password_hash
 
 from demo.county import seed_demo
 from demo.incidents import MINE_DAYS
+from demo.names import FIVE_RECTIFICATIONS
 from demo.posts import CST, DemoYear
 from geodata.accounts import passwords
 from geodata.errors import Conflict
-from geodata.model import CATEGORIES
+from geodata.model import FIVE_RECTIFICATIONS as CAMPAIGN
 from geodata.stores.store import open_store
 
 N_INCIDENTS = 1_500
@@ -44,7 +45,8 @@ def test_demo_holds_the_county_the_scheme_and_a_year_of_incidents(demo):
     assert {"区城市管理和综合执法局", "区交警大队"} <= {u.name for u in units}
     assert all(u.hotline.startswith("0755-") for u in units)
     incidents = store.list_incidents(cid)
-    assert set(Counter(i.category for i in incidents)) == set(CATEGORIES)
+    five = [c.code for c in store.list_categories() if c.campaign == CAMPAIGN]  # in the table's order
+    assert list(FIVE_RECTIFICATIONS) == five and set(Counter(i.category for i in incidents)) == set(five)
     assert all(YEAR.start <= i.reported_at <= NOW for i in incidents)
     assert YEAR.start == datetime(2026, 1, 1, tzinfo=CST)  # twelve whole months, then January to the 15th
     assert sum(i.unit_id is not None for i in incidents) > 0.8 * N_INCIDENTS

@@ -73,7 +73,15 @@ class CasesSql:
     def list_categories(self) -> list[Category]:
         rows = self._rows("SELECT * FROM category ORDER BY sort, code")
         return [
-            Category(r["code"], r["name_zh"], r["name_en"], r["deadline_hours"], bool(r["public"]), r["sort"])
+            Category(
+                r["code"],
+                r["name_zh"],
+                r["name_en"],
+                r["deadline_hours"],
+                bool(r["public"]),
+                r["sort"],
+                r["campaign"],
+            )
             for r in rows
         ]
 

@@ -16,7 +16,7 @@ from flask import Response, current_app, url_for
 from geodata.assignments.postings import COUNTY_TZ
 from geodata.cases.workflow import SYSTEM
 from geodata.labels import STATUS_ZH
-from geodata.model import CATEGORIES, OPEN_STATUSES, Category, Incident, IncidentEvent, Photo
+from geodata.model import FIVE_RECTIFICATIONS, OPEN_STATUSES, Category, Incident, IncidentEvent, Photo
 
 # The XML element of a list and of each of its items.
 LIST_TAGS = {
@@ -25,7 +25,7 @@ LIST_TAGS = {
     "errors": "error",
     "attributes": "attribute",
 }
-FIVE_RECTIFICATIONS = "五项整治"
+FIVE_RECTIFICATIONS_ZH = "五项整治"
 OTHER_GROUP = "市容秩序"
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -48,7 +48,7 @@ def service_json(c: Category) -> dict:
         "metadata": False,
         "type": "realtime",
         "keywords": ", ".join((c.name_zh, c.name_en, c.code)),
-        "group": FIVE_RECTIFICATIONS if c.code in CATEGORIES else OTHER_GROUP,
+        "group": FIVE_RECTIFICATIONS_ZH if c.campaign == FIVE_RECTIFICATIONS else OTHER_GROUP,
     }
 
 
