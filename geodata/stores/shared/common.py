@@ -12,6 +12,7 @@ import shapely
 from geodata.errors import Conflict, InvalidInput, NotFound
 from geodata.model import (
     ZONE_KIND_ZH,
+    ZONE_KINDS,
     Assignment,
     ChecklistItem,
     County,
@@ -24,7 +25,7 @@ from geodata.model import (
     Zone,
 )
 from geodata.stores.shared.assignments import AssignmentsSql, one
-from geodata.stores.shared.base import COUNTED_TABLES
+from geodata.stores.shared.base import COUNTED_TABLES, kinds_list
 from geodata.stores.shared.cases import CasesSql
 from geodata.stores.shared.edits import GeometryEditsSql
 from geodata.stores.shared.identity import IdentitySql
@@ -39,6 +40,7 @@ from geodata.stores.shared.queries import (
     UPDATE_SEGMENT,
     UPDATE_ZONE,
     ZONE_ASSIGNED,
+    ZONE_BY_CODE,
 )
 from geodata.stores.shared.reroute import RerouteSql
 from geodata.stores.shared.segments import SegmentEditsSql
@@ -178,6 +180,18 @@ class CommonSql(
         )
         return self._unit(one(rows, f"unit #{unit_id}"))
 
+    def get_unit_by_code(self, county_id: int, code: str) -> Unit:
+        rows = self._rows(
+            "SELECT * FROM unit WHERE county_id = %(c)s AND code = %(code)s", {"c": county_id, "code": code}
+        )
+        if not rows:
+            raise NotFound(
+                f"本县区没有编码为 {code!r} 的单位",
+                en=f"There is no unit with the code {code!r}",
+                field="code",
+            )
+        return self._unit(rows[0])
+
     def list_units(self, county_id: int) -> list[Unit]:
         rows = self._rows("SELECT * FROM unit WHERE county_id = %(c)s ORDER BY id", {"c": county_id})
         return [self._unit(r) for r in rows]
@@ -286,6 +300,22 @@ class CommonSql(
             "SELECT * FROM zone WHERE county_id = %(c)s AND id = %(id)s", {"c": county_id, "id": zone_id}
         )
         return self._zone(one(rows, f"zone #{zone_id}"))
+
+    def get_zone_by_code(self, county_id: int, kind: str | Sequence[str] | None, code: str) -> Zone:
+        kinds = kinds_list(kind) or ([] if kind is not None else list(ZONE_KINDS))
+        # One parameter a kind, so that both backends find it through UNIQUE (county_id, kind, code).
+        params = {"c": county_id, "code": code, **{f"k{i}": k for i, k in enumerate(kinds)}}
+        rows = kinds and self._rows(
+            ZONE_BY_CODE.format(kinds=", ".join(f"%(k{i})s" for i in range(len(kinds)))), params
+        )
+        if not rows:
+            what = ZONE_KIND_ZH.get(kinds[0], "区域") if len(kinds) == 1 else "区域"
+            raise NotFound(
+                f"本县区没有编码为 {code!r} 的{what}",
+                en=f"There is no {kinds[0] if len(kinds) == 1 else 'zone'} with the code {code!r}",
+                field="code",
+            )
+        return self._zone(rows[0])
 
     def get_segment(self, county_id: int, segment_id: int) -> Segment:
         rows = self._rows(

@@ -30,10 +30,14 @@ _FAILURES = """
 
 
 class IdentitySql:
-    def add_user_session(self, s: UserSession) -> UserSession:
-        params = {**vars(s), "created_at": self._t(s.created_at), "last_seen_at": self._t(s.last_seen_at)}
+    def add_user_session(self, session: UserSession) -> UserSession:
+        params = {
+            **vars(session),
+            "created_at": self._t(session.created_at),
+            "last_seen_at": self._t(session.last_seen_at),
+        }
         self._execute(_INSERT_SESSION, params)
-        return s
+        return session
 
     def get_user_session(self, session_id: str) -> UserSession | None:
         rows = self._rows("SELECT * FROM user_session WHERE id = %(id)s", {"id": session_id})

@@ -13,6 +13,15 @@ UPDATE_ZONE = """
         version = version + 1
     WHERE county_id = %(county_id)s AND id = %(id)s
 """
+# The zone of one of some kinds with a code (unique per county and kind), the lowest id first;
+# ``{kinds}`` is one named parameter a kind, never the caller's text.
+ZONE_BY_CODE = """
+    SELECT *
+    FROM zone
+    WHERE county_id = %(c)s AND kind IN ({kinds}) AND code = %(code)s
+    ORDER BY id
+    LIMIT 1
+"""
 INSERT_SEGMENT = """
     INSERT INTO segment (county_id, name, highway, source_id, length_m, geom, geom_m)
     VALUES (%(county_id)s, %(name)s, %(highway)s, %(source_id)s, %(length_m)s, %(geom)s, %(geom_m)s)

@@ -14,20 +14,20 @@ def _day(value) -> date | None:
 
 
 class TitlesSql:
-    def add_tier_decision(self, d: TierDecision) -> TierDecision:
+    def add_tier_decision(self, decision: TierDecision) -> TierDecision:
         try:
             row = self._insert(
                 "INSERT INTO tier_decision (county_id, zone_id, month, proposed, tier, decided_by, decided_at) "
                 "VALUES (%(county_id)s, %(zone_id)s, %(month)s, %(proposed)s, %(tier)s, %(decided_by)s, "
                 "%(decided_at)s) RETURNING id",
-                {**vars(d), "decided_at": self._t(d.decided_at)},
+                {**vars(decision), "decided_at": self._t(decision.decided_at)},
             )
         except self.CONSTRAINT_ERRORS:
             raise Conflict(
-                f"区域 #{d.zone_id} 已评定 {d.month} 的等次",
-                en=f"Zone #{d.zone_id} already has a tier decided for {d.month}",
+                f"区域 #{decision.zone_id} 已评定 {decision.month} 的等次",
+                en=f"Zone #{decision.zone_id} already has a tier decided for {decision.month}",
             ) from None
-        return replace(d, id=row[0])
+        return replace(decision, id=row[0])
 
     def list_tier_decisions(self, county_id: int, zone_id: int | None = None) -> list[TierDecision]:
         rows = self._rows(
