@@ -15,12 +15,11 @@ from psycopg.types import TypeInfo
 from psycopg.types.shapely import register_shapely
 
 from geodata.errors import ConfigError
-from geodata.stores.postgis.entities import FeaturesMixin, PostgisEncoding
+from geodata.stores.postgis.entities import FeaturesMixin
 from geodata.stores.postgis.spatial import SpatialMixin
 from geodata.stores.postgis.tiles import TilesMixin
-from geodata.stores.shared.audit import AuditSql
-from geodata.stores.shared.base import BaseStore, migration_files
-from geodata.stores.shared.common import CommonSql
+from geodata.stores.shared.base import migration_files
+from geodata.stores.shared.sql import SharedSql
 
 _MIGRATIONS_TABLE = """
     CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -107,7 +106,7 @@ class PostgisDatabase:
             self._pool.close()
 
 
-class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, AuditSql, CommonSql, BaseStore):
+class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, SharedSql):
     backend = "postgis"
     CONSTRAINT_ERRORS = (psycopg.errors.UniqueViolation, psycopg.errors.ExclusionViolation)
 
@@ -136,7 +135,7 @@ class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, Aud
             register_shapely(info, self.conn)
             self.conn._portal_ready = True
 
-    # -- lifecycle -----------------------------------------------------------------------------
+    # -- lifecycle ---------------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.conn.transaction():
@@ -188,7 +187,7 @@ class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, Aud
             self._release = None
         super().close()
 
-    # -- the primitives the shared SQL runs on -------------------------------------------------
+    # -- the primitives the shared SQL runs on -----------------------------------------------------
     def _rows(self, sql, params=None) -> list[dict]:
         with self.conn.cursor(row_factory=dict_row) as cur:
             return cur.execute(sql, params).fetchall()

@@ -1,5 +1,5 @@
 """Mapbox Vector Tiles from PostGIS: the features of a tile chosen, clipped and encoded in SQL
-(``ST_AsMVTGeom``, ``ST_AsMVT``), but for incident clusters (common_clusters.py, a few dozen points
+(``ST_AsMVTGeom``, ``ST_AsMVT``), but for incident clusters (shared/clusters.py, a few dozen points
 encoded in Python); the rules of what a layer holds at a zoom are geodata/geo/tiles.py."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from datetime import datetime
 
 from geodata.geo import tiles
 from geodata.geo.tiles import Tile
-from geodata.stores.shared.base import utc
+from geodata.stores.postgis.encoding import PostgisEncoding
+from geodata.stores.shared.cases import INCIDENT_FILTERS
+from geodata.stores.shared.checks import utc
 from geodata.stores.shared.clusters import ClustersSql
-from geodata.stores.shared.queries import INCIDENT_FILTERS
 
 # The incidents of a block of cells: found by box through the GiST index, kept by cell number (a
 # point on a tile's edge is in exactly one tile).
@@ -62,7 +63,7 @@ _ZONES = f"""
 """
 
 
-class TilesMixin(ClustersSql):
+class TilesMixin(ClustersSql, PostgisEncoding):
     # The tile queries are never prepared: after five runs of a prepared statement PostgreSQL may
     # keep one generic plan, blind to how much of the county a tile's box covers (a county-wide
     # roads tile went from 6 to 26 ms). Each is planned for its own box.

@@ -22,6 +22,7 @@ from geodata.geo import tiles
 from geodata.geo.tiles import CellBox, Tile
 from geodata.model import COUNTY_TZ, OPEN_STATUSES
 from geodata.mvt import encode as mvt
+from geodata.stores.shared.base import BaseStore
 
 BIN_LEVELS = tuple(range(15, tiles.FINEST_CLUSTERS + 1))  # as migration 0009 counts them
 _BINNED = frozenset({"since", "until", "category", "status", "unit_id", "duplicates"})
@@ -92,7 +93,7 @@ def _month_on_or_after(t: datetime) -> datetime:
     return start if start == t else (start + timedelta(days=32)).replace(day=1)
 
 
-class ClustersSql:
+class ClustersSql(BaseStore):
     # Each backend's: the incidents of a lon/lat box (minx…maxy) whose level-24 cells lie in
     # x0…x1, y0…y1 (INCIDENT_FILTERS applied), per cell >> shift: cx, cy, n and summed positions sx, sy.
     _RAW_CLUSTERS = ""

@@ -1,4 +1,4 @@
-"""随手拍 reports waiting for moderation, shared by both stores (see common.py)."""
+"""随手拍 reports waiting for moderation, in the SQL both backends share (geodata/stores/interface/public.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 
 from geodata.errors import NotFound
 from geodata.model import Photo, PublicReport
+from geodata.stores.shared.base import BaseStore
 
 _COLUMNS = (
     "county_id, token, category, lon, lat, description, address, contact, photo_name, photo_public_name, "
@@ -20,7 +21,7 @@ _FILTERS = """
 """
 
 
-class PublicReportsSql:
+class PublicReportsSql(BaseStore):
     def add_public_report(self, report: PublicReport) -> PublicReport:
         photo = report.photo
         values = ", ".join(f"%({c.strip()})s" for c in _COLUMNS.split(","))

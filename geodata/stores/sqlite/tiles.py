@@ -1,6 +1,6 @@
 """Mapbox Vector Tiles from SQLite: the tile's rows found through the R*Trees, clipped and projected
 with shapely, encoded by geodata/mvt/encode.py; the same features as the PostGIS store's
-``ST_AsMVT`` (geodata/geo/tiles.py has the rules, common_clusters.py the incident clusters)."""
+``ST_AsMVT`` (geodata/geo/tiles.py has the rules, shared/clusters.py the incident clusters)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import shapely
 from geodata.geo import tiles
 from geodata.geo.tiles import Tile
 from geodata.mvt import encode as mvt
+from geodata.stores.shared.cases import INCIDENT_FILTERS
 from geodata.stores.shared.clusters import ClustersSql
-from geodata.stores.shared.queries import INCIDENT_FILTERS
-from geodata.stores.sqlite.entities import ts
+from geodata.stores.sqlite.encoding import SqliteEncoding, ts
 
 # CROSS JOIN: SQLite joins in the order written, so the R*Tree finds the tile's few rows; left to
 # itself it read every row of the county by its county index (a point tile of 1,900 incidents
@@ -60,7 +60,7 @@ _ZONES = """
 """
 
 
-class TilesMixin(ClustersSql):
+class TilesMixin(ClustersSql, SqliteEncoding):
     _RAW_CLUSTERS = f"""
         SELECT t.cell_x >> %(shift)s AS cx, t.cell_y >> %(shift)s AS cy, COUNT(*) AS n,
                SUM(t.lon) AS sx, SUM(t.lat) AS sy
