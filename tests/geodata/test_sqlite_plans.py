@@ -16,7 +16,7 @@ BOX = dict(county=1, minx=114.0, maxx=114.001, miny=22.5, maxy=22.501, bminx=114
            all_roads=1, category="parking", since="2026-01-01")  # fmt: skip
 QUERIES = {
     "incident points": sqlite_tiles._POINTS,
-    "incident clusters": sqlite_tiles.TilesMixin._RAW_CLUSTERS,
+    "incident clusters": sqlite_tiles._RAW_CLUSTERS,
     "roads tile": sqlite_tiles._ROADS,
     "zones tile": sqlite_tiles._ZONES.format(kinds="'community'"),
     "open cases near a point": sqlite_entities._NEAR_OPEN,

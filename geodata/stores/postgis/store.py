@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import psycopg
 from psycopg.rows import dict_row
@@ -15,9 +16,10 @@ from psycopg.types import TypeInfo
 from psycopg.types.shapely import register_shapely
 
 from geodata.errors import ConfigError
+from geodata.geo.tiles import CellBox, Tile
 from geodata.stores.postgis.entities import FeaturesMixin
 from geodata.stores.postgis.spatial import SpatialMixin
-from geodata.stores.postgis.tiles import TilesMixin
+from geodata.stores.postgis.tiles import PostgisTiles
 from geodata.stores.shared.base import migration_files
 from geodata.stores.shared.sql import SharedSql
 
@@ -106,13 +108,14 @@ class PostgisDatabase:
             self._pool.close()
 
 
-class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, SharedSql):
+class PostgisStore(FeaturesMixin, SpatialMixin, SharedSql):
     backend = "postgis"
     CONSTRAINT_ERRORS = (psycopg.errors.UniqueViolation, psycopg.errors.ExclusionViolation)
 
     def __init__(self, conn: psycopg.Connection, release=None):
         super().__init__()
         self.conn = conn
+        self._tiles = PostgisTiles(conn)  # tiles.py: what vector_tile and incident_clusters ask
         self._release = release
         # A pooled connection is set up once, not per request: UTC times (like the embedded
         # store's) and shapely adapters, once PostGIS is installed in the database.
@@ -186,6 +189,13 @@ class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, SharedSql):
             self._release()
             self._release = None
         super().close()
+
+    # -- tiles: the tile builder's ----------------------------------------------------------------
+    def vector_tile(self, county_id: int, layer: str, tile: Tile, at: datetime, **filters) -> bytes:
+        return self._tiles.vector_tile(county_id, layer, tile, at, **filters)
+
+    def incident_clusters(self, county_id: int, level: int, cells: CellBox, **filters):
+        return self._tiles.incident_clusters(county_id, level, cells, **filters)
 
     # -- the primitives the shared SQL runs on -----------------------------------------------------
     def _rows(self, sql, params=None) -> list[dict]:

@@ -4,14 +4,17 @@ in a box, its own way."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 import shapely
 
 from geodata.errors import NotFound
-from geodata.model import Category, Incident, IncidentEvent, Photo
+from geodata.model import INCIDENT_STATUSES, Category, Incident, IncidentEvent, Photo
 from geodata.stores.shared.base import BaseStore
+from geodata.stores.shared.checks import check_choice
 
 # The filters of a case list, on an incident table aliased ``t`` (bbox is each backend's own).
 # CAST(... AS TIMESTAMPTZ) IS NULL reads the same in both: SQLite only needs the NULL test.
@@ -54,34 +57,40 @@ _COUNT_KEYS = {
 }
 
 
+def incident_filter_params(
+    encode_time: Callable[[datetime | None], Any],
+    since=None,
+    until=None,
+    category=None,
+    status=None,
+    unit_id=None,
+    zone_id=None,
+    overdue_at=None,
+    duplicates=True,
+    closed_since=None,
+    closed_until=None,
+    source=None,
+    reporter=None,
+) -> dict:
+    """The parameters of INCIDENT_FILTERS, times as a backend keeps them (``encode_time``);
+    ``status`` may be 'open' (any open status)."""
+    if status is not None and status != "open":
+        check_choice(status, INCIDENT_STATUSES, "status")
+    t = encode_time
+    return {
+        "since": t(since), "until": t(until), "category": category,
+        "status": None if status == "open" else status,
+        "open": 1 if status == "open" else None,
+        "unit": unit_id, "zone": zone_id, "overdue_at": t(overdue_at),
+        "duplicates": 1 if duplicates else None,
+        "closed_since": t(closed_since), "closed_until": t(closed_until), "source": source,
+        "reporter": reporter,
+    }  # fmt: skip
+
+
 class CasesSql(BaseStore):
-    def _incident_filters(
-        self,
-        since=None,
-        until=None,
-        category=None,
-        status=None,
-        unit_id=None,
-        zone_id=None,
-        overdue_at=None,
-        duplicates=True,
-        closed_since=None,
-        closed_until=None,
-        source=None,
-        reporter=None,
-    ) -> dict:
-        """The parameters of INCIDENT_FILTERS; ``status`` may be 'open' (any open status)."""
-        if status is not None and status != "open":
-            self._check_status(status)
-        return {
-            "since": self._t(since), "until": self._t(until), "category": category,
-            "status": None if status == "open" else status,
-            "open": 1 if status == "open" else None,
-            "unit": unit_id, "zone": zone_id, "overdue_at": self._t(overdue_at),
-            "duplicates": 1 if duplicates else None,
-            "closed_since": self._t(closed_since), "closed_until": self._t(closed_until), "source": source,
-            "reporter": reporter,
-        }  # fmt: skip
+    def _incident_filters(self, **filters) -> dict:
+        return incident_filter_params(self._t, **filters)
 
     def _incidents(self, rows) -> list[Incident]:
         """Incident rows carrying ``lon`` and ``lat``, their points made in one vectorised call."""

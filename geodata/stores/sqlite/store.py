@@ -6,15 +6,17 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from geodata.errors import ConfigError
+from geodata.geo.tiles import CellBox, Tile
 from geodata.stores.shared.base import migration_files
 from geodata.stores.shared.sql import SharedSql
 from geodata.stores.sqlite.encoding import named
 from geodata.stores.sqlite.entities import FeaturesMixin
 from geodata.stores.sqlite.spatial import SpatialMixin
-from geodata.stores.sqlite.tiles import TilesMixin
+from geodata.stores.sqlite.tiles import SqliteTiles
 
 MIGRATE_WAIT_S = 120.0
 
@@ -87,13 +89,14 @@ class SqliteDatabase:
             conn.close()
 
 
-class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SharedSql):
+class SqliteStore(FeaturesMixin, SpatialMixin, SharedSql):
     backend = "sqlite"
     CONSTRAINT_ERRORS = (sqlite3.IntegrityError,)
 
     def __init__(self, conn: sqlite3.Connection, release=None):
         super().__init__()
         self.conn = conn
+        self._tiles = SqliteTiles(conn)  # tiles.py: what vector_tile and incident_clusters ask
         self._depth = 0
         self._release = release  # gives the connection back to its database's idle ones
 
@@ -185,8 +188,15 @@ class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SharedSql):
             release(self.conn)
         elif self.conn is not None:
             self.conn.close()
-        self.conn = None
+        self.conn = self._tiles = None
         super().close()
+
+    # -- tiles: the tile builder's ----------------------------------------------------------------
+    def vector_tile(self, county_id: int, layer: str, tile: Tile, at: datetime, **filters) -> bytes:
+        return self._tiles.vector_tile(county_id, layer, tile, at, **filters)
+
+    def incident_clusters(self, county_id: int, level: int, cells: CellBox, **filters):
+        return self._tiles.incident_clusters(county_id, level, cells, **filters)
 
     # -- the primitives the shared SQL runs on -----------------------------------------------------
     def _rows(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
