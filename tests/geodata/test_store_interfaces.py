@@ -3,11 +3,16 @@ them, every one implemented by both backends with the interface's parameters."""
 
 from __future__ import annotations
 
+import ast
 import inspect
+from pathlib import Path
 
+import geodata.stores.shared
+from geodata.stores.shared.base import BaseStore
 from geodata.stores.store import CONCERNS, Store
 
 MAX_METHODS = 20
+SHARED = Path(geodata.stores.shared.__file__).parent
 
 
 def _methods(protocol) -> set[str]:
@@ -40,3 +45,26 @@ def test_both_backends_implement_every_method_with_its_parameters(store):
             assert not getattr(found, "__isabstractmethod__", False), f"{store.backend} lacks {name}"
             got = [(p.name, p.kind) for p in inspect.signature(found).parameters.values()]
             assert got == wanted, f"{store.backend}.{name}{got} is not {protocol.__name__}.{name}{wanted}"
+
+
+def test_what_the_shared_sql_calls_is_its_own_or_declared_by_the_base():
+    """A piece of shared/ uses only what it defines and what ``BaseStore`` declares (typed, abstract
+    until a backend or another concern gives it): no helper reached through the backend unseen."""
+    declared = set(dir(BaseStore)) | set(BaseStore.__annotations__) | {"_epsg", "on_close"}
+    for path in sorted(SHARED.glob("*.py")):
+        for cls in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            own = {n.name for n in cls.body if isinstance(n, ast.FunctionDef)} | {
+                t.id
+                for n in cls.body
+                if isinstance(n, ast.Assign)
+                for t in n.targets
+                if isinstance(t, ast.Name)
+            }
+            used = {
+                n.attr
+                for n in ast.walk(cls)
+                if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"
+            }
+            assert used <= own | declared, f"{path.name} {cls.name} uses {sorted(used - own - declared)}"
