@@ -109,6 +109,9 @@ class PostgisDatabase:
 
 
 class PostgisStore(FeaturesMixin, SpatialMixin, SharedSql):
+    """A Store over one PostgreSQL connection: the shared SQL (shared/sql.py) on this module's
+    statements, with PostGIS reads and COPY writes (entities.py, spatial.py) and a tile builder (tiles.py)."""
+
     backend = "postgis"
     CONSTRAINT_ERRORS = (psycopg.errors.UniqueViolation, psycopg.errors.ExclusionViolation)
 

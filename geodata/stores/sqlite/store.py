@@ -90,6 +90,9 @@ class SqliteDatabase:
 
 
 class SqliteStore(FeaturesMixin, SpatialMixin, SharedSql):
+    """A Store over one SQLite connection: the shared SQL (shared/sql.py) on this module's
+    statements, with R*Tree reads and writes (entities.py, spatial.py) and a tile builder (tiles.py)."""
+
     backend = "sqlite"
     CONSTRAINT_ERRORS = (sqlite3.IntegrityError,)
 
