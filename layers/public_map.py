@@ -138,12 +138,12 @@ def road_features(store: Store, county: County, bbox: BBox, zoom: int) -> dict:
 def find_community(store: Store, county: County, code: str) -> Zone:
     """The community (or village) with this code; NotFound (in Chinese) for any other code or kind
     of zone."""
-    for zone in store.list_zones(county.id, kind=KINDS):
-        if zone.code == code:
-            return zone
-    raise NotFound(
-        f"没有编号为“{code}”的社区", en=f"There is no community with the code “{code}”", field="code"
-    )
+    try:
+        return store.get_zone_by_code(county.id, KINDS, code)
+    except NotFound:
+        raise NotFound(
+            f"没有编号为“{code}”的社区", en=f"There is no community with the code “{code}”", field="code"
+        ) from None
 
 
 def community_summary(

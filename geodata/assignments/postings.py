@@ -83,14 +83,14 @@ class Applied:
 
 
 def find_unit(store: Store, county: County, code: str) -> Unit:
-    for unit in store.list_units(county.id):
-        if unit.code == code:
-            return unit
-    raise NotFound(
-        f"县区 {county.code} 中没有单位 {code!r}",
-        en=f"Unknown unit {code!r} in county {county.code}",
-        field="unit",
-    )
+    try:
+        return store.get_unit_by_code(county.id, code)
+    except NotFound:
+        raise NotFound(
+            f"县区 {county.code} 中没有单位 {code!r}",
+            en=f"Unknown unit {code!r} in county {county.code}",
+            field="unit",
+        ) from None
 
 
 def apply_posting(store: Store, county: County, posting: Posting, now: datetime | None = None) -> Applied:
@@ -191,8 +191,12 @@ def road_segments(store: Store, county: County, road: str) -> list[Target]:
 
 def community_of(store: Store, county: County, code: str):
     """The community (or village) with this code or name."""
+    try:
+        return store.get_zone_by_code(county.id, COMMUNITY_KINDS, code)
+    except NotFound:
+        pass  # a name, then: they are not kept by name
     for zone in store.list_zones(county.id, kind=COMMUNITY_KINDS):
-        if zone.code == code or zone.name == code:
+        if zone.name == code:
             return zone
     raise NotFound(
         f"县区 {county.code} 中没有社区 {code!r}",

@@ -326,12 +326,12 @@ def act(
 
 def _unit_for_dispatch(store: Store, county: County, case: Incident, code: str | None) -> Unit:
     if code:
-        for unit in store.list_units(county.id):
-            if unit.code == code:
-                return unit
-        raise NotFound(
-            f"没有编码为 {code!r} 的单位", en=f"There is no unit with the code {code!r}", field="unit"
-        )
+        try:
+            return store.get_unit_by_code(county.id, code)
+        except NotFound:
+            raise NotFound(
+                f"没有编码为 {code!r} 的单位", en=f"There is no unit with the code {code!r}", field="unit"
+            ) from None
     if case.unit_id is None:
         raise InvalidInput(
             "该案件没有责任单位，派发时请选择单位",

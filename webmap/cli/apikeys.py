@@ -33,11 +33,11 @@ def create_api_key(name: str, role: str, unit_code: str | None, county_code: str
 
 def _unit(store, county_code: str, unit_code: str) -> Unit:
     county = store.get_county(county_code)
-    for unit in store.list_units(county.id):
-        if unit.code == unit_code:
-            return unit
-    raise NotFound(
-        f"县区 {county.code} 中没有编码为 {unit_code!r} 的单位",
-        en=f"County {county.code} has no unit with code {unit_code!r}",
-        field="unit",
-    )
+    try:
+        return store.get_unit_by_code(county.id, unit_code)
+    except NotFound:
+        raise NotFound(
+            f"县区 {county.code} 中没有编码为 {unit_code!r} 的单位",
+            en=f"County {county.code} has no unit with code {unit_code!r}",
+            field="unit",
+        ) from None

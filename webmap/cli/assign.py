@@ -8,7 +8,7 @@ import click
 from flask import Flask, g
 
 from geodata.assignments import postings as posts
-from geodata.errors import InvalidInput
+from geodata.errors import InvalidInput, NotFound
 from geodata.mapedit.zones import undo
 from webmap import get_store, settings
 from webmap.audit import audited_command
@@ -59,11 +59,7 @@ def assign(county_code, unit_code, role, segments, zones, road, community, what,
 
 def _targets(store, county, segments, zones, road, community, what) -> list[posts.Target]:
     chosen = [posts.Target("segment", s) for s in segments]
-    by_code = {z.code: z.id for z in store.list_zones(county.id)}
-    for code in zones:
-        if code not in by_code:
-            raise InvalidInput(f"未知的区域编码 {code!r}", en=f"Unknown zone code {code!r}", field="zone")
-        chosen.append(posts.Target("zone", by_code[code]))
+    chosen += [posts.Target("zone", _zone_id(store, county, code)) for code in zones]
     if road:
         chosen += posts.road_segments(store, county, road)
     if community:
@@ -114,10 +110,16 @@ def _one_target(store, county, segment, zone) -> posts.Target:
         )
     if segment is not None:
         return posts.Target("segment", segment)
-    ids = [z.id for z in store.list_zones(county.id) if z.code == zone]
-    if not ids:
-        raise InvalidInput(f"未知的区域编码 {zone!r}", en=f"Unknown zone code {zone!r}", field="zone")
-    return posts.Target("zone", ids[0])
+    return posts.Target("zone", _zone_id(store, county, zone))
+
+
+def _zone_id(store, county, code: str) -> int:
+    try:
+        return store.get_zone_by_code(county.id, None, code).id
+    except NotFound:
+        raise InvalidInput(
+            f"未知的区域编码 {code!r}", en=f"Unknown zone code {code!r}", field="zone"
+        ) from None
 
 
 @click.command("guarded")

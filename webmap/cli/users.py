@@ -127,10 +127,11 @@ def _user_place(store, county_code: str | None, unit_code: str | None) -> tuple[
     county = store.get_county(chosen_county(county_code))
     if unit_code is None:
         return county.id, None
-    unit = next((u for u in store.list_units(county.id) if u.code == unit_code), None)
-    if unit is None:
+    try:
+        unit = store.get_unit_by_code(county.id, unit_code)
+    except NotFound:
         raise NotFound(
             f"县区 {county.code} 中没有编码为 {unit_code!r} 的单位",
             en=f"County {county.code} has no unit with code {unit_code!r}",
-        )
+        ) from None
     return county.id, unit.id

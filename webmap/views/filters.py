@@ -73,16 +73,16 @@ def cases_day(day, end: bool = False) -> datetime:
 
 
 def _unit_id(store: Store, county: County, code: str) -> int:
-    for u in store.list_units(county.id):
-        if u.code == code:
-            return u.id
-    zh, en = zh_en("cases.api.no_unit", code=repr(code))
-    raise NotFound(zh, en=en, field="unit")
+    try:
+        return store.get_unit_by_code(county.id, code).id
+    except NotFound:
+        zh, en = zh_en("cases.api.no_unit", code=repr(code))
+        raise NotFound(zh, en=en, field="unit") from None
 
 
 def _zone_id(store: Store, county: County, code: str) -> int:
-    for z in store.list_zones(county.id, kind=COMMUNITY_KINDS + INNER_ZONE_KINDS):
-        if z.code == code:
-            return z.id
-    zh, en = zh_en("cases.api.no_zone", code=repr(code))
-    raise NotFound(zh, en=en, field="zone")
+    try:  # one row by its code, not every zone with its geometry on every tile
+        return store.get_zone_by_code(county.id, COMMUNITY_KINDS + INNER_ZONE_KINDS, code).id
+    except NotFound:
+        zh, en = zh_en("cases.api.no_zone", code=repr(code))
+        raise NotFound(zh, en=en, field="zone") from None

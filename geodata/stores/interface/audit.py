@@ -1,6 +1,5 @@
-"""The part of the Store interface (geodata/stores/store.py) that keeps the audit log (geodata/audit.py;
-append-only, migration 0012). Kept apart so store.py stays small; ``Store`` inherits it, both
-backends implement it (geodata/stores/shared/audit.py)."""
+"""The audit log (geodata/audit.py; append-only, migration 0012), a hash chain of events. Both backends
+implement it with geodata/stores/shared/audit.py."""
 
 from __future__ import annotations
 
@@ -10,7 +9,9 @@ from typing import Protocol
 from geodata.audit import AuditEvent, AuditFilter
 
 
-class AuditLog(Protocol):
+class AuditStore(Protocol):
+    """Appending to the audit chain and reading it back."""
+
     def audit_chain_head(self) -> str | None:
         """The last event's hash (None for an empty log), read under a lock held to the end of
         the transaction, so that appends queue instead of forking the chain."""

@@ -1,17 +1,45 @@
-"""The part of the Store interface (geodata/stores/store.py) that 身份鉴别 needs: server-side sessions and
-the login failures behind the account lock and the address throttle (geodata/accounts/logins.py). Kept apart
-so store.py stays small; ``Store`` inherits it, both backends implement it
-(geodata/stores/shared/identity.py)."""
+"""Who may use the portal (身份鉴别): users, API keys, server-side sessions, the login failures behind
+the account lock and the address throttle (geodata/accounts/logins.py), and the answers remembered for
+an Idempotency-Key. Both backends implement it with geodata/stores/shared/identity.py."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Protocol
 
-from geodata.model import UserSession
+from geodata.model import ApiKey, User, UserSession
 
 
-class Identity(Protocol):
+class IdentityStore(Protocol):
+    """Users and API keys, their sessions and failed sign-ins, remembered answers."""
+
+    def add_user(self, user: User) -> User:
+        """Conflict when the username is taken."""
+
+    def get_user(self, user_id: int) -> User: ...
+
+    def get_user_by_name(self, username: str) -> User: ...
+
+    def update_user(self, user: User) -> User:
+        """Write a user's password hash, role, county, unit, panel, must-change flag and disabled time."""
+
+    def list_users(self) -> list[User]: ...
+
+    def add_api_key(self, key: ApiKey) -> ApiKey:
+        """Conflict when the name is taken; a unit_staff key carries its ``unit_id``."""
+
+    def api_key_by_hash(self, key_hash: str) -> ApiKey | None: ...
+
+    def list_api_keys(self) -> list[ApiKey]: ...
+
+    def remembered_answer(self, scope: str, key: str) -> tuple[str, int, str] | None:
+        """(request fingerprint, HTTP status, body) first given for an Idempotency-Key."""
+
+    def remember_answer(
+        self, scope: str, key: str, fingerprint: str, status: int, body: str, at: datetime
+    ) -> None:
+        """Conflict when the key was remembered meanwhile by a concurrent request."""
+
     def add_user_session(self, session: UserSession) -> UserSession: ...
 
     def get_user_session(self, session_id: str) -> UserSession | None:

@@ -1,6 +1,5 @@
-"""The part of the Store interface (geodata/stores/store.py) that keeps residents' 随手拍 reports until they
-are moderated (geodata/cases/public_reports.py). Kept apart so store.py stays small; ``Store`` inherits
-it, both backends implement it (geodata/stores/shared/public.py)."""
+"""Residents' 随手拍 reports, kept until they are moderated (geodata/cases/public_reports.py). Both
+backends implement it with geodata/stores/shared/public.py."""
 
 from __future__ import annotations
 
@@ -10,7 +9,9 @@ from typing import Protocol
 from geodata.model import PublicReport
 
 
-class PublicReports(Protocol):
+class PublicReportStore(Protocol):
+    """Reports from the public page and their moderation."""
+
     def add_public_report(self, report: PublicReport) -> PublicReport: ...
 
     def get_public_report(self, county_id: int, report_id: int) -> PublicReport:

@@ -1,6 +1,5 @@
-"""The part of the Store interface (geodata/stores/store.py) that routes incidents again after a change
-(geodata/assignments/postings.py ``reroute``; migration 0015). Kept apart so store.py stays small; ``Store``
-inherits it, both backends implement it (geodata/stores/shared/reroute.py)."""
+"""Routing incidents again after a change (geodata/assignments/postings.py ``reroute``; migration 0015).
+Both backends implement it with geodata/stores/shared/reroute.py."""
 
 from __future__ import annotations
 
@@ -11,7 +10,9 @@ from typing import Protocol
 from geodata.model import Incident
 
 
-class Rerouting(Protocol):
+class RerouteStore(Protocol):
+    """New routes for incidents, and the queue of reroutes a committed change still owes."""
+
     def reroute_incidents(self, incidents: Sequence[Incident]) -> int:
         """Write the zone, segment and unit of each incident (nothing else), in one statement."""
 

@@ -1,18 +1,14 @@
-"""What only PostGIS does its own way: encodings, zones, segments and incidents in a bounding box,
+"""What only PostGIS does its own way: zones, segments and incidents in a bounding box,
 incidents in bulk through COPY."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
-
-import shapely
-from psycopg.types.json import Jsonb
 
 from geodata.model import TARGET_KINDS, Incident, IncidentEvent, Segment, Zone
-from geodata.stores.shared.base import check_choice, kinds_list, utc
-from geodata.stores.shared.common import one
-from geodata.stores.shared.queries import INCIDENT_FILTERS
+from geodata.stores.postgis.encoding import PostgisEncoding
+from geodata.stores.shared.cases import INCIDENT_FILTERS
+from geodata.stores.shared.checks import check_choice, kinds_list, one, utc
 
 # Metres in a degree of longitude at 60°N: any county of ours is nearer the equator.
 METRES_PER_DEGREE_MIN = 55_000.0
@@ -78,36 +74,9 @@ def _bbox(bbox) -> dict:
     return dict(zip(("minx", "miny", "maxx", "maxy"), bbox, strict=True))
 
 
-class PostgisEncoding:
-    MONTH_SQL = "to_char(t.reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"  # county clock, UTC+8
-    """How values travel to PostGIS: aware UTC times, shapely geometries tagged with their SRID
-    (read back without it), arrays as lists, JSON as jsonb."""
+class FeaturesMixin(PostgisEncoding):
+    """Zones, segments and incidents read by box in SQL, incidents written in bulk through COPY."""
 
-    @staticmethod
-    def _t(dt: datetime | None) -> datetime | None:
-        return None if dt is None else utc(dt)
-
-    @staticmethod
-    def _time(value: datetime | None) -> datetime | None:
-        return None if value is None else utc(value)
-
-    @staticmethod
-    def _g(geom, srid: int = 4326):
-        return None if geom is None else shapely.set_srid(geom, srid)
-
-    @staticmethod
-    def _geom(geom):
-        return None if geom is None else shapely.set_srid(geom, 0)
-
-    LOCK_ROW = " FOR UPDATE"  # a row read to be written in this transaction
-    ID_IN = "id = ANY(%(ids)s)"  # ids given as ``_arr(ids)``
-    _arr = staticmethod(list)
-    _list = staticmethod(list)
-    _obj = staticmethod(Jsonb)
-    _dict = staticmethod(dict)
-
-
-class FeaturesMixin:
     def list_zones(self, county_id: int, kind: str | Sequence[str] | None = None, bbox=None) -> list[Zone]:
         where = "county_id = %(county)s AND (%(kinds)s::text[] IS NULL OR kind = ANY(%(kinds)s))"
         where += f" AND {_IN_BBOX}" if bbox is not None else ""
@@ -135,7 +104,7 @@ class FeaturesMixin:
         )
         return self._features(self._zone if kind == "zone" else self._segment, rows)
 
-    # -- incidents -----------------------------------------------------------------------------
+    # -- incidents ---------------------------------------------------------------------------------
     def reroute_incidents(self, incidents: Sequence[Incident]) -> int:
         """One statement a batch: the incident bins' statement trigger (migration 0009) runs once,
         not once a row (a row at a time cost 5 ms, 6 minutes for the demo's first plan)."""

@@ -11,7 +11,8 @@ from psycopg.types.json import Jsonb
 
 from geodata.geo.geometry import metric_xy
 from geodata.model import ZONE_FINENESS
-from geodata.stores.shared.base import utc
+from geodata.stores.postgis.encoding import PostgisEncoding
+from geodata.stores.shared.checks import utc
 
 BATCH = 50_000  # points per statement: large enough to amortise, small enough for memory
 
@@ -60,7 +61,7 @@ _LEADS = """
 """
 
 
-class SpatialMixin:
+class SpatialMixin(PostgisEncoding):
     def _batched(self, query: str, params: dict, columns: dict[str, np.ndarray | list]) -> list[tuple]:
         """Run ``query`` over consecutive slices of the array parameters in ``columns``."""
         n = len(next(iter(columns.values())))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import psycopg
 from psycopg.rows import dict_row
@@ -15,12 +16,12 @@ from psycopg.types import TypeInfo
 from psycopg.types.shapely import register_shapely
 
 from geodata.errors import ConfigError
-from geodata.stores.postgis.entities import FeaturesMixin, PostgisEncoding
+from geodata.geo.tiles import CellBox, Tile
+from geodata.stores.postgis.entities import FeaturesMixin
 from geodata.stores.postgis.spatial import SpatialMixin
-from geodata.stores.postgis.tiles import TilesMixin
-from geodata.stores.shared.audit import AuditSql
-from geodata.stores.shared.base import BaseStore, migration_files
-from geodata.stores.shared.common import CommonSql
+from geodata.stores.postgis.tiles import PostgisTiles
+from geodata.stores.shared.base import migration_files
+from geodata.stores.shared.sql import SharedSql
 
 _MIGRATIONS_TABLE = """
     CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -107,13 +108,17 @@ class PostgisDatabase:
             self._pool.close()
 
 
-class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, AuditSql, CommonSql, BaseStore):
+class PostgisStore(FeaturesMixin, SpatialMixin, SharedSql):
+    """A Store over one PostgreSQL connection: the shared SQL (shared/sql.py) on this module's
+    statements, with PostGIS reads and COPY writes (entities.py, spatial.py) and a tile builder (tiles.py)."""
+
     backend = "postgis"
     CONSTRAINT_ERRORS = (psycopg.errors.UniqueViolation, psycopg.errors.ExclusionViolation)
 
     def __init__(self, conn: psycopg.Connection, release=None):
         super().__init__()
         self.conn = conn
+        self._tiles = PostgisTiles(conn)  # tiles.py: what vector_tile and incident_clusters ask
         self._release = release
         # A pooled connection is set up once, not per request: UTC times (like the embedded
         # store's) and shapely adapters, once PostGIS is installed in the database.
@@ -136,7 +141,7 @@ class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, Aud
             register_shapely(info, self.conn)
             self.conn._portal_ready = True
 
-    # -- lifecycle -----------------------------------------------------------------------------
+    # -- lifecycle ---------------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.conn.transaction():
@@ -188,7 +193,14 @@ class PostgisStore(FeaturesMixin, SpatialMixin, TilesMixin, PostgisEncoding, Aud
             self._release = None
         super().close()
 
-    # -- the primitives the shared SQL runs on -------------------------------------------------
+    # -- tiles: the tile builder's ----------------------------------------------------------------
+    def vector_tile(self, county_id: int, layer: str, tile: Tile, at: datetime, **filters) -> bytes:
+        return self._tiles.vector_tile(county_id, layer, tile, at, **filters)
+
+    def incident_clusters(self, county_id: int, level: int, cells: CellBox, **filters):
+        return self._tiles.incident_clusters(county_id, level, cells, **filters)
+
+    # -- the primitives the shared SQL runs on -----------------------------------------------------
     def _rows(self, sql, params=None) -> list[dict]:
         with self.conn.cursor(row_factory=dict_row) as cur:
             return cur.execute(sql, params).fetchall()

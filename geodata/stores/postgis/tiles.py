@@ -1,16 +1,21 @@
-"""Mapbox Vector Tiles from PostGIS: the features of a tile chosen, clipped and encoded in SQL
-(``ST_AsMVTGeom``, ``ST_AsMVT``), but for incident clusters (common_clusters.py, a few dozen points
-encoded in Python); the rules of what a layer holds at a zoom are geodata/geo/tiles.py."""
+"""Mapbox Vector Tiles from PostGIS, made by ``PostgisTiles``, the store's tile builder: the features
+of a tile chosen, clipped and encoded in SQL (``ST_AsMVTGeom``, ``ST_AsMVT``), but for incident
+clusters (planned by shared/clusters.py, a few dozen points encoded in Python); the rules of what a
+layer holds at a zoom are geodata/geo/tiles.py."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
+import psycopg
+from psycopg.rows import dict_row
+
 from geodata.geo import tiles
-from geodata.geo.tiles import Tile
-from geodata.stores.shared.base import utc
-from geodata.stores.shared.clusters import ClustersSql
-from geodata.stores.shared.queries import INCIDENT_FILTERS
+from geodata.geo.tiles import CellBox, Tile
+from geodata.stores.shared import clusters
+from geodata.stores.shared.cases import INCIDENT_FILTERS
+from geodata.stores.shared.checks import utc
 
 # The incidents of a block of cells: found by box through the GiST index, kept by cell number (a
 # point on a tile's edge is in exactly one tile).
@@ -62,22 +67,30 @@ _ZONES = f"""
 """
 
 
-class TilesMixin(ClustersSql):
+_RAW_CLUSTERS = f"""
+    SELECT t.cell_x >> %(shift)s AS cx, t.cell_y >> %(shift)s AS cy, COUNT(*) AS n,
+           SUM(ST_X(t.geom)) AS sx, SUM(ST_Y(t.geom)) AS sy
+    FROM incident AS t
+    WHERE {_IN_CELLS} {INCIDENT_FILTERS}
+    GROUP BY 1, 2
+"""
+
+
+class PostgisTiles:
+    """The tiles of one PostGIS connection, the store's collaborator for ``vector_tile`` and
+    ``incident_clusters``: features chosen, clipped and encoded in SQL; incident clusters planned by
+    shared/clusters.py and encoded by geodata/mvt/encode.py."""
+
     # The tile queries are never prepared: after five runs of a prepared statement PostgreSQL may
     # keep one generic plan, blind to how much of the county a tile's box covers (a county-wide
     # roads tile went from 6 to 26 ms). Each is planned for its own box.
 
-    _RAW_CLUSTERS = f"""
-        SELECT t.cell_x >> %(shift)s AS cx, t.cell_y >> %(shift)s AS cy, COUNT(*) AS n,
-               SUM(ST_X(t.geom)) AS sx, SUM(ST_Y(t.geom)) AS sy
-        FROM incident AS t
-        WHERE {_IN_CELLS} {INCIDENT_FILTERS}
-        GROUP BY 1, 2
-    """
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
 
     def vector_tile(self, county_id: int, layer: str, tile: Tile, at: datetime, **filters) -> bytes:
         if layer == "incidents":
-            return self._incidents_tile(county_id, tile, **filters)
+            return self.incidents(county_id, tile, **filters)
         params = _tile_params(county_id, tile)
         if layer == "roads":
             if tile.z < tiles.ROADS_FROM_ZOOM:
@@ -92,13 +105,40 @@ class TilesMixin(ClustersSql):
             return _bytes(self.conn.execute(sql, {**params, "layer": layer, "kinds": kinds}, prepare=False))
         raise ValueError(f"no tile layer {layer!r}")
 
-    def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
+    def incidents(self, county_id: int, tile: Tile, **filters) -> bytes:
+        """Clusters (tiles.cluster_level); from POINTS_FROM_ZOOM on the incidents themselves instead,
+        when the clusters (counted first, from the bins) hold no more than max_points(zoom)."""
+        level = tiles.cluster_level(tile.z)
+        found = self.incident_clusters(county_id, level, tiles.tile_cells(tile, level), **filters)
+        centres, counts = clusters.drawn(tile, level, *found)
+        params = clusters.dots_params(county_id, tile, counts, filters, _utc)
+        dots = self._dots(tile, params) if params is not None else None
+        return dots if dots is not None else clusters.clusters_tile(tile, centres, counts)
+
+    def incident_clusters(self, county_id: int, level: int, cells: CellBox, **filters):
+        statements = clusters.cluster_statements(_RAW_CLUSTERS, county_id, level, cells, filters, _utc)
+        return clusters.merge([self._cluster_table(sql, params) for sql, params in statements])
+
+    def _cluster_table(self, sql: str, params: dict) -> np.ndarray:
+        """A clusters statement's rows as an array (n, 5) of cx, cy, n, sx, sy."""
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(sql, params).fetchall()
+        return np.array([(r["cx"], r["cy"], r["n"], r["sx"], r["sy"]) for r in rows], dtype=float).reshape(
+            -1, 5
+        )
+
+    def _dots(self, tile: Tile, params: dict) -> bytes | None:
+        """The tile of single incidents, or None when there are more than max_dots(zoom)."""
         params = {**params, **_envelope(tile), "layer": "incidents"}
         limit = tiles.max_dots(tile.z) + 1
         found, data = self.conn.execute(_POINTS_TILE, {**params, "limit": limit}, prepare=False).fetchone()
         if found > tiles.max_dots(tile.z):
             return None
         return bytes(data) if data is not None else b""
+
+
+def _utc(dt: datetime | None) -> datetime | None:
+    return None if dt is None else utc(dt)
 
 
 def _tile_params(county_id: int, tile: Tile) -> dict:

@@ -1,4 +1,5 @@
-"""Change sets and date-effective assignments, shared by both stores (see common.py)."""
+"""Change sets and date-effective assignments, in the SQL both backends share
+(geodata/stores/interface/assignments.py; ``lead_units`` is each backend's)."""
 
 from __future__ import annotations
 
@@ -6,52 +7,100 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from geodata.errors import Conflict, NotFound
+from geodata.errors import Conflict
 from geodata.model import COUNTY_TZ, TARGET_KINDS, Assignment, ChangeSet, ChangeSetSummary
-from geodata.stores.shared.queries import (
-    ASSIGNMENTS_AT,
-    CHANGE_SET_SUMMARIES,
-    CHANGE_SET_TARGETS,
-    CLOSE_LEAD,
-    DEPENDENT_CHANGE_SETS,
-    INSERT_ASSIGNMENT,
-    LATER_LEADS,
-    NOT_MERGED_AWAY,
-    OUTLINES_EDITED,
-    REOPEN_CLOSED,
-    UNIT_ASSIGNMENTS,
-    VOID_OPENED,
-)
+from geodata.stores.shared.base import BaseStore
+from geodata.stores.shared.checks import one
 
-# The things ``one`` looks up, in Chinese ("unit #3" → "单位 #3") and in English where the word
-# differs ("incident #3" → "Case #3").
-WHAT_ZH = {
-    "county": "县区",
-    "unit": "单位",
-    "zone": "区域",
-    "segment": "路段",
-    "user": "用户",
-    "change set": "变更单",
-    "incident": "案件",
-}
-WHAT_EN = {"segment": "road segment", "incident": "case"}
-
-
-def _what_zh(what: str) -> str:
-    noun, _, ref = what.rpartition(" ")
-    return f"{WHAT_ZH.get(noun, noun)} {ref}"
-
-
-def _what_en(what: str) -> str:
-    noun, _, ref = what.rpartition(" ")
-    noun = WHAT_EN.get(noun, noun)
-    return f"{noun[:1].upper()}{noun[1:]} {ref}"
-
-
-def one(rows: list, what: str):
-    if not rows:
-        raise NotFound(f"{_what_zh(what)} 不存在", en=f"{_what_en(what)} does not exist")
-    return rows[0]
+INSERT_ASSIGNMENT = """
+    INSERT INTO assignment (county_id, unit_id, target_kind, target_id, role, person, phone, duties,
+                            valid_from, valid_to, change_set_id)
+    VALUES (%(county_id)s, %(unit_id)s, %(target_kind)s, %(target_id)s, %(role)s, %(person)s,
+            %(phone)s, %(duties)s, %(valid_from)s, %(valid_to)s, %(change_set_id)s)
+    RETURNING id
+"""
+LATER_LEADS = """
+    SELECT target_kind, target_id, valid_from
+    FROM assignment
+    WHERE county_id = %(county_id)s AND role = 'lead' AND voided_by IS NULL AND valid_from >= %(valid_from)s
+"""
+CLOSE_LEAD = """
+    UPDATE assignment
+    SET valid_to = %(valid_from)s, closed_by = %(change_set_id)s, closed_from = valid_to
+    WHERE county_id = %(county_id)s AND target_kind = %(target_kind)s AND target_id = %(target_id)s
+      AND role = 'lead' AND voided_by IS NULL AND valid_from < %(valid_from)s
+      AND (valid_to IS NULL OR valid_to > %(valid_from)s)
+"""
+ASSIGNMENTS_AT = """
+    SELECT *
+    FROM assignment
+    WHERE county_id = %(county)s
+      AND (CAST(%(kind)s AS TEXT) IS NULL OR target_kind = %(kind)s)
+      AND voided_by IS NULL
+      AND valid_from <= %(at)s AND (valid_to IS NULL OR valid_to > %(at)s)
+    ORDER BY id
+"""
+UNIT_ASSIGNMENTS = """
+    SELECT *
+    FROM assignment
+    WHERE county_id = %(county)s AND (CAST(%(unit)s AS INTEGER) IS NULL OR unit_id = %(unit)s)
+      AND voided_by IS NULL AND valid_from < %(until)s AND (valid_to IS NULL OR valid_to > %(since)s)
+    ORDER BY target_kind, target_id, valid_from
+"""
+# Assignments opened by a change set that a later change set has since closed: the later one
+# builds on this one, so this one cannot be reverted alone.
+DEPENDENT_CHANGE_SETS = """
+    SELECT DISTINCT closed_by
+    FROM assignment
+    WHERE county_id = %(county)s AND change_set_id = %(cs)s AND voided_by IS NULL
+      AND closed_by IS NOT NULL AND closed_by <> %(cs)s
+    ORDER BY closed_by
+"""
+# The targets whose assignments a change set opened or closed: what its revert changes.
+CHANGE_SET_TARGETS = """
+    SELECT DISTINCT target_kind, target_id
+    FROM assignment
+    WHERE county_id = %(county)s AND (change_set_id = %(cs)s OR closed_by = %(cs)s)
+    ORDER BY target_kind, target_id
+"""
+# Whether a change set redrew outlines (migration 0011): those are not undone by a revert.
+OUTLINES_EDITED = """
+    SELECT id
+    FROM geometry_edit
+    WHERE county_id = %(county)s AND change_set_id = %(cs)s
+    LIMIT 1
+"""
+VOID_OPENED = """
+    UPDATE assignment
+    SET voided_by = %(revert)s
+    WHERE county_id = %(county)s AND change_set_id = %(cs)s AND voided_by IS NULL
+"""
+REOPEN_CLOSED = """
+    UPDATE assignment
+    SET valid_to = closed_from, closed_by = NULL, closed_from = NULL
+    WHERE county_id = %(county)s AND closed_by = %(cs)s AND voided_by IS NULL
+"""
+# Rows voided by a change set that is no revert: a merge voided them with their segment
+# (mapedit.py); they no longer count among what their change set assigned.
+NOT_MERGED_AWAY = """
+    (a.voided_by IS NULL OR a.voided_by IN (SELECT r.id FROM change_set AS r WHERE r.reverts IS NOT NULL))
+"""
+# Change sets newest first, each with how many assignments it opened (a revert: voided) and the
+# change set that reverted it.
+CHANGE_SET_SUMMARIES = f"""
+    SELECT cs.*,
+           (SELECT MIN(r.id) FROM change_set AS r WHERE r.county_id = cs.county_id AND r.reverts = cs.id)
+               AS reverted_by,
+           CASE WHEN cs.reverts IS NULL
+                THEN (SELECT COUNT(*) FROM assignment AS a WHERE a.county_id = cs.county_id AND a.change_set_id = cs.id
+                      AND {NOT_MERGED_AWAY})
+                ELSE (SELECT COUNT(*) FROM assignment AS a WHERE a.county_id = cs.county_id AND a.voided_by = cs.reverts)
+           END AS targets
+    FROM change_set AS cs
+    WHERE cs.county_id = %(c)s AND (CAST(%(id)s AS BIGINT) IS NULL OR cs.id = %(id)s)
+    ORDER BY cs.id DESC
+    LIMIT %(limit)s OFFSET %(offset)s
+"""
 
 
 def _refuse_double_leads(leads: list[dict]) -> None:
@@ -74,8 +123,8 @@ def _overlap(a: dict, b: dict) -> bool:
     return (b_to is None or a["valid_from"] < b_to) and (a_to is None or b["valid_from"] < a_to)
 
 
-class AssignmentsSql:
-    # -- change sets and assignments -----------------------------------------------------------
+class AssignmentsSql(BaseStore):
+    # -- change sets and assignments ---------------------------------------------------------------
     def add_change_set(self, change_set: ChangeSet) -> ChangeSet:
         cs = change_set
         row = self._insert(
@@ -100,6 +149,13 @@ class AssignmentsSql:
             {"c": county_id, "id": change_set_id, "limit": limit, "offset": offset},
         )
         return [ChangeSetSummary(self._change_set(r), r["targets"], r["reverted_by"]) for r in rows]
+
+    def _assignment(self, r) -> Assignment:
+        return Assignment(
+            r["county_id"], r["unit_id"], r["target_kind"], r["target_id"], r["role"],
+            self._time(r["valid_from"]), self._time(r["valid_to"]), r["person"], r["phone"],
+            tuple(self._list(r["duties"])), r["change_set_id"], r["id"], r["closed_by"], r["voided_by"],
+        )  # fmt: skip
 
     def _change_set(self, r) -> ChangeSet:
         return ChangeSet(

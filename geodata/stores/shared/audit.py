@@ -1,4 +1,5 @@
-"""The audit log's rows (geodata/audit.py), in the SQL both stores share (see common.py).
+"""The audit log's rows (geodata/audit.py), in the SQL both backends share
+(geodata/stores/interface/audit.py).
 
 The chain's order is the id order; ``audit_chain_head`` is read under a lock held to the end of
 the transaction, so appends queue. SQLite's write transaction (BEGIN IMMEDIATE) is that lock
@@ -10,6 +11,7 @@ import json
 from collections.abc import Iterator
 
 from geodata.audit import AuditEvent, AuditFilter, detail_json
+from geodata.stores.shared.base import BaseStore
 
 INSERT_AUDIT_EVENT = """
     INSERT INTO audit_event (at, actor, address_hash, action, object, result, detail, prev_hash, hash)
@@ -38,10 +40,7 @@ AUDIT_BATCH = """
 """
 
 
-class AuditSql:
-    def _lock_audit_chain(self) -> None:
-        """Hold the chain until the transaction ends (a backend whose writes queue anyway: no-op)."""
-
+class AuditSql(BaseStore):
     def audit_chain_head(self) -> str | None:
         self._lock_audit_chain()
         rows = self._rows(LAST_AUDIT_HASH)

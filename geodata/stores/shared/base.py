@@ -1,15 +1,22 @@
-"""What both backends share: input checks, derived measures, time encoding, single-point helpers."""
+"""The typed base every piece of a store inherits (the SQL both backends share in this folder, each
+backend's own in sqlite/ and postgis/): what the shared SQL asks of a backend (statements, encoders,
+a few constants), what one concern's SQL asks of another's, the hooks a backend may fill, and the
+logic that is the same whatever the database (input checks, derived measures, single-point helpers)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import shapely
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from geodata.errors import InvalidInput
 from geodata.geo.geometry import areas_m2, to_metric, utm_epsg_for
@@ -22,10 +29,14 @@ from geodata.model import (
     USER_ROLES,
     ZONE_KINDS,
     Assignment,
+    County,
+    Incident,
+    Inspection,
     Segment,
     User,
     Zone,
 )
+from geodata.stores.shared.checks import check_choice, utc
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 COUNTED_TABLES = (
@@ -34,55 +45,170 @@ COUNTED_TABLES = (
 )  # fmt: skip
 
 
-def utc(dt: datetime) -> datetime:
-    """The same instant as an aware UTC datetime; a naive one is taken to be UTC already."""
-    if dt.tzinfo is None:
-        return dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
-
-
 def migration_files(backend: str) -> list[Path]:
     return sorted((MIGRATIONS / backend).glob("[0-9][0-9][0-9][0-9]_*.sql"))
 
 
-def kinds_list(kind: str | Sequence[str] | None) -> list[str] | None:
-    """The zone kinds ``list_zones`` is asked for: one, several, or None for every kind."""
-    if kind is None:
-        return None
-    return [kind] if isinstance(kind, str) else list(kind)
+class Row(Protocol):
+    """A row as a backend reads it (sqlite3.Row, psycopg's dict row): its values by column name."""
+
+    def __getitem__(self, key: str | int) -> Any: ...
 
 
-# The choices ``check_choice`` names, in Chinese.
-CHOICE_ZH = {
-    "zone kind": "区域类型",
-    "role": "角色",
-    "target kind": "对象类型",
-    "panel": "评议组",
-    "lang": "语言",
-    "status": "状态",
-    "reason": "原因",
-}
+Params = Mapping[str, Any] | Sequence[Any] | None
 
 
-def check_choice(value: str, choices: Sequence[str], what: str) -> None:
-    if value not in choices:
-        raise InvalidInput(
-            f"未知的{CHOICE_ZH.get(what, what)} {value!r}：可选 {', '.join(choices)}",
-            en=f"Unknown {what} {value!r}: choose {', '.join(choices)}",
-            field=what,
-        )
+class BaseStore(ABC):
+    """What every piece of a store may rely on; the abstract members are each backend's (sqlite/,
+    postgis/) or one concern's (the module of the same name in this folder)."""
 
-
-class BaseStore:
-    """Logic that is the same whatever the database; backends inherit it."""
-
-    backend = "base"
+    backend: ClassVar[str] = "base"
+    # Exceptions a backend raises when a UNIQUE or one-lead constraint refuses a row.
+    CONSTRAINT_ERRORS: ClassVar[tuple[type[Exception], ...]] = ()
+    LOCK_ROW: ClassVar[str]  # after a SELECT: lock the row to be written in this transaction
+    ID_IN: ClassVar[str]  # "the row's id is one of %(ids)s", the ids given as ``_arr(ids)``
+    MONTH_SQL: ClassVar[str]  # the month of t.reported_at, 'YYYY-MM', in the county's clock
 
     def __init__(self) -> None:
         self._epsg: dict[int, int] = {}
         self.on_close = None  # set by open_store so closing the store closes its database
 
-    # -- derived measures ----------------------------------------------------------------------
+    # -- statements: each backend's ----------------------------------------------------------------
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """A transaction, or a savepoint inside one."""
+
+    @abstractmethod
+    def _rows(self, sql: str, params: Params = None) -> list[Row]:
+        """Run a statement with ``%(name)s`` parameters; its rows."""
+
+    @abstractmethod
+    def _execute(self, sql: str, params: Params = None) -> None:
+        """Run a statement that returns nothing, committed unless inside a transaction."""
+
+    @abstractmethod
+    def _insert(self, sql: str, params: Mapping[str, Any]) -> Row:
+        """Run an INSERT ... RETURNING; its one row."""
+
+    @abstractmethod
+    def _execute_many(self, sql: str, rows: list[dict]) -> None:
+        """Run a statement once per row of parameters, in one transaction."""
+
+    @abstractmethod
+    def _insert_many(self, sql: str, rows: list[dict]) -> list[int]:
+        """Run an INSERT ... RETURNING id per row of parameters; the ids in row order."""
+
+    # -- how values are kept: each backend's -------------------------------------------------------
+    @staticmethod
+    @abstractmethod
+    def _t(dt: datetime | None) -> Any:
+        """A time as the database keeps it."""
+
+    @staticmethod
+    @abstractmethod
+    def _time(value: Any) -> datetime | None:
+        """A kept time as an aware UTC datetime."""
+
+    @staticmethod
+    @abstractmethod
+    def _g(geom: BaseGeometry | None, srid: int = 4326) -> Any:
+        """A geometry as the database keeps it (``srid`` 0: the county's metric CRS)."""
+
+    @staticmethod
+    @abstractmethod
+    def _geom(value: Any) -> BaseGeometry | None:
+        """A kept geometry as shapely's."""
+
+    @staticmethod
+    @abstractmethod
+    def _arr(values: Iterable) -> Any:
+        """A list of values (ids, titles, duties) as the database keeps it."""
+
+    @staticmethod
+    @abstractmethod
+    def _list(value: Any) -> list:
+        """A kept list as a Python list."""
+
+    @staticmethod
+    @abstractmethod
+    def _obj(d: dict) -> Any:
+        """A JSON object as the database keeps it."""
+
+    @staticmethod
+    @abstractmethod
+    def _dict(value: Any) -> dict:
+        """A kept JSON object as a dict."""
+
+    # -- hooks: nothing unless a backend needs them ------------------------------------------------
+    def _indexed(self, table: str, row_id: int, geom: BaseGeometry) -> None:
+        """Called after a zone or segment is written; the embedded backend updates its R*Tree."""
+        return None
+
+    def _unindexed(self, table: str, row_id: int) -> None:
+        """Called after a zone or segment is deleted."""
+        return None
+
+    def _lock_audit_chain(self) -> None:
+        """Hold the audit chain until the transaction ends (a backend whose writes queue anyway: no-op)."""
+        return None
+
+    # -- what one concern asks of another (its module here, or each backend's) ---------------------
+    @abstractmethod
+    def get_county_by_id(self, county_id: int) -> County: ...
+
+    @abstractmethod
+    def update_county(self, county: County) -> County: ...
+
+    @abstractmethod
+    def _zone(self, r: Row, geom: BaseGeometry | None = None) -> Zone:
+        """A zone row as a Zone (``geom`` already parsed, or parsed from the row); features.py."""
+
+    @abstractmethod
+    def _segment(self, r: Row, geom: BaseGeometry | None = None) -> Segment: ...
+
+    @abstractmethod
+    def _features(self, decode, rows: list[Row]) -> list:
+        """Rows whose ``geom`` is WKB, decoded with their geometries parsed at once; features.py."""
+
+    @abstractmethod
+    def get_targets(self, county_id: int, kind: str, ids: Sequence[int], lock: bool = False) -> list: ...
+
+    @abstractmethod
+    def zones_at(self, county_id: int, points: Sequence[Point]) -> list[int | None]: ...
+
+    @abstractmethod
+    def nearest_segments(
+        self, county_id: int, points: Sequence[Point], max_m: float
+    ) -> list[tuple[int, float] | None]: ...
+
+    @abstractmethod
+    def lead_units(
+        self, county_id: int, target_kind: str, target_ids: Sequence[int | None], at: Sequence[datetime]
+    ) -> list[int | None]: ...
+
+    @abstractmethod
+    def _incident_filters(self, **filters) -> dict:
+        """The parameters of INCIDENT_FILTERS (cases.py)."""
+
+    @abstractmethod
+    def _incidents(self, rows: list[Row]) -> list[Incident]:
+        """Incident rows carrying ``lon`` and ``lat`` as Incidents (cases.py)."""
+
+    @abstractmethod
+    def _incident_params(self, i: Incident) -> dict: ...
+
+    @abstractmethod
+    def get_incident(self, county_id: int, incident_id: int) -> Incident: ...
+
+    @abstractmethod
+    def segment_incidents(self, county_id: int, segment_ids: Sequence[int]) -> list[Incident]: ...
+
+    @abstractmethod
+    def list_inspections(
+        self, county_id: int, target_kind: str | None = None, target_id: int | None = None
+    ) -> list[Inspection]: ...
+
+    # -- derived measures --------------------------------------------------------------------------
     def county_epsg(self, county_id: int, geoms: Sequence | None = None) -> int:
         """The county's local UTM EPSG code, fixed from ``geoms`` the first time it is needed."""
         if county_id in self._epsg:
@@ -151,7 +277,7 @@ class BaseStore:
     def _check_status(status: str) -> None:
         check_choice(status, INCIDENT_STATUSES, "status")
 
-    # -- single-point conveniences over the vectorised calls -----------------------------------
+    # -- single-point conveniences over the vectorised calls ---------------------------------------
     def zone_at(self, county_id: int, point: Point) -> int | None:
         return self.zones_at(county_id, [point])[0]
 

@@ -1,16 +1,51 @@
-"""Cases' companions, shared by both stores (see common.py): categories, photos, API keys and the
-answers remembered for idempotent requests."""
+"""Cases (incidents), their events and photos and the categories they are filed under, in the SQL both
+backends share (geodata/stores/interface/cases.py); each backend reads and writes incidents in bulk, and
+in a box, its own way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from geodata.errors import Conflict, NotFound
-from geodata.model import USER_ROLES, ApiKey, Category, Photo
-from geodata.stores.shared.base import check_choice
-from geodata.stores.shared.queries import INCIDENT_FILTERS
+import shapely
 
+from geodata.errors import NotFound
+from geodata.model import INCIDENT_STATUSES, Category, Incident, IncidentEvent, Photo
+from geodata.stores.shared.base import BaseStore
+from geodata.stores.shared.checks import check_choice
+
+# The filters of a case list, on an incident table aliased ``t`` (bbox is each backend's own).
+# CAST(... AS TIMESTAMPTZ) IS NULL reads the same in both: SQLite only needs the NULL test.
+# Closing is final (no step leaves 'closed'), so a closed case's updated_at is when it was closed.
+INCIDENT_FILTERS = """
+      AND (CAST(%(since)s AS TIMESTAMPTZ) IS NULL OR t.reported_at >= %(since)s)
+      AND (CAST(%(until)s AS TIMESTAMPTZ) IS NULL OR t.reported_at < %(until)s)
+      AND (CAST(%(category)s AS TEXT) IS NULL OR t.category = %(category)s)
+      AND (CAST(%(source)s AS TEXT) IS NULL OR t.source = %(source)s)
+      AND (CAST(%(reporter)s AS TEXT) IS NULL OR t.reporter = %(reporter)s)
+      AND (CAST(%(status)s AS TEXT) IS NULL OR t.status = %(status)s)
+      AND (CAST(%(open)s AS INTEGER) IS NULL OR t.status IN ('filed', 'dispatched', 'handled', 'reopened'))
+      AND (CAST(%(unit)s AS INTEGER) IS NULL OR t.unit_id = %(unit)s)
+      AND (CAST(%(zone)s AS INTEGER) IS NULL
+           OR t.zone_id IN (SELECT z.id FROM zone AS z WHERE z.id = %(zone)s OR z.parent_id = %(zone)s))
+      AND (CAST(%(overdue_at)s AS TIMESTAMPTZ) IS NULL
+           OR (t.status IN ('filed', 'dispatched', 'reopened') AND t.deadline_at < %(overdue_at)s))
+      AND (CAST(%(duplicates)s AS INTEGER) IS NOT NULL OR t.duplicate_of IS NULL)
+      AND (CAST(%(closed_since)s AS TIMESTAMPTZ) IS NULL
+           OR (t.status = 'closed' AND t.updated_at >= %(closed_since)s))
+      AND (CAST(%(closed_until)s AS TIMESTAMPTZ) IS NULL
+           OR (t.status = 'closed' AND t.updated_at < %(closed_until)s))
+"""
+UPDATE_INCIDENT = """
+    UPDATE incident
+    SET category = %(category)s, status = %(status)s, description = %(description)s,
+        zone_id = %(zone_id)s, segment_id = %(segment_id)s, unit_id = %(unit_id)s,
+        address = %(address)s, deadline_at = %(deadline_at)s, updated_at = %(updated_at)s,
+        duplicate_of = %(duplicate_of)s, review_units = %(review_units)s, rework = %(rework)s
+    WHERE county_id = %(county_id)s AND id = %(id)s
+"""
 # What incident_counts may group by; MONTH_SQL (the month in the county's clock) is each backend's.
 _COUNT_KEYS = {
     "category": "t.category",
@@ -22,38 +57,66 @@ _COUNT_KEYS = {
 }
 
 
-class CasesSql:
-    MONTH_SQL = ""  # the backend's expression for t.reported_at's month, 'YYYY-MM', county clock
+def incident_filter_params(
+    encode_time: Callable[[datetime | None], Any],
+    since=None,
+    until=None,
+    category=None,
+    status=None,
+    unit_id=None,
+    zone_id=None,
+    overdue_at=None,
+    duplicates=True,
+    closed_since=None,
+    closed_until=None,
+    source=None,
+    reporter=None,
+) -> dict:
+    """The parameters of INCIDENT_FILTERS, times as a backend keeps them (``encode_time``);
+    ``status`` may be 'open' (any open status)."""
+    if status is not None and status != "open":
+        check_choice(status, INCIDENT_STATUSES, "status")
+    t = encode_time
+    return {
+        "since": t(since), "until": t(until), "category": category,
+        "status": None if status == "open" else status,
+        "open": 1 if status == "open" else None,
+        "unit": unit_id, "zone": zone_id, "overdue_at": t(overdue_at),
+        "duplicates": 1 if duplicates else None,
+        "closed_since": t(closed_since), "closed_until": t(closed_until), "source": source,
+        "reporter": reporter,
+    }  # fmt: skip
 
-    def _incident_filters(
-        self,
-        since=None,
-        until=None,
-        category=None,
-        status=None,
-        unit_id=None,
-        zone_id=None,
-        overdue_at=None,
-        duplicates=True,
-        closed_since=None,
-        closed_until=None,
-        source=None,
-        reporter=None,
-    ) -> dict:
-        """The parameters of INCIDENT_FILTERS; ``status`` may be 'open' (any open status)."""
-        if status is not None and status != "open":
-            self._check_status(status)
+
+class CasesSql(BaseStore):
+    def _incident_filters(self, **filters) -> dict:
+        return incident_filter_params(self._t, **filters)
+
+    def _incidents(self, rows) -> list[Incident]:
+        """Incident rows carrying ``lon`` and ``lat``, their points made in one vectorised call."""
+        points = shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else []
+        return [
+            Incident(r["county_id"], r["category"], p, self._time(r["reported_at"]), r["status"],
+                     r["description"], r["source"], r["zone_id"], r["segment_id"], r["unit_id"], r["id"],
+                     r["address"], r["reporter"], r["contact"], self._time(r["deadline_at"]),
+                     self._time(r["updated_at"]), r["duplicate_of"],
+                     tuple(int(u) for u in self._list(r["review_units"])), r["rework"])
+            for r, p in zip(rows, points, strict=True)
+        ]  # fmt: skip
+
+    def _incident_params(self, i: Incident) -> dict:
         return {
-            "since": self._t(since), "until": self._t(until), "category": category,
-            "status": None if status == "open" else status,
-            "open": 1 if status == "open" else None,
-            "unit": unit_id, "zone": zone_id, "overdue_at": self._t(overdue_at),
-            "duplicates": 1 if duplicates else None,
-            "closed_since": self._t(closed_since), "closed_until": self._t(closed_until), "source": source,
-            "reporter": reporter,
+            **vars(i), "reported_at": self._t(i.reported_at), "deadline_at": self._t(i.deadline_at),
+            "updated_at": self._t(i.updated_at), "review_units": self._arr(str(u) for u in i.review_units),
+            "lon": i.geom.x, "lat": i.geom.y,
         }  # fmt: skip
 
-    # -- counting --------------------------------------------------------------------------------
+    def update_incident(self, incident):
+        self._check_status(incident.status)
+        self._execute(UPDATE_INCIDENT, self._incident_params(incident))
+        return self.get_incident(incident.county_id, incident.id)
+
+    # -- counting ----------------------------------------------------------------------------------
     def incident_counts(self, county_id: int, by, now, **filters) -> list[tuple]:
         keys = {**_COUNT_KEYS, "month": self.MONTH_SQL}
         unknown = [k for k in by if k not in keys]
@@ -69,7 +132,39 @@ class CasesSql:
         params = {"county": county_id, "now": self._t(now), **self._incident_filters(**filters)}
         return [tuple(r[f"k{i}"] for i in range(len(by))) + (r["n"],) for r in self._rows(sql, params)]
 
-    # -- categories ----------------------------------------------------------------------------
+    # -- incident events ---------------------------------------------------------------------------
+    def add_incident_event(self, event: IncidentEvent) -> IncidentEvent:
+        self._check_status(event.to_status)
+        row = self._insert(
+            "INSERT INTO incident_event (county_id, incident_id, at, actor, from_status, to_status, note) "
+            "VALUES (%(county_id)s, %(incident_id)s, %(at)s, %(actor)s, %(from_status)s, %(to_status)s, %(note)s) "
+            "RETURNING id",
+            {**vars(event), "at": self._t(event.at)},
+        )
+        return replace(event, id=row[0], at=self._time(self._t(event.at)))
+
+    def add_incident_events(self, events: Sequence[IncidentEvent]) -> int:
+        for status in {e.to_status for e in events}:
+            self._check_status(status)
+        self._execute_many(
+            "INSERT INTO incident_event (county_id, incident_id, at, actor, from_status, to_status, note) "
+            "VALUES (%(county_id)s, %(incident_id)s, %(at)s, %(actor)s, %(from_status)s, %(to_status)s, %(note)s)",
+            [{**vars(e), "at": self._t(e.at)} for e in events],
+        )
+        return len(events)
+
+    def incident_events(self, county_id: int, incident_id: int) -> list[IncidentEvent]:
+        rows = self._rows(
+            "SELECT * FROM incident_event WHERE county_id = %(c)s AND incident_id = %(i)s ORDER BY at, id",
+            {"c": county_id, "i": incident_id},
+        )
+        return [
+            IncidentEvent(r["county_id"], r["incident_id"], self._time(r["at"]), r["actor"], r["to_status"],
+                          r["from_status"], r["note"], r["id"])
+            for r in rows
+        ]  # fmt: skip
+
+    # -- categories --------------------------------------------------------------------------------
     def list_categories(self) -> list[Category]:
         rows = self._rows("SELECT * FROM category ORDER BY sort, code")
         return [
@@ -91,7 +186,7 @@ class CasesSql:
                 return c
         raise NotFound(f"未知的问题类别 {code!r}", en=f"Unknown problem category {code!r}", field="category")
 
-    # -- photos --------------------------------------------------------------------------------
+    # -- photos ------------------------------------------------------------------------------------
     def add_photo(self, photo: Photo) -> Photo:
         row = self._insert(
             "INSERT INTO incident_photo (county_id, incident_id, name, public_name, content_type, size, "
@@ -122,64 +217,3 @@ class CasesSql:
             r["county_id"], r["incident_id"], r["name"], r["public_name"], r["content_type"], r["size"],
             r["uploaded_by"], self._time(r["created_at"]), r["id"],
         )  # fmt: skip
-
-    # -- API keys ------------------------------------------------------------------------------
-    def add_api_key(self, key: ApiKey) -> ApiKey:
-        check_choice(key.role, USER_ROLES, "role")
-        try:
-            row = self._insert(
-                "INSERT INTO api_key (name, role, key_hash, created_at, unit_id) "
-                "VALUES (%(name)s, %(role)s, %(key_hash)s, %(created_at)s, %(unit_id)s) RETURNING id",
-                {**vars(key), "created_at": self._t(key.created_at)},
-            )
-        except self.CONSTRAINT_ERRORS:
-            raise Conflict(
-                f"名为 {key.name!r} 的 API key 已存在", en=f"An API key named {key.name!r} exists already"
-            ) from None
-        return replace(key, id=row[0])
-
-    def api_key_by_hash(self, key_hash: str) -> ApiKey | None:
-        """The key with this hash, unless revoked."""
-        rows = self._rows(
-            "SELECT * FROM api_key WHERE key_hash = %(h)s AND revoked_at IS NULL", {"h": key_hash}
-        )
-        return self._api_key(rows[0]) if rows else None
-
-    def list_api_keys(self) -> list[ApiKey]:
-        return [self._api_key(r) for r in self._rows("SELECT * FROM api_key ORDER BY id")]
-
-    def _api_key(self, r) -> ApiKey:
-        return ApiKey(
-            r["name"],
-            r["role"],
-            r["key_hash"],
-            self._time(r["created_at"]),
-            self._time(r["revoked_at"]),
-            r["id"],
-            r["unit_id"],
-        )
-
-    # -- idempotency ---------------------------------------------------------------------------
-    def remembered_answer(self, scope: str, key: str) -> tuple[str, int, str] | None:
-        """(fingerprint, status, body) of the first request sent with this key, if any."""
-        rows = self._rows(
-            "SELECT fingerprint, status, body FROM idempotency WHERE scope = %(s)s AND key = %(k)s",
-            {"s": scope, "k": key},
-        )
-        return (rows[0]["fingerprint"], rows[0]["status"], rows[0]["body"]) if rows else None
-
-    def remember_answer(
-        self, scope: str, key: str, fingerprint: str, status: int, body: str, at: datetime
-    ) -> None:
-        """Keep a first answer; Conflict when another request with the key got there first."""
-        try:
-            self._execute(
-                "INSERT INTO idempotency (scope, key, fingerprint, status, body, created_at) "
-                "VALUES (%(s)s, %(k)s, %(f)s, %(st)s, %(b)s, %(at)s)",
-                {"s": scope, "k": key, "f": fingerprint, "st": status, "b": body, "at": self._t(at)},
-            )
-        except self.CONSTRAINT_ERRORS:
-            raise Conflict(
-                f"Idempotency-Key {key!r} 同时被另一个请求使用",
-                en=f"Idempotency-Key {key!r} was used by a request at the same time",
-            ) from None

@@ -9,12 +9,17 @@ The bins answer when the filters are ones they keep (time, category, status, uni
 out). A time range is split at the county's month boundaries: whole months come from the bins, the
 days before the first and after the last whole month from the incidents. Any other filter (a
 community, overdue, repeats included) and finer levels read the incidents only.
+
+Nothing here runs a statement: each backend's tile builder (sqlite/tiles.py, postgis/tiles.py) runs
+the statements ``cluster_statements`` makes and asks the helpers below what a tile draws.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +27,9 @@ from geodata.geo import tiles
 from geodata.geo.tiles import CellBox, Tile
 from geodata.model import COUNTY_TZ, OPEN_STATUSES
 from geodata.mvt import encode as mvt
+from geodata.stores.shared.cases import incident_filter_params
 
+TimeEncoder = Callable[[datetime | None], Any]  # a time as the backend keeps it
 BIN_LEVELS = tuple(range(15, tiles.FINEST_CLUSTERS + 1))  # as migration 0009 counts them
 _BINNED = frozenset({"since", "until", "category", "status", "unit_id", "duplicates"})
 _OPEN = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
@@ -92,62 +99,54 @@ def _month_on_or_after(t: datetime) -> datetime:
     return start if start == t else (start + timedelta(days=32)).replace(day=1)
 
 
-class ClustersSql:
-    # Each backend's: the incidents of a lon/lat box (minx…maxy) whose level-24 cells lie in
-    # x0…x1, y0…y1 (INCIDENT_FILTERS applied), per cell >> shift: cx, cy, n and summed positions sx, sy.
-    _RAW_CLUSTERS = ""
+def cluster_statements(
+    raw_sql: str, county_id: int, level: int, cells: CellBox, filters: dict, encode_time: TimeEncoder
+) -> list[tuple[str, dict]]:
+    """The statements (SQL and parameters) whose rows of cx, cy, n, sx, sy, summed by ``merge``, are
+    the clusters of a block of cells: the bins' where ``bin_plan`` allows, else the incidents' (the
+    backend's ``raw_sql``: the incidents of a lon/lat box minx…maxy whose level-24 cells lie in
+    x0…x1, y0…y1, INCIDENT_FILTERS applied, per cell >> shift)."""
+    plan = bin_plan(level, filters)
+    statements = []
+    if plan.level is not None:
+        shift = plan.level - level
+        x0, y0, x1, y1 = cells
+        params = {
+            **incident_filter_params(encode_time, **filters), "county": county_id, "level": plan.level,
+            "shift": shift, "x0": x0 << shift, "y0": y0 << shift, "x1": ((x1 + 1) << shift) - 1,
+            "y1": ((y1 + 1) << shift) - 1, "first": plan.first, "end": plan.end,
+        }  # fmt: skip
+        by_kind = any(params[k] is not None for k in _BY_KIND)
+        statements.append((_BINS_BY_KIND if by_kind else _BINS_BY_MONTH, params))
+    for raw in plan.raw:
+        params = {**incident_filter_params(encode_time, **raw), **_cells_params(county_id, cells, level)}
+        statements.append((raw_sql, params))
+    return statements
 
-    def _cluster_table(self, sql: str, params: dict) -> np.ndarray:
-        """A clusters query's rows as an array (n, 5) of cx, cy, n, sx, sy."""
-        rows = self._rows(sql, params)
-        return np.array([(r["cx"], r["cy"], r["n"], r["sx"], r["sy"]) for r in rows], dtype=float).reshape(
-            -1, 5
-        )
 
-    def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
-        """Each backend's: the tile of single incidents (params as _cells_params's with the filters'),
-        those within DOTS_BUFFER of it, or None when there are more than max_dots(zoom) in all."""
-        raise NotImplementedError
+def drawn(tile: Tile, level: int, centres: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The clusters a tile draws: when its cells overhang it, those whose centre it holds."""
+    if tile.shifted or level < tile.z:
+        keep = tile.holds(centres[:, 0], centres[:, 1])
+        return centres[keep], counts[keep]
+    return centres, counts
 
-    def _incidents_tile(self, county_id: int, tile: Tile, **filters) -> bytes:
-        """Clusters (tiles.cluster_level); from POINTS_FROM_ZOOM on the incidents themselves instead,
-        when the clusters (counted first, from the bins) hold no more than max_points(zoom)."""
-        level = tiles.cluster_level(tile.z)
-        centres, counts = self.incident_clusters(county_id, level, tiles.tile_cells(tile, level), **filters)
-        if (
-            tile.shifted or level < tile.z
-        ):  # its cells overhang it: it draws the clusters whose centre it holds
-            keep = tile.holds(centres[:, 0], centres[:, 1])
-            centres, counts = centres[keep], counts[keep]
-        if tile.z >= tiles.POINTS_FROM_ZOOM and counts.sum() <= tiles.max_points(tile.z):
-            # The dots a little past its edge too (DOTS_BUFFER): each tile draws its part of them.
-            cells = tiles.bbox_cells(tiles.buffered_lonlat(tile, tiles.DOTS_BUFFER), tiles.CELL_LEVEL)
-            params = {
-                **self._incident_filters(**filters),
-                **_cells_params(county_id, cells, tiles.CELL_LEVEL),
-            }
-            found = self._tile_points(tile, params)
-            if found is not None:
-                return found
-        return mvt.points(tile, "incidents", centres, {"count": counts.astype(int).tolist()})
 
-    def incident_clusters(self, county_id: int, level: int, cells: CellBox, **filters):
-        plan = bin_plan(level, filters)
-        parts = []
-        if plan.level is not None:
-            shift = plan.level - level
-            x0, y0, x1, y1 = cells
-            params = {
-                **self._incident_filters(**filters), "county": county_id, "level": plan.level, "shift": shift,
-                "x0": x0 << shift, "y0": y0 << shift, "x1": ((x1 + 1) << shift) - 1, "y1": ((y1 + 1) << shift) - 1,
-                "first": plan.first, "end": plan.end,
-            }  # fmt: skip
-            by_kind = any(params[k] is not None for k in _BY_KIND)
-            parts.append(self._cluster_table(_BINS_BY_KIND if by_kind else _BINS_BY_MONTH, params))
-        for raw in plan.raw:
-            params = {**self._incident_filters(**raw), **_cells_params(county_id, cells, level)}
-            parts.append(self._cluster_table(self._RAW_CLUSTERS, params))
-        return _merge(np.concatenate(parts) if parts else np.empty((0, 5)))
+def dots_params(county_id: int, tile: Tile, counts: np.ndarray, filters: dict, encode_time: TimeEncoder):
+    """From POINTS_FROM_ZOOM on, when the clusters hold no more than max_points(zoom): the parameters
+    of the tile's single incidents (those a little past its edge too, DOTS_BUFFER: each tile draws
+    its part of them), the filters' with ``_cells_params``'s. None when clusters it is."""
+    if tile.z < tiles.POINTS_FROM_ZOOM or counts.sum() > tiles.max_points(tile.z):
+        return None
+    cells = tiles.bbox_cells(tiles.buffered_lonlat(tile, tiles.DOTS_BUFFER), tiles.CELL_LEVEL)
+    return {
+        **incident_filter_params(encode_time, **filters),
+        **_cells_params(county_id, cells, tiles.CELL_LEVEL),
+    }
+
+
+def clusters_tile(tile: Tile, centres: np.ndarray, counts: np.ndarray) -> bytes:
+    return mvt.points(tile, "incidents", centres, {"count": counts.astype(int).tolist()})
 
 
 def _cells_params(county_id: int, cells: CellBox, level: int) -> dict:
@@ -159,6 +158,12 @@ def _cells_params(county_id: int, cells: CellBox, level: int) -> dict:
         "county": county_id, "shift": shift, "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy,
         "x0": x0 << shift, "y0": y0 << shift, "x1": ((x1 + 1) << shift) - 1, "y1": ((y1 + 1) << shift) - 1,
     }  # fmt: skip
+
+
+def merge(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The clusters of ``cluster_statements``'s answers, each an array (n, 5) of cx, cy, n, sx, sy:
+    mean positions (n, 2) and counts (n), by cell x then y."""
+    return _merge(np.concatenate(parts) if parts else np.empty((0, 5)))
 
 
 def _merge(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,10 +1,13 @@
-"""What a kept map tile depends on, shared by both stores (see common.py): the map's version, which
+"""What a kept map tile depends on, in the SQL both backends share
+(``map_version``: geodata/stores/interface/core.py, ``next_lead_change``: tiles.py): the map's version, which
 triggers bump on every write to zones, segments or assignments (migration 0010), and the next
 moment a lead changes by date alone."""
 
 from __future__ import annotations
 
 from datetime import datetime
+
+from geodata.stores.shared.base import BaseStore
 
 _NEXT_LEAD_CHANGE = """
     SELECT MIN(t) AS t FROM (
@@ -17,7 +20,7 @@ _NEXT_LEAD_CHANGE = """
 """
 
 
-class MapStateSql:
+class MapStateSql(BaseStore):
     def map_version(self, lock: bool = False) -> int:
         sql = "SELECT version FROM map_version WHERE id = 1" + (self.LOCK_ROW if lock else "")
         return self._rows(sql)[0]["version"]

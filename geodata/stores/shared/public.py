@@ -1,4 +1,4 @@
-"""随手拍 reports waiting for moderation, shared by both stores (see common.py)."""
+"""随手拍 reports waiting for moderation, in the SQL both backends share (geodata/stores/interface/public.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 
 from geodata.errors import NotFound
 from geodata.model import Photo, PublicReport
+from geodata.stores.shared.base import BaseStore
 
 _COLUMNS = (
     "county_id, token, category, lon, lat, description, address, contact, photo_name, photo_public_name, "
@@ -20,22 +21,22 @@ _FILTERS = """
 """
 
 
-class PublicReportsSql:
-    def add_public_report(self, r: PublicReport) -> PublicReport:
-        photo = r.photo
+class PublicReportsSql(BaseStore):
+    def add_public_report(self, report: PublicReport) -> PublicReport:
+        photo = report.photo
         values = ", ".join(f"%({c.strip()})s" for c in _COLUMNS.split(","))
         row = self._insert(
             f"INSERT INTO public_report ({_COLUMNS}) VALUES ({values}) RETURNING id",
             {
-                **{k: v for k, v in vars(r).items() if k != "photo"},
-                "submitted_at": self._t(r.submitted_at),
+                **{k: v for k, v in vars(report).items() if k != "photo"},
+                "submitted_at": self._t(report.submitted_at),
                 "photo_name": photo and photo.name,
                 "photo_public_name": photo and photo.public_name,
                 "photo_type": photo and photo.content_type,
                 "photo_size": photo and photo.size,
             },
         )
-        return replace(r, id=row[0])
+        return replace(report, id=row[0])
 
     def get_public_report(self, county_id: int, report_id: int) -> PublicReport:
         rows = self._rows(
@@ -78,13 +79,13 @@ class PublicReportsSql:
         params = _params(county_id, state, client, since and self._t(since))
         return self._rows(f"SELECT COUNT(*) AS n FROM public_report {_FILTERS}", params)[0]["n"]
 
-    def moderate_public_report(self, r: PublicReport) -> bool:
+    def moderate_public_report(self, report: PublicReport) -> bool:
         with self.transaction():
             rows = self._rows(
                 "UPDATE public_report SET state = %(state)s, public_reason = %(public_reason)s, "
                 "moderated_by = %(moderated_by)s, moderated_at = %(moderated_at)s, incident_id = %(incident_id)s "
                 "WHERE county_id = %(county_id)s AND id = %(id)s AND state = 'pending' RETURNING id",
-                {**vars(r), "moderated_at": self._t(r.moderated_at), "photo": None},
+                {**vars(report), "moderated_at": self._t(report.moderated_at), "photo": None},
             )
         return bool(rows)
 

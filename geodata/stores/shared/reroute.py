@@ -1,5 +1,5 @@
 """Routing incidents again after a change (geodata/assignments/postings.py ``reroute``), shared by both
-stores (see common.py): the routes written in one statement a batch, and the queue of reroutes a
+backends (geodata/stores/interface/reroute.py): the routes written in one statement a batch, and the queue of reroutes a
 committed change still owes (migration 0015)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from geodata.model import Incident
+from geodata.stores.shared.base import BaseStore
 
 _REROUTE_ONE = """
     UPDATE incident SET zone_id = %(zone_id)s, segment_id = %(segment_id)s, unit_id = %(unit_id)s
@@ -15,7 +16,7 @@ _REROUTE_ONE = """
 """
 
 
-class RerouteSql:
+class RerouteSql(BaseStore):
     def reroute_incidents(self, incidents: Sequence[Incident]) -> int:
         # Only the routing columns: a case's status or note written meanwhile stays as it is.
         self._execute_many(

@@ -1,20 +1,19 @@
-"""What only the embedded backend does its own way: encodings, R*Tree upkeep, zones, segments and
+"""What only the embedded backend does its own way: R*Tree upkeep, zones, segments and
 incidents in a bounding box, incidents in bulk."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 
 import numpy as np
-import shapely
 
 from geodata.geo.geometry import metric_xy
 from geodata.model import TARGET_KINDS, Incident, Segment, Zone
-from geodata.stores.shared.base import check_choice, kinds_list, utc
-from geodata.stores.shared.common import one
-from geodata.stores.shared.queries import INCIDENT_FILTERS
+from geodata.stores.shared.cases import INCIDENT_FILTERS
+from geodata.stores.shared.checks import check_choice, kinds_list, one
+from geodata.stores.sqlite.encoding import ts
+from geodata.stores.sqlite.spatial import SpatialMixin
 
 _INSERT_INCIDENT = """
     INSERT INTO incident (id, county_id, category, status, description, source, reported_at, lon, lat,
@@ -37,7 +36,7 @@ _COUNT_INCIDENTS = """
 _NEAR_OPEN = """
     SELECT t.id, t.lon, t.lat
     FROM incident_rtree AS r
-    CROSS JOIN incident AS t ON t.id = r.id  -- the R*Tree first (sqlite_tiles.py says why)
+    CROSS JOIN incident AS t ON t.id = r.id  -- the R*Tree first (tiles.py says why)
     WHERE t.county_id = :county AND t.category = :category AND t.duplicate_of IS NULL
       AND t.status IN ('filed', 'dispatched', 'handled', 'reopened') AND t.reported_at >= :since
       AND r.maxx >= :minx AND r.minx <= :maxx AND r.maxy >= :miny AND r.miny <= :maxy
@@ -47,47 +46,9 @@ _NEAR_OPEN = """
 METRES_PER_DEGREE_MIN = 55_000.0
 
 
-def ts(dt: datetime | None) -> str | None:
-    """Fixed-width UTC text, so that string order is time order."""
-    return None if dt is None else utc(dt).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+class FeaturesMixin(SpatialMixin):
+    """Zones, segments and incidents read through the R*Trees, incidents written with theirs."""
 
-
-class SqliteEncoding:
-    MONTH_SQL = "strftime('%Y-%m', t.reported_at, '+8 hours')"  # county clock, UTC+8
-    """How values are kept in SQLite: ISO text times, WKB geometry, JSON lists and objects."""
-
-    LOCK_ROW = ""  # a write transaction (BEGIN IMMEDIATE) holds the one write lock already
-    ID_IN = "id IN (SELECT value FROM json_each(%(ids)s))"  # ids given as ``_arr(ids)``
-
-    @staticmethod
-    def _t(dt: datetime | None) -> str | None:
-        return ts(dt)
-
-    @staticmethod
-    def _time(text: str | None) -> datetime | None:
-        return None if text is None else datetime.fromisoformat(text)
-
-    @staticmethod
-    def _g(geom, srid: int = 4326) -> bytes | None:
-        return None if geom is None else shapely.to_wkb(geom)
-
-    @staticmethod
-    def _geom(blob: bytes | None):
-        return None if blob is None else shapely.from_wkb(blob)
-
-    @staticmethod
-    def _arr(values) -> str:
-        return json.dumps(list(values), ensure_ascii=False)
-
-    @staticmethod
-    def _list(text: str) -> list:
-        return json.loads(text)
-
-    _obj = staticmethod(lambda d: json.dumps(d, ensure_ascii=False))
-    _dict = staticmethod(json.loads)
-
-
-class FeaturesMixin:
     def _indexed(self, table: str, row_id: int, geom) -> None:
         minx, miny, maxx, maxy = geom.bounds
         self.conn.execute(
@@ -118,7 +79,7 @@ class FeaturesMixin:
         )
         return self._features(self._zone if kind == "zone" else self._segment, rows)
 
-    # -- incidents -----------------------------------------------------------------------------
+    # -- incidents ---------------------------------------------------------------------------------
     def add_incidents(self, incidents: Sequence[Incident]) -> int:
         self._write_incidents(incidents)
         return len(incidents)

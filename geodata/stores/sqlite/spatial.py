@@ -13,6 +13,7 @@ from shapely import STRtree
 
 from geodata.geo.geometry import metric_xy
 from geodata.model import ZONE_FINENESS
+from geodata.stores.sqlite.encoding import SqliteEncoding
 
 _BBOX_JOIN = """
     SELECT t.*
@@ -45,7 +46,7 @@ def _utc_us(values) -> np.ndarray:
     return stamps.dt.as_unit("us").astype("int64").to_numpy()
 
 
-class SpatialMixin:
+class SpatialMixin(SqliteEncoding):
     def _in_bbox(self, table, county_id, bbox, extra="", params=None, limit=None, offset=0, order="t.id"):
         """Rows of ``table`` (zone, segment, incident) whose geometry intersects ``bbox``."""
         if bbox is not None and table == "incident":

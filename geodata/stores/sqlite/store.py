@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from functools import lru_cache
+from datetime import datetime
 from pathlib import Path
 
 from geodata.errors import ConfigError
-from geodata.stores.shared.audit import AuditSql
-from geodata.stores.shared.base import BaseStore, migration_files
-from geodata.stores.shared.common import CommonSql
-from geodata.stores.sqlite.entities import FeaturesMixin, SqliteEncoding
+from geodata.geo.tiles import CellBox, Tile
+from geodata.stores.shared.base import migration_files
+from geodata.stores.shared.sql import SharedSql
+from geodata.stores.sqlite.encoding import named
+from geodata.stores.sqlite.entities import FeaturesMixin
 from geodata.stores.sqlite.spatial import SpatialMixin
-from geodata.stores.sqlite.tiles import TilesMixin
+from geodata.stores.sqlite.tiles import SqliteTiles
 
 MIGRATE_WAIT_S = 120.0
 
@@ -89,17 +89,21 @@ class SqliteDatabase:
             conn.close()
 
 
-class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, AuditSql, CommonSql, BaseStore):
+class SqliteStore(FeaturesMixin, SpatialMixin, SharedSql):
+    """A Store over one SQLite connection: the shared SQL (shared/sql.py) on this module's
+    statements, with R*Tree reads and writes (entities.py, spatial.py) and a tile builder (tiles.py)."""
+
     backend = "sqlite"
     CONSTRAINT_ERRORS = (sqlite3.IntegrityError,)
 
     def __init__(self, conn: sqlite3.Connection, release=None):
         super().__init__()
         self.conn = conn
+        self._tiles = SqliteTiles(conn)  # tiles.py: what vector_tile and incident_clusters ask
         self._depth = 0
         self._release = release  # gives the connection back to its database's idle ones
 
-    # -- lifecycle -----------------------------------------------------------------------------
+    # -- lifecycle ---------------------------------------------------------------------------------
     def transaction(self) -> AbstractContextManager[None]:
         """A transaction, or a savepoint when one is already open. It takes SQLite's write lock at
         once (every other writer waits): open it around the statements that write, after the
@@ -187,33 +191,40 @@ class SqliteStore(FeaturesMixin, SpatialMixin, TilesMixin, SqliteEncoding, Audit
             release(self.conn)
         elif self.conn is not None:
             self.conn.close()
-        self.conn = None
+        self.conn = self._tiles = None
         super().close()
 
-    # -- the primitives the shared SQL runs on -------------------------------------------------
+    # -- tiles: the tile builder's ----------------------------------------------------------------
+    def vector_tile(self, county_id: int, layer: str, tile: Tile, at: datetime, **filters) -> bytes:
+        return self._tiles.vector_tile(county_id, layer, tile, at, **filters)
+
+    def incident_clusters(self, county_id: int, level: int, cells: CellBox, **filters):
+        return self._tiles.incident_clusters(county_id, level, cells, **filters)
+
+    # -- the primitives the shared SQL runs on -----------------------------------------------------
     def _rows(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
         cur = self.conn.cursor()
         cur.row_factory = sqlite3.Row
-        return cur.execute(_named(sql), params).fetchall()
+        return cur.execute(named(sql), params).fetchall()
 
     def _execute(self, sql: str, params: Sequence | dict = ()) -> None:
         with self.transaction():
-            self.conn.execute(_named(sql), params)
+            self.conn.execute(named(sql), params)
 
     def _insert(self, sql: str, params: dict) -> tuple:
         """Run an INSERT ... RETURNING and give back its row (read whole before the commit)."""
         with self.transaction():
-            return self.conn.execute(_named(sql), params).fetchall()[0]
+            return self.conn.execute(named(sql), params).fetchall()[0]
 
     def _execute_many(self, sql: str, rows: list[dict]) -> None:
         with self.transaction():
-            self.conn.executemany(_named(sql), rows)
+            self.conn.executemany(named(sql), rows)
 
     def _insert_many(self, sql: str, rows: list[dict]) -> list[int]:
         """Run an INSERT ... RETURNING id for every row (in process, a loop costs little)."""
-        named = _named(sql)
+        statement = named(sql)
         with self.transaction():
-            return [self.conn.execute(named, r).fetchall()[0][0] for r in rows]
+            return [self.conn.execute(statement, r).fetchall()[0][0] for r in rows]
 
 
 def _check_foreign_keys(conn: sqlite3.Connection, migration: str) -> None:
@@ -222,12 +233,6 @@ def _check_foreign_keys(conn: sqlite3.Connection, migration: str) -> None:
     if broken:
         found = ", ".join(f"{table} row {rowid} → {parent}" for table, rowid, parent, _ in broken)
         raise sqlite3.IntegrityError(f"{migration} would break foreign keys: {found}")
-
-
-@lru_cache(maxsize=256)
-def _named(sql: str) -> str:
-    """psycopg's ``%(name)s`` parameters, as SQLite's ``:name``."""
-    return re.sub(r"%\((\w+)\)s", r":\1", sql)
 
 
 def _statements(script: str) -> list[str]:

@@ -1,21 +1,23 @@
-"""Mapbox Vector Tiles from SQLite: the tile's rows found through the R*Trees, clipped and projected
-with shapely, encoded by geodata/mvt/encode.py; the same features as the PostGIS store's
-``ST_AsMVT`` (geodata/geo/tiles.py has the rules, common_clusters.py the incident clusters)."""
+"""Mapbox Vector Tiles from SQLite, made by ``SqliteTiles``, the store's tile builder: the tile's rows
+found through the R*Trees, clipped and projected with shapely, encoded by geodata/mvt/encode.py; the
+same features as the PostGIS store's ``ST_AsMVT`` (geodata/geo/tiles.py has the rules,
+shared/clusters.py plans the incident clusters)."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime
 
 import numpy as np
 import shapely
 
 from geodata.geo import tiles
-from geodata.geo.tiles import Tile
+from geodata.geo.tiles import CellBox, Tile
 from geodata.mvt import encode as mvt
-from geodata.stores.shared.clusters import ClustersSql
-from geodata.stores.shared.queries import INCIDENT_FILTERS
-from geodata.stores.sqlite.entities import ts
+from geodata.stores.shared import clusters
+from geodata.stores.shared.cases import INCIDENT_FILTERS
+from geodata.stores.sqlite.encoding import named, ts
 
 # CROSS JOIN: SQLite joins in the order written, so the R*Tree finds the tile's few rows; left to
 # itself it read every row of the county by its county index (a point tile of 1,900 incidents
@@ -60,17 +62,25 @@ _ZONES = """
 """
 
 
-class TilesMixin(ClustersSql):
-    _RAW_CLUSTERS = f"""
-        SELECT t.cell_x >> %(shift)s AS cx, t.cell_y >> %(shift)s AS cy, COUNT(*) AS n,
-               SUM(t.lon) AS sx, SUM(t.lat) AS sy
-        {_IN_CELLS} {INCIDENT_FILTERS}
-        GROUP BY 1, 2
-    """
+_RAW_CLUSTERS = f"""
+    SELECT t.cell_x >> %(shift)s AS cx, t.cell_y >> %(shift)s AS cy, COUNT(*) AS n,
+           SUM(t.lon) AS sx, SUM(t.lat) AS sy
+    {_IN_CELLS} {INCIDENT_FILTERS}
+    GROUP BY 1, 2
+"""
+
+
+class SqliteTiles:
+    """The tiles of one SQLite connection, the store's collaborator for ``vector_tile`` and
+    ``incident_clusters``: rows read here, clusters planned by shared/clusters.py, encoded by
+    geodata/mvt/encode.py."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
 
     def vector_tile(self, county_id: int, layer: str, tile: Tile, at: datetime, **filters) -> bytes:
         if layer == "incidents":
-            return self._incidents_tile(county_id, tile, **filters)
+            return self.incidents(county_id, tile, **filters)
         bminx, bminy, bmaxx, bmaxy = tiles.buffered_lonlat(tile)
         params = dict(county=county_id, bminx=bminx, bminy=bminy, bmaxx=bmaxx, bmaxy=bmaxy)
         if layer == "roads":
@@ -86,14 +96,35 @@ class TilesMixin(ClustersSql):
             return _shapes(tile, layer, rows, ("id", "code", "name", "kind", "tier"))
         raise ValueError(f"no tile layer {layer!r}")
 
+    def incidents(self, county_id: int, tile: Tile, **filters) -> bytes:
+        """Clusters (tiles.cluster_level); from POINTS_FROM_ZOOM on the incidents themselves instead,
+        when the clusters (counted first, from the bins) hold no more than max_points(zoom)."""
+        level = tiles.cluster_level(tile.z)
+        found = self.incident_clusters(county_id, level, tiles.tile_cells(tile, level), **filters)
+        centres, counts = clusters.drawn(tile, level, *found)
+        params = clusters.dots_params(county_id, tile, counts, filters, ts)
+        dots = self._dots(tile, params) if params is not None else None
+        return dots if dots is not None else clusters.clusters_tile(tile, centres, counts)
+
+    def incident_clusters(self, county_id: int, level: int, cells: CellBox, **filters):
+        statements = clusters.cluster_statements(_RAW_CLUSTERS, county_id, level, cells, filters, ts)
+        return clusters.merge([self._cluster_table(sql, params) for sql, params in statements])
+
+    def _rows(self, sql: str, params: dict) -> list[sqlite3.Row]:
+        cur = self.conn.cursor()
+        cur.row_factory = sqlite3.Row
+        return cur.execute(named(sql), params).fetchall()
+
     def _cluster_table(self, sql: str, params: dict) -> np.ndarray:
+        """A clusters statement's rows as an array (n, 5) of cx, cy, n, sx, sy."""
         # One row, for the GIL (as _POINTS); JSON's 15 digits are ample for a sum of degrees.
         (found,) = self._rows(
             f"SELECT json_group_array(json_array(cx, cy, n, sx, sy)) AS t FROM ({sql})", params
         )
         return np.array(json.loads(found["t"]), dtype=float).reshape(-1, 5)
 
-    def _tile_points(self, tile: Tile, params: dict) -> bytes | None:
+    def _dots(self, tile: Tile, params: dict) -> bytes | None:
+        """The tile of single incidents, or None when there are more than max_dots(zoom)."""
         (found,) = self._rows(_POINTS, {**params, "limit": tiles.max_dots(tile.z) + 1})
         if found["n"] > tiles.max_dots(tile.z):
             return None

@@ -9,14 +9,14 @@ import pytest
 from geodata.stores.sqlite import entities as sqlite_entities
 from geodata.stores.sqlite import spatial as sqlite_spatial
 from geodata.stores.sqlite import tiles as sqlite_tiles
-from geodata.stores.sqlite.store import _named
+from geodata.stores.sqlite.encoding import named as _named
 
 BOX = dict(county=1, minx=114.0, maxx=114.001, miny=22.5, maxy=22.501, bminx=114.0, bmaxx=114.001,
            bminy=22.5, bmaxy=22.501, x0=0, x1=1, y0=0, y1=1, shift=3, limit=2001, at="2026-01-01",
            all_roads=1, category="parking", since="2026-01-01")  # fmt: skip
 QUERIES = {
     "incident points": sqlite_tiles._POINTS,
-    "incident clusters": sqlite_tiles.TilesMixin._RAW_CLUSTERS,
+    "incident clusters": sqlite_tiles._RAW_CLUSTERS,
     "roads tile": sqlite_tiles._ROADS,
     "zones tile": sqlite_tiles._ZONES.format(kinds="'community'"),
     "open cases near a point": sqlite_entities._NEAR_OPEN,

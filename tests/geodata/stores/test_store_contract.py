@@ -91,6 +91,27 @@ def test_units(store, world, county):
         store.get_unit(county.id, 10_000)
 
 
+def test_units_and_zones_by_code(store, world, county):
+    assert store.get_unit_by_code(county.id, "CG").id == world["city"].id
+    with pytest.raises(NotFound, match="'XX'"):
+        store.get_unit_by_code(county.id, "XX")
+    other = store.add_county(County("440305", "南山区", extent=EXTENT))
+    with pytest.raises(NotFound):  # codes are a county's own
+        store.get_unit_by_code(other.id, "CG")
+    # A code is unique per kind: a courtyard may share its community's.
+    (courtyard,) = store.add_zones([Zone(county.id, "courtyard", "001", "花园楼院", CELL)])
+    community = store.get_zone_by_code(county.id, "community", "001")
+    assert (community.id, community.name) == (world["community"].id, "香蜜湖社区")
+    assert_geometries_equal(community.geom, COMMUNITY, normalize=True)
+    assert store.get_zone_by_code(county.id, "courtyard", "001").id == courtyard.id
+    assert store.get_zone_by_code(county.id, ("village", "courtyard"), "001").id == courtyard.id
+    assert store.get_zone_by_code(county.id, None, "001").id == world["community"].id  # the lowest id
+    assert store.get_zone_by_code(county.id, "grid", "001001").id == world["cell"].id
+    for kind, code in (("grid", "001"), ("community", "002"), ((), "001")):
+        with pytest.raises(NotFound):
+            store.get_zone_by_code(county.id, kind, code)
+
+
 def test_zones_store_geometry_area_and_versions(store, world, county):
     community = store.get_zone(county.id, world["community"].id)
     assert_geometries_equal(community.geom, COMMUNITY, normalize=True)

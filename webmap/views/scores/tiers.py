@@ -70,14 +70,14 @@ def withdraw(award_id: int):
 
 def _community(store, county, code, kinds=COMMUNITY_KINDS):
     """The community or village (or, for a title, courtyard) of this code."""
-    for zone in store.list_zones(county.id, kind=kinds):
-        if zone.code == str(code or ""):
-            return zone
-    raise NotFound(
-        f"没有编码为 {code!r} 的社区或村",
-        en=f"There is no community or village with the code {code!r}",
-        field="zone",
-    )
+    try:
+        return store.get_zone_by_code(county.id, kinds, str(code or ""))
+    except NotFound:
+        raise NotFound(
+            f"没有编码为 {code!r} 的社区或村",
+            en=f"There is no community or village with the code {code!r}",
+            field="zone",
+        ) from None
 
 
 def _award(a, names: dict) -> dict:

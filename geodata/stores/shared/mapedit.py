@@ -1,13 +1,17 @@
-"""Editing the road network (geodata/mapedit/segments.py: split and merge), in the SQL both stores share (see
-common.py). ``segment_incidents`` is each backend's own: they keep an incident's point differently."""
+"""Editing the map (geodata/mapedit/): splitting and merging road segments (segments.py) and the outline
+edits kept with their change sets (zones.py; migration 0011), in the SQL both backends share
+(geodata/stores/interface/mapedit.py). ``segment_incidents`` is each backend's own: they keep an
+incident's point differently."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from geodata.errors import Conflict, NotFound
-from geodata.model import TARGET_KINDS
-from geodata.stores.shared.base import check_choice
+from geodata.model import TARGET_KINDS, GeometryEdit
+from geodata.stores.shared.base import BaseStore
+from geodata.stores.shared.checks import check_choice
 
 # Every column but the id, so the copy answers every date as the original does (and a revert of
 # one of its change sets finds both rows).
@@ -32,9 +36,24 @@ RETIRE_ASSIGNMENTS = """
     SET voided_by = %(cs)s
     WHERE county_id = %(c)s AND target_kind = 'segment' AND target_id = %(id)s AND voided_by IS NULL
 """
+INSERT_GEOMETRY_EDIT = """
+    INSERT INTO geometry_edit (county_id, change_set_id, target_kind, target_id, version, geom_before, geom_after)
+    VALUES (%(county_id)s, %(change_set_id)s, %(target_kind)s, %(target_id)s, %(version)s,
+            %(before)s, %(after)s)
+    RETURNING id
+"""
+LIST_GEOMETRY_EDITS = """
+    SELECT *
+    FROM geometry_edit
+    WHERE county_id = %(county)s
+      AND (CAST(%(kind)s AS TEXT) IS NULL OR target_kind = %(kind)s)
+      AND (CAST(%(target)s AS INTEGER) IS NULL OR target_id = %(target)s)
+      AND (CAST(%(cs)s AS INTEGER) IS NULL OR change_set_id = %(cs)s)
+    ORDER BY id
+"""
 
 
-class SegmentEditsSql:
+class MapEditSql(BaseStore):
     def copy_assignments(self, county_id: int, target_kind: str, from_id: int, to_id: int) -> int:
         check_choice(target_kind, TARGET_KINDS, "target kind")
         params = {"c": county_id, "kind": target_kind, "from": int(from_id), "to": int(to_id)}
@@ -101,3 +120,24 @@ class SegmentEditsSql:
                     f"路段 #{segment_id} 仍有考评记录，请先将其移到其他路段再删除",
                     en=f"Road segment #{segment_id} still has evaluation records: move them to another segment before deleting it",
                 )
+
+    def add_geometry_edits(self, edits: Sequence[GeometryEdit]) -> list[GeometryEdit]:
+        for e in edits:
+            check_choice(e.target_kind, TARGET_KINDS, "target kind")
+        rows = [{**vars(e), "before": self._g(e.before), "after": self._g(e.after)} for e in edits]
+        ids = self._insert_many(INSERT_GEOMETRY_EDIT, rows)
+        return [replace(e, id=i) for e, i in zip(edits, ids, strict=True)]
+
+    def geometry_edits(
+        self,
+        county_id: int,
+        target_kind: str | None = None,
+        target_id: int | None = None,
+        change_set_id: int | None = None,
+    ) -> list[GeometryEdit]:
+        params = {"county": county_id, "kind": target_kind, "target": target_id, "cs": change_set_id}
+        return [
+            GeometryEdit(r["county_id"], r["change_set_id"], r["target_kind"], r["target_id"], r["version"],
+                         self._geom(r["geom_before"]), self._geom(r["geom_after"]), r["id"])
+            for r in self._rows(LIST_GEOMETRY_EDITS, params)
+        ]  # fmt: skip

@@ -1,7 +1,6 @@
-"""The parts of the Store interface (geodata/stores/store.py) that edit the map: splitting a segment in two
-and merging segments back into one (geodata/mapedit/segments.py), and the history of redrawn zone outlines
-(geodata/mapedit/zones.py). Kept apart so store.py stays small; ``Store`` inherits them, and both
-backends implement them (geodata/stores/shared/segments.py, common_edits.py)."""
+"""Editing the map: splitting a segment in two and merging segments back into one
+(geodata/mapedit/segments.py), and the history of redrawn zone outlines (geodata/mapedit/zones.py). Both
+backends implement it with geodata/stores/shared/mapedit.py (``segment_incidents`` is each backend's)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,9 @@ from typing import Protocol
 from geodata.model import GeometryEdit, Incident
 
 
-class RoadEdits(Protocol):
+class MapEditStore(Protocol):
+    """What a split, a merge or a redrawn outline writes beside the features themselves."""
+
     def segment_incidents(self, county_id: int, segment_ids: Sequence[int]) -> list[Incident]:
         """The incidents attributed to these segments (their ``segment_id``), duplicates and closed
         ones included, ordered by id."""
@@ -35,8 +36,6 @@ class RoadEdits(Protocol):
         same history. NotFound for a missing one; Conflict naming it when
         an incident or inspection still refers to one (move them first). Returns how many."""
 
-
-class OutlineEdits(Protocol):
     def add_geometry_edits(self, edits: Sequence[GeometryEdit]) -> list[GeometryEdit]:
         """Record outlines a change set redrew (before, after, the version after), for the history;
         the targets themselves are written with ``update_zone`` / ``update_segment``."""

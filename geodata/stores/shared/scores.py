@@ -1,33 +1,87 @@
-"""Community tiers and civilized titles, shared by both stores (see common.py)."""
+"""Inspections and what scores them (the checklist, the settings), community tiers and civilized titles,
+in the SQL both backends share (geodata/stores/interface/scores.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
 from geodata.errors import Conflict, NotFound
-from geodata.model import TierDecision, TitleAward
+from geodata.model import ChecklistItem, Inspection, TierDecision, TitleAward
+from geodata.stores.shared.base import BaseStore
+
+INSERT_INSPECTION = """
+    INSERT INTO inspection (county_id, target_kind, target_id, inspector, panel, inspected_at, score, items)
+    VALUES (%(county_id)s, %(target_kind)s, %(target_id)s, %(inspector)s, %(panel)s, %(inspected_at)s,
+            %(score)s, %(items)s)
+"""
+LIST_INSPECTIONS = """
+    SELECT *
+    FROM inspection
+    WHERE county_id = %(county)s
+      AND (CAST(%(kind)s AS TEXT) IS NULL OR target_kind = %(kind)s)
+      AND (CAST(%(target)s AS INTEGER) IS NULL OR target_id = %(target)s)
+    ORDER BY inspected_at, id
+"""
 
 
 def _day(value) -> date | None:
     return None if value is None else date.fromisoformat(str(value))
 
 
-class TitlesSql:
-    def add_tier_decision(self, d: TierDecision) -> TierDecision:
+class ScoresSql(BaseStore):
+    def add_inspections(self, inspections: Sequence[Inspection]) -> int:
+        rows = [
+            {**vars(i), "inspected_at": self._t(i.inspected_at), "items": self._obj(i.items)}
+            for i in inspections
+        ]
+        self._execute_many(INSERT_INSPECTION, rows)
+        return len(inspections)
+
+    def list_inspections(self, county_id, target_kind=None, target_id=None) -> list[Inspection]:
+        rows = self._rows(LIST_INSPECTIONS, {"county": county_id, "kind": target_kind, "target": target_id})
+        return [
+            Inspection(r["county_id"], r["target_kind"], r["target_id"], r["inspector"], r["panel"],
+                       self._time(r["inspected_at"]), r["score"], self._dict(r["items"]), r["id"])
+            for r in rows
+        ]  # fmt: skip
+
+    def list_checklist(self, target_kind: str | None = None) -> list[ChecklistItem]:
+        rows = self._rows(
+            "SELECT * FROM checklist_item WHERE CAST(%(k)s AS TEXT) IS NULL OR target_kind = %(k)s "
+            "ORDER BY target_kind, sort, code",
+            {"k": target_kind},
+        )
+        return [
+            ChecklistItem(r["target_kind"], r["code"], r["name_zh"], r["max_score"], r["sort"]) for r in rows
+        ]
+
+    def score_settings(self) -> dict[str, tuple[float, str]]:
+        rows = self._rows("SELECT key, value, description FROM score_setting ORDER BY key")
+        return {r["key"]: (float(r["value"]), r["description"]) for r in rows}
+
+    def set_score_setting(self, key: str, value: float) -> None:
+        if key not in self.score_settings():
+            raise NotFound(f"没有评分参数 {key!r}", en=f"There is no scoring parameter {key!r}", field="key")
+        self._execute(
+            "UPDATE score_setting SET value = %(v)s WHERE key = %(k)s", {"k": key, "v": float(value)}
+        )
+
+    def add_tier_decision(self, decision: TierDecision) -> TierDecision:
         try:
             row = self._insert(
                 "INSERT INTO tier_decision (county_id, zone_id, month, proposed, tier, decided_by, decided_at) "
                 "VALUES (%(county_id)s, %(zone_id)s, %(month)s, %(proposed)s, %(tier)s, %(decided_by)s, "
                 "%(decided_at)s) RETURNING id",
-                {**vars(d), "decided_at": self._t(d.decided_at)},
+                {**vars(decision), "decided_at": self._t(decision.decided_at)},
             )
         except self.CONSTRAINT_ERRORS:
             raise Conflict(
-                f"区域 #{d.zone_id} 已评定 {d.month} 的等次",
-                en=f"Zone #{d.zone_id} already has a tier decided for {d.month}",
+                f"区域 #{decision.zone_id} 已评定 {decision.month} 的等次",
+                en=f"Zone #{decision.zone_id} already has a tier decided for {decision.month}",
             ) from None
-        return replace(d, id=row[0])
+        return replace(decision, id=row[0])
 
     def list_tier_decisions(self, county_id: int, zone_id: int | None = None) -> list[TierDecision]:
         rows = self._rows(
