@@ -38,10 +38,9 @@ from geodata.errors import Conflict, InvalidGeometry, InvalidInput, TilingError
 from geodata.geo.geometry import POLYGONAL, from_metric, to_metric
 from geodata.mapedit import zone_topology as topo
 from geodata.mapedit.zone_topology import Problem, Scene
-from geodata.model import OPEN_STATUSES, ChangeSet, County, GeometryEdit, Incident, Segment, Zone
+from geodata.model import OPEN_STATUSES, ChangeSet, County, GeometryEdit, Incident, Zone
 from geodata.stores.store import Store
 
-SNAP_RADIUS_M = 50.0  # the neighbours and streets an editor may snap to, around the zone
 NEAR_DEG = 1e-4  # the zones near an edit are looked up in its bounding box grown by this (~10 m)
 
 
@@ -395,32 +394,3 @@ def _write(store: Store, county: County, plan: _Plan) -> tuple[list[Zone], list[
         if (old.zone_id, old.segment_id, old.unit_id) != (new.zone_id, new.segment_id, new.unit_id)
     ]
     return written, moved
-
-
-@dataclass
-class EditContext:
-    """What the editing page needs around a zone: its parent, the zones of its kind and the
-    streets within ``SNAP_RADIUS_M`` (to show and to snap to)."""
-
-    zone: Zone
-    parent: Zone | None
-    siblings: list[Zone]
-    streets: list[Segment]
-
-
-def edit_context(store: Store, county: County, zone_id: int, radius_m: float = SNAP_RADIUS_M) -> EditContext:
-    zone = store.get_zone(county.id, zone_id)
-    epsg = store.county_epsg(county.id)
-    zone_m = to_metric(zone.geom, epsg)
-    bbox = from_metric(shapely.box(*shapely.buffer(zone_m, radius_m).bounds), epsg).bounds
-
-    def near(features):
-        if not features:
-            return []
-        geoms = to_metric(np.array([f.geom for f in features], dtype=object), epsg)
-        return [f for f, k in zip(features, shapely.dwithin(zone_m, geoms, radius_m), strict=True) if k]
-
-    kinds = topo.tiling_kinds(zone.kind)  # a village's neighbours may be communities
-    kin = [z for z in store.list_zones(county.id, kind=kinds, bbox=bbox) if z.id != zone.id]
-    parent = store.get_zone(county.id, zone.parent_id) if zone.parent_id is not None else None
-    return EditContext(zone, parent, near(kin), near(store.list_segments(county.id, bbox=bbox)))

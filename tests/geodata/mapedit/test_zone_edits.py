@@ -23,12 +23,12 @@ from geodata.assignments.postings import revert
 from geodata.assignments.routing import add_routed_incidents
 from geodata.errors import Conflict, InvalidGeometry, StaleVersion, TilingError
 from geodata.geo.geometry import from_metric, to_metric, utm_epsg_for
+from geodata.mapedit.zone_context import edit_context
 from geodata.mapedit.zones import (
     Outline,
     apply_zone_edit,
     apply_zone_edits,
     check_zone_edit,
-    edit_context,
     revert_zone_edit,
 )
 from geodata.model import Assignment, ChangeSet, County, GeometryEdit, Incident, Segment, Unit, Zone

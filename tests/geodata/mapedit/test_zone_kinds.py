@@ -26,7 +26,8 @@ from geodata.assignments.routing import route_points
 from geodata.errors import Forbidden, InvalidInput, TilingError
 from geodata.geo.geometry import from_metric, to_metric, utm_epsg_for
 from geodata.io import imports as io
-from geodata.mapedit.zones import Outline, check_zone_edit, edit_context
+from geodata.mapedit.zone_context import edit_context
+from geodata.mapedit.zones import Outline, check_zone_edit
 from geodata.model import (
     ZONE_FINENESS,
     ZONE_KINDS,

@@ -9,13 +9,12 @@ from flask_login import current_user
 from shapely.geometry import mapping
 
 from geodata.errors import InvalidInput
+from geodata.mapedit.zone_context import SNAP_RADIUS_M, edit_context
 from geodata.mapedit.zones import (
-    SNAP_RADIUS_M,
     Outline,
     ZoneEdit,
     apply_zone_edits,
     check_zone_edits,
-    edit_context,
 )
 from geodata.model import Segment, Zone
 from webmap import get_store
