@@ -9,7 +9,7 @@ from shapely.geometry import LineString, box
 
 from geodata.errors import Conflict, NotFound
 from geodata.model import Assignment, ChangeSet, County, Segment, Unit
-from tests.support.upgrade import older_store
+from tests.support.databases import older_store
 
 JAN, MAR_15, APR, MAY = (datetime(2026, m, d, tzinfo=UTC) for m, d in ((1, 1), (3, 15), (4, 1), (5, 1)))
 BEFORE, BETWEEN, AFTER = (datetime(2026, m, d, tzinfo=UTC) for m, d in ((3, 1), (3, 20), (6, 1)))
@@ -96,7 +96,7 @@ def test_what_a_unit_guarded_in_a_period(store, road):
 @pytest.mark.parametrize("backend", ["sqlite", "postgis"])
 def test_an_older_database_upgrades_without_losing_rows(backend, tmp_path, request):
     # An older release knew only the first migration.
-    with older_store(backend, tmp_path, request, knew=1) as (store, newer):
+    with older_store(request, backend, tmp_path, knew=1) as (store, newer):
         county = store.add_county(County("440304", "福田示范区"))
         store.add_units([Unit(county.id, "JJ", "交警大队")])
         assert store.migrate() == [p.name for p in newer]

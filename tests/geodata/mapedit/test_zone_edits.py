@@ -31,7 +31,7 @@ from geodata.mapedit.zones import (
     revert_zone_edit,
 )
 from geodata.model import Assignment, ChangeSet, County, GeometryEdit, Incident, Segment, Unit, Zone
-from tests.support.upgrade import older_store
+from tests.support.databases import older_store
 
 ORIGIN = (113.95, 22.58)
 EPSG = utm_epsg_for(*ORIGIN)
@@ -287,7 +287,7 @@ def test_the_edit_context_has_the_zone_its_parent_siblings_and_streets_within_50
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgis"])
 def test_an_older_database_gains_the_outline_history_on_upgrade(backend, tmp_path, request):
-    with older_store(backend, tmp_path, request, knew="geometry_edit.sql") as (store, newer):
+    with older_store(request, backend, tmp_path, knew="geometry_edit.sql") as (store, newer):
         c = store.add_county(County("990022", "旧县", extent=ll(box(-300, -300, 700, 500)), utm_epsg=EPSG))
         (zone,) = store.add_zones([Zone(c.id, "community", "001", "旧社区", ll(box(0, 0, 200, 200)))])
         cs = store.add_change_set(ChangeSet(c.id, "admin", "旧的调整", T0))

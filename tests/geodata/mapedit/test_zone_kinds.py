@@ -41,7 +41,7 @@ from geodata.model import (
 from geodata.scores.inspections import Evaluator, record_inspection
 from tests.geodata.io import test_io
 from tests.geodata.io.test_io import CODE, EAST, WEST, _counts, _write
-from tests.support.upgrade import older_store
+from tests.support.databases import older_store
 
 county = test_io.county  # the fixture: test_io.py's county, with its streets
 
@@ -74,7 +74,7 @@ def test_the_kinds_and_their_fineness():
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgis"])
 def test_an_older_database_keeps_its_zones_and_their_references_on_upgrade(backend, tmp_path, request):
-    with older_store(backend, tmp_path, request, knew="zone_kinds.sql") as (store, newer):
+    with older_store(request, backend, tmp_path, knew="zone_kinds.sql") as (store, newer):
         old = _an_older_county(store)
         assert store.migrate() == [p.name for p in newer]
         _the_older_county_is_whole(store, old)

@@ -14,7 +14,7 @@ from shapely.geometry import Point, box
 from geodata.geo import tiles
 from geodata.model import COUNTY_TZ, County, Incident, Unit, Zone
 from geodata.stores.shared.clusters import bin_plan
-from tests.support.upgrade import older_store
+from tests.support.databases import older_store
 
 T0 = datetime(2026, 1, 1, tzinfo=COUNTY_TZ)  # the county's 1 January, 00:00
 BBOX = (114.0, 22.5, 114.04, 22.54)
@@ -191,7 +191,7 @@ def clusters_by_cell(store, county_id, level, cells):
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgis"])
 def test_an_older_database_gets_its_bins_on_upgrade(backend, tmp_path, request):
-    with older_store(backend, tmp_path, request, knew="incident_bins.sql") as (store, newer):
+    with older_store(request, backend, tmp_path, knew="incident_bins.sql") as (store, newer):
         county = store.add_county(County("990011", "旧县", extent=box(*BBOX)))
         rng = np.random.default_rng(2)
         store.add_incidents(
