@@ -14,7 +14,7 @@ from PIL import Image
 from shapely.geometry import LineString, Point
 
 from geodata.model import Incident, Segment
-from tests.support.browser import ARTIFACTS, is_local, map_xy
+from tests.support.browser import ARTIFACTS, is_local, map_xy, sign_in_through_form
 from tests.support.web import COUNTY_CODE, PASSWORD
 from webmap import get_store
 
@@ -41,12 +41,7 @@ class Browsing:
         )
         page = context.new_page()
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.goto(f"{self.base}/login?next={next_path}")
-        page.fill("#username", username)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"**{next_path}")
-        return page
+        return sign_in_through_form(page, self.base, username, next_path)
 
     def local(self, url: str) -> bool:
         return is_local(url, self.base)

@@ -72,6 +72,11 @@ def signed_in_page(
         return r.abort()
 
     page.route("**/*", route)
+    return sign_in_through_form(page, base, username, path, password)
+
+
+def sign_in_through_form(page, base: str, username: str, path: str, password: str = PASSWORD):
+    """Sign ``page`` in as ``username`` through the login form, and wait until it is at ``path``."""
     page.goto(f"{base}/login?next={path}")
     page.fill("#username", username)
     page.fill("#password", password)
