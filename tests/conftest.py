@@ -16,8 +16,8 @@ from werkzeug.security import generate_password_hash
 from geodata import clock
 from geodata.model import User
 from geodata.stores.store import open_store
-from tests.support.web import COUNTY_CODE, PASSWORD, build_county, demo_app, login, serving
-from webmap import create_app, get_store
+from tests.support.web import COUNTY_CODE, PASSWORD, county_app, demo_app, login, serving
+from webmap import get_store
 from webmap.serve import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,20 +139,7 @@ def _real_clock():
 # -- the web: an app on the small county 测试县 ---------------------------------------------------
 @pytest.fixture
 def app(tmp_path):
-    app = create_app(
-        {
-            "database_url": f"sqlite:///{tmp_path / 't.sqlite'}",
-            "instance_path": str(tmp_path),
-            "testing": True,
-            "seed_demo_on_start": False,
-            "default_county": COUNTY_CODE,
-        }
-    )
-    with app.app_context():
-        store = get_store()
-        store.migrate()
-        build_county(store)
-    return app
+    return county_app(tmp_path)
 
 
 @pytest.fixture

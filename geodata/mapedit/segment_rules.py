@@ -171,7 +171,7 @@ def refuse_other_history(
                 f"{_say(first.id, a, lead, units)}，{_say(other.id, b, lead, units)}；"
                 "请先将两段调整为相同的责任单位再合并",
                 en=f"Road segments #{first.id} and #{other.id} have different assignments: from {day}, "
-                f"{_say_en(first.id, a, lead, units)}, {_say_en(other.id, b, lead, units)}; "
+                f"{_say(first.id, a, lead, units, 'en')}, {_say(other.id, b, lead, units, 'en')}; "
                 "give both segments the same responsible units before merging them",
             )
     raise Conflict(
@@ -188,29 +188,40 @@ def _state(rows: Counter[Row], at: datetime) -> tuple[int | None, tuple[int, ...
     return lead, tuple(sorted(r[0] for r in now if r[1] == "assist"))
 
 
-def _say(segment_id: int, state: tuple, lead: bool, units: Mapping) -> str:
+# How a segment's lead or assisting units at a moment are said, in Chinese and in English.
+STATE_SAID = {
+    "zh": {
+        "unit": "单位 #{unit}",
+        "led": "#{segment} 由 {lead} 牵头",
+        "unled": "#{segment} 无牵头单位",
+        "assisted": "#{segment} 的协助单位为 {assisting}",
+        "unassisted": "#{segment} 无协助单位",
+        "and": "、",
+    },
+    "en": {
+        "unit": "unit #{unit}",
+        "led": "#{segment} is led by {lead}",
+        "unled": "#{segment} has no lead unit",
+        "assisted": "#{segment} has the assisting units {assisting}",
+        "unassisted": "#{segment} has no assisting unit",
+        "and": ", ",
+    },
+}
+
+
+def _say(segment_id: int, state: tuple, lead: bool, units: Mapping, lang: str = "zh") -> str:
+    said = STATE_SAID[lang]
+
     def name(unit_id):
         unit = units.get(unit_id)
-        return unit.name if unit else f"单位 #{unit_id}"
+        return unit.name if unit else said["unit"].format(unit=unit_id)
 
     if lead and state[0] is not None:
-        return f"#{segment_id} 由 {name(state[0])} 牵头"
+        return said["led"].format(segment=segment_id, lead=name(state[0]))
     if lead:
-        return f"#{segment_id} 无牵头单位"
+        return said["unled"].format(segment=segment_id)
     if state[1]:
-        return f"#{segment_id} 的协助单位为 {'、'.join(name(u) for u in state[1])}"
-    return f"#{segment_id} 无协助单位"
-
-
-def _say_en(segment_id: int, state: tuple, lead: bool, units: Mapping) -> str:
-    def name(unit_id):
-        unit = units.get(unit_id)
-        return unit.name if unit else f"unit #{unit_id}"
-
-    if lead and state[0] is not None:
-        return f"#{segment_id} is led by {name(state[0])}"
-    if lead:
-        return f"#{segment_id} has no lead unit"
-    if state[1]:
-        return f"#{segment_id} has the assisting units {', '.join(name(u) for u in state[1])}"
-    return f"#{segment_id} has no assisting unit"
+        return said["assisted"].format(
+            segment=segment_id, assisting=said["and"].join(name(u) for u in state[1])
+        )
+    return said["unassisted"].format(segment=segment_id)

@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geodata.grids.split import MEASURE_GRID_M
-from geodata.labels import TARGET_KIND_EN, TARGET_KIND_ZH
+from geodata.labels import TARGET_KIND, label
 from geodata.model import COMMUNITY_KINDS, Zone
 
 # DESIGN §10's tolerance for zones that tile: overlaps and gaps up to 1 m² are digitising noise.
@@ -28,6 +28,22 @@ MAX_LEAVING_M2 = 1.0  # more new area outside the parent zone (or the county) is
 MAX_CELL_OUTSIDE_M2 = 1.0  # a cell further outside its redrawn community is reported
 TOUCH_M = 0.05  # a zone or a point this close to the area an edit changed is touched by it
 UNTILED_KINDS = ("courtyard",)  # 楼院 are islands in their community: what one gives up is no gap
+
+# How a problem is said, in Chinese and in English; ``inside`` names a grid cell's community.
+PROBLEM_SAID = {
+    "zh": {
+        "overlap": "{zone}将与{other}（{code}）新增重叠 {m2}",
+        "gap": "{zone}让出的 {m2} 将不属于{inside}任何{kind}（留下空隙）",
+        "inside": "{other}内",
+        "outside": "{zone}将有 {m2} 超出{outside}",
+    },
+    "en": {
+        "overlap": "{zone} would newly overlap {other} ({code}) by {m2}",
+        "gap": "the {m2} that {zone} gives up would belong to no {kind}{inside} (a gap)",
+        "inside": " in {other}",
+        "outside": "{zone} would reach {m2} outside {outside}",
+    },
+}
 
 
 def tiling_kinds(kind: str) -> tuple[str, ...]:
@@ -83,27 +99,16 @@ class Problem:
     where: BaseGeometry
     other: Zone | None = None
 
-    def sentence(self, county_name: str) -> str:
-        z, m2 = self.zone, f"{self.area_m2:,.1f} m²"
+    def sentence(self, county_name: str, lang: str = "zh") -> str:
+        said, z, m2 = PROBLEM_SAID[lang], self.zone, f"{self.area_m2:,.1f} m²"
         if self.kind == "overlap":
-            return f"{z.name}将与{self.other.name}（{self.other.code}）新增重叠 {m2}"
+            return said["overlap"].format(zone=z.name, other=self.other.name, code=self.other.code, m2=m2)
         if self.kind == "gap":
-            inside = f"{self.other.name}内" if z.kind == "grid" and self.other else ""
-            return f"{z.name}让出的 {m2} 将不属于{inside}任何{TARGET_KIND_ZH[z.kind]}（留下空隙）"
+            inside = said["inside"].format(other=self.other.name) if z.kind == "grid" and self.other else ""
+            kind = label(TARGET_KIND, z.kind, lang)
+            return said["gap"].format(zone=z.name, m2=m2, inside=inside, kind=kind)
         outside = self.other.name if self.other else county_name
-        return f"{z.name}将有 {m2} 超出{outside}"
-
-    def sentence_en(self, county_name: str) -> str:
-        z, m2 = self.zone, f"{self.area_m2:,.1f} m²"
-        if self.kind == "overlap":
-            return f"{z.name} would newly overlap {self.other.name} ({self.other.code}) by {m2}"
-        if self.kind == "gap":
-            inside = f" in {self.other.name}" if z.kind == "grid" and self.other else ""
-            return (
-                f"the {m2} that {z.name} gives up would belong to no {TARGET_KIND_EN[z.kind]}{inside} (a gap)"
-            )
-        outside = self.other.name if self.other else county_name
-        return f"{z.name} would reach {m2} outside {outside}"
+        return said["outside"].format(zone=z.name, m2=m2, outside=outside)
 
 
 def problems(scene: Scene) -> list[Problem]:

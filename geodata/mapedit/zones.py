@@ -352,7 +352,7 @@ def _scene(store: Store, county: County, zones: list[Zone], new: dict, epsg: int
 
 def _refusal(county: County, found: list[Problem], epsg: int) -> TilingError:
     sentences = "；".join(p.sentence(county.name) for p in found)
-    sentences_en = "; ".join(p.sentence_en(county.name) for p in found)
+    sentences_en = "; ".join(p.sentence(county.name, "en") for p in found)
     details = [
         {"kind": p.kind, "zone": _ref(p.zone), "other": p.other and _ref(p.other),
          "area_m2": round(p.area_m2, 2), "geometry": mapping(from_metric(p.where, epsg))}

@@ -1,10 +1,12 @@
-"""Helpers shared by the benchmarks: timing, scratch databases."""
+"""Helpers shared by the benchmarks: timing, scratch databases, the demo county seeded in one."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 
 def timed(fn, repeat: int):
@@ -55,3 +57,20 @@ def bench_database(args, tmp):
     if args.backend == "postgis":
         return scratch_postgis(args.postgres_url)
     return nullcontext(f"sqlite:///{tmp / 'bench.sqlite'}")
+
+
+@contextmanager
+def seeded_demo(args, n_incidents: int):
+    """A migrated scratch store for the chosen backend holding the demo county (seed 42, with
+    ``n_incidents`` incidents); yields the store and the county, and closes the store after."""
+    from demo.county import seed_demo
+    from geodata.stores.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp, bench_database(args, Path(tmp)) as url:
+        store = open_store(url)
+        try:
+            store.migrate()
+            print(f"seeding the demo county on {args.backend} ...", flush=True)
+            yield store, seed_demo(store, seed=42, n_incidents=n_incidents).county
+        finally:
+            store.close()

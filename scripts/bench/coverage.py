@@ -16,31 +16,24 @@ from __future__ import annotations
 
 import math
 import statistics
-import tempfile
 import time
 from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 import shapely
 
-from demo.county import seed_demo
 from geodata.geo.geometry import to_metric
 from geodata.model import County
-from geodata.stores.store import Store, open_store
+from geodata.stores.store import Store
 from layers.coverage import analyse, county_area, load
 from layers.coverage_checks import MIN_GAP_M2
-from scripts.bench.common import backend_parser, bench_database, timed
+from scripts.bench.common import backend_parser, seeded_demo, timed
 from scripts.bench.generated import NOW, generate_county
 
 
 def main(argv=None) -> None:
     args = _parse(argv)
-    with tempfile.TemporaryDirectory() as tmp, bench_database(args, Path(tmp)) as url:
-        store = open_store(url)
-        store.migrate()
-        print(f"seeding the demo county on {args.backend} ...", flush=True)
-        demo = seed_demo(store, seed=42, n_incidents=500).county
+    with seeded_demo(args, n_incidents=500) as (store, demo):
         print(f"generating a county of {args.zones:,} zones / {args.segments:,} segments ...", flush=True)
         started = time.perf_counter()
         generated = generate_county(store, args.zones, args.segments, seed=7)
@@ -49,7 +42,6 @@ def main(argv=None) -> None:
             _measure("demo", store, demo, None, args.repeat),
             _measure("generated", store, generated, NOW, args.repeat),
         ]
-        store.close()
     print(f"backend {args.backend}, {args.repeat} runs each, medians in seconds\n")
     print(pd.DataFrame(rows).to_string(index=False))
     big = rows[1]

@@ -284,7 +284,7 @@ def _seed(url: str, n_incidents: int):
 
 
 def _run(url: str, tmp: Path, password: str, bounds, args) -> None:
-    from scripts.bench.gunicorn_server import gunicorn
+    from scripts.bench.gunicorn_server import gunicorn, peak_rss_mb
 
     counts: Counter = Counter()
     failures: list[str] = []
@@ -320,7 +320,7 @@ def _run(url: str, tmp: Path, password: str, bounds, args) -> None:
         for t in threads:
             t.join()
         seconds = time.monotonic() - started
-        peaks = _worker_peaks_mb(port)
+        peaks = peak_rss_mb(port)
         log = (tmp / "gunicorn.log").read_text(errors="replace").splitlines()
         log_tail = "\n".join([line for line in log if "busy:" not in line][-60:])
     _report(args, counts, failures, peaks, seconds, log_tail)
@@ -362,23 +362,6 @@ def _send(session, base, token, anonymous: bool, method, path, body, content_typ
         except requests.RequestException as exc:
             return 599, f"{method} {path[:200]} ({len(body or b'')} B): {exc!r}"[:400]
     return answer.status_code, f"{answer.status_code} {method} {path[:200]} {(body or b'')[:200]!r}"
-
-
-def _worker_peaks_mb(port: int) -> dict[int, float]:
-    """Peak resident memory (VmHWM, MB) of each gunicorn process serving ``port`` (master too)."""
-    needle = f"127.0.0.1:{port}".encode()
-    peaks = {}
-    for pid in filter(str.isdigit, [p.name for p in Path("/proc").iterdir()]):
-        try:
-            if needle not in Path(f"/proc/{pid}/cmdline").read_bytes():
-                continue
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                peaks[int(pid)] = int(line.split()[1]) / 1024
-    return peaks
 
 
 def _report(args, counts: Counter, failures, peaks: dict, seconds: float, log_tail: str) -> None:

@@ -17,34 +17,26 @@ splitting them gives about ``--zones`` zones in all, next to ``--segments`` stre
 from __future__ import annotations
 
 import statistics
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from demo.county import seed_demo
 from geodata.geo.geometry import to_metric
 from geodata.grids.make import make_grid
 from geodata.grids.split import street_blocks, tile_area
-from geodata.stores.store import Store, open_store
-from scripts.bench.common import backend_parser, bench_database, timed
+from geodata.stores.store import Store
+from scripts.bench.common import backend_parser, seeded_demo, timed
 from scripts.bench.generated import generate_county
 
 
 def main(argv=None) -> None:
     args = _parse(argv)
-    with tempfile.TemporaryDirectory() as tmp, bench_database(args, Path(tmp)) as url:
-        store = open_store(url)
-        store.migrate()
-        print(f"seeding the demo county on {args.backend} ...", flush=True)
-        demo = seed_demo(store, seed=42, n_incidents=500).county
+    with seeded_demo(args, n_incidents=500) as (store, demo):
         print(f"generating a county of {args.segments:,} segments, communities only ...", flush=True)
         generated = generate_county(store, args.zones, args.segments, seed=7, cells=False)
         for label, county in (("demo", demo), ("generated", generated)):
             _measure(label, store, county, args)
-        store.close()
 
 
 def _measure(label: str, store: Store, county, args) -> None:

@@ -47,6 +47,23 @@ def gunicorn(url: str, tmp: Path, options: str):
             proc.wait()
 
 
+def peak_rss_mb(port: int) -> dict[int, float]:
+    """Peak resident memory (VmHWM, MB) of each gunicorn process serving ``port`` (master too)."""
+    needle = f"127.0.0.1:{port}".encode()
+    peaks = {}
+    for pid in filter(str.isdigit, [p.name for p in Path("/proc").iterdir()]):
+        try:
+            if needle not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                continue
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks[int(pid)] = int(line.split()[1]) / 1024
+    return peaks
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -25,7 +25,6 @@ this machine's cores.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from scripts.bench.common import scratch_postgis
-from scripts.bench.gunicorn_server import gunicorn
+from scripts.bench.gunicorn_server import gunicorn, peak_rss_mb
 from scripts.bench.portal_browser import measure_portal
 from scripts.bench.portal_data import prepare
 from scripts.bench.portal_heat import heat_requests, measure_heat, measure_heat_sql
@@ -127,7 +126,7 @@ def _ours(backend: str, url: str, data, tiles, requests, tmp: Path, args, result
         base = f"http://127.0.0.1:{port}"
         page = results["portal"][backend] = measure_portal(base, data.passwords[backend], args.browser_runs)
         print(f"  {page['bytes']:,.0f} B, first render {page['first_draw_ms']:.0f} ms", flush=True)
-        results["rss"][backend] = _peak_rss_mb(port)
+        results["rss"][backend] = max(peak_rss_mb(port).values(), default=float("nan"))
 
 
 def _tiles(port: int, paths: list[str], zooms: list[int], headers: dict, args, label: str, log=None) -> dict:
@@ -155,21 +154,6 @@ def _tiles(port: int, paths: list[str], zooms: list[int], headers: dict, args, l
 
 def _tail(log: Path | None, lines: int = 40) -> str:
     return "\n".join(log.read_text().splitlines()[-lines:]) if log and log.exists() else ""
-
-
-def _peak_rss_mb(port: int) -> float:
-    """The largest peak resident memory (VmHWM) among the processes serving on ``port``."""
-    needle = f"127.0.0.1:{port}".encode()
-    peaks = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if needle not in Path(f"/proc/{pid}/cmdline").read_bytes():
-                continue
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")]
-    return max(peaks, default=float("nan"))
 
 
 if __name__ == "__main__":

@@ -10,30 +10,22 @@ check that the answers are identical.
 from __future__ import annotations
 
 import statistics
-import tempfile
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from demo.county import seed_demo
 from geodata.geo.geometry import to_metric
 from geodata.model import ZONE_FINENESS
-from geodata.stores.store import open_store
-from scripts.bench.common import backend_parser, bench_database, timed
+from scripts.bench.common import backend_parser, seeded_demo, timed
 
 MAX_M = 30.0
 
 
 def main(argv=None) -> None:
     args = _parse(argv)
-    with tempfile.TemporaryDirectory() as tmp, bench_database(args, Path(tmp)) as url:
-        store = open_store(url)
-        store.migrate()
-        print(f"seeding the demo county on {args.backend} ...", flush=True)
-        county = seed_demo(store, seed=42, n_incidents=1000).county
+    with seeded_demo(args, n_incidents=1000) as (store, county):
         points = _random_points(store, county, args.points)
         print(f"{args.points:,} points, {args.repeat} runs each, backend {args.backend}\n")
         zones_gdf, segs_gdf = _frames(store, county)
@@ -51,7 +43,6 @@ def main(argv=None) -> None:
                 args,
             ),
         ]
-        store.close()
     print(pd.DataFrame(rows).to_string(index=False))
 
 

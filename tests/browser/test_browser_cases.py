@@ -14,7 +14,7 @@ from PIL import Image
 from shapely.geometry import LineString, Point
 
 from geodata.model import Incident, Segment
-from tests.support.browser import ARTIFACTS, is_local
+from tests.support.browser import ARTIFACTS, is_local, map_xy, sign_in_through_form
 from tests.support.web import COUNTY_CODE, PASSWORD
 from webmap import get_store
 
@@ -41,12 +41,7 @@ class Browsing:
         )
         page = context.new_page()
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.goto(f"{self.base}/login?next={next_path}")
-        page.fill("#username", username)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"**{next_path}")
-        return page
+        return sign_in_through_form(page, self.base, username, next_path)
 
     def local(self, url: str) -> bool:
         return is_local(url, self.base)
@@ -59,14 +54,7 @@ def tap_map_at(page, lat: float, lon: float) -> None:
     page.wait_for_function(
         "() => document.querySelectorAll('#case-map .leaflet-overlay-pane path').length >= 2"
     )
-    x, y = page.evaluate(
-        f"""() => {{
-            const map = window.reportMap, box = map.getContainer().getBoundingClientRect();
-            const p = map.latLngToContainerPoint([{lat}, {lon}]);
-            return [box.left + p.x, box.top + p.y];
-        }}"""
-    )
-    page.touchscreen.tap(x, y)
+    page.touchscreen.tap(*map_xy(page, lat, lon, "reportMap"))
 
 
 def jpeg_file(tmp_path) -> str:

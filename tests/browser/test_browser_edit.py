@@ -13,7 +13,7 @@ import shapely
 
 from geodata.geo.geometry import from_metric, to_metric
 from geodata.model import COUNTY_TZ
-from tests.support.browser import ARTIFACTS, map_xy, signed_in_page, wait_ready
+from tests.support.browser import ARTIFACTS, map_xy, signed_in_page, wait_edit_idle, wait_ready
 from tests.support.web import DEMO_MID_DAY, demo_client, serving
 from webmap import get_store
 
@@ -116,7 +116,7 @@ def _draw(page, ring) -> None:
     page.click(".leaflet-pm-icon-polygon")
     for lat, lon in [*ring, ring[0]]:
         page.mouse.click(*map_xy(page, lat, lon))
-    page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
+    wait_edit_idle(page)
 
 
 def _draw_box(page, centre, half_px: int = 12) -> None:
@@ -165,7 +165,7 @@ def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo,
         assert _lead(page, base, ids[0], today) == old.code  # nothing of the stale change was kept
 
         page.click("#edit-reselect")
-        page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
+        wait_edit_idle(page)
         page.click("#edit-preview-button")
         page.wait_for_selector("#edit-diff tbody tr")
         page.click("#edit-apply")
@@ -264,11 +264,7 @@ def _stroke(page, points) -> None:
     for lat, lon in points[1:]:
         page.mouse.move(*map_xy(page, lat, lon), steps=4)
     page.mouse.up()
-    _idle(page)
-
-
-def _idle(page) -> None:
-    page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
+    wait_edit_idle(page)
 
 
 def test_a_freehand_lasso_and_a_freehand_stroke_select_what_they_surround_and_cross(demo, browser):

@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 from geodata.geo.geometry import from_metric, to_metric
 from tests.browser.test_browser_edit import _draw_box
-from tests.support.browser import ARTIFACTS, map_xy, signed_in_page, wait_ready
+from tests.support.browser import ARTIFACTS, map_xy, signed_in_page, wait_edit_idle, wait_ready
 from tests.support.web import serving
 from tests.webmap.test_zone_edit_api import _moved, _shared_vertex
 from webmap import get_store
@@ -43,10 +43,6 @@ def _drag(page, start, end) -> None:
     page.mouse.up()
 
 
-def _idle(page) -> None:
-    page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
-
-
 def test_a_shared_edge_is_moved_on_both_sides_and_one_side_alone_is_refused(demo, browser):
     app, passwords = demo
     plan = _plan(demo)
@@ -60,15 +56,15 @@ def test_a_shared_edge_is_moved_on_both_sides_and_one_side_alone_is_refused(demo
         page.uncheck("input[name=kind][value=segment]")
         page.check("input[name=kind][value=community]")
         _draw_box(page, plan["inside"])
-        _idle(page)
+        wait_edit_idle(page)
         page.click(f"#edit-caught button[data-outline='{a.id}']")
         page.wait_for_selector("#outline-preview")
-        _idle(page)
+        wait_edit_idle(page)
         page.evaluate("(c) => { window.portalMap.setView(c, 19, {animate: false}); }", list(vertex))
 
         _drag(page, vertex, to)
         page.click("#outline-preview")
-        _idle(page)
+        wait_edit_idle(page)
         refused = page.inner_text("#edit-message")
         assert "重叠" in refused and b.name in refused, refused
         assert page.locator("#outline-zones").count() == 0

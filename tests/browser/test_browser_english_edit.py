@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.support.browser import signed_in_page, wait_ready
+from tests.support.browser import signed_in_page, wait_edit_idle, wait_ready
 from tests.support.english import CJK, chinese_outside, data_names
 from tests.support.web import COUNTY_CODE
 from webmap import get_store
-
-IDLE = "() => document.documentElement.getAttribute('data-edit-busy') === '0'"
 
 
 def test_the_editor_speaks_english(app, live_server, browser):
@@ -40,7 +38,7 @@ def test_the_editor_speaks_english(app, live_server, browser):
         [miny - 0.0003, minx - 0.0003, maxy + 0.0003, maxx + 0.0003],
     )
     page.wait_for_selector("#edit-caught-totals")
-    page.wait_for_function(IDLE)
+    wait_edit_idle(page)
     assert "Road segments: 1, 0.62 km in all" in page.inner_text("#edit-caught-totals")
     page.click("#edit-preview-button")
     assert "Choose the new responsible unit." in page.inner_text("#edit-message")

@@ -11,21 +11,14 @@ from werkzeug.security import generate_password_hash
 
 from geodata.model import User
 from tests.browser.test_browser_cases import PHONE, Browsing
-from tests.support.browser import ARTIFACTS
+from tests.support.browser import ARTIFACTS, map_xy
 from tests.support.web import COUNTY_CODE, PASSWORD
 from webmap import get_store
 
 
 def tap_map_at(page, lat: float, lon: float) -> None:
     page.evaluate(f"window.inspectMap.setView([{lat}, {lon}], 16, {{animate: false}})")
-    x, y = page.evaluate(
-        f"""() => {{
-            const map = window.inspectMap, box = map.getContainer().getBoundingClientRect();
-            const p = map.latLngToContainerPoint([{lat}, {lon}]);
-            return [box.left + p.x, box.top + p.y];
-        }}"""
-    )
-    page.touchscreen.tap(x, y)
+    page.touchscreen.tap(*map_xy(page, lat, lon, "inspectMap"))
 
 
 def test_a_patrol_scores_a_road_from_a_phone(app, live_server, browser):

@@ -6,16 +6,14 @@ English. Nothing is fetched from outside 127.0.0.1.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from geodata.scores import titles
 from layers.score_map import default_month
 from layers.tiers import propose_tiers
 from tests.browser.test_browser_cases import PHONE
-from tests.support.browser import ARTIFACTS, is_local, wait_ready
+from tests.support.browser import ARTIFACTS, is_local, map_xy, wait_ready
+from tests.support.web import serving
 from webmap import get_store
 from webmap.i18n import EN
 
@@ -43,23 +41,8 @@ def rated_demo(demo):
 
 @pytest.fixture(scope="module")
 def demo_server(rated_demo):
-    server = make_server("127.0.0.1", 0, rated_demo[0], threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-def _tap(page, lat: float, lon: float) -> None:
-    x, y = page.evaluate(
-        f"""() => {{
-            const map = window.publicMap, box = map.getContainer().getBoundingClientRect();
-            const p = map.latLngToContainerPoint([{lat}, {lon}]);
-            return [box.left + p.x, box.top + p.y];
-        }}"""
-    )
-    page.touchscreen.tap(x, y)
+    with serving(rated_demo[0]) as base:
+        yield base
 
 
 def test_a_resident_finds_a_community_on_a_phone(rated_demo, demo_server, browser):
@@ -101,7 +84,7 @@ def test_a_resident_finds_a_community_on_a_phone(rated_demo, demo_server, browse
     # A tap inside the community (away from its title marks) opens the same popup.
     lon, lat = target.geom.representative_point().coords[0]
     page.evaluate(f"window.publicMap.setView([{lat}, {lon}], 16, {{animate: false}})")
-    _tap(page, lat, lon)
+    page.touchscreen.tap(*map_xy(page, lat, lon, "publicMap"))
     popup.wait_for()
     assert target.name in popup.inner_text()
     with page.expect_navigation():

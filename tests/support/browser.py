@@ -72,6 +72,11 @@ def signed_in_page(
         return r.abort()
 
     page.route("**/*", route)
+    return sign_in_through_form(page, base, username, path, password)
+
+
+def sign_in_through_form(page, base: str, username: str, path: str, password: str = PASSWORD):
+    """Sign ``page`` in as ``username`` through the login form, and wait until it is at ``path``."""
     page.goto(f"{base}/login?next={path}")
     page.fill("#username", username)
     page.fill("#password", password)
@@ -115,15 +120,16 @@ def painted_tiles(page, pane: str, colour: str | None = None) -> int:
     return page.evaluate(PAINTED, [pane, colour])
 
 
-def map_xy(page, lat: float, lon: float) -> tuple[float, float]:
-    """Where on the page the map (``window.portalMap``) shows the place."""
+def map_xy(page, lat: float, lon: float, map_name: str = "portalMap") -> tuple[float, float]:
+    """Where on the page the Leaflet map ``window[map_name]`` (the leaders' map unless named) shows
+    the place."""
     return page.evaluate(
-        """([lat, lon]) => {
-            const map = window.portalMap, box = map.getContainer().getBoundingClientRect();
+        """([name, lat, lon]) => {
+            const map = window[name], box = map.getContainer().getBoundingClientRect();
             const p = map.latLngToContainerPoint([lat, lon]);
             return [box.left + p.x, box.top + p.y];
         }""",
-        [lat, lon],
+        [map_name, lat, lon],
     )
 
 
@@ -133,6 +139,12 @@ def wait_ready(page, flag: str = "portal") -> None:
     page.wait_for_function(
         "(flag) => document.documentElement.getAttribute(`data-${flag}-ready`) === '1'", arg=flag
     )
+
+
+def wait_edit_idle(page) -> None:
+    """Until the edit page waits for no answer from the server (``data-edit-busy`` is 0: edit.js
+    sets it while a selection, a preview or a change is under way)."""
+    page.wait_for_function("() => document.documentElement.getAttribute('data-edit-busy') === '0'")
 
 
 def overlay(page, title: str):

@@ -1,5 +1,6 @@
-"""What the web tests share beside their fixtures: the small county 测试县 and how to build it,
-the demo's months, signing in through the real form, and serving an app on 127.0.0.1.
+"""What the web tests share beside their fixtures: the small county 测试县, how to build it and an
+app holding it, the demo's months, signing in through the real form, and serving an app on
+127.0.0.1.
 
 The county 测试县 (990001) is two communities side by side, three road segments (one led by each of
 two units, one left unguarded), and two tight groups of incidents. The fixtures that hand these out
@@ -22,7 +23,7 @@ from demo.posts import demo_year
 from geodata.model import Assignment, County, Incident, Segment, Unit, User, Zone
 from layers.score_map import default_month
 from layers.scores import previous_month
-from webmap import create_app
+from webmap import create_app, get_store
 
 COUNTY_CODE = "990001"
 EXTENT = (114.00, 22.50, 114.02, 22.52)
@@ -81,6 +82,26 @@ def build_county(store) -> dict:
     store.add_incidents(_incidents(cid))
     store.add_user(User("leader1", generate_password_hash(PASSWORD), "leader", county_id=cid))
     return {"county": county, "units": units, "zones": zones, "segments": segments}
+
+
+def county_app(folder: Path, url: str | None = None, **settings):
+    """An app holding the small county, migrated and built: on ``url``, by default the SQLite file
+    ``t.sqlite`` in ``folder`` (its instance folder too); ``settings`` over the test configuration."""
+    app = create_app(
+        {
+            "database_url": url or f"sqlite:///{folder / 't.sqlite'}",
+            "instance_path": str(folder),
+            "testing": True,
+            "seed_demo_on_start": False,
+            "default_county": COUNTY_CODE,
+            **settings,
+        }
+    )
+    with app.app_context():
+        store = get_store()
+        store.migrate()
+        build_county(store)
+    return app
 
 
 def _incidents(county_id: int) -> list[Incident]:

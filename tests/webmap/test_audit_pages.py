@@ -16,7 +16,7 @@ from geodata import audit as audit_log
 from geodata.accounts.apikeys import issue_key
 from geodata.audit import AuditFilter
 from geodata.model import User
-from tests.support.web import COUNTY_CODE, PASSWORD, login
+from tests.support.web import COUNTY_CODE, PASSWORD, county_app, login
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}
@@ -210,17 +210,10 @@ def test_an_open311_key_sent_in_the_form_is_named_and_the_form_never_recorded(ap
 
 
 def test_on_postgis_writes_are_recorded_and_the_admin_reads_them(committed_postgis_url, tmp_path):
-    from tests.support.web import build_county
-    from webmap import create_app
-
-    app = create_app(
-        {"database_url": committed_postgis_url, "instance_path": str(tmp_path), "testing": True,
-         "seed_demo_on_start": False, "default_county": COUNTY_CODE}
-    )  # fmt: skip
+    app = county_app(tmp_path, committed_postgis_url)
     with app.app_context():
         store = get_store()
-        store.migrate()
-        county = build_county(store)["county"]
+        county = store.get_county(COUNTY_CODE)
         store.add_user(User("admin1", generate_password_hash(PASSWORD), "admin", county_id=county.id))
     try:
         client = app.test_client()

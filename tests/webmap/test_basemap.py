@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from geodata.errors import ConfigError
-from tests.support.web import COUNTY_CODE, PASSWORD, build_county, login
-from webmap import create_app, get_store
+from tests.support.web import PASSWORD, county_app, login
+from webmap import create_app
 from webmap.basemap import basemap_crs, basemap_sources
 
 XYZ = "https://tiles.county.example/{z}/{x}/{y}.png"
@@ -37,12 +37,7 @@ def test_the_settings_values():
 
 
 def _portal(tmp_path, **settings) -> str:
-    app = create_app({"database_url": f"sqlite:///{tmp_path / 't.sqlite'}", "instance_path": str(tmp_path),
-                      "testing": True, "seed_demo_on_start": False, "default_county": COUNTY_CODE, **settings})  # fmt: skip
-    with app.app_context():
-        get_store().migrate()
-        build_county(get_store())
-    client = app.test_client()
+    client = county_app(tmp_path, **settings).test_client()
     login(client, "leader1", PASSWORD)
     return client.get("/portal").text
 

@@ -10,9 +10,9 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.support.web import COUNTY_CODE, PASSWORD, build_county, csrf_token
+from tests.support.web import COUNTY_CODE, PASSWORD, county_app, csrf_token
 from tests.webmap.test_cases_api import jpeg_bytes
-from webmap import create_app, get_store
+from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": "22.5051", "long": "114.004", "description": "人行道上停满了车"}
 
@@ -71,14 +71,7 @@ def test_a_report_without_the_csrf_token_or_with_bad_data_is_refused(app):
 
 
 def _app(tmp_path, **settings):
-    app = create_app(
-        {"database_url": f"sqlite:///{tmp_path / 't.sqlite'}", "instance_path": str(tmp_path), "testing": True,
-         "seed_demo_on_start": False, "default_county": COUNTY_CODE, **settings}
-    )  # fmt: skip
-    with app.app_context():
-        get_store().migrate()
-        build_county(get_store())
-    return app
+    return county_app(tmp_path, **settings)
 
 
 def test_too_many_reports_from_one_address_get_a_readable_429(tmp_path):

@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from tests.support.web import COUNTY_CODE, PASSWORD, build_county, login
-from webmap import create_app, get_store
+from tests.support.web import PASSWORD, county_app, login
 
 QUERIES = [
     "/api/v1/units",
@@ -20,14 +19,7 @@ QUERIES = [
 
 
 def _answers(url: str, tmp_path) -> dict:
-    app = create_app(
-        {"database_url": url, "instance_path": str(tmp_path), "testing": True,
-         "seed_demo_on_start": False, "default_county": COUNTY_CODE}
-    )  # fmt: skip
-    with app.app_context():
-        store = get_store()
-        store.migrate()
-        build_county(store)
+    app = county_app(tmp_path, url)
     client = app.test_client()
     assert login(client, "leader1", PASSWORD).status_code == 302
     answers = {}

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from tests.geodata.stores.test_tiles import tile_at
-from tests.support.web import COUNTY_CODE, build_county, csrf_token
-from webmap import create_app, get_store
+from tests.support.web import COUNTY_CODE, county_app, csrf_token
+from webmap import get_store
 from webmap.basemap import basemap_sources
 from webmap.security import page_policy, tile_host
 
@@ -145,14 +145,7 @@ def test_json_tiles_and_photos_are_not_sniffed_and_run_nothing(leader, planted):
 
 
 def _https_app(tmp_path, **settings):
-    app = create_app({
-        "database_url": f"sqlite:///{tmp_path / 't.sqlite'}", "instance_path": str(tmp_path),
-        "testing": True, "seed_demo_on_start": False, "default_county": COUNTY_CODE, **settings,
-    })  # fmt: skip
-    with app.app_context():
-        get_store().migrate()
-        build_county(get_store())
-    return app
+    return county_app(tmp_path, **settings)
 
 
 def _session_cookie(response) -> str:

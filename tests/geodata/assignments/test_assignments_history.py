@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, datetime
 
 import pytest
@@ -10,8 +9,7 @@ from shapely.geometry import LineString, box
 
 from geodata.errors import Conflict, NotFound
 from geodata.model import Assignment, ChangeSet, County, Segment, Unit
-from geodata.stores.shared.base import migration_files
-from geodata.stores.store import open_store
+from tests.support.databases import older_store
 
 JAN, MAR_15, APR, MAY = (datetime(2026, m, d, tzinfo=UTC) for m, d in ((1, 1), (3, 15), (4, 1), (5, 1)))
 BEFORE, BETWEEN, AFTER = (datetime(2026, m, d, tzinfo=UTC) for m, d in ((3, 1), (3, 20), (6, 1)))
@@ -96,25 +94,12 @@ def test_what_a_unit_guarded_in_a_period(store, road):
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgis"])
-def test_an_older_database_upgrades_without_losing_rows(backend, tmp_path, request, monkeypatch):
-    url = (
-        f"sqlite:///{tmp_path / 'old.sqlite'}"
-        if backend == "sqlite"
-        else request.getfixturevalue("empty_postgis_url")
-    )
-    migrations = migration_files(backend)
-    module = importlib.import_module(f"geodata.stores.{backend}.store")
-    store = open_store(url)
-    try:
-        # An older release knew only the first migration.
-        monkeypatch.setattr(module, "migration_files", lambda _: migrations[:1])
-        assert store.migrate() == [migrations[0].name]
+def test_an_older_database_upgrades_without_losing_rows(backend, tmp_path, request):
+    # An older release knew only the first migration.
+    with older_store(request, backend, tmp_path, knew=1) as (store, newer):
         county = store.add_county(County("440304", "福田示范区"))
         store.add_units([Unit(county.id, "JJ", "交警大队")])
-        monkeypatch.undo()
-        assert store.migrate() == [p.name for p in migrations[1:]]
-        assert store.schema_version() == int(migrations[-1].name[:4]) >= 2  # numbers may skip
+        assert store.migrate() == [p.name for p in newer]
+        assert store.schema_version() == int(newer[-1].name[:4]) >= 2  # numbers may skip
         assert [u.name for u in store.list_units(county.id)] == ["交警大队"]
         assert store.get_county("440304").id == county.id
-    finally:
-        store.close()

@@ -15,6 +15,7 @@ from geodata.assignments.targets import Target
 from geodata.errors import StaleVersion
 from geodata.model import Assignment, County, Segment, Unit
 from geodata.stores.store import open_store
+from tests.support.databases import committed_url
 
 JAN = datetime(2026, 1, 1, tzinfo=UTC)
 MAR_3 = posts.day_start(date(2026, 3, 3))
@@ -24,13 +25,7 @@ HOLD_S = 0.5  # how long the first editor holds its locks: time for the second t
 @pytest.fixture(params=["sqlite", "postgis"])
 def url(request, tmp_path):
     """A database whose writes really commit, so two connections see each other's."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'race.sqlite'}"
-        store = open_store(url)
-        store.migrate()
-        store.close()
-        return url
-    return request.getfixturevalue("committed_postgis_url")
+    return committed_url(request, request.param, tmp_path, "race")
 
 
 def _world(url) -> tuple[County, int]:

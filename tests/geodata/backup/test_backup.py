@@ -28,6 +28,7 @@ from geodata.stores.shared.base import migration_files
 from geodata.stores.store import open_store
 from layers.coverage import coverage_report
 from layers.scores import month_scores
+from tests.support.databases import committed_url, empty_url
 from tests.support.web import COUNTY_CODE, build_county
 
 NOW = month_start(1) + timedelta(days=19)  # in the demo year's last month (demo/posts.py)
@@ -36,26 +37,9 @@ DEMO_CODE = "440304"
 
 
 # -- databases -------------------------------------------------------------------------------
-def _target_url(request, backend: str, tmp_path: Path, name: str) -> str:
-    """A database to restore into: a SQLite file not yet there, or a PostGIS database with no schema."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / name}.sqlite"
-    return request.getfixturevalue("empty_postgis_url")
-
-
-def _source_url(request, backend: str, tmp_path: Path) -> str:
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'source.sqlite'}"
-        store = open_store(url)
-        store.migrate()
-        store.close()
-        return url
-    return request.getfixturevalue("committed_postgis_url")
-
-
 def _small_sqlite(tmp_path: Path) -> tuple[str, Path]:
     """The small web test county with a photo, in a SQLite file."""
-    url, media = _source_url(None, "sqlite", tmp_path), tmp_path / "media"
+    url, media = committed_url(None, "sqlite", tmp_path, "source"), tmp_path / "media"
     _fill(url, media, lambda store: build_county(store)["county"])
     return url, media
 
@@ -76,7 +60,7 @@ def _fill(url: str, media: Path, build) -> None:
 @pytest.fixture(params=["sqlite", "postgis"])
 def small(request, tmp_path):
     """(backend, source url, media folder): the small web test county with a photo."""
-    url = _source_url(request, request.param, tmp_path)
+    url = committed_url(request, request.param, tmp_path, "source")
     media = tmp_path / "instance" / "media"
     _fill(url, media, lambda store: build_county(store)["county"])
     return request.param, url, media
@@ -131,7 +115,7 @@ def _media(folder: Path) -> dict[str, bytes]:
 # -- the round trip ----------------------------------------------------------------------------
 @pytest.mark.parametrize("backend", ["sqlite", "postgis"])
 def test_round_trip_keeps_every_row_and_every_answer(request, backend, tmp_path):
-    source = _source_url(request, backend, tmp_path)
+    source = committed_url(request, backend, tmp_path, "source")
     media = tmp_path / "instance" / "media"
     _fill(source, media, lambda store: seed_demo(store, seed=7, n_incidents=300).county)
     archive = tmp_path / "portal.tar.gz"
@@ -141,7 +125,7 @@ def test_round_trip_keeps_every_row_and_every_answer(request, backend, tmp_path)
     checked, notes = verify(archive)
     assert checked.row_counts == made.row_counts and notes == []
 
-    target, restored_media = _target_url(request, backend, tmp_path, "restored"), tmp_path / "new" / "media"
+    target, restored_media = empty_url(request, backend, tmp_path, "restored"), tmp_path / "new" / "media"
     result = restore(target, restored_media, archive)
     assert result.migrations == [] and result.media_kept is None
     assert table_rows(target) == table_rows(source)
@@ -166,7 +150,7 @@ def test_an_older_archive_is_upgraded_after_restore(request, small, tmp_path):
     _forget_last_migration(source)
     archive = tmp_path / "old.tar"
     assert backup(source, media, archive).schema_version < known_schema(backend)
-    target = _target_url(request, backend, tmp_path, "upgraded")
+    target = empty_url(request, backend, tmp_path, "upgraded")
     result = restore(target, tmp_path / "new" / "media", archive)
     assert result.migrations == [p.name for p in migration_files(backend) if p.name >= "0015"]
     store = open_store(target)
@@ -230,7 +214,7 @@ def test_a_damaged_member_is_named_and_nothing_is_restored(request, small, tmp_p
     with pytest.raises(InvalidFile, match="SHA-256 checksum mismatch") as refused:
         verify(bad)
     assert member in refused.value.message
-    target, target_media = _target_url(request, backend, tmp_path, "t"), tmp_path / "t" / "media"
+    target, target_media = empty_url(request, backend, tmp_path, "t"), tmp_path / "t" / "media"
     before = table_rows(target) if backend == "postgis" else None
     with pytest.raises(InvalidFile, match=member.replace(".", r"\.")):
         restore(target, target_media, bad)
@@ -253,7 +237,7 @@ def test_an_archive_from_a_newer_schema_is_refused(request, small, tmp_path):
         manifest["schema_version"] = newer
 
     bad = _rewrite(archive, tmp_path / "newer.tar", change_manifest=bump)
-    target, target_media = _target_url(request, backend, tmp_path, "t"), tmp_path / "t" / "media"
+    target, target_media = empty_url(request, backend, tmp_path, "t"), tmp_path / "t" / "media"
     before = table_rows(target) if backend == "postgis" else None
     with pytest.raises(InvalidFile, match=f"schema version {newer} is newer than this portal's {newer - 1}"):
         restore(target, target_media, bad)
@@ -264,7 +248,7 @@ def test_a_target_that_holds_data_is_refused_unless_forced(request, small, tmp_p
     backend, source, media = small
     archive = tmp_path / "good.tar"
     backup(source, media, archive)
-    target, target_media = _target_url(request, backend, tmp_path, "t"), tmp_path / "t" / "media"
+    target, target_media = empty_url(request, backend, tmp_path, "t"), tmp_path / "t" / "media"
     restore(target, target_media, archive)
     store = open_store(target)
     try:

@@ -9,7 +9,8 @@ from shapely.geometry import LineString, box
 
 from geodata.cases import workflow as cases
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
-from geodata.model import Assignment, County, Segment, Unit, Zone
+from geodata.model import County
+from tests.support.places import two_communities_and_a_road
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -24,20 +25,7 @@ def county(store):
     c = store.add_county(
         County("440304", "福田示范区", extent=box(114.0, 22.5, 114.02, 22.52), utm_epsg=32650)
     )
-    west_u, east_u, police = store.add_units(
-        [Unit(c.id, "W", "西社区居委会", "community"), Unit(c.id, "E", "东社区居委会", "community"),
-         Unit(c.id, "JJ", "交警大队")]
-    )  # fmt: skip
-    west, east = store.add_zones(
-        [Zone(c.id, "community", "001", "西社区", box(114.0, 22.5, 114.01, 22.52)),
-         Zone(c.id, "community", "002", "东社区", box(114.01, 22.5, 114.02, 22.52))]
-    )  # fmt: skip
-    (road,) = store.add_segments([Segment(c.id, "红荔路", LineString([(114.002, 22.51), (114.006, 22.51)]))])
-    store.assign_many(
-        [Assignment(c.id, west_u.id, "zone", west.id, "lead", T0),
-         Assignment(c.id, east_u.id, "zone", east.id, "lead", T0),
-         Assignment(c.id, police.id, "segment", road.id, "lead", T0)]
-    )  # fmt: skip
+    two_communities_and_a_road(store, c, LineString([(114.002, 22.51), (114.006, 22.51)]), since=T0)
     return c
 
 

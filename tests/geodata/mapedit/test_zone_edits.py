@@ -12,7 +12,6 @@ and applied when every zone along it is redrawn in one change."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, datetime
 
 import pytest
@@ -32,8 +31,7 @@ from geodata.mapedit.zones import (
     revert_zone_edit,
 )
 from geodata.model import Assignment, ChangeSet, County, GeometryEdit, Incident, Segment, Unit, Zone
-from geodata.stores.shared.base import migration_files
-from geodata.stores.store import open_store
+from tests.support.databases import older_store
 
 ORIGIN = (113.95, 22.58)
 EPSG = utm_epsg_for(*ORIGIN)
@@ -288,24 +286,12 @@ def test_the_edit_context_has_the_zone_its_parent_siblings_and_streets_within_50
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgis"])
-def test_an_older_database_gains_the_outline_history_on_upgrade(backend, tmp_path, request, monkeypatch):
-    url = (
-        f"sqlite:///{tmp_path / 'old.sqlite'}"
-        if backend == "sqlite"
-        else request.getfixturevalue("empty_postgis_url")
-    )
-    migrations = migration_files(backend)
-    edits = next(i for i, p in enumerate(migrations) if p.name.endswith("geometry_edit.sql"))
-    module = importlib.import_module(f"geodata.stores.{backend}.store")
-    store = open_store(url)
-    try:
-        monkeypatch.setattr(module, "migration_files", lambda _: migrations[:edits])
-        store.migrate()
+def test_an_older_database_gains_the_outline_history_on_upgrade(backend, tmp_path, request):
+    with older_store(request, backend, tmp_path, knew="geometry_edit.sql") as (store, newer):
         c = store.add_county(County("990022", "旧县", extent=ll(box(-300, -300, 700, 500)), utm_epsg=EPSG))
         (zone,) = store.add_zones([Zone(c.id, "community", "001", "旧社区", ll(box(0, 0, 200, 200)))])
         cs = store.add_change_set(ChangeSet(c.id, "admin", "旧的调整", T0))
-        monkeypatch.undo()
-        assert store.migrate()[0] == migrations[edits].name
+        assert store.migrate()[0] == newer[0].name
         assert (
             store.get_zone(c.id, zone.id).name == "旧社区"
             and store.get_change_set(c.id, cs.id).reason == "旧的调整"
@@ -315,5 +301,3 @@ def test_an_older_database_gains_the_outline_history_on_upgrade(backend, tmp_pat
         )
         (read,) = store.geometry_edits(c.id, "zone", zone.id)
         assert read.id == kept.id and read.version == 2 and read.after.equals(kept.after)
-    finally:
-        store.close()

@@ -13,7 +13,6 @@ kinds, a courtyard wins routing over its community, and an unknown kind is still
 
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, date, datetime
 
 import geopandas as gpd
@@ -41,10 +40,9 @@ from geodata.model import (
     Zone,
 )
 from geodata.scores.inspections import Evaluator, record_inspection
-from geodata.stores.shared.base import migration_files
-from geodata.stores.store import open_store
 from tests.geodata.io import test_io
 from tests.geodata.io.test_io import CODE, EAST, WEST, _counts, _write
+from tests.support.databases import older_store
 
 county = test_io.county  # the fixture: test_io.py's county, with its streets
 
@@ -76,28 +74,12 @@ def test_the_kinds_and_their_fineness():
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgis"])
-def test_an_older_database_keeps_its_zones_and_their_references_on_upgrade(
-    backend, tmp_path, request, monkeypatch
-):
-    url = (
-        f"sqlite:///{tmp_path / 'old.sqlite'}"
-        if backend == "sqlite"
-        else request.getfixturevalue("empty_postgis_url")
-    )
-    migrations = migration_files(backend)
-    kinds = next(i for i, p in enumerate(migrations) if p.name.endswith("zone_kinds.sql"))
-    module = importlib.import_module(f"geodata.stores.{backend}.store")
-    store = open_store(url)
-    try:
-        monkeypatch.setattr(module, "migration_files", lambda _: migrations[:kinds])
-        store.migrate()
+def test_an_older_database_keeps_its_zones_and_their_references_on_upgrade(backend, tmp_path, request):
+    with older_store(request, backend, tmp_path, knew="zone_kinds.sql") as (store, newer):
         old = _an_older_county(store)
-        monkeypatch.undo()
-        assert store.migrate() == [p.name for p in migrations[kinds:]]
+        assert store.migrate() == [p.name for p in newer]
         _the_older_county_is_whole(store, old)
         _the_new_kinds_are_stored_and_the_rules_still_hold(store, old)
-    finally:
-        store.close()
 
 
 def _an_older_county(store) -> dict:

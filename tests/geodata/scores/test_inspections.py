@@ -8,8 +8,9 @@ import pytest
 from shapely.geometry import LineString, box
 
 from geodata.errors import Forbidden, InvalidInput, NotFound
-from geodata.model import Assignment, County, Segment, Unit, Zone
+from geodata.model import County, Zone
 from geodata.scores.inspections import Evaluator, record_inspection
+from tests.support.places import two_communities_and_a_road
 
 NOW = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -19,22 +20,10 @@ FULL_SEGMENT = {"posters": 20, "street_vending": 20, "parking": 20, "outdoor_ads
 @pytest.fixture
 def place(store):
     c = store.add_county(County("990006", "考核县", extent=box(114.0, 22.5, 114.02, 22.52), utm_epsg=32650))
-    committee, other, police = store.add_units(
-        [Unit(c.id, "W", "西社区居委会", "community"), Unit(c.id, "E", "东社区居委会", "community"),
-         Unit(c.id, "JJ", "交警大队")]
-    )  # fmt: skip
-    west, east = store.add_zones(
-        [Zone(c.id, "community", "001", "西社区", box(114.0, 22.5, 114.01, 22.52)),
-         Zone(c.id, "community", "002", "东社区", box(114.01, 22.5, 114.02, 22.52))]
-    )  # fmt: skip
+    line = LineString([(114.002, 22.51), (114.008, 22.51)])
+    (committee, _, _), (west, east), road = two_communities_and_a_road(store, c, line, since=T0)
     (cell,) = store.add_zones([Zone(c.id, "grid", "001001", "西社区1号网格", box(114.0, 22.5, 114.005, 22.505),
                                     parent_id=west.id)])  # fmt: skip
-    (road,) = store.add_segments([Segment(c.id, "红荔路", LineString([(114.002, 22.51), (114.008, 22.51)]))])
-    store.assign_many(
-        [Assignment(c.id, committee.id, "zone", west.id, "lead", T0),
-         Assignment(c.id, other.id, "zone", east.id, "lead", T0),
-         Assignment(c.id, police.id, "segment", road.id, "lead", T0)]
-    )  # fmt: skip
     return {"county": c, "west": west, "east": east, "cell": cell, "road": road, "committee": committee}
 
 

@@ -4,7 +4,6 @@ answers always those of a plain numpy count of the stored incidents, after any w
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -14,9 +13,8 @@ from shapely.geometry import Point, box
 
 from geodata.geo import tiles
 from geodata.model import COUNTY_TZ, County, Incident, Unit, Zone
-from geodata.stores.shared.base import migration_files
 from geodata.stores.shared.clusters import bin_plan
-from geodata.stores.store import open_store
+from tests.support.databases import older_store
 
 T0 = datetime(2026, 1, 1, tzinfo=COUNTY_TZ)  # the county's 1 January, 00:00
 BBOX = (114.0, 22.5, 114.04, 22.54)
@@ -192,19 +190,8 @@ def clusters_by_cell(store, county_id, level, cells):
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgis"])
-def test_an_older_database_gets_its_bins_on_upgrade(backend, tmp_path, request, monkeypatch):
-    url = (
-        f"sqlite:///{tmp_path / 'old.sqlite'}"
-        if backend == "sqlite"
-        else request.getfixturevalue("empty_postgis_url")
-    )
-    migrations = migration_files(backend)
-    bins = next(i for i, p in enumerate(migrations) if p.name.endswith("incident_bins.sql"))
-    module = importlib.import_module(f"geodata.stores.{backend}.store")
-    store = open_store(url)
-    try:
-        monkeypatch.setattr(module, "migration_files", lambda _: migrations[:bins])
-        store.migrate()
+def test_an_older_database_gets_its_bins_on_upgrade(backend, tmp_path, request):
+    with older_store(request, backend, tmp_path, knew="incident_bins.sql") as (store, newer):
         county = store.add_county(County("990011", "旧县", extent=box(*BBOX)))
         rng = np.random.default_rng(2)
         store.add_incidents(
@@ -213,9 +200,6 @@ def test_an_older_database_gets_its_bins_on_upgrade(backend, tmp_path, request, 
                 for x, y in rng.uniform((114.0, 22.5), (114.04, 22.54), (50, 2))
             ]
         )
-        monkeypatch.undo()
-        assert bins and store.migrate()[0] == migrations[bins].name
+        assert store.migrate()[0] == newer[0].name
         assert bin_plan(15, {}).level == 15  # answered from the bins the upgrade filled
         assert assert_like_oracle(store, county.id, 15) == 50
-    finally:
-        store.close()
