@@ -1,5 +1,6 @@
-"""The tests' own house: conftest files hold fixtures only, so no test imports from one (what
-tests share is in tests/support/); and only tests/browser/ drives Chromium, so ``make test-fast``
+"""The tests' own house: conftest files hold fixtures only and a test module holds its tests, so
+no module imports from a conftest or from another test module (what tests share is in
+tests/support/); and only tests/browser/ drives Chromium, so ``make test-fast``
 (everything else) runs on a machine without it."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ def _modules():
         yield path, ast.parse(path.read_text("utf-8"), filename=str(path))
 
 
-def test_no_test_imports_from_a_conftest():
+def test_no_module_imports_from_a_conftest_or_a_test_module():
     found = []
     for path, tree in _modules():
         for node in ast.walk(tree):
@@ -26,7 +27,8 @@ def test_no_test_imports_from_a_conftest():
                 names = [a.name for a in node.names]
             else:
                 continue
-            if any(name.split(".")[-1] == "conftest" or ".conftest." in name for name in names):
+            parts = [part for name in names for part in name.split(".")]
+            if any(part == "conftest" or part.startswith("test_") for part in parts):
                 found.append(f"{path.relative_to(TESTS)}:{node.lineno}")
     assert found == [], "import from tests/support/ instead"
 

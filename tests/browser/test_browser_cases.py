@@ -10,57 +10,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from PIL import Image
 from shapely.geometry import LineString, Point
 
 from geodata.model import Incident, Segment
-from tests.support.browser import ARTIFACTS, is_local, map_xy, sign_in_through_form
+from tests.support.browser import ARTIFACTS, DESKTOP, FUHUA, PHONE, Browsing, jpeg_file, tap_map_at
 from tests.support.web import COUNTY_CODE, PASSWORD
 from webmap import get_store
-
-FUHUA = (22.5051, 114.004)  # (lat, lon) just north of 福华路, which 城管执法局 leads
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2, "locale": "zh-CN"}  # fmt: skip
-DESKTOP = {"viewport": {"width": 1280, "height": 860}, "locale": "zh-CN"}
-
-
-class Browsing:
-    """Contexts (one per person) that refuse anything not local, recording what they asked for."""
-
-    def __init__(self, browser, base: str):
-        self.browser, self.base = browser, base
-        self.requested: list[str] = []
-        self.errors: list[str] = []
-
-    def sign_in(self, username: str, next_path: str, **options):
-        context = self.browser.new_context(**options)
-        context.on("request", lambda request: self.requested.append(request.url))
-        context.route(
-            "**/*",
-            lambda route: route.continue_() if self.local(route.request.url) else route.abort(),
-        )
-        page = context.new_page()
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        return sign_in_through_form(page, self.base, username, next_path)
-
-    def local(self, url: str) -> bool:
-        return is_local(url, self.base)
-
-
-def tap_map_at(page, lat: float, lon: float) -> None:
-    """Zoom the report map to the spot, wait for the roads around it, and tap it."""
-    page.wait_for_function("() => window.reportMap !== undefined")
-    page.evaluate(f"window.reportMap.setView([{lat}, {lon}], 18, {{animate: false}})")
-    page.wait_for_function(
-        "() => document.querySelectorAll('#case-map .leaflet-overlay-pane path').length >= 2"
-    )
-    page.touchscreen.tap(*map_xy(page, lat, lon, "reportMap"))
-
-
-def jpeg_file(tmp_path) -> str:
-    path = tmp_path / "scene.jpg"
-    Image.new("RGB", (640, 480), (180, 40, 40)).save(path, "JPEG")
-    return str(path)
 
 
 def _act(page, label: str, note: str) -> None:

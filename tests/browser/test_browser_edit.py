@@ -119,14 +119,6 @@ def _draw(page, ring) -> None:
     wait_edit_idle(page)
 
 
-def _draw_box(page, centre, half_px: int = 12) -> None:
-    """Geoman's rectangle tool: a small box around ``centre`` (lat, lon), two clicks."""
-    x, y = map_xy(page, *centre)
-    page.click(".leaflet-pm-icon-rectangle")
-    page.mouse.click(x - half_px, y - half_px)
-    page.mouse.click(x + half_px, y + half_px)
-
-
 def test_a_leader_draws_around_three_segments_previews_applies_and_reverts(demo, browser):
     app, passwords = demo
     plan = _plan(demo)

@@ -10,10 +10,10 @@ import shapely
 from shapely.geometry import Point
 
 from geodata.geo.geometry import from_metric, to_metric
-from tests.browser.test_browser_edit import _draw_box
 from tests.support.browser import ARTIFACTS, map_xy, signed_in_page, wait_edit_idle, wait_ready
+from tests.support.places import moved_vertex, shared_vertex
+from tests.support.portal_map import draw_box
 from tests.support.web import serving
-from tests.webmap.test_zone_edit_api import _moved, _shared_vertex
 from webmap import get_store
 
 MOVE_M = 10.0  # far enough to drag on the screen, and not to snap back onto the old edge
@@ -24,11 +24,15 @@ def _plan(demo) -> dict:
     with app.app_context():
         store = get_store()
         county = store.list_counties()[0]
-        a, b, v, near = _shared_vertex(store, county)
+        a, b, v, near = shared_vertex(store, county)
         epsg = store.county_epsg(county.id)
     p, q = shapely.get_coordinates(to_metric(shapely.points([v, near]), epsg))
     to = from_metric(Point(p + (q - p) / np.hypot(*(q - p)) * MOVE_M), epsg).coords[0]
-    assert b.geom.contains(Point(to)) and _moved(a.geom, v, to).is_valid and _moved(b.geom, v, to).is_valid
+    assert (
+        b.geom.contains(Point(to))
+        and moved_vertex(a.geom, v, to).is_valid
+        and moved_vertex(b.geom, v, to).is_valid
+    )
     inside = a.geom.buffer(-0.0002).representative_point()  # ~20 m from any edge of a
     return {"a": a, "b": b, "vertex": v, "to": to, "inside": (inside.y, inside.x), "epsg": epsg}
 
@@ -55,7 +59,7 @@ def test_a_shared_edge_is_moved_on_both_sides_and_one_side_alone_is_refused(demo
         wait_ready(page)
         page.uncheck("input[name=kind][value=segment]")
         page.check("input[name=kind][value=community]")
-        _draw_box(page, plan["inside"])
+        draw_box(page, plan["inside"])
         wait_edit_idle(page)
         page.click(f"#edit-caught button[data-outline='{a.id}']")
         page.wait_for_selector("#outline-preview")

@@ -9,8 +9,7 @@ import re
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.browser.test_browser_cases import PHONE, Browsing
-from tests.browser.test_browser_inspect import tap_map_at
+from tests.support.browser import PHONE, Browsing, tap_inspect_map_at
 from tests.support.web import COUNTY_CODE, PASSWORD
 from webmap import get_store
 
@@ -31,7 +30,7 @@ def test_an_english_inspector_scores_a_road(app, live_server, browser):
     phone.wait_for_function(
         "() => document.querySelectorAll('#inspect-map .leaflet-overlay-pane path').length >= 2"
     )
-    tap_map_at(phone, 22.512, 114.004)  # inside 西园社区, away from its roads
+    tap_inspect_map_at(phone, 22.512, 114.004)  # inside 西园社区, away from its roads
     phone.wait_for_selector("#inspect-form:not([hidden]) .check-item")
     assert phone.inner_text("#chosen-kind") == "Community"
     assert phone.inner_text("#checklist-kind") == "(Community checklist)"

@@ -10,15 +10,9 @@ from __future__ import annotations
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.browser.test_browser_cases import PHONE, Browsing
-from tests.support.browser import ARTIFACTS, map_xy
+from tests.support.browser import ARTIFACTS, PHONE, Browsing, tap_inspect_map_at
 from tests.support.web import COUNTY_CODE, PASSWORD
 from webmap import get_store
-
-
-def tap_map_at(page, lat: float, lon: float) -> None:
-    page.evaluate(f"window.inspectMap.setView([{lat}, {lon}], 16, {{animate: false}})")
-    page.touchscreen.tap(*map_xy(page, lat, lon, "inspectMap"))
 
 
 def test_a_patrol_scores_a_road_from_a_phone(app, live_server, browser):
@@ -40,7 +34,7 @@ def test_a_patrol_scores_a_road_from_a_phone(app, live_server, browser):
     )
 
     # A tap inside 西园社区, away from its roads, picks the community and shows its checklist.
-    tap_map_at(phone, 22.512, 114.004)
+    tap_inspect_map_at(phone, 22.512, 114.004)
     phone.wait_for_selector("#inspect-form:not([hidden]) .check-item")
     assert phone.inner_text("#chosen-name") == "西园社区" and phone.inner_text("#chosen-kind") == "社区"
     assert "垃圾分类、清运及时" in phone.inner_text("#checklist")

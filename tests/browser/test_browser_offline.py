@@ -17,10 +17,15 @@ from datetime import UTC, datetime
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.browser.test_browser_cases import PHONE, Browsing, jpeg_file, tap_map_at
-from tests.browser.test_browser_inspect import tap_map_at as tap_inspect_map_at
-from tests.browser.test_browser_phone import OVERFLOW
-from tests.support.browser import ARTIFACTS
+from tests.support.browser import (
+    ARTIFACTS,
+    OVERFLOW,
+    PHONE,
+    Browsing,
+    jpeg_file,
+    tap_inspect_map_at,
+    tap_map_at,
+)
 from tests.support.web import COUNTY_CODE, PASSWORD
 from webmap import get_store
 

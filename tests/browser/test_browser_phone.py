@@ -8,28 +8,10 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.support.browser import ARTIFACTS, wait_ready
+from tests.support.browser import ARTIFACTS, OVERFLOW, PHONE, wait_ready
 from tests.support.web import COUNTY_CODE, PASSWORD
 from webmap import get_store
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2, "locale": "zh-CN"}  # fmt: skip
-# Elements past the right edge that are not inside a box that clips or scrolls them.
-OVERFLOW = """() => {
-    const clipped = (el) => {
-        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-            const s = getComputedStyle(p);
-            if (["auto", "scroll", "hidden", "clip"].includes(s.overflowX)) return true;
-        }
-        return false;
-    };
-    const wide = [...document.querySelectorAll("body *")].filter((el) => {
-        const b = el.getBoundingClientRect();
-        return b.width > 0 && b.height > 0 && b.right > innerWidth + 1 && !clipped(el);
-    });
-    return {page: document.documentElement.scrollWidth,
-            elements: wide.slice(0, 5).map((el) => el.tagName + "." + el.className)};
-}"""
 KEPT = ("/portal", "/inspect", "/report", "/cases", "/field")  # screenshots kept in tests/artifacts
 PAGES = {
     "leader1": ["/portal", "/portal/edit", "/portal/coverage", "/portal/change-sets", "/cases", "/cases/1",

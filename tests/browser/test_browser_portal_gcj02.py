@@ -10,9 +10,8 @@ import base64
 import numpy as np
 
 from geodata.geo import gcj02
-from tests.browser.test_browser_portal_popups import _click_at
-from tests.browser.test_browser_portal_tiles import WIDE, _go, tiled_demo  # noqa: F401
 from tests.support.browser import ARTIFACTS, signed_in_page, wait_ready
+from tests.support.portal_map import WIDE, click_map_at, go_to
 from tests.support.web import serving
 from webmap.basemap import basemap_sources
 
@@ -22,7 +21,7 @@ PNG = base64.b64decode(
 )
 
 
-def test_over_a_gcj02_basemap_cases_are_drawn_and_clicked_where_the_basemap_has_them(tiled_demo, browser):  # noqa: F811
+def test_over_a_gcj02_basemap_cases_are_drawn_and_clicked_where_the_basemap_has_them(tiled_demo, browser):
     app, password, places = tiled_demo
     case = places["case"]
     before = app.extensions["portal_basemap"]
@@ -37,7 +36,7 @@ def test_over_a_gcj02_basemap_cases_are_drawn_and_clicked_where_the_basemap_has_
             wait_ready(page)
             assert page.evaluate("() => window.portalMap.options.crs.code") == "GCJ02"
             _same_formula_as_the_server(page)
-            _go(page, case.geom.y, case.geom.x, 18)
+            go_to(page, case.geom.y, case.geom.x, 18)
             assert any("/basemap/18/" in u for u in asked)
             tiles = [u for u in asked if ".mvt" in u]  # not /static/portal/tiles/, our modules
             assert tiles and all("crs=gcj02" in u for u in tiles)
@@ -55,7 +54,7 @@ def test_over_a_gcj02_basemap_cases_are_drawn_and_clicked_where_the_basemap_has_
             assert moved[0] > 500 and moved[1] > 300  # east and south (dlon > 0, dlat < 0)
             assert float(dlon) > 0 > float(dlat)
             # Clicked there, the case's own popup opens: the shifted tile drew it under the pointer.
-            text = _click_at(page, case.geom.y, case.geom.x)
+            text = click_map_at(page, case.geom.y, case.geom.x)
             assert f"案件 #{case.id}" in text
             # What the map reports is WGS-84: a pixel turned back into a place lands on the case.
             back = page.evaluate(

@@ -7,57 +7,36 @@ from __future__ import annotations
 
 from geodata.labels import STATUS_ZH
 from layers.roads import kind_name
-from tests.browser.test_browser_portal_tiles import WIDE, _go, _switch, _view, tiled_demo  # noqa: F401
 from tests.support.browser import ARTIFACTS, FREE_CLUSTER, map_xy, painted_tiles, signed_in_page, wait_ready
+from tests.support.portal_map import WIDE, click_map_at, close_popup, go_to, map_view, switch_layer
 from tests.support.web import serving
-
-
-# -- helpers ------------------------------------------------------------------------------------
-def _close_popup(page) -> None:
-    # A closed popup fades out before it leaves the page: wait, so as not to read it again.
-    page.evaluate("() => { window.portalMap.closePopup(); }")
-    page.wait_for_selector(".leaflet-popup", state="detached")
 
 
 def _hover_at(page, lat: float, lon: float) -> str:
     """Move the pointer onto the place (from a little way off); the label shown by it."""
     x, y = map_xy(page, lat, lon)
-    _close_popup(page)
+    close_popup(page)
     page.mouse.move(x - 40, y - 40)
     page.mouse.move(x, y, steps=4)
     page.wait_for_selector(".portal-hover")
     return page.inner_text(".portal-hover")
 
 
-def _click_at(page, lat: float, lon: float) -> str:
-    """Click the map at the place; the popup's text."""
-    x, y = map_xy(page, lat, lon)
-    _close_popup(page)
-    covered = page.evaluate(
-        "([x, y]) => !!document.elementFromPoint(x, y).closest('.leaflet-control')", [x, y]
-    )
-    assert not covered, "a control of the map lies over the place to click"
-    page.mouse.click(x, y)
-    page.wait_for_selector(".leaflet-popup-content")
-    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
-    return page.inner_text(".leaflet-popup-content")
-
-
 def _link(page, text: str) -> str:
     return page.locator(".leaflet-popup-content a", has_text=text).get_attribute("href")
 
 
-def test_roads_communities_cells_and_cases_open_their_popups(tiled_demo, browser):  # noqa: F811
+def test_roads_communities_cells_and_cases_open_their_popups(tiled_demo, browser):
     app, password, places = tiled_demo
     with serving(app) as base:
         # Wide enough that the middle of the map, where the places to click are, is clear of the legend.
         page = signed_in_page(browser, base, "leader", password=password, **WIDE)
         wait_ready(page)
-        start = _view(page)
+        start = map_view(page)
         _review_popup(page, places["filed"])
         _road_popup(page, places["road"])
         _community_and_cell_popups(page, places["community"])
-        _go(page, *start)
+        go_to(page, *start)
         _cluster_popup(page)
         _case_popup(page, places["case"], places["categories"])
         assert page.errors == [] and page.outside == []
@@ -65,22 +44,22 @@ def test_roads_communities_cells_and_cases_open_their_popups(tiled_demo, browser
 
 def _review_popup(page, filed) -> None:
     """审核队列 over the county, then a case waiting for a leader to pick its unit."""
-    _switch(page, "问题", False)
-    _switch(page, "审核队列", True)
+    switch_layer(page, "问题", False)
+    switch_layer(page, "审核队列", True)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "portal-review.png"))
-    _go(page, filed.geom.y, filed.geom.x, 18)
-    text = _click_at(page, filed.geom.y, filed.geom.x)
+    go_to(page, filed.geom.y, filed.geom.x, 18)
+    text = click_map_at(page, filed.geom.y, filed.geom.x)
     assert f"案件 #{filed.id}" in text and "待派发" in text and STATUS_ZH["filed"] in text
     assert _link(page, "查看案件") == f"/cases/{filed.id}"
-    _switch(page, "审核队列", False)
-    _switch(page, "问题", True)
+    switch_layer(page, "审核队列", False)
+    switch_layer(page, "问题", True)
 
 
 def _road_popup(page, road) -> None:
     """A road: its name, its class, the unit leading it, its kind, and that unit's cases."""
-    _switch(page, "问题", False)  # cases lie along the roads, over them
-    _go(page, road["lat"], road["lon"], 17)
+    switch_layer(page, "问题", False)  # cases lie along the roads, over them
+    go_to(page, road["lat"], road["lon"], 17)
     assert _hover_at(page, road["lat"], road["lon"]) == f"{road['name']} · {road['unit'].name}"
     assert (
         page.evaluate(
@@ -88,33 +67,33 @@ def _road_popup(page, road) -> None:
         )
         == "pointer"
     )
-    text = _click_at(page, road["lat"], road["lon"])
+    text = click_map_at(page, road["lat"], road["lon"])
     assert road["name"] in text and road["unit"].name in text and "道路等级" in text
     assert f"单位类别\t{kind_name(road['unit'].kind)}" in text  # what its colour stands for
     assert _link(page, "该单位的案件") == f"/cases?unit={road['unit'].code}"
-    _switch(page, "问题", True)
+    switch_layer(page, "问题", True)
 
 
 def _community_and_cell_popups(page, c) -> None:
     """A community (roads and cases off, so the click lands inside it), then its grid cell there."""
     zone = c["zone"]
-    _switch(page, "路段", False)
-    _switch(page, "问题", False)
-    _go(page, c["lat"], c["lon"], 16)
-    text = _click_at(page, c["lat"], c["lon"])
+    switch_layer(page, "路段", False)
+    switch_layer(page, "问题", False)
+    go_to(page, c["lat"], c["lon"], 16)
+    text = click_map_at(page, c["lat"], c["lon"])
     assert zone.name in text and zone.code in text and "等次" in text and (zone.tier or "未评定") in text
     # its lead unit today, asked for when the popup opened
     page.wait_for_function("() => !document.querySelector('.leaflet-popup').innerText.includes('查询中')")
     assert f"牵头单位\t{c['lead']}" in page.inner_text(".leaflet-popup")
     assert _link(page, "社区公开页") == f"/c/{zone.code}"
     assert _link(page, "本社区案件") == f"/cases?zone={zone.code}"
-    _switch(page, "单元网格", True)
-    text = _click_at(page, c["lat"], c["lon"])
+    switch_layer(page, "单元网格", True)
+    text = click_map_at(page, c["lat"], c["lon"])
     assert f"单元网格 {c['cell'].code}" in text and c["cell"].name in text
     assert _link(page, "本网格案件") == f"/cases?zone={c['cell'].code}"
-    _switch(page, "单元网格", False)
-    _switch(page, "路段", True)
-    _switch(page, "问题", True)
+    switch_layer(page, "单元网格", False)
+    switch_layer(page, "路段", True)
+    switch_layer(page, "问题", True)
 
 
 def _cluster_popup(page) -> None:
@@ -153,12 +132,12 @@ def _overlap(a, b) -> bool:
 def _case_popup(page, case, categories) -> None:
     """A case standing alone, zoomed in to its point: number, category and status in Chinese; found
     again by 查找; its link opens the case."""
-    _go(page, case.geom.y, case.geom.x, 18)
+    go_to(page, case.geom.y, case.geom.x, 18)
     assert painted_tiles(page, "portal-incidents") >= 1
     label = _hover_at(page, case.geom.y, case.geom.x)
     assert label == f"案件 #{case.id} · {categories[case.category]} · {STATUS_ZH[case.status]}"
     page.screenshot(path=str(ARTIFACTS / "portal-hover.png"))
-    text = _click_at(page, case.geom.y, case.geom.x)
+    text = click_map_at(page, case.geom.y, case.geom.x)
     assert f"案件 #{case.id}" in text
     assert categories[case.category] in text and STATUS_ZH[case.status] in text
     page.wait_for_selector(".portal-hover", state="detached")  # the popup says it now
@@ -170,7 +149,7 @@ def _case_popup(page, case, categories) -> None:
     page.click(f"#portal-search .portal-results button:has-text('#{case.id}')")
     page.wait_for_selector(".leaflet-portal-focus-pane path", state="attached")
     assert abs(page.evaluate("() => window.portalMap.getCenter().lat") - case.geom.y) < 0.001
-    text = _click_at(page, case.geom.y, case.geom.x)
+    text = click_map_at(page, case.geom.y, case.geom.x)
     assert f"案件 #{case.id}" in text
     page.click(".leaflet-popup-content a:has-text('查看案件')")
     page.wait_for_url(f"**/cases/{case.id}")

@@ -7,109 +7,10 @@ Nothing is fetched from outside 127.0.0.1 and no script fails.
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import UTC, datetime
-
-import pytest
-import shapely
-
-from geodata.grids.make import make_grid
-from layers.roads import (
-    OTHER_KIND,
-    UNGUARDED_COLOUR,
-    UNIT_KINDS,
-    kind_colour,
-    kind_name,
-    unit_colour,
-    unit_kind,
-)
+from layers.roads import UNGUARDED_COLOUR, kind_colour, kind_name, unit_colour
 from tests.support.browser import overlay, painted_tiles, signed_in_page, wait_ready
+from tests.support.portal_map import WIDE, go_to, map_view, switch_layer
 from tests.support.web import serving
-from webmap import get_store
-
-DEMO_CODE = "440304"
-WIDE = {"viewport": {"width": 1600, "height": 900}, "locale": "zh-CN"}
-ALONE_DEG = 0.0002  # ~20 m: nothing else within this of a case we click (33 px at zoom 18)
-
-
-@pytest.fixture(scope="module")
-def tiled_demo(demo):
-    """The demo county with its unit grid cut (the demo has communities only) and the places to
-    click, found through the store: (app, the leader's password, places)."""
-    app, passwords = demo
-    with app.app_context():
-        store = get_store()
-        county = store.get_county(DEMO_CODE)
-        make_grid(store, county)
-        places = _places(store, county)
-    return app, passwords["leader"], places
-
-
-def _places(store, county) -> dict:
-    cid = county.id
-    units = {u.id: u for u in store.list_units(cid)}
-    segments = store.list_segments(cid)
-    leads = store.lead_units(cid, "segment", [s.id for s in segments], [datetime.now(UTC)] * len(segments))
-    tree = shapely.STRtree([s.geom for s in segments])
-    road = None
-    for segment, lead in zip(segments, leads, strict=True):
-        middle = segment.geom.interpolate(0.5, normalized=True)
-        if lead and segment.name and len(tree.query(middle, "dwithin", 0.0003)) == 1:
-            road = {"name": segment.name, "unit": units[lead], "lon": middle.x, "lat": middle.y}
-            break
-    community = store.list_zones(cid, kind="community")[0]
-    (community_lead,) = store.lead_units(cid, "zone", [community.id], [datetime.now(UTC)])
-    inside = community.geom.representative_point()
-    (cell,) = [z for z in store.list_zones(cid, kind="grid") if z.geom.covers(inside)]
-    incidents = store.list_incidents(cid, duplicates=False)
-    categories = {c.code: c.name_zh for c in store.list_categories()}
-    return {
-        "road": road,
-        "road_kinds": _road_kinds([units[lead] for lead in leads if lead is not None]),
-        "unit_names": {u.name for u in units.values()},
-        "community": {
-            "zone": community,
-            "lon": inside.x,
-            "lat": inside.y,
-            "cell": cell,
-            "lead": units[community_lead].name if community_lead else "无（覆盖缺口）",
-        },
-        "case": _alone(incidents, lambda i: i.status == "dispatched"),
-        "filed": _alone(
-            [i for i in incidents if i.status in ("filed", "handled")], lambda i: i.status == "filed"
-        ),
-        "categories": categories,
-        "communities": {z.name for z in store.list_zones(cid, kind="community")},
-        "total": len(incidents),
-        "parking": sum(i.category == "parking" for i in incidents),
-        "queues": {s: sum(i.status == s for i in incidents) for s in ("filed", "handled")},
-    }
-
-
-def _road_kinds(leads: list) -> dict[str, tuple[int, int]]:
-    """How many units of each kind lead roads, and how many segments (``leads``: a segment's lead
-    unit each), in the order of UNIT_KINDS."""
-    segments = Counter(unit_kind(u) for u in leads)
-    units = Counter(unit_kind(u) for u in {u.id: u for u in leads}.values())
-    return {k: (units[k], segments[k]) for k in (*UNIT_KINDS, OTHER_KIND) if segments[k]}
-
-
-def _alone(incidents, wanted):
-    """The first wanted incident with no other of ``incidents`` within ALONE_DEG."""
-    points = shapely.points([(i.geom.x, i.geom.y) for i in incidents])
-    tree = shapely.STRtree(points)
-    for i, incident in enumerate(incidents):
-        if wanted(incident) and len(tree.query(points[i], "dwithin", ALONE_DEG)) == 1:
-            return incident
-    raise AssertionError("the demo has no incident standing alone")
-
-
-# -- helpers ------------------------------------------------------------------------------------
-def _go(page, lat: float, lon: float, zoom: float) -> None:
-    page.evaluate(
-        "([lat, lon, z]) => { window.portalMap.setView([lat, lon], z, {animate: false}); }", [lat, lon, zoom]
-    )
-    wait_ready(page)
 
 
 def _legend(page) -> set[str]:
@@ -129,12 +30,6 @@ def _count(page, selector: str) -> int:
     return page.locator(selector).count()
 
 
-def _switch(page, title: str, on: bool) -> None:
-    box = overlay(page, title)
-    box.check() if on else box.uncheck()
-    wait_ready(page)
-
-
 # -- the layers -----------------------------------------------------------------------------------
 class Asked(list):
     """The URLs (without the base) a page asked for."""
@@ -152,23 +47,17 @@ def test_every_layer_goes_on_and_off_with_its_legend(tiled_demo, browser):
         page.on("request", lambda r: asked.append(r.url.removeprefix(base)))
         page.reload()
         wait_ready(page)
-        start = _view(page)
+        start = map_view(page)
         _first_view(page, places, asked)
         _communities(page)
         _roads(page, places)
         _incidents(page, places, asked)
         _grid_cells(page, places, asked)
-        _go(page, start[0], start[1], start[2] - 1)  # the county and a margin: every queued case in view
+        go_to(page, start[0], start[1], start[2] - 1)  # the county and a margin: every queued case in view
         _review_queue(page, places, asked)
         _heat_scores_and_gaps(page)
         _unit_posts(page, places["road"]["unit"])
         assert page.errors == [] and page.outside == []
-
-
-def _view(page) -> list[float]:
-    return page.evaluate(
-        "() => { const m = window.portalMap, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
-    )
 
 
 def _first_view(page, places, asked) -> None:
@@ -185,10 +74,10 @@ def _first_view(page, places, asked) -> None:
 
 def _communities(page) -> None:
     assert painted_tiles(page, "portal-zones") >= 4
-    _switch(page, "社区", False)
+    switch_layer(page, "社区", False)
     assert _count(page, ".leaflet-portal-zones-pane canvas") == 0 and _count(page, ".zone-label") == 0
     assert "zones" not in _legend(page)
-    _switch(page, "社区", True)
+    switch_layer(page, "社区", True)
     assert painted_tiles(page, "portal-zones") >= 4 and _count(page, ".zone-label") >= 10
     assert "zones" in _legend(page)
 
@@ -197,10 +86,10 @@ def _roads(page, places) -> None:
     """路段, in the colour of the kind of unit leading them."""
     colour = unit_colour(places["road"]["unit"])
     assert painted_tiles(page, "portal-roads", colour) >= 1 and "未分配路段" in _status(page)
-    _switch(page, "路段", False)
+    switch_layer(page, "路段", False)
     assert _count(page, ".leaflet-portal-roads-pane canvas") == 0 and "未分配路段" not in _status(page)
     assert "roads" not in _legend(page)
-    _switch(page, "路段", True)
+    switch_layer(page, "路段", True)
     assert painted_tiles(page, "portal-roads", colour) >= 1 and "roads" in _legend(page)
 
 
@@ -210,10 +99,10 @@ def _incidents(page, places, asked) -> None:
     assert _count(page, clusters) >= 10
     shown = sum(int(t.replace(",", "")) for t in page.locator(clusters).all_inner_texts())
     assert 0 < shown <= places["total"]
-    _switch(page, "问题", False)
+    switch_layer(page, "问题", False)
     assert _count(page, clusters) == 0 and "视图内问题" not in _status(page)
     assert "incidents" not in _legend(page)
-    _switch(page, "问题", True)
+    switch_layer(page, "问题", True)
     assert _count(page, clusters) >= 10 and "incidents" in _legend(page)
     # Asked again with the filter, at the tile zoom (the map stands between whole zoom levels
     # here), counted again; and back.
@@ -233,28 +122,28 @@ def _grid_cells(page, places, asked) -> None:
     """单元网格: from zoom 15 only (the switch is greyed out before)."""
     assert overlay(page, "单元网格").is_disabled()
     c = places["community"]
-    _go(page, c["lat"], c["lon"], 16)
-    _switch(page, "单元网格", True)
+    go_to(page, c["lat"], c["lon"], 16)
+    switch_layer(page, "单元网格", True)
     assert asked.tiles("zones/16/") and painted_tiles(page, "portal-grid") >= 1
     assert "grid" in _legend(page)
     # 社区 and 单元网格 draw the same zones tiles: each is asked for once, not once a layer.
     del asked[:]
-    _go(page, c["lat"] + 0.01, c["lon"] + 0.01, 16)
+    go_to(page, c["lat"] + 0.01, c["lon"] + 0.01, 16)
     zones = asked.tiles("zones/16/")
     assert zones and len(zones) == len(set(zones)) and painted_tiles(page, "portal-grid") >= 1
-    _switch(page, "单元网格", False)
+    switch_layer(page, "单元网格", False)
     assert _count(page, ".leaflet-portal-grid-pane canvas") == 0 and "grid" not in _legend(page)
 
 
 def _review_queue(page, places, asked) -> None:
     """审核队列: the filed and the handled cases, each its own tiles and colour."""
-    _switch(page, "审核队列", True)
+    switch_layer(page, "审核队列", True)
     assert asked.tiles("incidents", "status=filed") and asked.tiles("incidents", "status=handled")
     assert _count(page, ".review-cluster") >= 10
     queues = places["queues"]
     assert f"审核队列：待派发 {queues['filed']:,} 件、待核查 {queues['handled']:,} 件" in _status(page)
     assert "review" in _legend(page) and "待派发" in page.inner_text(".portal-legend")
-    _switch(page, "审核队列", False)
+    switch_layer(page, "审核队列", False)
     assert _count(page, ".review-cluster") == 0 and "审核队列" not in _status(page)
     assert "review" not in _legend(page)
 
@@ -267,10 +156,10 @@ def _heat_scores_and_gaps(page) -> None:
         ("考核得分", "scores", ".leaflet-portal-scores-pane path", "考核得分 "),  # how many, in the status
         ("覆盖缺口", "coverage", ".leaflet-portal-coverage-pane path", "视图内覆盖缺口"),
     ):
-        _switch(page, title, True)
+        switch_layer(page, title, True)
         assert _count(page, drawn) >= 1 and name in _legend(page), title
         assert said in _status_and_month(page), title
-        _switch(page, title, False)
+        switch_layer(page, title, False)
         assert _count(page, drawn) == 0 and name not in _legend(page), title
         assert said not in _status_and_month(page), title
 
@@ -282,7 +171,7 @@ def _status_and_month(page) -> str:
 
 def _unit_posts(page, unit) -> None:
     """单位责任区: empty until a unit is picked, then that unit's roads and zones."""
-    _switch(page, "单位责任区", True)
+    switch_layer(page, "单位责任区", True)
     assert "unit" in _legend(page) and _count(page, ".leaflet-portal-focus-pane path") == 0
     page.click("#portal-filters summary")
     page.select_option("#portal-show-unit", unit.code)
@@ -292,7 +181,7 @@ def _unit_posts(page, unit) -> None:
     )
     wait_ready(page)
     assert _count(page, ".leaflet-portal-focus-pane path") >= 1
-    _switch(page, "单位责任区", False)
+    switch_layer(page, "单位责任区", False)
     assert _count(page, ".leaflet-portal-focus-pane path") == 0 and "unit" not in _legend(page)
     assert f"{unit.name}：" not in _status(page)
 

@@ -11,8 +11,7 @@ import pytest
 from geodata.scores import titles
 from layers.score_map import default_month
 from layers.tiers import propose_tiers
-from tests.browser.test_browser_cases import PHONE
-from tests.support.browser import ARTIFACTS, is_local, map_xy, wait_ready
+from tests.support.browser import ARTIFACTS, PHONE, is_local, map_xy, wait_ready
 from tests.support.web import serving
 from webmap import get_store
 from webmap.i18n import EN

@@ -5,8 +5,17 @@ the community's page lists it and its tracking page names the unit. Nothing leav
 
 from __future__ import annotations
 
-from tests.browser.test_browser_cases import DESKTOP, FUHUA, PHONE, Browsing, jpeg_file, tap_map_at
-from tests.support.browser import ARTIFACTS, is_local, wait_ready
+from tests.support.browser import (
+    ARTIFACTS,
+    DESKTOP,
+    FUHUA,
+    PHONE,
+    Browsing,
+    is_local,
+    jpeg_file,
+    tap_map_at,
+    wait_ready,
+)
 
 DESCRIPTION = "公交站旁人行道上停满了小汽车"
 CONTACT = "13511112222"

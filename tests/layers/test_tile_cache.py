@@ -13,9 +13,9 @@ from geodata.model import Assignment, Incident, Unit
 from layers import tile_cache
 from layers import tiles as tile_layer
 from layers.tile_cache import TileCache
-from tests.geodata.stores.test_tiles import tile_at
 from tests.support.clock import Ticks, move_domain_clock
 from tests.support.layers import at
+from tests.support.tiles import tile_at
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

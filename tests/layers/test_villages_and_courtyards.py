@@ -20,7 +20,7 @@ from layers.coverage import coverage_report
 from layers.public_map import community_features, community_summary, find_community
 from layers.public_map import search as public_search
 from layers.tiers import propose_tiers
-from tests.geodata.stores.test_tiles import features, tile_at
+from tests.support.tiles import features, tile_at
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 NOW = datetime(2026, 5, 5, tzinfo=UTC)

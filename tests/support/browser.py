@@ -1,6 +1,7 @@
 """What the browser tests (tests/browser/) share beside their fixtures: one default timeout for
 every wait, signing in through the login form, keeping requests on the portal, and reading the
-leaders' map (its ready flag, its canvas tiles, where a place is on the page).
+leaders' map (its ready flag, its canvas tiles, where a place is on the page); a phone's and a desk's
+screen, people browsing with requests kept local, tapping the report and inspection maps, a photo.
 
 The ``browser`` fixture is in tests/browser/conftest.py; the app fixtures in tests/conftest.py.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from PIL import Image
 
 from tests.support.web import PASSWORD
 
@@ -150,3 +152,76 @@ def wait_edit_idle(page) -> None:
 def overlay(page, title: str):
     """The checkbox of the layer switcher's overlay called ``title``."""
     return page.locator(".leaflet-control-layers-overlays label", has_text=title).locator("input")
+
+
+# -- people, their screens and their taps ------------------------------------------------------
+FUHUA = (22.5051, 114.004)  # (lat, lon) just north of 福华路, which 城管执法局 leads
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2, "locale": "zh-CN"}  # fmt: skip
+
+
+DESKTOP = {"viewport": {"width": 1280, "height": 860}, "locale": "zh-CN"}
+
+
+class Browsing:
+    """Contexts (one per person) that refuse anything not local, recording what they asked for."""
+
+    def __init__(self, browser, base: str):
+        self.browser, self.base = browser, base
+        self.requested: list[str] = []
+        self.errors: list[str] = []
+
+    def sign_in(self, username: str, next_path: str, **options):
+        context = self.browser.new_context(**options)
+        context.on("request", lambda request: self.requested.append(request.url))
+        context.route(
+            "**/*",
+            lambda route: route.continue_() if self.local(route.request.url) else route.abort(),
+        )
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        return sign_in_through_form(page, self.base, username, next_path)
+
+    def local(self, url: str) -> bool:
+        return is_local(url, self.base)
+
+
+def tap_map_at(page, lat: float, lon: float) -> None:
+    """Zoom the report map to the spot, wait for the roads around it, and tap it."""
+    page.wait_for_function("() => window.reportMap !== undefined")
+    page.evaluate(f"window.reportMap.setView([{lat}, {lon}], 18, {{animate: false}})")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#case-map .leaflet-overlay-pane path').length >= 2"
+    )
+    page.touchscreen.tap(*map_xy(page, lat, lon, "reportMap"))
+
+
+def jpeg_file(tmp_path) -> str:
+    path = tmp_path / "scene.jpg"
+    Image.new("RGB", (640, 480), (180, 40, 40)).save(path, "JPEG")
+    return str(path)
+
+
+# Elements past the right edge that are not inside a box that clips or scrolls them.
+OVERFLOW = """() => {
+    const clipped = (el) => {
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+            const s = getComputedStyle(p);
+            if (["auto", "scroll", "hidden", "clip"].includes(s.overflowX)) return true;
+        }
+        return false;
+    };
+    const wide = [...document.querySelectorAll("body *")].filter((el) => {
+        const b = el.getBoundingClientRect();
+        return b.width > 0 && b.height > 0 && b.right > innerWidth + 1 && !clipped(el);
+    });
+    return {page: document.documentElement.scrollWidth,
+            elements: wide.slice(0, 5).map((el) => el.tagName + "." + el.className)};
+}"""
+
+
+def tap_inspect_map_at(page, lat: float, lon: float) -> None:
+    page.evaluate(f"window.inspectMap.setView([{lat}, {lon}], 16, {{animate: false}})")
+    page.touchscreen.tap(*map_xy(page, lat, lon, "inspectMap"))

@@ -9,12 +9,16 @@ two units, one left unguarded), and two tight groups of incidents. The fixtures 
 
 from __future__ import annotations
 
+import io
 import re
 import threading
+from collections import defaultdict
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
 from shapely.geometry import LineString, Point, box
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
@@ -155,3 +159,69 @@ def serving(app):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+def jpeg_bytes(gps: tuple[float, float] | None = None) -> bytes:
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make: must not reach the public copy
+    if gps:
+        lon, lat = gps
+        exif.get_ifd(0x8825).update({1: "N", 2: _dms(lat), 3: "E", 4: _dms(lon)})
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def three_adjacent(demo, rank: int) -> list[int]:
+    """Ids of three consecutive segments a–b–c of the demo road with the ``rank``-th most
+    segments (a and c do not meet), lowest ids first."""
+    app, _ = demo
+    with app.app_context():
+        store, county = store_and_county(demo)
+        roads = defaultdict(list)
+        for s in store.list_segments(county.id):
+            if s.name:
+                roads[s.name].append(s)
+    group = sorted(roads.values(), key=lambda g: (-len(g), g[0].id))[rank]
+    ends = {s.id: {tuple(np.round(s.geom.coords[i], 7)) for i in (0, -1)} for s in group}
+    for a in group:
+        for b in group:
+            for c in group:
+                distinct = len({a.id, b.id, c.id}) == 3
+                if (
+                    distinct
+                    and ends[a.id] & ends[b.id]
+                    and ends[b.id] & ends[c.id]
+                    and not ends[a.id] & ends[c.id]
+                ):
+                    return [a.id, b.id, c.id]
+    raise AssertionError(f"no three consecutive segments on road rank {rank}")
+
+
+def _dms(value: float):
+    d = int(value)
+    m = int((value - d) * 60)
+    s = round(((value - d) * 60 - m) * 60, 4)
+    return (d, m, s)
+
+
+def store_and_county(demo):
+    """The demo's store and its county (inside the app's context)."""
+    store = get_store()
+    return store, store.list_counties()[0]
+
+
+OPEN311 = "/open311/v2"
+
+
+def spec_post(key: str, **changes) -> dict:
+    """A POST as the GeoReport v2 spec shows one (form fields; 福华路, led by 城管执法局)."""
+    form = {
+        "api_key": key, "jurisdiction_id": "990001", "service_code": "parking", "lat": "22.5051",
+        "long": "114.004", "address_string": "福华路 12 号", "email": "zhang.san@example.cn",
+        "device_id": "tt222111", "account_id": "", "first_name": "三", "last_name": "张",
+        "phone": "13800138000", "description": "人行道上停了车", "media_url": "",
+    }  # fmt: skip
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}

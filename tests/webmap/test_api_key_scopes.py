@@ -13,9 +13,8 @@ from shapely.geometry import Point
 from geodata.accounts.apikeys import check_key, issue_key, key_hash
 from geodata.errors import InvalidInput, Unauthorized
 from geodata.model import ApiKey, Incident
-from tests.geodata.stores.test_tiles import tile_at
-from tests.support.web import COUNTY_CODE, EXTENT, SINCE
-from tests.webmap.test_open311 import spec_post
+from tests.support.tiles import tile_at
+from tests.support.web import COUNTY_CODE, EXTENT, SINCE, spec_post
 from webmap import get_store
 
 WHOLE = ",".join(map(str, EXTENT))

@@ -16,7 +16,7 @@ from geodata import audit as audit_log
 from geodata.accounts.apikeys import issue_key
 from geodata.audit import AuditFilter
 from geodata.model import User
-from tests.support.web import COUNTY_CODE, PASSWORD, county_app, login
+from tests.support.web import COUNTY_CODE, OPEN311, PASSWORD, county_app, login, spec_post
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}
@@ -198,11 +198,10 @@ def test_a_moderation_decision_is_recorded_with_its_outcome(app, admin):
 
 
 def test_an_open311_key_sent_in_the_form_is_named_and_the_form_never_recorded(app):
-    from tests.webmap.test_open311 import BASE, spec_post
 
     with app.app_context():
         _, key = issue_key(get_store(), "市民热线", "inspector")
-    answer = app.test_client().post(f"{BASE}/requests.json", data=spec_post(key))
+    answer = app.test_client().post(f"{OPEN311}/requests.json", data=spec_post(key))
     assert answer.status_code == 201, answer.text
     (event,) = _events(app, actor="api:市民热线")
     assert event.result == "ok" and event.detail == {"status": 201, "method": "POST"}

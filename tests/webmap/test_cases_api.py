@@ -14,7 +14,7 @@ from werkzeug.test import encode_multipart
 
 from geodata.accounts.apikeys import issue_key
 from geodata.model import Zone
-from tests.support.web import COUNTY_CODE, PASSWORD, login
+from tests.support.web import COUNTY_CODE, PASSWORD, jpeg_bytes, login
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}
@@ -131,25 +131,6 @@ def test_an_api_key_files_without_a_session_and_a_bad_key_is_refused(app, case_u
     assert made.get_json()["source"] == "api"
     refused = client.post("/api/v1/incidents", json=FUHUA, headers={"X-API-Key": key + "x"})
     assert refused.status_code == 401 and "api_key 无效" in refused.get_json()["error"]["message"]
-
-
-def jpeg_bytes(gps: tuple[float, float] | None = None) -> bytes:
-    image = Image.new("RGB", (64, 48), (200, 30, 30))
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make: must not reach the public copy
-    if gps:
-        lon, lat = gps
-        exif.get_ifd(0x8825).update({1: "N", 2: _dms(lat), 3: "E", 4: _dms(lon)})
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
-def _dms(value: float):
-    d = int(value)
-    m = int((value - d) * 60)
-    s = round(((value - d) * 60 - m) * 60, 4)
-    return (d, m, s)
 
 
 def test_a_photo_gives_the_place_when_none_is_sent_and_its_public_copy_has_no_exif(app, case_users):

@@ -5,7 +5,6 @@ The demo is seeded once for the module; each test that writes works on a road of
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 import numpy as np
@@ -15,8 +14,14 @@ from shapely.geometry import box, mapping, shape
 
 from geodata.assignments.postings import day_start
 from geodata.geo.geometry import from_metric, to_metric
-from tests.support.web import DEMO_MID_DAY, csrf_token, demo_client, post_json
-from webmap import get_store
+from tests.support.web import (
+    DEMO_MID_DAY,
+    csrf_token,
+    demo_client,
+    post_json,
+    store_and_county,
+    three_adjacent,
+)
 
 VALID_FROM = DEMO_MID_DAY  # inside the demo year
 
@@ -26,42 +31,11 @@ def leader(demo):
     return demo_client(demo, "leader")
 
 
-def _store_county(demo):
-    store = get_store()
-    return store, store.list_counties()[0]
-
-
-def three_adjacent(demo, rank: int) -> list[int]:
-    """Ids of three consecutive segments a–b–c of the demo road with the ``rank``-th most
-    segments (a and c do not meet), lowest ids first."""
-    app, _ = demo
-    with app.app_context():
-        store, county = _store_county(demo)
-        roads = defaultdict(list)
-        for s in store.list_segments(county.id):
-            if s.name:
-                roads[s.name].append(s)
-    group = sorted(roads.values(), key=lambda g: (-len(g), g[0].id))[rank]
-    ends = {s.id: {tuple(np.round(s.geom.coords[i], 7)) for i in (0, -1)} for s in group}
-    for a in group:
-        for b in group:
-            for c in group:
-                distinct = len({a.id, b.id, c.id}) == 3
-                if (
-                    distinct
-                    and ends[a.id] & ends[b.id]
-                    and ends[b.id] & ends[c.id]
-                    and not ends[a.id] & ends[c.id]
-                ):
-                    return [a.id, b.id, c.id]
-    raise AssertionError(f"no three consecutive segments on road rank {rank}")
-
-
 def lasso_around(demo, ids: list[int], metres: float = 3.0) -> dict:
     """A GeoJSON polygon: the segments' union grown by a few metres."""
     app, _ = demo
     with app.app_context():
-        store, county = _store_county(demo)
+        store, county = store_and_county(demo)
         epsg = store.county_epsg(county.id)
         lines = [s.geom for s in store.get_targets(county.id, "segment", ids)]
     grown = shapely.buffer(shapely.union_all(to_metric(np.array(lines, dtype=object), epsg)), metres)
@@ -75,14 +49,14 @@ def _select(client_token, geometry, **extra):
 def _counts(demo) -> dict:
     app, _ = demo
     with app.app_context():
-        store, county = _store_county(demo)
+        store, county = store_and_county(demo)
         return {t: store.count(county.id, t) for t in ("assignment", "change_set", "incident")}
 
 
 def _other_unit(demo, code: str) -> str:
     app, _ = demo
     with app.app_context():
-        store, county = _store_county(demo)
+        store, county = store_and_county(demo)
         return next(u.code for u in store.list_units(county.id) if u.code != code)
 
 
@@ -154,7 +128,7 @@ def _open_cases_moving(demo, ids, new_code) -> int:
     """Open cases on the segments since VALID_FROM held by another unit, counted straight from the store."""
     app, _ = demo
     with app.app_context():
-        store, county = _store_county(demo)
+        store, county = store_and_county(demo)
         new = next(u.id for u in store.list_units(county.id) if u.code == new_code)
         since = day_start(date.fromisoformat(VALID_FROM))
         cases = store.list_incidents(county.id, status="open", duplicates=False, since=since)
@@ -179,7 +153,7 @@ def test_apply_then_responsible_shows_the_new_unit_versions_bump_and_a_stale_cha
     again = _select(leader, lasso, mode="inside").get_json()["targets"]
     assert {t["id"]: t["version"] for t in again} == versions
     with app.app_context():
-        store, county = _store_county(demo)
+        store, county = store_and_county(demo)
         change = store.get_change_set(county.id, made.get_json()["change_set"]["id"])
         assert change.geom.geom_type == "Polygon" and change.geom.contains(shape(again[0]["geometry"]))
 

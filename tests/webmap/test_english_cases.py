@@ -19,8 +19,7 @@ from tests.support.english import (
     script_texts,
     switch_language,
 )
-from tests.support.web import COUNTY_CODE, DEMO_MONTH
-from tests.webmap.test_cases_api import jpeg_bytes
+from tests.support.web import COUNTY_CODE, DEMO_MONTH, jpeg_bytes
 from webmap import get_store
 from webmap.cli.report import chart_labels, in_language
 from webmap.i18n import month_name

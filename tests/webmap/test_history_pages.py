@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from tests.support.web import DEMO_MID_DAY, demo_client
-from tests.webmap.test_edit_api import three_adjacent
+from tests.support.web import DEMO_MID_DAY, demo_client, three_adjacent
 from webmap import get_store
 
 DAY_BEFORE = (date.fromisoformat(DEMO_MID_DAY) - timedelta(days=1)).isoformat()

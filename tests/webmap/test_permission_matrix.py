@@ -27,9 +27,8 @@ from werkzeug.security import generate_password_hash
 from geodata.accounts.apikeys import issue_key
 from geodata.cases import photos
 from geodata.model import Incident, User
-from tests.geodata.stores.test_tiles import tile_at
-from tests.support.web import COUNTY_CODE, EXTENT, PASSWORD, build_county, login
-from tests.webmap.test_cases_api import jpeg_bytes
+from tests.support.tiles import tile_at
+from tests.support.web import COUNTY_CODE, EXTENT, PASSWORD, build_county, jpeg_bytes, login
 from webmap import create_app, get_store
 
 OK, LOGIN, FORBIDDEN = "ok", "login", "forbidden"

@@ -10,8 +10,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from geodata.model import User
-from tests.support.web import COUNTY_CODE, PASSWORD, county_app, csrf_token
-from tests.webmap.test_cases_api import jpeg_bytes
+from tests.support.web import COUNTY_CODE, PASSWORD, county_app, csrf_token, jpeg_bytes
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": "22.5051", "long": "114.004", "description": "人行道上停满了车"}

@@ -11,7 +11,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.geodata.stores.test_tiles import tile_at
+from tests.support.tiles import tile_at
 from tests.support.web import COUNTY_CODE, county_app, csrf_token
 from webmap import get_store
 from webmap.basemap import basemap_sources

@@ -10,7 +10,7 @@ import mapbox_vector_tile
 import pytest
 
 from geodata.accounts.apikeys import issue_key
-from tests.geodata.stores.test_tiles import tile_at
+from tests.support.tiles import tile_at
 from tests.support.web import COUNTY_CODE, EXTENT
 from webmap import get_store
 

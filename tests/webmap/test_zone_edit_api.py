@@ -4,21 +4,16 @@ at once), a stale version, and who may do it. The demo is seeded once for the mo
 
 from __future__ import annotations
 
-from itertools import combinations
-
 import mapbox_vector_tile
 import numpy as np
 import pytest
-import shapely
-from shapely.geometry import Point, mapping
+from shapely.geometry import mapping
 
-from geodata.geo.geometry import from_metric, to_metric
 from geodata.mvt import encode as mvt
-from tests.geodata.stores.test_tiles import tile_at
+from tests.support.places import moved_vertex, shared_vertex
+from tests.support.tiles import tile_at
 from tests.support.web import csrf_token, demo_client, post_json
 from webmap import get_store
-
-MOVE_M = 3.0
 
 
 @pytest.fixture(scope="module")
@@ -26,51 +21,12 @@ def leader(demo):
     return demo_client(demo, "leader")
 
 
-def _vertices(geom) -> list[tuple[float, float]]:
-    return [tuple(xy) for xy in shapely.get_coordinates(geom.boundary)]
-
-
-def _shared_vertex(store, county):
-    """Two demo communities and a vertex inside their shared edge (both its edges shared, at least
-    15 m long, and no third community at it), with where it moves: MOVE_M metres into the second
-    one, both outlines staying valid."""
-    epsg = store.county_epsg(county.id)
-    communities = store.list_zones(county.id, kind="community")
-    for a, b in combinations(communities, 2):
-        ring, in_b = _vertices(a.geom), set(_vertices(b.geom))
-        others = {v for z in communities if z.id not in (a.id, b.id) for v in _vertices(z.geom)}
-        for prev, v, nxt in zip(ring, ring[1:], ring[2:], strict=False):
-            if not {prev, v, nxt} <= in_b or v in others:
-                continue
-            p, q, r = shapely.get_coordinates(to_metric(shapely.points([prev, v, nxt]), epsg))
-            if min(np.hypot(*(q - p)), np.hypot(*(r - q))) < 15:
-                continue
-            normal = np.array([-(r - p)[1], (r - p)[0]]) / np.hypot(*(r - p))
-            for sign in (1, -1):
-                to = from_metric(Point(q + sign * MOVE_M * normal), epsg)
-                if b.geom.contains(to) and _moved(a.geom, v, to).is_valid and _moved(b.geom, v, to).is_valid:
-                    return a, b, v, to.coords[0]
-    raise AssertionError("no two demo communities share a long enough edge")
-
-
-def _moved(geom, vertex, to):
-    """The outline with ``vertex`` moved to ``to``."""
-    to = to.coords[0] if isinstance(to, Point) else to
-
-    def move(xy):
-        xy = xy.copy()
-        xy[(xy[:, 0] == vertex[0]) & (xy[:, 1] == vertex[1])] = to
-        return xy
-
-    return shapely.transform(geom, move)
-
-
 @pytest.fixture(scope="module")
 def edge(demo):
     app, _ = demo
     with app.app_context():
         store = get_store()
-        return _shared_vertex(store, store.list_counties()[0])
+        return shared_vertex(store, store.list_counties()[0])
 
 
 def test_the_edit_context_has_the_zone_its_neighbours_and_the_streets_near_it(leader, edge):
@@ -93,7 +49,7 @@ def test_the_edit_context_has_the_zone_its_neighbours_and_the_streets_near_it(le
 def test_a_preview_that_pushes_into_the_neighbour_is_refused_naming_it(leader, edge):
     a, b, v, to = edge
     answer = post_json(leader, f"/api/v1/zones/{a.id}/edit/preview",
-                   {"geometry": mapping(_moved(a.geom, v, to)), "version": a.version})  # fmt: skip
+                   {"geometry": mapping(moved_vertex(a.geom, v, to)), "version": a.version})  # fmt: skip
     assert answer.status_code == 422, answer.text
     error = answer.get_json()["error"]
     assert error["code"] == "tiling" and f"与{b.name}（{b.code}）新增重叠" in error["message"]
@@ -127,8 +83,8 @@ def test_moving_a_shared_vertex_of_two_communities_is_applied_and_shows_at_once(
     tile = tile_at(*to, 16)
     where = tuple(int(c) for c in mvt.in_tile(tile, np.array([to]))[0])
     assert where not in _tile_vertices(client, a.id, tile)  # and the tile is kept now
-    body = {"geometry": mapping(_moved(a.geom, v, to)), "version": a.version, "reason": "界线按实地调整",
-            "also": [{"id": b.id, "geometry": mapping(_moved(b.geom, v, to)), "version": b.version}]}  # fmt: skip
+    body = {"geometry": mapping(moved_vertex(a.geom, v, to)), "version": a.version, "reason": "界线按实地调整",
+            "also": [{"id": b.id, "geometry": mapping(moved_vertex(b.geom, v, to)), "version": b.version}]}  # fmt: skip
     preview = post_json(leader, f"/api/v1/zones/{a.id}/edit/preview", body)
     assert preview.status_code == 200, preview.text
     diff = preview.get_json()

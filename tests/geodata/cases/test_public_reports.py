@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
@@ -17,7 +17,9 @@ from geodata.cases import workflow as cases
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
 from geodata.model import Assignment, County, Segment, Unit, Zone
 from geodata.stores.store import open_store
-from tests.geodata.cases.test_cases import NOW, T0
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # the cases tests' day (tests/geodata/cases/test_cases.py)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 LEADER = cases.Actor("leader1", "leader")
 CLIENT = public_reports.client_key("203.0.113.7", "secret")

@@ -9,7 +9,7 @@ import pytest
 
 from geodata.geo import gcj02, tiles
 from geodata.geo.tiles import Tile
-from tests.geodata.stores.test_tiles import NOW, tile_at, town  # noqa: F401  (town is a fixture)
+from tests.support.tiles import NOW, tile_at
 
 
 def test_the_published_reference_point_and_the_inverse():

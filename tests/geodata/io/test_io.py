@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from datetime import UTC, datetime
 from functools import partial
 
@@ -11,70 +10,16 @@ import pandas as pd
 import pytest
 import shapely
 from pyproj import Geod
-from shapely.geometry import LineString, Point, Polygon, box
+from shapely.geometry import LineString, Polygon, box
 
 from geodata.errors import Conflict, InvalidFile, InvalidGeometry, InvalidInput
 from geodata.io import imports as io
-from geodata.model import COUNTY_TZ, Assignment, County, Unit
+from geodata.model import COUNTY_TZ, Assignment, Unit
+from tests.support.io import CODE, EAST, STREETS, WEST, incident_rows, row_counts, write_layer
 
-CODE = "990002"
 EXTENT = (114.00, 22.50, 114.02, 22.52)
 
-# A small street grid: 福华路 is crossed by 金田路 (no shared vertex) and met by 益田路 (a T), and
-# passes under the bridge 高架桥, which must not cut it. 3 + 2 + 1 + 1 = 7 segments.
-STREETS = gpd.GeoDataFrame(
-    {
-        "name": ["福华路", "金田路", "益田路", "高架桥"],
-        "highway": ["primary", "secondary", "tertiary", "primary"],
-        "bridge": [None, None, None, "yes"],
-    },
-    geometry=[
-        LineString([(114.000, 22.505), (114.020, 22.505)]),
-        LineString([(114.010, 22.500), (114.010, 22.510)]),
-        LineString([(114.015, 22.505), (114.015, 22.515)]),
-        LineString([(114.005, 22.500), (114.005, 22.510)]),
-    ],
-    crs=4326,
-)
 N_SEGMENTS = 7
-WEST, EAST = box(114.00, 22.50, 114.01, 22.52), box(114.01, 22.50, 114.02, 22.52)
-
-
-@pytest.fixture
-def county(store, tmp_path) -> County:
-    """The test county with the street grid, whose hull became its extent."""
-    io.create_county(store, CODE, "测试县")
-    io.import_streets(store, CODE, _write(STREETS, "geojson", tmp_path, "streets"))
-    return store.get_county(CODE)
-
-
-def _write(frame: gpd.GeoDataFrame, fmt: str, folder, name: str = "layer"):
-    """Write ``frame`` as ``fmt`` into ``folder``; return the path."""
-    if fmt == "zip":
-        shp = folder / f"{name}_shp"
-        shp.mkdir(exist_ok=True)
-        frame.to_file(shp / f"{name}.shp", engine="pyogrio", encoding="UTF-8")
-        path = folder / f"{name}.zip"
-        with zipfile.ZipFile(path, "w") as z:
-            for part in shp.iterdir():
-                z.write(part, part.name)
-        return path
-    if fmt == "csv":
-        path = folder / f"{name}.csv"
-        table = pd.DataFrame(frame.drop(columns="geometry"))
-        if (frame.geom_type == "Point").all():
-            table["lon"], table["lat"] = frame.geometry.x, frame.geometry.y
-        else:
-            table["wkt"] = frame.geometry.to_wkt()
-        table.to_csv(path, index=False)
-        return path
-    path = folder / f"{name}.{fmt}"
-    frame.to_file(path, engine="pyogrio")
-    return path
-
-
-def _counts(store, county_id):
-    return {t: store.count(county_id, t) for t in ("zone", "segment", "incident", "unit")}
 
 
 # -- streets ---------------------------------------------------------------------------------------
@@ -83,7 +28,7 @@ def _counts(store, county_id):
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "zip", "csv"])
 def test_streets_every_format_split_at_intersections(store, tmp_path, fmt):
     io.create_county(store, CODE, "测试县")
-    summary = io.import_streets(store, CODE, _write(STREETS, fmt, tmp_path))
+    summary = io.import_streets(store, CODE, write_layer(STREETS, fmt, tmp_path))
     county = store.get_county(CODE)
     segments = store.list_segments(county.id)
     assert (summary.read, summary.stored, len(segments)) == (4, N_SEGMENTS, N_SEGMENTS)
@@ -100,7 +45,7 @@ def test_streets_every_format_split_at_intersections(store, tmp_path, fmt):
 def test_projected_crs_is_reprojected(store, tmp_path):
     """A CGCS2000 Gauss-Krüger file (EPSG:4547) lands where its lon/lat twin would."""
     io.create_county(store, CODE, "测试县")
-    io.import_streets(store, CODE, _write(STREETS.to_crs(4547), "gpkg", tmp_path))
+    io.import_streets(store, CODE, write_layer(STREETS.to_crs(4547), "gpkg", tmp_path))
     segments = store.list_segments(store.get_county(CODE).id)
     start = shapely.get_coordinates(segments[0].geom)[0]
     assert start == pytest.approx([114.000, 22.505], abs=1e-6)
@@ -109,7 +54,7 @@ def test_projected_crs_is_reprojected(store, tmp_path):
 @pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_no_crs_and_not_lonlat_is_refused_until_declared(store, tmp_path):
     io.create_county(store, CODE, "测试县")
-    path = _write(STREETS.to_crs(32650).set_crs(None, allow_override=True), "zip", tmp_path)
+    path = write_layer(STREETS.to_crs(32650).set_crs(None, allow_override=True), "zip", tmp_path)
     with pytest.raises(InvalidFile) as refused:
         io.import_streets(store, CODE, path)
     assert refused.value.en == (
@@ -149,11 +94,11 @@ def test_nyc_precincts_two_repaired(store, shared_data):
 
 def test_grids_get_their_community_and_15_digit_codes(store, county, tmp_path):
     communities = gpd.GeoDataFrame({"name": ["西园社区", "东湖社区"]}, geometry=[WEST, EAST], crs=4326)
-    io.import_zones(store, CODE, _write(communities, "gpkg", tmp_path, "c"), "community")
+    io.import_zones(store, CODE, write_layer(communities, "gpkg", tmp_path, "c"), "community")
     cells = [box(114.000, 22.510, 114.005, 22.520), box(114.005, 22.510, 114.010, 22.520)]
     cells += [box(114.010, 22.500, 114.015, 22.510)]
     grid = gpd.GeoDataFrame({"name": ["一格", "二格", "三格"]}, geometry=cells, crs=4326)
-    io.import_zones(store, CODE, _write(grid, "geojson", tmp_path, "g"), "grid")
+    io.import_zones(store, CODE, write_layer(grid, "geojson", tmp_path, "g"), "grid")
     zones = {z.name: z for z in store.list_zones(county.id)}
     assert zones["西园社区"].code == "990002001001" and zones["东湖社区"].code == "990002001002"
     assert zones["一格"].parent_id == zones["西园社区"].id and zones["三格"].parent_id == zones["东湖社区"].id
@@ -169,22 +114,25 @@ def test_small_repair_kept_large_repair_refuses_the_file(store, county, tmp_path
                      (114.002, 22.502), (114.002, 22.504), (114.0, 22.504)])  # fmt: skip
     bowtie = Polygon([(114.01, 22.51), (114.014, 22.514), (114.014, 22.51), (114.01, 22.514)])
     good = gpd.GeoDataFrame({"name": ["尖角社区"]}, geometry=[spike], crs=4326)
-    summary = io.import_zones(store, CODE, _write(good, "geojson", tmp_path, "ok"), "community")
+    summary = io.import_zones(store, CODE, write_layer(good, "geojson", tmp_path, "ok"), "community")
     assert summary.stored == 1 and len(summary.repaired) == 1
     bad = gpd.GeoDataFrame({"name": ["好社区", "蝴蝶社区"]}, geometry=[WEST, bowtie], crs=4326)
     with pytest.raises(InvalidGeometry) as refused:
-        io.import_zones(store, CODE, _write(bad, "geojson", tmp_path, "bad"), "community")
+        io.import_zones(store, CODE, write_layer(bad, "geojson", tmp_path, "bad"), "community")
     assert "row 2 (蝴蝶社区)" in refused.value.message and "more than the 0.1%" in refused.value.message
     assert store.count(county.id, "zone") == 1
 
 
 def test_missing_name_field_is_refused(store, county, tmp_path):
     frame = gpd.GeoDataFrame({"title": ["西园"]}, geometry=[WEST], crs=4326)
-    before = _counts(store, county.id)
+    before = row_counts(store, county.id)
     with pytest.raises(InvalidFile, match=r"没有 'name' 字段；请用 --name-field 指定正确的字段"):
-        io.import_zones(store, CODE, _write(frame, "geojson", tmp_path), "community")
-    assert _counts(store, county.id) == before
-    assert io.import_zones(store, CODE, _write(frame, "geojson", tmp_path), "community", "title").stored == 1
+        io.import_zones(store, CODE, write_layer(frame, "geojson", tmp_path), "community")
+    assert row_counts(store, county.id) == before
+    assert (
+        io.import_zones(store, CODE, write_layer(frame, "geojson", tmp_path), "community", "title").stored
+        == 1
+    )
 
 
 # -- bad files -------------------------------------------------------------------------------------
@@ -209,10 +157,10 @@ def test_garbage_with_a_geo_name(store, county, tmp_path):
 def test_empty_file(store, county, tmp_path, content):
     path = tmp_path / "empty.geojson"
     path.write_text(content)
-    before = _counts(store, county.id)
+    before = row_counts(store, county.id)
     with pytest.raises(InvalidFile, match="empty.geojson 是空"):
         io.import_streets(store, CODE, path)
-    assert _counts(store, county.id) == before
+    assert row_counts(store, county.id) == before
 
 
 @pytest.mark.filterwarnings("ignore:invalid value encountered")
@@ -220,25 +168,13 @@ def test_nan_coordinates_name_the_row(store, county, tmp_path):
     lines = [LineString([(114.001, 22.501), (114.002, 22.502)])] * 2
     lines.append(LineString([(114.001, 22.501), (float("nan"), 22.502)]))
     frame = gpd.GeoDataFrame({"name": ["甲路", "乙路", "丙路"]}, geometry=lines, crs=4326)
-    before = _counts(store, county.id)
+    before = row_counts(store, county.id)
     with pytest.raises(InvalidGeometry, match=r"row 3 \(丙路\): it has NaN or infinite coordinates"):
-        io.import_streets(store, CODE, _write(frame, "gpkg", tmp_path))
-    assert _counts(store, county.id) == before
+        io.import_streets(store, CODE, write_layer(frame, "gpkg", tmp_path))
+    assert row_counts(store, county.id) == before
 
 
 # -- incidents -------------------------------------------------------------------------------------
-
-
-def _incident_rows(points, categories=None, times=None):
-    n = len(points)
-    return gpd.GeoDataFrame(
-        {
-            "category": categories or ["parking"] * n,
-            "reported_at": times or ["2026-03-01T09:00:00+08:00"] * n,
-        },
-        geometry=[Point(p) for p in points],
-        crs=4326,
-    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
@@ -248,8 +184,8 @@ def test_incidents_routed_on_arrival(store, county, tmp_path, fmt):
     store.assign(
         Assignment(county.id, unit.id, "segment", segment.id, "lead", datetime(2026, 1, 1, tzinfo=UTC))
     )
-    rows = _incident_rows([(114.0151, 22.512), (114.0021, 22.5171)], ["乱停车", "sanitation"])
-    summary = io.import_incidents(store, CODE, _write(rows, fmt, tmp_path))
+    rows = incident_rows([(114.0151, 22.512), (114.0021, 22.5171)], ["乱停车", "sanitation"])
+    summary = io.import_incidents(store, CODE, write_layer(rows, fmt, tmp_path))
     incidents = store.list_incidents(county.id)
     assert (summary.read, summary.stored) == (2, 2)
     assert [i.category for i in incidents] == ["parking", "sanitation"]
@@ -269,17 +205,17 @@ def test_incidents_routed_on_arrival(store, county, tmp_path, fmt):
     ],
 )
 def test_bad_incidents_store_nothing(store, county, tmp_path, points, categories, times, message):
-    rows = _incident_rows(points, categories, times)
-    before = _counts(store, county.id)
+    rows = incident_rows(points, categories, times)
+    before = row_counts(store, county.id)
     with pytest.raises(InvalidInput, match=message):
-        io.import_incidents(store, CODE, _write(rows, "csv", tmp_path))
-    assert _counts(store, county.id) == before
+        io.import_incidents(store, CODE, write_layer(rows, "csv", tmp_path))
+    assert row_counts(store, county.id) == before
 
 
 def test_a_bad_row_in_a_later_chunk_rolls_back_earlier_chunks(store, county, tmp_path):
-    rows = _incident_rows([(114.01, 22.51)] * 5 + [(116.4, 39.9)])
+    rows = incident_rows([(114.01, 22.51)] * 5 + [(116.4, 39.9)])
     with pytest.raises(InvalidGeometry, match="row 6"):
-        io.import_incidents(store, CODE, _write(rows, "csv", tmp_path), chunk_rows=2)
+        io.import_incidents(store, CODE, write_layer(rows, "csv", tmp_path), chunk_rows=2)
     assert store.count(county.id, "incident") == 0
 
 
@@ -318,7 +254,7 @@ def test_create_county_checks_its_code_and_takes_a_boundary(store, tmp_path):
     with pytest.raises(InvalidInput, match="应为 6 位 GB/T 2260 行政区划代码"):
         io.create_county(store, "44A304", "福田")
     boundary = gpd.GeoDataFrame({"name": ["福田"]}, geometry=[box(*EXTENT)], crs=4326)
-    county = io.create_county(store, CODE, "测试县", _write(boundary, "geojson", tmp_path))
+    county = io.create_county(store, CODE, "测试县", write_layer(boundary, "geojson", tmp_path))
     assert county.utm_epsg == 32650 and county.boundary.equals(box(*EXTENT))
     with pytest.raises(Conflict, match="县区 990002 已存在"):
         io.create_county(store, CODE, "又一个")
@@ -330,11 +266,11 @@ def test_create_county_checks_its_code_and_takes_a_boundary(store, tmp_path):
 @pytest.mark.parametrize("ext", ["geojson", "gpkg", "csv"])
 def test_export_every_layer(store, county, tmp_path, ext):
     communities = gpd.GeoDataFrame({"name": ["西园社区", "东湖社区"]}, geometry=[WEST, EAST], crs=4326)
-    io.import_zones(store, CODE, _write(communities, "geojson", tmp_path, "c"), "community")
+    io.import_zones(store, CODE, write_layer(communities, "geojson", tmp_path, "c"), "community")
     unit = store.add_units([Unit(county.id, "U01", "城管执法局")])[0]
     east = next(z for z in store.list_zones(county.id) if z.name == "东湖社区")
     store.assign(Assignment(county.id, unit.id, "zone", east.id, "lead", datetime(2026, 1, 1, tzinfo=UTC)))
-    io.import_incidents(store, CODE, _write(_incident_rows([(114.0151, 22.512)]), "csv", tmp_path, "i"))
+    io.import_incidents(store, CODE, write_layer(incident_rows([(114.0151, 22.512)]), "csv", tmp_path, "i"))
     read = partial(pd.read_csv, encoding="utf-8-sig") if ext == "csv" else gpd.read_file
     for layer, n in (("zones", 2), ("segments", N_SEGMENTS), ("incidents", 1)):
         summary = io.export_layer(store, CODE, layer, tmp_path / f"{layer}.{ext}", lang="en")
@@ -351,7 +287,7 @@ def test_export_every_layer(store, county, tmp_path, ext):
 
 
 def test_a_csv_is_for_excel_chinese_headers_and_the_countys_time(store, county, tmp_path):
-    io.import_incidents(store, CODE, _write(_incident_rows([(114.0151, 22.512)]), "csv", tmp_path, "i"))
+    io.import_incidents(store, CODE, write_layer(incident_rows([(114.0151, 22.512)]), "csv", tmp_path, "i"))
     (case,) = store.list_incidents(county.id, None)
     local = case.reported_at.astimezone(COUNTY_TZ)
     io.export_layer(store, CODE, "incidents", tmp_path / "zh.csv")

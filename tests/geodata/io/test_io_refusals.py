@@ -1,6 +1,6 @@
 """Imports that refuse part of a file: zones overlapping others of their kind (refused, or stored
 and listed with --allow-overlap), and incidents stored but for the rows written to FILE.refused.csv.
-On both backends, with the county and helpers of test_io.py."""
+On both backends, with the county and helpers of tests/support/io.py."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ from shapely.geometry import box
 
 from geodata.errors import InvalidInput
 from geodata.io import imports as io
-from tests.geodata.io import test_io
-from tests.geodata.io.test_io import CODE, WEST, _counts, _incident_rows, _write
-
-county = test_io.county  # the fixture: test_io.py's county, with its streets
+from tests.support.io import CODE, WEST, incident_rows, row_counts, write_layer
 
 
 def test_zones_overlapping_others_of_their_kind_are_refused_naming_both(store, county, tmp_path):
-    io.import_zones(store, CODE, _write(gpd.GeoDataFrame({"name": ["西园社区"]}, geometry=[WEST], crs=4326),
+    io.import_zones(store, CODE, write_layer(gpd.GeoDataFrame({"name": ["西园社区"]}, geometry=[WEST], crs=4326),
                                         "geojson", tmp_path, "west"), "community")  # fmt: skip
     # 东湖 bites 0.001° (about 100 m × 2.2 km) into 西园; 南山 and 北山 overlap each other; 邻里 only touches.
     frame = gpd.GeoDataFrame(
@@ -27,14 +24,14 @@ def test_zones_overlapping_others_of_their_kind_are_refused_naming_both(store, c
                   box(114.02, 22.51, 114.03, 22.52), box(114.00, 22.52, 114.01, 22.53)],
         crs=4326,
     )  # fmt: skip
-    path, before = _write(frame, "geojson", tmp_path, "new"), _counts(store, county.id)
+    path, before = write_layer(frame, "geojson", tmp_path, "new"), row_counts(store, county.id)
     with pytest.raises(InvalidInput) as refused:
         io.import_zones(store, CODE, path, "community")
     message = refused.value.en
     assert "3 of 4 rows overlap community zones, nothing stored" in message and "--allow-overlap" in message
     assert "row 1 (东湖社区) overlaps stored community 西园社区" in message
     assert "row 2 (南山社区) overlaps row 3 (北山社区) by" in message and "邻里" not in message
-    assert _counts(store, county.id) == before
+    assert row_counts(store, county.id) == before
     done = io.import_zones(store, CODE, path, "community", allow_overlap=True)
     assert (
         done.stored == 4
@@ -45,16 +42,16 @@ def test_zones_overlapping_others_of_their_kind_are_refused_naming_both(store, c
     cell = gpd.GeoDataFrame(
         {"name": ["西园一网格"]}, geometry=[box(114.001, 22.501, 114.004, 22.504)], crs=4326
     )
-    assert io.import_zones(store, CODE, _write(cell, "geojson", tmp_path, "cell"), "grid").stored == 1
+    assert io.import_zones(store, CODE, write_layer(cell, "geojson", tmp_path, "cell"), "grid").stored == 1
 
 
 def test_skip_refused_stores_the_good_rows_and_lists_the_others_with_why(store, county, tmp_path):
-    rows = _incident_rows(
+    rows = incident_rows(
         [(114.01, 22.51), (114.011, 22.51), (116.4, 39.9), (114.012, 22.51), (114.013, 22.51), (200, 22.5)],
         categories=["parking", "乱停车", "parking", "spaceships", "parking", "spaceships"],
         times=["2026-03-01T09:00:00+08:00"] * 4 + ["the day before yesterday", "2026-03-01T09:00:00+08:00"],
     )
-    path = _write(rows, "csv", tmp_path)
+    path = write_layer(rows, "csv", tmp_path)
     summary = io.import_incidents(store, CODE, path, chunk_rows=4, skip_refused=True)
     assert (summary.read, summary.stored) == (6, 2) and store.count(county.id, "incident") == 2
     listed = pd.read_csv(tmp_path / f"{path.name}.refused.csv", encoding="utf-8-sig")
@@ -64,6 +61,6 @@ def test_skip_refused_stores_the_good_rows_and_lists_the_others_with_why(store, 
     assert "is not a date and time" in why[5]
     assert why[6].startswith("unknown category 'spaceships'") and "; " in why[6]  # both faults named
     assert f"4 rows refused, each with its reason in {path.name}.refused.csv" in summary.lines()[-1]
-    again = io.import_incidents(store, CODE, _write(_incident_rows([(114.01, 22.51)]), "csv", tmp_path),
+    again = io.import_incidents(store, CODE, write_layer(incident_rows([(114.01, 22.51)]), "csv", tmp_path),
                                 skip_refused=True)  # fmt: skip
     assert again.stored == 1 and not (tmp_path / f"{path.name}.refused.csv").exists()

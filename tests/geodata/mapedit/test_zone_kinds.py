@@ -40,17 +40,20 @@ from geodata.model import (
     Zone,
 )
 from geodata.scores.inspections import Evaluator, record_inspection
-from tests.geodata.io import test_io
-from tests.geodata.io.test_io import CODE, EAST, WEST, _counts, _write
 from tests.support.databases import older_store
-
-county = test_io.county  # the fixture: test_io.py's county, with its streets
+from tests.support.io import CODE, EAST, WEST, row_counts, streets_county, write_layer
 
 ORIGIN = (113.95, 22.58)
 EPSG = utm_epsg_for(*ORIGIN)
 X0, Y0 = shapely.get_coordinates(to_metric(Point(ORIGIN), EPSG))[0]
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 MARCH = datetime(2026, 3, 10, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def county(store, tmp_path) -> County:
+    """The test county with the street grid, whose hull became its extent."""
+    return streets_county(store, tmp_path)
 
 
 def ll(geom):
@@ -154,7 +157,7 @@ def _the_new_kinds_are_stored_and_the_rules_still_hold(store, old: dict) -> None
 
 
 def _zones_file(tmp_path, name: str, names: list[str], geoms: list):
-    return _write(gpd.GeoDataFrame({"name": names}, geometry=geoms, crs=4326), "geojson", tmp_path, name)
+    return write_layer(gpd.GeoDataFrame({"name": names}, geometry=geoms, crs=4326), "geojson", tmp_path, name)
 
 
 def test_import_zones_stores_villages_and_courtyards_in_their_parents(store, county, tmp_path):
@@ -188,25 +191,25 @@ def test_the_overlap_check_of_an_import_stays_within_one_kind(store, county, tmp
     io.import_zones(store, CODE, _zones_file(tmp_path, "west", ["西园社区"], [WEST]), "community")
     yard = box(114.001, 22.511, 114.003, 22.513)
     io.import_zones(store, CODE, _zones_file(tmp_path, "yard", ["西园一院"], [yard]), "courtyard")  # in 西园
-    before = _counts(store, county.id)
+    before = row_counts(store, county.id)
     bigger = _zones_file(tmp_path, "bigger", ["西园大院"], [box(114.002, 22.512, 114.004, 22.514)])
     with pytest.raises(InvalidInput, match="1 行中有 1 行与已有的楼院重叠，未保存任何数据") as refused:
         io.import_zones(store, CODE, bigger, "courtyard")
     assert "overlaps stored courtyard 西园一院" in refused.value.message
-    assert _counts(store, county.id) == before
+    assert row_counts(store, county.id) == before
     # a village over a community is a matter for the coverage report (同级区域重叠), not a refusal here
     assert io.import_zones(store, CODE, _zones_file(tmp_path, "v", ["西园村"], [WEST]), "village").stored == 1
 
 
 def test_an_unknown_kind_is_refused_in_chinese_naming_the_kinds(store, county, tmp_path):
-    before = _counts(store, county.id)
+    before = row_counts(store, county.id)
     with pytest.raises(InvalidInput) as refused:
         io.import_zones(store, CODE, _zones_file(tmp_path, "west", ["西园社区"], [WEST]), "district")
     assert refused.value.message == (
         "未知的区域类型 'district'：可选 subdistrict（街道）、community（社区）、village（村）、"
         "courtyard（楼院）、grid（单元网格）"
     )
-    assert refused.value.details["field"] == "kind" and _counts(store, county.id) == before
+    assert refused.value.details["field"] == "kind" and row_counts(store, county.id) == before
 
 
 # -- routing -------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from shapely.geometry import LineString, MultiPolygon, Polygon
 from geodata.geo import tiles
 from geodata.geo.tiles import Tile
 from geodata.mvt import encode as mvt
-from tests.geodata.mvt.test_mvt import E, check_spec, columns, comparable, features, reference
+from tests.support.mvt import E, check_spec, columns, comparable, features, reference
 
 # --- through points() and shapes(): projected, clipped at the tile's buffer ---------------------
 

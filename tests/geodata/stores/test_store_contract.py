@@ -23,41 +23,7 @@ from geodata.model import (
     User,
     Zone,
 )
-
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
-MARCH = datetime(2026, 3, 1, tzinfo=UTC)
-# A small county near Futian: one community with one grid cell in its south-west corner,
-# an east-west street along lat 22.505 and a north-south street along lon 114.03.
-EXTENT = box(114.0, 22.5, 114.1, 22.6)
-COMMUNITY = box(114.0, 22.5, 114.05, 22.55)
-CELL = box(114.0, 22.5, 114.01, 22.51)
-EAST_WEST = LineString([(114.0, 22.505), (114.02, 22.505)])
-NORTH_SOUTH = LineString([(114.03, 22.5), (114.03, 22.52)])
-
-
-@pytest.fixture
-def county(store):
-    return store.add_county(County("440304", "福田示范区", extent=EXTENT))
-
-
-@pytest.fixture
-def world(store, county):
-    """Two units, a community with a cell, two streets; the community and first street guarded."""
-    police, city = store.add_units(
-        [Unit(county.id, "JJ", "交警大队", hotline="12345"), Unit(county.id, "CG", "城管执法局")]
-    )
-    community, cell = store.add_zones(
-        [
-            Zone(county.id, "community", "001", "香蜜湖社区", COMMUNITY),
-            Zone(county.id, "grid", "001001", "香蜜湖1号网格", CELL),
-        ]
-    )
-    ew, ns = store.add_segments(
-        [Segment(county.id, "红荔路", EAST_WEST, "primary"), Segment(county.id, "农园路", NORTH_SOUTH)]
-    )
-    store.assign(Assignment(county.id, city.id, "zone", community.id, "lead", T0))
-    store.assign(Assignment(county.id, police.id, "segment", ew.id, "lead", T0, person="王强"))
-    return dict(police=police, city=city, community=community, cell=cell, ew=ew, ns=ns)
+from tests.support.contract import CELL, COMMUNITY, EXTENT, MARCH, T0
 
 
 def test_migrate_is_idempotent(store):

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from test_store_contract are the tests' arguments
 """The store contract, continued: which incidents the list filters pick, and counting them
 grouped (both backends: every test takes ``store``)."""
 
@@ -10,7 +9,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from geodata.model import Incident, Zone
-from tests.geodata.stores.test_store_contract import MARCH, T0, county, world  # noqa: F401 - fixtures
+from tests.support.contract import MARCH, T0
 
 
 def test_incidents_filtered_by_when_they_were_closed(store, world, county):

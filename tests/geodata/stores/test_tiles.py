@@ -5,59 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import mapbox_vector_tile
 import numpy as np
 import pytest
-from shapely.geometry import LineString, Point, box
+from shapely.geometry import LineString, Point
 
 from geodata.errors import InvalidInput
 from geodata.geo import tiles
 from geodata.geo.tiles import Tile
-from geodata.model import Assignment, County, Incident, Segment, Unit, Zone
+from geodata.model import Incident, Segment
 from geodata.mvt import encode as mvt
-
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
-NOW = datetime(2026, 11, 1, tzinfo=UTC)
-
-
-def tile_at(lon: float, lat: float, z: int) -> Tile:
-    n = 1 << z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - np.arcsinh(np.tan(np.radians(lat))) / np.pi) / 2 * n)
-    return Tile(z, x, y)
-
-
-def decode(data: bytes) -> dict:
-    return mapbox_vector_tile.decode(data) if data else {}
-
-
-def features(data: bytes, layer: str) -> list[dict]:
-    return decode(data).get(layer, {}).get("features", [])
-
-
-@pytest.fixture
-def town(store):
-    c = store.add_county(County("990009", "瓦片县", extent=box(114.0, 22.5, 114.05, 22.55), utm_epsg=32650))
-    police, city = store.add_units([Unit(c.id, "JJ", "交警大队"), Unit(c.id, "CG", "城管局")])
-    (community,) = store.add_zones(
-        [Zone(c.id, "community", "001", "甲社区", box(114.0, 22.5, 114.02, 22.52), tier="达标")]
-    )
-    store.add_zones(
-        [Zone(c.id, "grid", "001001", "甲1号网格", box(114.0, 22.5, 114.01, 22.51), parent_id=community.id)]
-    )
-    guarded, unguarded = store.add_segments(
-        [Segment(c.id, "红荔路", LineString([(114.001, 22.505), (114.019, 22.505)]), "primary"),
-         Segment(c.id, "无名路", LineString([(114.008, 22.5098), (114.012, 22.5098)]))]
-    )  # fmt: skip
-    store.assign(Assignment(c.id, police.id, "segment", guarded.id, "lead", T0))
-    store.assign(Assignment(c.id, city.id, "segment", guarded.id, "lead", datetime(2026, 12, 1, tzinfo=UTC)))
-    rng = np.random.default_rng(3)
-    xy = np.column_stack([rng.uniform(114.0, 114.02, 300), rng.uniform(22.5, 22.52, 300)])
-    store.add_incidents(
-        [Incident(c.id, "parking" if i % 3 else "posters", Point(x, y), T0, "closed" if i % 5 == 0 else "dispatched")
-         for i, (x, y) in enumerate(xy.tolist())]
-    )  # fmt: skip
-    return c
+from tests.support.tiles import NOW, T0, decode, features, make_town, tile_at
 
 
 def test_tile_arithmetic():
@@ -217,7 +174,7 @@ def test_both_backends_make_the_same_tiles(both_stores):
     sqlite, postgis = both_stores
     made = []
     for store in (sqlite, postgis):
-        county = town.__wrapped__(store)
+        county = make_town(store)
         made.append(
             {
                 (layer, t): decode(store.vector_tile(county.id, layer, t, NOW))
