@@ -5,6 +5,7 @@
  * view come from /api/public/roads as thin grey context lines. The words come from the page
  * (data-config, in the URL's language), so this file holds no text of its own.
  */
+import { viewBbox } from "../portal/ui/bbox.js";
 import { escapeHtml } from "../portal/ui/html.js";
 import { exposeMap, setFlag } from "../portal/ui/hooks.js";
 
@@ -21,14 +22,6 @@ function titleMarks(titles) {
     return "<i class='title-mark title-" + (known ? known.key : "community") + "' title='" +
       escapeHtml(known ? known.label : title) + "'></i>";
   }).join("");
-}
-
-function bboxOf(map) {
-  var b = map.getBounds().pad(0.1);
-  return [
-    Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
-    Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90)
-  ].map(function (v) { return v.toFixed(6); }).join(",");
 }
 
 function boundsOf(bbox) {
@@ -62,7 +55,7 @@ function roadLayer(map) {
   function load() {
     var zoom = Math.round(map.getZoom()), mine = ++asked;
     if (zoom < config.minRoadsZoom) { layer.clearLayers(); return; }
-    fetch(config.roads + "?bbox=" + bboxOf(map) + "&zoom=" + zoom)
+    fetch(config.roads + "?bbox=" + viewBbox(map, 0.1) + "&zoom=" + zoom)
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (data && mine === asked) { layer.clearLayers(); layer.addData(data); }

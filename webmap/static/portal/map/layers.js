@@ -13,6 +13,7 @@
 import { FilterControl, MonthControl, SearchControl, StatusControl } from "./controls.js";
 import { number, say } from "./texts.js";
 import { attach, categoryName } from "../tiles/tiles.js";
+import { viewBbox } from "../ui/bbox.js";
 import { escapeHtml, popupTable } from "../ui/html.js";
 import { exposeMap, setFlag } from "../ui/hooks.js";
 
@@ -20,16 +21,6 @@ var GAPS = ["uncovered", "unguarded_zone", "unguarded_segment"];
 var ZONE_KINDS = ["community", "village", "courtyard", "grid", "subdistrict"];
 
 function zoneKindName(kind) { return ZONE_KINDS.indexOf(kind) >= 0 ? say("zone_kind." + kind) : kind; }
-
-function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
-
-function viewportBbox(map) {
-  var b = map.getBounds().pad(0.15);
-  return [
-    clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
-    clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)
-  ].map(function (v) { return v.toFixed(6); }).join(",");
-}
 
 // 覆盖缺口: area in no community (hatched red), zones and segments with no lead unit (red).
 function coverageLayer(data, map, options) {
@@ -257,7 +248,7 @@ export function startMap(map, options, layers) {
     pending[name] = controller;
     report();
     var base = name === "heat" ? options.heatApi : options.api + "/" + name;
-    var url = base + "?bbox=" + viewportBbox(map) + "&zoom=" + Math.round(map.getZoom());
+    var url = base + "?bbox=" + viewBbox(map, 0.15) + "&zoom=" + Math.round(map.getZoom());
     if (name === "scores" && month) { url += "&month=" + encodeURIComponent(month); }
     if (name === "unit" && shownUnit) { url += "&unit=" + encodeURIComponent(shownUnit); }
     if (name === "heat" && filterQuery) { url += "&" + filterQuery; }
