@@ -6,7 +6,7 @@
  * (data-config, in the URL's language), so this file holds no text of its own.
  */
 import { viewBbox } from "../portal/ui/bbox.js";
-import { escapeHtml } from "../portal/ui/html.js";
+import { el as node, escapeHtml } from "../portal/ui/html.js";
 import { exposeMap, setFlag } from "../portal/ui/hooks.js";
 
 var el = document.getElementById("public-map");
@@ -162,8 +162,8 @@ function searchBox(map, communities, roads) {
     items.forEach(function (item) {
       var li = document.createElement("li"), button = document.createElement("button");
       button.type = "button";
-      button.innerHTML = "<b>" + escapeHtml(item.name) + "</b><span class='kind'>" +
-        escapeHtml(config.text["kind." + item.kind]) + "</span>";
+      button.appendChild(node("b", "", item.name));
+      button.appendChild(node("span", "kind", config.text["kind." + item.kind]));
       button.addEventListener("click", function () { pick(item); });
       li.appendChild(button);
       list.appendChild(li);
@@ -185,7 +185,7 @@ function searchBox(map, communities, roads) {
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) { show(data.results, q); })
       .catch(function () {
-        list.innerHTML = "<li class='none'>" + escapeHtml(config.text["search.failed"]) + "</li>";
+        list.replaceChildren(node("li", "none", config.text["search.failed"]));
         list.hidden = false;
       });
   });
