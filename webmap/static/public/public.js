@@ -5,7 +5,8 @@
  * view come from /api/public/roads as thin grey context lines. The words come from the page
  * (data-config, in the URL's language), so this file holds no text of its own.
  */
-import { escapeHtml } from "../portal/ui/html.js";
+import { viewBbox } from "../portal/ui/bbox.js";
+import { el as node, escapeHtml } from "../portal/ui/html.js";
 import { exposeMap, setFlag } from "../portal/ui/hooks.js";
 
 var el = document.getElementById("public-map");
@@ -21,14 +22,6 @@ function titleMarks(titles) {
     return "<i class='title-mark title-" + (known ? known.key : "community") + "' title='" +
       escapeHtml(known ? known.label : title) + "'></i>";
   }).join("");
-}
-
-function bboxOf(map) {
-  var b = map.getBounds().pad(0.1);
-  return [
-    Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
-    Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90)
-  ].map(function (v) { return v.toFixed(6); }).join(",");
 }
 
 function boundsOf(bbox) {
@@ -62,7 +55,7 @@ function roadLayer(map) {
   function load() {
     var zoom = Math.round(map.getZoom()), mine = ++asked;
     if (zoom < config.minRoadsZoom) { layer.clearLayers(); return; }
-    fetch(config.roads + "?bbox=" + bboxOf(map) + "&zoom=" + zoom)
+    fetch(config.roads + "?bbox=" + viewBbox(map, 0.1) + "&zoom=" + zoom)
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (data && mine === asked) { layer.clearLayers(); layer.addData(data); }
@@ -169,8 +162,8 @@ function searchBox(map, communities, roads) {
     items.forEach(function (item) {
       var li = document.createElement("li"), button = document.createElement("button");
       button.type = "button";
-      button.innerHTML = "<b>" + escapeHtml(item.name) + "</b><span class='kind'>" +
-        escapeHtml(config.text["kind." + item.kind]) + "</span>";
+      button.appendChild(node("b", "", item.name));
+      button.appendChild(node("span", "kind", config.text["kind." + item.kind]));
       button.addEventListener("click", function () { pick(item); });
       li.appendChild(button);
       list.appendChild(li);
@@ -192,7 +185,7 @@ function searchBox(map, communities, roads) {
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) { show(data.results, q); })
       .catch(function () {
-        list.innerHTML = "<li class='none'>" + escapeHtml(config.text["search.failed"]) + "</li>";
+        list.replaceChildren(node("li", "none", config.text["search.failed"]));
         list.hidden = false;
       });
   });

@@ -32,8 +32,8 @@ bp = Blueprint("offline", __name__)
 FIELD_STATIC = (
     "portal/site.css", "portal/cases.css", "portal/inspect.css", "portal/favicon.svg",
     "portal/pages/report.js", "portal/pages/inspect.js", "portal/ui/menu.js", "portal/ui/casemap.js",
-    "portal/ui/forms.js", "portal/ui/html.js", "portal/ui/hooks.js", "portal/offline/records.js",
-    "portal/offline/outbox.js", "portal/offline/register.js",
+    "portal/ui/bbox.js", "portal/ui/forms.js", "portal/ui/html.js", "portal/ui/hooks.js",
+    "portal/offline/records.js", "portal/offline/outbox.js", "portal/offline/register.js",
 )  # fmt: skip
 LEAFLET_FILES = (
     "dist/leaflet.css", "dist/leaflet.js", "dist/images/marker-icon.png", "dist/images/marker-icon-2x.png",

@@ -4,6 +4,8 @@
 // outlines (no new overlap or gap over 1 m², cells inside their community), previews the cases
 // that move, and applies it as one change set (views/zone_edit_api.py). Its texts come in the page's
 // language in #edit-zones-texts (webmap/texts/edit.py, edit.zones.*). edit.js attaches it.
+import { el, element, fill, fillNodes, setChildren, tableOf, tableRow } from "../ui/html.js";
+
 var EDITED = { color: "#d7191c", weight: 3, fillColor: "#d7191c", fillOpacity: 0.08 };
 var NEIGHBOUR = { color: "#1f4e8c", weight: 2, dashArray: "5 4", fillOpacity: 0.04 };
 var STREET = { color: "#5b6776", weight: 2, opacity: 0.5 };
@@ -12,12 +14,9 @@ var PROBLEM = { color: "#d7191c", weight: 1, fillColor: "#ffd400", fillOpacity: 
 export function attachZoneEditor(ed) {
   var holder = document.getElementById("edit-zones-texts");
   var T = JSON.parse((holder && holder.getAttribute("data-texts")) || "{}");
-  // A text as plain text, or escaped for markup with its {name} parts (HTML already) filled in.
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (all, name) { return values && name in values ? String(values[name]) : all; });
-  }
+  // A text with its {name} parts filled: as a string, or as nodes (a value may be a node: a link).
   function text(key, values) { return fill(T[key] === undefined ? key : T[key], values); }
-  function html(key, values) { return fill(ed.esc(T[key] === undefined ? key : T[key]), values); }
+  function nodes(key, values) { return fillNodes(T[key] === undefined ? key : T[key], values); }
   var state = null;  // {id, group, problems, edited: {id: {layer, version, name}}, neighbours: {id: feature}}
   var box = document.getElementById("edit-outline");
 
@@ -42,7 +41,7 @@ export function attachZoneEditor(ed) {
     fetch(ed.options.api.zoneContext.replace("{id}", id), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, status: r.status, body: b }; }); })
       .then(function (r) {
-        if (!r.ok) { ed.message("error", ed.esc(ed.errorText(r))); return; }
+        if (!r.ok) { ed.message("error", ed.errorText(r)); return; }
         var c = r.body, group = L.layerGroup().addTo(ed.map);
         ed.map.portalPicking = true;  // a vertex let go over the map opens no popup
         state = { id: id, group: group, edited: {}, neighbours: {}, problems: L.layerGroup().addTo(group) };
@@ -53,17 +52,27 @@ export function attachZoneEditor(ed) {
         });
         var zone = edit(c.zone);
         ed.map.fitBounds(zone.getBounds(), { padding: [40, 40], animate: false });
-        box.innerHTML = "<h3>" + html("heading", { name: ed.esc(c.zone.properties.name) }) + "</h3>" +
-          '<p class="muted">' + html("help") + "</p>" +
-          (c.siblings.features.length ? '<div class="options">' + c.siblings.features.map(function (f) {
-            return '<button type="button" class="link" data-also="' + f.properties.id + '">' + html("also", { name: ed.esc(f.properties.name) }) + "</button>";
-          }).join("") + "</div>" : "") +
-          '<div class="buttons"><button type="button" id="outline-preview">' + html("preview") + "</button>" +
-          '<button type="button" class="primary" id="outline-save">' + html("save") + "</button>" +
-          '<button type="button" id="outline-cancel">' + html("cancel") + '</button></div><div id="outline-result"></div>';
+        setChildren(box, heading(c));
       })
-      .catch(function () { ed.message("error", html("offline")); })
+      .catch(function () { ed.message("error", text("offline")); })
       .finally(function () { ed.setBusy(false); });
+  }
+
+  // The zone's name, how to edit, a button a neighbour to open too, and 预览 保存 取消.
+  function heading(c) {
+    var siblings = c.siblings.features;
+    return [
+      el("h3", "", text("heading", { name: c.zone.properties.name })), el("p", "muted", text("help")),
+      siblings.length ? element("div", { class: "options" }, siblings.map(function (f) {
+        return element("button", { type: "button", class: "link", "data-also": f.properties.id }, text("also", { name: f.properties.name }));
+      })) : [],
+      element("div", { class: "buttons" }, [
+        element("button", { type: "button", id: "outline-preview" }, text("preview")),
+        element("button", { type: "button", class: "primary", id: "outline-save" }, text("save")),
+        element("button", { type: "button", id: "outline-cancel" }, text("cancel"))
+      ]),
+      element("div", { id: "outline-result" })
+    ];
   }
 
   // Makes a zone's outline editable; its layer.
@@ -104,33 +113,38 @@ export function attachZoneEditor(ed) {
       if (!r.ok) {
         var problems = (r.body.error && r.body.error.problems) || [];
         problems.forEach(function (p) { if (p.geometry) { L.geoJSON(p.geometry, { style: PROBLEM, interactive: false }).addTo(state.problems); } });
-        ed.message("error", ed.esc(ed.errorText(r)) + (problems.length ? html("problems") : ""));
-        result.innerHTML = "";
+        ed.message("error", [ed.errorText(r), problems.length ? text("problems") : ""]);
+        setChildren(result, []);
         return;
       }
       if (save) {
         var cs = r.body.change_set;
         close();
         ed.refreshMap(r.body, ["zones", "grid"]);
-        ed.message("done", html("saved", { zones: r.body.zones.length, cases: r.body.rerouted, link: ed.changeSetLink(cs.id) }));
+        ed.message("done", nodes("saved", { zones: r.body.zones.length, cases: r.body.rerouted, link: ed.changeSetLink(cs.id) }));
         return;
       }
       ed.message("", "");
-      result.innerHTML = previewHtml(r.body);
-    }).catch(function () { ed.message("error", html("offline")); })
+      setChildren(result, previewNodes(r.body));
+    }).catch(function () { ed.message("error", text("offline")); })
       .finally(function () { ed.setBusy(false); });
   }
 
-  function previewHtml(p) {
+  // The outlines' preview: a row a zone with its area, what it gains and gives up; the cases that
+  // move; the server's warnings.
+  function previewNodes(p) {
     var m2 = function (x) { return Math.round(x).toLocaleString(T.locale || "zh-CN") + " m²"; };
-    return '<table id="outline-zones"><thead><tr><th>' + html("zone") + '</th><th class="n">' + html("area") + '</th><th class="n">' +
-      html("gained") + '</th><th class="n">' + html("given_up") + "</th></tr></thead><tbody>" +
-      p.zones.map(function (z) {
-        return '<tr data-id="' + z.id + '"><td>' + ed.esc(z.name) + '</td><td class="n">' + m2(z.area_m2) + '</td><td class="n">' + m2(z.gained_m2) +
-          '</td><td class="n">' + m2(z.given_up_m2) + "</td></tr>";
-      }).join("") + "</tbody></table>" +
-      '<p class="totals" id="outline-totals">' + html("totals", { n: p.totals.incidents, open: p.totals.open_cases }) + "</p>" +
-      p.warnings.map(function (w) { return '<p class="notice">' + ed.esc(w) + "</p>"; }).join("");
+    var head = [text("zone"), [text("area"), "n"], [text("gained"), "n"], [text("given_up"), "n"]];
+    var rows = p.zones.map(function (z) {
+      var row = tableRow([z.name, [m2(z.area_m2), "n"], [m2(z.gained_m2), "n"], [m2(z.given_up_m2), "n"]]);
+      row.setAttribute("data-id", z.id);
+      return row;
+    });
+    return [
+      tableOf(head, rows, { id: "outline-zones" }),
+      element("p", { class: "totals", id: "outline-totals" }, text("totals", { n: p.totals.incidents, open: p.totals.open_cases })),
+      p.warnings.map(function (w) { return el("p", "notice", w); })
+    ];
   }
 
   function close() {
@@ -139,6 +153,6 @@ export function attachZoneEditor(ed) {
     ed.map.removeLayer(state.group);
     ed.map.portalPicking = false;
     state = null;
-    box.innerHTML = "";
+    setChildren(box, []);
   }
 }

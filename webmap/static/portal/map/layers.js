@@ -13,6 +13,7 @@
 import { FilterControl, MonthControl, SearchControl, StatusControl } from "./controls.js";
 import { number, say } from "./texts.js";
 import { attach, categoryName } from "../tiles/tiles.js";
+import { viewBbox } from "../ui/bbox.js";
 import { escapeHtml, popupTable } from "../ui/html.js";
 import { exposeMap, setFlag } from "../ui/hooks.js";
 
@@ -20,16 +21,6 @@ var GAPS = ["uncovered", "unguarded_zone", "unguarded_segment"];
 var ZONE_KINDS = ["community", "village", "courtyard", "grid", "subdistrict"];
 
 function zoneKindName(kind) { return ZONE_KINDS.indexOf(kind) >= 0 ? say("zone_kind." + kind) : kind; }
-
-function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
-
-function viewportBbox(map) {
-  var b = map.getBounds().pad(0.15);
-  return [
-    clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
-    clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)
-  ].map(function (v) { return v.toFixed(6); }).join(",");
-}
 
 // 覆盖缺口: area in no community (hatched red), zones and segments with no lead unit (red).
 function coverageLayer(data, map, options) {
@@ -192,153 +183,188 @@ var tilesOf = new WeakMap();
 export function mapTiles(map) { return tilesOf.get(map); }
 
 // ``layers``: {geojson: the groups filled here, tiles: the tile layers by kind (tiles/tiles.js),
-// overlays: every layer of the layer switcher by its legend name}.
+// overlays: every layer of the layer switcher by its legend name}. The steps below share ``state``:
+// the map, its options and layers, and what changes as it is used (the focus, the month, the filters).
 export function startMap(map, options, layers) {
-  var groups = layers.geojson, overlays = layers.overlays;
+  var state = {
+    map: map, options: options, layers: layers, groups: layers.geojson, overlays: layers.overlays,
+    pending: {}, stats: {}, status: null, tiles: null, focus: null,
+    month: (options.scoreMonths || [{}])[0].value, monthControl: null, filterQuery: "", shownUnit: ""
+  };
   exposeMap("portalMap", map);
+  addFrame(state);        // the layer list (folded on a phone), the scale, the status line, the attribution
+  openFocus(state);       // a link's box, the feature to ring and the overlay to switch on
+  attachTiles(state);     // the tile layers, whose counts the status line says
+  addMonthControl(state); // 考核得分's month, shown while that layer is on
+  addFilters(state);      // the filter panel: narrows the tiles and 热力图, or shows one unit
+  addSearch(state);       // 查找: a road, a zone, a unit or a case by its number
+  followView(state);      // every layer loaded again when the view moves or a layer is switched
+}
+
+function addFrame(state) {
+  var map = state.map;
   foldLayerList(map);
   L.control.scale({ imperial: false, position: "bottomright" }).addTo(map);
-  var pending = {}, stats = {}, status = StatusControl().addTo(map);
-  if (map.attributionControl && options.attribution) {
-    map.attributionControl.addAttribution(options.attribution);
+  state.status = StatusControl().addTo(map);
+  if (map.attributionControl && state.options.attribution) {
+    map.attributionControl.addAttribution(state.options.attribution);
   }
-  var focus = readFocus();
+}
+
+function openFocus(state) {
+  var map = state.map, focus = state.focus = readFocus();
   if (focus.bounds) {
     // The place matters more than the legend, which would hide the map's lower left.
     var legend = document.querySelector(".portal-legend details");
     if (legend) { legend.open = false; }
     map.fitBounds(focus.bounds, { maxZoom: 18, padding: [60, 60] });
   }
-  if (focus.overlay && overlays[focus.overlay] && !map.hasLayer(overlays[focus.overlay])) {
-    map.addLayer(overlays[focus.overlay]);
-  }
+  var overlay = focus.overlay && state.overlays[focus.overlay];
+  if (overlay && !map.hasLayer(overlay)) { map.addLayer(overlay); }
+}
 
-  function report() {
-    var parts = [], incidents = tiles.inView("incidents"), unguarded = tiles.unguardedInView();
-    var filed = tiles.inView("filed"), handled = tiles.inView("handled");
-    // A count of tiles still coming would only grow under the reader's eyes: said when whole.
-    if (incidents !== undefined) {
-      parts.push(tiles.loading("incidents") ? say("status_incidents_counting")
-        : say("status_incidents", { n: number(incidents) }));
-    }
-    if (filed !== undefined && handled !== undefined) {
-      parts.push(tiles.loading("filed") || tiles.loading("handled") ? say("status_review_counting")
-        : say("status_review", { filed: number(filed), handled: number(handled) }));
-    }
-    if (stats.unit && map.hasLayer(groups.unit)) {
-      parts.push(say("status_unit", { unit: stats.unit.name, zones: stats.unit.zones, segments: stats.unit.segments }));
-    }
-    if (stats.heat !== undefined && map.hasLayer(groups.heat)) {
-      parts.push(say("status_heat", { n: number(stats.heat) }));
-    }
-    if (unguarded !== undefined) { parts.push(say("status_unguarded", { label: options.unguardedLabel, n: unguarded })); }
-    if (stats.gaps !== undefined && map.hasLayer(groups.coverage)) { parts.push(say("status_gaps", { n: stats.gaps })); }
-    if (stats.scores !== undefined && map.hasLayer(groups.scores)) {  // an empty month says so
-      var shown = (options.scoreMonths || []).filter(function (m) { return m.value === month; })[0];
-      parts.push(stats.scores ? say("status_scores", { n: stats.scores })
-        : say("status_no_scores", { month: shown ? shown.label : say("that_month") }));
-    }
-    status.show(parts.join(" · "));
-    var busy = Object.keys(pending).length > 0 || tiles.loading();
-    setFlag("portal-ready", busy ? "0" : "1");
-  }
-
-  var tiles = attach(map, layers.tiles, {
-    changed: function () { if (tiles) { report(); } },
-    points: function (kind, items) { ringIncident(map, focus, items); }
+function attachTiles(state) {
+  state.tiles = attach(state.map, state.layers.tiles, {
+    changed: function () { if (state.tiles) { report(state); } },
+    points: function (kind, items) { ringIncident(state.map, state.focus, items); }
   });
-  tilesOf.set(map, tiles);
+  tilesOf.set(state.map, state.tiles);
+}
 
-  function load(name) {
-    var group = groups[name];
-    if (!map.hasLayer(group)) { return; }
-    if (pending[name]) { pending[name].abort(); }
-    var controller = new AbortController();
-    pending[name] = controller;
-    report();
-    var base = name === "heat" ? options.heatApi : options.api + "/" + name;
-    var url = base + "?bbox=" + viewportBbox(map) + "&zoom=" + Math.round(map.getZoom());
-    if (name === "scores" && month) { url += "&month=" + encodeURIComponent(month); }
-    if (name === "unit" && shownUnit) { url += "&unit=" + encodeURIComponent(shownUnit); }
-    if (name === "heat" && filterQuery) { url += "&" + filterQuery; }
-    fetch(url, { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (response.status === 401) { window.location.reload(); throw new Error("login"); }
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      })
-      .then(function (data) {
-        group.clearLayers();
-        group.addLayer(BUILDERS[name](data, map, options));
-        if (name === "heat") { stats.heat = data.total; }
-        if (name === "unit") { stats.unit = data.unit; }
-        if (name === "coverage") { stats.gaps = data.features.length; }
-        if (name === "scores") { stats.scores = data.features.length; }
-        ringFocus(map, focus, data);
-      })
-      .catch(function (err) {
-        if (err.name !== "AbortError") { status.show(say("layer_failed", { error: err.message })); }
-      })
-      .finally(function () {
-        if (pending[name] === controller) { delete pending[name]; report(); }
-      });
-  }
+function addMonthControl(state) {
+  if (!state.groups.scores || !state.options.scoreMonths) { return; }
+  state.monthControl = MonthControl(state.options.scoreMonths, function (value) {
+    state.month = value;
+    load(state, "scores");
+  });
+}
 
-  function loadAll() { Object.keys(groups).forEach(load); }
+function showMonthControl(state) {
+  var control = state.monthControl;
+  if (!control) { return; }
+  if (state.map.hasLayer(state.groups.scores)) { control.addTo(state.map); } else { control.remove(); }
+}
 
-  var month = (options.scoreMonths || [{}])[0].value;
-  var monthControl = groups.scores && options.scoreMonths
-    ? MonthControl(options.scoreMonths, function (value) { month = value; load("scores"); }) : null;
-  function showMonthControl() {
-    if (!monthControl) { return; }
-    if (map.hasLayer(groups.scores)) { monthControl.addTo(map); } else { monthControl.remove(); }
-  }
+function addFilters(state) {
+  var map = state.map, unit = state.groups.unit;
+  if (!state.options.filters) { return; }
+  FilterControl(state.options.filters, function (query) {
+    state.filterQuery = query;
+    state.tiles.setFilters(query);
+    load(state, "heat");
+  }, function (code) {
+    state.shownUnit = code;
+    if (!unit) { return; }
+    if (code && !map.hasLayer(unit)) { map.addLayer(unit); } else { load(state, "unit"); }
+    if (!code) { unit.clearLayers(); map.removeLayer(unit); }
+  }).addTo(map);
+}
 
-  var filterQuery = "", shownUnit = "";
-  if (options.filters) {
-    FilterControl(options.filters, function (query) {
-      filterQuery = query;
-      tiles.setFilters(query);
-      load("heat");
-    }, function (code) {
-      shownUnit = code;
-      if (!groups.unit) { return; }
-      if (code && !map.hasLayer(groups.unit)) { map.addLayer(groups.unit); } else { load("unit"); }
-      if (!code) { groups.unit.clearLayers(); map.removeLayer(groups.unit); }
-    }).addTo(map);
-  }
+function addSearch(state) {
+  var map = state.map, tiles = state.tiles;
+  if (!state.options.searchApi) { return; }
+  SearchControl(state.options.searchApi, function (item) {
+    tiles.highlightRoad(item.kind === "road" ? item.name : null);
+    if (item.kind === "unit") {
+      var pick = document.getElementById("portal-show-unit");
+      if (pick) { pick.value = item.code; pick.dispatchEvent(new Event("change")); }
+      return;
+    }
+    if (item.kind === "case") {
+      state.focus = { kind: "incident", id: item.id };
+      if (!map.hasLayer(state.overlays.incidents)) { map.addLayer(state.overlays.incidents); }
+    }
+    var b = item.bbox;
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { maxZoom: item.kind === "case" ? 18 : 17 });
+    // Its point may be in a tile the map has already (else the tile coming rings it).
+    if (item.kind === "case") { ringIncident(map, state.focus, tiles.items("incidents")); }
+  }, function (item) {  // a case by its number and category, in the page's language
+    return item.kind === "case" && item.category
+      ? say("search_case", { id: item.id, category: categoryName(item.category) }) : item.name;
+  }).addTo(map);
+}
 
-  if (options.searchApi) {
-    SearchControl(options.searchApi, function (item) {
-      tiles.highlightRoad(item.kind === "road" ? item.name : null);
-      if (item.kind === "unit") {
-        var pick = document.getElementById("portal-show-unit");
-        if (pick) { pick.value = item.code; pick.dispatchEvent(new Event("change")); }
-        return;
-      }
-      if (item.kind === "case") {
-        focus = { kind: "incident", id: item.id };
-        if (!map.hasLayer(overlays.incidents)) { map.addLayer(overlays.incidents); }
-      }
-      var b = item.bbox;
-      map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { maxZoom: item.kind === "case" ? 18 : 17 });
-      // Its point may be in a tile the map has already (else the tile coming rings it).
-      if (item.kind === "case") { ringIncident(map, focus, tiles.items("incidents")); }
-    }, function (item) {  // a case by its number and category, in the page's language
-      return item.kind === "case" && item.category
-        ? say("search_case", { id: item.id, category: categoryName(item.category) }) : item.name;
-    }).addTo(map);
-  }
-
-  map.on("moveend", function () { loadAll(); report(); });
+function followView(state) {
+  var map = state.map, groups = state.groups, overlays = state.overlays;
+  map.on("moveend", function () { loadAll(state); report(state); });
   map.on("overlayadd", function (e) {
-    Object.keys(groups).forEach(function (name) { if (groups[name] === e.layer) { load(name); } });
-    showMonthControl();
+    Object.keys(groups).forEach(function (name) { if (groups[name] === e.layer) { load(state, name); } });
+    showMonthControl(state);
     syncLegend(map, overlays);
   });
-  map.on("overlayremove", function () { showMonthControl(); syncLegend(map, overlays); report(); });
-  showMonthControl();
+  map.on("overlayremove", function () { showMonthControl(state); syncLegend(map, overlays); report(state); });
+  showMonthControl(state);
   syncLegend(map, overlays);
-  loadAll();
-  report();
+  loadAll(state);
+  report(state);
 }
+
+// The status line: the counts of what is in view, each said once whole; and the page's ready flag.
+function report(state) {
+  var map = state.map, tiles = state.tiles, stats = state.stats, groups = state.groups, options = state.options;
+  var parts = [], incidents = tiles.inView("incidents"), unguarded = tiles.unguardedInView();
+  var filed = tiles.inView("filed"), handled = tiles.inView("handled");
+  // A count of tiles still coming would only grow under the reader's eyes: said when whole.
+  if (incidents !== undefined) {
+    parts.push(tiles.loading("incidents") ? say("status_incidents_counting")
+      : say("status_incidents", { n: number(incidents) }));
+  }
+  if (filed !== undefined && handled !== undefined) {
+    parts.push(tiles.loading("filed") || tiles.loading("handled") ? say("status_review_counting")
+      : say("status_review", { filed: number(filed), handled: number(handled) }));
+  }
+  if (stats.unit && map.hasLayer(groups.unit)) {
+    parts.push(say("status_unit", { unit: stats.unit.name, zones: stats.unit.zones, segments: stats.unit.segments }));
+  }
+  if (stats.heat !== undefined && map.hasLayer(groups.heat)) {
+    parts.push(say("status_heat", { n: number(stats.heat) }));
+  }
+  if (unguarded !== undefined) { parts.push(say("status_unguarded", { label: options.unguardedLabel, n: unguarded })); }
+  if (stats.gaps !== undefined && map.hasLayer(groups.coverage)) { parts.push(say("status_gaps", { n: stats.gaps })); }
+  if (stats.scores !== undefined && map.hasLayer(groups.scores)) {  // an empty month says so
+    var shown = (options.scoreMonths || []).filter(function (m) { return m.value === state.month; })[0];
+    parts.push(stats.scores ? say("status_scores", { n: stats.scores })
+      : say("status_no_scores", { month: shown ? shown.label : say("that_month") }));
+  }
+  state.status.show(parts.join(" · "));
+  var busy = Object.keys(state.pending).length > 0 || tiles.loading();
+  setFlag("portal-ready", busy ? "0" : "1");
+}
+
+// Fills the GeoJSON layer ``name`` (when on) for the view, aborting its request still in flight.
+function load(state, name) {
+  var map = state.map, group = state.groups[name], pending = state.pending, options = state.options;
+  if (!map.hasLayer(group)) { return; }
+  if (pending[name]) { pending[name].abort(); }
+  var controller = new AbortController();
+  pending[name] = controller;
+  report(state);
+  var base = name === "heat" ? options.heatApi : options.api + "/" + name;
+  var url = base + "?bbox=" + viewBbox(map, 0.15) + "&zoom=" + Math.round(map.getZoom());
+  if (name === "scores" && state.month) { url += "&month=" + encodeURIComponent(state.month); }
+  if (name === "unit" && state.shownUnit) { url += "&unit=" + encodeURIComponent(state.shownUnit); }
+  if (name === "heat" && state.filterQuery) { url += "&" + state.filterQuery; }
+  fetch(url, { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/json" } })
+    .then(function (response) {
+      if (response.status === 401) { window.location.reload(); throw new Error("login"); }
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    })
+    .then(function (data) {
+      group.clearLayers();
+      group.addLayer(BUILDERS[name](data, map, options));
+      if (name === "heat") { state.stats.heat = data.total; }
+      if (name === "unit") { state.stats.unit = data.unit; }
+      if (name === "coverage") { state.stats.gaps = data.features.length; }
+      if (name === "scores") { state.stats.scores = data.features.length; }
+      ringFocus(map, state.focus, data);
+    })
+    .catch(function (err) {
+      if (err.name !== "AbortError") { state.status.show(say("layer_failed", { error: err.message })); }
+    })
+    .finally(function () {
+      if (pending[name] === controller) { delete pending[name]; report(state); }
+    });
+}
+
+function loadAll(state) { Object.keys(state.groups).forEach(function (name) { load(state, name); }); }

@@ -2,6 +2,7 @@
  * map with no basemap, on which the county's communities and roads are drawn as context from
  * /api/v1/layers for the visible area, with a legend.
  */
+import { viewBbox } from "./bbox.js";
 import { el } from "./html.js";
 import { texts as T } from "./forms.js";
 
@@ -36,14 +37,6 @@ function legend(config, M) {
   }
   entry("pin", M.legend_pin || T.legend_pin);
   return parts;
-}
-
-function bboxOf(map) {
-  var b = map.getBounds().pad(0.2);
-  return [
-    Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
-    Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90)
-  ].map(function (v) { return v.toFixed(6); }).join(",");
 }
 
 // Where on a road to put its name: the point of it nearest the middle of the view (its own
@@ -142,7 +135,7 @@ function contextLayers(map, urls, onLoad) {
     if (controller) { controller.abort(); }
     controller = new AbortController();
     var zoom = Math.round(map.getZoom());
-    var query = "?bbox=" + bboxOf(map) + "&zoom=" + zoom;
+    var query = "?bbox=" + viewBbox(map, 0.2) + "&zoom=" + zoom;
     Object.keys(urls).forEach(function (name) {
       fetch(urls[name] + query, { credentials: "same-origin", signal: controller.signal })
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
