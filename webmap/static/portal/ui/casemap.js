@@ -153,13 +153,18 @@ function contextLayers(map, urls, onLoad) {
   return groups;
 }
 
-// A box on the map holding ``content``: nodes, or a text of the page's language that may carry
-// markup of its own (the report form's hint has a <br>), never data.
+// A box on the map holding ``content``: nodes, or a text whose lines (split at "\n") are set as
+// text with a line break between them.
 export function addControl(map, position, className, content) {
   var control = L.control({ position: position });
   control.onAdd = function () {
     var div = L.DomUtil.create("div", className);
-    if (typeof content === "string") { div.innerHTML = content; } else { div.appendChild(content); }
+    if (typeof content === "string") {
+      content.split("\n").forEach(function (line, i) {
+        if (i) { div.appendChild(document.createElement("br")); }
+        div.appendChild(document.createTextNode(line));
+      });
+    } else { div.appendChild(content); }
     L.DomEvent.disableClickPropagation(div);
     return div;
   };
