@@ -53,14 +53,15 @@ class Step:
     note: str = ""
 
 
-def live(incidents: Sequence[Incident], units: dict[int, Unit], deadlines: dict[str, timedelta],
-         end: datetime, rng: np.random.Generator) -> tuple[list[Incident], list[list[Step]]]:  # fmt: skip
+def live(incidents: Sequence[Incident], units: dict[int, Unit], end: datetime,
+         rng: np.random.Generator) -> tuple[list[Incident], list[list[Step]]]:  # fmt: skip
     """Each routed incident with the status, rework count and last update it has at ``end``, and
-    the steps it went through after filing (none after ``end``)."""
+    the steps it went through after filing (none after ``end``); the time a unit takes is measured
+    against the incident's ``deadline_at``."""
     fates = rng.choice(len(FATES), size=len(incidents), p=[f[1] for f in FATES])
     lived, histories = [], []
     for incident, fate in zip(incidents, fates, strict=True):
-        steps = [s for s in _steps(incident, FATES[fate][2], units, deadlines, rng) if s.at <= end]
+        steps = [s for s in _steps(incident, FATES[fate][2], units, rng) if s.at <= end]
         last = steps[-1] if steps else None
         lived.append(
             replace(
@@ -85,13 +86,13 @@ def events(stored: Sequence[Incident], histories: Sequence[list[Step]]) -> list[
     return out
 
 
-def _steps(incident: Incident, path, units, deadlines, rng) -> list[Step]:
+def _steps(incident: Incident, path, units, rng) -> list[Step]:
     at, old, steps = incident.reported_at, "filed", []
     unit = units.get(incident.unit_id)
     if unit is None:  # routed to no unit: a leader looks at it after a while and sends it on
         at += timedelta(days=REVIEW_DAYS, hours=float(rng.uniform(0, 24)))
         return [Step(at, "filed", "rejected", OFFICE, OUT_OF_SCHEME)]
-    deadline = deadlines[incident.category]
+    deadline = incident.deadline_at - incident.reported_at  # working time made clock time
     for new in path:
         if new == "dispatched":
             actor, note = SYSTEM, "按分兵把口自动派发"

@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from werkzeug.security import generate_password_hash
 
-from demo.incidents import add_demo_incidents, add_demo_inspections
+from demo.incidents import add_demo_incidents, add_demo_inspections, mark_working_categories
 from demo.names import COMMUNITY_ANCHORS, COUNTY_CODE, COUNTY_NAME
 from demo.posts import AUTHOR, CST, DemoYear, add_demo_units, assign_demo_posts, demo_year
 from geodata import audit, clock
@@ -98,6 +98,7 @@ def seed_demo(
         step("assignments")
         unguarded = assign_demo_posts(store, county, communities, segments, units, rng, year)
         step("incidents")
+        mark_working_categories(store)
         add_demo_incidents(store, county, segments, rng, n_incidents, max_m, year)
         step("inspections")
         add_demo_inspections(store, county, communities, segments, rng, year)

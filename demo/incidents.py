@@ -16,6 +16,8 @@ from demo import cases as demo_cases
 from demo.names import FIVE_RECTIFICATIONS, SPOTS
 from demo.posts import MAIN_CLASSES, DemoYear, person_name
 from geodata.assignments.routing import route_incidents
+from geodata.cases.deadlines import deadline
+from geodata.cases.holidays import county_calendar, span_for
 from geodata.geo.geometry import from_metric, to_metric
 from geodata.model import County, Incident, Inspection, Segment, Zone
 from geodata.stores.store import Store
@@ -35,6 +37,10 @@ SPOT_SPREAD_M, MAIN_SPREAD_M, ANY_SPREAD_M = 40.0, 6.0, 10.0
 # Reports by local hour: few at night, a morning and an evening peak.
 HOURLY = np.array([1, 1, 1, 1, 1, 2, 4, 7, 9, 9, 8, 7, 6, 6, 7, 8, 9, 10, 10, 8, 6, 4, 2, 1], float)
 SOURCES = (("inspector", 0.55), ("public", 0.25), ("video", 0.15), ("superior", 0.05))
+# The demo county counts deadlines of a day or more in working hours (office hours of working
+# days, its holiday calendar skipped); the shorter, urgent ones (parking 2 h, street vending and
+# manhole covers 4 h) in the clock's hours.
+WORKING_FROM_HOURS = 24
 # The demo's inspector account (demo/county.py DEMO_USERS) reported the inspectors' cases of the
 # last MINE_DAYS, so its field home (/field, 我的案件) has some of its own.
 FIELD_INSPECTOR = "inspector"
@@ -53,13 +59,16 @@ def add_demo_incidents(
     year: DemoYear,
 ) -> int:
     """Generate ``n`` incidents over the demo year, route them, give each its category's
-    deadline and the life it has had by the year's end (demo/cases.py), and store them
-    with their events."""
-    deadlines = {c.code: timedelta(hours=c.deadline_hours) for c in store.list_categories()}
-    names = {c.code: c.name_zh for c in store.list_categories()}
+    deadline in the county's calendar and the life it has had by the year's end (demo/cases.py),
+    and store them with their events."""
+    categories = {c.code: c for c in store.list_categories()}
+    names = {code: c.name_zh for code, c in categories.items()}
+    longest = max(c.deadline_hours for c in categories.values())
+    calendar = county_calendar(store, county.id, *span_for(year.start, year.end, longest))
     mine_since = year.end - timedelta(days=MINE_DAYS)
     incidents = [
-        replace(i, deadline_at=i.reported_at + deadlines[i.category],
+        replace(i, deadline_at=deadline(i.reported_at, categories[i.category].deadline_hours,
+                                        categories[i.category].deadline_kind, calendar),
                 reporter=FIELD_INSPECTOR if i.source == "inspector" and i.reported_at >= mine_since else "")
         for i in generate_incidents(county, segments, rng, n, year, names)
     ]  # fmt: skip
@@ -69,7 +78,7 @@ def add_demo_incidents(
         for r in route_incidents(store, incidents[start : start + ROUTE_BATCH], max_m)
     ]
     units = {u.id: u for u in store.list_units(county.id)}
-    lived, histories = demo_cases.live(routed, units, deadlines, year.end, rng)
+    lived, histories = demo_cases.live(routed, units, year.end, rng)
     with store.transaction():
         store.add_incidents(lived)
         stored = [i for batch in store.iter_incidents(county.id) for i in batch]
@@ -77,6 +86,15 @@ def add_demo_incidents(
             raise RuntimeError("the demo's incidents came back in another order")  # a fresh county only
         store.add_incident_events(demo_cases.events(stored, histories))
     return len(stored)
+
+
+def mark_working_categories(store: Store) -> list[str]:
+    """Count the deadlines of WORKING_FROM_HOURS or more in working hours (categories are the
+    database's, so every county in it counts them so); the codes marked."""
+    marked = [c.code for c in store.list_categories() if c.deadline_hours >= WORKING_FROM_HOURS]
+    for code in marked:
+        store.set_category_deadline_kind(code, "working")
+    return marked
 
 
 def generate_incidents(

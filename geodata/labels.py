@@ -50,6 +50,9 @@ REPORT_STATE: Vocabulary = {
     "merged": ("已合并", "merged"),
     "rejected": ("未受理", "declined"),
 }
+# A day of a county's calendar, and how a category's deadline counts hours (DESIGN §10).
+HOLIDAY_KIND: Vocabulary = {"holiday": ("节假日", "holiday"), "workday": ("调休上班日", "make-up workday")}
+DEADLINE_KIND: Vocabulary = {"working": ("工作时", "working hours"), "calendar": ("自然时", "calendar hours")}
 AUDIT_RESULT: Vocabulary = {"ok": ("成功", "ok"), "refused": ("拒绝", "refused"), "error": ("出错", "error")}
 
 VOCABULARIES: dict[str, Vocabulary] = {
@@ -61,6 +64,8 @@ VOCABULARIES: dict[str, Vocabulary] = {
     "status": STATUS,
     "report_state": REPORT_STATE,
     "audit_result": AUDIT_RESULT,
+    "holiday_kind": HOLIDAY_KIND,
+    "deadline_kind": DEADLINE_KIND,
 }
 
 
@@ -93,3 +98,5 @@ PANEL_ZH, PANEL_EN = zh(PANEL), en(PANEL)
 STATUS_ZH, STATUS_EN = zh(STATUS), en(STATUS)
 STATE_ZH, STATE_EN = zh(REPORT_STATE), en(REPORT_STATE)
 RESULT_ZH = zh(AUDIT_RESULT)
+HOLIDAY_KIND_ZH, HOLIDAY_KIND_EN = zh(HOLIDAY_KIND), en(HOLIDAY_KIND)
+DEADLINE_KIND_ZH, DEADLINE_KIND_EN = zh(DEADLINE_KIND), en(DEADLINE_KIND)

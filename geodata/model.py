@@ -35,6 +35,12 @@ OPEN_STATUSES = ("filed", "dispatched", "handled", "reopened")
 # with this campaign (posters, street vending, parking, outdoor ads, sanitation).
 FIVE_RECTIFICATIONS = "five_rectifications"
 INSPECTION_PANELS = ("patrol", "npc", "cppcc", "community")
+# How a category's deadline counts its hours (DESIGN §10): office hours of working days, or the
+# clock's hours (an urgent category: a missing manhole cover waits for no Monday).
+DEADLINE_KINDS = ("working", "calendar")
+# A day of a county's calendar that differs from the week's rule: a holiday on a weekday (or a
+# weekend inside a holiday), or a make-up workday (调休上班) on a weekend.
+HOLIDAY_KINDS = ("holiday", "workday")
 
 
 @dataclass
@@ -171,6 +177,17 @@ class Category:
     public: bool = True
     sort: int = 0
     campaign: str = ""  # FIVE_RECTIFICATIONS for the five, else ""
+    deadline_kind: str = "calendar"  # DEADLINE_KINDS: deadline_hours are working or clock hours
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A day of a county's calendar (geodata/cases/deadlines.py): a holiday or a make-up workday."""
+
+    county_id: int
+    day: date
+    kind: str  # HOLIDAY_KINDS
+    name: str = ""  # 春节, 国庆节 … (a make-up day carries its holiday's name)
 
 
 @dataclass

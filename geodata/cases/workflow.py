@@ -8,7 +8,9 @@ deadline, and then moved through the workflow by the people allowed to move it.
 A report routed to one unit is dispatched on arrival; one that reaches nobody, or lies within
 ``boundary_review_m`` of a boundary between two units, stays *filed* in the leaders' review queue
 until a leader dispatches it. A report of the same category within ``duplicate_radius_m`` and
-``duplicate_window`` of an open case is stored linked to it, rejected, and never counted.
+``duplicate_window`` of an open case is stored linked to it, rejected, and never counted. The
+deadline runs from the report's arrival, in working hours or the clock's as its category counts
+(geodata/cases/deadlines.py).
 
 Messages are in Chinese: the people who read them are inspectors and unit staff.
 """
@@ -26,6 +28,7 @@ from shapely.geometry import Point
 
 from geodata import clock
 from geodata.assignments.routing import ROUTE_MAX_M, route_points
+from geodata.cases.holidays import due
 from geodata.cases.photos import Upload, save_photo
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.labels import ROLE_EN, ROLE_ZH, STATUS_EN, STATUS_ZH
@@ -161,6 +164,7 @@ def file_report(
     # Routed before the write lock (DESIGN §11); again under it only if the map changed meanwhile.
     seen = store.map_version()
     route, review_units = _route(store, county, point, now, rules)
+    deadline_at = due(store, county.id, category, now)  # its category's working or clock hours
     with store.transaction():
         store.lock_filing(county.id, category.code)
         original = store.near_open_incident(
@@ -175,7 +179,7 @@ def file_report(
                 county.id, category.code, point, observed, status, report.description.strip(), report.source,
                 route.zone_id, route.segment_id, route.unit_id, address=report.address.strip(),
                 reporter=actor.name, contact=report.contact.strip(),
-                deadline_at=now + timedelta(hours=category.deadline_hours), updated_at=now,
+                deadline_at=deadline_at, updated_at=now,
                 duplicate_of=original, review_units=tuple(review_units) if review else (),
             )
         )  # fmt: skip

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.cases.holidays import load_national
 from geodata.errors import Conflict, InvalidFile, InvalidInput, NotFound
 from geodata.geo.geometry import POLYGONAL, areas_m2, to_metric, utm_epsg_for
 from geodata.io.export import ExportSummary, export_layer
@@ -58,8 +59,9 @@ SUBDISTRICT_NONE = "001"  # DESIGN §10: a county with no subdistrict level uses
 def create_county(
     store: Store, code: str, name: str, boundary_path: str | Path | None = None, crs=None
 ) -> County:
-    """Create a county (tenant) with its GB/T 2260 admin code; its extent is the boundary's, or
-    else comes from the first streets or zones imported into it."""
+    """Create a county (tenant) with its GB/T 2260 admin code and the national holiday calendar
+    (geodata/cases/holidays_cn.py); its extent is the boundary's, or else comes from the first
+    streets or zones imported into it."""
     code, name = str(code).strip(), str(name).strip()
     if not re.fullmatch(r"\d{6}", code):
         raise InvalidInput(
@@ -75,7 +77,9 @@ def create_county(
     with store.transaction():
         if _county_exists(store, code):
             raise Conflict(f"县区 {code} 已存在", en=f"County {code} already exists", field="code")
-        return store.add_county(county)
+        county = store.add_county(county)
+        load_national(store, county.id)
+        return county
 
 
 def _county_exists(store: Store, code: str) -> bool:

@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 from geodata.stores.interface import BBox
 from geodata.stores.interface.assignments import AssignmentStore
 from geodata.stores.interface.audit import AuditStore
+from geodata.stores.interface.calendar import CalendarStore
 from geodata.stores.interface.cases import CaseStore
 from geodata.stores.interface.core import CoreStore
 from geodata.stores.interface.entities import EntityStore
@@ -29,22 +30,22 @@ __all__ = ["BBox", "CONCERNS", "Database", "Store", "open_database", "open_store
 # Each a Protocol of its own in geodata/stores/interface/, of at most 20 methods (a test counts).
 CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
-    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore,
+    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
 )  # fmt: skip
 
 
 @runtime_checkable
 class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
-    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, Protocol,
+    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
     (``SpatialStore``), who guards them when (``AssignmentStore``), cases (``CaseStore``),
     inspections, tiers and titles (``ScoreStore``), map tiles (``TileStore``), users and sessions
     (``IdentityStore``), the audit log (``AuditStore``), residents' 随手拍 (``PublicReportStore``),
-    splits, merges and redrawn outlines (``MapEditStore``) and routing cases again after a change
-    (``RerouteStore``)."""
+    splits, merges and redrawn outlines (``MapEditStore``), routing cases again after a change
+    (``RerouteStore``) and the working calendar deadlines count in (``CalendarStore``)."""
 
 
 class Database(Protocol):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import shapely
@@ -14,6 +14,8 @@ from demo.incidents import MINE_DAYS
 from demo.names import FIVE_RECTIFICATIONS
 from demo.posts import CST, DemoYear
 from geodata.accounts import passwords
+from geodata.cases.deadlines import deadline
+from geodata.cases.holidays import county_calendar
 from geodata.errors import Conflict
 from geodata.model import FIVE_RECTIFICATIONS as CAMPAIGN
 from geodata.stores.store import open_store
@@ -136,6 +138,20 @@ def test_every_case_has_the_history_of_its_status_and_the_year_ends_today(demo_o
     inspected = Counter(x.inspected_at.astimezone(CST).strftime("%Y-%m") for x in store.list_inspections(cid))
     assert inspected["2026-12"] >= result.counts["zone"] and inspected["2027-01"] > 0
     assert "2027-02" not in inspected and "2025-12" not in inspected
+
+
+def test_the_demo_counts_deadlines_of_a_day_or_more_in_working_hours(demo):
+    store, result = demo
+    kinds = {c.code: (c.deadline_hours, c.deadline_kind) for c in store.list_categories()}
+    assert kinds["posters"] == (24, "working") and kinds["parking"] == (2, "calendar")
+    first, last = date(2025, 12, 1), date(2027, 12, 31)
+    calendar = county_calendar(store, result.county.id, first, last)
+    assert date(2026, 2, 16) in calendar.holidays and date(2026, 2, 28) in calendar.workdays
+    for case in store.list_incidents(result.county.id)[::10]:
+        hours, kind = kinds[case.category]
+        assert case.deadline_at == deadline(case.reported_at, hours, kind, calendar)
+        # A working deadline is the end of a working hour: 24 office hours are never under a day.
+        assert kind == "calendar" or case.deadline_at - case.reported_at > timedelta(hours=hours)
 
 
 def test_a_second_demo_is_refused_and_changes_nothing(demo):

@@ -176,6 +176,7 @@ class CasesSql(BaseStore):
                 bool(r["public"]),
                 r["sort"],
                 r["campaign"],
+                r["deadline_kind"],
             )
             for r in rows
         ]

@@ -32,6 +32,8 @@ CHOICE_ZH = {
     "lang": "语言",
     "status": "状态",
     "reason": "原因",
+    "holiday kind": "日历日类型",
+    "deadline kind": "时限计算方式",
 }
 
 

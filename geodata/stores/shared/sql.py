@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from geodata.stores.shared.assignments import AssignmentsSql
 from geodata.stores.shared.audit import AuditSql
+from geodata.stores.shared.calendar import CalendarSql
 from geodata.stores.shared.cases import CasesSql
 from geodata.stores.shared.entities import EntitiesSql
 from geodata.stores.shared.features import FeaturesSql
@@ -19,7 +20,7 @@ from geodata.stores.shared.scores import ScoresSql
 
 class SharedSql(
     EntitiesSql, FeaturesSql, AssignmentsSql, CasesSql, ScoresSql, IdentitySql, AuditSql, PublicReportsSql,
-    MapEditSql, RerouteSql, MapStateSql,
+    MapEditSql, RerouteSql, MapStateSql, CalendarSql,
 ):  # fmt: skip
     """The SQL of every concern (the module of the same name in geodata/stores/interface/ says what
     it promises), on the primitives and encoders a backend gives ``BaseStore``."""

@@ -44,7 +44,7 @@ def service_json(c: Category) -> dict:
     return {
         "service_code": c.code,
         "service_name": c.name_zh,
-        "description": f"{c.name_en}；处置时限 {c.deadline_hours} 小时",
+        "description": f"{c.name_en}；处置时限 {c.deadline_hours} {'个工作小时' if c.deadline_kind == 'working' else '小时'}",
         "metadata": False,
         "type": "realtime",
         "keywords": ", ".join((c.name_zh, c.name_en, c.code)),

@@ -1,0 +1,14 @@
+-- Working-day deadlines (issue #19, part 3): a county's calendar of the days that differ from the
+-- week's rule (a holiday, or a 调休 make-up workday on a weekend), and whether a category's
+-- deadline_hours are office hours of working days or the clock's. Every existing category keeps
+-- the clock's hours, so no deadline already given changes; the national calendar is loaded into a
+-- county when it is created or by `flask --app app holidays load` (geodata/cases/holidays.py).
+CREATE TABLE holiday (
+    county_id INTEGER NOT NULL REFERENCES county (id),
+    day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    name TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (county_id, day)
+);
+ALTER TABLE category ADD COLUMN deadline_kind TEXT NOT NULL DEFAULT 'calendar'
+    CHECK (deadline_kind IN ('working', 'calendar'));
