@@ -50,6 +50,22 @@ REPORT_STATE: Vocabulary = {
     "merged": ("已合并", "merged"),
     "rejected": ("未受理", "declined"),
 }
+# What a notification tells (geodata/notify/rules.py), the channels it goes out on beside the inbox,
+# and where a delivery stands in the outbox.
+NOTIFICATION_KIND: Vocabulary = {
+    "dispatched": ("派发", "dispatched"),
+    "rework": ("返工", "sent back for rework"),
+}
+CHANNEL: Vocabulary = {
+    "email": ("电子邮件", "e-mail"),
+    "wecom": ("企业微信群机器人", "WeCom group robot"),
+    "dingtalk": ("钉钉群机器人", "DingTalk group robot"),
+}
+DELIVERY_STATE: Vocabulary = {
+    "pending": ("待发送", "waiting"),
+    "sent": ("已发送", "sent"),
+    "failed": ("发送失败", "failed"),
+}
 AUDIT_RESULT: Vocabulary = {"ok": ("成功", "ok"), "refused": ("拒绝", "refused"), "error": ("出错", "error")}
 
 VOCABULARIES: dict[str, Vocabulary] = {
@@ -61,6 +77,9 @@ VOCABULARIES: dict[str, Vocabulary] = {
     "status": STATUS,
     "report_state": REPORT_STATE,
     "audit_result": AUDIT_RESULT,
+    "notification_kind": NOTIFICATION_KIND,
+    "channel": CHANNEL,
+    "delivery_state": DELIVERY_STATE,
 }
 
 

@@ -18,6 +18,7 @@ from geodata.stores.interface.entities import EntityStore
 from geodata.stores.interface.features import FeatureStore
 from geodata.stores.interface.identity import IdentityStore
 from geodata.stores.interface.mapedit import MapEditStore
+from geodata.stores.interface.notify import NotifyStore
 from geodata.stores.interface.public import PublicReportStore
 from geodata.stores.interface.reroute import RerouteStore
 from geodata.stores.interface.scores import ScoreStore
@@ -29,22 +30,22 @@ __all__ = ["BBox", "CONCERNS", "Database", "Store", "open_database", "open_store
 # Each a Protocol of its own in geodata/stores/interface/, of at most 20 methods (a test counts).
 CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
-    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore,
+    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, NotifyStore,
 )  # fmt: skip
 
 
 @runtime_checkable
 class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
-    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, Protocol,
+    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, NotifyStore, Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
     (``SpatialStore``), who guards them when (``AssignmentStore``), cases (``CaseStore``),
     inspections, tiers and titles (``ScoreStore``), map tiles (``TileStore``), users and sessions
     (``IdentityStore``), the audit log (``AuditStore``), residents' 随手拍 (``PublicReportStore``),
-    splits, merges and redrawn outlines (``MapEditStore``) and routing cases again after a change
-    (``RerouteStore``)."""
+    splits, merges and redrawn outlines (``MapEditStore``), routing cases again after a change
+    (``RerouteStore``) and notifications with their delivery outbox (``NotifyStore``)."""
 
 
 class Database(Protocol):
