@@ -101,7 +101,7 @@ def audit_cli(action: str, object: str | None = None, result: str = "ok", **deta
     return _write(cli_actor(), action, object, result, "", detail, required=False)
 
 
-SECRET_PARAMS = frozenset({"password"})  # a command's parameters never recorded
+SECRET_PARAMS = frozenset({"password", "dingtalk_secret"})  # a command's parameters never recorded
 
 
 def audited_command(action: str) -> Callable:

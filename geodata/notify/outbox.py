@@ -55,7 +55,8 @@ def deliver(store: Store, channels: Channels, out: Outgoing, worker: str, policy
         at = now or clock.now()
         tries = out.delivery.tries + 1
         state = "failed" if tries >= policy.max_tries else "pending"
-        kept = store.finish_delivery(out.delivery.id, worker, state, at, at + policy.wait(tries), str(exc))
+        retry_at = at + policy.wait(tries) if state == "pending" else at  # a failed row keeps its last try
+        kept = store.finish_delivery(out.delivery.id, worker, state, at, retry_at, str(exc))
         return state if kept else "lost"
     kept = store.finish_delivery(out.delivery.id, worker, "sent", now or clock.now())
     return "sent" if kept else "lost"
