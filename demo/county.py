@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from demo.incidents import add_demo_incidents, add_demo_inspections
 from demo.names import COMMUNITY_ANCHORS, COUNTY_CODE, COUNTY_NAME
+from demo.notifications import add_demo_notifications
 from demo.posts import AUTHOR, CST, DemoYear, add_demo_units, assign_demo_posts, demo_year
 from geodata import audit, clock
 from geodata.accounts import passwords
@@ -103,6 +104,8 @@ def seed_demo(
         add_demo_inspections(store, county, communities, segments, rng, year)
         step("users")
         users = add_demo_users(store, county, units)
+        step("notifications")
+        add_demo_notifications(store, county, units["CGJ"].id, year.end)
         audit.record(store, AUTHOR, SEEDED, COUNTY_CODE, detail={"seed": seed, "ends": year.end.isoformat()})
     tables = ("unit", "zone", "segment", "assignment", "incident", "inspection")
     counts = {t: store.count(county.id, t) for t in tables}
