@@ -32,7 +32,16 @@ from geodata.model import County, Segment, Unit, User, Zone
 from geodata.stores.store import Store
 
 DEMO_ROADS = Path(__file__).resolve().parents[2] / "shared" / "data" / "futian" / "futian_roads.geojson"
-STEPS = ("streets", "communities", "units", "assignments", "incidents", "inspections", "users")
+STEPS = (
+    "streets",
+    "communities",
+    "units",
+    "assignments",
+    "incidents",
+    "inspections",
+    "users",
+    "notifications",
+)
 N_COMMUNITIES = 12
 SEEDED = "demo.seed"  # the audit action of a seeding; its detail has the day the demo year ends
 DEMO_USERS = (("admin", "admin"), ("leader", "leader"), ("staff", "unit_staff"), ("inspector", "inspector"))
