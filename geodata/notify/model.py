@@ -81,9 +81,16 @@ class UnitContact:
         return [(channel, target) for channel, target in pairs if target]
 
     def shown(self) -> dict[str, str]:
-        """The contacts as a person may see them: the secret only as its last four characters."""
+        """The contacts as a person (or the audit log) may see them: a robot's URL without its
+        query (the access token is in it), the secret only as its last four characters."""
         secret = self.dingtalk_secret
         return {
-            "email": self.email, "wecom_url": self.wecom_url, "dingtalk_url": self.dingtalk_url,
+            "email": self.email, "wecom_url": _without_query(self.wecom_url),
+            "dingtalk_url": _without_query(self.dingtalk_url),
             "dingtalk_secret": f"…{secret[-4:]}" if len(secret) > 8 else ("…" if secret else ""),
         }  # fmt: skip
+
+
+def _without_query(url: str) -> str:
+    base, _, query = url.partition("?")
+    return f"{base}?…" if query else base

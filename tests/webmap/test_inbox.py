@@ -166,6 +166,7 @@ def test_units_contact_sets_and_checks_a_units_contacts_and_never_shows_the_secr
     )  # fmt: skip
     assert answer.exit_code == 0, answer.output
     assert "duty@jj.example.cn" in answer.output and secret not in answer.output and "…6789" in answer.output
+    assert "access_token=t" not in answer.output
     with app.app_context():
         store = get_store()
         county = store.get_county(COUNTY_CODE)
@@ -173,6 +174,8 @@ def test_units_contact_sets_and_checks_a_units_contacts_and_never_shows_the_secr
         assert contact.dingtalk_secret == secret and contact.email == "duty@jj.example.cn"
         (event,) = store.list_audit_events(AuditFilter(action="cli.units-contact"), limit=1)
         assert secret not in str(event.detail) and event.detail["unit"] == "U02"
+        assert "access_token" not in str(event.detail)  # the robot's token is in its URL's query
+        assert event.detail["contact"]["dingtalk_url"] == "https://oapi.dingtalk.com/robot/send?…"
     refused = runner.invoke(args=["units", "contact", "U02", "--wecom-url", "ftp://robot.example/x"])
     assert refused.exit_code == 1 and "http://" in refused.output
     with app.app_context():
