@@ -35,18 +35,14 @@ def database_url(request, tmp_path):
     return request.getfixturevalue("committed_postgis_url")
 
 
-def _notifications(tmp_path, url: str, base: str, n: int) -> dict[str, set[str]]:
+def _notifications(tmp_path, url: str, base: str, n: int, app=None) -> dict[str, set[str]]:
     """``n`` dispatch notifications for 城管执法局 (U01), whose e-mail and two robots are set: the
-    message ids each receiver should get once, by channel."""
-    app = county_app(tmp_path, url)
+    message ids each receiver should get once, by channel. ``app``: the county made already."""
+    app = app or _county(tmp_path, url, base)
     with app.app_context():
         store = get_store()
         county = store.get_county(COUNTY_CODE)
         unit = store.get_unit_by_code(county.id, "U01")
-        store.set_unit_contact(
-            county.id, unit.id,
-            UnitContact("duty@cg.example.cn", f"{base}/wecom?key=k", f"{base}/dingtalk?access_token=t", SECRET),
-        )  # fmt: skip
         cases = store.list_incidents(county.id, limit=n)
         with store.transaction():
             for case in cases:
@@ -58,10 +54,23 @@ def _notifications(tmp_path, url: str, base: str, n: int) -> dict[str, set[str]]
     return ids
 
 
+def _county(tmp_path, url: str, base: str):
+    """The test county with 城管执法局's e-mail and robots set (to the local receivers)."""
+    app = county_app(tmp_path, url)
+    with app.app_context():
+        store = get_store()
+        county = store.get_county(COUNTY_CODE)
+        store.set_unit_contact(
+            county.id, store.get_unit_by_code(county.id, "U01").id,
+            UnitContact("duty@cg.example.cn", f"{base}/wecom?key=k", f"{base}/dingtalk?access_token=t", SECRET),
+        )  # fmt: skip
+    return app
+
+
 def _worker(url: str, smtp_url: str, tmp_path, *options: str) -> subprocess.Popen:
     env = {
         **os.environ, "DATABASE_URL": url, "PORTAL_SMTP_URL": smtp_url, "PORTAL_INSTANCE_PATH": str(tmp_path),
-        "PORTAL_DEFAULT_COUNTY": COUNTY_CODE, "PORTAL_NOTIFY_RETRY_S": "0.5",
+        "PORTAL_DEFAULT_COUNTY": COUNTY_CODE, "PORTAL_NOTIFY_RETRY_S": "0.5", "PYTHONUNBUFFERED": "1",
     }  # fmt: skip
     command = [
         sys.executable,
@@ -124,11 +133,14 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(database_url, tmp_p
 def test_two_workers_at_once_deliver_each_message_once(database_url, tmp_path):
     smtp, robots = SmtpReceiver(), RobotReceiver(secrets={"/dingtalk": SECRET})
     with smtp_server(smtp) as smtp_url, robot_server(robots) as base:
-        ids = _notifications(tmp_path, database_url, base, 20)  # 60 deliveries
+        app = _county(tmp_path, database_url, base)
         workers = [
             _worker(database_url, smtp_url, tmp_path, "--batch", "3", "--poll-s", "0.1") for _ in range(2)
         ]
         try:
+            for w in workers:  # both polling before there is anything to deliver
+                assert "started" in w.stdout.readline()
+            ids = _notifications(tmp_path, database_url, base, 20, app)  # 60 deliveries
             deadline = time.monotonic() + 120
             while _states(database_url, tmp_path)["sent"] < 60 and time.monotonic() < deadline:
                 time.sleep(0.3)

@@ -46,10 +46,12 @@ def notify_worker(once: bool, batch: int, lease_s: float | None, poll_s: float) 
     channels = current_app.extensions["portal_channels"]
     if channels.smtp is None:
         click.echo("PORTAL_SMTP_URL is not set: e-mails will fail and be retried until it is.")
+    name = worker.worker_name()
+    click.echo(f"notify worker {name} started", nl=True)
     try:
         totals = worker.run(
             database(), channels, notify_policy(settings(), **changes), once=once, poll_s=poll_s,
-            echo=lambda line: click.echo(line),
+            echo=lambda line: click.echo(line), name=name,
         )  # fmt: skip
     except KeyboardInterrupt:
         return
