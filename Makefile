@@ -47,6 +47,7 @@ bench: $(VENV)/.dev node_modules/.installed
 	$(PY) -m scripts.bench.report
 	$(PY) -m scripts.bench.portal
 	$(PY) -m scripts.bench.mvt_encode
+	$(PY) -m scripts.bench.notify
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

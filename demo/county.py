@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from demo.incidents import add_demo_incidents, add_demo_inspections, mark_working_categories
 from demo.names import COMMUNITY_ANCHORS, COUNTY_CODE, COUNTY_NAME
+from demo.notifications import add_demo_notifications
 from demo.posts import AUTHOR, CST, DemoYear, add_demo_units, assign_demo_posts, demo_year
 from geodata import audit, clock
 from geodata.accounts import passwords
@@ -31,7 +32,16 @@ from geodata.model import County, Segment, Unit, User, Zone
 from geodata.stores.store import Store
 
 DEMO_ROADS = Path(__file__).resolve().parents[2] / "shared" / "data" / "futian" / "futian_roads.geojson"
-STEPS = ("streets", "communities", "units", "assignments", "incidents", "inspections", "users")
+STEPS = (
+    "streets",
+    "communities",
+    "units",
+    "assignments",
+    "incidents",
+    "inspections",
+    "users",
+    "notifications",
+)
 N_COMMUNITIES = 12
 SEEDED = "demo.seed"  # the audit action of a seeding; its detail has the day the demo year ends
 DEMO_USERS = (("admin", "admin"), ("leader", "leader"), ("staff", "unit_staff"), ("inspector", "inspector"))
@@ -104,6 +114,8 @@ def seed_demo(
         add_demo_inspections(store, county, communities, segments, rng, year)
         step("users")
         users = add_demo_users(store, county, units)
+        step("notifications")
+        add_demo_notifications(store, county, units["CGJ"].id, year.end)
         audit.record(store, AUTHOR, SEEDED, COUNTY_CODE, detail={"seed": seed, "ends": year.end.isoformat()})
     tables = ("unit", "zone", "segment", "assignment", "incident", "inspection")
     counts = {t: store.count(county.id, t) for t in tables}

@@ -53,6 +53,22 @@ REPORT_STATE: Vocabulary = {
 # A day of a county's calendar, and how a category's deadline counts hours (DESIGN §10).
 HOLIDAY_KIND: Vocabulary = {"holiday": ("节假日", "holiday"), "workday": ("调休上班日", "make-up workday")}
 DEADLINE_KIND: Vocabulary = {"working": ("工作时", "working hours"), "calendar": ("自然时", "calendar hours")}
+# What a notification tells (geodata/notify/rules.py), the channels it goes out on beside the inbox,
+# and where a delivery stands in the outbox.
+NOTIFICATION_KIND: Vocabulary = {
+    "dispatched": ("派发", "dispatched"),
+    "rework": ("返工", "sent back for rework"),
+}
+CHANNEL: Vocabulary = {
+    "email": ("电子邮件", "e-mail"),
+    "wecom": ("企业微信群机器人", "WeCom group robot"),
+    "dingtalk": ("钉钉群机器人", "DingTalk group robot"),
+}
+DELIVERY_STATE: Vocabulary = {
+    "pending": ("待发送", "waiting"),
+    "sent": ("已发送", "sent"),
+    "failed": ("发送失败", "failed"),
+}
 AUDIT_RESULT: Vocabulary = {"ok": ("成功", "ok"), "refused": ("拒绝", "refused"), "error": ("出错", "error")}
 
 VOCABULARIES: dict[str, Vocabulary] = {
@@ -66,6 +82,9 @@ VOCABULARIES: dict[str, Vocabulary] = {
     "audit_result": AUDIT_RESULT,
     "holiday_kind": HOLIDAY_KIND,
     "deadline_kind": DEADLINE_KIND,
+    "notification_kind": NOTIFICATION_KIND,
+    "channel": CHANNEL,
+    "delivery_state": DELIVERY_STATE,
 }
 
 

@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webmap.basemap import basemap_sources
 
     app.extensions["portal_basemap"] = basemap_sources(settings.basemap)  # a wrong value stops the start
+    app.extensions["portal_channels"] = notify_channels(settings)  # a wrong PORTAL_SMTP_URL stops the start
     if settings.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -67,6 +68,28 @@ def case_rules():
     return Rules(
         s.route_max_m, s.boundary_review_m, s.duplicate_radius_m, timedelta(hours=s.duplicate_window_h)
     )
+
+
+def notify_channels(s: Settings):
+    """The channels the delivery worker sends on, PORTAL_SMTP_URL parsed once (ConfigError naming
+    it when it does not parse)."""
+    from geodata.notify.channels import Channels, parse_smtp_url
+
+    return Channels(parse_smtp_url(s.smtp_url) if s.smtp_url.strip() else None)
+
+
+def notify_policy(s: Settings, **changes):
+    """How the outbox retries and leases, from the settings (``changes``: a command's options)."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from geodata.notify.outbox import Policy
+
+    policy = Policy(
+        max_tries=s.notify_max_tries, first_retry=timedelta(seconds=s.notify_retry_s),
+        lease=timedelta(seconds=s.notify_lease_s),
+    )  # fmt: skip
+    return replace(policy, **changes)
 
 
 def recent() -> Recent:

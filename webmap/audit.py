@@ -101,7 +101,9 @@ def audit_cli(action: str, object: str | None = None, result: str = "ok", **deta
     return _write(cli_actor(), action, object, result, "", detail, required=False)
 
 
-SECRET_PARAMS = frozenset({"password"})  # a command's parameters never recorded
+# A command's parameters never recorded: a password, and a robot's secret or URL (its token is in
+# the query; webmap/cli/notify.py records the URL without it).
+SECRET_PARAMS = frozenset({"password", "dingtalk_secret", "wecom_url", "dingtalk_url"})
 
 
 def audited_command(action: str) -> Callable:

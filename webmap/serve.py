@@ -1,4 +1,5 @@
-"""``python app.py``: bring the database up to date, seed the demo county on first start, serve."""
+"""``python app.py``: bring the database up to date, seed the demo county on first start, start the
+notification worker in a thread, serve."""
 
 from __future__ import annotations
 
@@ -37,7 +38,28 @@ def main(app: Flask, argv: list[str] | None = None) -> None:
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Public map (公众地图): http://{shown}:{args.port}/")
     print(f"Portal (门户): http://{shown}:{args.port}/portal")
+    if settings.notify_worker:
+        start_notify_worker(app)
     app.run(host=args.host, port=args.port)
+
+
+def start_notify_worker(app: Flask):
+    """The delivery worker in a daemon thread beside the demo server (PORTAL_NOTIFY_WORKER=0: none;
+    production runs ``flask --app app notify-worker`` instead). Not under the reloader's watcher
+    process, which serves nothing."""
+    import os
+
+    from geodata.notify.worker import start_thread
+    from webmap import notify_policy
+
+    if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        return None
+    print("Delivering notifications in the background (通知发送)")
+    return start_thread(
+        app.extensions["portal_db"],
+        app.extensions["portal_channels"],
+        notify_policy(app.extensions["portal_settings"]),
+    )
 
 
 def _port(raw: str) -> int:

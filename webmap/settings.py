@@ -42,6 +42,15 @@ class Settings:
     login_address_max_failures: int = 20  # wrong passwords from one address, any names, in that window
     session_idle_minutes: float = 30.0  # a session unused this long is signed out
     session_max_hours: float = 12.0  # and any session this long after sign-in
+    smtp_url: str = (
+        ""  # smtp://user:pass@host:587?starttls=1&from=… (geodata/notify/channels.py); "": no e-mail
+    )
+    notify_max_tries: int = 6  # a delivery failing this many times is given up (shown on /admin/deliveries)
+    notify_retry_s: float = (
+        60.0  # the first retry's wait; each next one waits twice as long (at most an hour)
+    )
+    notify_lease_s: float = 300.0  # how long a worker holds the deliveries it claimed
+    notify_worker: bool = True  # ``python app.py`` delivers in a thread of its own (the demo)
 
 
 _ENV = {
@@ -71,6 +80,11 @@ _ENV = {
     "login_address_max_failures": "PORTAL_LOGIN_ADDRESS_MAX_FAILURES",
     "session_idle_minutes": "PORTAL_SESSION_IDLE_MINUTES",
     "session_max_hours": "PORTAL_SESSION_MAX_HOURS",
+    "smtp_url": "PORTAL_SMTP_URL",
+    "notify_max_tries": "PORTAL_NOTIFY_MAX_TRIES",
+    "notify_retry_s": "PORTAL_NOTIFY_RETRY_S",
+    "notify_lease_s": "PORTAL_NOTIFY_LEASE_S",
+    "notify_worker": "PORTAL_NOTIFY_WORKER",
 }
 
 
@@ -88,7 +102,7 @@ def _parse(name: str, raw: str, kind: type):
             f"{_ENV[name]}={raw!r} 不是有效的 {kind.__name__}",
             en=f"{_ENV[name]}={raw!r} is not a valid {kind.__name__}",
         ) from None
-    if kind in (float, int) and name.startswith(("login_", "session_")) and value <= 0:
+    if kind in (float, int) and name.startswith(("login_", "session_", "notify_")) and value <= 0:
         raise ConfigError(
             f"{_ENV[name]} 应为正数，而不是 {raw!r}",
             en=f"{_ENV[name]} must be a positive number, not {raw!r}",

@@ -33,6 +33,7 @@ from geodata.cases.photos import Upload, save_photo
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.labels import ROLE_EN, ROLE_ZH, STATUS_EN, STATUS_ZH
 from geodata.model import Category, County, Incident, IncidentEvent, Unit
+from geodata.notify import rules as notify_rules
 from geodata.stores.store import Store
 
 SYSTEM = "系统"  # the actor of what the portal does by itself
@@ -183,11 +184,13 @@ def file_report(
                 duplicate_of=original, review_units=tuple(review_units) if review else (),
             )
         )  # fmt: skip
-        _event(store, incident, now, actor.name, None, "filed", "")
+        _event(store, county, incident, now, actor.name, None, "filed", "")
         if original:
-            _event(store, incident, now, SYSTEM, "filed", "rejected", f"与案件 #{original} 重复，已合并")
+            _event(
+                store, county, incident, now, SYSTEM, "filed", "rejected", f"与案件 #{original} 重复，已合并"
+            )
         elif not review:
-            _event(store, incident, now, SYSTEM, "filed", "dispatched", "按分兵把口自动派发")
+            _event(store, county, incident, now, SYSTEM, "filed", "dispatched", "按分兵把口自动派发")
         if photo is not None:
             media_dir, upload = photo
             save_photo(store, media_dir, incident, upload, actor.name, now)
@@ -209,8 +212,13 @@ def _route(store: Store, county: County, point: Point, at: datetime, rules: Rule
     return routes[0], units
 
 
-def _event(store: Store, incident: Incident, at, actor: str, old: str | None, new: str, note: str):
+def _event(
+    store: Store, county: County, incident: Incident, at, actor: str, old: str | None, new: str, note: str
+):
+    """Record a step of the case, and the notifications it raises (geodata/notify/rules.py), in
+    the caller's transaction: the step and its messages are kept together or not at all."""
     store.add_incident_event(IncidentEvent(incident.county_id, incident.id, at, actor, new, old, note))
+    notify_rules.on_step(store, county, incident, new, at, note)
 
 
 def _number(value, field: str, name: str) -> float:
@@ -324,7 +332,7 @@ def act(
         elif action == "reject" and not note.strip():
             raise InvalidInput("驳回需要说明理由", en="Rejecting a case needs a reason", field="note")
         stored = store.update_incident(changed)
-        _event(store, stored, now, actor.name, case.status, step.target, note.strip())
+        _event(store, county, stored, now, actor.name, case.status, step.target, note.strip())
     return stored
 
 

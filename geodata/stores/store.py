@@ -19,6 +19,7 @@ from geodata.stores.interface.entities import EntityStore
 from geodata.stores.interface.features import FeatureStore
 from geodata.stores.interface.identity import IdentityStore
 from geodata.stores.interface.mapedit import MapEditStore
+from geodata.stores.interface.notify import NotifyStore
 from geodata.stores.interface.public import PublicReportStore
 from geodata.stores.interface.reroute import RerouteStore
 from geodata.stores.interface.scores import ScoreStore
@@ -30,14 +31,15 @@ __all__ = ["BBox", "CONCERNS", "Database", "Store", "open_database", "open_store
 # Each a Protocol of its own in geodata/stores/interface/, of at most 20 methods (a test counts).
 CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
-    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
+    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, NotifyStore,
 )  # fmt: skip
 
 
 @runtime_checkable
 class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
-    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, Protocol,
+    IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
+    NotifyStore, Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
@@ -45,7 +47,8 @@ class Store(
     inspections, tiers and titles (``ScoreStore``), map tiles (``TileStore``), users and sessions
     (``IdentityStore``), the audit log (``AuditStore``), residents' 随手拍 (``PublicReportStore``),
     splits, merges and redrawn outlines (``MapEditStore``), routing cases again after a change
-    (``RerouteStore``) and the working calendar deadlines count in (``CalendarStore``)."""
+    (``RerouteStore``), the working calendar deadlines count in (``CalendarStore``) and
+    notifications with their delivery outbox (``NotifyStore``)."""
 
 
 class Database(Protocol):

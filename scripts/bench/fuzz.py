@@ -26,7 +26,7 @@ GET_PAGES = [
     "/portal/change-sets/{id}", "/portal/coverage", "/portal/targets/{kind}/{id}", "/portal/edit",
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
-    "/sw.js", "/manifest.webmanifest",
+    "/sw.js", "/manifest.webmanifest", "/inbox", "/admin/deliveries",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -36,7 +36,7 @@ GET_APIS = [
     "/api/v1/targets/{kind}/{id}/responsible", "/api/v1/targets/{kind}/{id}/history",
     "/api/v1/zones/{id}/edit-context", "/api/v1/media/{token}", "/api/public/communities",
     "/api/public/communities/{code}", "/api/public/roads", "/api/public/search", "/api/public/reports/{token}",
-    "/api/v1/offline/kit", "/api/v1/offline/session",
+    "/api/v1/offline/kit", "/api/v1/offline/session", "/api/v1/inbox",
 ]  # fmt: skip
 POST_JSON = [
     "/api/v1/postings", "/api/v1/postings/preview", "/api/v1/selection", "/api/v1/incidents",
@@ -44,7 +44,7 @@ POST_JSON = [
     "/api/v1/titles/{id}/withdraw", "/api/v1/zones/{id}/edit", "/api/v1/zones/{id}/edit/preview",
     "/api/v1/segments/{id}/split", "/api/v1/segments/merge", "/api/v1/change-sets/{id}/revert",
     "/api/v1/public-reports/{id}/approve", "/api/v1/public-reports/{id}/merge",
-    "/api/v1/public-reports/{id}/reject", "/api/public/reports",
+    "/api/v1/public-reports/{id}/reject", "/api/public/reports", "/api/v1/inbox/read",
 ]  # fmt: skip
 OPEN311 = [
     "/open311/v2/services.json", "/open311/v2/services.xml", "/open311/v2/services/{code}.json",
@@ -59,6 +59,8 @@ POST_FORMS = [
     "/api/v1/incidents",
     "/account/password",
     "/account/language",
+    "/inbox/{id}/read",
+    "/inbox/read-all",
 ]
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")

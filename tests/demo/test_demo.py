@@ -160,3 +160,18 @@ def test_a_second_demo_is_refused_and_changes_nothing(demo):
     with pytest.raises(Conflict, match="本数据库中已有演示县区 440304"):
         seed_demo(store, n_incidents=10)
     assert {t: store.count(result.county.id, t) for t in before} == before
+
+
+def test_the_demo_staff_users_unit_finds_recent_notifications_and_nothing_is_queued(demo):
+    from geodata.notify.model import Recipient
+
+    store, result = demo
+    cid = result.county.id
+    staff = store.get_user_by_name("staff")
+    inbox = store.list_notifications(cid, Recipient(unit_id=staff.unit_id), limit=100)
+    assert 5 <= len(inbox) <= 20 and {n.kind for n in inbox} <= {"dispatched", "rework"}
+    unread = [n for n in inbox if n.read_at is None]
+    assert unread and inbox[0].read_at is None  # the newest few are unread, the older ones read
+    assert all(n.created_at >= NOW - timedelta(days=2) for n in unread[5:])
+    assert all(store.get_incident(cid, n.incident_id).unit_id == staff.unit_id for n in inbox)
+    assert store.count_deliveries(cid) == 0  # the demo's units have no e-mail or robots: no network

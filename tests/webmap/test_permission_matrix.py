@@ -203,6 +203,13 @@ EXPECTED: dict[str, dict] = {
     "tiers.withdraw": staff_only("admin"),
     "admin.audit_page": staff_only("admin"),
     "admin.audit_csv": staff_only("admin"),
+    "deliveries.failed_page": staff_only("admin"),
+    # the inbox: everyone signed in has one (unit staff share their unit's; a unit staff key reads it)
+    "inbox.inbox_page": signed_in(),
+    "inbox.mark_read": signed_in(),  # a row that is not the caller's is a 404, as one that is not there
+    "inbox.mark_all_read": signed_in(),
+    "inbox_api.list_inbox": signed_in(keys=True),
+    "inbox_api.mark_read": signed_in(keys=True),
 }
 
 RUN_LAST = ("auth.logout",)  # it ends the caller's session
@@ -214,7 +221,7 @@ WHOLE = ",".join(map(str, EXTENT))
 # same name means different things.
 PARAMS: dict[str, object] = {
     "fmt": "json", "rest": "nothing", "kind": "segment", "action": "reject", "token": "nothing",
-    "report_id": MISSING, "award_id": MISSING, "change_set_id": MISSING,
+    "report_id": MISSING, "award_id": MISSING, "change_set_id": MISSING, "notification_id": MISSING,
     "layer": "incidents", "z": TILE.z, "x": TILE.x, "y": TILE.y,
     "package": "leaflet", "scope": "turf", "filename": "dist/leaflet.js",
 }  # fmt: skip

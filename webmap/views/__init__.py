@@ -1,5 +1,5 @@
 """The portal's pages and APIs by page group, one package each (public, portal, editing, cases,
-inspections, scores, open311, account, admin), and what they share here (params, requests, errors,
+inspections, scores, open311, account, admin, inbox), and what they share here (params, requests, errors,
 caching, assets, common). ``register_views`` wires their blueprints."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from webmap.views import assets, params, requests
 from webmap.views.account import auth
 from webmap.views.account import password as account
 from webmap.views.admin import audit as admin
+from webmap.views.admin import deliveries
 from webmap.views.cases import api as cases
 from webmap.views.cases import moderation, offline
 from webmap.views.cases import pages as case_pages
@@ -24,6 +25,8 @@ from webmap.views.editing import reassign_api as edit_api
 from webmap.views.editing import segments_api as segment_edits
 from webmap.views.editing import zones_api as zone_edit_api
 from webmap.views.errors import register_error_handlers
+from webmap.views.inbox import api as inbox_api
+from webmap.views.inbox import pages as inbox
 from webmap.views.inspections import api as inspections
 from webmap.views.inspections import pages as inspect_pages
 from webmap.views.open311 import requests as open311
@@ -56,6 +59,10 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(account.bp)  # 修改密码 (issue #16)
     app.register_blueprint(admin.bp)  # /admin/audit: the audit log, admins only
     app.register_blueprint(offline.bp)  # the field pages' manifest and service worker (issue #17 part 7)
+    app.register_blueprint(inbox.bp)  # /inbox and its API (issue #19 part 1)
+    app.register_blueprint(inbox_api.bp)
+    app.register_blueprint(deliveries.bp)  # /admin/deliveries: what the outbox gave up on
+    app.jinja_env.globals["inbox_unread"] = inbox.unread_for_bar  # the top bar's red number
     init_audit(app)  # every write request recorded (webmap/audit.py)
     # These accept an API key instead of a session; with a session they check CSRF themselves.
     for view in (
@@ -64,6 +71,7 @@ def register_views(app: Flask) -> None:
         moderation.moderate,
         open311.create_request,
         open311.unknown,
+        inbox_api.mark_read,
     ):
         csrf.exempt(view)
     register_error_handlers(app)

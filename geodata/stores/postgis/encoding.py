@@ -37,6 +37,7 @@ class PostgisEncoding(BaseStore):
         return None if geom is None else shapely.set_srid(geom, 0)
 
     LOCK_ROW = " FOR UPDATE"  # a row read to be written in this transaction
+    SKIP_LOCKED = " FOR UPDATE SKIP LOCKED"  # two claimers of the outbox never pick one row
     ID_IN = "id = ANY(%(ids)s)"  # ids given as ``_arr(ids)``
     _arr = staticmethod(list)
     _list = staticmethod(list)

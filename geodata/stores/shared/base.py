@@ -66,6 +66,7 @@ class BaseStore(ABC):
     # Exceptions a backend raises when a UNIQUE or one-lead constraint refuses a row.
     CONSTRAINT_ERRORS: ClassVar[tuple[type[Exception], ...]] = ()
     LOCK_ROW: ClassVar[str]  # after a SELECT: lock the row to be written in this transaction
+    SKIP_LOCKED: ClassVar[str]  # after a SELECT: lock the rows picked, passing over those already locked
     ID_IN: ClassVar[str]  # "the row's id is one of %(ids)s", the ids given as ``_arr(ids)``
     MONTH_SQL: ClassVar[str]  # the month of t.reported_at, 'YYYY-MM', in the county's clock
 

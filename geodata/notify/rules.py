@@ -1,0 +1,128 @@
+"""Who is told what when a case moves: one table, ``RULES``, of notification kinds, each with its
+recipients, the channels it goes out on beside the inbox, and its title and body in Chinese and
+English. Adding an event is one entry there (and its word in geodata/labels.py NOTIFICATION_KIND).
+
+``notify`` writes the inbox rows and their deliveries in the caller's transaction: the workflow
+calls it from inside the transaction of the event (geodata/cases/workflow.py ``_event``), so a crash
+loses neither the case's step nor its message. Bulk paths (the demo's seeding through
+``add_incidents``, imports) call nothing here and write no notifications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from geodata.model import COUNTY_TZ, County, Incident
+from geodata.notify.model import CHANNELS, Delivery, Notification, Recipient
+from geodata.stores.store import Store
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A kind of notification. ``title`` and ``body`` are (Chinese, English) templates over the
+    facts of ``facts()``; ``on_status``: a workflow step into this status raises it."""
+
+    recipients: str  # a key of RECIPIENTS
+    title: tuple[str, str]
+    body: tuple[str, str]
+    on_status: str | None = None
+    channels: tuple[str, ...] = CHANNELS
+
+
+RULES: dict[str, Rule] = {
+    "dispatched": Rule(
+        "case_unit",
+        ("新派发案件 #{id}：{category}", "Case #{id} dispatched to you: {category_en}"),
+        (
+            "案件 #{id}（{category}）已派发至{unit}，请于 {deadline} 前处置。地址：{address}。{note}",
+            "Case #{id} ({category_en}) was dispatched to {unit}; please handle it by {deadline}. "
+            "Address: {address}. {note_en}",
+        ),
+        on_status="dispatched",
+    ),
+    "rework": Rule(
+        "case_unit",
+        ("案件 #{id} 返工：{category}", "Case #{id} sent back for rework: {category_en}"),
+        (
+            "案件 #{id}（{category}）核查未通过，退回{unit}返工（第 {rework} 次），请于 {deadline} 前处置。{note}",
+            "Case #{id} ({category_en}) did not pass its check and is sent back to {unit} for rework "
+            "(time {rework}); please handle it by {deadline}. {note_en}",
+        ),
+        on_status="reopened",
+    ),
+}
+KIND_OF_STATUS = {rule.on_status: kind for kind, rule in RULES.items() if rule.on_status}
+
+
+def _case_unit(store: Store, incident: Incident) -> list[Recipient]:
+    return [Recipient(unit_id=incident.unit_id)] if incident.unit_id is not None else []
+
+
+# Who a rule's ``recipients`` names (later: the unit's head, the leader in charge, the reporter).
+RECIPIENTS: dict[str, Callable[[Store, Incident], list[Recipient]]] = {"case_unit": _case_unit}
+
+
+def on_step(store: Store, county: County, incident: Incident, to_status: str, at: datetime, note: str):
+    """The notifications of a workflow step into ``to_status``, if a rule asks for them."""
+    kind = KIND_OF_STATUS.get(to_status)
+    if kind is not None:
+        notify(store, county, kind, incident, at, note)
+
+
+def notify(
+    store: Store,
+    county: County,
+    kind: str,
+    incident: Incident,
+    at: datetime,
+    note: str = "",
+    deliver: bool = True,
+) -> list[Notification]:
+    """Write the ``kind`` notification of ``incident`` for each of its recipients, and (with
+    ``deliver``) a pending delivery per channel each recipient has, due at once. Call it inside
+    the transaction that records the event."""
+    rule = RULES[kind]
+    facts = _facts(store, incident, note)
+    written = []
+    for recipient in RECIPIENTS[rule.recipients](store, incident):
+        stored = store.add_notification(
+            Notification(
+                county.id, kind, incident.id, recipient,
+                rule.title[0].format(**facts), rule.body[0].format(**facts).strip(),
+                rule.title[1].format(**facts), rule.body[1].format(**facts).strip(), at,
+            )
+        )  # fmt: skip
+        written.append(stored)
+        if deliver and recipient.unit_id is not None:
+            contact = store.get_unit_contact(county.id, recipient.unit_id)
+            store.add_deliveries(
+                [
+                    Delivery(
+                        county.id, stored.id, channel, target, message_id(stored.id, channel, county.code), at
+                    )
+                    for channel, target in contact.targets()
+                    if channel in rule.channels
+                ]
+            )
+    return written
+
+
+def message_id(notification_id: int, channel: str, county_code: str) -> str:
+    """The message's id, the same on every try: the Message-ID of an e-mail, the last line of a
+    robot's text; a receiver may drop a second copy by it."""
+    return f"<n{notification_id}.{channel}@portal.{county_code}>"
+
+
+def _facts(store: Store, incident: Incident, note: str) -> dict[str, object]:
+    category = store.get_category(incident.category)
+    unit = store.get_unit(incident.county_id, incident.unit_id) if incident.unit_id is not None else None
+    deadline = (
+        incident.deadline_at.astimezone(COUNTY_TZ).strftime("%Y-%m-%d %H:%M") if incident.deadline_at else "—"
+    )
+    return {
+        "id": incident.id, "category": category.name_zh, "category_en": category.name_en,
+        "unit": unit.name if unit else "—", "deadline": deadline, "address": incident.address or "—",
+        "rework": incident.rework, "note": f"说明：{note}" if note else "", "note_en": f"Note: {note}" if note else "",
+    }  # fmt: skip
