@@ -36,9 +36,9 @@ RULES: dict[str, Rule] = {
         "case_unit",
         ("新派发案件 #{id}：{category}", "Case #{id} dispatched to you: {category_en}"),
         (
-            "案件 #{id}（{category}）已派发至{unit}，请于 {deadline} 前处置。地址：{address}。{note}",
+            "案件 #{id}（{category}）已派发至{unit}，请于 {deadline} 前处置。{where}{note}",
             "Case #{id} ({category_en}) was dispatched to {unit}; please handle it by {deadline}. "
-            "Address: {address}. {note_en}",
+            "{where_en}{note_en}",
         ),
         on_status="dispatched",
     ),
@@ -123,6 +123,8 @@ def _facts(store: Store, incident: Incident, note: str) -> dict[str, object]:
     )
     return {
         "id": incident.id, "category": category.name_zh, "category_en": category.name_en,
-        "unit": unit.name if unit else "—", "deadline": deadline, "address": incident.address or "—",
+        "unit": unit.name if unit else "—", "deadline": deadline,
+        "where": f"地址：{incident.address}。" if incident.address else "",
+        "where_en": f"Address: {incident.address}. " if incident.address else "",
         "rework": incident.rework, "note": f"说明：{note}" if note else "", "note_en": f"Note: {note}" if note else "",
     }  # fmt: skip
