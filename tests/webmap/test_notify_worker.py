@@ -84,8 +84,15 @@ def _worker(url: str, smtp_url: str, tmp_path, *options: str) -> subprocess.Pope
         *options,
     ]
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=_as_a_background_job,
+    )  # fmt: skip
+
+
+def _as_a_background_job() -> None:
+    """Start the worker as a shell's background job starts (``nohup … &``, CI's runner): with
+    SIGINT ignored, which a Python process then never turns into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _states(app_url: str, tmp_path) -> Counter:
@@ -146,9 +153,10 @@ def test_two_workers_at_once_deliver_each_message_once(database_url, tmp_path):
                 time.sleep(0.3)
         finally:
             outputs = []
-            for w in workers:
-                w.send_signal(signal.SIGINT)
+            for w, sig in zip(workers, (signal.SIGINT, signal.SIGTERM), strict=True):
+                w.send_signal(sig)  # Ctrl-C and a service manager's stop: each ends its worker
                 outputs.append(w.communicate(timeout=30)[0])
+    assert [w.returncode for w in workers] == [0, 0] and all("done:" in out for out in outputs), outputs
     _each_once(ids, smtp, robots)
     assert _states(database_url, tmp_path) == {"sent": 60}
     # both took part: each printed at least one batch line

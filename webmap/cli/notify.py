@@ -3,6 +3,8 @@ or ``--once``) and ``flask --app app units contact CODE …`` (where a unit is t
 
 from __future__ import annotations
 
+import signal
+import threading
 from datetime import timedelta
 
 import click
@@ -40,21 +42,25 @@ from webmap.cli.common import chosen_county, county_option, refusals_as_errors
 )
 @refusals_as_errors
 def notify_worker(once: bool, batch: int, lease_s: float | None, poll_s: float) -> None:
-    """Deliver the notifications' e-mails and robot messages: a line per batch; Ctrl-C stops.
+    """Deliver the notifications' e-mails and robot messages: a line per batch; Ctrl-C or SIGTERM
+    stops it after the batch in hand.
     Any number of workers may run at once."""
     changes = {"batch": batch} | ({"lease": timedelta(seconds=lease_s)} if lease_s else {})
     channels = current_app.extensions["portal_channels"]
     if channels.smtp is None:
         click.echo("PORTAL_SMTP_URL is not set: e-mails will fail and be retried until it is.")
     name = worker.worker_name()
+    stop = threading.Event()
+    # SIGTERM (a service manager's stop) and SIGINT (Ctrl-C) end the worker after the batch in
+    # hand, each delivery recorded. Set here rather than left to Python's KeyboardInterrupt: a
+    # process started in the background inherits SIGINT ignored, and would never stop on it.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
     click.echo(f"notify worker {name} started", nl=True)
-    try:
-        totals = worker.run(
-            database(), channels, notify_policy(settings(), **changes), once=once, poll_s=poll_s,
-            echo=lambda line: click.echo(line), name=name,
-        )  # fmt: skip
-    except KeyboardInterrupt:
-        return
+    totals = worker.run(
+        database(), channels, notify_policy(settings(), **changes), once=once, poll_s=poll_s,
+        stop=stop, echo=lambda line: click.echo(line), name=name,
+    )  # fmt: skip
     click.echo(f"done: {totals['sent']} sent, {totals['pending']} to retry, {totals['failed']} failed")
 
 
