@@ -225,3 +225,13 @@ def spec_post(key: str, **changes) -> dict:
     }  # fmt: skip
     form.update(changes)
     return {k: v for k, v in form.items() if v is not None}
+
+
+OFF_SITE = re.compile(r"""(?:src|href)\s*=\s*["']?((?:https?:)?//[^"'\s>]*)""", re.I)
+
+
+def off_site_urls(html: str) -> list[str]:
+    """The scripts, styles, images and links of a page that point off the portal (``https://…`` or
+    ``//…``): nothing may be fetched from a CDN. A page's random nonces may spell anything, so
+    this reads the attributes rather than looking for words like "cdn"."""
+    return OFF_SITE.findall(html)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from tests.support.web import DEMO_MID_DAY, demo_client, three_adjacent
+from tests.support.web import DEMO_MID_DAY, demo_client, off_site_urls, three_adjacent
 from webmap import get_store
 
 DAY_BEFORE = (date.fromisoformat(DEMO_MID_DAY) - timedelta(days=1)).isoformat()
@@ -59,7 +59,7 @@ def test_a_change_its_revert_and_a_roads_timeline(demo):
         _table(page, "change-set-rows").count(f"→ {units['JJDD'].name}") == 3 and 'id="revert-form"' in page
     )
     assert "L.geoJson" in page or "L.geoJSON" in page  # the diff is drawn on the map
-    assert "cdn" not in page.lower() and "/vendor/leaflet/dist/leaflet.js" in page
+    assert off_site_urls(page) == [] and "/vendor/leaflet/dist/leaflet.js" in page
 
     undone = leader.post(
         f"/api/v1/change-sets/{cs}/revert", json={"reason": "录错了"}, headers={"X-CSRFToken": token}

@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from geodata.model import Assignment, Unit, User
 from layers.roads import UNGUARDED_COLOUR, UNIT_KINDS
-from tests.support.web import COUNTY_CODE, SINCE, login
+from tests.support.web import COUNTY_CODE, SINCE, login, off_site_urls
 from webmap import create_app, get_store
 from webmap.serve import prepare
 from webmap.views.assets import VENDOR_FOLDERS
@@ -229,7 +229,8 @@ def test_portal_draws_zones_roads_and_incidents_from_vector_tiles(leader):
         ), layer
     for status in ("filed", "handled"):  # the 审核队列, a layer per queue
         assert f"'/tiles/incidents/{{z}}/{{x}}/{{y}}.mvt?status={status}'" in text
-    assert "/vendor/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js" in text and "unpkg" not in text
+    assert "/vendor/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js" in text
+    assert off_site_urls(text) == []
     assert "/api/v1/layers/roads" not in text
     # The legend: a part per layer, those of the layers off at first hidden.
     legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");\n", text).group(1))
