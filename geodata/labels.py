@@ -42,7 +42,27 @@ STATUS: Vocabulary = {
     "closed": ("已结案", "Closed"),
     "rejected": ("已驳回", "Rejected"),
     "reopened": ("返工", "Sent back for rework"),
+    "returned": ("回退待审", "Returned, to review"),
+    "shelved": ("挂账", "On record"),
 }
+# Requests on a case and where they stand (geodata/cases/handling.py), and 督办.
+REQUEST_KIND: Vocabulary = {
+    "return": ("回退", "return"),
+    "extend": ("延期", "extension"),
+    "shelve": ("挂账", "on record"),
+}
+REQUEST_STATE: Vocabulary = {
+    "pending": ("待审批", "waiting for a decision"),
+    "approved": ("已同意", "approved"),
+    "refused": ("未同意", "refused"),
+    "ended": ("已结束", "ended"),
+}
+SUPERVISION_STATE: Vocabulary = {
+    "open": ("待答复", "open"),
+    "answered": ("已答复", "answered"),
+    "closed": ("已办结", "closed"),
+}
+SUPERVISION_LEVEL: Vocabulary = {"1": ("一级督办", "level 1"), "2": ("二级督办", "level 2")}
 # A resident's 随手拍 before and after moderation.
 REPORT_STATE: Vocabulary = {
     "pending": ("待审核", "pending"),
@@ -58,6 +78,15 @@ DEADLINE_KIND: Vocabulary = {"working": ("工作时", "working hours"), "calenda
 NOTIFICATION_KIND: Vocabulary = {
     "dispatched": ("派发", "dispatched"),
     "rework": ("返工", "sent back for rework"),
+    "returned": ("回退待审", "returned, to review"),
+    "return_approved": ("回退已同意", "return approved"),
+    "return_refused": ("回退未同意", "return refused"),
+    "extension_asked": ("延期申请", "extension asked"),
+    "extension_approved": ("延期已同意", "extension approved"),
+    "extension_refused": ("延期未同意", "extension refused"),
+    "shelved": ("挂账", "on record"),
+    "supervision_1": ("一级督办", "supervision, level 1"),
+    "supervision_2": ("二级督办", "supervision, level 2"),
 }
 CHANNEL: Vocabulary = {
     "email": ("电子邮件", "e-mail"),
@@ -79,6 +108,10 @@ VOCABULARIES: dict[str, Vocabulary] = {
     "panel": PANEL,
     "status": STATUS,
     "report_state": REPORT_STATE,
+    "request_kind": REQUEST_KIND,
+    "request_state": REQUEST_STATE,
+    "supervision_state": SUPERVISION_STATE,
+    "supervision_level": SUPERVISION_LEVEL,
     "audit_result": AUDIT_RESULT,
     "holiday_kind": HOLIDAY_KIND,
     "deadline_kind": DEADLINE_KIND,

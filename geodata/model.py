@@ -27,10 +27,20 @@ TARGET_KINDS = ("zone", "segment")
 ROLES = ("lead", "assist")
 USER_ROLES = ("admin", "leader", "unit_staff", "inspector")
 LANGS = ("zh", "en")  # the portal's languages: Chinese first
-INCIDENT_STATUSES = ("filed", "dispatched", "handled", "verified", "closed", "rejected", "reopened")
-# A case is open until it is verified, closed or rejected; only open cases can be overdue, and a
-# new report near an open case of its category is its duplicate.
-OPEN_STATUSES = ("filed", "dispatched", "handled", "reopened")
+INCIDENT_STATUSES = (
+    "filed", "dispatched", "handled", "verified", "closed", "rejected", "reopened", "returned", "shelved"
+)  # fmt: skip
+# A case is open until it is verified, closed or rejected; a new report near an open case of its
+# category is its duplicate.
+OPEN_STATUSES = ("filed", "dispatched", "handled", "reopened", "returned", "shelved")
+# A case waits for someone to act in these: past its deadline it is overdue. A handled case waits
+# on its check, a case on record (挂账, shelved) on its review date: neither is overdue.
+OVERDUE_STATUSES = ("filed", "dispatched", "reopened", "returned")
+# What may be asked or decided on a case beside its steps (geodata/cases/handling.py): 回退 a
+# unit's return of a case that is not its own, 延期 a later deadline, 挂账 a case put on record.
+REQUEST_KINDS = ("return", "extend", "shelve")
+REQUEST_STATES = ("pending", "approved", "refused", "ended")
+SUPERVISION_STATES = ("open", "answered", "closed")
 # The campaign of the five rectifications (五项整治): its categories are those of the category table
 # with this campaign (posters, street vending, parking, outdoor ads, sanitation).
 FIVE_RECTIFICATIONS = "five_rectifications"
@@ -341,3 +351,48 @@ class Route:
     segment_id: int | None
     unit_id: int | None
     segment_distance_m: float | None = None
+
+
+@dataclass(frozen=True)
+class CaseRequest:
+    """A request on a case (REQUEST_KINDS) and its decision. ``unit_id``: the unit the case was with.
+    An extension keeps the deadline it replaces (``old_deadline_at``) and the one asked
+    (``deadline_at``); a case on record its plan (``reason``) and the day it comes back (``review_on``)."""
+
+    county_id: int
+    incident_id: int
+    kind: str
+    state: str
+    unit_id: int | None
+    asked_by: str
+    asked_at: datetime
+    reason: str
+    old_deadline_at: datetime | None = None
+    deadline_at: datetime | None = None
+    review_on: date | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """A 督办 on a case: level 1 to the unit's head, level 2 to the county leaders; raised by the
+    portal (actor 系统) or by a leader, answered by the unit, closed by a leader or by the case
+    closing."""
+
+    county_id: int
+    incident_id: int
+    unit_id: int | None
+    level: int
+    state: str
+    raised_by: str
+    raised_at: datetime
+    note: str = ""
+    answer: str = ""
+    answered_by: str | None = None
+    answered_at: datetime | None = None
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+    id: int | None = None

@@ -70,6 +70,28 @@ def case_rules():
     )
 
 
+def handling_rules(s: Settings | None = None):
+    """The rules of 延期 and 督办 (geodata/cases/handling.py) from the settings."""
+    from datetime import timedelta
+
+    from geodata.cases.handling import HandlingRules
+
+    s = s or settings()
+    return HandlingRules(
+        s.cases_max_extensions, timedelta(days=s.cases_max_extension_days),
+        timedelta(hours=s.cases_supervise_after_h), timedelta(hours=s.cases_escalate_after_h),
+    )  # fmt: skip
+
+
+def case_sweep(s: Settings):
+    """What the delivery worker runs once a minute beside delivering: the 督办 due and the cases
+    coming off the record, in every county (geodata/cases/handling.py ``sweep``)."""
+    from geodata.cases.handling import sweep
+
+    rules = handling_rules(s)
+    return lambda store: [sweep(store, county, rules) for county in store.list_counties()]
+
+
 def notify_channels(s: Settings):
     """The channels the delivery worker sends on, PORTAL_SMTP_URL parsed once (ConfigError naming
     it when it does not parse)."""

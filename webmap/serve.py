@@ -50,7 +50,7 @@ def start_notify_worker(app: Flask):
     import os
 
     from geodata.notify.worker import start_thread
-    from webmap import notify_policy
+    from webmap import case_sweep, notify_policy
 
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return None
@@ -59,6 +59,7 @@ def start_notify_worker(app: Flask):
         app.extensions["portal_db"],
         app.extensions["portal_channels"],
         notify_policy(app.extensions["portal_settings"]),
+        case_sweep(app.extensions["portal_settings"]),
     )
 
 

@@ -51,6 +51,10 @@ class Settings:
     )
     notify_lease_s: float = 300.0  # how long a worker holds the deliveries it claimed
     notify_worker: bool = True  # ``python app.py`` delivers in a thread of its own (the demo)
+    cases_max_extensions: int = 2  # 延期 a case may be granted (geodata/cases/handling.py)
+    cases_max_extension_days: float = 30.0  # how far past its deadline one 延期 may move it
+    cases_supervise_after_h: float = 24.0  # overdue this long: level 1 督办 to the unit, by the worker
+    cases_escalate_after_h: float = 24.0  # and this much longer: level 2 督办 to the county's leaders
 
 
 _ENV = {
@@ -85,6 +89,10 @@ _ENV = {
     "notify_retry_s": "PORTAL_NOTIFY_RETRY_S",
     "notify_lease_s": "PORTAL_NOTIFY_LEASE_S",
     "notify_worker": "PORTAL_NOTIFY_WORKER",
+    "cases_max_extensions": "PORTAL_CASES_MAX_EXTENSIONS",
+    "cases_max_extension_days": "PORTAL_CASES_MAX_EXTENSION_DAYS",
+    "cases_supervise_after_h": "PORTAL_CASES_SUPERVISE_AFTER_H",
+    "cases_escalate_after_h": "PORTAL_CASES_ESCALATE_AFTER_H",
 }
 
 
@@ -102,7 +110,7 @@ def _parse(name: str, raw: str, kind: type):
             f"{_ENV[name]}={raw!r} 不是有效的 {kind.__name__}",
             en=f"{_ENV[name]}={raw!r} is not a valid {kind.__name__}",
         ) from None
-    if kind in (float, int) and name.startswith(("login_", "session_", "notify_")) and value <= 0:
+    if kind in (float, int) and name.startswith(("login_", "session_", "notify_", "cases_")) and value <= 0:
         raise ConfigError(
             f"{_ENV[name]} 应为正数，而不是 {raw!r}",
             en=f"{_ENV[name]} must be a positive number, not {raw!r}",

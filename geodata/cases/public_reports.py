@@ -27,7 +27,7 @@ from geodata.cases import photos
 from geodata.cases import workflow as cases
 from geodata.errors import Conflict, Forbidden, InvalidInput, RateLimited
 from geodata.labels import ROLE_EN, ROLE_ZH, STATE_EN, STATE_ZH, STATUS_EN
-from geodata.model import Category, County, Incident, Photo, PublicReport
+from geodata.model import OPEN_STATUSES, Category, County, Incident, Photo, PublicReport
 from geodata.stores.store import Store
 
 MODERATORS = ("admin", "leader", "inspector")
@@ -140,7 +140,7 @@ def merge(
         if case.duplicate_of:
             case = store.get_incident(county.id, case.duplicate_of)
         _public_category(store.get_category(case.category))
-        if case.status not in ("filed", "dispatched", "handled", "reopened"):
+        if case.status not in OPEN_STATUSES:
             raise InvalidInput(
                 f"案件 #{case.id} 已{cases.STATUS_ZH[case.status]}，不能合并；请通过或驳回这条上报",
                 en=f"Case #{case.id} has the status “{STATUS_EN[case.status]}” and cannot take a merge; approve or reject this report instead",

@@ -32,7 +32,7 @@ from geodata.cases.holidays import due
 from geodata.cases.photos import Upload, save_photo
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.labels import ROLE_EN, ROLE_ZH, STATUS_EN, STATUS_ZH
-from geodata.model import Category, County, Incident, IncidentEvent, Unit
+from geodata.model import OVERDUE_STATUSES, CaseRequest, Category, County, Incident, IncidentEvent, Unit
 from geodata.notify import rules as notify_rules
 from geodata.stores.store import Store
 
@@ -48,8 +48,6 @@ FIELD_EN = {
     "address": "address",
     "contact": "contact",
 }
-# A case waits on its unit in these states; past the deadline it is overdue.
-AWAITING_UNIT = ("filed", "dispatched", "reopened")
 OFFLINE_WINDOW = timedelta(days=7)  # how long a report may wait on a phone to be sent
 
 
@@ -256,7 +254,9 @@ class Step:
 
 
 STEPS = {
-    "dispatch": Step(("filed", "dispatched"), "dispatched", ("leader", "admin"), "派发", "dispatched"),
+    "dispatch": Step(
+        ("filed", "dispatched", "returned"), "dispatched", ("leader", "admin"), "派发", "dispatched"
+    ),
     "handle": Step(
         ("dispatched", "reopened"), "handled", ("unit_staff", "leader", "admin"), "处置", "handled"
     ),
@@ -265,8 +265,13 @@ STEPS = {
         ("handled",), "reopened", ("inspector", "leader", "admin"), "返工", "sent back for rework"
     ),
     "close": Step(("verified",), "closed", ("inspector", "leader", "admin"), "结案", "closed"),
-    "reject": Step(("filed", "dispatched"), "rejected", ("leader", "admin"), "驳回", "rejected"),
+    "reject": Step(("filed", "dispatched", "returned"), "rejected", ("leader", "admin"), "驳回", "rejected"),
+    # 回退: the unit says the case is not its own; a leader dispatches it again (to another unit:
+    # the return is approved, the routing was wrong) or back to it (refused).
+    "return": Step(("dispatched", "reopened"), "returned", ("unit_staff",), "回退", "returned"),
 }
+# A step into these ends the case's 督办 (geodata/cases/handling.py).
+ENDS_SUPERVISION = ("verified", "closed", "rejected")
 
 
 def allowed_actions(incident: Incident, actor: Actor) -> list[str]:
@@ -323,17 +328,51 @@ def act(
                 allowed=[n for n, s in STEPS.items() if case.status in s.sources],
             )
         changed = replace(case, status=step.target, updated_at=now)
+        if action in ("reject", "return") and not note.strip():
+            raise InvalidInput(
+                f"{step.zh}需要说明理由", en=f"A case {step.done_en} needs a reason", field="note"
+            )
         if action == "dispatch":
             changed = replace(
                 changed, unit_id=_unit_for_dispatch(store, county, case, unit_code).id, review_units=()
             )
         elif action == "reopen":
             changed = replace(changed, rework=case.rework + 1)
-        elif action == "reject" and not note.strip():
-            raise InvalidInput("驳回需要说明理由", en="Rejecting a case needs a reason", field="note")
+        if case.status == "returned":
+            changed = _decide_return(store, county, case, changed, actor, note.strip(), now)
         stored = store.update_incident(changed)
         _event(store, county, stored, now, actor.name, case.status, step.target, note.strip())
+        if action == "return":
+            store.add_case_request(
+                CaseRequest(
+                    county.id, case.id, "return", "pending", case.unit_id, actor.name, now, note.strip()
+                )
+            )
+        if step.target in ENDS_SUPERVISION:
+            for order in store.supervisions(county.id, case.id):
+                if order.state != "closed":
+                    store.update_supervision(replace(order, state="closed", closed_by=SYSTEM, closed_at=now))
     return stored
+
+
+def _decide_return(
+    store: Store, county: County, case: Incident, changed: Incident, actor: Actor, note: str, now: datetime
+) -> Incident:
+    """A leader's step on a returned case decides its 回退: approved when the case goes to another
+    unit (with a deadline from now) or is rejected, refused when it goes back to the same unit."""
+    approved = changed.status == "rejected" or changed.unit_id != case.unit_id
+    for request in store.case_requests(county.id, case.id, kind="return", state="pending"):
+        store.decide_case_request(
+            replace(request, state="approved" if approved else "refused", decided_by=actor.name, decided_at=now,
+                    decision=note)
+        )  # fmt: skip
+        notify_rules.notify(
+            store, county, "return_approved" if approved else "return_refused", replace(case, unit_id=request.unit_id),
+            now, note,
+        )  # fmt: skip
+    if approved and changed.status == "dispatched":
+        return replace(changed, deadline_at=due(store, county.id, store.get_category(case.category), now))
+    return changed
 
 
 def _unit_for_dispatch(store: Store, county: County, case: Incident, code: str | None) -> Unit:
@@ -355,5 +394,7 @@ def _unit_for_dispatch(store: Store, county: County, case: Incident, code: str |
 
 def is_overdue(incident: Incident, now: datetime) -> bool:
     return (
-        incident.status in AWAITING_UNIT and incident.deadline_at is not None and incident.deadline_at < now
+        incident.status in OVERDUE_STATUSES
+        and incident.deadline_at is not None
+        and incident.deadline_at < now
     )

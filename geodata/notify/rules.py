@@ -52,6 +52,82 @@ RULES: dict[str, Rule] = {
         ),
         on_status="reopened",
     ),
+    "returned": Rule(
+        "leaders",
+        ("案件 #{id} 被{unit}回退，待重新派发", "Case #{id} returned by {unit}, to dispatch again"),
+        (
+            "{unit}回退了案件 #{id}（{category}），认为不属于本单位。{note}",
+            "{unit} returned case #{id} ({category_en}) as not its own. {note_en}",
+        ),
+        on_status="returned",
+    ),
+    "return_approved": Rule(
+        "case_unit",
+        ("案件 #{id} 回退已同意", "Return of case #{id} approved"),
+        (
+            "案件 #{id}（{category}）的回退已同意，已改派其他单位或驳回。{note}",
+            "The return of case #{id} ({category_en}) was approved: it went to another unit or was rejected. {note_en}",
+        ),
+    ),
+    "return_refused": Rule(
+        "case_unit",
+        ("案件 #{id} 回退未同意", "Return of case #{id} refused"),
+        (
+            "案件 #{id}（{category}）的回退未同意，仍由{unit}处置，请于 {deadline} 前处置。{note}",
+            "The return of case #{id} ({category_en}) was refused: {unit} handles it, by {deadline}. {note_en}",
+        ),
+    ),
+    "extension_asked": Rule(
+        "leaders",
+        ("案件 #{id} 申请延期", "Extension asked for case #{id}"),
+        (
+            "{unit}申请将案件 #{id}（{category}）延期，待审批。{note}",
+            "{unit} asks for more time on case #{id} ({category_en}): to decide. {note_en}",
+        ),
+    ),
+    "extension_approved": Rule(
+        "case_unit",
+        ("案件 #{id} 延期已同意", "Extension of case #{id} approved"),
+        (
+            "案件 #{id}（{category}）的延期已同意，新时限 {deadline}。{note}",
+            "The extension of case #{id} ({category_en}) was approved: the new deadline is {deadline}. {note_en}",
+        ),
+    ),
+    "extension_refused": Rule(
+        "case_unit",
+        ("案件 #{id} 延期未同意", "Extension of case #{id} refused"),
+        (
+            "案件 #{id}（{category}）的延期未同意，时限仍为 {deadline}。{note}",
+            "The extension of case #{id} ({category_en}) was refused: the deadline stays {deadline}. {note_en}",
+        ),
+    ),
+    "shelved": Rule(
+        "case_unit",
+        ("案件 #{id} 已挂账", "Case #{id} put on record"),
+        (
+            "案件 #{id}（{category}）已挂账，到复查日期后恢复办理。{note}",
+            "Case #{id} ({category_en}) was put on record; it comes back on its review date. {note_en}",
+        ),
+        on_status="shelved",
+    ),
+    "supervision_1": Rule(
+        "case_unit",
+        ("一级督办：案件 #{id}", "Supervision order, level 1: case #{id}"),
+        (
+            "案件 #{id}（{category}）已逾期（时限 {deadline}），请{unit}负责人督促办理并答复。{note}",
+            "Case #{id} ({category_en}) is overdue (deadline {deadline}): the head of {unit} is asked to see "
+            "to it and answer. {note_en}",
+        ),
+    ),
+    "supervision_2": Rule(
+        "case_unit_and_leaders",
+        ("二级督办：案件 #{id}", "Supervision order, level 2: case #{id}"),
+        (
+            "案件 #{id}（{category}）逾期未办（时限 {deadline}，责任单位{unit}），升级至县分管领导督办。{note}",
+            "Case #{id} ({category_en}) is still overdue (deadline {deadline}, unit {unit}): raised to the "
+            "county leader in charge. {note_en}",
+        ),
+    ),
 }
 KIND_OF_STATUS = {rule.on_status: kind for kind, rule in RULES.items() if rule.on_status}
 
@@ -60,8 +136,21 @@ def _case_unit(store: Store, incident: Incident) -> list[Recipient]:
     return [Recipient(unit_id=incident.unit_id)] if incident.unit_id is not None else []
 
 
-# Who a rule's ``recipients`` names (later: the unit's head, the leader in charge, the reporter).
-RECIPIENTS: dict[str, Callable[[Store, Incident], list[Recipient]]] = {"case_unit": _case_unit}
+def _leaders(store: Store, incident: Incident) -> list[Recipient]:
+    """The county's leaders, each in their own inbox."""
+    return [
+        Recipient(user_id=u.id)
+        for u in store.list_users()
+        if u.role == "leader" and u.county_id in (None, incident.county_id) and u.disabled_at is None
+    ]
+
+
+# Who a rule's ``recipients`` names (later: the reporter).
+RECIPIENTS: dict[str, Callable[[Store, Incident], list[Recipient]]] = {
+    "case_unit": _case_unit,
+    "leaders": _leaders,
+    "case_unit_and_leaders": lambda store, incident: _case_unit(store, incident) + _leaders(store, incident),
+}
 
 
 def on_step(store: Store, county: County, incident: Incident, to_status: str, at: datetime, note: str):

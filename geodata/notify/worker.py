@@ -9,13 +9,14 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 
 from geodata.notify.channels import Channels
 from geodata.notify.outbox import Policy, drain_once
-from geodata.stores.store import Database
+from geodata.stores.store import Database, Store
 
 log = logging.getLogger("portal.notify")
 DEFAULT_POLICY = Policy()
@@ -35,16 +36,23 @@ def run(
     stop: threading.Event | None = None,
     echo: Callable[[str], None] = print,
     name: str | None = None,
+    sweep: Callable[[Store], object] | None = None,
+    sweep_every_s: float = 60.0,
 ) -> Counter:
     """Deliver until ``stop`` is set (or, ``once``, nothing is due); a line per batch to ``echo``.
-    Returns the counts of what happened. A failing database is reported and waited out (``once``:
-    raised)."""
+    ``sweep``, if given, runs first and then every ``sweep_every_s`` (the cases' 督办 and review
+    dates: its notifications are delivered by the batches after it). Returns the counts of what
+    happened. A failing database is reported and waited out (``once``: raised)."""
     name = name or worker_name()
     stop = stop or threading.Event()
     totals = Counter()
+    swept = None
     while not stop.is_set():
         store = database.store()
         try:
+            if sweep is not None and (swept is None or time.monotonic() - swept >= sweep_every_s):
+                sweep(store)
+                swept = time.monotonic()
             counts = drain_once(store, channels, name, policy)
         except Exception as exc:  # noqa: BLE001 - a worker outlives a database restart
             if once:
@@ -66,12 +74,17 @@ def run(
     return totals
 
 
-def start_thread(database: Database, channels: Channels, policy: Policy = DEFAULT_POLICY) -> threading.Thread:
+def start_thread(
+    database: Database,
+    channels: Channels,
+    policy: Policy = DEFAULT_POLICY,
+    sweep: Callable[[Store], object] | None = None,
+) -> threading.Thread:
     """The worker in a daemon thread (``python app.py``'s demo): it ends with the process."""
     thread = threading.Thread(
         target=run,
         args=(database, channels, policy),
-        kwargs={"echo": log.info},
+        kwargs={"echo": log.info, "sweep": sweep},
         name="notify-worker",
         daemon=True,
     )

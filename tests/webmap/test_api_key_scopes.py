@@ -91,7 +91,7 @@ def test_a_unit_staff_key_reads_and_handles_its_units_cases_only(app, units_case
     client, key = app.test_client(), {"X-API-Key": units_cases["keys"]["U01"]}
     mine, theirs = units_cases["U01"], units_cases["U02"]
     read = client.get(f"/api/v1/incidents/{mine}", headers=key)
-    assert read.status_code == 200 and read.get_json()["actions"] == ["handle"]
+    assert read.status_code == 200 and read.get_json()["actions"] == ["handle", "return"]
     assert client.get(f"/api/v1/incidents/{theirs}", headers=key).status_code == 403
     refused = client.post(f"/api/v1/incidents/{theirs}/actions", json={"action": "handle"}, headers=key)
     assert refused.status_code == 403 and "不属于您的单位" in refused.get_json()["error"]["message"]

@@ -142,7 +142,7 @@ def test_each_user_gets_exactly_the_buttons_they_may_press(app, case_users, sign
     leader_page = leader.get(url).text
     assert '<option value="U01" selected>城管执法局</option>' in leader_page  # dispatch's unit picker
     staff_page = sign_in("cg").get(url).text
-    assert _action_buttons(staff_page) == ["handle"]
+    assert _action_buttons(staff_page) == ["handle", "return"]
     assert 'value="dispatch"' not in staff_page and 'name="unit"' not in staff_page
     assert ">处置</button>" in staff_page
     inspector_page = sign_in("insp").get(url).text

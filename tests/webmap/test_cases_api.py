@@ -218,7 +218,7 @@ def test_the_workflow_over_http_with_permissions_and_409(app, case_users):
     assert _post(cg, url, {"action": "handle", "note": "已清理"}).get_json()["status"] == "handled"
     assert _post(insp, url, {"action": "reopen", "note": "仍有车"}).get_json()["rework"] == 1
     detail = cg.get(f"/api/v1/incidents/{case['id']}").get_json()
-    assert detail["actions"] == ["handle"]
+    assert detail["actions"] == ["handle", "return"]
     assert [e["to"] for e in detail["events"]] == ["filed", "dispatched", "handled", "reopened"]
 
 

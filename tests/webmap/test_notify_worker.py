@@ -12,13 +12,14 @@ import sys
 import time
 from collections import Counter
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from geodata import clock
 from geodata.notify import rules
-from geodata.notify.model import UnitContact
+from geodata.notify.model import Recipient, UnitContact
 from tests.support.receivers import RobotReceiver, SmtpReceiver, robot_server, smtp_server
 from tests.support.web import COUNTY_CODE, county_app
 from webmap import get_store
@@ -161,3 +162,31 @@ def test_two_workers_at_once_deliver_each_message_once(database_url, tmp_path):
     assert _states(database_url, tmp_path) == {"sent": 60}
     # both took part: each printed at least one batch line
     assert all(": 3 claimed" in out or "claimed: sent" in out for out in outputs), outputs
+
+
+def test_the_worker_raises_the_supervision_orders_that_are_due(tmp_path):
+    """A case three days past its deadline: the worker's sweep raises its level 1 and level 2 督办
+    once, and delivers the unit's messages of them in the same run."""
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    smtp, robots = SmtpReceiver(), RobotReceiver({"/dingtalk": SECRET})
+    with smtp_server(smtp) as smtp_url, robot_server(robots) as base:
+        app = _county(tmp_path, url, base)
+        with app.app_context():
+            store = get_store()
+            county = store.get_county(COUNTY_CODE)
+            (case,) = store.list_incidents(county.id, limit=1)
+            late = replace(case, status="dispatched", unit_id=store.get_unit_by_code(county.id, "U01").id,
+                           deadline_at=clock.now() - timedelta(days=3))  # fmt: skip
+            store.update_incident(late)
+        app.extensions["portal_db"].close()
+        for _ in range(2):  # a second run raises nothing new
+            worker = _worker(url, smtp_url, tmp_path, "--once")
+            assert worker.wait(timeout=60) == 0, worker.stdout.read()
+        with app.app_context():
+            store = get_store()
+            orders = store.supervisions(store.get_county(COUNTY_CODE).id, case.id)
+            kinds = [n.kind for n in store.list_notifications(county.id, Recipient(unit_id=late.unit_id))]
+        assert sorted((o.level, o.raised_by) for o in orders) == [(1, "系统"), (2, "系统")]
+        assert sorted(kinds) == ["supervision_1", "supervision_2"]
+        assert sum(smtp.counts().values()) == 2 and set(smtp.counts().values()) == {1}  # each once
+        assert robots.counts("/wecom").total() == 2

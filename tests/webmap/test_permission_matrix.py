@@ -154,6 +154,15 @@ EXPECTED: dict[str, dict] = {
     "cases.export_incidents": signed_in(keys=True),
     "cases.get_incident": own_unit(keys=True),
     "cases.act": own_unit("unit_staff", "leader", "admin", keys=True),
+    # 延期, 挂账 and 督办 (geodata/cases/handling.py): the unit asks and answers, leaders decide
+    "handling.ask_extension": own_unit("unit_staff", keys=True),
+    "handling.decide": staff_only("leader", "admin", keys=True),
+    "handling.shelve": staff_only("leader", "admin", keys=True),
+    "handling.unshelve": staff_only("leader", "admin", keys=True),
+    "handling.supervise": staff_only("leader", "admin", keys=True),
+    "handling.answer": staff_only("unit_staff", keys=True),
+    "handling.close": staff_only("leader", "admin", keys=True),
+    "supervision_pages.supervision_page": staff_only("leader", "admin"),
     "cases.media": own_unit(),
     "case_pages.report": signed_in(),
     "case_pages.case_list": signed_in(),
@@ -222,6 +231,7 @@ WHOLE = ",".join(map(str, EXTENT))
 PARAMS: dict[str, object] = {
     "fmt": "json", "rest": "nothing", "kind": "segment", "action": "reject", "token": "nothing",
     "report_id": MISSING, "award_id": MISSING, "change_set_id": MISSING, "notification_id": MISSING,
+    "request_id": MISSING, "supervision_id": MISSING,
     "layer": "incidents", "z": TILE.z, "x": TILE.x, "y": TILE.y,
     "package": "leaflet", "scope": "turf", "filename": "dist/leaflet.js",
 }  # fmt: skip
@@ -242,6 +252,13 @@ REQUESTS: dict[str, dict] = {
     "inspect_pages.inspection_targets": {"query": "?q=福华"},
     # the case is 待派发 (filed): handling it is a 409 for those allowed, nothing is written
     "cases.act": {"json": {"action": "handle"}},
+    # refused after the permission check: a 待派发 case cannot be extended, a level 3 is no level,
+    # the request and the order asked about are not there, a case on record needs a review date
+    "handling.ask_extension": {"json": {"reason": "等材料", "deadline": "2030-01-01T18:00"}},
+    "handling.decide": {"json": {"approve": True}},
+    "handling.shelve": {"json": {"plan": "明年改造"}},
+    "handling.supervise": {"json": {"note": "请加快", "level": 3}},
+    "handling.answer": {"json": {"answer": "已办"}},
 }
 
 

@@ -13,7 +13,7 @@ from flask import current_app, g
 from geodata.notify import worker
 from geodata.notify.channels import checked_contact
 from geodata.notify.model import UnitContact
-from webmap import database, get_store, notify_policy, settings
+from webmap import case_sweep, database, get_store, notify_policy, settings
 from webmap.audit import audited_command
 from webmap.cli.common import chosen_county, county_option, refusals_as_errors
 
@@ -43,7 +43,8 @@ from webmap.cli.common import chosen_county, county_option, refusals_as_errors
 @refusals_as_errors
 def notify_worker(once: bool, batch: int, lease_s: float | None, poll_s: float) -> None:
     """Deliver the notifications' e-mails and robot messages: a line per batch; Ctrl-C or SIGTERM
-    stops it after the batch in hand.
+    stops it after the batch in hand. Once a minute it also raises the 督办 that are due and brings
+    back the cases on record whose review day has come.
     Any number of workers may run at once."""
     changes = {"batch": batch} | ({"lease": timedelta(seconds=lease_s)} if lease_s else {})
     channels = current_app.extensions["portal_channels"]
@@ -59,7 +60,7 @@ def notify_worker(once: bool, batch: int, lease_s: float | None, poll_s: float) 
     click.echo(f"notify worker {name} started", nl=True)
     totals = worker.run(
         database(), channels, notify_policy(settings(), **changes), once=once, poll_s=poll_s,
-        stop=stop, echo=lambda line: click.echo(line), name=name,
+        stop=stop, echo=lambda line: click.echo(line), name=name, sweep=case_sweep(settings()),
     )  # fmt: skip
     click.echo(f"done: {totals['sent']} sent, {totals['pending']} to retry, {totals['failed']} failed")
 

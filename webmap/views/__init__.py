@@ -16,7 +16,7 @@ from webmap.views.account import password as account
 from webmap.views.admin import audit as admin
 from webmap.views.admin import deliveries
 from webmap.views.cases import api as cases
-from webmap.views.cases import moderation, offline
+from webmap.views.cases import handling, moderation, offline
 from webmap.views.cases import pages as case_pages
 from webmap.views.editing import assignments_api as assignments
 from webmap.views.editing import coverage, history
@@ -62,6 +62,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(inbox.bp)  # /inbox and its API (issue #19 part 1)
     app.register_blueprint(inbox_api.bp)
     app.register_blueprint(deliveries.bp)  # /admin/deliveries: what the outbox gave up on
+    app.register_blueprint(handling.bp)  # 延期, 挂账, 督办 (issue #19 part 2)
+    app.register_blueprint(handling.pages)  # /supervision: the leaders' 督办 page
     app.jinja_env.globals["inbox_unread"] = inbox.unread_for_bar  # the top bar's red number
     init_audit(app)  # every write request recorded (webmap/audit.py)
     # These accept an API key instead of a session; with a session they check CSRF themselves.

@@ -14,7 +14,8 @@ class RerouteStore(Protocol):
     """New routes for incidents, and the queue of reroutes a committed change still owes."""
 
     def reroute_incidents(self, incidents: Sequence[Incident]) -> int:
-        """Write the zone, segment and unit of each incident (nothing else), in one statement."""
+        """Write the zone, segment and unit of each incident (nothing else), in one statement; a case
+        once returned (回退) keeps the unit a leader gave it."""
 
     def add_pending_reroute(self, county_id: int, since: datetime, change_set_id: int | None) -> int:
         """Record, in a change's transaction, that incidents since ``since`` are to be routed again."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from geodata.model import TARGET_KINDS, Incident, IncidentEvent, Segment, Zone
+from geodata.model import OPEN_STATUSES, TARGET_KINDS, Incident, IncidentEvent, Segment, Zone
 from geodata.stores.postgis.encoding import PostgisEncoding
 from geodata.stores.shared.cases import INCIDENT_FILTERS
-from geodata.stores.shared.checks import check_choice, kinds_list, one, utc
+from geodata.stores.shared.checks import check_choice, kinds_list, one, sql_list, utc
 
 # Metres in a degree of longitude at 60°N: any county of ours is nearer the equator.
 METRES_PER_DEGREE_MIN = 55_000.0
@@ -54,12 +54,13 @@ _NEAR_OPEN = """
     SELECT id
     FROM incident
     WHERE county_id = %(county)s AND category = %(category)s AND duplicate_of IS NULL
-      AND status IN ('filed', 'dispatched', 'handled', 'reopened') AND reported_at >= %(since)s
+      AND status IN {open} AND reported_at >= %(since)s
       AND geom && ST_Expand(ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), %(deg)s)
       AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography, %(m)s)
     ORDER BY ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography), id
     LIMIT 1
 """
+_NEAR_OPEN = _NEAR_OPEN.replace("{open}", sql_list(OPEN_STATUSES))
 
 
 _REROUTE_MANY = """
@@ -67,6 +68,7 @@ _REROUTE_MANY = """
     FROM unnest(%(county_id)s::bigint[], %(id)s::bigint[], %(zone_id)s::bigint[],
                 %(segment_id)s::bigint[], %(unit_id)s::bigint[]) AS r(county_id, id, zone_id, segment_id, unit_id)
     WHERE i.county_id = r.county_id AND i.id = r.id
+      AND NOT EXISTS (SELECT 1 FROM case_request AS q WHERE q.incident_id = i.id AND q.kind = 'return')
 """
 
 

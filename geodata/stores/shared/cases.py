@@ -12,9 +12,17 @@ from typing import Any
 import shapely
 
 from geodata.errors import NotFound
-from geodata.model import INCIDENT_STATUSES, Category, Incident, IncidentEvent, Photo
+from geodata.model import (
+    INCIDENT_STATUSES,
+    OPEN_STATUSES,
+    OVERDUE_STATUSES,
+    Category,
+    Incident,
+    IncidentEvent,
+    Photo,
+)
 from geodata.stores.shared.base import BaseStore
-from geodata.stores.shared.checks import check_choice
+from geodata.stores.shared.checks import check_choice, sql_list
 
 # The filters of a case list, on an incident table aliased ``t`` (bbox is each backend's own).
 # CAST(... AS TIMESTAMPTZ) IS NULL reads the same in both: SQLite only needs the NULL test.
@@ -26,12 +34,12 @@ INCIDENT_FILTERS = """
       AND (CAST(%(source)s AS TEXT) IS NULL OR t.source = %(source)s)
       AND (CAST(%(reporter)s AS TEXT) IS NULL OR t.reporter = %(reporter)s)
       AND (CAST(%(status)s AS TEXT) IS NULL OR t.status = %(status)s)
-      AND (CAST(%(open)s AS INTEGER) IS NULL OR t.status IN ('filed', 'dispatched', 'handled', 'reopened'))
+      AND (CAST(%(open)s AS INTEGER) IS NULL OR t.status IN {open})
       AND (CAST(%(unit)s AS INTEGER) IS NULL OR t.unit_id = %(unit)s)
       AND (CAST(%(zone)s AS INTEGER) IS NULL
            OR t.zone_id IN (SELECT z.id FROM zone AS z WHERE z.id = %(zone)s OR z.parent_id = %(zone)s))
       AND (CAST(%(overdue_at)s AS TIMESTAMPTZ) IS NULL
-           OR (t.status IN ('filed', 'dispatched', 'reopened') AND t.deadline_at < %(overdue_at)s))
+           OR (t.status IN {overdue} AND t.deadline_at < %(overdue_at)s))
       AND (CAST(%(duplicates)s AS INTEGER) IS NOT NULL OR t.duplicate_of IS NULL)
       AND (CAST(%(closed_since)s AS TIMESTAMPTZ) IS NULL
            OR (t.status = 'closed' AND t.updated_at >= %(closed_since)s))
@@ -46,15 +54,19 @@ UPDATE_INCIDENT = """
         duplicate_of = %(duplicate_of)s, review_units = %(review_units)s, rework = %(rework)s
     WHERE county_id = %(county_id)s AND id = %(id)s
 """
+INCIDENT_FILTERS = INCIDENT_FILTERS.replace("{open}", sql_list(OPEN_STATUSES)).replace(
+    "{overdue}", sql_list(OVERDUE_STATUSES)
+)
 # What incident_counts may group by; MONTH_SQL (the month in the county's clock) is each backend's.
 _COUNT_KEYS = {
     "category": "t.category",
     "status": "t.status",
     "unit_id": "t.unit_id",
     "reworked": "CASE WHEN t.rework > 0 THEN 1 ELSE 0 END",
-    "overdue": "CASE WHEN t.status IN ('filed', 'dispatched', 'reopened') AND t.deadline_at < %(now)s "
-    "THEN 1 ELSE 0 END",
+    "overdue": "CASE WHEN t.status IN {overdue} AND t.deadline_at < %(now)s THEN 1 ELSE 0 END",
 }
+
+_COUNT_KEYS["overdue"] = _COUNT_KEYS["overdue"].replace("{overdue}", sql_list(OVERDUE_STATUSES))
 
 
 def incident_filter_params(

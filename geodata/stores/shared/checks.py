@@ -76,3 +76,8 @@ def check_choice(value: str, choices: Sequence[str], what: str) -> None:
             en=f"Unknown {what} {value!r}: choose {', '.join(choices)}",
             field=what,
         )
+
+
+def sql_list(codes) -> str:
+    """A tuple of the portal's own codes (never user input) as an SQL list: ('a', 'b')."""
+    return "(" + ", ".join(f"'{c}'" for c in codes) + ")"

@@ -28,11 +28,12 @@ from geodata.geo.tiles import CellBox, Tile
 from geodata.model import COUNTY_TZ, OPEN_STATUSES
 from geodata.mvt import encode as mvt
 from geodata.stores.shared.cases import incident_filter_params
+from geodata.stores.shared.checks import sql_list
 
 TimeEncoder = Callable[[datetime | None], Any]  # a time as the backend keeps it
 BIN_LEVELS = tuple(range(15, tiles.FINEST_CLUSTERS + 1))  # as migration 0009 counts them
 _BINNED = frozenset({"since", "until", "category", "status", "unit_id", "duplicates"})
-_OPEN = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+_OPEN = sql_list(OPEN_STATUSES)
 _SUM_BINS = """
     SELECT b.cx >> %(shift)s AS cx, b.cy >> %(shift)s AS cy,
            SUM(b.n) AS n, SUM(b.sum_lon) AS sx, SUM(b.sum_lat) AS sy
@@ -49,7 +50,7 @@ _BY_KIND = ("category", "status", "open", "unit")
 _KIND_FILTERS = f"""
       AND (CAST(%(category)s AS TEXT) IS NULL OR b.category = %(category)s)
       AND (CAST(%(status)s AS TEXT) IS NULL OR b.status = %(status)s)
-      AND (CAST(%(open)s AS INTEGER) IS NULL OR b.status IN ({_OPEN}))
+      AND (CAST(%(open)s AS INTEGER) IS NULL OR b.status IN {_OPEN})
       AND (CAST(%(unit)s AS INTEGER) IS NULL OR b.unit_id = %(unit)s)
 """
 _BINS_BY_KIND = _SUM_BINS.format(table="incident_bin", filters=_KIND_FILTERS)

@@ -10,9 +10,12 @@ from datetime import datetime
 from geodata.model import Incident
 from geodata.stores.shared.base import BaseStore
 
+# A case once returned (回退) is routed by hand from then on: a leader decided its unit, and a new
+# map does not send it back to the unit that returned it.
 _REROUTE_ONE = """
     UPDATE incident SET zone_id = %(zone_id)s, segment_id = %(segment_id)s, unit_id = %(unit_id)s
     WHERE county_id = %(county_id)s AND id = %(id)s
+      AND NOT EXISTS (SELECT 1 FROM case_request AS r WHERE r.incident_id = incident.id AND r.kind = 'return')
 """
 
 

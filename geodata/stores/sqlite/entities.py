@@ -9,9 +9,9 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from geodata.geo.geometry import metric_xy
-from geodata.model import TARGET_KINDS, Incident, Segment, Zone
+from geodata.model import OPEN_STATUSES, TARGET_KINDS, Incident, Segment, Zone
 from geodata.stores.shared.cases import INCIDENT_FILTERS
-from geodata.stores.shared.checks import check_choice, kinds_list, one
+from geodata.stores.shared.checks import check_choice, kinds_list, one, sql_list
 from geodata.stores.sqlite.encoding import ts
 from geodata.stores.sqlite.spatial import SpatialMixin
 
@@ -38,10 +38,11 @@ _NEAR_OPEN = """
     FROM incident_rtree AS r
     CROSS JOIN incident AS t ON t.id = r.id  -- the R*Tree first (tiles.py says why)
     WHERE t.county_id = :county AND t.category = :category AND t.duplicate_of IS NULL
-      AND t.status IN ('filed', 'dispatched', 'handled', 'reopened') AND t.reported_at >= :since
+      AND t.status IN {open} AND t.reported_at >= :since
       AND r.maxx >= :minx AND r.minx <= :maxx AND r.maxy >= :miny AND r.miny <= :maxy
     ORDER BY t.id
 """
+_NEAR_OPEN = _NEAR_OPEN.replace("{open}", sql_list(OPEN_STATUSES))
 # Metres in a degree of longitude at 60°N: any county of ours is nearer the equator.
 METRES_PER_DEGREE_MIN = 55_000.0
 

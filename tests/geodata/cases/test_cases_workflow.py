@@ -1,8 +1,11 @@
 """Random sequences of actions by random people never reach a state the workflow forbids.
 
 A hypothesis state machine files cases and lets any role (staff of any unit included) try any
-action on any case. A refused action must change nothing; an accepted one must be one the
-workflow table allows that role from that state, and leave exactly one event behind.
+action on any case, and any 延期, 挂账 or 督办 step (geodata/cases/handling.py). A refused action
+must change nothing; an accepted one must be one the workflow table allows that role from that
+state, and leave exactly one event behind. A returned case always has the one pending 回退 it
+waits on; a case never has two extensions waiting, nor more granted than allowed, and its
+deadline is the last one granted.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from shapely.geometry import LineString, box
 
+from geodata.cases import handling
 from geodata.cases import workflow as cases
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.model import Assignment, County, Segment, Unit, Zone
@@ -27,7 +31,10 @@ ALLOWED = {
     (None, "filed"), ("filed", "dispatched"), ("filed", "rejected"), ("dispatched", "dispatched"),
     ("dispatched", "handled"), ("dispatched", "rejected"), ("handled", "verified"),
     ("handled", "reopened"), ("reopened", "handled"), ("verified", "closed"),
+    ("dispatched", "returned"), ("reopened", "returned"), ("returned", "dispatched"), ("returned", "rejected"),
+    *((s, "shelved") for s in handling.SHELVABLE), ("shelved", "dispatched"), ("shelved", "filed"),
 }  # fmt: skip
+RULES = handling.HandlingRules(max_extensions=2)
 TERMINAL = {"closed", "rejected"}
 ROLES = ("admin", "leader", "unit_staff", "inspector")
 
@@ -108,6 +115,87 @@ class Workflow(RuleBasedStateMachine):
         assert after.status == step.target
         self.expected[case_id] = after.status
         self.events[case_id] += 1
+
+    @precondition(lambda self: self.ids)
+    @rule(
+        pick=st.integers(0, 10_000),
+        role=st.sampled_from(ROLES),
+        own=st.booleans(),
+        what=st.sampled_from(["ask", "approve", "refuse", "shelve", "unshelve", "supervise"]),
+        days=st.integers(-2, 40),
+    )
+    def handle(self, pick, role, own, what, days):
+        """Anyone tries a 延期, 挂账 or 督办 step, own unit's staff or another's."""
+        case_id = self.ids[pick % len(self.ids)]
+        before = self.store.get_incident(self.county.id, case_id)
+        unit = before.unit_id if own else self.units[2].id
+        actor = cases.Actor(role, role, unit if role == "unit_staff" else None)
+        self.now += timedelta(minutes=11)
+        try:
+            if what == "ask":
+                until = (before.deadline_at or self.now) + timedelta(days=days)
+                handling.ask_extension(
+                    self.store, self.county, case_id, actor, until, "等材料", RULES, self.now
+                )
+            elif what in ("approve", "refuse"):
+                for r in self.store.case_requests(self.county.id, case_id, kind="extend", state="pending"):
+                    handling.decide_extension(
+                        self.store, self.county, r.id, actor, what == "approve", "意见", self.now
+                    )
+            elif what == "shelve":
+                review = (self.now + timedelta(days=days)).date()
+                handling.shelve(self.store, self.county, case_id, actor, "明年改造", review, self.now)
+            elif what == "unshelve":
+                handling.unshelve(self.store, self.county, case_id, actor, self.now)
+            else:
+                handling.supervise(self.store, self.county, case_id, actor, "请加快", 1, self.now)
+        except (Forbidden, Conflict, InvalidInput, NotFound) as refused:
+            after = self.store.get_incident(self.county.id, case_id)
+            assert after == before, refused
+            return
+        after = self.store.get_incident(self.county.id, case_id)
+        if after.status != before.status:
+            assert what in ("shelve", "unshelve") and role in handling.LEADERS
+            self.expected[case_id] = after.status
+            self.events[case_id] += 1
+        if what == "ask":
+            assert role == "unit_staff" and own and before.status in handling.EXTENDABLE
+
+    @rule(hours=st.integers(1, 80))
+    def time_passes(self, hours):
+        """The portal's own sweep: automatic 督办 and cases coming off the record."""
+        self.now += timedelta(hours=hours)
+        done = handling.sweep(self.store, self.county, RULES, self.now)
+        for case_id in self.ids:
+            status = self.store.get_incident(self.county.id, case_id).status
+            if status != self.expected[case_id]:
+                assert (self.expected[case_id], status) in (
+                    ("shelved", "dispatched"),
+                    ("shelved", "filed"),
+                ), done
+                self.expected[case_id] = status
+                self.events[case_id] += 1
+
+    @invariant()
+    def requests_agree_with_the_cases(self):
+        for case_id in self.ids:
+            case = self.store.get_incident(self.county.id, case_id)
+            returns = self.store.case_requests(self.county.id, case_id, kind="return", state="pending")
+            assert len(returns) == (case.status == "returned")
+            extensions = self.store.case_requests(self.county.id, case_id, kind="extend")
+            assert sum(r.state == "pending" for r in extensions) <= 1
+            granted = [r for r in extensions if r.state == "approved"]
+            assert len(granted) <= RULES.max_extensions
+            if (
+                granted
+            ):  # the last one granted holds until a leader moves the case (a new unit, off the record)
+                moved = [e for e in self.store.incident_events(self.county.id, case_id)
+                         if e.at >= granted[0].decided_at and e.from_status in ("returned", "shelved")]  # fmt: skip
+                assert moved or case.deadline_at == granted[0].deadline_at
+            orders = self.store.supervisions(self.county.id, case_id)
+            if case.status in cases.ENDS_SUPERVISION:
+                assert all(o.state == "closed" for o in orders)
+            assert len([o for o in orders if o.raised_by == cases.SYSTEM and o.level == 1]) <= 1
 
     @invariant()
     def every_case_is_where_its_events_say(self):

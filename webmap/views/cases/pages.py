@@ -14,10 +14,11 @@ from flask_login import current_user, login_required
 
 from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ
-from geodata.cases import public_reports
+from geodata.cases import handling, public_reports
 from geodata.cases import workflow as cases
 from geodata.errors import InvalidInput, NotFound
 from geodata.labels import STATUS_ZH
+from geodata.model import OVERDUE_STATUSES
 from webmap.i18n import current_lang, message_of, t
 from webmap.views.cases import api
 from webmap.views.cases.present import Names, case_json
@@ -104,11 +105,33 @@ def case_page(incident_id: int):
         events=[_event_row(e) for e in store.incident_events(county.id, case.id)],
         photos=store.list_photos(county.id, case.id),
         actions=[(a, t(f"cases.action.{a}")) for a in actions],
+        handling=_handling(store, county, case, actor),
         units=_dispatch_units(store, county, case) if "dispatch" in actions else [],
         statuses=status_names(),
         category_names=category_names(store),
         map_config=map_config(county, point=(case.geom.y, case.geom.x)),
     )
+
+
+def _handling(store, county, case, actor: cases.Actor) -> dict:
+    """The case's requests (回退, 延期, 挂账) and 督办 with the forms the actor may use on them."""
+    requests = store.case_requests(county.id, case.id)
+    orders = store.supervisions(county.id, case.id)
+    leader = actor.role in LEADERS
+    own = actor.role == "unit_staff" and actor.unit_id == case.unit_id
+    pending = [r for r in requests if r.kind == "extend" and r.state == "pending"]
+    return {
+        "requests": requests,
+        "orders": orders,
+        "can_extend": own and case.status in handling.EXTENDABLE and not pending,
+        "decide": pending[0] if leader and pending else None,
+        "can_shelve": leader and case.status in handling.SHELVABLE,
+        "can_unshelve": leader and case.status == "shelved",
+        "can_supervise": leader and case.status in (*OVERDUE_STATUSES, "handled"),
+        "can_answer": actor.role == "unit_staff",
+        "leader": leader,
+        "today": clock.now().astimezone(COUNTY_TZ).date().isoformat(),
+    }
 
 
 def _event_row(e) -> dict:
