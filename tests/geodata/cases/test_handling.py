@@ -255,10 +255,8 @@ def test_a_returned_case_keeps_the_unit_a_leader_gave_it_when_the_map_changes(st
     case = _case(store, county)
     cases.act(store, county, case.id, "return", _staff(store, county, "JJ"), "属社区", now=NOW)
     moved = cases.act(store, county, case.id, "dispatch", LEADER, unit_code="W", now=NOW)
-    police_route = store.get_incident(county.id, case.id)
-    store.reroute_incidents(
-        [police_route.__class__(**{**vars(police_route), "unit_id": _unit(store, county, "JJ").id})]
-    )
+    routed_again = replace(store.get_incident(county.id, case.id), unit_id=_unit(store, county, "JJ").id)
+    store.reroute_incidents([routed_again])
     assert store.get_incident(county.id, case.id).unit_id == moved.unit_id
 
 
