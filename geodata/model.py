@@ -333,6 +333,22 @@ class PublicReport:
     id: int | None = None
 
 
+FEEDBACK_ANSWERS = ("solved", "unsolved")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A reporter's answer, once per case, to whether its closing fixed the problem
+    (geodata/cases/feedback.py): 'solved' (已解决) or 'unsolved' (未解决, which reopens it)."""
+
+    county_id: int
+    incident_id: int
+    public_report_id: int  # the report whose tracking link it came through
+    answer: str
+    at: datetime
+    id: int | None = None
+
+
 @dataclass(frozen=True)
 class Route:
     """Where a point belongs at a time: DESIGN §6."""
