@@ -80,7 +80,9 @@ def test_the_page_lists_the_public_steps_and_asks_only_after_closing(app, client
     assert page.text.count('<li class="step-') == 5 and STAFF_NOTE not in page.text
     times = re.findall(r"<time datetime=\"[^\"]+\">(\d{4}-\d\d-\d\d \d\d:\d\d)</time>", page.text)
     assert len(times) == 5 and times == sorted(times)
-    form = re.search(r'<form class="feedback-form" method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
+    form = re.search(
+        r'<form class="feedback-form" method="post" action="([^"]+)">(.*?)</form>', page.text, re.S
+    )
     assert form and form.group(1) == f"/reports/{closed['token']}"
     assert 'name="csrf_token"' in form.group(2)
     assert re.findall(r'name="answer" value="(\w+)">([^<]+)<', form.group(2)) == [
@@ -149,7 +151,9 @@ def test_an_answer_after_seven_days_is_refused_and_changes_nothing(app, client):
     csrf = _csrf(client)
     answer = client.post(f"/reports/{late['token']}", data={"answer": "unsolved", "csrf_token": csrf})
     assert answer.status_code == 409 and "结案后 7 天内" in answer.text
-    english = client.post(f"/reports/{late['token']}?lang=en", data={"answer": "unsolved", "csrf_token": csrf})
+    english = client.post(
+        f"/reports/{late['token']}?lang=en", data={"answer": "unsolved", "csrf_token": csrf}
+    )
     assert english.status_code == 409 and "that time has passed" in english.text
     assert _state(app, late["case"]) == before and before[2] is None
 
