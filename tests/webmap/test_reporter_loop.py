@@ -17,7 +17,7 @@ from geodata.audit import AuditFilter
 from geodata.cases import public_reports
 from geodata.cases import workflow as cases
 from geodata.notify.model import Recipient
-from tests.support.web import COUNTY_CODE, csrf_token
+from tests.support.web import COUNTY_CODE, PASSWORD, csrf_token, login
 from webmap import get_store
 
 LEADER = cases.Actor("leader1", "leader")
@@ -182,3 +182,31 @@ def test_open311_status_notes_are_the_latest_public_step(app, client):
     assert _post(client, closed["token"], "unsolved").status_code == 303
     (read,) = client.get(f"/open311/v2/requests/{closed['case']}.json").get_json()
     assert read["status"] == "open" and read["status_notes"] == "返工：群众反馈未解决"
+
+
+def test_scores_show_each_units_satisfaction_of_the_month(app, client):
+    for given in ("solved", "unsolved", "solved"):
+        assert _post(client, _case(app)["token"], given).status_code == 303
+    leader = app.test_client()
+    assert login(leader, "leader1", PASSWORD).status_code == 302
+    month = clock.local_now().strftime("%Y-%m")
+    page = leader.get(f"/scores?month={month}")
+    assert page.status_code == 200 and "<th>满意率</th>" in page.text
+    rows = {
+        name: cell
+        for name, cell in re.findall(
+            r'<td data-label="单位">([^<]+)</td>.*?<td data-label="满意率" class="num satisfaction">(.*?)</td>',
+            page.text,
+            re.S,
+        )
+    }
+    assert set(rows) == {"城管执法局", "交警大队", "环卫所"}
+    assert rows["城管执法局"].startswith("66.7%") and "（2/3）" in rows["城管执法局"]
+    assert "—" in rows["交警大队"] and "—" in rows["环卫所"]
+    units = {
+        u["code"]: u["satisfaction"] for u in leader.get(f"/api/v1/scores?month={month}").get_json()["units"]
+    }
+    assert units["U01"] == {"solved": 2, "answered": 3, "rate_pct": 66.7}
+    assert units["U02"] == {"solved": 0, "answered": 0, "rate_pct": None}
+    english = leader.get(f"/scores?month={month}&lang=en")
+    assert "<th>Satisfaction</th>" in english.text and "(2 of 3)" in english.text
