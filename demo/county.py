@@ -41,6 +41,7 @@ STEPS = (
     "incidents",
     "inspections",
     "users",
+    "feedback",
     "notifications",
 )
 N_COMMUNITIES = 12
