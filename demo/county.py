@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 from werkzeug.security import generate_password_hash
 
+from demo.feedback import add_demo_feedback
 from demo.incidents import add_demo_incidents, add_demo_inspections, mark_working_categories
 from demo.names import COMMUNITY_ANCHORS, COUNTY_CODE, COUNTY_NAME
 from demo.notifications import add_demo_notifications
@@ -40,6 +41,7 @@ STEPS = (
     "incidents",
     "inspections",
     "users",
+    "feedback",
     "notifications",
 )
 N_COMMUNITIES = 12
@@ -114,6 +116,8 @@ def seed_demo(
         add_demo_inspections(store, county, communities, segments, rng, year)
         step("users")
         users = add_demo_users(store, county, units)
+        step("feedback")
+        add_demo_feedback(store, county, rng, year.end)
         step("notifications")
         add_demo_notifications(store, county, units["CGJ"].id, year.end)
         audit.record(store, AUTHOR, SEEDED, COUNTY_CODE, detail={"seed": seed, "ends": year.end.isoformat()})

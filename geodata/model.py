@@ -36,11 +36,6 @@ OPEN_STATUSES = ("filed", "dispatched", "handled", "reopened", "returned", "shel
 # A case waits for someone to act in these: past its deadline it is overdue. A handled case waits
 # on its check, a case on record (挂账, shelved) on its review date: neither is overdue.
 OVERDUE_STATUSES = ("filed", "dispatched", "reopened", "returned")
-# What may be asked or decided on a case beside its steps (geodata/cases/handling.py): 回退 a
-# unit's return of a case that is not its own, 延期 a later deadline, 挂账 a case put on record.
-REQUEST_KINDS = ("return", "extend", "shelve")
-REQUEST_STATES = ("pending", "approved", "refused", "ended")
-SUPERVISION_STATES = ("open", "answered", "closed")
 # The campaign of the five rectifications (五项整治): its categories are those of the category table
 # with this campaign (posters, street vending, parking, outdoor ads, sanitation).
 FIVE_RECTIFICATIONS = "five_rectifications"
@@ -343,6 +338,22 @@ class PublicReport:
     id: int | None = None
 
 
+FEEDBACK_ANSWERS = ("solved", "unsolved")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A reporter's answer, once per case, to whether its closing fixed the problem
+    (geodata/cases/feedback.py): 'solved' (已解决) or 'unsolved' (未解决, which reopens it)."""
+
+    county_id: int
+    incident_id: int
+    public_report_id: int  # the report whose tracking link it came through
+    answer: str
+    at: datetime
+    id: int | None = None
+
+
 @dataclass(frozen=True)
 class Route:
     """Where a point belongs at a time: DESIGN §6."""
@@ -351,48 +362,3 @@ class Route:
     segment_id: int | None
     unit_id: int | None
     segment_distance_m: float | None = None
-
-
-@dataclass(frozen=True)
-class CaseRequest:
-    """A request on a case (REQUEST_KINDS) and its decision. ``unit_id``: the unit the case was with.
-    An extension keeps the deadline it replaces (``old_deadline_at``) and the one asked
-    (``deadline_at``); a case on record its plan (``reason``) and the day it comes back (``review_on``)."""
-
-    county_id: int
-    incident_id: int
-    kind: str
-    state: str
-    unit_id: int | None
-    asked_by: str
-    asked_at: datetime
-    reason: str
-    old_deadline_at: datetime | None = None
-    deadline_at: datetime | None = None
-    review_on: date | None = None
-    decided_by: str | None = None
-    decided_at: datetime | None = None
-    decision: str = ""
-    id: int | None = None
-
-
-@dataclass(frozen=True)
-class Supervision:
-    """A 督办 on a case: level 1 to the unit's head, level 2 to the county leaders; raised by the
-    portal (actor 系统) or by a leader, answered by the unit, closed by a leader or by the case
-    closing."""
-
-    county_id: int
-    incident_id: int
-    unit_id: int | None
-    level: int
-    state: str
-    raised_by: str
-    raised_at: datetime
-    note: str = ""
-    answer: str = ""
-    answered_by: str | None = None
-    answered_at: datetime | None = None
-    closed_by: str | None = None
-    closed_at: datetime | None = None
-    id: int | None = None

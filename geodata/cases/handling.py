@@ -24,10 +24,11 @@ from datetime import date, datetime, timedelta
 
 from geodata import clock
 from geodata.cases.holidays import due
+from geodata.cases.model import CaseRequest, Supervision
 from geodata.cases.workflow import MAX_SHORT, SYSTEM, Actor, _event
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.labels import STATUS_EN, STATUS_ZH
-from geodata.model import COUNTY_TZ, OVERDUE_STATUSES, CaseRequest, County, Incident, Supervision
+from geodata.model import COUNTY_TZ, OVERDUE_STATUSES, County, Incident
 from geodata.notify import rules as notify_rules
 from geodata.stores.store import Store
 

@@ -29,10 +29,11 @@ from shapely.geometry import Point
 from geodata import clock
 from geodata.assignments.routing import ROUTE_MAX_M, route_points
 from geodata.cases.holidays import due
+from geodata.cases.model import CaseRequest
 from geodata.cases.photos import Upload, save_photo
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.labels import ROLE_EN, ROLE_ZH, STATUS_EN, STATUS_ZH
-from geodata.model import OVERDUE_STATUSES, CaseRequest, Category, County, Incident, IncidentEvent, Unit
+from geodata.model import OVERDUE_STATUSES, Category, County, Incident, IncidentEvent, Unit
 from geodata.notify import rules as notify_rules
 from geodata.stores.store import Store
 
@@ -270,8 +271,7 @@ STEPS = {
     # the return is approved, the routing was wrong) or back to it (refused).
     "return": Step(("dispatched", "reopened"), "returned", ("unit_staff",), "回退", "returned"),
 }
-# A step into these ends the case's 督办 (geodata/cases/handling.py).
-ENDS_SUPERVISION = ("verified", "closed", "rejected")
+ENDS_SUPERVISION = ("verified", "closed", "rejected")  # a step into these ends the case's 督办
 
 
 def allowed_actions(incident: Incident, actor: Actor) -> list[str]:

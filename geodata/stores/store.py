@@ -17,6 +17,7 @@ from geodata.stores.interface.cases import CaseStore
 from geodata.stores.interface.core import CoreStore
 from geodata.stores.interface.entities import EntityStore
 from geodata.stores.interface.features import FeatureStore
+from geodata.stores.interface.feedback import FeedbackStore
 from geodata.stores.interface.handling import HandlingStore
 from geodata.stores.interface.identity import IdentityStore
 from geodata.stores.interface.mapedit import MapEditStore
@@ -33,7 +34,7 @@ __all__ = ["BBox", "CONCERNS", "Database", "Store", "open_database", "open_store
 CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, NotifyStore,
-    HandlingStore,
+    HandlingStore, FeedbackStore,
 )  # fmt: skip
 
 
@@ -41,7 +42,7 @@ CONCERNS = (
 class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
-    NotifyStore, HandlingStore, Protocol,
+    NotifyStore, HandlingStore, FeedbackStore, Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
@@ -49,9 +50,9 @@ class Store(
     inspections, tiers and titles (``ScoreStore``), map tiles (``TileStore``), users and sessions
     (``IdentityStore``), the audit log (``AuditStore``), residents' 随手拍 (``PublicReportStore``),
     splits, merges and redrawn outlines (``MapEditStore``), routing cases again after a change
-    (``RerouteStore``), the working calendar deadlines count in (``CalendarStore``) and
-    notifications with their delivery outbox (``NotifyStore``), and requests on cases and 督办
-    (``HandlingStore``)."""
+    (``RerouteStore``), the working calendar deadlines count in (``CalendarStore``),
+    notifications with their delivery outbox (``NotifyStore``), requests on cases and 督办
+    (``HandlingStore``) and the reporters' answers on closed cases (``FeedbackStore``)."""
 
 
 class Database(Protocol):

@@ -175,3 +175,28 @@ def test_the_demo_staff_users_unit_finds_recent_notifications_and_nothing_is_que
     assert all(n.created_at >= NOW - timedelta(days=2) for n in unread[5:])
     assert all(store.get_incident(cid, n.incident_id).unit_id == staff.unit_id for n in inbox)
     assert store.count_deliveries(cid) == 0  # the demo's units have no e-mail or robots: no network
+
+
+def test_some_residents_answered_on_closed_cases_so_the_scores_show_a_satisfaction(demo):
+    from layers.satisfaction import month_satisfaction
+    from layers.score_map import default_month
+
+    store, result = demo
+    county = result.county
+    rates = {
+        month: month_satisfaction(store, county, month)
+        for month in (default_month(NOW), NOW.strftime("%Y-%m"))
+    }
+    last_month = rates[default_month(NOW)]
+    assert len(last_month) >= 3 and sum(s.answered for s in last_month.values()) >= 5
+    assert any(s.rate_pct is not None and 50 <= s.rate_pct <= 100 for s in last_month.values())
+    answered = [
+        r
+        for r in store.list_public_reports(county.id, "approved", limit=500)
+        if store.get_feedback(county.id, r.incident_id)
+    ]
+    assert answered and all(r.state == "approved" and r.incident_id for r in answered)
+    for r in answered:
+        given = store.get_feedback(county.id, r.incident_id)
+        case = store.get_incident(county.id, r.incident_id)
+        assert given.at < NOW and case.status == ("closed" if given.answer == "solved" else "reopened")

@@ -132,6 +132,7 @@ EXPECTED: dict[str, dict] = {
     "public_reports.tracking": public(),
     "public_reports.new_report": public(),
     "public_reports.track": public(),
+    "public_reports.answer": public(),  # the reporter's answer on a closed case: whoever holds the link
     "public_media.public_media": public(),
     "open311.services": public(),
     "open311.service_definition": public(),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
-from geodata.model import CaseRequest, Supervision
+from geodata.cases.model import CaseRequest, Supervision
 
 
 class HandlingStore(Protocol):

@@ -6,15 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
+from geodata.cases.model import REQUEST_KINDS, REQUEST_STATES, SUPERVISION_STATES, CaseRequest, Supervision
 from geodata.errors import Conflict, NotFound
-from geodata.model import (
-    OVERDUE_STATUSES,
-    REQUEST_KINDS,
-    REQUEST_STATES,
-    SUPERVISION_STATES,
-    CaseRequest,
-    Supervision,
-)
+from geodata.model import OVERDUE_STATUSES
 from geodata.stores.shared.base import BaseStore
 from geodata.stores.shared.checks import check_choice, sql_list
 

@@ -10,6 +10,7 @@ from geodata.stores.shared.calendar import CalendarSql
 from geodata.stores.shared.cases import CasesSql
 from geodata.stores.shared.entities import EntitiesSql
 from geodata.stores.shared.features import FeaturesSql
+from geodata.stores.shared.feedback import FeedbackSql
 from geodata.stores.shared.handling import HandlingSql
 from geodata.stores.shared.identity import IdentitySql
 from geodata.stores.shared.mapedit import MapEditSql
@@ -22,7 +23,7 @@ from geodata.stores.shared.scores import ScoresSql
 
 class SharedSql(
     EntitiesSql, FeaturesSql, AssignmentsSql, CasesSql, ScoresSql, IdentitySql, AuditSql, PublicReportsSql,
-    MapEditSql, RerouteSql, MapStateSql, CalendarSql, NotifySql, HandlingSql,
+    MapEditSql, RerouteSql, MapStateSql, CalendarSql, NotifySql, HandlingSql, FeedbackSql,
 ):  # fmt: skip
     """The SQL of every concern (the module of the same name in geodata/stores/interface/ says what
     it promises), on the primitives and encoders a backend gives ``BaseStore``."""

@@ -11,8 +11,9 @@ from datetime import date, datetime
 from flask import Blueprint, jsonify, render_template, request
 
 from geodata.cases import handling
+from geodata.cases.model import SUPERVISION_STATES, CaseRequest, Supervision
 from geodata.errors import InvalidInput
-from geodata.model import COUNTY_TZ, SUPERVISION_STATES, CaseRequest, Supervision
+from geodata.model import COUNTY_TZ
 from webmap import get_store, handling_rules, settings
 from webmap.views.common import current_county, roles_required, store_and_county
 from webmap.views.params import page_number, parse_day, parse_id, text_field

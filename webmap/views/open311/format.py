@@ -14,9 +14,9 @@ from datetime import datetime
 from flask import Response, current_app, url_for
 
 from geodata.assignments.postings import COUNTY_TZ
-from geodata.cases.workflow import SYSTEM
+from geodata.cases.feedback import PublicStep
 from geodata.labels import STATUS_ZH
-from geodata.model import FIVE_RECTIFICATIONS, OPEN_STATUSES, Category, Incident, IncidentEvent, Photo
+from geodata.model import FIVE_RECTIFICATIONS, OPEN_STATUSES, Category, Incident, Photo
 
 # The XML element of a list and of each of its items.
 LIST_TAGS = {
@@ -60,17 +60,15 @@ def request_json(
     c: Incident,
     category: Category | None,
     unit_name: str | None,
-    last_event: IncidentEvent | None,
+    last_step: PublicStep | None,
     photo: Photo | None,
 ) -> dict:
-    """One service request as the public sees it."""
-    status_zh = STATUS_ZH[c.status]
-    # What the portal itself wrote (自动派发, 重复合并) is public; a person's note is internal.
-    note = last_event.note if last_event and last_event.actor == SYSTEM else ""
+    """One service request as the public sees it; its status notes are its latest public step
+    (geodata/cases/feedback.py: what the portal or a resident wrote, never a staff note)."""
     return {
         "service_request_id": str(c.id),
         "status": "open" if is_open(c) else "closed",
-        "status_notes": f"{status_zh}：{note}" if note else status_zh,
+        "status_notes": last_step.wording if last_step else STATUS_ZH[c.status],
         "service_name": category.name_zh if category else c.category,
         "service_code": c.category,
         "description": c.description,

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ
 from geodata.cases import workflow as cases
+from geodata.cases.feedback import public_steps
 from geodata.errors import InvalidInput, NotFound, PortalError
 from geodata.model import County, Incident
 from geodata.stores.store import Store
@@ -195,7 +196,7 @@ def _requests_json(store: Store, county: County, found: list[Incident]) -> list[
         unit = names.unit(c.unit_id)
         rows.append(
             out.request_json(
-                c, names.categories.get(c.category), unit and unit["name"], events[-1] if events else None,
+                c, names.categories.get(c.category), unit and unit["name"], public_steps(events)[-1] if events else None,
                 photos[0] if photos else None,
             )
         )  # fmt: skip

@@ -1,21 +1,24 @@
 """随手拍, the public's side: anyone may send a report (rate-limited per address, CSRF-checked
 like any form); it waits for moderation (webmap/views/cases/moderation.py) and becomes public only once
 approved. The reporter follows it at /reports/<token>, which never shows what they sent, only
-what became of it."""
+what became of it: the case's public steps and, once it is closed, the question whether it was
+really fixed (geodata/cases/feedback.py), answered by a plain form posted back to the same URL."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
 
-from geodata.cases import public_reports
-from geodata.errors import NotFound
+from geodata import clock
+from geodata.cases import feedback, public_reports
+from geodata.errors import NotFound, PortalError
 from geodata.labels import STATE_ZH, STATUS_ZH
 from geodata.model import PublicReport
 from webmap import get_store, settings
-from webmap.i18n import t
-from webmap.views.caching import public_cache
+from webmap.audit import audit
+from webmap.i18n import lang_url, message_of, t
+from webmap.views.caching import cacheable, public_cache
 from webmap.views.cases.api import media_dir, report_from_request
 from webmap.views.cases.pages import map_config
 from webmap.views.cases.present import Names
@@ -73,16 +76,46 @@ def new_report():
 
 
 @bp.get("/reports/<token>")
-@public_cache(max_age=30)
 def track(token: str):
-    """What became of a report, for whoever holds its link."""
+    """What became of a report, for whoever holds its link. The same for everyone (kept by caches)
+    unless it asks whether the closed case was fixed: that form carries this visitor's CSRF token."""
     store = get_store()
     county = default_county(store)
     r = _by_token(store, token)
     if r is None:
         page = render_template("public/track.html", county=county, report=None, token=token)
         return page, 404
-    return render_template("public/track.html", county=county, report=tracking_json(store, county, r))
+    report = tracking_json(store, county, r)
+    response = make_response(render_template("public/track.html", county=county, report=report))
+    if _asks(report):
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    cacheable(response, max_age=30)
+    return response.make_conditional(request)
+
+
+@bp.post("/reports/<token>")
+def answer(token: str):
+    """The reporter's answer, 已解决 or 未解决, from the tracking page's form; back to the page
+    (303) once kept, or the page again with the refusal (4xx) and nothing changed."""
+    store = get_store()
+    county = default_county(store)
+    r = _report(store, token)
+    given = request.form.get("answer", "")[:20]
+    try:
+        kept = feedback.answer(store, county, r, given)
+    except PortalError as exc:
+        audit(request.endpoint, f"public_report:{r.id}", "refused", code=exc.code, incident_id=r.incident_id)
+        page = render_template(
+            "public/track.html", county=county, report=tracking_json(store, county, r), error=message_of(exc)
+        )
+        return page, exc.status, {"Cache-Control": "private, no-store"}
+    audit(request.endpoint, f"public_report:{r.id}", incident_id=kept.incident_id, answer=kept.answer)
+    return redirect(lang_url("public_reports.track", token=r.token, _anchor="feedback"), 303)
+
+
+def _asks(report: dict) -> bool:
+    return bool(report["feedback"] and report["feedback"]["open"])
 
 
 def _by_token(store, token: str) -> PublicReport | None:
@@ -119,4 +152,22 @@ def tracking_json(store, county, r: PublicReport) -> dict:
             "deadline_at": case.deadline_at and case.deadline_at.isoformat(),
             "updated_at": (case.updated_at or case.reported_at).isoformat(),
         },
+        "steps": [
+            {"at": s.at.isoformat(), "status": s.status, "status_zh": STATUS_ZH[s.status],
+             "note_zh": s.note_zh, "note_en": s.note_en}
+            for s in feedback.public_steps(store.incident_events(county.id, case.id))
+        ] if case else [],
+        "feedback": _feedback_json(store, county, r),
+    }  # fmt: skip
+
+
+def _feedback_json(store, county, r: PublicReport) -> dict | None:
+    """Whether the closed case may be answered now, until when, and the answer once given."""
+    ask = feedback.asking(store, county, r, clock.now())
+    if ask is None:
+        return None
+    given = ask.feedback
+    return {
+        "open": ask.open, "closed_at": ask.closed_at.isoformat(), "answer_by": ask.answer_by.isoformat(),
+        "answer": given and given.answer, "answered_at": given and given.at.isoformat(),
     }  # fmt: skip

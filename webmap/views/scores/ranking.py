@@ -13,6 +13,8 @@ from geodata.assignments.postings import COUNTY_TZ
 from geodata.errors import InvalidInput
 from geodata.model import COMMUNITY_KINDS, TIERS, TITLES
 from geodata.scores import titles
+from layers.satisfaction import NONE as NO_ANSWERS
+from layers.satisfaction import month_satisfaction
 from layers.score_map import default_month
 from layers.scores import checked_month as check_month
 from layers.scores import exposure_list, month_scores, previous_month
@@ -35,11 +37,13 @@ def scores():
     store, county = store_and_county()
     month = checked_month(request.args.get("month"))
     result = month_scores(store, county, month)
+    answers = month_satisfaction(store, county, month)
     return jsonify(
         month=month,
         units=[
             {"code": u.code, "name": u.name, "score": u.score, "grade": u.grade, "rank": u.rank,
-             "previous": u.previous, "change": u.change, "targets": u.targets}
+             "previous": u.previous, "change": u.change, "targets": u.targets,
+             "satisfaction": _satisfaction_json(answers.get(u.unit_id, NO_ANSWERS))}
             for u in result.units
         ],
         targets=[
@@ -76,9 +80,16 @@ def ranking():
     nearest = (
         None if any(u.score is not None for u in result.units) else _nearest_scored(store, county, month)
     )
+    satisfaction = month_satisfaction(store, county, month)
     return render_template(
-        "scores/index.html", scores=result, tied=tied, exposure=exposure, nearest=nearest, **context
-    )
+        "scores/index.html", scores=result, tied=tied, exposure=exposure, nearest=nearest,
+        satisfaction=satisfaction, no_answers=NO_ANSWERS, **context,
+    )  # fmt: skip
+
+
+def _satisfaction_json(s) -> dict:
+    """满意率 of a unit: answers 已解决 of the answers given in the month (rate None: no answers)."""
+    return {"solved": s.solved, "answered": s.answered, "rate_pct": s.rate_pct}
 
 
 def _nearest_scored(store, county, month: str) -> str | None:
