@@ -85,6 +85,9 @@ NOTIFICATION_KIND: Vocabulary = {
     "extension_approved": ("延期已同意", "extension approved"),
     "extension_refused": ("延期未同意", "extension refused"),
     "shelved": ("挂账", "on record"),
+    "due_soon": ("即将到期", "due soon"),
+    "overdue": ("已逾期", "overdue"),
+    "digest": ("每日待办", "daily digest"),
     "supervision_1": ("一级督办", "supervision, level 1"),
     "supervision_2": ("二级督办", "supervision, level 2"),
 }

@@ -79,13 +79,13 @@ def handling_rules(s: Settings | None = None):
     s = s or settings()
     return HandlingRules(
         s.cases_max_extensions, timedelta(days=s.cases_max_extension_days),
-        timedelta(hours=s.cases_supervise_after_h), timedelta(hours=s.cases_escalate_after_h),
+        timedelta(hours=s.cases_supervise_after_h), timedelta(hours=s.cases_escalate_after_h), s.digest_hour,
     )  # fmt: skip
 
 
 def case_sweep(s: Settings):
-    """What the delivery worker runs once a minute beside delivering: the 督办 due and the cases
-    coming off the record, in every county (geodata/cases/handling.py ``sweep``)."""
+    """What the delivery worker runs once a minute beside delivering: the 督办 due, the cases
+    coming off the record and the reminders, in every county (geodata/cases/handling.py ``sweep``)."""
     from geodata.cases.handling import sweep
 
     rules = handling_rules(s)

@@ -55,6 +55,7 @@ class Settings:
     cases_max_extension_days: float = 30.0  # how far past its deadline one 延期 may move it
     cases_supervise_after_h: float = 24.0  # overdue this long: level 1 督办 to the unit, by the worker
     cases_escalate_after_h: float = 24.0  # and this much longer: level 2 督办 to the county's leaders
+    digest_hour: int = 8  # from this hour (county clock, 0–23) each unit gets its day's digest
 
 
 _ENV = {
@@ -93,6 +94,7 @@ _ENV = {
     "cases_max_extension_days": "PORTAL_CASES_MAX_EXTENSION_DAYS",
     "cases_supervise_after_h": "PORTAL_CASES_SUPERVISE_AFTER_H",
     "cases_escalate_after_h": "PORTAL_CASES_ESCALATE_AFTER_H",
+    "digest_hour": "PORTAL_DIGEST_HOUR",
 }
 
 
@@ -114,6 +116,11 @@ def _parse(name: str, raw: str, kind: type):
         raise ConfigError(
             f"{_ENV[name]} 应为正数，而不是 {raw!r}",
             en=f"{_ENV[name]} must be a positive number, not {raw!r}",
+        )
+    if name == "digest_hour" and not 0 <= value <= 23:
+        raise ConfigError(
+            f"{_ENV[name]} 应为 0 至 23 之间的小时，而不是 {raw!r}",
+            en=f"{_ENV[name]} must be an hour from 0 to 23, not {raw!r}",
         )
     if name == "port" and not 1 <= value <= 65535:
         raise ConfigError(

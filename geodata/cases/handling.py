@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from geodata import clock
+from geodata.cases import reminders
 from geodata.cases.holidays import due
 from geodata.cases.model import CaseRequest, Supervision
 from geodata.cases.workflow import MAX_SHORT, SYSTEM, Actor, _event
@@ -47,6 +48,7 @@ class HandlingRules:
     max_extension: timedelta = timedelta(days=30)
     supervise_after: timedelta = timedelta(hours=24)
     escalate_after: timedelta = timedelta(hours=24)
+    digest_hour: int = 8  # the county's hour from which each unit gets its day's digest
 
 
 # -- 延期 ---------------------------------------------------------------------------------------------
@@ -268,8 +270,8 @@ def _raise(store: Store, county: County, case: Incident, level: int, by: str, no
 def sweep(
     store: Store, county: County, rules: HandlingRules = HandlingRules(), now: datetime | None = None
 ) -> dict:
-    """Raise the 督办 that are due and bring back the cases on record whose review day has come;
-    each case in its own transaction. Safe to run at any time and twice at once: a level is raised
+    """Raise the 督办 that are due, bring back the cases on record whose review day has come and
+    send the reminders due (reminders.py); each case in its own transaction. Safe to run at any time and twice at once: a level is raised
     once per case (a unique index), a case comes back once (its status moves)."""
     now = now or clock.now()
     raised = {1: 0, 2: 0}
@@ -289,7 +291,8 @@ def sweep(
             back += 1
         except Conflict:  # brought back meanwhile by a leader or another sweep
             pass
-    return {"supervision_1": raised[1], "supervision_2": raised[2], "unshelved": back}
+    reminded = reminders.remind(store, county, now, rules.digest_hour)
+    return {"supervision_1": raised[1], "supervision_2": raised[2], "unshelved": back, **reminded}
 
 
 # -- checks ----------------------------------------------------------------------------------------------

@@ -119,6 +119,31 @@ RULES: dict[str, Rule] = {
             "to it and answer. {note_en}",
         ),
     ),
+    "due_soon": Rule(
+        "case_unit",
+        ("案件 #{id} 即将到期", "Case #{id} is due soon"),
+        (
+            "案件 #{id}（{category}）将于 {deadline} 到期（不足 4 个工作小时），请尽快处置。{where}",
+            "Case #{id} ({category_en}) is due at {deadline} (less than 4 working hours left); please handle it. {where_en}",
+        ),
+    ),
+    "overdue": Rule(
+        "case_unit",
+        ("案件 #{id} 已逾期", "Case #{id} is overdue"),
+        (
+            "案件 #{id}（{category}）已超过处置时限 {deadline}，请立即处置；逾期将被督办。{where}",
+            "Case #{id} ({category_en}) passed its deadline {deadline}; please handle it now, or it will be "
+            "supervised. {where_en}",
+        ),
+    ),
+    "digest": Rule(
+        "case_unit",
+        ("{day} 待办：{unit}", "To do on {day}: {unit}"),
+        (
+            "{unit}今日待办：在办 {open} 件，今日到期 {due_today} 件，已逾期 {overdue} 件。",
+            "{unit} today: {open} open, {due_today} due today, {overdue} overdue.",
+        ),
+    ),
     "supervision_2": Rule(
         "case_unit_and_leaders",
         ("二级督办：案件 #{id}", "Supervision order, level 2: case #{id}"),
@@ -173,12 +198,25 @@ def notify(
     ``deliver``) a pending delivery per channel each recipient has, due at once. Call it inside
     the transaction that records the event."""
     rule = RULES[kind]
-    facts = _facts(store, incident, note)
+    recipients = RECIPIENTS[rule.recipients](store, incident)
+    return _write(store, county, kind, incident.id, recipients, _facts(store, incident, note), at, deliver)
+
+
+def notify_unit(
+    store: Store, county: County, kind: str, unit_id: int, facts: dict, at: datetime
+) -> Notification:
+    """A notification about no one case (the daily digest) to a unit, with its deliveries."""
+    (written,) = _write(store, county, kind, None, [Recipient(unit_id=unit_id)], facts, at, True)
+    return written
+
+
+def _write(store, county, kind, incident_id, recipients, facts, at, deliver) -> list[Notification]:
+    rule = RULES[kind]
     written = []
-    for recipient in RECIPIENTS[rule.recipients](store, incident):
+    for recipient in recipients:
         stored = store.add_notification(
             Notification(
-                county.id, kind, incident.id, recipient,
+                county.id, kind, incident_id, recipient,
                 rule.title[0].format(**facts), rule.body[0].format(**facts).strip(),
                 rule.title[1].format(**facts), rule.body[1].format(**facts).strip(), at,
             )

@@ -66,7 +66,7 @@ def test_a_case_goes_from_a_phone_to_its_unit_and_back_to_the_inspector(
     assert staff.locator("a.case-id").all_inner_texts() == [f"#{case_id}"]
     staff.click(f"a.case-id:text-is('#{case_id}')")
     staff.wait_for_url(f"**/cases/{case_id}")
-    assert staff.locator("#action-form button").all_inner_texts() == ["处置"]
+    assert staff.locator("#action-form button").all_inner_texts() == ["处置", "回退"]
     _act(staff, "处置", "已劝离车辆")
     assert staff.inner_text(".case-head .badge") == "已处置"
 

@@ -94,7 +94,7 @@ EN = {
     "cases.handling.no_orders": "No supervision order. The portal raises one when a case is overdue; leaders may raise one by hand.",
     "bar.supervision": "Supervision",
     "supervision.title": "Supervision orders",
-    "supervision.heading": "Supervision orders (督办)",
+    "supervision.heading": "Supervision orders",
     "supervision.leaders_only": "Only leaders may see the supervision orders",
     "supervision.total": "{n} in all",
     "supervision.unit": "Unit",

@@ -67,3 +67,10 @@ class HandlingStore(Protocol):
     def count_supervisions(
         self, county_id: int, state: str | None = None, unit_id: int | None = None
     ) -> int: ...
+
+    def cases_due_between(self, county_id: int, start: datetime, end: datetime, limit: int) -> list[tuple]:
+        """(id, category, unit_id, deadline_at) of the cases (not duplicates) waiting on someone
+        (OVERDUE_STATUSES) whose deadline is in [start, end), soonest first."""
+
+    def add_reminder(self, county_id: int, kind: str, key: str, at: datetime) -> bool:
+        """Record that the reminder ``kind`` of ``key`` was sent; False when it was already."""

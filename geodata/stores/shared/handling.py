@@ -162,6 +162,26 @@ class HandlingSql(BaseStore):
         sql = f"SELECT COUNT(*) AS n FROM ({_SUPERVISIONS}) AS s"
         return self._rows(sql, _supervision_filters(county_id, None, state, unit_id))[0]["n"]
 
+    def cases_due_between(self, county_id: int, start: datetime, end: datetime, limit: int) -> list[tuple]:
+        rows = self._rows(
+            f"SELECT t.id, t.category, t.unit_id, t.deadline_at FROM incident AS t WHERE t.county_id = %(c)s "
+            f"AND t.status IN {sql_list(OVERDUE_STATUSES)} AND t.duplicate_of IS NULL "
+            "AND t.deadline_at >= %(start)s AND t.deadline_at < %(end)s ORDER BY t.deadline_at, t.id LIMIT %(limit)s",
+            {"c": county_id, "start": self._t(start), "end": self._t(end), "limit": int(limit)},
+        )
+        return [(r["id"], r["category"], r["unit_id"], self._time(r["deadline_at"])) for r in rows]
+
+    def add_reminder(self, county_id: int, kind: str, key: str, at: datetime) -> bool:
+        try:
+            with self.transaction():
+                self._execute(
+                    "INSERT INTO reminder (county_id, kind, key, at) VALUES (%(c)s, %(kind)s, %(key)s, %(at)s)",
+                    {"c": county_id, "kind": kind, "key": key, "at": self._t(at)},
+                )
+        except self.CONSTRAINT_ERRORS:
+            return False
+        return True
+
     def _request_params(self, r: CaseRequest) -> dict:
         return {
             **vars(r), "asked_at": self._t(r.asked_at), "old_deadline_at": self._t(r.old_deadline_at),

@@ -1,0 +1,83 @@
+"""Reminders the portal sends by itself (DESIGN §12): a case's unit is told when fewer than
+``DUE_SOON_HOURS`` working hours (clock hours for a category counted so) are left, and again when
+the deadline has passed; each unit gets a digest of its day (open, due today, overdue) once a day
+from ``digest_hour``. Run by the notify worker's sweep (handling.py ``sweep``) every minute.
+
+Each reminder is recorded under a key (the case and the deadline it was sent for, or the unit and
+the day) in the same transaction as its notification: a deadline moved by a 延期 is reminded of
+again; a second sweep, or a second worker, sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from geodata.cases.deadlines import working_hours_between
+from geodata.cases.holidays import county_calendar
+from geodata.model import COUNTY_TZ, County
+from geodata.notify import rules as notify_rules
+from geodata.stores.store import Store
+
+DUE_SOON_HOURS = 4
+# Deadlines looked at: those within the next few days (4 working hours can span a holiday week-end)
+# and those passed within the last day (an older one was reminded of when it passed, or the
+# portal was off then: its 督办 follows).
+AHEAD = timedelta(days=10)
+BEHIND = timedelta(days=1)
+BATCH = 500
+
+
+def remind(store: Store, county: County, now: datetime, digest_hour: int = 8) -> dict[str, int]:
+    """Send what is due now; how many of each kind were sent."""
+    sent = Counter()
+    for case_id, category, unit_id, deadline in store.cases_due_between(
+        county.id, now - BEHIND, now + AHEAD, BATCH
+    ):
+        if unit_id is None:
+            continue
+        if deadline <= now:
+            kind = "overdue"
+        elif _left(store, county, category, now, deadline) <= DUE_SOON_HOURS:
+            kind = "due_soon"
+        else:
+            continue
+        with store.transaction():
+            if store.add_reminder(county.id, kind, f"{case_id}@{deadline.isoformat()}", now):
+                notify_rules.notify(store, county, kind, store.get_incident(county.id, case_id), now)
+                sent[kind] += 1
+    if now.astimezone(COUNTY_TZ).hour >= digest_hour:
+        sent["digest"] = _digests(store, county, now)
+    return dict(sent)
+
+
+def _left(store: Store, county: County, category: str, now: datetime, deadline: datetime) -> float:
+    if store.get_category(category).deadline_kind == "calendar":
+        return (deadline - now).total_seconds() / 3600
+    first, last = now.astimezone(COUNTY_TZ).date(), deadline.astimezone(COUNTY_TZ).date()
+    return working_hours_between(now, deadline, county_calendar(store, county.id, first, last))
+
+
+def _digests(store: Store, county: County, now: datetime) -> int:
+    """Each unit with open cases, once a day: its open, due today and overdue counts."""
+    today = now.astimezone(COUNTY_TZ)
+    end_of_day = today.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    open_cases = Counter()
+    overdue = Counter()
+    for unit_id, late, n in store.incident_counts(
+        county.id, ("unit_id", "overdue"), now, status="open", duplicates=False
+    ):
+        open_cases[unit_id] += n
+        overdue[unit_id] += n if late else 0
+    due_today = Counter(u for _, _, u, _ in store.cases_due_between(county.id, now, end_of_day, 100_000))
+    sent = 0
+    for unit in store.list_units(county.id):
+        if not open_cases[unit.id]:
+            continue
+        with store.transaction():
+            if store.add_reminder(county.id, "digest", f"{unit.id}@{today.date().isoformat()}", now):
+                facts = {"day": today.strftime("%m-%d"), "unit": unit.name, "open": open_cases[unit.id],
+                         "due_today": due_today[unit.id], "overdue": overdue[unit.id]}  # fmt: skip
+                notify_rules.notify_unit(store, county, "digest", unit.id, facts, now)
+                sent += 1
+    return sent
