@@ -1,5 +1,5 @@
 """驾驶舱: the numbers beside the leaders' map, for the cases the map's filters pick — totals,
-closure and rework rates (DESIGN §10: 结案率, 返工率), overdue, the trend by month and category,
+closure and rework rates (DESIGN §10: 结案率, 返工率), overdue, under 督办, the trend by month and category,
 the units ranked by closure rate, and the cases by status. Counted in the database
 (``Store.incident_counts``), never by loading cases."""
 
@@ -26,12 +26,16 @@ def dashboard(store: Store, county: County, now: datetime, **filters) -> dict:
     handled = sum(by_status.get(s, 0) for s in HANDLED)
     reworked = dict(store.incident_counts(c, ("reworked",), now, **filters)).get(1, 0)
     overdue = dict(store.incident_counts(c, ("overdue",), now, **filters)).get(1, 0)
+    # Cases under a 督办 not closed: counted only when the county has any (the usual answer is 0).
+    orders = store.count_supervisions(c, "open") + store.count_supervisions(c, "answered")
+    supervised = store.count_incidents(c, **{**filters, "pending": "supervised"}) if orders else 0
     return {
         "totals": {
             "total": total,
             "open": sum(by_status.get(s, 0) for s in OPEN_STATUSES),
             "closed": closed,
             "overdue": overdue,
+            "supervised": supervised,
             "closure_rate": _rate(closed, counted),
             "rework_rate": _rate(reworked, handled),
         },

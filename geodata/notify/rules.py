@@ -46,8 +46,8 @@ RULES: dict[str, Rule] = {
         "case_unit",
         ("案件 #{id} 返工：{category}", "Case #{id} sent back for rework: {category_en}"),
         (
-            "案件 #{id}（{category}）核查未通过，退回{unit}返工（第 {rework} 次），请于 {deadline} 前处置。{note}",
-            "Case #{id} ({category_en}) did not pass its check and is sent back to {unit} for rework "
+            "案件 #{id}（{category}）未办结，退回{unit}返工（第 {rework} 次），请于 {deadline} 前处置。{note}",
+            "Case #{id} ({category_en}) is not solved and is sent back to {unit} for rework "
             "(time {rework}); please handle it by {deadline}. {note_en}",
         ),
         on_status="reopened",

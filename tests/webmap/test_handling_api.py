@@ -72,6 +72,11 @@ def test_an_extension_is_asked_on_the_case_page_and_approved_by_a_leader(app, ca
     assert asked.status_code == 201 and asked.get_json()["state"] == "pending"
     page = leader.get(f"/cases/{case_id}").text
     assert "申请延期至" in page and "同意延期" in page
+    listed = leader.get("/cases")
+    assert "1</b> 件延期待审批" in listed.text  # the leaders' queue
+    waiting = leader.get("/api/v1/incidents?pending=extension").get_json()
+    assert [c["id"] for c in waiting["items"]] == [case_id]
+    assert leader.get("/api/v1/incidents?pending=someday").status_code == 400
     request_id = asked.get_json()["id"]
     assert _post(cg, f"/api/v1/requests/{request_id}/decision", {"approve": True}).status_code == 403
     assert _post(leader, f"/api/v1/requests/{request_id}/decision", {"approve": "maybe"}).status_code == 400
@@ -92,6 +97,9 @@ def test_a_leader_shelves_supervises_and_the_unit_answers(app, case_users, leade
     assert _post(jj, f"/api/v1/supervisions/{order_id}/answer", {"answer": "已办"}).status_code == 403
     answered = _post(cg, f"/api/v1/supervisions/{order_id}/answer", {"answer": "已安排拖车"})
     assert answered.status_code == 200 and answered.get_json()["state"] == "answered"
+    assert leader.get("/api/v1/dashboard").get_json()["totals"]["supervised"] == 1
+    supervised = leader.get("/api/v1/incidents?pending=supervised").get_json()
+    assert [c["id"] for c in supervised["items"]] == [case_id]
     listing = leader.get("/supervision?state=answered")
     assert listing.status_code == 200 and "已安排拖车" in listing.text and f"/cases/{case_id}" in listing.text
     assert leader.get("/supervision?state=open").text.count("今日办结") == 0

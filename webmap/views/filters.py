@@ -32,6 +32,7 @@ class CaseFilters:
     until: datetime | None = None
     overdue_at: datetime | None = None
     reporter: str | None = None
+    pending: str | None = None  # 'extension' | 'supervised' (geodata/stores/shared/cases.py PENDING)
     duplicates: bool = False
     bbox: BBox | None = None
 
@@ -43,7 +44,7 @@ class CaseFilters:
 
 def case_filters(store: Store, county: County) -> CaseFilters:
     """The filters of the query string (``status``, ``category``, ``unit``, ``zone``, ``from``,
-    ``to``, ``overdue``, ``mine``, ``duplicates``, ``bbox``), each checked."""
+    ``to``, ``overdue``, ``mine``, ``pending``, ``duplicates``, ``bbox``), each checked."""
     a = request.args
     if a.get("category"):
         store.get_category(a["category"])  # NotFound naming it
@@ -62,6 +63,7 @@ def case_filters(store: Store, county: County) -> CaseFilters:
         overdue_at=clock.now() if a.get("overdue") == "1" else None,
         reporter=viewer.name if a.get("mine") == "1" else None,  # the cases the viewer reported
         duplicates=a.get("duplicates") == "1",
+        pending=a.get("pending") or None,
         bbox=county_bbox(parse_bbox(a["bbox"]), county) if a.get("bbox") else None,
     )
 

@@ -42,7 +42,8 @@ class CaseStore(Protocol):
         ``zone_id`` (the zone and the cells inside it), ``reporter`` (a user's name), ``overdue_at``
         (open and past the deadline then), ``duplicates`` (False leaves out reports linked to an earlier case),
         ``source`` (inspector, api, public), ``closed_since`` / ``closed_until`` (closed in
-        [since, until): closing is final, so when the case was last updated)."""
+        [since, until): closing is final, so when the case was last updated), ``pending``
+        ('extension': a 延期 waiting for a decision; 'supervised': a 督办 not closed)."""
 
     def count_incidents(self, county_id: int, bbox: BBox | None = None, **filters) -> int:
         """How many incidents ``list_incidents`` would give without a limit."""

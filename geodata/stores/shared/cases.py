@@ -45,6 +45,11 @@ INCIDENT_FILTERS = """
            OR (t.status = 'closed' AND t.updated_at >= %(closed_since)s))
       AND (CAST(%(closed_until)s AS TIMESTAMPTZ) IS NULL
            OR (t.status = 'closed' AND t.updated_at < %(closed_until)s))
+      AND (CAST(%(pending)s AS TEXT) IS NULL
+           OR (CAST(%(pending)s AS TEXT) = 'extension' AND t.id IN (SELECT q.incident_id FROM case_request AS q
+               WHERE q.kind = 'extend' AND q.state = 'pending'))
+           OR (CAST(%(pending)s AS TEXT) = 'supervised' AND t.id IN (SELECT v.incident_id FROM supervision AS v
+               WHERE v.state <> 'closed')))
 """
 UPDATE_INCIDENT = """
     UPDATE incident
@@ -57,6 +62,7 @@ UPDATE_INCIDENT = """
 INCIDENT_FILTERS = INCIDENT_FILTERS.replace("{open}", sql_list(OPEN_STATUSES)).replace(
     "{overdue}", sql_list(OVERDUE_STATUSES)
 )
+PENDING = ("extension", "supervised")
 # What incident_counts may group by; MONTH_SQL (the month in the county's clock) is each backend's.
 _COUNT_KEYS = {
     "category": "t.category",
@@ -83,11 +89,15 @@ def incident_filter_params(
     closed_until=None,
     source=None,
     reporter=None,
+    pending=None,
 ) -> dict:
     """The parameters of INCIDENT_FILTERS, times as a backend keeps them (``encode_time``);
-    ``status`` may be 'open' (any open status)."""
+    ``status`` may be 'open' (any open status); ``pending`` one of PENDING (a 延期 waiting for a
+    decision, a 督办 not closed)."""
     if status is not None and status != "open":
         check_choice(status, INCIDENT_STATUSES, "status")
+    if pending is not None:
+        check_choice(pending, PENDING, "pending")
     t = encode_time
     return {
         "since": t(since), "until": t(until), "category": category,
@@ -96,7 +106,7 @@ def incident_filter_params(
         "unit": unit_id, "zone": zone_id, "overdue_at": t(overdue_at),
         "duplicates": 1 if duplicates else None,
         "closed_since": t(closed_since), "closed_until": t(closed_until), "source": source,
-        "reporter": reporter,
+        "reporter": reporter, "pending": pending,
     }  # fmt: skip
 
 

@@ -166,9 +166,13 @@ def category_names(store) -> dict[str, str]:
 
 
 def _queues(store, county) -> dict:
-    """What waits on leaders: cases to dispatch (待派发), and cases past their deadline."""
+    """What waits on leaders: cases to dispatch (待派发), returned by a unit (回退), with a 延期 to
+    decide or a 督办 not closed, and cases past their deadline."""
     return {
         "review": store.count_incidents(county.id, status="filed", duplicates=False),
+        "returned": store.count_incidents(county.id, status="returned", duplicates=False),
+        "extension": store.count_incidents(county.id, pending="extension", duplicates=False),
+        "supervised": store.count_incidents(county.id, pending="supervised", duplicates=False),
         "overdue": store.count_incidents(county.id, overdue_at=clock.now(), duplicates=False),
     }
 
