@@ -18,6 +18,7 @@ import shapely
 from werkzeug.security import generate_password_hash
 
 from demo.feedback import add_demo_feedback
+from demo.handling import add_demo_handling
 from demo.incidents import add_demo_incidents, add_demo_inspections, mark_working_categories
 from demo.names import COMMUNITY_ANCHORS, COUNTY_CODE, COUNTY_NAME
 from demo.notifications import add_demo_notifications
@@ -42,6 +43,7 @@ STEPS = (
     "inspections",
     "users",
     "feedback",
+    "handling",
     "notifications",
 )
 N_COMMUNITIES = 12
@@ -118,6 +120,8 @@ def seed_demo(
         users = add_demo_users(store, county, units)
         step("feedback")
         add_demo_feedback(store, county, rng, year.end)
+        step("handling")
+        add_demo_handling(store, county, rng, year.end)
         step("notifications")
         add_demo_notifications(store, county, units["CGJ"].id, year.end)
         audit.record(store, AUTHOR, SEEDED, COUNTY_CODE, detail={"seed": seed, "ends": year.end.isoformat()})

@@ -14,6 +14,7 @@ from demo.incidents import MINE_DAYS
 from demo.names import FIVE_RECTIFICATIONS
 from demo.posts import CST, DemoYear
 from geodata.accounts import passwords
+from geodata.cases import handling
 from geodata.cases.deadlines import deadline
 from geodata.cases.holidays import county_calendar
 from geodata.errors import Conflict
@@ -200,3 +201,19 @@ def test_some_residents_answered_on_closed_cases_so_the_scores_show_a_satisfacti
         given = store.get_feedback(county.id, r.incident_id)
         case = store.get_incident(county.id, r.incident_id)
         assert given.at < NOW and case.status == ("closed" if given.answer == "solved" else "reopened")
+
+
+def test_the_demo_has_returns_extensions_records_and_supervision_and_raises_no_flood(demo):
+    """A demo started today finds the 督办 of its overdue cases raised already (the worker's first
+    sweep raises none), some answered; returns, extensions and cases on record of each kind."""
+    store, result = demo
+    cid = result.county.id
+    requests = store.case_requests(cid, limit=1000)
+    kinds = Counter((r.kind, r.state) for r in requests)
+    assert kinds[("return", "pending")] and kinds[("return", "approved")] and kinds[("shelve", "approved")]
+    assert kinds[("extend", "approved")] and kinds[("extend", "refused")] and kinds[("extend", "pending")]
+    assert store.count_incidents(cid, status="returned") == kinds[("return", "pending")]
+    assert store.count_incidents(cid, status="shelved") == kinds[("shelve", "approved")]
+    assert store.count_supervisions(cid, "answered") > 0 and store.count_supervisions(cid, "open") > 0
+    done = handling.sweep(store, result.county, now=NOW)
+    assert (done["supervision_1"], done["supervision_2"], done["unshelved"]) == (0, 0, 0)
