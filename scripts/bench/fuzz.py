@@ -26,7 +26,7 @@ GET_PAGES = [
     "/portal/change-sets/{id}", "/portal/coverage", "/portal/targets/{kind}/{id}", "/portal/edit",
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
-    "/sw.js", "/manifest.webmanifest", "/inbox", "/admin/deliveries",
+    "/sw.js", "/manifest.webmanifest", "/inbox", "/admin/deliveries", "/supervision",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -45,6 +45,9 @@ POST_JSON = [
     "/api/v1/segments/{id}/split", "/api/v1/segments/merge", "/api/v1/change-sets/{id}/revert",
     "/api/v1/public-reports/{id}/approve", "/api/v1/public-reports/{id}/merge",
     "/api/v1/public-reports/{id}/reject", "/api/public/reports", "/api/v1/inbox/read",
+    "/api/v1/incidents/{id}/extensions", "/api/v1/requests/{id}/decision", "/api/v1/incidents/{id}/shelve",
+    "/api/v1/incidents/{id}/unshelve", "/api/v1/incidents/{id}/supervisions", "/api/v1/supervisions/{id}/answer",
+    "/api/v1/supervisions/{id}/close",
 ]  # fmt: skip
 OPEN311 = [
     "/open311/v2/services.json", "/open311/v2/services.xml", "/open311/v2/services/{code}.json",

@@ -88,6 +88,8 @@ ZH = {
     "edit.coverage.status.closed": "已结案",
     "edit.coverage.status.rejected": "已驳回",
     "edit.coverage.status.reopened": "返工",
+    "edit.coverage.status.returned": "回退待审",
+    "edit.coverage.status.shelved": "挂账",
 }
 
 EN = {
@@ -178,4 +180,6 @@ EN = {
     "edit.coverage.status.closed": "Closed",
     "edit.coverage.status.rejected": "Rejected",
     "edit.coverage.status.reopened": "Sent back for rework",
+    "edit.coverage.status.returned": "Returned, to review",
+    "edit.coverage.status.shelved": "On record",
 }

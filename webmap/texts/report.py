@@ -5,6 +5,9 @@ from geodata.labels import STATE_ZH, STATUS_ZH
 ZH = {
     **{f"state.{k}": v for k, v in STATE_ZH.items()},
     **{f"status.{k}": v for k, v in STATUS_ZH.items()},
+    # what a resident reads of a case a unit returned, or one put on record: not the staff's words
+    "status.returned": "重新派发中",
+    "status.shelved": "已列入整改计划",
     "report.title": "上报问题",
     "report.public_title": "随手拍",
     "report.public_intro": "发现乱贴乱画、占道经营、乱停车、乱设广告或垃圾？拍下来告诉我们。工作人员审核后立案派发，并在地图上公开处理进度；您的联系方式不会公开。",
@@ -106,6 +109,8 @@ EN = {
     "status.closed": "Closed",
     "status.rejected": "Rejected",
     "status.reopened": "Being redone",
+    "status.returned": "Being sent to the right unit",
+    "status.shelved": "Scheduled for later work",
     "report.title": "Report a problem",
     "report.public_title": "Report a problem",
     "report.public_intro": "Seen illegal posters, street vending, bad parking, unlicensed signs or litter? Take a photo and tell us. Staff review every report; once approved it is sent to the unit in charge and its progress is shown on the map. Your contact details are never published.",
