@@ -59,8 +59,12 @@ def _left(store: Store, county: County, category: str, now: datetime, deadline: 
 
 
 def _digests(store: Store, county: County, now: datetime) -> int:
-    """Each unit with open cases, once a day: its open, due today and overdue counts."""
+    """Each unit with open cases, once a day: its open, due today and overdue counts. The county's
+    day is marked done after its last unit, so later sweeps that day count nothing."""
     today = now.astimezone(COUNTY_TZ)
+    day_key = f"{county.id}@{today.date().isoformat()}"
+    if store.reminded("digest_day", day_key):
+        return 0
     end_of_day = today.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     open_cases = Counter()
     overdue = Counter()
@@ -80,4 +84,5 @@ def _digests(store: Store, county: County, now: datetime) -> int:
                          "due_today": due_today[unit.id], "overdue": overdue[unit.id]}  # fmt: skip
                 notify_rules.notify_unit(store, county, "digest", unit.id, facts, now)
                 sent += 1
+    store.add_reminder(county.id, "digest_day", day_key, now)
     return sent

@@ -74,3 +74,6 @@ class HandlingStore(Protocol):
 
     def add_reminder(self, county_id: int, kind: str, key: str, at: datetime) -> bool:
         """Record that the reminder ``kind`` of ``key`` was sent; False when it was already."""
+
+    def reminded(self, kind: str, key: str) -> bool:
+        """Whether the reminder ``kind`` of ``key`` was sent."""

@@ -182,6 +182,13 @@ class HandlingSql(BaseStore):
             return False
         return True
 
+    def reminded(self, kind: str, key: str) -> bool:
+        rows = self._rows(
+            "SELECT 1 AS one FROM reminder WHERE kind = %(kind)s AND key = %(key)s",
+            {"kind": kind, "key": key},
+        )
+        return bool(rows)
+
     def _request_params(self, r: CaseRequest) -> dict:
         return {
             **vars(r), "asked_at": self._t(r.asked_at), "old_deadline_at": self._t(r.old_deadline_at),
