@@ -29,21 +29,27 @@ BATCH = 500
 
 
 def remind(store: Store, county: County, now: datetime, digest_hour: int = 8) -> dict[str, int]:
-    """Send what is due now; how many of each kind were sent."""
+    """Send what is due now; how many of each kind were sent. A minute with nothing to send costs
+    three queries: the deadlines in the window, the reminders sent in it, the calendar."""
     sent = Counter()
-    for case_id, category, unit_id, deadline in store.cases_due_between(
-        county.id, now - BEHIND, now + AHEAD, BATCH
-    ):
+    due = store.cases_due_between(county.id, now - BEHIND, now + AHEAD, BATCH)
+    done = store.recent_reminders(county.id, now - BEHIND - AHEAD) if due else set()
+    left = _hours_left(store, county, now)
+    for case_id, category, unit_id, deadline in due:
         if unit_id is None:
             continue
-        if deadline <= now:
-            kind = "overdue"
-        elif _left(store, county, category, now, deadline) <= DUE_SOON_HOURS:
-            kind = "due_soon"
-        else:
+        kind = (
+            "overdue"
+            if deadline <= now
+            else "due_soon"
+            if left(category, deadline) <= DUE_SOON_HOURS
+            else None
+        )
+        key = f"{case_id}@{deadline.isoformat()}"
+        if kind is None or (kind, key) in done:
             continue
         with store.transaction():
-            if store.add_reminder(county.id, kind, f"{case_id}@{deadline.isoformat()}", now):
+            if store.add_reminder(county.id, kind, key, now):
                 notify_rules.notify(store, county, kind, store.get_incident(county.id, case_id), now)
                 sent[kind] += 1
     if now.astimezone(COUNTY_TZ).hour >= digest_hour:
@@ -51,11 +57,19 @@ def remind(store: Store, county: County, now: datetime, digest_hour: int = 8) ->
     return dict(sent)
 
 
-def _left(store: Store, county: County, category: str, now: datetime, deadline: datetime) -> float:
-    if store.get_category(category).deadline_kind == "calendar":
-        return (deadline - now).total_seconds() / 3600
-    first, last = now.astimezone(COUNTY_TZ).date(), deadline.astimezone(COUNTY_TZ).date()
-    return working_hours_between(now, deadline, county_calendar(store, county.id, first, last))
+def _hours_left(store: Store, county: County, now: datetime):
+    """``left(category, deadline)``: the hours from now to the deadline as the category counts
+    them (working hours of the county's calendar, read once, or the clock's)."""
+    kinds = {c.code: c.deadline_kind for c in store.list_categories()}
+    today = now.astimezone(COUNTY_TZ).date()
+    calendar = county_calendar(store, county.id, today, today + AHEAD + timedelta(days=1))
+
+    def left(category: str, deadline: datetime) -> float:
+        if kinds.get(category) == "calendar":
+            return (deadline - now).total_seconds() / 3600
+        return working_hours_between(now, deadline, calendar)
+
+    return left
 
 
 def _digests(store: Store, county: County, now: datetime) -> int:

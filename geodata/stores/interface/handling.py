@@ -77,3 +77,6 @@ class HandlingStore(Protocol):
 
     def reminded(self, kind: str, key: str) -> bool:
         """Whether the reminder ``kind`` of ``key`` was sent."""
+
+    def recent_reminders(self, county_id: int, since: datetime) -> set[tuple[str, str]]:
+        """(kind, key) of the county's reminders sent since ``since``."""

@@ -104,8 +104,9 @@ class HandlingSql(BaseStore):
     def overdue_unsupervised(self, county_id: int, overdue_at: datetime, level: int, limit: int) -> list[int]:
         rows = self._rows(
             f"SELECT t.id FROM incident AS t WHERE t.county_id = %(c)s AND t.status IN {sql_list(OVERDUE_STATUSES)} "
-            "AND t.deadline_at < %(at)s AND t.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM supervision AS s "
-            "WHERE s.incident_id = t.id AND s.level = %(level)s AND s.raised_by = %(system)s) "
+            # NOT IN a subquery: one hashed set of the supervised, whatever the planner's statistics
+            "AND t.deadline_at < %(at)s AND t.duplicate_of IS NULL AND t.id NOT IN (SELECT s.incident_id "
+            "FROM supervision AS s WHERE s.level = %(level)s AND s.raised_by = %(system)s) "
             "ORDER BY t.deadline_at, t.id LIMIT %(limit)s",
             {
                 "c": county_id,
@@ -188,6 +189,13 @@ class HandlingSql(BaseStore):
             {"kind": kind, "key": key},
         )
         return bool(rows)
+
+    def recent_reminders(self, county_id: int, since: datetime) -> set[tuple[str, str]]:
+        rows = self._rows(
+            "SELECT kind, key FROM reminder WHERE county_id = %(c)s AND at >= %(since)s",
+            {"c": county_id, "since": self._t(since)},
+        )
+        return {(r["kind"], r["key"]) for r in rows}
 
     def _request_params(self, r: CaseRequest) -> dict:
         return {

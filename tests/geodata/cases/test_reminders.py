@@ -63,16 +63,15 @@ def test_a_working_hours_category_is_reminded_by_office_hours_left(store, county
     store.set_category_deadline_kind("sanitation", "working")
     case = _file(store, county, "sanitation")
     evening = case.deadline_at - timedelta(hours=17)  # 17 clock hours left, most of them a night
-    assert reminders._left(store, county, "sanitation", evening, case.deadline_at) <= reminders.DUE_SOON_HOURS
+    assert (
+        reminders._hours_left(store, county, evening)("sanitation", case.deadline_at)
+        <= reminders.DUE_SOON_HOURS
+    )
     assert reminders.remind(store, county, evening, digest_hour=23).get("due_soon") == 1
     calendar = _file(store, county, "parking", at=evening + timedelta(hours=9), lon=114.0055)
-    # a clock-hours case with 2 hours left is reminded; with 17 it would not be
-    assert (
-        reminders._left(
-            store, county, "parking", calendar.deadline_at - timedelta(hours=17), calendar.deadline_at
-        )
-        == 17
-    )
+    # a clock-hours case is counted by the clock: 17 hours before its deadline, 17 are left
+    left = reminders._hours_left(store, county, calendar.deadline_at - timedelta(hours=17))
+    assert left("parking", calendar.deadline_at) == 17
 
 
 def test_each_unit_gets_its_digest_once_a_day_from_its_hour(store, county):
