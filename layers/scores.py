@@ -11,8 +11,15 @@ where a community counts the incidents of its cells too. A target with no inspec
 not scored. A unit's score is the mean of the scores of the targets it led during the month,
 weighted by size (``segment_weight_per_km`` × km, ``zone_weight_per_ha`` × ha) and by the share of
 the month it led them: a segment reassigned on the 16th of a 30-day month counts half to each unit.
-Grades: A from ``grade_a_min``, B from ``grade_b_min``, else C. Ranks share a place on a tie (1, 2,
-2, 4), on scores rounded to one decimal.
+That is the unit's evaluators' part (考评得分). Its total (总分, the ``score`` ranked and graded)
+adds how it handled its cases (办件得分, geodata/scores/handling.py, which defines every measure):
+
+    total = weight_evaluation × evaluators' part + weight_handling × handling part
+
+(``score_setting``, 0.6 and 0.4 by default); a unit with no case due in the month has no handling
+part and its total is the evaluators' part alone; a unit nobody evaluated has no total.
+Grades: A from ``grade_a_min``, B from ``grade_b_min``, else C, of the total. Ranks share a place on
+a tie (1, 2, 2, 4), on totals rounded to one decimal.
 """
 
 from __future__ import annotations
@@ -24,8 +31,10 @@ from datetime import datetime
 
 from geodata import clock
 from geodata.assignments.postings import month_span
+from geodata.cases.model import HandlingCounts
 from geodata.errors import InvalidInput
 from geodata.model import County
+from geodata.scores.handling import HandlingMetrics, total_score
 from geodata.stores.store import Store
 
 DECIMALS = 1
@@ -49,13 +58,20 @@ class UnitScore:
     unit_id: int
     code: str
     name: str
-    score: float | None  # None: nothing it led was inspected this month
+    score: float | None  # the total; None: nothing it led was inspected this month
     weight: float
     targets: int
-    grade: str | None = None
+    grade: str | None = None  # of the total
     rank: int | None = None
     previous: float | None = None
     led: list[tuple[str, int]] = field(default_factory=list)  # the scored targets it led
+    evaluation: float | None = None  # the evaluators' part (考评得分)
+    handling: HandlingMetrics | None = None  # how it handled its cases this month (办件指标)
+
+    @property
+    def handling_part(self) -> float | None:
+        """办件得分; None when no case of the unit was due this month."""
+        return self.handling.part if self.handling is not None else None
 
     @property
     def change(self) -> float | None:
@@ -98,7 +114,8 @@ def month_scores(store: Store, county: County, month: str, previous: bool = True
     since, until = month_span(month)
     settings = score_settings(store)
     targets = target_scores(store, county, since, until, settings)
-    units = _unit_scores(store, county, since, until, targets, settings)
+    handling = store.handling_counts(county.id, since, until)
+    units = _unit_scores(store, county, since, until, targets, settings, handling)
     if previous:
         before = month_scores(store, county, previous_month(month), previous=False)
         last = {u.unit_id: u.score for u in before.units}
@@ -157,7 +174,7 @@ def _incident_counts(store, county, since, until, zones) -> dict[tuple[str, int]
     return counts
 
 
-def _unit_scores(store, county, since, until, targets, settings) -> list[UnitScore]:
+def _unit_scores(store, county, since, until, targets, settings, handling) -> list[UnitScore]:
     span = (until - since).total_seconds()
     sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])  # Σw·s, Σw, targets
     led: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -175,10 +192,15 @@ def _unit_scores(store, county, since, until, targets, settings) -> list[UnitSco
     units = []
     for u in store.list_units(county.id):
         total, weight, n = sums.get(u.id, (0.0, 0.0, 0))
-        score = round(total / weight, DECIMALS) if weight > 0 else None
-        units.append(
-            UnitScore(u.id, u.code, u.name, score, weight, int(n), grade(score, settings), led=led[u.id])
+        evaluation = round(total / weight, DECIMALS) if weight > 0 else None
+        metrics = HandlingMetrics(handling.get(u.id, HandlingCounts()))
+        score = total_score(
+            evaluation, metrics.part, settings["weight_evaluation"], settings["weight_handling"]
         )
+        units.append(
+            UnitScore(u.id, u.code, u.name, score, weight, int(n), grade(score, settings), led=led[u.id],
+                      evaluation=evaluation, handling=metrics)
+        )  # fmt: skip
     units.sort(key=lambda u: (u.score is None, -(u.score or 0), u.code))
     for i, u in enumerate(units):
         if u.score is not None:

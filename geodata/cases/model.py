@@ -56,3 +56,20 @@ class Supervision:
     closed_by: str | None = None
     closed_at: datetime | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class HandlingCounts:
+    """How a unit handled its cases in a month, as the store counts them (the rates and the
+    handling part are geodata/scores/handling.py's). A unit's cases of the month are its cases (not
+    duplicates, not rejected) whose deadline in force falls in the month."""
+
+    due: int = 0  # 应结案数: its cases of the month
+    on_time: int = 0  # 按期结案数: of those, first handled at or before the deadline in force
+    shelved: int = 0  # 挂账数: of those, put on record (a 'shelve' request approved or ended)
+    closed: int = 0  # of those, verified or closed
+    reworked: int = 0  # of those, sent back at least once (rework > 0)
+    returns: int = 0  # approved 回退 the unit asked in the month
+    supervisions: int = 0  # 督办 raised in the month on the unit
+    handled: int = 0  # its cases first handled in the month after a dispatch
+    handling_hours: float = 0.0  # their hours from dispatch to first handled, summed

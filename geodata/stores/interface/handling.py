@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
-from geodata.cases.model import CaseRequest, Supervision
+from geodata.cases.model import CaseRequest, HandlingCounts, Supervision
 
 
 class HandlingStore(Protocol):
@@ -80,3 +80,7 @@ class HandlingStore(Protocol):
 
     def recent_reminders(self, county_id: int, since: datetime) -> set[tuple[str, str]]:
         """(kind, key) of the county's reminders sent since ``since``."""
+
+    def handling_counts(self, county_id: int, since: datetime, until: datetime) -> dict[int, HandlingCounts]:
+        """How each unit handled its cases in [since, until) (HandlingCounts says what each count
+        is); a unit with nothing to count is left out."""

@@ -19,6 +19,7 @@ class PostgisEncoding(BaseStore):
 
     conn: psycopg.Connection
     MONTH_SQL = "to_char(t.reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"  # county clock, UTC+8
+    HOURS_SQL = "EXTRACT(EPOCH FROM ({end} - {start})) / 3600.0"
 
     @staticmethod
     def _t(dt: datetime | None) -> datetime | None:

@@ -69,6 +69,7 @@ class BaseStore(ABC):
     SKIP_LOCKED: ClassVar[str]  # after a SELECT: lock the rows picked, passing over those already locked
     ID_IN: ClassVar[str]  # "the row's id is one of %(ids)s", the ids given as ``_arr(ids)``
     MONTH_SQL: ClassVar[str]  # the month of t.reported_at, 'YYYY-MM', in the county's clock
+    HOURS_SQL: ClassVar[str]  # hours from {start} to {end}, two kept times, as a number
 
     def __init__(self) -> None:
         self._epsg: dict[int, int] = {}

@@ -6,7 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from geodata.cases.model import REQUEST_KINDS, REQUEST_STATES, SUPERVISION_STATES, CaseRequest, Supervision
+from geodata.cases.model import (
+    REQUEST_KINDS,
+    REQUEST_STATES,
+    SUPERVISION_STATES,
+    CaseRequest,
+    HandlingCounts,
+    Supervision,
+)
 from geodata.errors import Conflict, NotFound
 from geodata.model import OVERDUE_STATUSES
 from geodata.stores.shared.base import BaseStore
@@ -41,6 +48,78 @@ _SUPERVISIONS = """
       AND (CAST(%(incident)s AS INTEGER) IS NULL OR incident_id = %(incident)s)
       AND (CAST(%(state)s AS TEXT) IS NULL OR state = %(state)s)
       AND (CAST(%(unit)s AS INTEGER) IS NULL OR unit_id = %(unit)s)
+"""
+
+# The month's handling counts (HandlingCounts): a unit's cases of the month are its cases, neither
+# duplicates nor rejected, whose deadline in force falls in [since, until).
+_DUE = """
+    SELECT d.unit_id AS unit_id,
+           COUNT(*) AS due,
+           SUM(CASE WHEN d.handled_at <= d.deadline_at THEN 1 ELSE 0 END) AS on_time,
+           SUM(CASE WHEN d.shelves > 0 THEN 1 ELSE 0 END) AS shelved,
+           SUM(CASE WHEN d.status IN ('verified', 'closed') THEN 1 ELSE 0 END) AS closed,
+           SUM(CASE WHEN d.rework > 0 THEN 1 ELSE 0 END) AS reworked
+    FROM (
+        SELECT t.unit_id, t.deadline_at, t.status, t.rework,
+               (SELECT MIN(e.at) FROM incident_event AS e
+                WHERE e.county_id = t.county_id AND e.incident_id = t.id AND e.to_status = 'handled') AS handled_at,
+               (SELECT COUNT(*) FROM case_request AS r
+                WHERE r.incident_id = t.id AND r.kind = 'shelve' AND r.state IN ('approved', 'ended')) AS shelves
+        FROM incident AS t
+        WHERE t.county_id = %(c)s
+          AND t.unit_id IS NOT NULL
+          AND t.duplicate_of IS NULL
+          AND t.status <> 'rejected'
+          AND t.deadline_at >= %(since)s
+          AND t.deadline_at < %(until)s
+    ) AS d
+    GROUP BY d.unit_id
+"""
+# Approved 回退 asked in the month, by the unit that asked (counted against the router: shown only).
+_RETURNS = """
+    SELECT unit_id, COUNT(*) AS n
+    FROM case_request
+    WHERE county_id = %(c)s
+      AND kind = 'return'
+      AND state = 'approved'
+      AND unit_id IS NOT NULL
+      AND asked_at >= %(since)s
+      AND asked_at < %(until)s
+    GROUP BY unit_id
+"""
+_SUPERVISED = """
+    SELECT unit_id, COUNT(*) AS n
+    FROM supervision
+    WHERE county_id = %(c)s
+      AND unit_id IS NOT NULL
+      AND raised_at >= %(since)s
+      AND raised_at < %(until)s
+    GROUP BY unit_id
+"""
+# A case's first 处置 in the month, timed from the last dispatch before it (a returned case's
+# from its re-dispatch); {hours} is the backend's HOURS_SQL.
+_HANDLED = """
+    SELECT h.unit_id AS unit_id, COUNT(*) AS n, SUM({hours}) AS hours
+    FROM (
+        SELECT t.unit_id, e.at AS handled_at,
+               (SELECT MAX(d.at) FROM incident_event AS d
+                WHERE d.county_id = e.county_id AND d.incident_id = e.incident_id
+                  AND d.to_status = 'dispatched' AND d.at <= e.at) AS dispatched_at
+        FROM incident_event AS e
+        JOIN incident AS t ON t.id = e.incident_id
+        WHERE e.county_id = %(c)s
+          AND e.to_status = 'handled'
+          AND e.at >= %(since)s
+          AND e.at < %(until)s
+          AND t.unit_id IS NOT NULL
+          AND t.duplicate_of IS NULL
+          AND NOT EXISTS (
+              SELECT 1 FROM incident_event AS p
+              WHERE p.county_id = e.county_id AND p.incident_id = e.incident_id AND p.to_status = 'handled'
+                AND (p.at < e.at OR (p.at = e.at AND p.id < e.id)))
+    ) AS h
+    WHERE h.dispatched_at IS NOT NULL
+    GROUP BY h.unit_id
 """
 
 
@@ -196,6 +275,22 @@ class HandlingSql(BaseStore):
             {"c": county_id, "since": self._t(since)},
         )
         return {(r["kind"], r["key"]) for r in rows}
+
+    def handling_counts(self, county_id: int, since: datetime, until: datetime) -> dict[int, HandlingCounts]:
+        params = {"c": county_id, "since": self._t(since), "until": self._t(until)}
+        counts: dict[int, dict] = {}
+        for r in self._rows(_DUE, params):
+            counts[r["unit_id"]] = {
+                k: int(r[k] or 0) for k in ("due", "on_time", "shelved", "closed", "reworked")
+            }
+        for sql, key in ((_RETURNS, "returns"), (_SUPERVISED, "supervisions")):
+            for r in self._rows(sql, params):
+                counts.setdefault(r["unit_id"], {})[key] = int(r["n"])
+        hours = self.HOURS_SQL.format(start="h.dispatched_at", end="h.handled_at")
+        for r in self._rows(_HANDLED.format(hours=hours), params):
+            unit = counts.setdefault(r["unit_id"], {})
+            unit["handled"], unit["handling_hours"] = int(r["n"]), float(r["hours"] or 0.0)
+        return {unit: HandlingCounts(**n) for unit, n in counts.items()}
 
     def _request_params(self, r: CaseRequest) -> dict:
         return {

@@ -31,6 +31,7 @@ class SqliteEncoding(BaseStore):
 
     conn: sqlite3.Connection
     MONTH_SQL = "strftime('%Y-%m', t.reported_at, '+8 hours')"  # county clock, UTC+8
+    HOURS_SQL = "(julianday({end}) - julianday({start})) * 24.0"
     LOCK_ROW = ""  # a write transaction (BEGIN IMMEDIATE) holds the one write lock already
     SKIP_LOCKED = ""  # and serialises claimers: no other can hold a row this one picks
     ID_IN = "id IN (SELECT value FROM json_each(%(ids)s))"  # ids given as ``_arr(ids)``
