@@ -4,6 +4,8 @@ plain data — the charts are drawn by ``layers.report_charts``, the page by the
 Counts of the month are of the cases reported in it, duplicates left out: 立案 (filed) those not
 rejected, 办结 (closed) those of them now verified or closed, 返工 (rework) the times they were sent
 back. 超期 (overdue) is every case open and past its deadline at the month's end, whenever filed.
+The ranking is of the units' totals, each with its two parts (layers/scores.py), and the handling
+table shows each unit's 办件指标 of the month (geodata/scores/handling.py defines them).
 """
 
 from __future__ import annotations
@@ -101,10 +103,18 @@ class MonthlyReport:
     trend_basis: str = ""  # which units the score trend follows, in words
     grade_a_min: float = 90.0
     grade_b_min: float = 75.0
+    weight_evaluation: float = 0.6  # the total's weights (score_setting)
+    weight_handling: float = 0.4
 
     @property
     def ranking(self) -> list[UnitScore]:
         return [u for u in self.scores.units if u.score is not None]
+
+    @property
+    def handling(self) -> list[UnitScore]:
+        """The units with anything to show of their handling this month (a case due, a 回退 or a
+        督办), in the ranking's order: the handling table (geodata/scores/handling.py)."""
+        return [u for u in self.scores.units if u.handling is not None and _handled_anything(u)]
 
 
 def month_zh(month: str) -> str:
@@ -191,7 +201,13 @@ def monthly_report(
         case_months=case_months, cases_by_category=counts, score_months=score_months, unit_trend=trend,
         trend_basis="指定单位" if trend_units else f"本月前 {TREND_UNITS} 名与后 {TREND_UNITS} 名",
         grade_a_min=settings["grade_a_min"], grade_b_min=settings["grade_b_min"],
+        weight_evaluation=settings["weight_evaluation"], weight_handling=settings["weight_handling"],
     )  # fmt: skip
+
+
+def _handled_anything(u: UnitScore) -> bool:
+    c = u.handling.counts
+    return bool(c.due or c.returns or c.supervisions or c.handled)
 
 
 def _score(scores: MonthScores, kind: str, target_id: int) -> float | None:

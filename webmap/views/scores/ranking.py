@@ -13,11 +13,12 @@ from geodata.assignments.postings import COUNTY_TZ
 from geodata.errors import InvalidInput
 from geodata.model import COMMUNITY_KINDS, TIERS, TITLES
 from geodata.scores import titles
+from geodata.scores.handling import percent
 from layers.satisfaction import NONE as NO_ANSWERS
 from layers.satisfaction import month_satisfaction
 from layers.score_map import default_month
 from layers.scores import checked_month as check_month
-from layers.scores import exposure_list, month_scores, previous_month
+from layers.scores import exposure_list, month_scores, previous_month, score_settings
 from layers.tiers import propose_tiers
 from webmap.i18n import current_lang, message_of, t
 from webmap.views.common import store_and_county
@@ -27,8 +28,8 @@ pages = Blueprint("score_pages", __name__)
 
 # The settings in the order a reader follows the computation: penalties, weights, grades, exposure.
 RULES = ("segment_penalty_per_incident_km", "zone_penalty_per_incident_ha", "max_penalty",
-         "segment_weight_per_km", "zone_weight_per_ha", "grade_a_min", "grade_b_min",
-         "exposure_bottom_n", "exposure_months")  # fmt: skip
+         "segment_weight_per_km", "zone_weight_per_ha", "weight_evaluation", "weight_handling",
+         "grade_a_min", "grade_b_min", "exposure_bottom_n", "exposure_months")  # fmt: skip
 
 
 @bp.get("/scores")
@@ -40,9 +41,11 @@ def scores():
     answers = month_satisfaction(store, county, month)
     return jsonify(
         month=month,
+        weights=_weights(store),
         units=[
             {"code": u.code, "name": u.name, "score": u.score, "grade": u.grade, "rank": u.rank,
              "previous": u.previous, "change": u.change, "targets": u.targets,
+             "evaluation": u.evaluation, "handling_part": u.handling_part, "handling": _handling_json(u.handling),
              "satisfaction": _satisfaction_json(answers.get(u.unit_id, NO_ANSWERS))}
             for u in result.units
         ],
@@ -53,6 +56,7 @@ def scores():
         ],
         exposure=[
             {"code": e.unit.code, "name": e.unit.name, "score": e.unit.score, "grade": e.unit.grade,
+             "evaluation": e.unit.evaluation, "handling_part": e.unit.handling_part,
              "months": [{"month": m, "score": s, "grade": g} for m, s, g in e.months],
              "worst": [{"kind": t.kind, "id": t.id, "name": t.name, "score": t.score, "incidents": t.incidents}
                        for t in e.worst]}
@@ -66,7 +70,9 @@ def scores():
 def ranking():
     store, county = store_and_county()
     month = request.args.get("month") or default_month()
-    context = dict(county=county, month=month, months=_choices(month), rules=_rules(store))
+    context = dict(
+        county=county, month=month, months=_choices(month), rules=_rules(store), weights=_weights(store)
+    )
     try:
         checked_month(month)
     except InvalidInput as exc:  # a hand-edited or future month: say so above the selector
@@ -85,6 +91,25 @@ def ranking():
         "scores/index.html", scores=result, tied=tied, exposure=exposure, nearest=nearest,
         satisfaction=satisfaction, no_answers=NO_ANSWERS, **context,
     )  # fmt: skip
+
+
+def _weights(store) -> dict[str, float]:
+    """The weights of the two parts of a unit's total (score_setting)."""
+    settings = score_settings(store)
+    return {"evaluation": settings["weight_evaluation"], "handling": settings["weight_handling"]}
+
+
+def _handling_json(m) -> dict:
+    """A unit's handling of the month: the counts, the rates in percent (None: no denominator) and
+    the mean hours from dispatch to first 处置 (None: nothing handled)."""
+    c = m.counts
+    return {
+        "due": c.due, "on_time": c.on_time, "shelved": c.shelved, "closed": c.closed, "reworked": c.reworked,
+        "returns": c.returns, "supervisions": c.supervisions, "handled": c.handled,
+        "on_time_rate_pct": percent(m.on_time_rate), "closure_rate_pct": percent(m.closure_rate),
+        "rework_rate_pct": percent(m.rework_rate), "return_rate_pct": percent(m.return_rate),
+        "mean_hours": m.mean_hours,
+    }  # fmt: skip
 
 
 def _satisfaction_json(s) -> dict:
