@@ -63,7 +63,7 @@ EN = {
     "scores.exposed_parts": "evaluation {evaluation} · handling {handling}",
     "scores.rules.handling": "Case handling: a unit's cases due this month are its cases (neither duplicates nor "
     "rejected) whose deadline in force (an approved extension included) falls in the month; closed on time are "
-    "those first handled by that deadline; on record those put on record (挂账). On-time rate = closed on time "
+    "those first handled by that deadline; on record those put on record. On-time rate = closed on time "
     "÷ (cases due − on record), “—” when that is 0 (counted as 100 % in the handling score); closure rate = "
     "verified or closed ÷ cases due; rework rate = sent back for rework ÷ cases due; return rate = returns asked "
     "this month and approved ÷ (cases due + those returns), counted against the router: shown, not scored; "
