@@ -217,3 +217,18 @@ def test_the_demo_has_returns_extensions_records_and_supervision_and_raises_no_f
     assert store.count_supervisions(cid, "answered") > 0 and store.count_supervisions(cid, "open") > 0
     done = handling.sweep(store, result.county, now=NOW)
     assert (done["supervision_1"], done["supervision_2"], done["unshelved"]) == (0, 0, 0)
+
+
+def test_the_demo_month_has_handling_metrics_to_show(demo):
+    """Last month's cases give most units a handling part: some late, some reworked, hours measured."""
+    from layers.score_map import default_month
+    from layers.scores import month_scores
+
+    store, result = demo
+    units = month_scores(store, result.county, default_month(NOW)).units
+    handled = [u for u in units if u.handling_part is not None]
+    assert len(handled) >= len(units) // 2
+    assert all(0 <= u.handling_part <= 100 and u.handling.mean_hours > 0 for u in handled)
+    assert any(u.handling.on_time_rate < 1 for u in handled)  # not everyone on time
+    assert sum(u.handling.counts.reworked for u in handled) >= 1
+    assert any(u.score is not None and u.score != u.evaluation for u in handled)  # the total is weighed

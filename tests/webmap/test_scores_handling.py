@@ -146,3 +146,16 @@ def test_the_monthly_report_has_the_handling_table(october, tmp_path):
         ]
         ranked = [_cells(r) for r in re.findall(r'<tr class="rank-row">(.*?)</tr>', html, re.S)]
         assert [(c[1], c[2], c[4], c[5]) for c in ranked][2] == ("城管执法局", "72.3", "80.0", "60.7")
+
+
+def test_the_demo_month_shows_numbers_not_dashes(demo):
+    """The demo's last month: the handling table has rates and hours, not only —."""
+    from tests.support.web import DEMO_MONTH, demo_client
+
+    client, _ = demo_client(demo, "leader")
+    html = client.get(f"/scores?month={DEMO_MONTH}").text
+    table = re.search(r'<table class="[^"]*" id="handling-table">(.*?)</table>', html, re.S).group(1)
+    rows = [_cells(r) for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)][1:]  # past the head
+    with_cases = [r for r in rows if r[1] != "0"]
+    assert len(with_cases) >= len(rows) // 2
+    assert all(r[4].endswith("%") and r[9].endswith("小时") and r[10] != "—" for r in with_cases)
