@@ -23,6 +23,7 @@ ZH = {
     "scores.handling.supervisions": "督办数",
     "scores.handling.mean_hours": "平均处置时长",
     "scores.handling.hours": "{h} 小时",
+    "scores.handling.returns_of": "（{n}）",
     "scores.exposed_parts": "考评 {evaluation} · 办件 {handling}",
     "scores.rules.handling": "办件指标：单位本月应结案件是其责任案件中（不含重复、驳回）现行处置时限（含批准的延期）落在本月的案件，"
     "即应结案数；按期结案数为其中首次处置不晚于现行时限的；挂账数为其中已挂账的；"
@@ -60,6 +61,7 @@ EN = {
     "scores.handling.supervisions": "Supervision orders",
     "scores.handling.mean_hours": "Mean handling time",
     "scores.handling.hours": "{h} h",
+    "scores.handling.returns_of": " ({n})",
     "scores.exposed_parts": "evaluation {evaluation} · handling {handling}",
     "scores.rules.handling": "Case handling: a unit's cases due this month are its cases (neither duplicates nor "
     "rejected) whose deadline in force (an approved extension included) falls in the month; closed on time are "
