@@ -17,7 +17,8 @@ force (``incident.deadline_at``; an approved 延期 moves it) falls in M, county
     平均处置时长            mean hours from dispatch to first 处置 of its cases first handled in M
 
     handling part (办件得分, 0–100) = 100 × (0.6 × 按期结案率 + 0.2 × 结案率 + 0.2 × (1 − 返工率))
-                                      − 2 × 督办数, floored at 0
+                                      − 20 × 督办率, floored at 0
+    督办率 = 督办数 ÷ 应结案数, at most 1: a big unit is not sunk by its number of cases
     (按期结案率 — , every case due on record, counts as 100 %: nothing was late.)
 
 A unit with no cases due has no handling part: its total is the evaluators' part alone.
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from geodata.cases.model import HandlingCounts
 
 ON_TIME_WEIGHT, CLOSED_WEIGHT, REWORK_WEIGHT = 0.6, 0.2, 0.2
-SUPERVISION_PENALTY = 2.0  # points off the handling part per 督办
+SUPERVISION_POINTS = 20.0  # points off the handling part at one 督办 per case due (or more)
 DECIMALS = 1
 
 
@@ -89,7 +90,8 @@ def handling_part(counts: HandlingCounts) -> float | None:
     m = HandlingMetrics(counts)
     on_time = 1.0 if m.on_time_rate is None else m.on_time_rate
     rates = ON_TIME_WEIGHT * on_time + CLOSED_WEIGHT * m.closure_rate + REWORK_WEIGHT * (1 - m.rework_rate)
-    return round(max(0.0, 100 * rates - SUPERVISION_PENALTY * counts.supervisions), DECIMALS)
+    supervised = min(1.0, counts.supervisions / counts.due)
+    return round(max(0.0, 100 * rates - SUPERVISION_POINTS * supervised), DECIMALS)
 
 
 def total_score(

@@ -115,7 +115,7 @@ def _late_case(app, unit) -> int:
 
 def _timeline(page) -> list[list[str]]:
     """The timeline's rows as (操作人, 状态变化, 备注), the time left out."""
-    rows = page.locator(".events tbody tr").all()
+    rows = page.locator(".timeline .events tbody tr").all()
     return [[c.strip() for c in row.locator("td").all_inner_texts()[1:]] for row in rows]
 
 

@@ -19,7 +19,7 @@ Unit A, its cases whose deadline in force falls in October (应结案 6):
     按期结案 3 (a1 a3 a5), 挂账 1, 按期结案率 3 / (6 − 1) = 60 %, 结案率 3 / 6 = 50 %,
     返工率 1 / 6 = 16.7 %, 回退率 1 / (6 + 1) = 14.3 %, 督办 1,
     平均处置时长 (6 + 48 + 120 + 24 + 10) / 5 = 41.6 h
-    办件得分 100 × (0.6 × 0.6 + 0.2 × 0.5 + 0.2 × 5/6) − 2 × 1 = 60.7
+    办件得分 100 × (0.6 × 0.6 + 0.2 × 0.5 + 0.2 × 5/6) − 20 × 1/6 = 62.67 − 3.33 = 59.3
 
 Unit B (应结案 2):
     r1  returned by A  dispatched to A 7 Oct 09:00, returned 8 Oct 09:00, dispatched to B 8 Oct 10:00,
@@ -48,7 +48,7 @@ EXPECTED = {
     "B": HandlingCounts(due=2, on_time=1, shelved=0, closed=2, reworked=0, returns=0, supervisions=0,
                         handled=2, handling_hours=58.0),
 }  # fmt: skip
-PARTS = {"A": 60.7, "B": 70.0}  # 办件得分
+PARTS = {"A": 59.3, "B": 70.0}  # 办件得分
 RATES = {  # percent: 按期结案率, 结案率, 返工率, 回退率; mean hours
     "A": (60.0, 50.0, 16.7, 14.3, 41.6),
     "B": (50.0, 100.0, 0.0, 0.0, 29.0),

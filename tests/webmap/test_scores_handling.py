@@ -3,7 +3,7 @@ unit's evaluators' part, handling part and total with the formula, and the handl
 /api/v1/scores carries them; the monthly report has the handling table; in both languages.
 
 In the small county, October's inspections: 福华路 (城管执法局, unit A of the month) 80, 金田路
-(交警大队, B) 90, 西园社区 (环卫所, no case) 85. Totals: A 0.6 × 80 + 0.4 × 60.7 = 72.3 (C),
+(交警大队, B) 90, 西园社区 (环卫所, no case) 85. Totals: A 0.6 × 80 + 0.4 × 59.3 = 71.7 (C),
 B 0.6 × 90 + 0.4 × 70 = 82.0 (B), 环卫所 85.0 (B, its evaluation alone).
 """
 
@@ -19,7 +19,7 @@ from geodata.model import Inspection
 from tests.support.handling_month import EXPECTED, MONTH, oct_, write_month
 from webmap import get_store
 
-TOTALS = {"U01": (72.3, 80.0, 60.7, "C"), "U02": (82.0, 90.0, 70.0, "B"), "U03": (85.0, 85.0, None, "B")}
+TOTALS = {"U01": (71.7, 80.0, 59.3, "C"), "U02": (82.0, 90.0, 70.0, "B"), "U03": (85.0, 85.0, None, "B")}
 
 
 @pytest.fixture
@@ -53,12 +53,12 @@ def test_scores_shows_both_parts_the_formula_and_the_handling_table(october, lea
         get_store().set_score_setting("exposure_months", 1)
     html = leader.get(f"/scores?month={MONTH}").text
     assert "总分 = 0.6 × 考评得分 + 0.4 × 办件得分" in html
-    assert "办件得分 = 100 × (0.6 × 按期结案率 + 0.2 × 结案率 + 0.2 × (1 − 返工率)) − 2 × 督办数" in html
+    assert "办件得分 = 100 × (0.6 × 按期结案率 + 0.2 × 结案率 + 0.2 × (1 − 返工率)) − 20 × 督办率" in html
     assert "总分即考评得分" in html and "回退率 = 本月申请并获批准的回退" in html  # the rules, defined
     rows = re.findall(r'<tr class="grade-row-[ABC]">(.*?)</tr>', html, re.S)
     ranked = [_cells(r) for r in rows]
     assert [(c[1], c[2], c[4], c[5]) for c in ranked] == [
-        ("环卫所", "85.0", "85.0", "—"), ("交警大队", "82.0", "90.0", "70.0"), ("城管执法局", "72.3", "80.0", "60.7"),
+        ("环卫所", "85.0", "85.0", "—"), ("交警大队", "82.0", "90.0", "70.0"), ("城管执法局", "71.7", "80.0", "59.3"),
     ]  # fmt: skip
     assert [c[3] for c in ranked] == ["B 档", "B 档", "C 档"]
     a = _cells(_row(html, "handling-table", "城管执法局"))
@@ -73,12 +73,12 @@ def test_scores_shows_both_parts_the_formula_and_the_handling_table(october, lea
         "14.3%（1）",
         "1",
         "41.6 小时",
-        "60.7",
+        "59.3",
     ]
     b = _cells(_row(html, "handling-table", "交警大队"))
     assert b == ["交警大队", "2", "1", "0", "50.0%", "100.0%", "0.0%", "0.0%", "0", "29.0 小时", "70.0"]
     exposed = html[html.index('<ul class="exposure">') :]
-    assert "考评 80.0 · 办件 60.7" in exposed  # 城管执法局, named on its total (C)
+    assert "考评 80.0 · 办件 59.3" in exposed  # 城管执法局, named on its total (C)
     none = _cells(_row(html, "handling-table", "环卫所"))
     assert none == ["环卫所", "0", "0", "0", "—", "—", "—", "—", "0", "—", "—"]
 
@@ -115,7 +115,7 @@ def test_the_api_carries_both_parts_and_the_metrics(october, leader):
     assert a["mean_hours"] == 41.6
     assert units["U03"]["handling"]["on_time_rate_pct"] is None and units["U03"]["handling_part"] is None
     exposed = {e["code"]: e for e in body["exposure"]}  # graded C on its total: named, with both parts
-    assert (exposed["U01"]["evaluation"], exposed["U01"]["handling_part"]) == (80.0, 60.7)
+    assert (exposed["U01"]["evaluation"], exposed["U01"]["handling_part"]) == (80.0, 59.3)
 
 
 def test_the_monthly_report_has_the_handling_table(october, tmp_path):
@@ -142,10 +142,10 @@ def test_the_monthly_report_has_the_handling_table(october, tmp_path):
             "14.3%",
             "1",
             "41.6",
-            "60.7",
+            "59.3",
         ]
         ranked = [_cells(r) for r in re.findall(r'<tr class="rank-row">(.*?)</tr>', html, re.S)]
-        assert [(c[1], c[2], c[4], c[5]) for c in ranked][2] == ("城管执法局", "72.3", "80.0", "60.7")
+        assert [(c[1], c[2], c[4], c[5]) for c in ranked][2] == ("城管执法局", "71.7", "80.0", "59.3")
 
 
 def test_the_demo_month_shows_numbers_not_dashes(demo):

@@ -10,7 +10,7 @@ ZH = {
     "scores.handling_part": "办件得分",
     "scores.no_handling": "本月无应结案件",
     "scores.formula": "总分 = {we} × 考评得分 + {wh} × 办件得分",
-    "scores.formula.handling": "办件得分 = 100 × (0.6 × 按期结案率 + 0.2 × 结案率 + 0.2 × (1 − 返工率)) − 2 × 督办数，最低 0 分",
+    "scores.formula.handling": "办件得分 = 100 × (0.6 × 按期结案率 + 0.2 × 结案率 + 0.2 × (1 − 返工率)) − 20 × 督办率（督办数 ÷ 应结案数，至多 1），最低 0 分",
     "scores.formula.alone": "本月无应结案件的单位没有办件得分，总分即考评得分；本月无考评的单位不计总分、不排名。",
     "scores.handling.heading": "{month} 办件指标",
     "scores.handling.due": "应结案数",
@@ -47,7 +47,7 @@ EN = {
     "scores.no_handling": "No case due this month",
     "scores.formula": "Total = {we} × evaluation + {wh} × handling",
     "scores.formula.handling": "Handling = 100 × (0.6 × on-time rate + 0.2 × closure rate + 0.2 × (1 − rework rate)) "
-    "− 2 × supervision orders, at least 0",
+    "− 20 × the supervision rate (orders ÷ cases due, at most 1), at least 0",
     "scores.formula.alone": "A unit with no case due this month has no handling score: its total is its evaluation; "
     "a unit not evaluated this month has no total and is not ranked.",
     "scores.handling.heading": "Case handling, {month}",

@@ -17,7 +17,7 @@ def test_the_parts_by_hand():
     m = HandlingMetrics(counts)
     assert (m.on_time_rate, m.closure_rate, m.rework_rate) == (0.75, 0.9, 0.1)
     assert percent(m.return_rate) == 16.7 and m.mean_hours == 7.5
-    # 100 × (0.6 × 0.75 + 0.2 × 0.9 + 0.2 × 0.9) − 2 × 3 = 81 − 6 = 75.0
+    # 100 × (0.6 × 0.75 + 0.2 × 0.9 + 0.2 × 0.9) − 20 × 3/10 = 81 − 6 = 75.0
     assert handling_part(counts) == 75.0 == m.part
     assert total_score(80.0, 75.0, 0.6, 0.4) == 78.0
 
