@@ -1,5 +1,5 @@
 """驾驶舱: the numbers beside the leaders' map, for the cases the map's filters pick — totals,
-closure and rework rates (DESIGN §10: 结案率, 返工率), overdue, under 督办, the trend by month and category,
+closure and rework rates (DESIGN §10: 结案率, 返工率), the month's 按期结案率, overdue, under 督办, the trend by month and category,
 the units ranked by closure rate, and the cases by status. Counted in the database
 (``Store.incident_counts``), never by loading cases."""
 
@@ -8,8 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
+from geodata.assignments.postings import month_span
+from geodata.cases.model import HandlingCounts
 from geodata.labels import STATUS_ZH
-from geodata.model import OPEN_STATUSES, County
+from geodata.model import COUNTY_TZ, OPEN_STATUSES, County
+from geodata.scores.handling import HandlingMetrics
 from geodata.stores.store import Store
 
 MONTHS = 12  # the trend's last months
@@ -29,6 +32,7 @@ def dashboard(store: Store, county: County, now: datetime, **filters) -> dict:
     # Cases under a 督办 not closed: counted only when the county has any (the usual answer is 0).
     orders = store.count_supervisions(c, "open") + store.count_supervisions(c, "answered")
     supervised = store.count_incidents(c, **{**filters, "pending": "supervised"}) if orders else 0
+    month = now.astimezone(COUNTY_TZ).strftime("%Y-%m")
     return {
         "totals": {
             "total": total,
@@ -36,6 +40,7 @@ def dashboard(store: Store, county: County, now: datetime, **filters) -> dict:
             "closed": closed,
             "overdue": overdue,
             "supervised": supervised,
+            "on_time_rate": _on_time_rate(store, county, month, now, filters.get("unit_id")),
             "closure_rate": _rate(closed, counted),
             "rework_rate": _rate(reworked, handled),
         },
@@ -45,6 +50,23 @@ def dashboard(store: Store, county: County, now: datetime, **filters) -> dict:
             {"status": s, "name": STATUS_ZH[s], "count": by_status[s]} for s in STATUS_ZH if by_status.get(s)
         ],
     }
+
+
+def _on_time_rate(
+    store: Store, county: County, month: str, now: datetime, unit_id: int | None
+) -> float | None:
+    """按期结案率 of the month so far (geodata/scores/handling.py): of the cases due since the
+    month began (on record left out), those first handled by their deadline; of one unit when the
+    map is filtered to one, else of all. Other filters do not narrow it: it is the ranking's measure."""
+    since, _ = month_span(month)
+    counts = store.handling_counts(county.id, since, now)
+    picked = [c for u, c in counts.items() if unit_id is None or u == unit_id]
+    total = HandlingCounts(
+        due=sum(c.due for c in picked),
+        on_time=sum(c.on_time for c in picked),
+        shelved=sum(c.shelved for c in picked),
+    )
+    return HandlingMetrics(total).on_time_rate
 
 
 def _rate(part: int, whole: int) -> float | None:

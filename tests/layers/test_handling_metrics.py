@@ -8,6 +8,7 @@ import pytest
 from geodata.assignments.postings import month_span
 from geodata.model import Inspection
 from geodata.scores.handling import percent
+from layers.dashboard import dashboard
 from layers.scores import exposure_list, month_scores
 from tests.support.handling_month import EXPECTED, MONTH, PARTS, RATES, oct_, write_month
 from tests.support.layers import at
@@ -79,3 +80,13 @@ def test_the_exposure_list_reads_the_total(store, october):
     assert [(e.unit.code, e.unit.score, e.unit.grade, e.unit.evaluation) for e in named] == [
         ("B", 76.0, "C", 80.0)
     ]
+
+
+def test_the_dashboard_shows_the_months_on_time_rate_so_far(store, october):
+    """驾驶舱's 本月按期结案率 at the month's last minute: A 3 of (6 − 1), B 1 of 2: 4 of 7; of B
+    alone when the map is filtered to B; nothing due yet on the month's first morning."""
+    county, units = october
+    end = oct_(31, 23, 59)
+    assert dashboard(store, county, end)["totals"]["on_time_rate"] == pytest.approx(4 / 7)
+    assert dashboard(store, county, end, unit_id=units["B"].id)["totals"]["on_time_rate"] == 0.5
+    assert dashboard(store, county, oct_(1, 0, 1))["totals"]["on_time_rate"] is None

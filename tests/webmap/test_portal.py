@@ -344,8 +344,8 @@ def test_the_dashboard_counts_what_the_filters_pick(leader):
     """The test county's 35 incidents: reported daily from 1 January 2024, posters on even days,
     parking on odd ones, all still waiting (filed), none with a unit."""
     body = get_json(leader, "/api/v1/dashboard")
-    assert body["totals"] == {"total": 35, "open": 35, "closed": 0, "overdue": 0, "supervised": 0, "closure_rate": 0.0,
-                              "rework_rate": None}  # fmt: skip
+    assert body["totals"] == {"total": 35, "open": 35, "closed": 0, "overdue": 0, "supervised": 0,
+                              "on_time_rate": None, "closure_rate": 0.0, "rework_rate": None}  # fmt: skip
     assert body["trend"]["months"] == ["2024-01", "2024-02"]
     assert [(s["category"], s["counts"]) for s in body["trend"]["series"]] == [
         ("posters", [16, 2]),
