@@ -105,6 +105,8 @@ def answer(token: str):
     try:
         kept = feedback.answer(store, county, r, given)
     except PortalError as exc:
+        if exc.status >= 500:  # a busy database is a 503 with Retry-After (webmap/views/errors.py)
+            raise
         audit(request.endpoint, f"public_report:{r.id}", "refused", code=exc.code, incident_id=r.incident_id)
         page = render_template(
             "public/track.html", county=county, report=tracking_json(store, county, r), error=message_of(exc)
