@@ -33,10 +33,6 @@ class HandlingStore(Protocol):
     ) -> list[CaseRequest]:
         """Requests, newest first, of a case or of the county, of a kind and state if given."""
 
-    def count_case_requests(
-        self, county_id: int, kind: str | None = None, state: str | None = None
-    ) -> int: ...
-
     def shelved_due(self, county_id: int, day: date) -> list[CaseRequest]:
         """The approved 挂账 of cases still on record whose review day is ``day`` or before."""
 

@@ -167,10 +167,6 @@ class HandlingSql(BaseStore):
         )
         return [self._request(r) for r in rows]
 
-    def count_case_requests(self, county_id, kind=None, state=None) -> int:
-        sql = f"SELECT COUNT(*) AS n FROM ({_REQUESTS}) AS r"
-        return self._rows(sql, _request_filters(county_id, None, kind, state))[0]["n"]
-
     def shelved_due(self, county_id: int, day: date) -> list[CaseRequest]:
         rows = self._rows(
             "SELECT r.* FROM case_request AS r JOIN incident AS t ON t.id = r.incident_id "

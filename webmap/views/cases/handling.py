@@ -31,7 +31,7 @@ def ask_extension(incident_id: int):
         store, county, incident_id, actor, _local_time(body.get("deadline"), "deadline"),
         text_field(body, "reason"), handling_rules(settings()),
     )  # fmt: skip
-    return jsonify(request_json(asked)), 201
+    return jsonify(record_json(asked)), 201
 
 
 @bp.post("/requests/<int:request_id>/decision")
@@ -46,7 +46,7 @@ def decide(request_id: int):
     decided = handling.decide_extension(
         store, county, request_id, actor, approve in (True, "1"), text_field(body, "note")
     )
-    return jsonify(request_json(decided))
+    return jsonify(record_json(decided))
 
 
 @bp.post("/incidents/<int:incident_id>/shelve")
@@ -70,20 +70,20 @@ def supervise(incident_id: int):
     level = body.get("level", 1)
     level = parse_id(level, "level") if level not in (None, "") else 1
     order = handling.supervise(store, county, incident_id, actor, text_field(body, "note"), level)
-    return jsonify(supervision_json(order)), 201
+    return jsonify(record_json(order)), 201
 
 
 @bp.post("/supervisions/<int:supervision_id>/answer")
 def answer(supervision_id: int):
     store, actor, county, body = _write()
     order = handling.answer_supervision(store, county, supervision_id, actor, text_field(body, "answer"))
-    return jsonify(supervision_json(order))
+    return jsonify(record_json(order))
 
 
 @bp.post("/supervisions/<int:supervision_id>/close")
 def close(supervision_id: int):
     store, actor, county, _ = _write(required=False)
-    return jsonify(supervision_json(handling.close_supervision(store, county, supervision_id, actor)))
+    return jsonify(record_json(handling.close_supervision(store, county, supervision_id, actor)))
 
 
 @pages.get("/supervision")
@@ -98,7 +98,8 @@ def supervision_page():
     unit = next((u for u in units if u.code == request.args.get("unit")), None)
     unit_id = unit.id if unit else None
     page = page_number()
-    total = store.count_supervisions(county.id, state, unit_id)
+    counts = {s: store.count_supervisions(county.id, s, unit_id) for s in SUPERVISION_STATES}
+    total = counts[state]
     orders = store.supervisions(
         county.id, state=state, unit_id=unit_id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
     )
@@ -106,17 +107,14 @@ def supervision_page():
     return render_template(
         "cases/supervision.html", county=county, orders=orders, units=units, unit_names=by_id, state=state,
         unit=unit, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),
-        counts={s: store.count_supervisions(county.id, s, unit_id) for s in SUPERVISION_STATES},
+        counts=counts,
         query={k: v for k, v in {"state": state, "unit": unit.code if unit else ""}.items() if v},
     )  # fmt: skip
 
 
-def request_json(r: CaseRequest) -> dict:
-    return {k: _plain(v) for k, v in asdict(r).items()}
-
-
-def supervision_json(s: Supervision) -> dict:
-    return {k: _plain(v) for k, v in asdict(s).items()}
+def record_json(record: CaseRequest | Supervision) -> dict:
+    """A request or a 督办 as the API answers it: its fields, times and days in ISO 8601."""
+    return {k: _plain(v) for k, v in asdict(record).items()}
 
 
 def _plain(value):
