@@ -26,7 +26,7 @@ GET_PAGES = [
     "/portal/change-sets/{id}", "/portal/coverage", "/portal/targets/{kind}/{id}", "/portal/edit",
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
-    "/sw.js", "/manifest.webmanifest", "/inbox", "/admin/deliveries", "/supervision",
+    "/sw.js", "/manifest.webmanifest", "/inbox", "/admin", "/admin/deliveries", "/supervision",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",

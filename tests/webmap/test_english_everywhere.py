@@ -34,7 +34,7 @@ ROLES = ("admin", "leader", "staff", "inspector")
 # reaching nothing.
 EVERYONE = {"/portal?", "/cases?", "/cases/#?", "/scores?", "/portal/coverage?", "/account/password?"}
 REACHED = {
-    "admin": EVERYONE | {"/admin/audit?", "/portal/edit?", "/portal/change-sets/#?", "/moderation?",
+    "admin": EVERYONE | {"/admin?", "/admin/audit?", "/portal/edit?", "/portal/change-sets/#?", "/moderation?",
                          "/portal/targets/segment/#?"},
     "leader": EVERYONE | {"/portal/edit?", "/moderation?"},
     "staff": EVERYONE,

@@ -144,6 +144,7 @@ EXPECTED: dict[str, dict] = {
     "tiers.list_titles": signed_in(),
     "tiers.award": staff_only("admin"),
     "tiers.withdraw": staff_only("admin"),
+    "admin_home.home": staff_only("admin"),
     "admin.audit_page": staff_only("admin"),
     "admin.audit_csv": staff_only("admin"),
     "deliveries.failed_page": staff_only("admin"),

@@ -15,6 +15,9 @@ from geodata.labels import STATE_ZH, STATUS_ZH, ZONE_KIND_EN, ZONE_KIND_ZH, capi
 from layers.roads import OTHER_KIND, OTHER_KIND_NAME, UNGUARDED_LABEL, UNIT_KINDS
 
 ZH = {
+    "punct.colon": "：",
+    "punct.open": "（",
+    "punct.close": "）",
     **{f"cases.status.{k}": v for k, v in STATUS_ZH.items()},
     **{f"cases.action.{k}": s.zh for k, s in STEPS.items()},
     **{f"cases.zone_kind.{k}": v for k, v in ZONE_KIND_ZH.items()},
@@ -171,6 +174,9 @@ ZH = {
 }
 
 EN = {
+    "punct.colon": ": ",
+    "punct.open": " (",
+    "punct.close": ")",
     "cases.status.filed": "To dispatch",
     "cases.status.dispatched": "Dispatched",
     "cases.status.handled": "Handled",

@@ -7,7 +7,6 @@ from geodata.labels import CHANNEL
 ZH = {
     "bar.inbox": "消息",
     "bar.unread": "{n} 条未读",
-    "bar.deliveries": "发送失败",
     "inbox.title": "消息",
     "inbox.heading": "消息",
     "inbox.total": "共 {n} 条，未读 {unread} 条",
@@ -43,7 +42,6 @@ ZH = {
 EN = {
     "bar.inbox": "Inbox",
     "bar.unread": "{n} unread",
-    "bar.deliveries": "Failed deliveries",
     "inbox.title": "Inbox",
     "inbox.heading": "Inbox",
     "inbox.total": "{n} in all, {unread} unread",

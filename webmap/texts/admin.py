@@ -1,0 +1,32 @@
+"""The administration's home (/admin) and the frame of its pages, in both languages. Each section's
+own page keeps its texts in its own module; here are only its name and its line on the home page."""
+
+from __future__ import annotations
+
+ZH = {
+    "bar.admin": "系统管理",
+    "admin.title": "系统管理",
+    "admin.heading": "系统管理",
+    "admin.intro": "在浏览器中完成县里的日常管理：账号、单位、类别、评分设置、节假日、数据导入。每一次修改都记入审计日志。",
+    "admin.aria": "系统管理的各部分",
+    "admin.admins_only": "只有管理员可以进入系统管理",
+    "admin.audit": "审计日志",
+    "admin.audit.intro": "谁在何时做了什么：登录、每一次修改与导出，可按人员、操作和日期查询并导出 CSV。",
+    "admin.deliveries": "发送失败",
+    "admin.deliveries.intro": "多次重试后仍未送达的邮件和群机器人消息，以及失败原因。",
+}
+
+EN = {
+    "bar.admin": "Administration",
+    "admin.title": "Administration",
+    "admin.heading": "Administration",
+    "admin.intro": "The county's day-to-day administration in the browser: accounts, units, categories, score "
+    "settings, holidays, data imports. Every change is recorded in the audit log.",
+    "admin.aria": "Parts of the administration",
+    "admin.admins_only": "Only administrators may open the administration",
+    "admin.audit": "Audit log",
+    "admin.audit.intro": "Who did what and when: sign-ins, every change and export, searchable by person, "
+    "action and date, exported as CSV.",
+    "admin.deliveries": "Failed deliveries",
+    "admin.deliveries.intro": "The e-mails and robot messages not delivered after every retry, and why.",
+}
