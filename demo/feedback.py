@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from demo.cases import OFFICE
-from geodata.cases.feedback import PUBLIC, UNSOLVED_NOTE, closing_time
+from geodata.cases.feedback import closing_time
 from geodata.cases.public_reports import TOKEN_ALPHABET
+from geodata.cases.steps import PUBLIC, UNSOLVED_NOTE
 from geodata.model import County, Feedback, IncidentEvent, PublicReport
 from geodata.stores.store import Store
 

@@ -90,6 +90,10 @@ NOTIFICATION_KIND: Vocabulary = {
     "digest": ("每日待办", "daily digest"),
     "supervision_1": ("一级督办", "supervision, level 1"),
     "supervision_2": ("二级督办", "supervision, level 2"),
+    "report_accepted": ("随手拍已受理", "report accepted"),
+    "report_merged": ("随手拍已并案", "report merged"),
+    "report_declined": ("随手拍未受理", "report declined"),
+    "report_step": ("随手拍进展", "report progress"),
 }
 CHANNEL: Vocabulary = {
     "email": ("电子邮件", "e-mail"),

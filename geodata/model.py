@@ -336,6 +336,7 @@ class PublicReport:
     moderated_at: datetime | None = None
     incident_id: int | None = None  # the case it became, or was merged into
     id: int | None = None
+    notify_email: str = ""  # private: where its steps are e-mailed, given with the reporter's consent
 
 
 FEEDBACK_ANSWERS = ("solved", "unsolved")

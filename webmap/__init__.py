@@ -97,7 +97,9 @@ def notify_channels(s: Settings):
     it when it does not parse)."""
     from geodata.notify.channels import Channels, parse_smtp_url
 
-    return Channels(parse_smtp_url(s.smtp_url) if s.smtp_url.strip() else None)
+    return Channels(
+        parse_smtp_url(s.smtp_url) if s.smtp_url.strip() else None, public_url=s.public_url.strip()
+    )
 
 
 def notify_policy(s: Settings, **changes):

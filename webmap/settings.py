@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -45,6 +46,9 @@ class Settings:
     smtp_url: str = (
         ""  # smtp://user:pass@host:587?starttls=1&from=… (geodata/notify/channels.py); "": no e-mail
     )
+    public_url: str = (
+        ""  # https://cc.example.gov.cn: the portal's address, for the links in e-mails ("": paths only)
+    )
     notify_max_tries: int = 6  # a delivery failing this many times is given up (shown on /admin/deliveries)
     notify_retry_s: float = (
         60.0  # the first retry's wait; each next one waits twice as long (at most an hour)
@@ -86,6 +90,7 @@ _ENV = {
     "session_idle_minutes": "PORTAL_SESSION_IDLE_MINUTES",
     "session_max_hours": "PORTAL_SESSION_MAX_HOURS",
     "smtp_url": "PORTAL_SMTP_URL",
+    "public_url": "PORTAL_PUBLIC_URL",
     "notify_max_tries": "PORTAL_NOTIFY_MAX_TRIES",
     "notify_retry_s": "PORTAL_NOTIFY_RETRY_S",
     "notify_lease_s": "PORTAL_NOTIFY_LEASE_S",
@@ -121,6 +126,15 @@ def _parse(name: str, raw: str, kind: type):
         raise ConfigError(
             f"{_ENV[name]} 应为 0 至 23 之间的小时，而不是 {raw!r}",
             en=f"{_ENV[name]} must be an hour from 0 to 23, not {raw!r}",
+        )
+    if (
+        name == "public_url"
+        and value.strip()
+        and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value.strip())
+    ):
+        raise ConfigError(
+            f"{_ENV[name]} 应为门户的网址，如 https://cc.example.gov.cn，而不是 {raw!r}",
+            en=f"{_ENV[name]} must be the portal's address, such as https://cc.example.gov.cn, not {raw!r}",
         )
     if name == "port" and not 1 <= value <= 65535:
         raise ConfigError(

@@ -1,33 +1,27 @@
 """The reporter's loop (issue #19 part 5): what a resident holding a tracking link sees of the case
-(its public steps), and their one answer, after it closes, to whether it was really fixed.
+(its public steps, geodata/cases/steps.py), and their one answer, after it closes, to whether it
+was really fixed; and their e-mail address, kept with their consent and forgotten on request.
 
     closed ──已解决 solved──▶ closed     counted in the unit's 满意率
        └────未解决 unsolved──▶ reopened  rework + 1, the unit told (a 'rework' notification)
 
 An answer is taken once per case, within ``WINDOW`` of its closing (the 'closed' step's time),
-from anyone holding the link of a report that became (or joined) the case. The steps a resident
-sees are the case's status changes with the portal's own notes and the residents' (never a note
-staff wrote, never who acted).
+from anyone holding the link of a report that became (or joined) the case.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from geodata import clock
 from geodata.cases import workflow
+from geodata.cases.steps import PUBLIC, UNSOLVED_NOTE
 from geodata.errors import Conflict, InvalidInput
-from geodata.labels import STATUS_ZH
 from geodata.model import COUNTY_TZ, FEEDBACK_ANSWERS, County, Feedback, IncidentEvent, PublicReport
 from geodata.stores.store import Store
 
 WINDOW = timedelta(days=7)
-PUBLIC = "公众"  # the actor of what a resident does through a tracking link
-UNSOLVED_NOTE = "群众反馈未解决"
-AUTO_DISPATCH = "按分兵把口自动派发"  # the notes the workflow writes as 系统 (geodata/cases/workflow.py)
-DUPLICATE = re.compile(r"与案件 #(\d+) 重复，已合并")
 
 
 class NotClosed(Conflict):
@@ -44,40 +38,6 @@ class WindowPassed(Conflict):
 
 class UnknownAnswer(InvalidInput):
     code = "unknown_answer"
-
-
-@dataclass(frozen=True)
-class PublicStep:
-    """A step of a case as the public reads it: its new status, when, and a note in both
-    languages when the portal or a resident wrote one ('' otherwise)."""
-
-    at: datetime
-    status: str
-    note_zh: str = ""
-    note_en: str = ""
-
-    @property
-    def wording(self) -> str:
-        """In Chinese, as Open311's ``status_notes``: 已派发：按分兵把口自动派发."""
-        return f"{STATUS_ZH[self.status]}：{self.note_zh}" if self.note_zh else STATUS_ZH[self.status]
-
-
-def public_steps(events: list[IncidentEvent]) -> list[PublicStep]:
-    """The case's steps a resident may see, oldest first."""
-    return [PublicStep(e.at, e.to_status, *_public_note(e)) for e in events]
-
-
-def _public_note(e: IncidentEvent) -> tuple[str, str]:
-    if e.actor == PUBLIC and e.note == UNSOLVED_NOTE:
-        return UNSOLVED_NOTE, "The reporter said the problem was not solved"
-    if e.actor != workflow.SYSTEM:
-        return "", ""  # a person's note is internal
-    duplicate = DUPLICATE.fullmatch(e.note)
-    if e.note == AUTO_DISPATCH:
-        return e.note, "Dispatched automatically to the unit in charge of the place"
-    if duplicate:
-        return e.note, f"Duplicate of case #{duplicate.group(1)}; merged"
-    return e.note, e.note
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,10 @@ from geodata.assignments.postings import COUNTY_TZ
 from geodata.cases import photos
 from geodata.cases import workflow as cases
 from geodata.errors import Conflict, Forbidden, InvalidInput, RateLimited
-from geodata.labels import ROLE_EN, ROLE_ZH, STATE_EN, STATE_ZH, STATUS_EN
+from geodata.labels import ROLE_EN, ROLE_ZH, STATE_EN, STATE_ZH, STATUS_EN, STATUS_ZH
 from geodata.model import OPEN_STATUSES, Category, County, Incident, Photo, PublicReport
+from geodata.notify import rules as notify_rules
+from geodata.notify.channels import EMAIL
 from geodata.stores.store import Store
 
 MODERATORS = ("admin", "leader", "inspector")
@@ -38,6 +40,7 @@ REJECT_REASONS = (
     "问题已经处理完毕",
     "内容与问题无关",
 )
+MAX_EMAIL = 254
 MERGE_RADIUS_M = 100.0  # open cases this close are offered as what a report may repeat
 SOURCE = "public"
 
@@ -62,11 +65,15 @@ def submit(
     media_dir: Path,
     limit: Limit = Limit(),
     now: datetime | None = None,
+    email: str = "",
+    consent: bool = False,
 ) -> PublicReport:
     """Keep a resident's report for moderation: checked like a case (place, category, lengths),
-    of a public category, within the sender's rate limit. RateLimited says how long to wait."""
+    of a public category, within the sender's rate limit. RateLimited says how long to wait.
+    ``email``, given with ``consent``, is where its public steps are e-mailed."""
     now = now or clock.now()
     point, category = cases.check_report(store, county, report)
+    email = checked_email(email, consent)
     if not category.public:
         raise InvalidInput(
             f"“{category.name_zh}”不受理群众上报，请选择其他类别",
@@ -91,6 +98,7 @@ def submit(
             PublicReport(
                 county.id, new_token(), category.code, point.x, point.y, client, now,
                 report.description.strip(), report.address.strip(), report.contact.strip(), photo,
+                notify_email=email,
             )
         )  # fmt: skip
 
@@ -120,7 +128,7 @@ def approve(
             done = _moderated(r, actor, now, "merged", filed.duplicate_of, _merge_reason(filed.duplicate_of))
         else:
             done = _moderated(r, actor, now, "approved", filed.incident.id)
-        return _write(store, done)
+        return _write(store, county, done)
 
 
 def merge(
@@ -147,7 +155,7 @@ def merge(
                 field="into",
             )
         _attach_photo(store, r, case.id)
-        return _write(store, _moderated(r, actor, now, "merged", case.id, _merge_reason(case.id)))
+        return _write(store, county, _moderated(r, actor, now, "merged", case.id, _merge_reason(case.id)))
 
 
 def reject(
@@ -175,7 +183,7 @@ def reject(
         )
     with store.transaction():
         r = _pending(store, county, report_id, actor)
-        return _write(store, _moderated(r, actor, now, "rejected", None, reason))
+        return _write(store, county, _moderated(r, actor, now, "rejected", None, reason))
 
 
 def merge_candidates(
@@ -248,11 +256,45 @@ def _already(r: PublicReport) -> Conflict:
     )
 
 
-def _write(store: Store, done: PublicReport) -> PublicReport:
-    """The moderation, if nobody moderated the report meanwhile; Conflict (and the whole
-    transaction undone) otherwise."""
+def checked_email(email: str, consent: bool) -> str:
+    """The address a reporter's steps go to: given with consent, or neither; InvalidInput otherwise."""
+    email = (email or "").strip()
+    if email and not consent:
+        raise InvalidInput(
+            "填写了电子邮箱，但没有勾选“同意用邮件接收处理进展”：请勾选，或清空邮箱",
+            en="An e-mail address was given without ticking “E-mail me the progress”: tick it, or clear the address",
+            field="notify_email",
+        )
+    if consent and not email:
+        raise InvalidInput(
+            "勾选了用邮件接收处理进展，但没有填写电子邮箱",
+            en="“E-mail me the progress” is ticked but no e-mail address was given",
+            field="notify_email",
+        )
+    if email and (len(email) > MAX_EMAIL or not EMAIL.fullmatch(email)):
+        raise InvalidInput(
+            f"{email[:60]!r} 不是电子邮箱地址",
+            en=f"{email[:60]!r} is not an e-mail address",
+            field="notify_email",
+        )
+    return email
+
+
+def _write(store: Store, county: County, done: PublicReport) -> PublicReport:
+    """The moderation, if nobody moderated the report meanwhile (Conflict, and the whole
+    transaction undone, otherwise), and the reporter told by e-mail if they asked."""
     if not store.moderate_public_report(done):
         raise _already(store.get_public_report(done.county_id, done.id))
+    category = store.get_category(done.category)
+    facts = {"token": done.token, "category": category.name_zh, "category_en": category.name_en,
+             "id": done.incident_id, "reason": done.public_reason}  # fmt: skip
+    if done.incident_id is not None:
+        case = store.get_incident(county.id, done.incident_id)
+        facts |= {"status": STATUS_ZH[case.status], "status_en": STATUS_EN[case.status]}
+    kind = {"approved": "report_accepted", "merged": "report_merged", "rejected": "report_declined"}[
+        done.state
+    ]
+    notify_rules.notify_reporter(store, county, kind, done, facts, done.moderated_at)
     return done
 
 

@@ -31,24 +31,18 @@ from geodata.assignments.routing import ROUTE_MAX_M, route_points
 from geodata.cases.holidays import due
 from geodata.cases.model import CaseRequest
 from geodata.cases.photos import Upload, save_photo
+from geodata.cases.steps import AUTO_DISPATCH, SYSTEM
 from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geodata.labels import ROLE_EN, ROLE_ZH, STATUS_EN, STATUS_ZH
 from geodata.model import OVERDUE_STATUSES, Category, County, Incident, IncidentEvent, Unit
 from geodata.notify import rules as notify_rules
 from geodata.stores.store import Store
 
-SYSTEM = "系统"  # the actor of what the portal does by itself
 MAX_DESCRIPTION = 2000
 MAX_SHORT = 200  # address, contact, note
 # The report's fields in English, for the messages that name them.
-FIELD_EN = {
-    "category": "problem category",
-    "long": "longitude",
-    "lat": "latitude",
-    "description": "description",
-    "address": "address",
-    "contact": "contact",
-}
+FIELD_EN = {"category": "problem category", "long": "longitude", "lat": "latitude", "description": "description",
+            "address": "address", "contact": "contact"}  # fmt: skip
 OFFLINE_WINDOW = timedelta(days=7)  # how long a report may wait on a phone to be sent
 
 
@@ -189,7 +183,7 @@ def file_report(
                 store, county, incident, now, SYSTEM, "filed", "rejected", f"与案件 #{original} 重复，已合并"
             )
         elif not review:
-            _event(store, county, incident, now, SYSTEM, "filed", "dispatched", "按分兵把口自动派发")
+            _event(store, county, incident, now, SYSTEM, "filed", "dispatched", AUTO_DISPATCH)
         if photo is not None:
             media_dir, upload = photo
             save_photo(store, media_dir, incident, upload, actor.name, now)
@@ -216,8 +210,8 @@ def _event(
 ):
     """Record a step of the case, and the notifications it raises (geodata/notify/rules.py), in
     the caller's transaction: the step and its messages are kept together or not at all."""
-    store.add_incident_event(IncidentEvent(incident.county_id, incident.id, at, actor, new, old, note))
-    notify_rules.on_step(store, county, incident, new, at, note)
+    step = IncidentEvent(incident.county_id, incident.id, at, actor, new, old, note)
+    notify_rules.on_step(store, county, incident, store.add_incident_event(step))
 
 
 def _number(value, field: str, name: str) -> float:

@@ -134,20 +134,33 @@ def check_webhook_url(url: str, field: str) -> str:
     return url
 
 
-def email_message(config: SmtpConfig, to: str, out: Outgoing) -> EmailMessage:
+def link_line(out: Outgoing, public_url: str = "") -> str:
+    """Where to read more: the page's full address when the portal's is known, else its path."""
+    if not out.link:
+        return ""
+    return (
+        f"\n查看：{public_url.rstrip('/')}{out.link}" if public_url else f"\n查看：本门户的 {out.link} 页面"
+    )
+
+
+def email_message(config: SmtpConfig, to: str, out: Outgoing, public_url: str = "") -> EmailMessage:
     """The e-mail of a notification: Chinese subject, one plain-text part (no HTML: nothing to
-    escape), its stable Message-ID."""
+    escape), the page it is about, its stable Message-ID."""
     msg = EmailMessage()
     msg["Subject"] = out.title
     msg["From"] = config.sender
     msg["To"] = to
     msg["Date"] = format_datetime(out.created_at)
     msg["Message-ID"] = out.delivery.message_id
-    msg.set_content(f"{out.body}\n\n—— 文明创建门户（消息编号 {out.delivery.message_id}）\n")
+    msg.set_content(
+        f"{out.body}\n{link_line(out, public_url)}\n—— 文明创建门户（消息编号 {out.delivery.message_id}）\n"
+    )
     return msg
 
 
-def send_email(config: SmtpConfig, to: str, out: Outgoing, timeout_s: float = TIMEOUT_S) -> None:
+def send_email(
+    config: SmtpConfig, to: str, out: Outgoing, timeout_s: float = TIMEOUT_S, public_url: str = ""
+) -> None:
     try:
         if config.implicit_tls:
             server = smtplib.SMTP_SSL(
@@ -160,13 +173,13 @@ def send_email(config: SmtpConfig, to: str, out: Outgoing, timeout_s: float = TI
                 server.starttls(context=ssl.create_default_context())
             if config.user:
                 server.login(config.user, config.password)
-            server.send_message(email_message(config, to, out))
+            server.send_message(email_message(config, to, out, public_url))
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryError(f"SMTP {config.host}:{config.port}: {type(exc).__name__}: {exc}") from None
 
 
-def robot_text(out: Outgoing) -> str:
-    return f"{out.title}\n{out.body}\n{out.delivery.message_id}"
+def robot_text(out: Outgoing, public_url: str = "") -> str:
+    return f"{out.title}\n{out.body}{link_line(out, public_url)}\n{out.delivery.message_id}"
 
 
 def dingtalk_signed(url: str, secret: str, timestamp_ms: int) -> str:
@@ -177,11 +190,15 @@ def dingtalk_signed(url: str, secret: str, timestamp_ms: int) -> str:
     return f"{url}{'&' if urllib.parse.urlsplit(url).query else '?'}timestamp={timestamp_ms}&sign={sign}"
 
 
-def post_robot(url: str, out: Outgoing, secret: str = "", timeout_s: float = TIMEOUT_S) -> None:
+def post_robot(
+    url: str, out: Outgoing, secret: str = "", timeout_s: float = TIMEOUT_S, public_url: str = ""
+) -> None:
     """POST the robots' documented text message; success is HTTP 200 with ``errcode`` 0."""
     if secret:
         url = dingtalk_signed(url, secret, int(time.time() * 1000))
-    body = json.dumps({"msgtype": "text", "text": {"content": robot_text(out)}}, ensure_ascii=False).encode()
+    body = json.dumps(
+        {"msgtype": "text", "text": {"content": robot_text(out, public_url)}}, ensure_ascii=False
+    ).encode()
     request = urllib.request.Request(
         url, body, {"Content-Type": "application/json; charset=utf-8"}, method="POST"
     )
@@ -203,20 +220,22 @@ def post_robot(url: str, out: Outgoing, secret: str = "", timeout_s: float = TIM
 
 @dataclass(frozen=True)
 class Channels:
-    """What the worker sends with: the SMTP config (None: e-mail is not set up) and a timeout."""
+    """What the worker sends with: the SMTP config (None: e-mail is not set up), a timeout, and the
+    portal's address for the links (PORTAL_PUBLIC_URL; "": paths only)."""
 
     smtp: SmtpConfig | None = None
     timeout_s: float = TIMEOUT_S
+    public_url: str = ""
 
     def send(self, out: Outgoing) -> None:
         d = out.delivery
         if d.channel == "email":
             if self.smtp is None:
                 raise DeliveryError("PORTAL_SMTP_URL is not set: e-mail cannot be sent")
-            send_email(self.smtp, d.target, out, self.timeout_s)
+            send_email(self.smtp, d.target, out, self.timeout_s, self.public_url)
         elif d.channel == "wecom":
-            post_robot(d.target, out, timeout_s=self.timeout_s)
+            post_robot(d.target, out, timeout_s=self.timeout_s, public_url=self.public_url)
         elif d.channel == "dingtalk":
-            post_robot(d.target, out, out.secret, self.timeout_s)
+            post_robot(d.target, out, out.secret, self.timeout_s, self.public_url)
         else:
             raise DeliveryError(f"unknown channel {d.channel!r}")

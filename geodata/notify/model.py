@@ -11,10 +11,12 @@ DELIVERY_STATES = ("pending", "sent", "failed")
 
 @dataclass(frozen=True)
 class Recipient:
-    """Whose inbox: a unit's (shared by its staff) or one person's; exactly one is set."""
+    """Whose inbox: a unit's (shared by its staff), one person's, or a resident's report (no inbox:
+    its reporter is told by e-mail, at the address they agreed to); exactly one is set."""
 
     unit_id: int | None = None
     user_id: int | None = None
+    report_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Notification:
     read_at: datetime | None = None
     read_by: str | None = None
     id: int | None = None
+    link: str = ""  # the portal's page it is about (/cases/7, /reports/<token>), added to e-mails and robots
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Outgoing:
     body: str
     created_at: datetime
     secret: str = ""
+    link: str = ""
 
 
 @dataclass(frozen=True)

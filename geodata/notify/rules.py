@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from geodata.model import COUNTY_TZ, County, Incident
+from geodata.cases.steps import public_step
+from geodata.labels import STATUS_EN, STATUS_ZH
+from geodata.model import COUNTY_TZ, County, Incident, IncidentEvent, PublicReport
 from geodata.notify.model import CHANNELS, Delivery, Notification, Recipient
 from geodata.stores.store import Store
 
@@ -154,6 +156,54 @@ RULES: dict[str, Rule] = {
         ),
     ),
 }
+# To the reporter of a 随手拍 who left an e-mail address and agreed (``PublicReport.notify_email``):
+# e-mail only, public facts only (the public steps of geodata/cases/steps.py), and how to stop.
+STOP = (
+    "如不想再收到邮件，可在进度页选择“不再接收邮件”。",
+    "To receive no more e-mails, choose “No more e-mails” on the progress page.",
+)
+REPORTER_RULES: dict[str, Rule] = {
+    "report_accepted": Rule(
+        "reporter",
+        ("您的随手拍已受理：案件 #{id}", "Your report was accepted: case #{id}"),
+        (
+            "您反映的{category}问题（查询码 {token}）已立案为案件 #{id}，当前状态：{status}。" + STOP[0],
+            "The {category_en} problem you reported (code {token}) is now case #{id}, status: {status_en}. "
+            + STOP[1],
+        ),
+        channels=("email",),
+    ),
+    "report_merged": Rule(
+        "reporter",
+        ("您的随手拍已并入案件 #{id}", "Your report joined case #{id}"),
+        (
+            "您反映的{category}问题（查询码 {token}）与正在办理的案件 #{id} 是同一问题，已并入该案件一并办理。"
+            + STOP[0],
+            "The {category_en} problem you reported (code {token}) is the same as case #{id}, already being "
+            "handled: it joined that case. " + STOP[1],
+        ),
+        channels=("email",),
+    ),
+    "report_declined": Rule(
+        "reporter",
+        ("您的随手拍未予受理", "Your report was not accepted"),
+        (
+            "您反映的{category}问题（查询码 {token}）未予受理。理由：{reason}",
+            "The {category_en} problem you reported (code {token}) was not accepted. Reason: {reason}",
+        ),
+        channels=("email",),
+    ),
+    "report_step": Rule(
+        "reporter",
+        ("您的随手拍有新进展：{status}", "Progress on your report: {status_en}"),
+        (
+            "您反映的{category}问题（查询码 {token}，案件 #{id}）{at} {status}。{note}" + STOP[0],
+            "The {category_en} problem you reported (code {token}, case #{id}): {status_en} at {at}. {note_en}"
+            + STOP[1],
+        ),
+        channels=("email",),
+    ),
+}
 KIND_OF_STATUS = {rule.on_status: kind for kind, rule in RULES.items() if rule.on_status}
 
 
@@ -170,7 +220,7 @@ def _leaders(store: Store, incident: Incident) -> list[Recipient]:
     ]
 
 
-# Who a rule's ``recipients`` names (later: the reporter).
+# Who a rule's ``recipients`` names (a reporter is told by ``notify_reporter``).
 RECIPIENTS: dict[str, Callable[[Store, Incident], list[Recipient]]] = {
     "case_unit": _case_unit,
     "leaders": _leaders,
@@ -178,11 +228,51 @@ RECIPIENTS: dict[str, Callable[[Store, Incident], list[Recipient]]] = {
 }
 
 
-def on_step(store: Store, county: County, incident: Incident, to_status: str, at: datetime, note: str):
-    """The notifications of a workflow step into ``to_status``, if a rule asks for them."""
-    kind = KIND_OF_STATUS.get(to_status)
+def on_step(store: Store, county: County, incident: Incident, event: IncidentEvent):
+    """The notifications of a workflow step, if a rule asks for them, and the step as the public
+    reads it to each reporter following the case by e-mail."""
+    kind = KIND_OF_STATUS.get(event.to_status)
     if kind is not None:
-        notify(store, county, kind, incident, at, note)
+        notify(store, county, kind, incident, event.at, event.note)
+    reports = store.reports_following(county.id, incident.id)
+    if reports:
+        step = public_step(event)
+        facts = {
+            **_facts(store, incident, ""), "at": event.at.astimezone(COUNTY_TZ).strftime("%Y-%m-%d %H:%M"),
+            "status": STATUS_ZH[step.status], "status_en": STATUS_EN[step.status],
+            "note": f"{step.note_zh}。" if step.note_zh else "", "note_en": f"{step.note_en}. " if step.note_en else "",
+        }  # fmt: skip
+        for report in reports:
+            notify_reporter(store, county, "report_step", report, {**facts, "token": report.token}, event.at)
+
+
+def notify_reporter(store: Store, county: County, kind: str, report: PublicReport, facts: dict, at: datetime):
+    """Tell a report's reporter by e-mail (``REPORTER_RULES``), if they left an address and agreed:
+    a notification for the report (no inbox reads it) and its one e-mail delivery."""
+    if not report.notify_email:
+        return None
+    rule = REPORTER_RULES[kind]
+    stored = store.add_notification(
+        Notification(
+            county.id, kind, report.incident_id, Recipient(report_id=report.id),
+            rule.title[0].format(**facts), rule.body[0].format(**facts).strip(),
+            rule.title[1].format(**facts), rule.body[1].format(**facts).strip(), at,
+            link=f"/reports/{report.token}",
+        )
+    )  # fmt: skip
+    store.add_deliveries(
+        [
+            Delivery(
+                county.id,
+                stored.id,
+                "email",
+                report.notify_email,
+                message_id(stored.id, "email", county.code),
+                at,
+            )
+        ]
+    )
+    return stored
 
 
 def notify(
@@ -219,6 +309,7 @@ def _write(store, county, kind, incident_id, recipients, facts, at, deliver) -> 
                 county.id, kind, incident_id, recipient,
                 rule.title[0].format(**facts), rule.body[0].format(**facts).strip(),
                 rule.title[1].format(**facts), rule.body[1].format(**facts).strip(), at,
+                link=f"/cases/{incident_id}" if incident_id is not None else "",
             )
         )  # fmt: skip
         written.append(stored)

@@ -64,6 +64,7 @@ POST_FORMS = [
     "/account/language",
     "/inbox/{id}/read",
     "/inbox/read-all",
+    "/reports/{token}/email",
 ]
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")
@@ -75,7 +76,7 @@ PARAMS = [
     "duplicates", "page", "per_page", "q", "lat", "lon", "long", "kind", "state", "crs", "v", "lang",
     "service_code", "service_request_id", "start_date", "end_date", "jurisdiction_id", "next",
     "description", "address", "contact", "username", "password", "email", "media_url", "mode", "since",
-    "until", "actor", "action", "object", "current", "new", "confirm",
+    "until", "actor", "action", "object", "current", "new", "confirm", "notify_email", "email_updates",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from email import message_from_bytes
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,12 +32,13 @@ def free_port() -> int:
 
 
 class SmtpReceiver:
-    """aiosmtpd's handler: keeps each message's Message-ID and arrival time. With ``hold_at``
+    """aiosmtpd's handler: keeps each message, its Message-ID and arrival time. With ``hold_at``
     set to k, the k-th MAIL FROM waits (the sender blocked mid-conversation) until ``release()``;
     ``held`` is set when it starts waiting."""
 
     def __init__(self, hold_at: int | None = None):
         self.ids: list[str] = []
+        self.messages: list = []  # each e-mail as an email.message.Message (decoded: ``get_payload``)
         self.arrived: dict[str, float] = {}
         self.mails = 0
         self.hold_at = hold_at
@@ -57,9 +59,11 @@ class SmtpReceiver:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        message_id = message_from_bytes(envelope.content)["Message-ID"]
+        message = message_from_bytes(envelope.content, policy=default)
+        message_id = message["Message-ID"]
         with self._lock:
             self.ids.append(message_id)
+            self.messages.append(message)
             self.arrived.setdefault(message_id, time.time())
         return "250 Message accepted"
 

@@ -66,6 +66,7 @@ EXPECTED: dict[str, dict] = {
     "public_reports.new_report": public(),
     "public_reports.track": public(),
     "public_reports.answer": public(),  # the reporter's answer on a closed case: whoever holds the link
+    "public_reports.stop_email": public(),  # no more e-mails to the reporter: whoever holds the link
     "public_media.public_media": public(),
     "open311.services": public(),
     "open311.service_definition": public(),

@@ -41,3 +41,10 @@ class PublicReportStore(Protocol):
     def moderate_public_report(self, report: PublicReport) -> bool:
         """Write the report's moderation (state, reason, who, when, case) if it is still pending;
         False (and nothing written) when someone moderated it first."""
+
+    def reports_following(self, county_id: int, incident_id: int) -> list[PublicReport]:
+        """The reports of a case (filed as it, or merged into it) whose reporters asked for its
+        steps by e-mail, oldest first."""
+
+    def stop_report_email(self, county_id: int, report_id: int) -> bool:
+        """Forget the report's e-mail address (its reporter wants no more); False when it had none."""

@@ -18,9 +18,11 @@ from geodata.stores.shared.base import BaseStore
 
 INSERT_NOTIFICATION = """
     INSERT INTO notification (county_id, kind, incident_id, recipient_unit_id, recipient_user_id,
-                              title, body, title_en, body_en, created_at, read_at, read_by)
-    VALUES (%(county_id)s, %(kind)s, %(incident_id)s, %(unit_id)s, %(user_id)s,
-            %(title)s, %(body)s, %(title_en)s, %(body_en)s, %(created_at)s, %(read_at)s, %(read_by)s)
+                              recipient_report_id, title, body, title_en, body_en, created_at, read_at,
+                              read_by, link)
+    VALUES (%(county_id)s, %(kind)s, %(incident_id)s, %(unit_id)s, %(user_id)s, %(report_id)s,
+            %(title)s, %(body)s, %(title_en)s, %(body_en)s, %(created_at)s, %(read_at)s, %(read_by)s,
+            %(link)s)
     RETURNING id
 """
 INSERT_DELIVERY = """
@@ -44,7 +46,7 @@ CLAIM = """
     RETURNING id
 """
 CLAIMED = """
-    SELECT d.*, n.title, n.body, n.created_at AS notified_at, u.dingtalk_secret
+    SELECT d.*, n.title, n.body, n.link, n.created_at AS notified_at, u.dingtalk_secret
     FROM delivery AS d
     JOIN notification AS n ON n.id = d.notification_id
     LEFT JOIN unit AS u ON u.id = n.recipient_unit_id
@@ -72,6 +74,7 @@ class NotifySql(BaseStore):
             INSERT_NOTIFICATION,
             {
                 **vars(n), "unit_id": n.recipient.unit_id, "user_id": n.recipient.user_id,
+                "report_id": n.recipient.report_id,
                 "created_at": self._t(n.created_at), "read_at": self._t(n.read_at),
             },
         )  # fmt: skip
@@ -131,6 +134,7 @@ class NotifySql(BaseStore):
                 r["body"],
                 self._time(r["notified_at"]),
                 r["dingtalk_secret"] or "",
+                r["link"],
             )
             for r in rows
         ]
@@ -193,9 +197,10 @@ class NotifySql(BaseStore):
 
     def _notification(self, r) -> Notification:
         return Notification(
-            r["county_id"], r["kind"], r["incident_id"], Recipient(r["recipient_unit_id"], r["recipient_user_id"]),
+            r["county_id"], r["kind"], r["incident_id"],
+            Recipient(r["recipient_unit_id"], r["recipient_user_id"], r["recipient_report_id"]),
             r["title"], r["body"], r["title_en"], r["body_en"], self._time(r["created_at"]),
-            self._time(r["read_at"]), r["read_by"], r["id"],
+            self._time(r["read_at"]), r["read_by"], r["id"], r["link"],
         )  # fmt: skip
 
     def _delivery(self, r) -> Delivery:

@@ -11,7 +11,7 @@ from geodata.stores.shared.base import BaseStore
 
 _COLUMNS = (
     "county_id, token, category, lon, lat, description, address, contact, photo_name, photo_public_name, "
-    "photo_type, photo_size, client, submitted_at, state"
+    "photo_type, photo_size, client, submitted_at, state, notify_email"
 )
 _FILTERS = """
     WHERE county_id = %(c)s
@@ -89,6 +89,23 @@ class PublicReportsSql(BaseStore):
             )
         return bool(rows)
 
+    def reports_following(self, county_id: int, incident_id: int) -> list[PublicReport]:
+        rows = self._rows(
+            "SELECT * FROM public_report WHERE county_id = %(c)s AND incident_id = %(i)s AND notify_email <> '' "
+            "ORDER BY id",
+            {"c": county_id, "i": incident_id},
+        )
+        return [self._public_report(r) for r in rows]
+
+    def stop_report_email(self, county_id: int, report_id: int) -> bool:
+        with self.transaction():
+            rows = self._rows(
+                "UPDATE public_report SET notify_email = '' WHERE county_id = %(c)s AND id = %(id)s "
+                "AND notify_email <> '' RETURNING id",
+                {"c": county_id, "id": report_id},
+            )
+        return bool(rows)
+
     def _public_report(self, r) -> PublicReport:
         photo = None
         if r["photo_name"]:
@@ -100,7 +117,7 @@ class PublicReportsSql(BaseStore):
             r["county_id"], r["token"], r["category"], r["lon"], r["lat"], r["client"],
             self._time(r["submitted_at"]), r["description"], r["address"], r["contact"], photo, r["state"],
             r["public_reason"], r["moderated_by"], r["moderated_at"] and self._time(r["moderated_at"]),
-            r["incident_id"], r["id"],
+            r["incident_id"], r["id"], r["notify_email"],
         )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from shapely.geometry import LineString, box
 
-from geodata.cases import feedback, public_reports
+from geodata.cases import feedback, public_reports, steps
 from geodata.cases import workflow as cases
 from geodata.model import Assignment, County, Segment, Unit, Zone
 from geodata.notify.model import Recipient
@@ -80,7 +80,7 @@ def test_unsolved_reopens_as_rework_and_tells_the_unit(store, county, tmp_path):
     assert (case.status, case.rework, case.updated_at) == ("reopened", 1, at)
     last = store.incident_events(county.id, case.id)[-1]
     assert (last.actor, last.from_status, last.to_status, last.note, last.at) == (
-        feedback.PUBLIC, "closed", "reopened", feedback.UNSOLVED_NOTE, at,
+        steps.PUBLIC, "closed", "reopened", steps.UNSOLVED_NOTE, at,
     )  # fmt: skip
     inbox = _unit_inbox(store, county, case)
     assert len(inbox) == told + 1 and inbox[0].kind == "rework" and inbox[0].incident_id == case.id
@@ -146,9 +146,9 @@ def test_a_pending_report_and_an_unknown_answer_are_refused(store, county, tmp_p
 def test_the_public_steps_carry_no_staff_note_nor_name(store, county, tmp_path):
     r = _report(store, county, tmp_path)
     feedback.answer(store, county, r, "unsolved", now=CLOSED_AT + timedelta(hours=1))
-    steps = feedback.public_steps(store.incident_events(county.id, r.incident_id))
-    assert [s.status for s in steps] == ["filed", "dispatched", "handled", "verified", "closed", "reopened"]
-    assert [s.wording for s in steps] == [
+    shown = steps.public_steps(store.incident_events(county.id, r.incident_id))
+    assert [s.status for s in shown] == ["filed", "dispatched", "handled", "verified", "closed", "reopened"]
+    assert [s.wording for s in shown] == [
         "待派发",
         "已派发：按分兵把口自动派发",
         "已处置",
@@ -156,9 +156,9 @@ def test_the_public_steps_carry_no_staff_note_nor_name(store, county, tmp_path):
         "已结案",
         "返工：群众反馈未解决",
     ]
-    assert all("张三" not in s.note_zh + s.note_en and "jj1" not in s.note_zh for s in steps)
-    assert steps[-1].note_en == "The reporter said the problem was not solved"
-    assert steps[-1].at == CLOSED_AT + timedelta(hours=1) and steps[2].note_zh == ""
+    assert all("张三" not in s.note_zh + s.note_en and "jj1" not in s.note_zh for s in shown)
+    assert shown[-1].note_en == "The reporter said the problem was not solved"
+    assert shown[-1].at == CLOSED_AT + timedelta(hours=1) and shown[2].note_zh == ""
 
 
 def test_counts_per_unit_are_of_the_answers_given_in_the_period(store, county, tmp_path):

@@ -115,9 +115,16 @@ def test_a_delivery_that_cannot_be_written_leaves_the_case_as_it_was(store, coun
 
 def test_every_rule_has_both_languages_and_known_recipients():
     from geodata.labels import NOTIFICATION_KIND
-    from geodata.notify.rules import RECIPIENTS
+    from geodata.notify.rules import RECIPIENTS, REPORTER_RULES
 
-    assert set(RULES) == set(NOTIFICATION_KIND)
+    assert set(RULES) | set(REPORTER_RULES) == set(NOTIFICATION_KIND)
+    assert not set(RULES) & set(REPORTER_RULES)
     for kind, rule in RULES.items():
         assert rule.recipients in RECIPIENTS, kind
         assert all(text.strip() for text in (*rule.title, *rule.body)), kind
+    for kind, rule in REPORTER_RULES.items():  # e-mail only, and never a staff-only fact
+        assert rule.channels == ("email",) and rule.recipients == "reporter", kind
+        assert all(text.strip() for text in (*rule.title, *rule.body)), kind
+        assert not any(word in text for text in rule.body for word in ("{unit}", "{deadline}", "{where}")), (
+            kind
+        )

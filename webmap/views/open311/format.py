@@ -14,7 +14,7 @@ from datetime import datetime
 from flask import Response, current_app, url_for
 
 from geodata.assignments.postings import COUNTY_TZ
-from geodata.cases.feedback import PublicStep
+from geodata.cases.steps import PublicStep
 from geodata.labels import STATUS_ZH
 from geodata.model import FIVE_RECTIFICATIONS, OPEN_STATUSES, Category, Incident, Photo
 

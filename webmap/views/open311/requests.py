@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ
 from geodata.cases import workflow as cases
-from geodata.cases.feedback import public_steps
+from geodata.cases.steps import public_steps
 from geodata.errors import InvalidInput, NotFound, PortalError
 from geodata.model import County, Incident
 from geodata.stores.store import Store

@@ -12,6 +12,7 @@ from flask import Blueprint, jsonify, make_response, redirect, render_template, 
 
 from geodata import clock
 from geodata.cases import feedback, public_reports
+from geodata.cases.steps import public_steps
 from geodata.errors import NotFound, PortalError
 from geodata.labels import STATE_ZH, STATUS_ZH
 from geodata.model import PublicReport
@@ -24,6 +25,7 @@ from webmap.views.cases.pages import map_config
 from webmap.views.cases.present import Names
 from webmap.views.common import default_county
 from webmap.views.open311.format import is_open
+from webmap.views.requests import json_body
 
 bp = Blueprint("public_reports", __name__)
 
@@ -33,11 +35,13 @@ def submit():
     store = get_store()
     county = default_county(store)
     report, upload = report_from_request(public_reports.SOURCE)
+    email, consent = _email_choice()
     s = settings()
     r = public_reports.submit(
         store, county, report, upload,
         public_reports.client_key(request.remote_addr or "", s.secret_key), media_dir(),
         public_reports.Limit(s.public_report_limit, timedelta(hours=s.public_report_window_h)),
+        email=email, consent=consent,
     )  # fmt: skip
     url = url_for("public_reports.track", token=r.token)
     body = {
@@ -86,8 +90,12 @@ def track(token: str):
         page = render_template("public/track.html", county=county, report=None, token=token)
         return page, 404
     report = tracking_json(store, county, r)
-    response = make_response(render_template("public/track.html", county=county, report=report))
-    if _asks(report):
+    page = render_template(
+        "public/track.html", county=county, report=report, email_to=masked(r.notify_email),
+        stopped=request.args.get("email") == "stopped",
+    )  # fmt: skip
+    response = make_response(page)
+    if _asks(report) or r.notify_email:  # a form with this visitor's CSRF token, an address
         response.headers["Cache-Control"] = "private, no-store"
         return response
     cacheable(response, max_age=30)
@@ -114,6 +122,34 @@ def answer(token: str):
         return page, exc.status, {"Cache-Control": "private, no-store"}
     audit(request.endpoint, f"public_report:{r.id}", incident_id=kept.incident_id, answer=kept.answer)
     return redirect(lang_url("public_reports.track", token=r.token, _anchor="feedback"), 303)
+
+
+@bp.post("/reports/<token>/email")
+def stop_email(token: str):
+    """Stop the e-mails to the reporter: the address is forgotten at once (the audit log keeps only
+    that it was); back to the tracking page, which says so. A second press changes nothing."""
+    store = get_store()
+    county = default_county(store)
+    r = _report(store, token)
+    stopped = store.stop_report_email(county.id, r.id)
+    audit(request.endpoint, f"public_report:{r.id}", incident_id=r.incident_id, stopped=stopped)
+    return redirect(lang_url("public_reports.track", token=r.token, email="stopped", _anchor="email"), 303)
+
+
+def _email_choice() -> tuple[str, bool]:
+    """The reporter's e-mail address and their consent, from the form or the JSON body."""
+    given = json_body() if request.mimetype == "application/json" else request.form
+    email = given.get("notify_email") or ""
+    consent = given.get("email_updates") in (True, 1, "1", "on", "true", "yes")
+    return (email if isinstance(email, str) else str(email))[:300], consent
+
+
+def masked(email: str) -> str:
+    """An address as the tracking page shows it: enough to recognise, not to copy (k***@example.cn)."""
+    if not email:
+        return ""
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}***@{domain}"
 
 
 def _asks(report: dict) -> bool:
@@ -157,7 +193,7 @@ def tracking_json(store, county, r: PublicReport) -> dict:
         "steps": [
             {"at": s.at.isoformat(), "status": s.status, "status_zh": STATUS_ZH[s.status],
              "note_zh": s.note_zh, "note_en": s.note_en}
-            for s in feedback.public_steps(store.incident_events(county.id, case.id))
+            for s in public_steps(store.incident_events(county.id, case.id))
         ] if case else [],
         "feedback": _feedback_json(store, county, r),
     }  # fmt: skip

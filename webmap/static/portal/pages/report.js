@@ -24,7 +24,8 @@ var m = createMap($("case-map"), M);
 var pin = null, key = null, sending = false;
 // API field → where its message goes.
 var SLOTS = { lat: "location", long: "location", category: "category", photo: "photo",
-              description: "description", address: "address", contact: "contact" };
+              description: "description", address: "address", contact: "contact",
+              notify_email: "notify_email" };
 
 function say(name, values) {
   return (M[name] || name).replace(/\{(\w+)\}/g, function (_, k) { return values[k]; });
