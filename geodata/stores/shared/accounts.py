@@ -50,9 +50,7 @@ class AccountsSql(BaseStore):
             "limit": limit,
             "offset": offset,
         }
-        rows = self._rows(
-            "SELECT *" + _FOUND + "ORDER BY id LIMIT %(limit)s OFFSET %(offset)s", params
-        )
+        rows = self._rows("SELECT *" + _FOUND + "ORDER BY id LIMIT %(limit)s OFFSET %(offset)s", params)
         return [self._user(r) for r in rows]
 
     def count_users(self, county_id: int | None, query: str = "", role: str | None = None) -> int:
