@@ -217,6 +217,7 @@ class ApiKey:
     revoked_at: datetime | None = None
     id: int | None = None
     unit_id: int | None = None  # a unit_staff key's unit: it sees what that unit's staff see
+    last_used_at: datetime | None = None  # when it last authenticated a request (to the minute)
 
 
 @dataclass

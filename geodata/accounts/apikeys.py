@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from geodata import clock
-from geodata.errors import InvalidInput, Unauthorized
+from geodata.errors import Conflict, InvalidInput, Unauthorized
 from geodata.labels import ROLE_EN, ROLE_ZH
 from geodata.model import USER_ROLES, ApiKey, Unit
 from geodata.stores.store import Store
 
 PREFIX = "pk_"
 UNIT_ROLE = "unit_staff"  # the one role whose view is one unit's
+NAME_MAX = 100
+# last_used_at is written at most this often: a map asks for dozens of tiles a second.
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 def key_hash(key: str) -> str:
@@ -29,6 +33,12 @@ def issue_key(
     unit_staff key needs its ``unit``; other roles see the whole county and take none."""
     if not name.strip():
         raise InvalidInput("API key 需要名称", en="An API key needs a name", field="name")
+    if len(name.strip()) > NAME_MAX:
+        raise InvalidInput(
+            f"API key 的名称过长：最多 {NAME_MAX} 个字符",
+            en=f"The API key's name is too long: at most {NAME_MAX} characters",
+            field="name",
+        )
     if role not in USER_ROLES:
         raise InvalidInput(
             f"未知角色 {role!r}：可选 {', '.join(USER_ROLES)}",
@@ -37,8 +47,8 @@ def issue_key(
         )
     if role == UNIT_ROLE and unit is None:
         raise InvalidInput(
-            "责任单位（unit_staff）的 API key 必须指定单位：--unit 单位编码",
-            en="An API key of unit staff (unit_staff) needs a unit: --unit UNIT_CODE",
+            "责任单位（unit_staff）的 API key 必须指定单位",
+            en="An API key of unit staff (unit_staff) needs a unit",
             field="unit",
         )
     if role != UNIT_ROLE and unit is not None:
@@ -67,3 +77,26 @@ def check_key(store: Store, key: str | None) -> ApiKey:
             field="api_key",
         )
     return found
+
+
+def revoke_key(store: Store, key_id: int, now: datetime | None = None) -> ApiKey:
+    """Revoke the key (NotFound when there is none, Conflict when it was revoked already): it is
+    refused from then on. Its record stays, with its name, for the audit log's sake."""
+    key = store.get_api_key(key_id)
+    if not store.revoke_api_key(key_id, now or clock.now()):
+        raise Conflict(
+            f"API key {key.name!r} 已于此前停用",
+            en=f"The API key {key.name!r} was revoked already",
+            field="key",
+        )
+    return store.get_api_key(key_id)
+
+
+def mark_used(store: Store, key: ApiKey, now: datetime | None = None) -> ApiKey:
+    """Record that ``key`` authenticated a request now, unless that was recorded less than
+    TOUCH_EVERY ago (by this process or another): the key as it now stands."""
+    now = now or clock.now()
+    if key.last_used_at is not None and now - key.last_used_at < TOUCH_EVERY:
+        return key
+    store.touch_api_key(key.id, now, now - TOUCH_EVERY)
+    return replace(key, last_used_at=now)

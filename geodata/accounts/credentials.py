@@ -10,7 +10,7 @@ from functools import cache
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from geodata.accounts import passwords
-from geodata.errors import InvalidInput, NotFound
+from geodata.errors import Forbidden, InvalidInput, NotFound
 from geodata.model import User
 from geodata.stores.store import Store
 
@@ -58,14 +58,23 @@ def change_own_password(store: Store, user: User, current: str, new: str, now: d
     return set_password(store, user, new, now, by_admin=False, keep=keep)[0]
 
 
-def set_disabled(store: Store, user: User, disabled: bool, now: datetime) -> tuple[User, int]:
-    """Disable a user (every session ends; signing in is refused) or enable them again."""
+def set_disabled(
+    store: Store, user: User, disabled: bool, now: datetime, by: User | None = None
+) -> tuple[User, int]:
+    """Disable a user (every session ends; signing in is refused) or enable them again. An
+    administrator (``by``) cannot disable themself: someone must be left to enable them."""
+    if disabled and by is not None and by.id == user.id:
+        raise Forbidden(
+            "不能停用自己的账号：请另一位管理员操作",
+            en="You cannot disable your own account: ask another administrator",
+        )
     with store.transaction():
         user = store.update_user(replace(user, disabled_at=now if disabled else None))
         ended = store.end_user_sessions(user.id, now, "disabled") if disabled else 0
     return user, ended
 
 
-def sign_out_everywhere(store: Store, user: User, now: datetime) -> int:
-    """End all of the user's sessions (a lost phone, a shared computer); how many were open."""
-    return store.end_user_sessions(user.id, now, "admin")
+def sign_out_everywhere(store: Store, user: User, now: datetime, keep: str | None = None) -> int:
+    """End all of the user's sessions but ``keep`` (a session id: the administrator's own, when
+    they sign themself out elsewhere) — a lost phone, a shared computer; how many were open."""
+    return store.end_user_sessions(user.id, now, "admin", keep=keep)

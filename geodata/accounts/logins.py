@@ -87,7 +87,13 @@ def record_failure(store: Store, username: str, client: str, now: datetime, poli
 
 def record_success(store: Store, username: str) -> None:
     """A right password forgets the name's failures: the next lock needs ``max_failures`` anew."""
-    store.clear_login_failures(name_key(username))
+    unlock(store, username)
+
+
+def unlock(store: Store, username: str) -> int:
+    """Forget the name's failed sign-ins (an administrator's unlock, or a right password): a lock
+    it had ends now. The address throttle is the address's, and stays. How many were forgotten."""
+    return store.clear_login_failures(name_key(username))
 
 
 def _seconds(delta: timedelta) -> int:

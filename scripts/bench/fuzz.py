@@ -27,6 +27,7 @@ GET_PAGES = [
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
     "/sw.js", "/manifest.webmanifest", "/inbox", "/admin", "/admin/deliveries", "/supervision",
+    "/admin/users", "/admin/users/new", "/admin/users/{id}", "/admin/keys",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -65,6 +66,15 @@ POST_FORMS = [
     "/inbox/{id}/read",
     "/inbox/read-all",
     "/reports/{token}/email",
+    "/admin/users",
+    "/admin/users/{id}",
+    "/admin/users/{id}/disable",
+    "/admin/users/{id}/enable",
+    "/admin/users/{id}/password",
+    "/admin/users/{id}/sign-out",
+    "/admin/users/{id}/unlock",
+    "/admin/keys",
+    "/admin/keys/{id}/revoke",
 ]
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")
@@ -77,6 +87,7 @@ PARAMS = [
     "service_code", "service_request_id", "start_date", "end_date", "jurisdiction_id", "next",
     "description", "address", "contact", "username", "password", "email", "media_url", "mode", "since",
     "until", "actor", "action", "object", "current", "new", "confirm", "notify_email", "email_updates",
+    "role", "unit", "panel", "name",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

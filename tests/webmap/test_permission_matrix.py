@@ -149,6 +149,20 @@ EXPECTED: dict[str, dict] = {
     "admin.audit_page": staff_only("admin"),
     "admin.audit_csv": staff_only("admin"),
     "deliveries.failed_page": staff_only("admin"),
+    # users and API keys (issue #20 part 1): the writes on a user or key that is not there are 404s
+    "admin_users.users_page": staff_only("admin"),
+    "admin_users.new_user": staff_only("admin"),
+    "admin_users.create_user": staff_only("admin"),  # an empty form: refused, nobody created
+    "admin_users.user_page": staff_only("admin"),
+    "admin_users.edit_user": staff_only("admin"),
+    "admin_users.disable_user": staff_only("admin"),
+    "admin_users.enable_user": staff_only("admin"),
+    "admin_users.reset_password": staff_only("admin"),
+    "admin_users.sign_out_user": staff_only("admin"),
+    "admin_users.unlock_user": staff_only("admin"),
+    "admin_keys.keys_page": staff_only("admin"),
+    "admin_keys.create_key": staff_only("admin"),  # an empty form: refused, no key made
+    "admin_keys.revoke_key": staff_only("admin"),
     # the inbox: everyone signed in has one (unit staff share their unit's; a unit staff key reads it)
     "inbox.inbox_page": signed_in(),
     "inbox.mark_read": signed_in(),  # a row that is not the caller's is a 404, as one that is not there
@@ -167,7 +181,7 @@ WHOLE = ",".join(map(str, EXTENT))
 PARAMS: dict[str, object] = {
     "fmt": "json", "rest": "nothing", "kind": "segment", "action": "reject", "token": "nothing",
     "report_id": MISSING, "award_id": MISSING, "change_set_id": MISSING, "notification_id": MISSING,
-    "request_id": MISSING, "supervision_id": MISSING,
+    "request_id": MISSING, "supervision_id": MISSING, "user_id": MISSING, "key_id": MISSING,
     "layer": "incidents", "z": TILE.z, "x": TILE.x, "y": TILE.y,
     "package": "leaflet", "scope": "turf", "filename": "dist/leaflet.js",
 }  # fmt: skip

@@ -21,7 +21,7 @@ from webmap.cli.common import refusals_as_errors
 @refusals_as_errors
 @audited_command("cli.create-api-key")
 def create_api_key(name: str, role: str, unit_code: str | None, county_code: str | None) -> None:
-    """Issue an API key for NAME; it is printed once and stored only as a hash."""
+    """Issue an API key for NAME; it is printed once and stored only as a hash (also on /admin/keys)."""
     store = get_store()
     unit = _unit(store, county_code or settings().default_county, unit_code) if unit_code else None
     stored, key = issue_key(store, name, role, unit)

@@ -1,16 +1,16 @@
 """Commands for an administrator over users and their sign-in (等保 身份鉴别): create a user, set a password (changed by
-its owner at the next sign-in), sign a user out everywhere, disable or enable a user."""
+its owner at the next sign-in), sign a user out everywhere, disable or enable a user. The page
+/admin/users does each of these too; both call geodata/accounts/ (users.py, credentials.py)."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask, g
-from werkzeug.security import generate_password_hash
 
 from geodata.accounts import credentials as accounts
-from geodata.accounts import passwords
-from geodata.errors import InvalidInput, NotFound
-from geodata.model import INSPECTION_PANELS, USER_ROLES, User
+from geodata.accounts import users
+from geodata.errors import NotFound
+from geodata.model import INSPECTION_PANELS, Unit
 from webmap import get_store, settings
 from webmap.audit import audited_command
 from webmap.cli.common import chosen_county, county_option, refusals_as_errors
@@ -95,30 +95,28 @@ def create_user(
     unit_code: str | None,
     panel: str | None,
 ) -> None:
-    """Create a user who signs in with NAME."""
-    if role not in USER_ROLES:
-        raise InvalidInput(
-            f"未知角色 {role!r}：可选 admin、leader、unit_staff 或 inspector",
-            en=f"Unknown role {role!r}: choose admin, leader, unit_staff or inspector",
-        )
+    """Create a user who signs in with NAME (also on the page /admin/users)."""
     store = get_store()
-    county_id, unit_id = _user_place(store, county_code, unit_code)
+    county_id, unit = _user_place(store, county_code, unit_code)
+    profile = users.Profile(role, unit, panel)
+    users.check_profile(profile)  # before asking for a password
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    passwords.check(password, name)
     # Someone else chose this password: the user changes it at the first sign-in.
-    hashed = generate_password_hash(password)
-    user = store.add_user(
-        User(name, hashed, role, county_id, unit_id, panel=panel, must_change_password=True)
-    )
-    g.audit_detail = {"user": user.username, "role": user.role, "county_id": county_id, "unit_id": unit_id}
+    user, _ = users.create_user(store, name, profile, county_id, password)
+    g.audit_detail = {
+        "user": user.username,
+        "role": user.role,
+        "county_id": county_id,
+        "unit_id": user.unit_id,
+    }
     click.echo(
         f"created user {user.username} ({user.role}); they choose their own password at the first sign-in"
     )
 
 
-def _user_place(store, county_code: str | None, unit_code: str | None) -> tuple[int | None, int | None]:
-    """The ids of the user's county (given, or the default when it exists) and unit."""
+def _user_place(store, county_code: str | None, unit_code: str | None) -> tuple[int | None, Unit | None]:
+    """The id of the user's county (given, or the default when it exists) and their unit."""
     if county_code is None and unit_code is None:
         try:
             return store.get_county(settings().default_county).id, None
@@ -128,10 +126,9 @@ def _user_place(store, county_code: str | None, unit_code: str | None) -> tuple[
     if unit_code is None:
         return county.id, None
     try:
-        unit = store.get_unit_by_code(county.id, unit_code)
+        return county.id, store.get_unit_by_code(county.id, unit_code)
     except NotFound:
         raise NotFound(
             f"县区 {county.code} 中没有编码为 {unit_code!r} 的单位",
             en=f"County {county.code} has no unit with code {unit_code!r}",
         ) from None
-    return county.id, unit.id

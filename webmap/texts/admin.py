@@ -14,6 +14,10 @@ ZH = {
     "admin.audit.intro": "谁在何时做了什么：登录、每一次修改与导出，可按人员、操作和日期查询并导出 CSV。",
     "admin.deliveries": "发送失败",
     "admin.deliveries.intro": "多次重试后仍未送达的邮件和群机器人消息，以及失败原因。",
+    "admin.users": "用户",
+    "admin.users.intro": "新建账号并生成初始密码，修改角色与单位，停用、重置密码、全部下线、解除登录锁定。",
+    "admin.keys": "API key",
+    "admin.keys.intro": "供其他系统调用接口的 key：新建（只显示一次）、查看最近使用时间、停用。",
 }
 
 EN = {
@@ -29,4 +33,10 @@ EN = {
     "action and date, exported as CSV.",
     "admin.deliveries": "Failed deliveries",
     "admin.deliveries.intro": "The e-mails and robot messages not delivered after every retry, and why.",
+    "admin.users": "Users",
+    "admin.users.intro": "Create accounts with a generated first password, change roles and units, disable, "
+    "reset passwords, sign out everywhere, unlock after failed sign-ins.",
+    "admin.keys": "API keys",
+    "admin.keys.intro": "Keys other systems call the API with: create (shown once), see when each was last used, "
+    "revoke.",
 }

@@ -50,8 +50,12 @@ def refuse_key_in_query() -> None:
 
 
 def checked_key(store: Store, key: str) -> ApiKey:
-    """The record of a valid API key (kept a few seconds, webmap/recent.py); Unauthorized else."""
-    return recent().get(("api key", apikeys.key_hash(key)), lambda: apikeys.check_key(store, key))
+    """The record of a valid API key (kept a few seconds, webmap/recent.py); Unauthorized else.
+    Its use is recorded when it is looked up, at most once a minute (apikeys.mark_used): a use
+    within the seconds it is kept falls in the minute recorded."""
+    return recent().get(
+        ("api key", apikeys.key_hash(key)), lambda: apikeys.mark_used(store, apikeys.check_key(store, key))
+    )
 
 
 def request_viewer(store: Store) -> Actor:

@@ -28,6 +28,7 @@ from geodata.model import (
     TARGET_KINDS,
     USER_ROLES,
     ZONE_KINDS,
+    ApiKey,
     Assignment,
     County,
     Incident,
@@ -204,6 +205,14 @@ class BaseStore(ABC):
 
     @abstractmethod
     def segment_incidents(self, county_id: int, segment_ids: Sequence[int]) -> list[Incident]: ...
+
+    @abstractmethod
+    def _user(self, r: Row) -> User:
+        """A user row as a User (identity.py)."""
+
+    @abstractmethod
+    def _api_key(self, r: Row) -> ApiKey:
+        """An API key row as an ApiKey (identity.py)."""
 
     @abstractmethod
     def list_inspections(

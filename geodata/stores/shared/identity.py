@@ -188,6 +188,7 @@ class IdentitySql(BaseStore):
             self._time(r["revoked_at"]),
             r["id"],
             r["unit_id"],
+            self._time(r["last_used_at"]),
         )
 
     # -- idempotency -------------------------------------------------------------------------------

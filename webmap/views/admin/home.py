@@ -23,6 +23,8 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("admin.audit_page", "audit"),
     Section("deliveries.failed_page", "deliveries"),
+    Section("admin_users.users_page", "users"),
+    Section("admin_keys.keys_page", "keys"),
 )
 
 
