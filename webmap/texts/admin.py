@@ -14,6 +14,8 @@ ZH = {
     "admin.audit.intro": "谁在何时做了什么：登录、每一次修改与导出，可按人员、操作和日期查询并导出 CSV。",
     "admin.deliveries": "发送失败",
     "admin.deliveries.intro": "多次重试后仍未送达的邮件和群机器人消息，以及失败原因。",
+    "admin.tiers": "社区等次与文明称号",
+    "admin.tiers.intro": "按月确认社区等次（精品、达标、攻坚），授予和撤销文明称号；领导可以查看，只有管理员可以确认。",
     "admin.users": "用户",
     "admin.users.intro": "新建账号并生成初始密码，修改角色与单位，停用、重置密码、全部下线、解除登录锁定。",
     "admin.keys": "API key",
@@ -33,6 +35,9 @@ EN = {
     "action and date, exported as CSV.",
     "admin.deliveries": "Failed deliveries",
     "admin.deliveries.intro": "The e-mails and robot messages not delivered after every retry, and why.",
+    "admin.tiers": "Tiers and titles",
+    "admin.tiers.intro": "Each month's community tiers (精品, 达标, 攻坚) confirmed, civilized titles awarded and "
+    "withdrawn; leaders may look, only administrators decide.",
     "admin.users": "Users",
     "admin.users.intro": "Create accounts with a generated first password, change roles and units, disable, "
     "reset passwords, sign out everywhere, unlock after failed sign-ins.",

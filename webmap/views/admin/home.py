@@ -25,6 +25,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("deliveries.failed_page", "deliveries"),
     Section("admin_users.users_page", "users"),
     Section("admin_keys.keys_page", "keys"),
+    Section("score_pages.tiers", "tiers"),  # read by leaders too: it stays under /scores
 )
 
 
