@@ -95,12 +95,12 @@ def find_unit(store: Store, county: County, code: str) -> Unit:
 
 def refuse_retired(unit: Unit) -> Unit:
     """``unit`` when it is in service; Conflict naming it when it is retired (or to be): a
-    retired unit is given no new post (geodata/assignments/units.py)."""
+    retired unit is given no new post, case, user or API key (geodata/assignments/units.py)."""
     if unit.retired_at is not None:
         day = f"{unit.retired_at.astimezone(COUNTY_TZ):%Y-%m-%d}"
         raise Conflict(
-            f"单位 {unit.code}（{unit.name}）已于 {day} 撤销，不能再分配责任",
-            en=f"The unit {unit.code} ({unit.name}) was retired on {day} and cannot be given posts",
+            f"单位 {unit.code}（{unit.name}）已于 {day} 撤销，不再分配新的责任、案件、账号或密钥",
+            en=f"The unit {unit.code} ({unit.name}) was retired on {day}: it takes no new post, case, user or key",
             field="unit",
         )
     return unit

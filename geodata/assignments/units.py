@@ -15,9 +15,9 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 
 from geodata import clock
-from geodata.assignments.postings import day_start
+from geodata.assignments.postings import day_start, refuse_retired
 from geodata.errors import Conflict, InvalidInput, NotFound, StaleVersion
-from geodata.labels import Vocabulary
+from geodata.labels import UNIT_FIELD
 from geodata.model import COUNTY_TZ, Assignment, County, Unit
 from geodata.notify.channels import checked_contact
 from geodata.notify.model import UnitContact
@@ -30,21 +30,6 @@ KIND = re.compile(r"[a-z][a-z0-9_]{0,31}")
 PHONE = re.compile(r"[0-9+\-() ]+")
 NAMED_POSTS = 5  # a refusal names this many of a unit's posts, then counts the rest
 
-# What a unit's form asks, named in both languages (refusals name the field they are about).
-UNIT_FIELD: Vocabulary = {
-    "code": ("单位编码", "code"),
-    "name": ("单位名称", "name"),
-    "kind": ("单位类别", "kind"),
-    "hotline": ("服务热线", "hotline"),
-    "head": ("负责人", "head"),
-    "head_phone": ("负责人电话", "head's phone"),
-    "duty_officer": ("值班员", "duty officer"),
-    "duty_phone": ("值班电话", "duty phone"),
-    "email": ("值班邮箱", "duty e-mail"),
-    "wecom_url": ("企业微信群机器人地址", "WeCom robot URL"),
-    "dingtalk_url": ("钉钉群机器人地址", "DingTalk robot URL"),
-    "dingtalk_secret": ("钉钉加签密钥", "DingTalk signing secret"),
-}
 PHONES = ("hotline", "head_phone", "duty_phone")
 
 
@@ -295,6 +280,17 @@ def named_posts(store: Store, county: County, posts: Sequence[Assignment]) -> tu
     zh = "、".join(n for n, _ in names) + (f" 等，另有 {more} 处" if more else "")
     en = "; ".join(n for _, n in names) + (f" and {more} more" if more else "")
     return zh, en
+
+
+def unit_to_dispatch(store: Store, county: County, code: str, current: int | None) -> Unit:
+    """The unit coded ``code`` a case is dispatched to: NotFound naming the code; Conflict when it
+    is retired, unless it is the case's unit already."""
+    unit = _by_code(store, county, code)
+    if unit is None:
+        raise NotFound(
+            f"没有编码为 {code!r} 的单位", en=f"There is no unit with the code {code!r}", field="unit"
+        )
+    return unit if unit.id == current else refuse_retired(unit)
 
 
 def in_service(units: Sequence[Unit]) -> list[Unit]:

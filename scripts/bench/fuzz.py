@@ -27,6 +27,7 @@ GET_PAGES = [
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
     "/sw.js", "/manifest.webmanifest", "/inbox", "/admin", "/admin/deliveries", "/supervision",
+    "/admin/units", "/admin/units/new", "/admin/units/{id}", "/admin/units/{id}/merge",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -64,6 +65,10 @@ POST_FORMS = [
     "/account/language",
     "/inbox/{id}/read",
     "/inbox/read-all",
+    "/admin/units/new",
+    "/admin/units/{id}",
+    "/admin/units/{id}/retire",
+    "/admin/units/{id}/merge",
 ]
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")

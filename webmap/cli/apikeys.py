@@ -6,6 +6,7 @@ import click
 from flask import g
 
 from geodata.accounts.apikeys import issue_key
+from geodata.assignments.postings import refuse_retired
 from geodata.errors import NotFound
 from geodata.model import USER_ROLES, Unit
 from webmap import get_store, settings
@@ -34,7 +35,7 @@ def create_api_key(name: str, role: str, unit_code: str | None, county_code: str
 def _unit(store, county_code: str, unit_code: str) -> Unit:
     county = store.get_county(county_code)
     try:
-        return store.get_unit_by_code(county.id, unit_code)
+        return refuse_retired(store.get_unit_by_code(county.id, unit_code))
     except NotFound:
         raise NotFound(
             f"县区 {county.code} 中没有编码为 {unit_code!r} 的单位",

@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from geodata.accounts import credentials as accounts
 from geodata.accounts import passwords
+from geodata.assignments.postings import refuse_retired
 from geodata.errors import InvalidInput, NotFound
 from geodata.model import INSPECTION_PANELS, USER_ROLES, User
 from webmap import get_store, settings
@@ -134,4 +135,4 @@ def _user_place(store, county_code: str | None, unit_code: str | None) -> tuple[
             f"县区 {county.code} 中没有编码为 {unit_code!r} 的单位",
             en=f"County {county.code} has no unit with code {unit_code!r}",
         ) from None
-    return county.id, unit.id
+    return county.id, refuse_retired(unit).id

@@ -14,6 +14,8 @@ ZH = {
     "admin.audit.intro": "谁在何时做了什么：登录、每一次修改与导出，可按人员、操作和日期查询并导出 CSV。",
     "admin.deliveries": "发送失败",
     "admin.deliveries.intro": "多次重试后仍未送达的邮件和群机器人消息，以及失败原因。",
+    "admin.units": "责任单位",
+    "admin.units.intro": "新建、编辑、撤销和合并责任单位：负责人、值班员和消息通知地址，合并时责任整体移交。",
 }
 
 EN = {
@@ -29,4 +31,7 @@ EN = {
     "action and date, exported as CSV.",
     "admin.deliveries": "Failed deliveries",
     "admin.deliveries.intro": "The e-mails and robot messages not delivered after every retry, and why.",
+    "admin.units": "Units",
+    "admin.units.intro": "Create, edit, retire and merge units: their head, duty officer and where they are "
+    "notified; a merge passes all their posts on at once.",
 }

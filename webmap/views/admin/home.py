@@ -23,6 +23,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("admin.audit_page", "audit"),
     Section("deliveries.failed_page", "deliveries"),
+    Section("admin_units.units_page", "units"),
 )
 
 
