@@ -220,6 +220,14 @@ def test_the_unit_pages_are_english_on_english_pages(app, admins):
         page = admin.get(path)
         assert page.status_code == 200, path
         assert chinese_outside(page.text, names) == [], path
+    assert 'href="/admin/units" aria-current="page"' in admin.get(f"/admin/units/{unit.id}").text  # its tab
+    review = _post(admin, f"/admin/units/{unit.id}/merge", {"into": "U02", "on": clock.today().isoformat(),
+                                                            "version": "1", "reason": "reorganised"})  # fmt: skip
+    assert review.status_code == 200 and "pass to" in review.text
+    assert chinese_outside(review.text, names | {"福华路"}) == []
+    stale = _post(admin, f"/admin/units/{unit.id}", _form(name="城管局", version="7"))
+    assert stale.status_code == 409 and "was changed by someone else" in stale.text
+    assert chinese_outside(stale.text, names | {"城管局"}) == []
     refused = _post(admin, f"/admin/units/{unit.id}/retire", {"version": "1", "on": clock.today().isoformat(),
                                                               "confirm": "1"}, page=f"/admin/units/{unit.id}")  # fmt: skip
     assert refused.status_code == 409 and "still has 1 posts in force" in refused.text

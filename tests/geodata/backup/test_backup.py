@@ -169,7 +169,15 @@ def _forget_last_migration(url: str) -> None:
     statements = [
         *(
             f"ALTER TABLE unit DROP COLUMN {c}"
-            for c in ("head", "head_phone", "duty_officer", "duty_phone", "version", "retired_at", "retired_by")
+            for c in (
+                "head",
+                "head_phone",
+                "duty_officer",
+                "duty_phone",
+                "version",
+                "retired_at",
+                "retired_by",
+            )
         ),
         "DROP TABLE reminder",
         "DELETE FROM score_setting WHERE key IN ('weight_evaluation', 'weight_handling')",
