@@ -87,6 +87,8 @@ def plan_merge(
 
 
 def _into(store: Store, county: County, code: str) -> Unit:
+    if not code.strip():
+        raise InvalidInput("请选择要并入的单位", en="Choose the unit to merge into", field="into")
     try:
         return store.get_unit_by_code(county.id, code)
     except NotFound:

@@ -197,6 +197,15 @@ def test_a_merge_is_reviewed_then_confirmed_and_is_one_change_set_in_the_history
     assert f"#{merged.retired_by}" in admin.get(done.headers["Location"]).text
     history = admin.get("/portal/change-sets").text
     assert "机构改革" in history and f"/portal/change-sets/{merged.retired_by}" in history
+    diff = admin.get(f"/portal/change-sets/{merged.retired_by}")
+    assert diff.status_code == 200 and "福华路" in diff.text and "交警大队" in diff.text
+    assert _post(admin, "/admin/units/new", _form(code="KB", name="空白单位")).status_code == 303
+    empty = f"/admin/units/{_units(app)['KB'].id}/merge"
+    nothing = _post(
+        admin, empty, {"into": "U02", "on": today, "version": "1", "reason": "撤并", "confirm": "1"}
+    )
+    assert nothing.status_code == 303 and _units(app)["KB"].retired_by is not None  # a merge of no post
+    assert admin.get(f"/portal/change-sets/{_units(app)['KB'].retired_by}").status_code == 200
     again = _post(
         admin, merge, {"into": "U02", "on": today, "version": "2", "reason": "再来", "confirm": "1"}
     )

@@ -174,6 +174,8 @@ def test_a_merge_is_refused_into_itself_a_retired_unit_or_before_a_later_change(
         plan_merge(store, county, police.id, "JJ", TODAY, 1)
     with pytest.raises(NotFound):
         plan_merge(store, county, police.id, "NOPE", TODAY, 1)
+    with pytest.raises(InvalidInput, match="请选择"):
+        plan_merge(store, county, police.id, " ", TODAY, 1)
     with pytest.raises(StaleVersion):
         plan_merge(store, county, police.id, "CG", TODAY, 7)
     retire_unit(store, county, hw.id, 1, TODAY, today=TODAY)
