@@ -105,6 +105,21 @@ DELIVERY_STATE: Vocabulary = {
     "sent": ("已发送", "sent"),
     "failed": ("发送失败", "failed"),
 }
+# What a unit's form asks (geodata/assignments/units.py): refusals and the page name each field so.
+UNIT_FIELD: Vocabulary = {
+    "code": ("单位编码", "code"),
+    "name": ("单位名称", "name"),
+    "kind": ("单位类别", "kind"),
+    "hotline": ("服务热线", "hotline"),
+    "head": ("负责人", "head"),
+    "head_phone": ("负责人电话", "head's phone"),
+    "duty_officer": ("值班员", "duty officer"),
+    "duty_phone": ("值班电话", "duty phone"),
+    "email": ("值班邮箱", "duty e-mail"),
+    "wecom_url": ("企业微信群机器人地址", "WeCom robot URL"),
+    "dingtalk_url": ("钉钉群机器人地址", "DingTalk robot URL"),
+    "dingtalk_secret": ("钉钉加签密钥", "DingTalk signing secret"),
+}
 AUDIT_RESULT: Vocabulary = {"ok": ("成功", "ok"), "refused": ("拒绝", "refused"), "error": ("出错", "error")}
 
 VOCABULARIES: dict[str, Vocabulary] = {
@@ -125,6 +140,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
     "notification_kind": NOTIFICATION_KIND,
     "channel": CHANNEL,
     "delivery_state": DELIVERY_STATE,
+    "unit_field": UNIT_FIELD,
 }
 
 

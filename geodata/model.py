@@ -66,6 +66,17 @@ class Unit:
     kind: str = "bureau"
     hotline: str = ""
     id: int | None = None
+    head: str = ""  # 负责人, the person answerable for the unit's posts
+    head_phone: str = ""
+    duty_officer: str = ""  # 值班员, who answers the duty phone
+    duty_phone: str = ""
+    version: int = 1  # counts edits: an edit made on an older version is refused (StaleVersion)
+    retired_at: datetime | None = None  # 撤销: from then on it guards nothing and is offered nowhere
+    retired_by: int | None = None  # the change set of the merge that retired it, if one did
+
+    def retired(self, at: datetime | None = None) -> bool:
+        """Whether the unit is retired (by ``at``, when given; else at all, even from a later day)."""
+        return self.retired_at is not None and (at is None or self.retired_at <= at)
 
 
 @dataclass

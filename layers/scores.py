@@ -191,6 +191,8 @@ def _unit_scores(store, county, since, until, targets, settings, handling) -> li
         led[a.unit_id].append((a.target_kind, a.target_id))
     units = []
     for u in store.list_units(county.id):
+        if u.retired(since):  # retired before the month began: in the months it served only
+            continue
         total, weight, n = sums.get(u.id, (0.0, 0.0, 0))
         evaluation = round(total / weight, DECIMALS) if weight > 0 else None
         metrics = HandlingMetrics(handling.get(u.id, HandlingCounts()))

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from geodata import clock
+from geodata.assignments.postings import refuse_retired
 from geodata.errors import Conflict, InvalidInput, Unauthorized
 from geodata.labels import ROLE_EN, ROLE_ZH
 from geodata.model import USER_ROLES, ApiKey, Unit
@@ -57,6 +58,8 @@ def issue_key(
             en=f"Only API keys of unit staff (unit_staff) belong to a unit; not those of the {ROLE_EN[role]} role",
             field="unit",
         )
+    if unit is not None:
+        refuse_retired(unit)
     key = PREFIX + secrets.token_urlsafe(32)
     record = ApiKey(name.strip(), role, key_hash(key), now or clock.now(), unit_id=unit and unit.id)
     return store.add_api_key(record), key

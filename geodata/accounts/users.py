@@ -13,6 +13,7 @@ from datetime import datetime
 from werkzeug.security import generate_password_hash
 
 from geodata.accounts import credentials, logins, passwords
+from geodata.assignments.postings import refuse_retired
 from geodata.errors import Conflict, Forbidden, InvalidInput
 from geodata.labels import PANEL_EN, PANEL_ZH, ROLE_EN, ROLE_ZH
 from geodata.model import INSPECTION_PANELS, USER_ROLES, Unit, User
@@ -85,6 +86,8 @@ def check_profile(profile: Profile) -> None:
             else f"An evaluator of {PANEL_EN[COMMITTEE]}"
         )
         raise InvalidInput(f"{who_zh}必须指定单位", en=f"{who_en} needs a unit", field="unit")
+    if unit is not None and needs_unit:
+        refuse_retired(unit)
     if unit is not None and not needs_unit:
         raise InvalidInput(
             f"只有责任单位的用户和{PANEL_ZH[COMMITTEE]}评议组的督查员属于单位，{ROLE_ZH[role]}不属于",

@@ -16,7 +16,7 @@ import shapely
 from geodata import clock
 from geodata.assignments.routing import ROUTE_MAX_M, route_incidents
 from geodata.assignments.targets import Target, load_targets, refuse_stale
-from geodata.errors import InvalidInput, NotFound
+from geodata.errors import Conflict, InvalidInput, NotFound
 from geodata.model import COMMUNITY_KINDS, COUNTY_TZ, ROLES, Assignment, ChangeSet, County, Unit
 from geodata.stores.store import Store
 
@@ -93,6 +93,19 @@ def find_unit(store: Store, county: County, code: str) -> Unit:
         ) from None
 
 
+def refuse_retired(unit: Unit) -> Unit:
+    """``unit`` when it is in service; Conflict naming it when it is retired (or to be): a
+    retired unit is given no new post, case, user or API key (geodata/assignments/units.py)."""
+    if unit.retired_at is not None:
+        day = f"{unit.retired_at.astimezone(COUNTY_TZ):%Y-%m-%d}"
+        raise Conflict(
+            f"单位 {unit.code}（{unit.name}）已于 {day} 撤销，不再分配新的责任、案件、账号或密钥",
+            en=f"The unit {unit.code} ({unit.name}) was retired on {day}: it takes no new post, case, user or key",
+            field="unit",
+        )
+    return unit
+
+
 def apply_posting(store: Store, county: County, posting: Posting, now: datetime | None = None) -> Applied:
     """Open the posting's assignments as one change set; a lead closes the one before it. When
     the posting starts in the past (a correction), incidents since then are routed again.
@@ -102,7 +115,7 @@ def apply_posting(store: Store, county: County, posting: Posting, now: datetime 
     check_posting(posting, category_codes(store))
     now = now or clock.now()
     with store.transaction():
-        unit = find_unit(store, county, posting.unit_code)
+        unit = refuse_retired(find_unit(store, county, posting.unit_code))
         current = load_targets(store, county, posting.targets, now, lock=True)
         refuse_stale(current, posting.versions)
         cs = store.add_change_set(ChangeSet(county.id, posting.author, posting.reason, now, posting.geom))
@@ -112,6 +125,9 @@ def apply_posting(store: Store, county: County, posting: Posting, now: datetime 
                        change_set_id=cs.id)
             for t in posting.targets
         ])  # fmt: skip
+        # Read again now the map's lock is held (the writes took it): a retirement that committed
+        # meanwhile is seen, and refuses the posting.
+        refuse_retired(store.get_unit(county.id, unit.id))
         owed = (
             store.add_pending_reroute(county.id, posting.valid_from, cs.id)
             if posting.valid_from < now

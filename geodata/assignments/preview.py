@@ -11,7 +11,7 @@ from datetime import datetime
 import numpy as np
 import shapely
 
-from geodata.assignments.postings import Posting, category_codes, check_posting, find_unit
+from geodata.assignments.postings import Posting, category_codes, check_posting, find_unit, refuse_retired
 from geodata.assignments.routing import ROUTE_MAX_M
 from geodata.assignments.targets import TargetInfo, load_targets, stale_details, stale_targets
 from geodata.model import County, Unit
@@ -64,7 +64,7 @@ def preview(store: Store, county: County, posting: Posting, max_m: float = ROUTE
     (those re-routed from ``valid_from`` on, as ``apply_posting`` does). Targets whose version
     differs from ``posting.versions`` are listed in ``stale``. The reason may still be empty."""
     check_posting(posting, category_codes(store), need_reason=False)
-    unit = find_unit(store, county, posting.unit_code)
+    unit = refuse_retired(find_unit(store, county, posting.unit_code))
     current = load_targets(store, county, posting.targets, posting.valid_from)
     infos = [current[t] for t in dict.fromkeys(posting.targets)]
     leading = posting.role == "lead"

@@ -28,11 +28,12 @@ from shapely.geometry import Point
 
 from geodata import clock
 from geodata.assignments.routing import ROUTE_MAX_M, route_points
+from geodata.assignments.units import unit_to_dispatch
 from geodata.cases.holidays import due
 from geodata.cases.model import CaseRequest
 from geodata.cases.photos import Upload, save_photo
 from geodata.cases.steps import AUTO_DISPATCH, SYSTEM
-from geodata.errors import Conflict, Forbidden, InvalidInput, NotFound
+from geodata.errors import Conflict, Forbidden, InvalidInput
 from geodata.labels import ROLE_EN, ROLE_ZH, STATUS_EN, STATUS_ZH
 from geodata.model import OVERDUE_STATUSES, Category, County, Incident, IncidentEvent, Unit
 from geodata.notify import rules as notify_rules
@@ -371,12 +372,7 @@ def _decide_return(
 
 def _unit_for_dispatch(store: Store, county: County, case: Incident, code: str | None) -> Unit:
     if code:
-        try:
-            return store.get_unit_by_code(county.id, code)
-        except NotFound:
-            raise NotFound(
-                f"没有编码为 {code!r} 的单位", en=f"There is no unit with the code {code!r}", field="unit"
-            ) from None
+        return unit_to_dispatch(store, county, code, case.unit_id)
     if case.unit_id is None:
         raise InvalidInput(
             "该案件没有责任单位，派发时请选择单位",

@@ -28,6 +28,7 @@ GET_PAGES = [
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
     "/sw.js", "/manifest.webmanifest", "/inbox", "/admin", "/admin/deliveries", "/supervision",
     "/admin/users", "/admin/users/new", "/admin/users/{id}", "/admin/keys",
+    "/admin/units", "/admin/units/new", "/admin/units/{id}", "/admin/units/{id}/merge",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -75,6 +76,10 @@ POST_FORMS = [
     "/admin/users/{id}/unlock",
     "/admin/keys",
     "/admin/keys/{id}/revoke",
+    "/admin/units/new",
+    "/admin/units/{id}",
+    "/admin/units/{id}/retire",
+    "/admin/units/{id}/merge",
 ]
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")

@@ -163,6 +163,11 @@ EXPECTED: dict[str, dict] = {
     "admin_keys.keys_page": staff_only("admin"),
     "admin_keys.create_key": staff_only("admin"),  # an empty form: refused, no key made
     "admin_keys.revoke_key": staff_only("admin"),
+    "admin_units.units_page": staff_only("admin"),
+    "admin_units.new_unit": staff_only("admin"),  # GET the form; POST (an empty form: refused, 400)
+    "admin_units.unit_page": staff_only("admin"),  # the unit MISSING: 404 for an admin
+    "admin_unit_changes.retire": staff_only("admin"),
+    "admin_unit_changes.merge": staff_only("admin"),
     # the inbox: everyone signed in has one (unit staff share their unit's; a unit staff key reads it)
     "inbox.inbox_page": signed_in(),
     "inbox.mark_read": signed_in(),  # a row that is not the caller's is a 404, as one that is not there
@@ -182,6 +187,7 @@ PARAMS: dict[str, object] = {
     "fmt": "json", "rest": "nothing", "kind": "segment", "action": "reject", "token": "nothing",
     "report_id": MISSING, "award_id": MISSING, "change_set_id": MISSING, "notification_id": MISSING,
     "request_id": MISSING, "supervision_id": MISSING, "user_id": MISSING, "key_id": MISSING,
+    "unit_id": MISSING,
     "layer": "incidents", "z": TILE.z, "x": TILE.x, "y": TILE.y,
     "package": "leaflet", "scope": "turf", "filename": "dist/leaflet.js",
 }  # fmt: skip

@@ -126,9 +126,10 @@ def _user_place(store, county_code: str | None, unit_code: str | None) -> tuple[
     if unit_code is None:
         return county.id, None
     try:
-        return county.id, store.get_unit_by_code(county.id, unit_code)
+        unit = store.get_unit_by_code(county.id, unit_code)
     except NotFound:
         raise NotFound(
             f"县区 {county.code} 中没有编码为 {unit_code!r} 的单位",
             en=f"County {county.code} has no unit with code {unit_code!r}",
         ) from None
+    return county.id, unit

@@ -20,6 +20,8 @@ ZH = {
     "admin.users.intro": "新建账号并生成初始密码，修改角色与单位，停用、重置密码、全部下线、解除登录锁定。",
     "admin.keys": "API key",
     "admin.keys.intro": "供其他系统调用接口的 key：新建（只显示一次）、查看最近使用时间、停用。",
+    "admin.units": "责任单位",
+    "admin.units.intro": "新建、编辑、撤销和合并责任单位：负责人、值班员和消息通知地址，合并时责任整体移交。",
 }
 
 EN = {
@@ -36,7 +38,7 @@ EN = {
     "admin.deliveries": "Failed deliveries",
     "admin.deliveries.intro": "The e-mails and robot messages not delivered after every retry, and why.",
     "admin.tiers": "Tiers and titles",
-    "admin.tiers.intro": "Each month's community tiers (精品, 达标, 攻坚) confirmed, civilized titles awarded and "
+    "admin.tiers.intro": "Each month's community tiers (Exemplary, Up to standard, Improving) confirmed, civilized titles awarded and "
     "withdrawn; leaders may look, only administrators decide.",
     "admin.users": "Users",
     "admin.users.intro": "Create accounts with a generated first password, change roles and units, disable, "
@@ -44,4 +46,7 @@ EN = {
     "admin.keys": "API keys",
     "admin.keys.intro": "Keys other systems call the API with: create (shown once), see when each was last used, "
     "revoke.",
+    "admin.units": "Units",
+    "admin.units.intro": "Create, edit, retire and merge units: their head, duty officer and where they are "
+    "notified; a merge passes all their posts on at once.",
 }

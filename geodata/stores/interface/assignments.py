@@ -27,13 +27,22 @@ class AssignmentStore(Protocol):
         """``assign`` for many at once, in one transaction and a fixed number of statements; one
         conflict (named) refuses them all."""
 
+    def close_assignments(
+        self, county_id: int, assignment_ids: Sequence[int], at: datetime, change_set_id: int
+    ) -> int:
+        """End these assignments at ``at`` as part of change set ``change_set_id`` (an assist has
+        no later lead to end it: a merge of units ends it so); those not in force after ``at``
+        are left as they are. How many were ended; their targets' versions are bumped. A revert of
+        the change set reopens them."""
+
     def revert_change_set(self, county_id: int, change_set_id: int, revert: ChangeSet) -> ChangeSet:
         """Undo a change set as the new change set ``revert``: the assignments it opened are voided
         (kept for the audit, never counted) and those it closed reopen, so every date answers as
         before; the versions of the targets it touched are bumped. Conflict when later change sets
         built on it (naming them), when it was reverted already, when it is itself a revert, or
         when it opened and closed no assignment (a split or merge of segments: nothing to undo), or
-        when it redrew outlines (``geometry_edits``: draw them back as a new edit instead)."""
+        when it redrew outlines (``geometry_edits``: draw them back as a new edit instead). A unit
+        the change set retired (a merge of units) is in service again."""
 
     def list_change_sets(
         self, county_id: int, limit: int = 20, offset: int = 0, change_set_id: int | None = None

@@ -35,7 +35,12 @@ class EntityStore(Protocol):
 
     def list_units(self, county_id: int) -> list[Unit]: ...
 
-    def update_unit(self, unit: Unit) -> Unit: ...
+    def update_unit(self, unit: Unit) -> Unit:
+        """Write the unit's fields (its version bumped), whatever version it had."""
+
+    def save_unit(self, unit: Unit, seen_version: int) -> Unit | None:
+        """Write the unit's fields when its stored version is still ``seen_version``, bumping it:
+        the unit as written, or None (nothing written) when someone changed it since."""
 
     def count(self, county_id: int, table: str) -> int:
         """Rows of one of: unit, zone, segment, assignment, incident, inspection."""

@@ -70,6 +70,20 @@ OUTLINES_EDITED = """
     WHERE county_id = %(county)s AND change_set_id = %(cs)s
     LIMIT 1
 """
+# Assignments a change set ends that no lead ends by itself (a merge of units ends the assists).
+CLOSE_ASSIGNMENTS = """
+    UPDATE assignment
+    SET valid_to = %(at)s, closed_by = %(cs)s, closed_from = valid_to
+    WHERE county_id = %(county)s AND {ids} AND voided_by IS NULL AND closed_by IS NULL
+      AND valid_from < %(at)s AND (valid_to IS NULL OR valid_to > %(at)s)
+    RETURNING target_kind, target_id
+"""
+# A unit a merge retired is in service again when the merge is reverted.
+UNRETIRE = """
+    UPDATE unit
+    SET retired_at = NULL, retired_by = NULL, version = version + 1
+    WHERE county_id = %(county)s AND retired_by = %(cs)s
+"""
 VOID_OPENED = """
     UPDATE assignment
     SET voided_by = %(revert)s
@@ -255,8 +269,21 @@ class AssignmentsSql(BaseStore):
             made = self.add_change_set(replace(revert, county_id=county_id, reverts=change_set_id))
             self._execute(VOID_OPENED, {**params, "revert": made.id})
             self._execute(REOPEN_CLOSED, params)
+            self._execute(UNRETIRE, params)
             self._bump_versions(county_id, touched)
         return made
+
+    def close_assignments(
+        self, county_id: int, assignment_ids: Sequence[int], at: datetime, change_set_id: int
+    ) -> int:
+        if not assignment_ids:
+            return 0
+        params = {"county": county_id, "ids": self._arr(sorted(set(assignment_ids))), "at": self._t(at),
+                  "cs": change_set_id}  # fmt: skip
+        with self.transaction():
+            rows = self._rows(CLOSE_ASSIGNMENTS.replace("{ids}", self.ID_IN), params)
+            self._bump_versions(county_id, [(r["target_kind"], r["target_id"]) for r in rows])
+        return len(rows)
 
     def _bump_versions(self, county_id: int, targets: Sequence[tuple[str, int]]) -> None:
         """A target's version counts changes to it, its assignments included, so an editor who

@@ -10,6 +10,37 @@ from geodata.model import County, Unit
 from geodata.stores.shared.base import COUNTED_TABLES, BaseStore
 from geodata.stores.shared.checks import one
 
+# A unit with none of migration 0027's fields: written as every release wrote it.
+INSERT_PLAIN_UNIT = """
+    INSERT INTO unit (county_id, code, name, kind, hotline)
+    VALUES (%(county_id)s, %(code)s, %(name)s, %(kind)s, %(hotline)s)
+    RETURNING id
+"""
+INSERT_UNIT = """
+    INSERT INTO unit (county_id, code, name, kind, hotline, head, head_phone, duty_officer, duty_phone,
+                      retired_at, retired_by)
+    VALUES (%(county_id)s, %(code)s, %(name)s, %(kind)s, %(hotline)s, %(head)s, %(head_phone)s,
+            %(duty_officer)s, %(duty_phone)s, %(retired_at)s, %(retired_by)s)
+    RETURNING id
+"""
+UNIT_FIELDS = """
+    code = %(code)s, name = %(name)s, kind = %(kind)s, hotline = %(hotline)s, head = %(head)s,
+    head_phone = %(head_phone)s, duty_officer = %(duty_officer)s, duty_phone = %(duty_phone)s,
+    retired_at = %(retired_at)s, retired_by = %(retired_by)s, version = version + 1
+"""
+UPDATE_UNIT = f"""
+    UPDATE unit
+    SET {UNIT_FIELDS}
+    WHERE county_id = %(county_id)s AND id = %(id)s
+"""
+# The unit's fields written only when its version is still the one the editor saw.
+SAVE_UNIT = f"""
+    UPDATE unit
+    SET {UNIT_FIELDS}
+    WHERE county_id = %(county_id)s AND id = %(id)s AND version = %(seen)s
+    RETURNING version
+"""
+
 
 class EntitiesSql(BaseStore):
     # -- row decoding ------------------------------------------------------------------------------
@@ -19,7 +50,13 @@ class EntitiesSql(BaseStore):
         )
 
     def _unit(self, r) -> Unit:
-        return Unit(r["county_id"], r["code"], r["name"], r["kind"], r["hotline"], r["id"])
+        return Unit(
+            r["county_id"], r["code"], r["name"], r["kind"], r["hotline"], r["id"], r["head"], r["head_phone"],
+            r["duty_officer"], r["duty_phone"], r["version"], self._time(r["retired_at"]), r["retired_by"],
+        )  # fmt: skip
+
+    def _unit_params(self, unit: Unit) -> dict:
+        return {**vars(unit), "retired_at": self._t(unit.retired_at)}
 
     # -- counties and units ------------------------------------------------------------------------
     def add_county(self, county: County) -> County:
@@ -62,12 +99,11 @@ class EntitiesSql(BaseStore):
         try:
             with self.transaction():
                 for u in units:
-                    row = self._insert(
-                        "INSERT INTO unit (county_id, code, name, kind, hotline) "
-                        "VALUES (%(county_id)s, %(code)s, %(name)s, %(kind)s, %(hotline)s) RETURNING id",
-                        vars(u),
-                    )
-                    out.append(replace(u, id=row[0]))
+                    plain = (u.head, u.head_phone, u.duty_officer, u.duty_phone, u.retired_at) == (
+                        "",
+                    ) * 4 + (None,)
+                    row = self._insert(INSERT_PLAIN_UNIT if plain else INSERT_UNIT, self._unit_params(u))
+                    out.append(replace(u, id=row[0], version=1))
         except self.CONSTRAINT_ERRORS:
             raise Conflict(
                 f"单位编码 {u.code} 在本县区已被使用", en=f"Unit code {u.code} is already used in this county"
@@ -97,12 +133,13 @@ class EntitiesSql(BaseStore):
         return [self._unit(r) for r in rows]
 
     def update_unit(self, unit: Unit) -> Unit:
-        self._execute(
-            "UPDATE unit SET code = %(code)s, name = %(name)s, kind = %(kind)s, hotline = %(hotline)s "
-            "WHERE county_id = %(county_id)s AND id = %(id)s",
-            vars(unit),
-        )
+        self._execute(UPDATE_UNIT, self._unit_params(unit))
         return unit
+
+    def save_unit(self, unit: Unit, seen_version: int) -> Unit | None:
+        with self.transaction():
+            rows = self._rows(SAVE_UNIT, {**self._unit_params(unit), "seen": seen_version})
+        return replace(unit, version=rows[0]["version"]) if rows else None
 
     def count(self, county_id: int, table: str) -> int:
         if table not in COUNTED_TABLES:

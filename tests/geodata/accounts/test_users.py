@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash
 
 from geodata.accounts import apikeys, credentials, logins, passwords, users
 from geodata.accounts.users import Profile
+from geodata.assignments.units import retire_unit
 from geodata.errors import Conflict, Forbidden, InvalidInput
 from geodata.model import County, Unit, UserSession
 
@@ -135,3 +136,15 @@ def test_a_key_is_revoked_once_and_its_use_recorded_once_a_minute(store, place):
         apikeys.revoke_key(store, made.id)
     with pytest.raises(InvalidInput, match="最多 100 个字符"):
         apikeys.issue_key(store, "x" * 101, "leader")
+
+
+def test_a_retired_unit_takes_no_new_user_or_key(store, place):
+    county, unit = place
+    retire_unit(store, county, unit.id, unit.version, T0.date(), today=T0.date())
+    retired = store.get_unit(county.id, unit.id)
+    assert retired.retired_at is not None
+    with pytest.raises(Conflict, match="已于 .* 撤销"):
+        users.create_user(store, "zhang", Profile("unit_staff", retired), county.id)
+    with pytest.raises(Conflict, match="已于 .* 撤销"):
+        apikeys.issue_key(store, "大屏", "unit_staff", retired)
+    assert store.list_users() == [] and store.list_api_keys() == []

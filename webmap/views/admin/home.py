@@ -26,6 +26,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("admin_users.users_page", "users"),
     Section("admin_keys.keys_page", "keys"),
     Section("score_pages.tiers", "tiers"),  # read by leaders too: it stays under /scores
+    Section("admin_units.units_page", "units"),
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from geodata.accounts import apikeys
+from geodata.assignments.units import in_service
 from geodata.errors import PortalError
 from geodata.model import USER_ROLES, County
 from geodata.stores.store import Store
@@ -75,5 +76,5 @@ def _keys_view(store: Store, county: County, sent: dict, error: str | None = Non
     return render_template(
         "admin/accounts/keys.html", county=county, keys=keys[(page - 1) * PER_PAGE : page * PER_PAGE],
         total=len(keys), page=page, pages=max(1, -(-len(keys) // PER_PAGE)), sent=sent, error=error,
-        roles=USER_ROLES, units=store.list_units(county.id), unit_names=forms.unit_names(store, county),
+        roles=USER_ROLES, units=in_service(store.list_units(county.id)), unit_names=forms.unit_names(store, county),
     ), status  # fmt: skip

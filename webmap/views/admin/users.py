@@ -12,6 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user
 
 from geodata.accounts import credentials, logins, sessions, users
+from geodata.assignments.units import in_service
 from geodata.errors import NotFound, PortalError
 from geodata.model import INSPECTION_PANELS, USER_ROLES, County, User
 from geodata.stores.store import Store
@@ -177,15 +178,15 @@ def _user_view(store: Store, county: County, user: User, error: str | None = Non
     return render_template(
         "admin/accounts/user.html", county=county, s=standing, user=user, error=error,
         sessions_open=len(store.list_user_sessions(user.id)), failures=len(failures), roles=USER_ROLES,
-        panels=INSPECTION_PANELS, units=store.list_units(county.id), unit_names=unit_names(store, county),
-        me=user.id == current_user.id,
+        panels=INSPECTION_PANELS, unit_names=unit_names(store, county), me=user.id == current_user.id,
+        units=[u for u in store.list_units(county.id) if u.retired_at is None or u.id == user.unit_id],
     ), status  # fmt: skip
 
 
 def _new_form(store: Store, county: County, sent: dict, error: str | None = None, status: int = 200):
     return render_template(
         "admin/accounts/user_new.html", county=county, sent=sent, error=error, roles=USER_ROLES,
-        panels=INSPECTION_PANELS, units=store.list_units(county.id),
+        panels=INSPECTION_PANELS, units=in_service(store.list_units(county.id)),
     ), status  # fmt: skip
 
 

@@ -180,7 +180,9 @@ def _queues(store, county) -> dict:
 def _dispatch_units(store, county, case) -> list[dict]:
     """Units to dispatch to: the boundary's candidates first, the current unit preselected."""
     candidates = set(case.review_units)
-    units = sorted(store.list_units(county.id), key=lambda u: (u.id not in candidates, u.code))
+    # A retired unit is offered no new case (its own stays shown as the case's unit).
+    offered = [u for u in store.list_units(county.id) if u.retired_at is None or u.id == case.unit_id]
+    units = sorted(offered, key=lambda u: (u.id not in candidates, u.code))
     chosen = case.unit_id or (units[0].id if candidates else None)
     return [
         {"code": u.code, "name": u.name, "candidate": u.id in candidates, "chosen": u.id == chosen}

@@ -12,6 +12,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geodata.assignments.selection import MODES, SELECTABLE
+from geodata.assignments.units import in_service
 from geodata.labels import POST_ROLE_ZH, TARGET_KIND_ZH
 from geodata.model import ROLES
 from layers.roads import unit_legend
@@ -81,7 +82,7 @@ def index():
         {
             "editable": editable,
             "today": today().isoformat(),
-            "units": unit_legend(store.list_units(county.id)),
+            "units": unit_legend(in_service(store.list_units(county.id))),  # a retired one gets no post
             "lang": current_lang(),  # Leaflet-Geoman's tooltips
             "roles": [{"value": r, "label": role_name(r)} for r in ROLES],
             "modes": [{"value": m, "label": t(f"edit.mode.{m}")} for m in MODES],
