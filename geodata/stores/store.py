@@ -24,6 +24,7 @@ from geodata.stores.interface.mapedit import MapEditStore
 from geodata.stores.interface.notify import NotifyStore
 from geodata.stores.interface.public import PublicReportStore
 from geodata.stores.interface.reroute import RerouteStore
+from geodata.stores.interface.score_rules import ScoreRuleStore
 from geodata.stores.interface.scores import ScoreStore
 from geodata.stores.interface.spatial import SpatialStore
 from geodata.stores.interface.tiles import TileStore
@@ -34,7 +35,7 @@ __all__ = ["BBox", "CONCERNS", "Database", "Store", "open_database", "open_store
 CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, NotifyStore,
-    HandlingStore, FeedbackStore,
+    HandlingStore, FeedbackStore, ScoreRuleStore,
 )  # fmt: skip
 
 
@@ -42,7 +43,7 @@ CONCERNS = (
 class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
-    NotifyStore, HandlingStore, FeedbackStore, Protocol,
+    NotifyStore, HandlingStore, FeedbackStore, ScoreRuleStore, Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
@@ -52,7 +53,8 @@ class Store(
     splits, merges and redrawn outlines (``MapEditStore``), routing cases again after a change
     (``RerouteStore``), the working calendar deadlines count in (``CalendarStore``),
     notifications with their delivery outbox (``NotifyStore``), requests on cases and 督办
-    (``HandlingStore``) and the reporters' answers on closed cases (``FeedbackStore``)."""
+    (``HandlingStore``), the reporters' answers on closed cases (``FeedbackStore``) and the
+    score settings and checklists in force from a month on (``ScoreRuleStore``)."""
 
 
 class Database(Protocol):
