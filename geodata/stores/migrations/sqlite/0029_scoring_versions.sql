@@ -80,9 +80,9 @@ BEGIN
 END;
 CREATE TRIGGER IF NOT EXISTS score_setting_from_start BEFORE UPDATE OF value ON score_setting
 BEGIN
-    SELECT RAISE(ABORT, 'score_setting.value is what was in force from the start: add a score_setting_change instead');
+    SELECT RAISE(ABORT, 'score_setting is append-only: UPDATE refused (its values are those from the start: add a score_setting_change)');
 END;
 CREATE TRIGGER IF NOT EXISTS checklist_item_from_start BEFORE UPDATE ON checklist_item
 BEGIN
-    SELECT RAISE(ABORT, 'checklist_item is the checklist in force from the start: add a checklist_version instead');
+    SELECT RAISE(ABORT, 'checklist_item is append-only: UPDATE refused (the checklist from the start: add a checklist_version)');
 END;
