@@ -27,6 +27,7 @@ GET_PAGES = [
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
     "/sw.js", "/manifest.webmanifest", "/inbox", "/admin", "/admin/deliveries", "/supervision",
+    "/admin/scoring", "/admin/checklists",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -64,6 +65,8 @@ POST_FORMS = [
     "/account/language",
     "/inbox/{id}/read",
     "/inbox/read-all",
+    "/admin/scoring",
+    "/admin/checklists",
 ]
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")
@@ -75,7 +78,8 @@ PARAMS = [
     "duplicates", "page", "per_page", "q", "lat", "lon", "long", "kind", "state", "crs", "v", "lang",
     "service_code", "service_request_id", "start_date", "end_date", "jurisdiction_id", "next",
     "description", "address", "contact", "username", "password", "email", "media_url", "mode", "since",
-    "until", "actor", "action", "object", "current", "new", "confirm",
+    "until", "actor", "action", "object", "current", "new", "confirm", "effective_month", "seen", "rescore",
+    "reason", "grade_a_min", "weight_evaluation", "items-0-code", "items-0-max", "items-0-sort",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

@@ -14,6 +14,10 @@ ZH = {
     "admin.audit.intro": "谁在何时做了什么：登录、每一次修改与导出，可按人员、操作和日期查询并导出 CSV。",
     "admin.deliveries": "发送失败",
     "admin.deliveries.intro": "多次重试后仍未送达的邮件和群机器人消息，以及失败原因。",
+    "admin.scoring": "评分设置",
+    "admin.scoring.intro": "单位总分的权重、等级线等评分参数：从所选月份起生效，过去的月份按当时的设置计分。",
+    "admin.checklists": "检查表",
+    "admin.checklists.intro": "路段、社区、网格各自的检查项与满分（合计 100）：从所选月份起生效。",
 }
 
 EN = {
@@ -29,4 +33,10 @@ EN = {
     "action and date, exported as CSV.",
     "admin.deliveries": "Failed deliveries",
     "admin.deliveries.intro": "The e-mails and robot messages not delivered after every retry, and why.",
+    "admin.scoring": "Score settings",
+    "admin.scoring.intro": "The weights of a unit's total, the grade thresholds and the other scoring settings: "
+    "in force from a chosen month, each past month scored with those in force then.",
+    "admin.checklists": "Checklists",
+    "admin.checklists.intro": "The items and maxima (summing to 100) of the road, community and grid cell "
+    "checklists: in force from a chosen month.",
 }

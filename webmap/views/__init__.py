@@ -14,8 +14,10 @@ from webmap.views import assets, params, requests
 from webmap.views.account import auth
 from webmap.views.account import password as account
 from webmap.views.admin import audit as admin
+from webmap.views.admin import checklists as admin_checklists
 from webmap.views.admin import deliveries
 from webmap.views.admin import home as admin_home
+from webmap.views.admin import scoring as admin_scoring
 from webmap.views.cases import api as cases
 from webmap.views.cases import handling, moderation, offline
 from webmap.views.cases import pages as case_pages
@@ -65,6 +67,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(deliveries.bp)  # /admin/deliveries: what the outbox gave up on
     app.register_blueprint(admin_home.bp)  # /admin: the administration's sections (issue #20)
     app.jinja_env.globals["admin_sections"] = admin_home.admin_sections
+    app.register_blueprint(admin_scoring.bp)  # /admin/scoring: score settings from a month on
+    app.register_blueprint(admin_checklists.bp)  # /admin/checklists: checklists from a month on
     app.register_blueprint(handling.bp)  # 延期, 挂账, 督办 (issue #19 part 2)
     app.register_blueprint(handling.pages)  # /supervision: the leaders' 督办 page
     app.jinja_env.globals["inbox_unread"] = inbox.unread_for_bar  # the top bar's red number

@@ -23,6 +23,8 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("admin.audit_page", "audit"),
     Section("deliveries.failed_page", "deliveries"),
+    Section("admin_scoring.scoring_page", "scoring"),
+    Section("admin_checklists.checklists_page", "checklists"),
 )
 
 
