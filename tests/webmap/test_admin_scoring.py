@@ -76,7 +76,7 @@ def test_a_change_from_next_month_is_scheduled_kept_and_audited(admin):
     page = client.get("/admin/scoring").text
     assert "已保存：自 2026-12 起生效（2 项参数）" in page
     scheduled = re.search(r'id="settings-scheduled">(.*?)</table>', page, re.S).group(1)
-    assert "A 档最低分: <b>92</b>" in scheduled and "提高标准" in scheduled and "admin1" in scheduled
+    assert "A 档最低分：<b>92</b>" in scheduled and "提高标准" in scheduled and "admin1" in scheduled
     assert 'name="grade_a_min" value="92"' in page  # the form for December shows December's values
     assert "<b>90</b>" not in scheduled
     changes, *_ = _state(app)
