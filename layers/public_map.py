@@ -19,6 +19,7 @@ from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ, month_span
 from geodata.errors import NotFound
 from geodata.model import COMMUNITY_KINDS, TITLES, County, Zone
+from geodata.scores.months import month_of
 from geodata.stores.store import BBox, Store
 from layers import roads
 from layers.geojson import collection, feature, simplified
@@ -225,7 +226,7 @@ def score_band(
     store: Store, county: County, zone: Zone, since: datetime, until: datetime
 ) -> ScoreBand | None:
     """The grade band of the community's score in [since, until) (layers.scores), or None."""
-    settings = score_settings(store)
+    settings = score_settings(store, month_of(since))  # those in force in the month scored
     scored = target_scores(store, county, since, until, settings).get(("zone", zone.id))
     if scored is None:
         return None

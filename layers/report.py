@@ -32,6 +32,7 @@ from layers.scores import (
     exposure_list,
     month_scores,
     previous_month,
+    score_settings,
 )
 
 CLOSED = ("verified", "closed")
@@ -138,7 +139,7 @@ def monthly_report(
     month = checked_month(month)
     since, until = month_span(month)
     scores = month_scores(store, county, month)
-    settings = {k: v for k, (v, _) in store.score_settings().items()}
+    settings = score_settings(store, month)  # those in force in the month shown
     zones = {z.id: z for z in store.list_zones(county.id)}
     segments = {s.id: s for s in store.list_segments(county.id)}
     units = {u.id: u.name for u in store.list_units(county.id)}

@@ -1,5 +1,5 @@
 """得分 layer: the month's scored communities, grid cells and segments of a viewport, coloured by
-grade (a choropleth whose class breaks are the grade thresholds of the ``score_setting`` table).
+grade (a choropleth whose class breaks are the grade thresholds in force in the month shown).
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ def default_month(at: datetime | None = None) -> str:
     return previous_month(f"{local.year}-{local.month:02d}")
 
 
-def classes(store: Store) -> list[dict]:
-    """The legend's classes, best first: grade, colour, and the score range it covers."""
-    settings = score_settings(store)
+def classes(store: Store, month: str | None = None) -> list[dict]:
+    """The legend's classes, best first: grade, colour, and the score range it covers, by the
+    thresholds in force in ``month`` (default: last month, the layer's)."""
+    settings = score_settings(store, month or default_month())
     a, b = settings["grade_a_min"], settings["grade_b_min"]
     return [
         {"grade": "A", "colour": GRADE_COLOURS["A"], "label": f"≥ {a:g} 分"},
@@ -42,7 +43,7 @@ def features(
     """Targets of ``month`` (default: last month) inside ``bbox`` with their score and grade."""
     month = month or default_month(at)
     scored = month_scores(store, county, month, previous=False).targets
-    settings = score_settings(store)
+    settings = score_settings(store, month)
     zones = [z for z in store.list_zones(county.id, bbox=bbox) if ("zone", z.id) in scored]
     segments = [s for s in store.list_segments(county.id, bbox=bbox) if ("segment", s.id) in scored]
     zones.sort(key=lambda z: -ZONE_FINENESS[z.kind])  # cells and courtyards drawn over their community

@@ -1,5 +1,6 @@
 """Monthly cleanliness scores (issue #5): of every inspected zone and segment, of every unit, with
-grades and ranks. The weights and thresholds are the ``score_setting`` table (migration 0004).
+grades and ranks. The weights and thresholds are the score settings in force in the month scored
+(geodata/scores/settings.py: a change applies from its month on, so a past month keeps its scores).
 
 A target's score for a month is the mean of its inspections that month, minus a penalty for its
 incidents (duplicates and rejected reports left out):
@@ -35,6 +36,8 @@ from geodata.cases.model import HandlingCounts
 from geodata.errors import InvalidInput
 from geodata.model import County
 from geodata.scores.handling import HandlingMetrics, total_score
+from geodata.scores.months import previous_month, this_month
+from geodata.scores.settings import settings_for
 from geodata.stores.store import Store
 
 DECIMALS = 1
@@ -104,15 +107,16 @@ def checked_month(month: str, now: datetime | None = None) -> str:
     return month
 
 
-def score_settings(store: Store) -> dict[str, float]:
-    """The ``score_setting`` table's values by key."""
-    return {k: v for k, (v, _) in store.score_settings().items()}
+def score_settings(store: Store, month: str | None = None) -> dict[str, float]:
+    """The score settings in force in ``month`` (default: this month), by key."""
+    return settings_for(store, month or this_month())
 
 
 def month_scores(store: Store, county: County, month: str, previous: bool = True) -> MonthScores:
-    """Scores of ``month`` ('YYYY-MM'); with ``previous``, each unit's score of the month before."""
+    """Scores of ``month`` ('YYYY-MM') by the settings in force then; with ``previous``, each
+    unit's score of the month before (by that month's settings)."""
     since, until = month_span(month)
-    settings = score_settings(store)
+    settings = score_settings(store, month)
     targets = target_scores(store, county, since, until, settings)
     handling = store.handling_counts(county.id, since, until)
     units = _unit_scores(store, county, since, until, targets, settings, handling)
@@ -222,7 +226,9 @@ class Exposed:
 
 
 def exposure_list(store: Store, county: County, month: str, worst: int = 3) -> list[Exposed]:
-    settings = score_settings(store)
+    """The units to name in ``month``, by the exposure settings in force then (each month of the
+    run graded by its own)."""
+    settings = score_settings(store, month)
     n_bottom, n_months = int(settings["exposure_bottom_n"]), max(1, int(settings["exposure_months"]))
     months = [month]
     while len(months) < n_months:
@@ -248,8 +254,3 @@ def grade(score: float | None, settings: dict[str, float]) -> str | None:
     if score is None:
         return None
     return "A" if score >= settings["grade_a_min"] else "B" if score >= settings["grade_b_min"] else "C"
-
-
-def previous_month(month: str) -> str:
-    year, m = (int(p) for p in month.split("-"))
-    return f"{year - 1}-12" if m == 1 else f"{year}-{m - 1:02d}"

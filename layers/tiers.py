@@ -27,7 +27,7 @@ class Proposal:
 
 def propose_tiers(store: Store, county: County, month: str) -> list[Proposal]:
     targets = month_scores(store, county, month, previous=False).targets
-    settings = score_settings(store)
+    settings = score_settings(store, month)
     decided = {d.zone_id: d.tier for d in store.list_tier_decisions(county.id) if d.month == month}
     out = []
     for zone in store.list_zones(county.id, kind=COMMUNITY_KINDS):

@@ -274,10 +274,12 @@ def legend_html(store: Store, county: County, shown: set[str], at: datetime | No
 def score_classes(store: Store) -> list[dict]:
     """The 考核得分 legend's classes (score_map.classes) with their score ranges in the page's
     language."""
-    settings = score_settings(store)
+    month = score_map.default_month()  # the layer's month when the map opens
+    settings = score_settings(store, month)
     a, b = f"{settings['grade_a_min']:g}", f"{settings['grade_b_min']:g}"
     return [
-        {**c, "label": say(f"portal.score_class.{c['grade']}", a=a, b=b)} for c in score_map.classes(store)
+        {**c, "label": say(f"portal.score_class.{c['grade']}", a=a, b=b)}
+        for c in score_map.classes(store, month)
     ]
 
 

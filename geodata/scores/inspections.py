@@ -1,5 +1,6 @@
 """Inspections (考核评议): an evaluator scores a street segment, a community or a grid cell against
-its checklist; the inspection's score is the items' sum as a share of their maxima, out of 100.
+the checklist in force in the inspection's month (geodata/scores/checklists.py); the inspection's
+score is the items' sum as a share of their maxima, out of 100.
 A village (村) is scored as a community, with its checklist; a courtyard (楼院), a part of its
 community as a cell is, as a cell.
 
@@ -21,6 +22,7 @@ from geodata.assignments.postings import COUNTY_TZ, Target, responsible
 from geodata.errors import Forbidden, InvalidInput
 from geodata.labels import PANEL_EN, PANEL_ZH
 from geodata.model import County, Inspection
+from geodata.scores.months import month_of
 from geodata.stores.store import Store
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
@@ -96,7 +98,7 @@ def record_inspection(
                 field="inspected_at",
             )
     _check_remit(store, county, evaluator, target_kind, target_id, kind, at)
-    checklist = store.list_checklist(kind)
+    checklist = store.list_checklist(kind, month_of(at))  # the sheet of the inspection's month
     scores = _item_scores(checklist, items)
     total = 100 * sum(scores.values()) / sum(i.max_score for i in checklist)
     inspection = Inspection(

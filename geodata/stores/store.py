@@ -25,6 +25,7 @@ from geodata.stores.interface.mapedit import MapEditStore
 from geodata.stores.interface.notify import NotifyStore
 from geodata.stores.interface.public import PublicReportStore
 from geodata.stores.interface.reroute import RerouteStore
+from geodata.stores.interface.score_rules import ScoreRuleStore
 from geodata.stores.interface.scores import ScoreStore
 from geodata.stores.interface.spatial import SpatialStore
 from geodata.stores.interface.tiles import TileStore
@@ -35,7 +36,7 @@ __all__ = ["BBox", "CONCERNS", "Database", "Store", "open_database", "open_store
 CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, NotifyStore,
-    HandlingStore, FeedbackStore, AccountAdminStore,
+    HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore,
 )  # fmt: skip
 
 
@@ -43,7 +44,7 @@ CONCERNS = (
 class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
-    NotifyStore, HandlingStore, FeedbackStore, AccountAdminStore, Protocol,
+    NotifyStore, HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore, Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
@@ -54,7 +55,8 @@ class Store(
     (``RerouteStore``), the working calendar deadlines count in (``CalendarStore``),
     notifications with their delivery outbox (``NotifyStore``), requests on cases and 督办
     (``HandlingStore``), the reporters' answers on closed cases (``FeedbackStore``) and the
-    administrators' view of users and API keys (``AccountAdminStore``)."""
+    administrators' view of users and API keys (``AccountAdminStore``), and the score settings and
+    checklists in force from a month on (``ScoreRuleStore``)."""
 
 
 class Database(Protocol):

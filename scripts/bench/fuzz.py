@@ -29,6 +29,7 @@ GET_PAGES = [
     "/sw.js", "/manifest.webmanifest", "/inbox", "/admin", "/admin/deliveries", "/supervision",
     "/admin/users", "/admin/users/new", "/admin/users/{id}", "/admin/keys",
     "/admin/units", "/admin/units/new", "/admin/units/{id}", "/admin/units/{id}/merge",
+    "/admin/scoring", "/admin/checklists",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -80,6 +81,8 @@ POST_FORMS = [
     "/admin/units/{id}",
     "/admin/units/{id}/retire",
     "/admin/units/{id}/merge",
+    "/admin/scoring",
+    "/admin/checklists",
 ]
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")
@@ -92,7 +95,8 @@ PARAMS = [
     "service_code", "service_request_id", "start_date", "end_date", "jurisdiction_id", "next",
     "description", "address", "contact", "username", "password", "email", "media_url", "mode", "since",
     "until", "actor", "action", "object", "current", "new", "confirm", "notify_email", "email_updates",
-    "role", "unit", "panel", "name",
+    "role", "unit", "panel", "name", "effective_month", "seen", "rescore",
+    "reason", "grade_a_min", "weight_evaluation", "items-0-code", "items-0-max", "items-0-sort",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

@@ -12,6 +12,7 @@ from layers.dashboard import dashboard
 from layers.scores import exposure_list, month_scores
 from tests.support.handling_month import EXPECTED, MONTH, PARTS, RATES, oct_, write_month
 from tests.support.layers import at
+from tests.support.scoring import set_score_settings
 
 
 def _units(store, county):
@@ -63,8 +64,7 @@ def test_the_rates_parts_and_totals_of_the_month(store, october):
     assert (b.evaluation, b.score, b.grade) == (80.0, 76.0, "B")
     assert (c.evaluation, c.handling_part, c.score, c.grade) == (90.0, None, 90.0, "A")
     assert [u.code for u in month_scores(store, county, MONTH).units][:2] == ["C", "B"]
-    store.set_score_setting("weight_evaluation", 0.5)
-    store.set_score_setting("weight_handling", 0.5)
+    set_score_settings(store, weight_evaluation=0.5, weight_handling=0.5)
     again = {u.code: u for u in month_scores(store, county, MONTH).units}
     assert again["B"].score == 75.0 and again["C"].score == 90.0
 
@@ -73,9 +73,8 @@ def test_the_exposure_list_reads_the_total(store, october):
     """With one unit named a month, the last of the ranking is named by its total: B (76.0),
     though its evaluators' part alone (80.0) would have graded it B all the same."""
     county, _ = october
-    store.set_score_setting("exposure_bottom_n", 1)
-    store.set_score_setting("exposure_months", 1)
-    store.set_score_setting("grade_b_min", 77.0)  # B's total is a C; its evaluation would not be
+    # B's total is a C at 77; its evaluation would not be
+    set_score_settings(store, exposure_bottom_n=1, exposure_months=1, grade_b_min=77.0)
     named = exposure_list(store, county, MONTH)
     assert [(e.unit.code, e.unit.score, e.unit.grade, e.unit.evaluation) for e in named] == [
         ("B", 76.0, "C", 80.0)

@@ -22,6 +22,7 @@ from geodata.errors import NotFound
 from geodata.model import Assignment, County, Incident, Inspection, Photo, Segment, Unit, Zone
 from geodata.scores import titles
 from layers.public_map import ScoreBand, community_features, community_summary, find_community, search
+from tests.support.scoring import set_score_settings
 
 NOW = datetime(2026, 11, 5, 10, tzinfo=COUNTY_TZ)
 SINCE = datetime(2025, 1, 1, tzinfo=COUNTY_TZ)
@@ -98,7 +99,7 @@ def test_what_leaves_is_public_only(store, town):
 
 def test_an_unscored_month_and_a_stricter_grade(store, town):
     assert community_summary(store, town, "001", now=datetime(2026, 10, 3, tzinfo=COUNTY_TZ)).band is None
-    store.set_score_setting("grade_b_min", 80.5)
+    set_score_settings(store, grade_b_min=80.5)
     assert community_summary(store, town, "001", now=NOW).band == ScoreBand("C", 0.0, 80.4)
     assert community_summary(store, town, "002", now=NOW).fixed == 1
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from layers.scores import exposure_list, month_scores
+from tests.support.scoring import set_score_settings
 
 
 def test_scores_by_hand_with_a_mid_month_reassignment(store, scored_county):
@@ -30,16 +31,16 @@ def test_scores_by_hand_with_a_mid_month_reassignment(store, scored_county):
 
 def test_a_month_without_inspections_scores_nobody_and_settings_change_grades(store, scored_county):
     assert month_scores(store, scored_county, "2026-07").units[0].score is None
-    store.set_score_setting("grade_b_min", 85.0)
+    set_score_settings(store, grade_b_min=85.0)
     grades = {u.code: u.grade for u in month_scores(store, scored_county, "2026-09").units}
     assert grades == {"C": "A", "A": "C", "B": "C"}
 
 
 def test_the_exposure_list_names_units_at_the_bottom_two_months_running(store, scored_county):
-    store.set_score_setting("exposure_bottom_n", 2)
+    set_score_settings(store, exposure_bottom_n=2)
     (exposed,) = exposure_list(store, scored_county, "2026-09")  # B is new to the list; C is first
     assert exposed.unit.code == "A"
     assert exposed.months == [("2026-08", 70.0, "C"), ("2026-09", 81.0, "B")]
     assert [(t.name, t.score) for t in exposed.worst] == [("红荔路", 81.0)]
-    store.set_score_setting("exposure_months", 1)
+    set_score_settings(store, exposure_months=1)
     assert [e.unit.code for e in exposure_list(store, scored_county, "2026-09")] == ["A", "B"]

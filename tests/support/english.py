@@ -37,7 +37,7 @@ def data_names(store, county_id: int) -> set[str]:
     names |= {u.name for u in store.list_units(county_id)}
     names |= {z.name for z in store.list_zones(county_id)}
     names |= {s.name for s in store.list_segments(county_id) if s.name}
-    names |= {i.name_zh for i in store.list_checklist()}
+    names |= {i.name_zh for v in store.checklist_versions() for i in v.items}
     names |= {u.username for u in store.list_users()}
     return names
 

@@ -35,7 +35,7 @@ ROLES = ("admin", "leader", "staff", "inspector")
 EVERYONE = {"/portal?", "/cases?", "/cases/#?", "/scores?", "/portal/coverage?", "/account/password?"}
 REACHED = {
     "admin": EVERYONE | {"/admin?", "/admin/audit?", "/portal/edit?", "/portal/change-sets/#?", "/moderation?",
-                         "/portal/targets/segment/#?"},
+                         "/portal/targets/segment/#?", "/admin/scoring?", "/admin/checklists?kind"},
     "leader": EVERYONE | {"/portal/edit?", "/moderation?"},
     "staff": EVERYONE,
     "inspector": EVERYONE | {"/field?", "/inspect?", "/moderation?"},

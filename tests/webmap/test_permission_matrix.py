@@ -168,6 +168,10 @@ EXPECTED: dict[str, dict] = {
     "admin_units.unit_page": staff_only("admin"),  # the unit MISSING: 404 for an admin
     "admin_unit_changes.retire": staff_only("admin"),
     "admin_unit_changes.merge": staff_only("admin"),
+    "admin_scoring.scoring_page": staff_only("admin"),
+    "admin_scoring.change": staff_only("admin"),  # the empty body sent is refused: no month
+    "admin_checklists.checklists_page": staff_only("admin"),
+    "admin_checklists.change": staff_only("admin"),  # the empty body sent is refused: no kind
     # the inbox: everyone signed in has one (unit staff share their unit's; a unit staff key reads it)
     "inbox.inbox_page": signed_in(),
     "inbox.mark_read": signed_in(),  # a row that is not the caller's is a 404, as one that is not there

@@ -17,6 +17,7 @@ from shapely.geometry import Point
 
 from geodata.model import Inspection
 from tests.support.handling_month import EXPECTED, MONTH, oct_, write_month
+from tests.support.scoring import set_score_settings
 from webmap import get_store
 
 TOTALS = {"U01": (71.7, 80.0, 59.3, "C"), "U02": (82.0, 90.0, 70.0, "B"), "U03": (85.0, 85.0, None, "B")}
@@ -50,7 +51,7 @@ def _cells(row: str) -> list[str]:
 
 def test_scores_shows_both_parts_the_formula_and_the_handling_table(october, leader):
     with october.app_context():
-        get_store().set_score_setting("exposure_months", 1)
+        set_score_settings(get_store(), exposure_months=1)
     html = leader.get(f"/scores?month={MONTH}").text
     assert "总分 = 0.6 × 考评得分 + 0.4 × 办件得分" in html
     assert "办件得分 = 100 × (0.6 × 按期结案率 + 0.2 × 结案率 + 0.2 × (1 − 返工率)) − 20 × 督办率" in html
@@ -94,7 +95,7 @@ def test_scores_in_english(october, leader):
 
 def test_the_api_carries_both_parts_and_the_metrics(october, leader):
     with october.app_context():
-        get_store().set_score_setting("exposure_months", 1)  # named on one month graded C
+        set_score_settings(get_store(), exposure_months=1)  # named on one month graded C
     body = leader.get(f"/api/v1/scores?month={MONTH}").get_json()
     assert body["weights"] == {"evaluation": 0.6, "handling": 0.4}
     units = {u["code"]: u for u in body["units"]}

@@ -22,6 +22,10 @@ ZH = {
     "admin.keys.intro": "供其他系统调用接口的 key：新建（只显示一次）、查看最近使用时间、停用。",
     "admin.units": "责任单位",
     "admin.units.intro": "新建、编辑、撤销和合并责任单位：负责人、值班员和消息通知地址，合并时责任整体移交。",
+    "admin.scoring": "评分设置",
+    "admin.scoring.intro": "单位总分的权重、等级线等评分参数：从所选月份起生效，过去的月份按当时的设置计分。",
+    "admin.checklists": "检查表",
+    "admin.checklists.intro": "路段、社区、网格各自的检查项与满分（合计 100）：从所选月份起生效。",
 }
 
 EN = {
@@ -49,4 +53,10 @@ EN = {
     "admin.units": "Units",
     "admin.units.intro": "Create, edit, retire and merge units: their head, duty officer and where they are "
     "notified; a merge passes all their posts on at once.",
+    "admin.scoring": "Score settings",
+    "admin.scoring.intro": "The weights of a unit's total, the grade thresholds and the other scoring settings: "
+    "in force from a chosen month, each past month scored with those in force then.",
+    "admin.checklists": "Checklists",
+    "admin.checklists.intro": "The items and maxima (summing to 100) of the road, community and grid cell "
+    "checklists: in force from a chosen month.",
 }

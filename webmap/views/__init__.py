@@ -14,9 +14,11 @@ from webmap.views import assets, params, requests
 from webmap.views.account import auth
 from webmap.views.account import password as account
 from webmap.views.admin import audit as admin
+from webmap.views.admin import checklists as admin_checklists
 from webmap.views.admin import deliveries
 from webmap.views.admin import home as admin_home
 from webmap.views.admin import keys as admin_keys
+from webmap.views.admin import scoring as admin_scoring
 from webmap.views.admin import unit_changes as admin_unit_changes
 from webmap.views.admin import units as admin_units
 from webmap.views.admin import users as admin_users
@@ -73,6 +75,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(admin_keys.bp)  # /admin/keys: API keys, last used, revoked
     app.register_blueprint(admin_units.bp)  # /admin/units: units kept in the browser (issue #20 part 2)
     app.register_blueprint(admin_unit_changes.bp)  # retiring a unit, merging it into another
+    app.register_blueprint(admin_scoring.bp)  # /admin/scoring: score settings from a month on
+    app.register_blueprint(admin_checklists.bp)  # /admin/checklists: checklists from a month on
     app.register_blueprint(handling.bp)  # 延期, 挂账, 督办 (issue #19 part 2)
     app.register_blueprint(handling.pages)  # /supervision: the leaders' 督办 page
     app.jinja_env.globals["inbox_unread"] = inbox.unread_for_bar  # the top bar's red number

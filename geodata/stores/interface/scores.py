@@ -1,5 +1,5 @@
-"""Inspections and what scores them (checklist, settings), community tiers and civilized titles
-(geodata/stores/shared/scores.py)."""
+"""Inspections, community tiers and civilized titles (geodata/stores/shared/scores.py); the checklists
+and settings that score them are ``ScoreRuleStore``'s (score_rules.py)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,17 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
-from geodata.model import ChecklistItem, Inspection, TierDecision, TitleAward
+from geodata.model import Inspection, TierDecision, TitleAward
 
 
 class ScoreStore(Protocol):
-    """Inspections, the checklist and settings that score them, tiers and titles."""
+    """Inspections, tiers and titles."""
 
     def add_inspections(self, inspections: Sequence[Inspection]) -> int: ...
 
     def list_inspections(
         self, county_id: int, target_kind: str | None = None, target_id: int | None = None
     ) -> list[Inspection]: ...
-
-    def list_checklist(self, target_kind: str | None = None) -> list[ChecklistItem]:
-        """The inspection checklist items of a kind of target (segment, community, grid), or all."""
-
-    def score_settings(self) -> dict[str, tuple[float, str]]:
-        """The scores' weights and thresholds: key → (value, what it means, in Chinese)."""
-
-    def set_score_setting(self, key: str, value: float) -> None:
-        """NotFound for a key the table does not have."""
 
     def add_tier_decision(self, decision: TierDecision) -> TierDecision:
         """Conflict when the zone's tier for that month was decided already."""

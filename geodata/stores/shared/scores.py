@@ -1,5 +1,5 @@
-"""Inspections and what scores them (the checklist, the settings), community tiers and civilized titles,
-in the SQL both backends share (geodata/stores/interface/scores.py)."""
+"""Inspections, community tiers and civilized titles, in the SQL both backends share
+(geodata/stores/interface/scores.py; the checklists and settings that score them: score_rules.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from geodata.errors import Conflict, NotFound
-from geodata.model import ChecklistItem, Inspection, TierDecision, TitleAward
+from geodata.model import Inspection, TierDecision, TitleAward
 from geodata.stores.shared.base import BaseStore
 
 INSERT_INSPECTION = """
@@ -46,27 +46,6 @@ class ScoresSql(BaseStore):
                        self._time(r["inspected_at"]), r["score"], self._dict(r["items"]), r["id"])
             for r in rows
         ]  # fmt: skip
-
-    def list_checklist(self, target_kind: str | None = None) -> list[ChecklistItem]:
-        rows = self._rows(
-            "SELECT * FROM checklist_item WHERE CAST(%(k)s AS TEXT) IS NULL OR target_kind = %(k)s "
-            "ORDER BY target_kind, sort, code",
-            {"k": target_kind},
-        )
-        return [
-            ChecklistItem(r["target_kind"], r["code"], r["name_zh"], r["max_score"], r["sort"]) for r in rows
-        ]
-
-    def score_settings(self) -> dict[str, tuple[float, str]]:
-        rows = self._rows("SELECT key, value, description FROM score_setting ORDER BY key")
-        return {r["key"]: (float(r["value"]), r["description"]) for r in rows}
-
-    def set_score_setting(self, key: str, value: float) -> None:
-        if key not in self.score_settings():
-            raise NotFound(f"没有评分参数 {key!r}", en=f"There is no scoring parameter {key!r}", field="key")
-        self._execute(
-            "UPDATE score_setting SET value = %(v)s WHERE key = %(k)s", {"k": key, "v": float(value)}
-        )
 
     def add_tier_decision(self, decision: TierDecision) -> TierDecision:
         try:

@@ -166,7 +166,8 @@ def _forget_last_migration(url: str) -> None:
     and is applied again over its own work; on SQLite that rebuilds the demo's zone table; 0017's
     and 0018's columns are dropped, 0019's table and column, 0020's and 0021's tables and columns,
     0022's and 0024's tables, 0023's settings and indexes, 0025's, 0026's and 0027's columns and
-    indexes)."""
+    indexes, 0029's tables; 0029's triggers on the settings and checklist from the start are made
+    again in place)."""
     statements = [
         "DROP INDEX user_session_user",
         "ALTER TABLE api_key DROP COLUMN last_used_at",
@@ -184,6 +185,10 @@ def _forget_last_migration(url: str) -> None:
                 "retired_by",
             )
         ),
+        "DROP TABLE score_setting_version",
+        "DROP TABLE score_setting_change",
+        "DROP TABLE checklist_version_item",
+        "DROP TABLE checklist_version",
         "DROP TABLE reminder",
         "DELETE FROM score_setting WHERE key IN ('weight_evaluation', 'weight_handling')",
         "DROP INDEX incident_deadline",

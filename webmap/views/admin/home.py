@@ -27,6 +27,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("admin_keys.keys_page", "keys"),
     Section("score_pages.tiers", "tiers"),  # read by leaders too: it stays under /scores
     Section("admin_units.units_page", "units"),
+    Section("admin_scoring.scoring_page", "scoring"),
+    Section("admin_checklists.checklists_page", "checklists"),
 )
 
 

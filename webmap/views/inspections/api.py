@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 from geodata.cases.workflow import Actor
 from geodata.labels import PANEL_ZH
 from geodata.scores.inspections import Evaluator, check_evaluator, record_inspection
+from geodata.scores.months import this_month
 from webmap import get_store
 from webmap.views.common import store_and_county
-from webmap.views.params import parse_datetime, parse_id, text_field
+from webmap.views.params import parse_datetime, parse_id, parse_month, text_field
 from webmap.views.requests import idempotent, json_body
 
 bp = Blueprint("inspections", __name__, url_prefix="/api/v1")
@@ -21,8 +22,13 @@ bp = Blueprint("inspections", __name__, url_prefix="/api/v1")
 @bp.get("/checklists")
 @login_required
 def checklists():
-    items = get_store().list_checklist(request.args.get("kind") or None)
+    """The checklists in force this month, or in ``?month=YYYY-MM`` (a sheet filled for a day of
+    another month is scored against that month's)."""
+    raw = request.args.get("month")
+    month = parse_month(raw) if raw else this_month()
+    items = get_store().list_checklist(request.args.get("kind") or None, month)
     return jsonify(
+        month=month,
         panels=PANEL_ZH,
         items=[{"kind": i.target_kind, "code": i.code, "name": i.name_zh, "max": i.max_score} for i in items],
     )

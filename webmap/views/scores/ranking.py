@@ -41,7 +41,7 @@ def scores():
     answers = month_satisfaction(store, county, month)
     return jsonify(
         month=month,
-        weights=_weights(store),
+        weights=_weights(store, month),
         units=[
             {"code": u.code, "name": u.name, "score": u.score, "grade": u.grade, "rank": u.rank,
              "previous": u.previous, "change": u.change, "targets": u.targets,
@@ -70,15 +70,15 @@ def scores():
 def ranking():
     store, county = store_and_county()
     month = request.args.get("month") or default_month()
-    context = dict(
-        county=county, month=month, months=_choices(month), rules=_rules(store), weights=_weights(store)
-    )
+    context = dict(county=county, month=month, months=_choices(month))
     try:
         checked_month(month)
     except InvalidInput as exc:  # a hand-edited or future month: say so above the selector
+        context.update(rules=_rules(store, None), weights=_weights(store, None))  # this month's
         return render_template(
             "scores/index.html", error=message_of(exc), scores=None, exposure=[], **context
         ), 400
+    context.update(rules=_rules(store, month), weights=_weights(store, month))  # the month's own
     result = month_scores(store, county, month)
     ranks = [u.rank for u in result.units if u.rank is not None]
     tied = {r for r in ranks if ranks.count(r) > 1}
@@ -93,9 +93,9 @@ def ranking():
     )  # fmt: skip
 
 
-def _weights(store) -> dict[str, float]:
-    """The weights of the two parts of a unit's total (score_setting)."""
-    settings = score_settings(store)
+def _weights(store, month: str | None) -> dict[str, float]:
+    """The weights of the two parts of a unit's total in force in ``month`` (None: this month)."""
+    settings = score_settings(store, month)
     return {"evaluation": settings["weight_evaluation"], "handling": settings["weight_handling"]}
 
 
@@ -180,10 +180,11 @@ def _choices(chosen: str) -> list[str]:
     return months
 
 
-def _rules(store) -> list[tuple[str, float, str]]:
-    """(key, value, description) of every score setting, in the order of RULES; the description
-    is the table's (Chinese), or in English the catalogue's for a setting it knows."""
-    settings = store.score_settings()
+def _rules(store, month: str | None) -> list[tuple[str, float, str]]:
+    """(key, value, description) of every score setting in force in ``month`` (None: this month),
+    in the order of RULES; the description is the table's (Chinese), or in English the
+    catalogue's for a setting it knows."""
+    settings = store.score_settings(month or _this_month())
     keys = sorted(settings, key=lambda k: (RULES.index(k) if k in RULES else len(RULES), k))
     english = current_lang() == "en"
     return [
