@@ -46,6 +46,9 @@ DEADLINE_KINDS = ("working", "calendar")
 # A day of a county's calendar that differs from the week's rule: a holiday on a weekday (or a
 # weekend inside a holiday), or a make-up workday (调休上班) on a weekend.
 HOLIDAY_KINDS = ("holiday", "workday")
+# The national 数字城管 catalogue's two classes a category may belong to: 部件 (a thing: a manhole
+# cover, a lamp) and 事件 (an event: vending, a pile of waste); '' when not said.
+CC_CLASSES = ("component", "event")
 
 
 @dataclass
@@ -183,6 +186,31 @@ class Category:
     sort: int = 0
     campaign: str = ""  # FIVE_RECTIFICATIONS for the five, else ""
     deadline_kind: str = "calendar"  # DEADLINE_KINDS: deadline_hours are working or clock hours
+    cc_code: str = ""  # its code in the national 数字城管 catalogue of 部件 and 事件, if any
+    cc_class: str = ""  # CC_CLASSES: 'component' (部件), 'event' (事件), or '' (not said)
+    retired_at: datetime | None = None  # offered for no new case since; its old cases keep it
+    version: int = 1  # one more at every edit: an edit made on an older one is refused
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
+
+
+@dataclass(frozen=True)
+class CountySetting:
+    """What a county's administrators set for it beyond its name (geodata/county_settings.py): an
+    empty text means the portal's standard one; ``version`` 0 means never saved."""
+
+    county_id: int
+    hotline: str = ""  # the county's public hotline (e.g. 12345)
+    public_title_zh: str = ""  # the public map page's title, by language
+    public_title_en: str = ""
+    public_intro_zh: str = ""  # its introduction paragraph, plain text
+    public_intro_en: str = ""
+    basemap: str = ""  # the basemap its maps open on (webmap/basemap.py's choices); '' the deployment's
+    version: int = 0
+    updated_at: datetime | None = None
+    updated_by: str = ""
 
 
 @dataclass(frozen=True)

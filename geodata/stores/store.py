@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from geodata.stores.interface import BBox
+from geodata.stores.interface.admin_settings import AdminSettingsStore
 from geodata.stores.interface.assignments import AssignmentStore
 from geodata.stores.interface.audit import AuditStore
 from geodata.stores.interface.calendar import CalendarStore
@@ -34,7 +35,7 @@ __all__ = ["BBox", "CONCERNS", "Database", "Store", "open_database", "open_store
 CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, NotifyStore,
-    HandlingStore, FeedbackStore,
+    HandlingStore, FeedbackStore, AdminSettingsStore,
 )  # fmt: skip
 
 
@@ -42,7 +43,7 @@ CONCERNS = (
 class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
-    NotifyStore, HandlingStore, FeedbackStore, Protocol,
+    NotifyStore, HandlingStore, FeedbackStore, AdminSettingsStore, Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
@@ -52,7 +53,8 @@ class Store(
     splits, merges and redrawn outlines (``MapEditStore``), routing cases again after a change
     (``RerouteStore``), the working calendar deadlines count in (``CalendarStore``),
     notifications with their delivery outbox (``NotifyStore``), requests on cases and 督办
-    (``HandlingStore``) and the reporters' answers on closed cases (``FeedbackStore``)."""
+    (``HandlingStore``), the reporters' answers on closed cases (``FeedbackStore``) and what
+    administrators edit beside the map: categories and a county's settings (``AdminSettingsStore``)."""
 
 
 class Database(Protocol):

@@ -165,8 +165,13 @@ def _forget_last_migration(url: str) -> None:
     """Make the database look as a portal before migration 0015 left it (0016 only widened a CHECK
     and is applied again over its own work; on SQLite that rebuilds the demo's zone table; 0017's
     and 0018's columns are dropped, 0019's table and column, 0020's and 0021's tables and columns,
-    0022's and 0024's tables, 0023's settings and indexes)."""
+    0022's and 0024's tables, 0023's settings and indexes, 0028's table, trigger and columns)."""
+    postgis = not url.startswith("sqlite:")
     statements = [
+        "DROP TABLE county_setting",
+        "DROP TRIGGER category_no_delete" + (" ON category" if postgis else ""),
+        *(["DROP TRIGGER category_no_truncate ON category"] if postgis else []),
+        *(f"ALTER TABLE category DROP COLUMN {c}" for c in ("version", "retired_at", "cc_class", "cc_code")),
         "DROP TABLE reminder",
         "DELETE FROM score_setting WHERE key IN ('weight_evaluation', 'weight_handling')",
         "DROP INDEX incident_deadline",
