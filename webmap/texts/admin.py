@@ -14,6 +14,12 @@ ZH = {
     "admin.audit.intro": "谁在何时做了什么：登录、每一次修改与导出，可按人员、操作和日期查询并导出 CSV。",
     "admin.deliveries": "发送失败",
     "admin.deliveries.intro": "多次重试后仍未送达的邮件和群机器人消息，以及失败原因。",
+    "admin.categories": "问题类别",
+    "admin.categories.intro": "案件的类别：中英文名称、处置时限（工作时或自然时）、群众可否上报、部件/事件编码与分类、排序；新增或停用。",
+    "admin.holidays": "节假日",
+    "admin.holidays.intro": "按工作时计算的处置时限所依据的节假日和调休上班日：逐年查看，载入全国安排，增改删某一天。",
+    "admin.county": "县区设置",
+    "admin.county.intro": "县区名称、服务热线、公众地图首页的标题和简介，以及地图默认底图。",
 }
 
 EN = {
@@ -29,4 +35,13 @@ EN = {
     "action and date, exported as CSV.",
     "admin.deliveries": "Failed deliveries",
     "admin.deliveries.intro": "The e-mails and robot messages not delivered after every retry, and why.",
+    "admin.categories": "Categories",
+    "admin.categories.intro": "The categories of cases: names in both languages, deadline (working or calendar "
+    "hours), open to residents or internal, component/event code and class, order; add or retire one.",
+    "admin.holidays": "Holidays",
+    "admin.holidays.intro": "The holidays and make-up workdays that working-hour deadlines follow: a year at a "
+    "time, the national calendar loaded, a day added, changed or removed.",
+    "admin.county": "County settings",
+    "admin.county.intro": "The county's name, its public hotline, the public map page's title and introduction, "
+    "and the basemap its maps open on.",
 }

@@ -23,6 +23,9 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("admin.audit_page", "audit"),
     Section("deliveries.failed_page", "deliveries"),
+    Section("admin_categories.list_page", "categories"),
+    Section("admin_holidays.calendar_page", "holidays"),
+    Section("admin_county.settings_page", "county"),
 )
 
 
