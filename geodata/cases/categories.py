@@ -137,5 +137,10 @@ def check_offered(category: Category) -> Category:
     return category
 
 
+def for_filing(store: Store, code: str) -> Category:
+    """The category of ``code`` when a new case may be filed under it; NotFound or InvalidInput."""
+    return check_offered(store.get_category(code))
+
+
 def _day(at: datetime | None) -> str:
     return at.astimezone(COUNTY_TZ).date().isoformat() if at else ""

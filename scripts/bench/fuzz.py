@@ -27,6 +27,8 @@ GET_PAGES = [
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
     "/sw.js", "/manifest.webmanifest", "/inbox", "/admin", "/admin/deliveries", "/supervision",
+    "/admin/categories", "/admin/categories/new", "/admin/categories/{code}", "/admin/holidays",
+    "/admin/holidays/remove", "/admin/county",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -64,7 +66,10 @@ POST_FORMS = [
     "/account/language",
     "/inbox/{id}/read",
     "/inbox/read-all",
-]
+    "/admin/categories", "/admin/categories/{code}", "/admin/categories/{code}/retire",
+    "/admin/categories/{code}/reinstate", "/admin/holidays/load", "/admin/holidays/day", "/admin/holidays/remove",
+    "/admin/county",
+]  # fmt: skip
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")
 
@@ -76,6 +81,8 @@ PARAMS = [
     "service_code", "service_request_id", "start_date", "end_date", "jurisdiction_id", "next",
     "description", "address", "contact", "username", "password", "email", "media_url", "mode", "since",
     "until", "actor", "action", "object", "current", "new", "confirm",
+    "code", "name_zh", "name_en", "deadline_hours", "deadline_kind", "public", "sort", "cc_code", "cc_class",
+    "version", "year", "day", "name", "hotline", "public_title_zh", "public_intro_en", "basemap",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

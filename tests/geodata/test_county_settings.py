@@ -33,14 +33,23 @@ def test_a_county_that_never_saved_has_the_standard_settings(store):
 def test_saved_settings_and_the_new_name_are_read_back(store):
     county = store.add_county(County("440304", "福田区"))
     renamed, saved = county_settings.save(
-        store, county, " 深圳市福田区 ", _setting(county.id, public_title_zh="  福田文明地图 "), 0, "admin", BASEMAPS, NOW
+        store,
+        county,
+        " 深圳市福田区 ",
+        _setting(county.id, public_title_zh="  福田文明地图 "),
+        0,
+        "admin",
+        BASEMAPS,
+        NOW,
     )
     assert renamed.name == "深圳市福田区" == store.get_county("440304").name
     assert saved == store.get_county_setting(county.id)
     assert (saved.version, saved.updated_by, saved.updated_at) == (1, "admin", NOW)
     assert (saved.public_title_zh, saved.public_intro_zh) == ("福田文明地图", "第一段\n第二段")
     assert (saved.hotline, saved.basemap) == ("0755-12345", "tianditu_img")
-    _, again = county_settings.save(store, renamed, renamed.name, replace(saved, hotline=""), 1, "b", BASEMAPS)
+    _, again = county_settings.save(
+        store, renamed, renamed.name, replace(saved, hotline=""), 1, "b", BASEMAPS
+    )
     assert (again.version, again.hotline, again.public_title_en) == (2, "", "Futian map")
 
 
@@ -49,7 +58,9 @@ def test_a_second_administrator_on_an_old_version_is_told_and_nothing_changes(st
     county_settings.save(store, county, "福田区", _setting(county.id), 0, "a", BASEMAPS, NOW)
     for version in (0, 2):  # both opened the empty form; or a version never seen
         with pytest.raises(StaleVersion) as stale:
-            county_settings.save(store, county, "别的名字", _setting(county.id, hotline="12345"), version, "b", BASEMAPS)
+            county_settings.save(
+                store, county, "别的名字", _setting(county.id, hotline="12345"), version, "b", BASEMAPS
+            )
         assert stale.value.status == 409 and "saved by someone else" in stale.value.en
     assert store.get_county_setting(county.id).hotline == "0755-12345"
     assert store.get_county("440304").name == "福田区"  # the rename went with the refused save

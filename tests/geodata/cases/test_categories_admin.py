@@ -136,7 +136,9 @@ def test_a_retired_category_takes_no_new_case_and_old_cases_keep_it(store, count
     with pytest.raises(InvalidInput) as refused:
         _file(store, county, "sanitation", cst(2026, 3, 4, 9, 0), lon=114.0045)
     assert refused.value.details["field"] == "category"
-    assert refused.value.en.startswith("The problem category “Litter and sanitation” was retired on 2026-03-03")
+    assert refused.value.en.startswith(
+        "The problem category “Litter and sanitation” was retired on 2026-03-03"
+    )
     assert "已于 2026-03-03 停用" in refused.value.message
     with pytest.raises(InvalidInput):  # a resident's 随手拍 too
         public.submit(store, county, cases.Report("sanitation", 114.004, 22.5101, source="public"), None,
@@ -151,9 +153,8 @@ def test_a_retired_category_takes_no_new_case_and_old_cases_keep_it(store, count
 
 
 def test_no_category_can_be_deleted(store):
-    with pytest.raises(Exception, match="category"):  # the database refuses, whoever asks
-        with store.transaction():
-            store._execute("DELETE FROM category WHERE code = %(c)s", {"c": "greenery"})
+    with pytest.raises(Exception, match="category"), store.transaction():  # the database refuses it
+        store._execute("DELETE FROM category WHERE code = %(c)s", {"c": "greenery"})
     assert store.get_category("greenery").name_zh == "绿化损毁"
 
 

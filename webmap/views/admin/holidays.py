@@ -48,7 +48,7 @@ def load():
     store = get_store()
     county = current_county(store)
     try:
-        year = _year(request.form.get("year"))
+        year = _year(request.form.get("year"), required=True)
         added = holidays.load_national(store, county.id, year)
     except PortalError as exc:
         return _page(_year_or_now(request.form.get("year")), _blank(), exc)
@@ -136,10 +136,12 @@ def _blank() -> dict:
     return {"day": "", "kind": "holiday", "name": ""}
 
 
-def _year(raw: str | None) -> int:
-    """A year from the query or form, FIRST_YEAR..LAST_YEAR; this year when none is given."""
-    if raw is None or not raw.strip():
+def _year(raw: str | None, required: bool = False) -> int:
+    """A year from the query or form, FIRST_YEAR..LAST_YEAR; this year when none is given and
+    none is ``required``."""
+    if (raw is None or not raw.strip()) and not required:
         return clock.today().year
+    raw = raw or ""
     text = raw.strip()
     if not (text.isascii() and text.isdigit() and len(text) == 4) or not (
         holidays.FIRST_YEAR <= int(text) <= holidays.LAST_YEAR
