@@ -73,6 +73,8 @@ REPORT_STATE: Vocabulary = {
 # A day of a county's calendar, and how a category's deadline counts hours (DESIGN §10).
 HOLIDAY_KIND: Vocabulary = {"holiday": ("节假日", "holiday"), "workday": ("调休上班日", "make-up workday")}
 DEADLINE_KIND: Vocabulary = {"working": ("工作时", "working hours"), "calendar": ("自然时", "calendar hours")}
+# The national 数字城管 catalogue's classes of a category (部件 a thing, 事件 an event).
+CC_CLASS: Vocabulary = {"component": ("部件", "component"), "event": ("事件", "event")}
 # What a notification tells (geodata/notify/rules.py), the channels it goes out on beside the inbox,
 # and where a delivery stands in the outbox.
 NOTIFICATION_KIND: Vocabulary = {
@@ -137,6 +139,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
     "audit_result": AUDIT_RESULT,
     "holiday_kind": HOLIDAY_KIND,
     "deadline_kind": DEADLINE_KIND,
+    "cc_class": CC_CLASS,
     "notification_kind": NOTIFICATION_KIND,
     "channel": CHANNEL,
     "delivery_state": DELIVERY_STATE,
@@ -175,3 +178,4 @@ STATE_ZH, STATE_EN = zh(REPORT_STATE), en(REPORT_STATE)
 RESULT_ZH = zh(AUDIT_RESULT)
 HOLIDAY_KIND_ZH, HOLIDAY_KIND_EN = zh(HOLIDAY_KIND), en(HOLIDAY_KIND)
 DEADLINE_KIND_ZH, DEADLINE_KIND_EN = zh(DEADLINE_KIND), en(DEADLINE_KIND)
+CC_CLASS_ZH, CC_CLASS_EN = zh(CC_CLASS), en(CC_CLASS)

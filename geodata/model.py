@@ -30,22 +30,20 @@ LANGS = ("zh", "en")  # the portal's languages: Chinese first
 INCIDENT_STATUSES = (
     "filed", "dispatched", "handled", "verified", "closed", "rejected", "reopened", "returned", "shelved"
 )  # fmt: skip
-# A case is open until it is verified, closed or rejected; a new report near an open case of its
-# category is its duplicate.
+# Open until verified, closed or rejected; a new report near an open case of its category repeats it.
 OPEN_STATUSES = ("filed", "dispatched", "handled", "reopened", "returned", "shelved")
 # A case waits for someone to act in these: past its deadline it is overdue. A handled case waits
 # on its check, a case on record (挂账, shelved) on its review date: neither is overdue.
 OVERDUE_STATUSES = ("filed", "dispatched", "reopened", "returned")
-# The campaign of the five rectifications (五项整治): its categories are those of the category table
-# with this campaign (posters, street vending, parking, outdoor ads, sanitation).
+# The five rectifications (五项整治): the categories of this campaign (posters, vending, parking, ads, sanitation).
 FIVE_RECTIFICATIONS = "five_rectifications"
 INSPECTION_PANELS = ("patrol", "npc", "cppcc", "community")
-# How a category's deadline counts its hours (DESIGN §10): office hours of working days, or the
-# clock's hours (an urgent category: a missing manhole cover waits for no Monday).
+# A deadline counts office hours of working days, or the clock's (a missing manhole cover waits for no Monday).
 DEADLINE_KINDS = ("working", "calendar")
 # A day of a county's calendar that differs from the week's rule: a holiday on a weekday (or a
 # weekend inside a holiday), or a make-up workday (调休上班) on a weekend.
 HOLIDAY_KINDS = ("holiday", "workday")
+CC_CLASSES = ("component", "event")  # 数字城管's 部件 (a manhole cover, a lamp) and 事件 (vending, waste)
 
 
 @dataclass
@@ -194,6 +192,31 @@ class Category:
     sort: int = 0
     campaign: str = ""  # FIVE_RECTIFICATIONS for the five, else ""
     deadline_kind: str = "calendar"  # DEADLINE_KINDS: deadline_hours are working or clock hours
+    cc_code: str = ""  # its code in the national 数字城管 catalogue of 部件 and 事件, if any
+    cc_class: str = ""  # CC_CLASSES: 'component' (部件), 'event' (事件), or '' (not said)
+    retired_at: datetime | None = None  # offered for no new case since; its old cases keep it
+    version: int = 1  # one more at every edit: an edit made on an older one is refused
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
+
+
+@dataclass(frozen=True)
+class CountySetting:
+    """What a county's administrators set for it beyond its name (geodata/county_settings.py): an
+    empty text means the portal's standard one; ``version`` 0 means never saved."""
+
+    county_id: int
+    hotline: str = ""  # the county's public hotline (e.g. 12345)
+    public_title_zh: str = ""  # the public map page's title, by language
+    public_title_en: str = ""
+    public_intro_zh: str = ""  # its introduction paragraph, plain text
+    public_intro_en: str = ""
+    basemap: str = ""  # the basemap its maps open on (webmap/basemap.py's choices); '' the deployment's
+    version: int = 0
+    updated_at: datetime | None = None
+    updated_by: str = ""
 
 
 @dataclass(frozen=True)

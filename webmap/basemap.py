@@ -10,6 +10,12 @@
   layers are shifted for display only, and every coordinate read from the map is WGS 84 again.
 
 ConfigError names what is wrong with any other value.
+
+The basemaps a county's administrators may open its maps on (/admin/county) are those the setting
+makes available, and no other (a URL or a key stays the deployment's: the page's CSP allows images
+from those servers only): ``none``, and the setting's own (``tianditu_vec``, 天地图's vector map, with
+``tianditu_img``, its imagery, beside it; ``amap``; ``gcj02``; ``xyz``). ``basemap_choices`` names
+them; the setting's own is the default.
 """
 
 from __future__ import annotations
@@ -52,12 +58,7 @@ def basemap_sources(setting: str) -> list[TileSource]:
                 "PORTAL_BASEMAP=tianditu:<key>：天地图的 key 只能由字母和数字组成",
                 en="PORTAL_BASEMAP=tianditu:<key>: the Tianditu key is letters and digits",
             )
-        return [
-            TileSource(TIANDITU.format(s="{s}", layer="vec", key=key), TIANDITU_ATTRIBUTION, "01234567"),
-            TileSource(
-                TIANDITU.format(s="{s}", layer="cva", key=key), TIANDITU_ATTRIBUTION, "01234567", True
-            ),
-        ]
+        return _tianditu(key, "vec", "cva")
     if value == "amap":
         return [TileSource(AMAP, "地图 © 高德", "1234", crs="gcj02")]
     if value.startswith("gcj02:"):
@@ -79,3 +80,24 @@ def basemap_sources(setting: str) -> list[TileSource]:
 
 def _xyz(url: str) -> bool:
     return url.startswith(("http://", "https://")) and all(p in url for p in ("{z}", "{x}", "{y}"))
+
+
+def basemap_choices(setting: str) -> dict[str, list[TileSource]]:
+    """The basemaps ``setting`` makes available by name, the default (the setting's own) first."""
+    sources = basemap_sources(setting)
+    value = (setting or "none").strip()
+    if not sources:
+        return {"none": []}
+    if value.startswith("tianditu:"):
+        imagery = _tianditu(value.split(":", 1)[1].strip(), "img", "cia")
+        return {"tianditu_vec": sources, "tianditu_img": imagery, "none": []}
+    name = "amap" if value == "amap" else "gcj02" if value.startswith("gcj02:") else "xyz"
+    return {name: sources, "none": []}
+
+
+def _tianditu(key: str, base: str, labels: str) -> list[TileSource]:
+    """天地图's ``base`` layer (vec, img) with its Chinese ``labels`` (cva, cia) over it."""
+    return [
+        TileSource(TIANDITU.format(s="{s}", layer=base, key=key), TIANDITU_ATTRIBUTION, "01234567"),
+        TileSource(TIANDITU.format(s="{s}", layer=labels, key=key), TIANDITU_ATTRIBUTION, "01234567", True),
+    ]

@@ -36,7 +36,8 @@ def init_security(app: Flask) -> None:
     settings = app.extensions["portal_settings"]
     if settings.https:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
-    policy = page_policy(app.extensions["portal_basemap"])
+    # Images from every basemap a county may choose (/admin/county): the servers of one setting.
+    policy = page_policy([s for sources in app.extensions["portal_basemaps"].values() for s in sources])
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request

@@ -11,7 +11,7 @@ import math
 from datetime import date, datetime, timedelta
 
 from geodata.cases.deadlines import WorkCalendar, deadline
-from geodata.cases.holidays_cn import national_days
+from geodata.cases.holidays_cn import national_days, national_years
 from geodata.errors import InvalidInput, NotFound
 from geodata.labels import HOLIDAY_KIND_ZH
 from geodata.model import COUNTY_TZ, HOLIDAY_KINDS, Category, Holiday
@@ -89,10 +89,20 @@ def remove_day(store: Store, county_id: int, day: date) -> None:
         )
 
 
-def load_national(store: Store, county_id: int) -> int:
-    """Add the shipped national calendar's days the county does not have yet (a day an
-    administrator set stays as they set it); how many were added."""
-    days = national_days()
+def load_national(store: Store, county_id: int, year: int | None = None) -> int:
+    """Add the shipped national calendar's days (of ``year`` only, when given) the county does not
+    have yet (a day an administrator set stays as they set it); how many were added.
+    InvalidInput when the shipped calendar has no days of ``year``."""
+    days = [d for d in national_days() if year is None or d[0].year == year]
+    if not days:
+        years = [str(y) for y in national_years()]
+        shipped, shipped_en = "、".join(years), ", ".join(years)
+        raise InvalidInput(
+            f"随程序提供的全国节假日安排中没有 {year} 年（只有 {shipped} 年）：请逐日添加",
+            en=f"The national calendar shipped with the portal has no days of {year} (only of {shipped_en}): "
+            "please add the days one by one",
+            field="year",
+        )
     with store.transaction():
         have = {h.day for h in store.list_holidays(county_id, days[0][0], days[-1][0])}
         added = [Holiday(county_id, d, kind, name) for d, kind, name in days if d not in have]

@@ -56,3 +56,8 @@ def national_days() -> list[tuple[date, str, str]]:
             out.append((day, kind, name))
             day += timedelta(days=1)
     return sorted(out)
+
+
+def national_years() -> list[int]:
+    """The years the shipped calendar has days of, in order."""
+    return sorted({int(first[:4]) for first, *_ in NATIONAL})

@@ -29,6 +29,7 @@ from shapely.geometry import Point
 from geodata import clock
 from geodata.assignments.routing import ROUTE_MAX_M, route_points
 from geodata.assignments.units import unit_to_dispatch
+from geodata.cases.categories import for_filing
 from geodata.cases.holidays import due
 from geodata.cases.model import CaseRequest
 from geodata.cases.photos import Upload, save_photo
@@ -92,9 +93,8 @@ class Filed:
 
 # -- filing --------------------------------------------------------------------------------------
 def check_report(store: Store, county: County, report: Report) -> tuple[Point, Category]:
-    """The report's point and category, or InvalidInput naming the first problem (nothing is
-    stored)."""
-    category = store.get_category(report.category) if report.category else _missing("category", "问题类别")
+    """The report's point and offered category, or InvalidInput naming the first problem (nothing stored)."""
+    category = for_filing(store, report.category) if report.category else _missing("category", "问题类别")
     lon, lat = _number(report.lon, "long", "经度"), _number(report.lat, "lat", "纬度")
     extent = county.boundary or county.extent
     swapped = extent is not None and extent.covers(Point(lat, lon))

@@ -11,6 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from geodata.stores.interface import BBox
 from geodata.stores.interface.accounts import AccountAdminStore
+from geodata.stores.interface.admin_settings import AdminSettingsStore
 from geodata.stores.interface.assignments import AssignmentStore
 from geodata.stores.interface.audit import AuditStore
 from geodata.stores.interface.calendar import CalendarStore
@@ -36,7 +37,7 @@ __all__ = ["BBox", "CONCERNS", "Database", "Store", "open_database", "open_store
 CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, NotifyStore,
-    HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore,
+    HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore, AdminSettingsStore,
 )  # fmt: skip
 
 
@@ -44,7 +45,7 @@ CONCERNS = (
 class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
-    NotifyStore, HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore, Protocol,
+    NotifyStore, HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore, AdminSettingsStore, Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
@@ -54,9 +55,10 @@ class Store(
     splits, merges and redrawn outlines (``MapEditStore``), routing cases again after a change
     (``RerouteStore``), the working calendar deadlines count in (``CalendarStore``),
     notifications with their delivery outbox (``NotifyStore``), requests on cases and 督办
-    (``HandlingStore``), the reporters' answers on closed cases (``FeedbackStore``) and the
-    administrators' view of users and API keys (``AccountAdminStore``), and the score settings and
-    checklists in force from a month on (``ScoreRuleStore``)."""
+    (``HandlingStore``), the reporters' answers on closed cases (``FeedbackStore``), the
+    administrators' view of users and API keys (``AccountAdminStore``), the score settings and
+    checklists in force from a month on (``ScoreRuleStore``), and what administrators edit beside
+    the map: categories and a county's settings (``AdminSettingsStore``)."""
 
 
 class Database(Protocol):

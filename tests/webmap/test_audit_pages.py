@@ -170,6 +170,23 @@ def test_cli_writes_are_recorded_and_verify_names_an_edited_row(app, runner, tmp
     assert "mallory" in out.read_text(encoding="utf-8-sig")
 
 
+def test_the_page_checks_the_chain_as_the_command_does(app, admin):
+    """/admin/audit/verify: whole, then (a row edited behind the app's back) broken at that row."""
+    page = admin.get("/admin/audit")
+    assert 'href="/admin/audit/verify"' in page.text
+    whole = admin.get("/admin/audit/verify")
+    assert whole.status_code == 200 and 'id="audit-whole"' in whole.text and "审计链完整" in whole.text
+    (login_event, *_) = _events(app, action="auth.login")
+    with app.app_context():
+        path = get_store().conn.execute("PRAGMA database_list").fetchone()[2]
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TRIGGER audit_event_no_update")
+        conn.execute("UPDATE audit_event SET actor = 'mallory' WHERE id = ?", (login_event.id,))
+    broken = admin.get("/admin/audit/verify")
+    assert broken.status_code == 200 and 'id="audit-broken"' in broken.text
+    assert f"第一条异常记录为 #{login_event.id}" in broken.text and "mallory" in broken.text
+
+
 def test_a_moderation_decision_is_recorded_with_its_outcome(app, admin):
     from datetime import UTC, datetime
 

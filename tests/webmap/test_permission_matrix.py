@@ -148,6 +148,7 @@ EXPECTED: dict[str, dict] = {
     "admin_home.home": staff_only("admin"),
     "admin.audit_page": staff_only("admin"),
     "admin.audit_csv": staff_only("admin"),
+    "admin.verify_page": staff_only("admin"),
     "deliveries.failed_page": staff_only("admin"),
     # users and API keys (issue #20 part 1): the writes on a user or key that is not there are 404s
     "admin_users.users_page": staff_only("admin"),
@@ -172,6 +173,22 @@ EXPECTED: dict[str, dict] = {
     "admin_scoring.change": staff_only("admin"),  # the empty body sent is refused: no month
     "admin_checklists.checklists_page": staff_only("admin"),
     "admin_checklists.change": staff_only("admin"),  # the empty body sent is refused: no kind
+    # categories, the holiday calendar and the county's settings (issue #20 parts 3 and 5); the empty
+    # bodies sent are refused after the check (no code, no year, no day, no version)
+    "admin_categories.list_page": staff_only("admin"),
+    "admin_categories.new_page": staff_only("admin"),
+    "admin_categories.create": staff_only("admin"),
+    "admin_categories.edit_page": staff_only("admin"),
+    "admin_categories.save": staff_only("admin"),
+    "admin_categories.retire": staff_only("admin"),
+    "admin_categories.reinstate": staff_only("admin"),
+    "admin_holidays.calendar_page": staff_only("admin"),
+    "admin_holidays.load": staff_only("admin"),
+    "admin_holidays.set_day": staff_only("admin"),
+    "admin_holidays.confirm_remove": staff_only("admin"),
+    "admin_holidays.remove": staff_only("admin"),
+    "admin_county.settings_page": staff_only("admin"),
+    "admin_county.save": staff_only("admin"),
     # the inbox: everyone signed in has one (unit staff share their unit's; a unit staff key reads it)
     "inbox.inbox_page": signed_in(),
     "inbox.mark_read": signed_in(),  # a row that is not the caller's is a 404, as one that is not there

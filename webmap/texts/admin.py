@@ -26,6 +26,12 @@ ZH = {
     "admin.scoring.intro": "单位总分的权重、等级线等评分参数：从所选月份起生效，过去的月份按当时的设置计分。",
     "admin.checklists": "检查表",
     "admin.checklists.intro": "路段、社区、网格各自的检查项与满分（合计 100）：从所选月份起生效。",
+    "admin.categories": "问题类别",
+    "admin.categories.intro": "案件的类别：中英文名称、处置时限（工作时或自然时）、群众可否上报、部件/事件编码与分类、排序；新增或停用。",
+    "admin.holidays": "节假日",
+    "admin.holidays.intro": "按工作时计算的处置时限所依据的节假日和调休上班日：逐年查看，载入全国安排，增改删某一天。",
+    "admin.county": "县区设置",
+    "admin.county.intro": "县区名称、服务热线、公众地图首页的标题和简介，以及地图默认底图。",
 }
 
 EN = {
@@ -59,4 +65,13 @@ EN = {
     "admin.checklists": "Checklists",
     "admin.checklists.intro": "The items and maxima (summing to 100) of the road, community and grid cell "
     "checklists: in force from a chosen month.",
+    "admin.categories": "Categories",
+    "admin.categories.intro": "The categories of cases: names in both languages, deadline (working or calendar "
+    "hours), open to residents or internal, component/event code and class, order; add or retire one.",
+    "admin.holidays": "Holidays",
+    "admin.holidays.intro": "The holidays and make-up workdays that working-hour deadlines follow: a year at a "
+    "time, the national calendar loaded, a day added, changed or removed.",
+    "admin.county": "County settings",
+    "admin.county.intro": "The county's name, its public hotline, the public map page's title and introduction, "
+    "and the basemap its maps open on.",
 }

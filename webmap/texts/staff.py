@@ -160,6 +160,12 @@ ZH = {
     "audit.backwards": "until（截止日期）早于 since（起始日期）",
     "audit.too_long": "{field} 过长：最多 {max} 个字符",
     "audit.admins_only": "只有管理员可以查看审计日志",
+    "audit.verify": "校验完整性",
+    "audit.verify_intro": "逐条核对审计日志的哈希链：任何一条被修改、插入或删除，都会从那一条起断开。",
+    "audit.whole": "审计链完整：共 {n} 条记录，未发现修改、插入或删除。",
+    "audit.broken": "审计链断裂：第一条异常记录为 #{id}（{at}，{actor} {action}），其前 {n} 条完整。",
+    "audit.last_hash": "末条哈希：",
+    "audit.back": "返回审计日志",
 }
 
 EN = {
@@ -317,4 +323,12 @@ EN = {
     "audit.backwards": "until is before since",
     "audit.too_long": "{field} is too long: {max} characters at most",
     "audit.admins_only": "Only administrators may read the audit log",
+    "audit.verify": "Check integrity",
+    "audit.verify_intro": "The audit log's hash chain checked row by row: a row edited, inserted or removed breaks it "
+    "from that row on.",
+    "audit.whole": "The audit chain is whole: {n} records, none edited, inserted or removed.",
+    "audit.broken": "The audit chain is broken: the first wrong record is #{id} ({at}, {actor} {action}); the {n} "
+    "before it are whole.",
+    "audit.last_hash": "Last hash:",
+    "audit.back": "Back to the audit log",
 }

@@ -8,14 +8,17 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from layers import search
-from webmap import get_store, i18n
+from webmap import county_settings, get_store, i18n
 from webmap.audit import init_audit
 from webmap.views import assets, params, requests
 from webmap.views.account import auth
 from webmap.views.account import password as account
 from webmap.views.admin import audit as admin
+from webmap.views.admin import categories as admin_categories
 from webmap.views.admin import checklists as admin_checklists
+from webmap.views.admin import county as admin_county
 from webmap.views.admin import deliveries
+from webmap.views.admin import holidays as admin_holidays
 from webmap.views.admin import home as admin_home
 from webmap.views.admin import keys as admin_keys
 from webmap.views.admin import scoring as admin_scoring
@@ -77,6 +80,12 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(admin_unit_changes.bp)  # retiring a unit, merging it into another
     app.register_blueprint(admin_scoring.bp)  # /admin/scoring: score settings from a month on
     app.register_blueprint(admin_checklists.bp)  # /admin/checklists: checklists from a month on
+    for blueprint in (admin_categories.bp, admin_holidays.bp, admin_county.bp):  # issue #20 parts 3 and 5
+        app.register_blueprint(blueprint)
+    app.jinja_env.globals.update(  # the county's own texts on the public pages (/admin/county)
+        public_title=county_settings.public_title, public_intro=county_settings.public_intro,
+        public_hotline=county_settings.public_hotline, dialled=county_settings.dialled,
+    )  # fmt: skip
     app.register_blueprint(handling.bp)  # 延期, 挂账, 督办 (issue #19 part 2)
     app.register_blueprint(handling.pages)  # /supervision: the leaders' 督办 page
     app.jinja_env.globals["inbox_unread"] = inbox.unread_for_bar  # the top bar's red number

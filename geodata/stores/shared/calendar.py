@@ -46,7 +46,8 @@ class CalendarSql(BaseStore):
         check_choice(kind, DEADLINE_KINDS, "deadline kind")
         with self.transaction():
             found = self._rows(
-                "UPDATE category SET deadline_kind = %(kind)s WHERE code = %(code)s RETURNING code",
+                "UPDATE category SET deadline_kind = %(kind)s, version = version + 1 "
+                "WHERE code = %(code)s RETURNING code",
                 {"kind": kind, "code": code},
             )
         if not found:

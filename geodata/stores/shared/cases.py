@@ -21,6 +21,7 @@ from geodata.model import (
     IncidentEvent,
     Photo,
 )
+from geodata.stores.shared.admin_settings import category_of
 from geodata.stores.shared.base import BaseStore
 from geodata.stores.shared.checks import check_choice, sql_list
 
@@ -189,19 +190,7 @@ class CasesSql(BaseStore):
     # -- categories --------------------------------------------------------------------------------
     def list_categories(self) -> list[Category]:
         rows = self._rows("SELECT * FROM category ORDER BY sort, code")
-        return [
-            Category(
-                r["code"],
-                r["name_zh"],
-                r["name_en"],
-                r["deadline_hours"],
-                bool(r["public"]),
-                r["sort"],
-                r["campaign"],
-                r["deadline_kind"],
-            )
-            for r in rows
-        ]
+        return [category_of(r, self._time) for r in rows]
 
     def get_category(self, code: str) -> Category:
         for c in self.list_categories():

@@ -34,6 +34,7 @@ CHOICE_ZH = {
     "reason": "原因",
     "holiday kind": "日历日类型",
     "deadline kind": "时限计算方式",
+    "cc class": "部件/事件分类",
 }
 
 

@@ -5,6 +5,7 @@ incidents in bulk, spatial lookups and tiles."""
 from __future__ import annotations
 
 from geodata.stores.shared.accounts import AccountsSql
+from geodata.stores.shared.admin_settings import AdminSettingsSql
 from geodata.stores.shared.assignments import AssignmentsSql
 from geodata.stores.shared.audit import AuditSql
 from geodata.stores.shared.calendar import CalendarSql
@@ -26,7 +27,7 @@ from geodata.stores.shared.scores import ScoresSql
 class SharedSql(
     EntitiesSql, FeaturesSql, AssignmentsSql, CasesSql, ScoresSql, IdentitySql, AuditSql, PublicReportsSql,
     MapEditSql, RerouteSql, MapStateSql, CalendarSql, NotifySql, HandlingSql, FeedbackSql, AccountsSql,
-    ScoreRulesSql,
+    ScoreRulesSql, AdminSettingsSql,
 ):  # fmt: skip
     """The SQL of every concern (the module of the same name in geodata/stores/interface/ says what
     it promises), on the primitives and encoders a backend gives ``BaseStore``."""

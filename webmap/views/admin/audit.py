@@ -1,5 +1,6 @@
 """The administrators' pages: the security audit log (/admin/audit), paged and filtered by actor,
-action and dates, and its CSV export (/admin/audit.csv), itself recorded as an export."""
+action and dates, its CSV export (/admin/audit.csv), itself recorded as an export, and the check
+of its hash chain (/admin/audit/verify)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,16 @@ def audit_page():
         pages=max(1, -(-total // PER_PAGE)), query=query, actions=store.audit_actions(),
         results=RESULT_ZH, detail_json=audit_log.detail_json, csv_url=url_for("admin.audit_csv", **query),
     )  # fmt: skip
+
+
+@bp.get("/admin/audit/verify")
+@roles_required(*ADMINS, refusal="audit.admins_only")
+def verify_page():
+    """``audit verify`` in the browser: the hash chain walked, whole or broken at the row named."""
+    store = get_store()
+    return render_template(
+        "admin/audit_verify.html", county=current_county(store), found=audit_log.verify(store)
+    )
 
 
 @bp.get("/admin/audit.csv")

@@ -21,14 +21,17 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("admin.audit_page", "audit"),
-    Section("deliveries.failed_page", "deliveries"),
     Section("admin_users.users_page", "users"),
     Section("admin_keys.keys_page", "keys"),
-    Section("score_pages.tiers", "tiers"),  # read by leaders too: it stays under /scores
     Section("admin_units.units_page", "units"),
+    Section("admin_categories.list_page", "categories"),
     Section("admin_scoring.scoring_page", "scoring"),
     Section("admin_checklists.checklists_page", "checklists"),
+    Section("admin_holidays.calendar_page", "holidays"),
+    Section("admin_county.settings_page", "county"),
+    Section("score_pages.tiers", "tiers"),  # read by leaders too: it stays under /scores
+    Section("admin.audit_page", "audit"),
+    Section("deliveries.failed_page", "deliveries"),
 )
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, render_template, request, send_from_direct
 from flask_login import current_user, login_required
 
 from geodata.cases import public_reports
+from geodata.cases.categories import offered
 from geodata.errors import Forbidden, InvalidInput, NotFound
 from geodata.labels import STATE_ZH, STATUS_ZH
 from geodata.model import PUBLIC_REPORT_STATES, PublicReport
@@ -35,7 +36,7 @@ def queue_page():
     return render_template(
         "moderation/index.html", county=county, listing=body, counts=counts,
         states={code: t(f"state.{code}") for code in STATE_ZH}, statuses=status_names(),
-        reasons=public_reports.REJECT_REASONS, categories=[c for c in store.list_categories() if c.public],
+        reasons=public_reports.REJECT_REASONS, categories=[c for c in offered(store.list_categories()) if c.public],
         category_names=category_names(store), map_config=map_config(county),
     )  # fmt: skip
 

@@ -16,6 +16,7 @@ from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ
 from geodata.cases import handling, public_reports
 from geodata.cases import workflow as cases
+from geodata.cases.categories import offered
 from geodata.errors import InvalidInput, NotFound
 from geodata.labels import STATUS_ZH
 from geodata.model import OVERDUE_STATUSES
@@ -48,7 +49,10 @@ def county_time(value: datetime | str | None) -> str:
 def report():
     store, county = store_and_county()
     return render_template(
-        "cases/report.html", county=county, categories=store.list_categories(), map_config=map_config(county)
+        "cases/report.html",
+        county=county,
+        categories=offered(store.list_categories()),
+        map_config=map_config(county),
     )
 
 

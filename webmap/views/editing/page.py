@@ -6,7 +6,7 @@ Unit staff and inspectors may draw to see who leads what, but the page offers th
 from __future__ import annotations
 
 from branca.element import MacroElement
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 from folium.elements import JSCSSMixin
 from jinja2 import Template
@@ -16,6 +16,7 @@ from geodata.assignments.units import in_service
 from geodata.labels import POST_ROLE_ZH, TARGET_KIND_ZH
 from geodata.model import ROLES
 from layers.roads import unit_legend
+from webmap.county_settings import county_basemap
 from webmap.i18n import current_lang, t
 from webmap.mapbuild import build_portal_map, map_parts
 from webmap.views.common import EDITORS, store_and_county
@@ -68,7 +69,7 @@ def index():
         store,
         county,
         urls,
-        basemap=current_app.extensions["portal_basemap"],
+        basemap=county_basemap(store, county),
         hidden=("incidents",),
         filters=False,
     )

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ
 from geodata.cases import workflow as cases
+from geodata.cases.categories import offered
 from geodata.cases.steps import public_steps
 from geodata.errors import InvalidInput, NotFound, PortalError
 from geodata.model import County, Incident
@@ -43,7 +44,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 def services(fmt: str):
     store = get_store()
     _county(store)
-    return out.render([out.service_json(c) for c in _public(store).values()], fmt, "services")
+    # A retired category is no service any more; its old requests still name it.
+    return out.render([out.service_json(c) for c in offered(list(_public(store).values()))], fmt, "services")
 
 
 @bp.get(f"/services/<code>.{FMT}")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 
 from geodata.labels import STATUS_ZH
+from webmap.county_settings import county_basemap
 from webmap.i18n import lang_url, t
 from webmap.mapbuild import PortalUrls, build_portal_map, map_parts
 from webmap.maptiles import category_name
@@ -20,7 +21,7 @@ def index():
     store, county = store_and_county()
     # "Show my unit": a unit's staff open the map with their unit picked out.
     mine = current_user.unit_id and store.get_unit(county.id, current_user.unit_id).code
-    basemap = current_app.extensions["portal_basemap"]
+    basemap = county_basemap(store, county)  # the one its administrators chose (/admin/county)
     folium_map = build_portal_map(store, county, portal_urls(), my_unit=mine or None, basemap=basemap)
     # The 驾驶舱's charts name categories and statuses by code, in the page's language.
     chart_names = {

@@ -12,6 +12,7 @@ from flask import Blueprint, jsonify, make_response, redirect, render_template, 
 
 from geodata import clock
 from geodata.cases import feedback, public_reports
+from geodata.cases.categories import offered
 from geodata.cases.steps import public_steps
 from geodata.errors import NotFound, PortalError
 from geodata.labels import STATE_ZH, STATUS_ZH
@@ -74,7 +75,7 @@ def new_report():
         "publicRoads": True,
         "attribution": t("map.attribution"),
     }
-    categories = [c for c in store.list_categories() if c.public]
+    categories = [c for c in offered(store.list_categories()) if c.public]
     page = render_template("public/report.html", county=county, categories=categories, map_config=config)
     return page, 200, {"Cache-Control": "private, no-store"}
 

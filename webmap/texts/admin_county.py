@@ -1,0 +1,73 @@
+"""The county settings page of the administration (/admin/county), in both languages, with the
+names of the basemaps a county may choose (webmap/basemap.py ``basemap_choices``)."""
+
+from __future__ import annotations
+
+ZH = {
+    "admin_county.title": "县区设置",
+    "admin_county.heading": "县区设置",
+    "admin_county.intro": "县区名称显示在每个页面上；服务热线和标题、简介显示在公众地图首页。标题和简介留空即使用默认内容；只能是纯文本。",
+    "admin_county.code": "行政区划代码",
+    "admin_county.updated": "最近保存",
+    "admin_county.never": "尚未保存过：均为默认设置",
+    "admin_county.public_page": "公众地图首页",
+    "admin_county.name": "县区名称",
+    "admin_county.hotline": "服务热线",
+    "admin_county.hotline_hint": "数字、空格和 + - ( )，如 12345 或 0755-12345678；留空则不显示。",
+    "admin_county.public_texts": "公众地图首页",
+    "admin_county.public_hint": "标题显示在页面顶部和浏览器标签上，简介显示在地图上。留空则显示默认标题、不显示简介。",
+    "admin_county.title_zh": "中文标题",
+    "admin_county.intro_zh": "中文简介",
+    "admin_county.title_en": "英文标题（英文页面用）",
+    "admin_county.intro_en": "英文简介（英文页面用）",
+    "admin_county.basemap": "地图默认底图",
+    "admin_county.basemap_hint": "可选的底图由门户的部署设置（PORTAL_BASEMAP）决定。",
+    "admin_county.basemap.default": "默认（{name}）",
+    "admin_county.basemap.none": "无底图（只显示本系统的图层）",
+    "admin_county.basemap.tianditu_vec": "天地图矢量图",
+    "admin_county.basemap.tianditu_img": "天地图影像图",
+    "admin_county.basemap.amap": "高德地图",
+    "admin_county.basemap.gcj02": "GCJ-02 瓦片服务",
+    "admin_county.basemap.xyz": "本地瓦片服务",
+    "admin_county.save": "保存设置",
+    "admin_county.saved": "县区设置已保存",
+    "admin_county.no_version": "缺少页面打开时的版本号：请刷新页面后再修改",
+    "public.hotline": "服务热线",
+    "public.about": "关于本地图",
+}
+
+EN = {
+    "admin_county.title": "County settings",
+    "admin_county.heading": "County settings",
+    "admin_county.intro": "The county's name shows on every page; the hotline, title and introduction on the public "
+    "map page. An empty title or introduction means the standard one; plain text only.",
+    "admin_county.code": "Administrative code",
+    "admin_county.updated": "Last saved",
+    "admin_county.never": "Never saved: all standard",
+    "admin_county.public_page": "Public map page",
+    "admin_county.name": "County name",
+    "admin_county.hotline": "Public hotline",
+    "admin_county.hotline_hint": "Digits, spaces and + - ( ), e.g. 12345 or 0755-12345678; empty: none shown.",
+    "admin_county.public_texts": "The public map page",
+    "admin_county.public_hint": "The title shows at the top of the page and on the browser tab, the introduction "
+    "over the map. Empty: the standard title, and no introduction.",
+    "admin_county.title_zh": "Chinese title",
+    "admin_county.intro_zh": "Chinese introduction",
+    "admin_county.title_en": "English title (for English pages)",
+    "admin_county.intro_en": "English introduction (for English pages)",
+    "admin_county.basemap": "Basemap the maps open on",
+    "admin_county.basemap_hint": "The basemaps offered are set by the portal's deployment (PORTAL_BASEMAP).",
+    "admin_county.basemap.default": "Standard ({name})",
+    "admin_county.basemap.none": "No basemap (the portal's own layers only)",
+    "admin_county.basemap.tianditu_vec": "Tianditu vector map",
+    "admin_county.basemap.tianditu_img": "Tianditu imagery",
+    "admin_county.basemap.amap": "AMap",
+    "admin_county.basemap.gcj02": "GCJ-02 tile server",
+    "admin_county.basemap.xyz": "Local tile server",
+    "admin_county.save": "Save the settings",
+    "admin_county.saved": "The county's settings were saved",
+    "admin_county.no_version": "The version the page was opened on is missing: please reload the page and make the "
+    "change again",
+    "public.hotline": "Hotline",
+    "public.about": "About this map",
+}
