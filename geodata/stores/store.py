@@ -21,6 +21,7 @@ from geodata.stores.interface.features import FeatureStore
 from geodata.stores.interface.feedback import FeedbackStore
 from geodata.stores.interface.handling import HandlingStore
 from geodata.stores.interface.identity import IdentityStore
+from geodata.stores.interface.jobs import JobStore
 from geodata.stores.interface.mapedit import MapEditStore
 from geodata.stores.interface.notify import NotifyStore
 from geodata.stores.interface.public import PublicReportStore
@@ -35,7 +36,7 @@ __all__ = ["BBox", "CONCERNS", "Database", "Store", "open_database", "open_store
 CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, NotifyStore,
-    HandlingStore, FeedbackStore, AccountAdminStore,
+    HandlingStore, FeedbackStore, AccountAdminStore, JobStore,
 )  # fmt: skip
 
 
@@ -43,7 +44,7 @@ CONCERNS = (
 class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
-    NotifyStore, HandlingStore, FeedbackStore, AccountAdminStore, Protocol,
+    NotifyStore, HandlingStore, FeedbackStore, AccountAdminStore, JobStore, Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
@@ -53,8 +54,9 @@ class Store(
     splits, merges and redrawn outlines (``MapEditStore``), routing cases again after a change
     (``RerouteStore``), the working calendar deadlines count in (``CalendarStore``),
     notifications with their delivery outbox (``NotifyStore``), requests on cases and 督办
-    (``HandlingStore``), the reporters' answers on closed cases (``FeedbackStore``) and the
-    administrators' view of users and API keys (``AccountAdminStore``)."""
+    (``HandlingStore``), the reporters' answers on closed cases (``FeedbackStore``), the
+    administrators' view of users and API keys (``AccountAdminStore``) and the background jobs
+    they start (``JobStore``)."""
 
 
 class Database(Protocol):
