@@ -158,7 +158,7 @@ def _finished(
     sound[list(problems)] = False
     preview.storable, preview.refused_total, preview.repaired = int(sound.sum()), len(problems), len(repaired)
     preview.refused = [
-        RefusedRow(i + 1, names[i] if i < len(names) else "", str(problems[i]), zh_of(problems[i]))
+        RefusedRow(int(i) + 1, str(names[i]) if i < len(names) else "", str(problems[i]), zh_of(problems[i]))
         for i in sorted(problems)[:MAX_LISTED]
     ]
     if geoms is not None and sound.any():
@@ -179,7 +179,7 @@ def _units(store: Store, county: County, path: str | Path) -> Preview:
 def _no_map(preview: Preview, problems: dict, names: list[str], table) -> Preview:
     preview.storable, preview.refused_total = preview.read - len(problems), len(problems)
     preview.refused = [
-        RefusedRow(i + 1, names[i], str(problems[i]), zh_of(problems[i]))
+        RefusedRow(int(i) + 1, str(names[i]), str(problems[i]), zh_of(problems[i]))
         for i in sorted(problems)[:MAX_LISTED]
     ]
     preview.fields = [str(c) for c in table.columns][:50]

@@ -27,7 +27,9 @@ GET_PAGES = [
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/account/password",
     "/sw.js", "/manifest.webmanifest", "/inbox", "/admin", "/admin/deliveries", "/supervision",
-    "/admin/users", "/admin/users/new", "/admin/users/{id}", "/admin/keys",
+    "/admin/users", "/admin/users/new", "/admin/users/{id}", "/admin/keys", "/admin/data",
+    "/admin/data/uploads/{token}", "/admin/data/uploads/{token}/map", "/admin/jobs", "/admin/jobs/{id}",
+    "/admin/jobs/{id}.json",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -75,6 +77,9 @@ POST_FORMS = [
     "/admin/users/{id}/unlock",
     "/admin/keys",
     "/admin/keys/{id}/revoke",
+    "/admin/data",
+    "/admin/data/uploads/{token}/import",
+    "/admin/jobs",
 ]
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")
@@ -87,7 +92,7 @@ PARAMS = [
     "service_code", "service_request_id", "start_date", "end_date", "jurisdiction_id", "next",
     "description", "address", "contact", "username", "password", "email", "media_url", "mode", "since",
     "until", "actor", "action", "object", "current", "new", "confirm", "notify_email", "email_updates",
-    "role", "unit", "panel", "name",
+    "role", "unit", "panel", "name", "job", "target_m2", "skip_refused", "name_field",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

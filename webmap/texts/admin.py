@@ -18,6 +18,10 @@ ZH = {
     "admin.users.intro": "新建账号并生成初始密码，修改角色与单位，停用、重置密码、全部下线、解除登录锁定。",
     "admin.keys": "API key",
     "admin.keys.intro": "供其他系统调用接口的 key：新建（只显示一次）、查看最近使用时间、停用。",
+    "admin.data": "数据导入",
+    "admin.data.intro": "上传道路、社区、网格、单位或案件文件，导入前先预览地图和被拒绝的行；划分单元网格、生成覆盖缺口报告。",
+    "admin.jobs": "后台任务",
+    "admin.jobs.intro": "导入、划分网格和覆盖缺口报告在后台运行：每个任务的状态、进度、日志、结果和发起人。",
 }
 
 EN = {
@@ -39,4 +43,10 @@ EN = {
     "admin.keys": "API keys",
     "admin.keys.intro": "Keys other systems call the API with: create (shown once), see when each was last used, "
     "revoke.",
+    "admin.data": "Data",
+    "admin.data.intro": "Upload streets, communities, grid cells, units or cases, with a map and every refused row "
+    "shown before anything is stored; make the unit grid; report the coverage gaps.",
+    "admin.jobs": "Background jobs",
+    "admin.jobs.intro": "Imports, grids and coverage reports run in the background: each job's state, progress, "
+    "log, result and who started it.",
 }

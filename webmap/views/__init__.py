@@ -14,8 +14,10 @@ from webmap.views import assets, params, requests
 from webmap.views.account import auth
 from webmap.views.account import password as account
 from webmap.views.admin import audit as admin
+from webmap.views.admin import data as admin_data
 from webmap.views.admin import deliveries
 from webmap.views.admin import home as admin_home
+from webmap.views.admin import jobs as admin_jobs
 from webmap.views.admin import keys as admin_keys
 from webmap.views.admin import users as admin_users
 from webmap.views.cases import api as cases
@@ -49,6 +51,7 @@ def register_views(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.before_request(requests.refuse_key_in_query)  # before CSRF: the key leaked either way
+    app.before_request(admin_data.allow_large_upload)  # before CSRF reads the form: a data file's limit
     csrf.init_app(app)
     auth.init_login(app)
     i18n.init_app(app)
@@ -69,6 +72,8 @@ def register_views(app: Flask) -> None:
     app.jinja_env.globals["admin_sections"] = admin_home.admin_sections
     app.register_blueprint(admin_users.bp)  # /admin/users: accounts in the browser (issue #20 part 1)
     app.register_blueprint(admin_keys.bp)  # /admin/keys: API keys, last used, revoked
+    app.register_blueprint(admin_data.bp)  # /admin/data: upload, preview, import (issue #20 part 6)
+    app.register_blueprint(admin_jobs.bp)  # /admin/jobs: imports, make-grid and coverage in the background
     app.register_blueprint(handling.bp)  # 延期, 挂账, 督办 (issue #19 part 2)
     app.register_blueprint(handling.pages)  # /supervision: the leaders' 督办 page
     app.jinja_env.globals["inbox_unread"] = inbox.unread_for_bar  # the top bar's red number

@@ -83,7 +83,7 @@ class JobsSql(BaseStore):
                 "started_by": job.started_by, "created_at": self._t(job.created_at),
             },
         )  # fmt: skip
-        return replace(job, id=row["id"])
+        return replace(job, id=row[0])
 
     def get_job(self, county_id: int, job_id: int) -> Job:
         rows = self._rows(

@@ -165,8 +165,10 @@ def _forget_last_migration(url: str) -> None:
     """Make the database look as a portal before migration 0015 left it (0016 only widened a CHECK
     and is applied again over its own work; on SQLite that rebuilds the demo's zone table; 0017's
     and 0018's columns are dropped, 0019's table and column, 0020's and 0021's tables and columns,
-    0022's and 0024's tables, 0023's settings and indexes, 0025's and 0026's columns and indexes)."""
+    0022's and 0024's tables, 0023's settings and indexes, 0025's and 0026's columns and indexes,
+    0030's job table)."""
     statements = [
+        "DROP TABLE job",
         "DROP INDEX user_session_user",
         "ALTER TABLE api_key DROP COLUMN last_used_at",
         "DROP INDEX public_report_following",

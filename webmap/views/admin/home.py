@@ -25,6 +25,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("deliveries.failed_page", "deliveries"),
     Section("admin_users.users_page", "users"),
     Section("admin_keys.keys_page", "keys"),
+    Section("admin_data.data_page", "data"),
+    Section("admin_jobs.jobs_page", "jobs"),
 )
 
 
