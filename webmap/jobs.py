@@ -26,12 +26,19 @@ from geodata.grids.make import make_grid
 from geodata.io.uploads import discard, import_upload, load_upload
 from geodata.jobs.model import Job
 from geodata.jobs.run import Outcome, Tracker, Work, run_job, worker_name
+from geodata.labels import ZONE_KIND_ZH
 from geodata.stores.store import Database, Store
 from layers.coverage import analyse, load
 
 log = logging.getLogger("portal.jobs")
 UPLOADS = "uploads"  # the folder of uploads in the instance folder
-SKIPPED_KEPT = 20  # lines about refused rows kept in an import's result
+SKIPPED_KEPT = 100  # refused rows (as the preview named them) kept in an import's result
+STORED_ZH = {
+    "streets": "条路段",
+    **{k: f"个{v}" for k, v in ZONE_KIND_ZH.items()},
+    "units": "个单位",
+    "incidents": "件案件",
+}
 
 
 @dataclass
@@ -101,12 +108,18 @@ class Runner:
         tracker.stage(f"正在读取并导入 {name}", f"reading and importing {name}", 5)
         summary = import_upload(store, county, upload, bool(job.params.get("skip_refused")), self.route_max_m,
                                 tracker.steps(10, 99))  # fmt: skip
+        preview = upload.checked_preview()
+        skipped = (
+            [vars(r) for r in preview.refused[:SKIPPED_KEPT]]
+            if preview and job.params.get("skip_refused")
+            else []
+        )
         result = {
             "source": name, "kind": upload.kind, "read": summary.read, "stored": summary.stored,
             "layer": summary.layer, "repaired": len(summary.repaired), "overlaps": len(summary.overlaps),
-            "skipped": summary.skipped[:SKIPPED_KEPT],
+            "skipped": skipped, "skipped_total": preview.refused_total if skipped else 0,
         }  # fmt: skip
-        return Outcome(result, summary.lines(), f"已导入 {name}：读取 {summary.read} 行，保存 {summary.stored} 条",
+        return Outcome(result, summary.lines(), f"已导入 {name}：读取 {summary.read} 行，保存 {summary.stored} {STORED_ZH[upload.kind]}",
                        f"Imported {name}: {summary.read} rows read, {summary.stored} {summary.layer} stored")  # fmt: skip
 
     def _forget_upload(self, job: Job) -> None:

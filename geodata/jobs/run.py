@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 from geodata.errors import Conflict, PortalError, busy_error
 from geodata.jobs.model import JOB_KINDS, LOG_MAX, STALE_AFTER, UNFINISHED, Job
+from geodata.model import COUNTY_TZ
 from geodata.stores.shared.checks import check_choice
 from geodata.stores.store import Database, Store
 
@@ -70,7 +71,7 @@ class Tracker:
 
     def say(self, *lines: str) -> None:
         """Lines for the log, stamped with the time; the oldest dropped past LOG_MAX characters."""
-        stamp = now().strftime("%H:%M:%S")
+        stamp = now().astimezone(COUNTY_TZ).strftime("%H:%M:%S")  # as the pages show times
         with self._lock:
             for line in lines:
                 text = f"{stamp} {line}"

@@ -20,7 +20,7 @@ from geodata.jobs.run import queue_job
 from geodata.model import County
 from geodata.stores.store import Store
 from webmap.audit import audit
-from webmap.i18n import message_of, t, texts, zh_en
+from webmap.i18n import message_of, texts, zh_en
 from webmap.jobs import runner
 from webmap.views.admin import forms
 from webmap.views.common import ADMINS, roles_required, store_and_county
@@ -143,7 +143,6 @@ def _preview_view(county: County, made: uploads.Upload, error: str | None = None
     config = {
         "bounds": [[extent[1], extent[0]], [extent[3], extent[2]]] if extent else None,
         "features": url_for("admin_data.preview_map", token=made.token),
-        "attribution": t("map.attribution"),
     }
     return render_template(
         "admin/data_preview.html", county=county, upload=made, preview=preview, error=error, map_config=config,

@@ -43,8 +43,8 @@ function start() {
   var box = document.getElementById("preview-map");
   if (!box) { return; }
   var config = JSON.parse(box.dataset.config);
+  // No basemap and no attribution: what is drawn is the uploaded file itself.
   var map = L.map(box, { zoomSnap: 0.5, maxZoom: 20, attributionControl: false });
-  L.control.attribution({ prefix: false }).addAttribution(config.attribution).addTo(map);
   map.fitBounds(config.bounds, { padding: [8, 8] });
   fetch(config.features, { credentials: "same-origin" })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
