@@ -13,6 +13,8 @@ import re
 
 import geopandas as gpd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import LineString, box
 from werkzeug.security import generate_password_hash
 
@@ -22,6 +24,7 @@ from geodata.io import imports
 from geodata.jobs.model import STALE_AFTER, Job
 from geodata.jobs.run import now
 from geodata.model import Assignment, User
+from scripts.bench import fuzz
 from tests.support.english import chinese_outside, data_names, switch_language
 from tests.support.web import COUNTY_CODE, PASSWORD, SINCE, csrf_token, login
 from webmap import create_app, get_store
@@ -339,3 +342,28 @@ def test_the_pages_in_english_carry_no_chinese_of_the_portals(admin):
     assert not chinese_outside(
         json.dumps(client.get(f"/admin/jobs/{job_id}.json").get_json(), ensure_ascii=False), names
     )
+
+
+# -- hostile forms ---------------------------------------------------------------------------------
+values = st.one_of(
+    st.sampled_from(
+        fuzz.TEXTS + ["make_grid", "coverage", "yes", "streets", "community", "EPSG:4547", "1e400"]
+    ),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+@given(data=st.data())
+def test_no_form_input_gets_a_5xx_nor_starts_a_job_it_should_not(admin, data):
+    app, client, token = admin
+    path = data.draw(st.sampled_from(["/admin/data", "/admin/jobs", "/admin/data/uploads/x/import"]))
+    form = data.draw(st.dictionaries(st.sampled_from(["job", "target_m2", "at", "confirm", "kind", "crs",
+                                                      "name_field", "skip_refused"]), values, max_size=5))  # fmt: skip
+    answer = client.post(path, data=fuzz.query([("csrf_token", token), *form.items()]),
+                         content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert answer.status_code < 500, (path, form, answer.text[:300])
+    if answer.status_code == 302:  # a job was started: a grid only with 确认, and only these kinds
+        assert path == "/admin/jobs" and form.get("job") in ("make_grid", "coverage"), form
+        assert form["job"] == "coverage" or form.get("confirm") == "yes", form
