@@ -26,6 +26,7 @@ from geodata.io.read import (
     row_problems,
     text_column,
 )
+from geodata.io.reasons import Reason, both
 from geodata.model import Category, County, Incident
 from geodata.stores.store import Store
 
@@ -81,7 +82,7 @@ def import_incidents(
                 en=f"County {county.code} has no extent yet: import its streets or zones first",
             )
         for frame in iter_point_frames(path, crs, chunk_rows):
-            incidents, problems = _incidents(
+            incidents, problems = chunk_incidents(
                 county, frame, columns, known, fixed_category, reported_at, summary.source, skip_refused
             )
             if problems:
@@ -128,7 +129,7 @@ def category_code(known: Categories, value: str, where: str) -> str:
     return code
 
 
-def _incidents(
+def chunk_incidents(
     county: County,
     frame: gpd.GeoDataFrame,
     columns: tuple[str, str],
@@ -157,7 +158,7 @@ def _incidents(
     else:
         geoms, _, bad_geoms = row_problems(frame.geometry.values, ("Point",), county.extent, labels)
         for i, why in bad_geoms.items():
-            problems[i] = f"{problems[i]}; {why}" if i in problems else why
+            problems[i] = both(problems.get(i), why)
     descriptions = text_column(frame, "description")
     sources = [s or "import" for s in text_column(frame, "source")]
     rows = zip(categories, geoms, times, descriptions, sources, strict=True)
@@ -176,7 +177,10 @@ def _categories(frame, column, known: Categories, fixed, source, problems: dict[
     for i, value in enumerate(text_column(frame, column)):
         code = known.codes.get(value)
         if code is None:
-            problems[i] = f"unknown category {value!r}; choose {known.choices}"
+            problems[i] = Reason(
+                f"unknown category {value!r}; choose {known.choices}",
+                f"未知的问题类别 {value!r}；可选 {known.choices}",
+            )
         codes.append(code)
     return codes
 
@@ -189,6 +193,6 @@ def _times(frame, column, fixed, source, problems: dict[int, str]) -> list[datet
     parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="mixed")
     for i, (value, bad) in enumerate(zip(raw, parsed.isna(), strict=True)):
         if bad:
-            why = f"{value!r} is not a date and time"
-            problems[i] = f"{problems[i]}; {why}" if i in problems else why
+            why = Reason(f"{value!r} is not a date and time", f"{value!r} 不是日期和时间")
+            problems[i] = both(problems.get(i), why)
     return list(parsed.dt.to_pydatetime())

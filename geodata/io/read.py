@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geodata.errors import InvalidFile, InvalidGeometry, InvalidInput
 from geodata.geo.geometry import EXTENT_MARGIN_DEG, check_geometry, utm_epsg_for
+from geodata.io.reasons import NO_GEOMETRY, NOT_FINITE, from_error, outside_reason, wrong_type
 from geodata.model import County
 from geodata.stores.store import Store
 
@@ -51,6 +52,12 @@ class ImportSummary:
         out += [f"  skipped {s}" for s in self.skipped]
         out += [f"  overlap: {o}" for o in self.overlaps]
         return out
+
+
+class NoCrs(InvalidFile):
+    """A file that declares no CRS (or says it is lon/lat) whose coordinates are not lon/lat."""
+
+    code = "no_crs"
 
 
 def file_format(path: Path) -> str:
@@ -155,7 +162,7 @@ def to_lonlat(frame: gpd.GeoDataFrame, name: str, declared: CRS | None, fmt: str
         if not _mostly_lonlat(frame.geometry.values):
             said = "has no CRS" if source is None or fmt == "geojson" else "says it is EPSG:4326"
             said_zh = "没有声明坐标系" if source is None or fmt == "geojson" else "声明为 EPSG:4326"
-            raise InvalidFile(
+            raise NoCrs(
                 f"{name} {said_zh}，但其坐标不是经纬度：请用 --crs EPSG:N 声明",
                 en=f"{name} {said} and its coordinates are not longitude/latitude; declare it with --crs EPSG:N",
             )
@@ -220,7 +227,7 @@ def check_rows(
     when any row fails."""
     geoms, notes, problems = row_problems(geoms, types, extent, labels)
     if problems:
-        refused = [f"{labels[i]}: {problems[i]}" for i in sorted(problems)]
+        refused = refused_lines(labels, problems)
         raise InvalidGeometry(
             refusal_message_zh(source, len(geoms), refused),
             en=refusal_message(source, len(geoms), refused),
@@ -229,11 +236,17 @@ def check_rows(
     return geoms, notes
 
 
+def refused_lines(labels: Sequence[str], problems: dict[int, str]) -> list[str]:
+    """Each refused row as a message names it: ``row 3 (福华路): it has no geometry``."""
+    return [f"{labels[i]}: {problems[i]}" for i in sorted(problems)]
+
+
 def row_problems(
     geoms: np.ndarray, types: tuple[str, ...], extent: BaseGeometry | None, labels: Sequence[str]
 ) -> tuple[np.ndarray, list[str], dict[int, str]]:
     """``check_rows`` without the refusal: the geometries (repaired where allowed), the repair
-    notes, and row position → what is wrong, for the rows that cannot be stored."""
+    notes, and row position → what is wrong (a ``Reason``, both languages), for the rows that
+    cannot be stored."""
     geoms = np.asarray(geoms, dtype=object).copy()
     problems = _vector_problems(geoms, types, extent)
     notes = []
@@ -244,8 +257,7 @@ def row_problems(
             geoms[i], note = check_geometry(geoms[i], types)
             notes.append(f"{labels[i]}: {note}")
         except InvalidGeometry as exc:
-            reason = exc.en or exc.message  # the rows' reasons are in English (see refusal_message)
-            problems[i] = reason[:1].lower() + reason[1:]
+            problems[i] = from_error(exc)  # named in English in messages (see refusal_message)
     return geoms, notes, problems
 
 
@@ -269,15 +281,15 @@ def _vector_problems(
     problems: dict[int, str] = {}
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     for i in np.flatnonzero(missing):
-        problems[i] = "it has no geometry"
+        problems[i] = NO_GEOMETRY
     kinds = shapely.get_type_id(geoms)
     wanted = [shapely.GeometryType[t.upper()].value for t in _with_multi(types)]
     for i in np.flatnonzero(~missing & ~np.isin(kinds, wanted)):
-        problems[i] = f"a {geoms[i].geom_type} was given where {' or '.join(types)} is expected"
+        problems[i] = wrong_type(geoms[i].geom_type, types)
     bounds = shapely.bounds(geoms)
     finite = _finite_rows(geoms)
     for i in np.flatnonzero(~missing & ~finite):
-        problems.setdefault(i, "it has NaN or infinite coordinates")
+        problems.setdefault(i, NOT_FINITE)
     lonlat = (bounds[:, 0] >= -180) & (bounds[:, 2] <= 180)
     lonlat &= (bounds[:, 1] >= -90) & (bounds[:, 3] <= 90)
     inside = np.ones(len(geoms), dtype=bool)
@@ -288,9 +300,9 @@ def _vector_problems(
         outside = np.flatnonzero(~missing & finite & ~inside)
         swapped = shapely.intersects(area, shapely.transform(geoms[outside], lambda xy: xy[:, ::-1]))
         for i, is_swapped in zip(outside, swapped, strict=True):
-            problems.setdefault(i, _outside_reason(geoms[i], bool(is_swapped), bool(lonlat[i])))
+            problems.setdefault(i, outside_reason(geoms[i], bool(is_swapped), bool(lonlat[i])))
     for i in np.flatnonzero(~missing & finite & ~lonlat):
-        problems.setdefault(i, _outside_reason(geoms[i], False, False))
+        problems.setdefault(i, outside_reason(geoms[i], False, False))
     return problems
 
 
@@ -306,18 +318,6 @@ def _finite_rows(geoms: np.ndarray) -> np.ndarray:
     finite = np.ones(len(geoms), dtype=bool)
     finite[bad] = False
     return finite
-
-
-def _outside_reason(geom: BaseGeometry, swapped: bool, lonlat: bool) -> str:
-    x, y = shapely.get_coordinates(geom)[0]
-    if swapped:
-        return (
-            f"longitude and latitude look swapped: ({x:.5f}, {y:.5f}) lies outside the county, "
-            f"({y:.5f}, {x:.5f}) inside it; the order is longitude, latitude"
-        )
-    if not lonlat:
-        return f"({x:.4f}, {y:.4f}) is not longitude/latitude"
-    return f"({x:.5f}, {y:.5f}) lies outside the county's extent"
 
 
 def text_value(value: object) -> str:

@@ -11,17 +11,21 @@ import numpy as np
 import shapely
 from shapely.ops import substring
 
+from geodata.errors import InvalidGeometry
 from geodata.geo.geometry import LINEAR, lengths_m
 from geodata.io.read import (
     ImportSummary,
     check_rows,
     ensure_extent,
     read_frame,
+    refused_lines,
     require_field,
     resolve_county,
     row_label,
+    row_problems,
     text_column,
 )
+from geodata.io.reasons import skipped_line
 from geodata.model import County, Segment
 from geodata.stores.store import Store
 
@@ -34,31 +38,57 @@ STORE_BATCH = 5_000
 Progress = Callable[[int, int | None], None]
 
 
+def read_streets(path: str | Path, crs: str | int | None = None) -> tuple[gpd.GeoDataFrame, ImportSummary]:
+    """A street file's roads (an OSM extract's lines less those that are no road) and the summary
+    of its import begun; refuses a file with no ``name`` field."""
+    frame, fmt = read_frame(path, crs)
+    summary = ImportSummary(source=Path(path).name, layer="segments", read=len(frame))
+    if fmt == "osm":
+        frame = _osm_roads(frame, summary)
+    require_field(frame, "name", summary.source)
+    return frame, summary
+
+
+def street_labels(frame: gpd.GeoDataFrame) -> list[str]:
+    return [row_label(i, n) for i, n in enumerate(text_column(frame, "name"))]
+
+
 def import_streets(
     store: Store,
     county: str | County,
     path: str | Path,
     crs: str | int | None = None,
     progress: Progress | None = None,
+    skip_refused: bool = False,
 ) -> ImportSummary:
     """Import a street file as road segments split at intersections, in one transaction.
 
     Keeps ``name`` and ``highway``; ``length_m`` is measured in the county's UTM zone. A county
-    with no extent yet takes the streets' convex hull as its extent."""
-    frame, fmt = read_frame(path, crs)
-    summary = ImportSummary(source=Path(path).name, layer="segments", read=len(frame))
-    if fmt == "osm":
-        frame = _osm_roads(frame, summary)
-    require_field(frame, "name", summary.source)
-    names = text_column(frame, "name")
-    labels = [row_label(i, n) for i, n in enumerate(names)]
+    with no extent yet takes the streets' convex hull as its extent. A refused row refuses the
+    file, unless ``skip_refused``, when the others are stored."""
+    frame, summary = read_streets(path, crs)
+    labels = street_labels(frame)
     with store.transaction():
         county = resolve_county(store, county)
-        geoms, summary.repaired = check_rows(
-            frame.geometry.values, LINEAR, county.extent, labels, summary.source
-        )
-        county = ensure_extent(store, county, geoms)
-        frame = gpd.GeoDataFrame(frame.drop(columns=frame.geometry.name), geometry=geoms)
+        if skip_refused:
+            geoms, summary.repaired, problems = row_problems(
+                frame.geometry.values, LINEAR, county.extent, labels
+            )
+        else:
+            geoms, summary.repaired = check_rows(
+                frame.geometry.values, LINEAR, county.extent, labels, summary.source
+            )
+            problems = {}
+        keep = np.asarray([i for i in range(len(geoms)) if i not in problems], dtype=np.int64)
+        if problems:
+            summary.skipped.append(skipped_line(refused_lines(labels, problems), summary.read))
+        if not len(keep):
+            raise InvalidGeometry(
+                f"{summary.source}：{summary.read} 行全部被拒绝，没有可保存的道路",
+                en=f"{summary.source}: all {summary.read} rows were refused; there is no street to store",
+            )
+        county = ensure_extent(store, county, geoms[keep])
+        frame = gpd.GeoDataFrame(frame.iloc[keep].drop(columns=frame.geometry.name), geometry=geoms[keep])
         segments = _segments(county, frame.explode(index_parts=False).reset_index(drop=True))
         summary.stored = _store_segments(store, segments, progress)
     return summary

@@ -22,6 +22,7 @@ from geodata.stores.interface.features import FeatureStore
 from geodata.stores.interface.feedback import FeedbackStore
 from geodata.stores.interface.handling import HandlingStore
 from geodata.stores.interface.identity import IdentityStore
+from geodata.stores.interface.jobs import JobStore
 from geodata.stores.interface.mapedit import MapEditStore
 from geodata.stores.interface.notify import NotifyStore
 from geodata.stores.interface.public import PublicReportStore
@@ -37,7 +38,7 @@ __all__ = ["BBox", "CONCERNS", "Database", "Store", "open_database", "open_store
 CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, NotifyStore,
-    HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore, AdminSettingsStore,
+    HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore, AdminSettingsStore, JobStore,
 )  # fmt: skip
 
 
@@ -45,7 +46,8 @@ CONCERNS = (
 class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
-    NotifyStore, HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore, AdminSettingsStore, Protocol,
+    NotifyStore, HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore, AdminSettingsStore, JobStore,
+    Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
@@ -57,8 +59,9 @@ class Store(
     notifications with their delivery outbox (``NotifyStore``), requests on cases and 督办
     (``HandlingStore``), the reporters' answers on closed cases (``FeedbackStore``), the
     administrators' view of users and API keys (``AccountAdminStore``), the score settings and
-    checklists in force from a month on (``ScoreRuleStore``), and what administrators edit beside
-    the map: categories and a county's settings (``AdminSettingsStore``)."""
+    checklists in force from a month on (``ScoreRuleStore``), what administrators edit beside the
+    map: categories and a county's settings (``AdminSettingsStore``), and the background jobs they
+    start (``JobStore``)."""
 
 
 class Database(Protocol):

@@ -17,6 +17,8 @@ GET_PAGES = [
     "/admin/scoring", "/admin/checklists",
     "/admin/categories", "/admin/categories/new", "/admin/categories/{code}", "/admin/holidays",
     "/admin/holidays/remove", "/admin/county",
+    "/admin/data", "/admin/data/uploads/{token}", "/admin/data/uploads/{token}/map", "/admin/jobs",
+    "/admin/jobs/{id}", "/admin/jobs/{id}.json",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
@@ -73,6 +75,7 @@ POST_FORMS = [
     "/admin/categories", "/admin/categories/{code}", "/admin/categories/{code}/retire",
     "/admin/categories/{code}/reinstate", "/admin/holidays/load", "/admin/holidays/day", "/admin/holidays/remove",
     "/admin/county",
+    "/admin/data", "/admin/data/uploads/{token}/import", "/admin/jobs",
 ]  # fmt: skip
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")
@@ -88,7 +91,8 @@ PARAMS = [
     "role", "unit", "panel", "name", "effective_month", "seen", "rescore",
     "reason", "grade_a_min", "weight_evaluation", "items-0-code", "items-0-max", "items-0-sort",
     "code", "name_zh", "name_en", "deadline_hours", "deadline_kind", "public", "sort", "cc_code", "cc_class",
-    "version", "year", "day", "hotline", "public_title_zh", "public_intro_en", "basemap",
+    "version", "year", "day", "hotline", "public_title_zh", "public_intro_en", "basemap", "job", "target_m2",
+    "skip_refused", "name_field",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

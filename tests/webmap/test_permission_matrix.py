@@ -189,6 +189,16 @@ EXPECTED: dict[str, dict] = {
     "admin_holidays.remove": staff_only("admin"),
     "admin_county.settings_page": staff_only("admin"),
     "admin_county.save": staff_only("admin"),
+    # data in the browser and the background jobs (issue #20 part 6); an empty form is refused
+    "admin_data.data_page": staff_only("admin"),
+    "admin_data.upload": staff_only("admin"),  # no file: refused, nothing kept
+    "admin_data.preview_page": staff_only("admin"),
+    "admin_data.preview_map": staff_only("admin"),
+    "admin_data.import_upload": staff_only("admin"),  # no such upload: a 404
+    "admin_jobs.jobs_page": staff_only("admin"),
+    "admin_jobs.start_job": staff_only("admin"),  # no job named: refused, nothing started
+    "admin_jobs.job_page": staff_only("admin"),
+    "admin_jobs.job_json": staff_only("admin"),
     # the inbox: everyone signed in has one (unit staff share their unit's; a unit staff key reads it)
     "inbox.inbox_page": signed_in(),
     "inbox.mark_read": signed_in(),  # a row that is not the caller's is a 404, as one that is not there
@@ -208,7 +218,7 @@ PARAMS: dict[str, object] = {
     "fmt": "json", "rest": "nothing", "kind": "segment", "action": "reject", "token": "nothing",
     "report_id": MISSING, "award_id": MISSING, "change_set_id": MISSING, "notification_id": MISSING,
     "request_id": MISSING, "supervision_id": MISSING, "user_id": MISSING, "key_id": MISSING,
-    "unit_id": MISSING,
+    "unit_id": MISSING, "job_id": MISSING,
     "layer": "incidents", "z": TILE.z, "x": TILE.x, "y": TILE.y,
     "package": "leaflet", "scope": "turf", "filename": "dist/leaflet.js",
 }  # fmt: skip

@@ -32,6 +32,10 @@ ZH = {
     "admin.holidays.intro": "按工作时计算的处置时限所依据的节假日和调休上班日：逐年查看，载入全国安排，增改删某一天。",
     "admin.county": "县区设置",
     "admin.county.intro": "县区名称、服务热线、公众地图首页的标题和简介，以及地图默认底图。",
+    "admin.data": "数据导入",
+    "admin.data.intro": "上传道路、社区、网格、单位或案件文件，导入前先预览地图和被拒绝的行；划分单元网格、生成覆盖缺口报告。",
+    "admin.jobs": "后台任务",
+    "admin.jobs.intro": "导入、划分网格和覆盖缺口报告在后台运行：每个任务的状态、进度、日志、结果和发起人。",
 }
 
 EN = {
@@ -74,4 +78,10 @@ EN = {
     "admin.county": "County settings",
     "admin.county.intro": "The county's name, its public hotline, the public map page's title and introduction, "
     "and the basemap its maps open on.",
+    "admin.data": "Data",
+    "admin.data.intro": "Upload streets, communities, grid cells, units or cases, with a map and every refused row "
+    "shown before anything is stored; make the unit grid; report the coverage gaps.",
+    "admin.jobs": "Background jobs",
+    "admin.jobs.intro": "Imports, grids and coverage reports run in the background: each job's state, progress, "
+    "log, result and who started it.",
 }

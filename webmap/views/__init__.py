@@ -17,9 +17,11 @@ from webmap.views.admin import audit as admin
 from webmap.views.admin import categories as admin_categories
 from webmap.views.admin import checklists as admin_checklists
 from webmap.views.admin import county as admin_county
+from webmap.views.admin import data as admin_data
 from webmap.views.admin import deliveries
 from webmap.views.admin import holidays as admin_holidays
 from webmap.views.admin import home as admin_home
+from webmap.views.admin import jobs as admin_jobs
 from webmap.views.admin import keys as admin_keys
 from webmap.views.admin import scoring as admin_scoring
 from webmap.views.admin import unit_changes as admin_unit_changes
@@ -56,6 +58,7 @@ def register_views(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.before_request(requests.refuse_key_in_query)  # before CSRF: the key leaked either way
+    app.before_request(admin_data.allow_large_upload)  # before CSRF reads the form: a data file's limit
     csrf.init_app(app)
     auth.init_login(app)
     i18n.init_app(app)
@@ -86,6 +89,8 @@ def register_views(app: Flask) -> None:
         public_title=county_settings.public_title, public_intro=county_settings.public_intro,
         public_hotline=county_settings.public_hotline, dialled=county_settings.dialled,
     )  # fmt: skip
+    app.register_blueprint(admin_data.bp)  # /admin/data: upload, preview, import (issue #20 part 6)
+    app.register_blueprint(admin_jobs.bp)  # /admin/jobs: imports, make-grid and coverage in the background
     app.register_blueprint(handling.bp)  # 延期, 挂账, 督办 (issue #19 part 2)
     app.register_blueprint(handling.pages)  # /supervision: the leaders' 督办 page
     app.jinja_env.globals["inbox_unread"] = inbox.unread_for_bar  # the top bar's red number

@@ -42,7 +42,7 @@ def describe(exc: Exception) -> tuple[int, str, str]:
     if isinstance(exc, CSRFError):
         return 400, "csrf_failed", t("error.csrf")
     if isinstance(exc, HTTPException) and exc.code == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        limit = request.max_content_length or 0  # this request's: an upload of data may be larger
         return 413, "too_large", t("error.too_large", mb=f"{limit / 1048576:.0f}")
     if isinstance(exc, HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_").replace("'", "")

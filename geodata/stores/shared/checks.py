@@ -35,6 +35,8 @@ CHOICE_ZH = {
     "holiday kind": "日历日类型",
     "deadline kind": "时限计算方式",
     "cc class": "部件/事件分类",
+    "job kind": "任务类型",
+    "job state": "任务状态",
 }
 
 
@@ -48,6 +50,7 @@ WHAT_ZH = {
     "user": "用户",
     "change set": "变更单",
     "incident": "案件",
+    "job": "任务",
 }
 WHAT_EN = {"segment": "road segment", "incident": "case"}
 

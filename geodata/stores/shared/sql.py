@@ -15,6 +15,7 @@ from geodata.stores.shared.features import FeaturesSql
 from geodata.stores.shared.feedback import FeedbackSql
 from geodata.stores.shared.handling import HandlingSql
 from geodata.stores.shared.identity import IdentitySql
+from geodata.stores.shared.jobs import JobsSql
 from geodata.stores.shared.mapedit import MapEditSql
 from geodata.stores.shared.maps import MapStateSql
 from geodata.stores.shared.notify import NotifySql
@@ -27,7 +28,7 @@ from geodata.stores.shared.scores import ScoresSql
 class SharedSql(
     EntitiesSql, FeaturesSql, AssignmentsSql, CasesSql, ScoresSql, IdentitySql, AuditSql, PublicReportsSql,
     MapEditSql, RerouteSql, MapStateSql, CalendarSql, NotifySql, HandlingSql, FeedbackSql, AccountsSql,
-    ScoreRulesSql, AdminSettingsSql,
+    ScoreRulesSql, AdminSettingsSql, JobsSql,
 ):  # fmt: skip
     """The SQL of every concern (the module of the same name in geodata/stores/interface/ says what
     it promises), on the primitives and encoders a backend gives ``BaseStore``."""

@@ -166,10 +166,11 @@ def _forget_last_migration(url: str) -> None:
     and is applied again over its own work; on SQLite that rebuilds the demo's zone table; 0017's
     and 0018's columns are dropped, 0019's table and column, 0020's and 0021's tables and columns,
     0022's and 0024's tables, 0023's settings and indexes, 0025's, 0026's and 0027's columns and
-    indexes, 0028's table, trigger and columns, 0029's tables; 0029's triggers on the settings and
-    checklist from the start are made again in place)."""
+    indexes, 0028's table, trigger and columns, 0029's tables, 0030's job table; 0029's triggers on
+    the settings and checklist from the start are made again in place)."""
     postgis = not url.startswith("sqlite:")
     statements = [
+        "DROP TABLE job",
         "DROP TABLE county_setting",
         "DROP TRIGGER category_no_delete" + (" ON category" if postgis else ""),
         *(["DROP TRIGGER category_no_truncate ON category"] if postgis else []),

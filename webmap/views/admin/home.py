@@ -29,6 +29,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("admin_checklists.checklists_page", "checklists"),
     Section("admin_holidays.calendar_page", "holidays"),
     Section("admin_county.settings_page", "county"),
+    Section("admin_data.data_page", "data"),
+    Section("admin_jobs.jobs_page", "jobs"),
     Section("score_pages.tiers", "tiers"),  # read by leaders too: it stays under /scores
     Section("admin.audit_page", "audit"),
     Section("deliveries.failed_page", "deliveries"),
