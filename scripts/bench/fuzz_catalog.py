@@ -10,7 +10,7 @@ GET_PAGES = [
     "/", "/portal", "/cases", "/cases/{id}", "/scores", "/scores/tiers", "/portal/change-sets",
     "/portal/change-sets/{id}", "/portal/coverage", "/portal/targets/{kind}/{id}", "/portal/edit",
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
-    "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/admin/audit/verify", "/account/password",
+    "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/admin/audit/verify", "/scores/report.html", "/account/password",
     "/sw.js", "/manifest.webmanifest", "/inbox", "/admin", "/admin/deliveries", "/supervision",
     "/admin/users", "/admin/users/new", "/admin/users/{id}", "/admin/keys",
     "/admin/units", "/admin/units/new", "/admin/units/{id}", "/admin/units/{id}/merge",

@@ -1,5 +1,5 @@
-"""The monthly report (月度报告) of the demo county, as HTML and as PDF, through the CLI: the PDF is
-printed by headless Chromium, so this is a browser test."""
+"""The monthly report (月度报告) of the demo county, as HTML and as PDF, through the CLI and from
+/scores/report.pdf: the PDF is printed by headless Chromium, so this is a browser test."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 
-from tests.support.web import DEMO_MONTH, month_zh
+from tests.support.web import DEMO_MONTH, demo_client, month_zh
 
 DEMO = "440304"  # 福田示范区
 ARTIFACT = Path(__file__).parents[1] / "artifacts" / "report-page1.png"
@@ -93,3 +93,13 @@ def _assert_real_glyphs(page, pixels: np.ndarray) -> None:
     assert max(ink) - min(ink) > 0.05, (
         f"the characters look alike (tofu?): is fonts-noto-cjk installed? {ink}"
     )
+
+
+def test_a_leader_downloads_the_pdf_from_the_ranking(demo):
+    """/scores/report.pdf: the same report printed by Chromium, downloaded as an attachment."""
+    client, _ = demo_client(demo, "leader")
+    answer = client.get(f"/scores/report.pdf?month={DEMO_MONTH}")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert answer.headers["Content-Disposition"].startswith("attachment;")
+    pdf = pdfium.PdfDocument(answer.get_data())
+    assert len(pdf) >= 2 and "福田示范区" in pdf[0].get_textpage().get_text_range()

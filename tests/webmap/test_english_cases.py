@@ -21,8 +21,9 @@ from tests.support.english import (
 )
 from tests.support.web import COUNTY_CODE, DEMO_MONTH, jpeg_bytes
 from webmap import get_store
-from webmap.cli.report import chart_labels, in_language
+from webmap.cli.report import in_language
 from webmap.i18n import month_name
+from webmap.reports import chart_labels
 
 DEMO = "440304"  # 福田示范区
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}  # 城管执法局

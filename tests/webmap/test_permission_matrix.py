@@ -146,6 +146,7 @@ EXPECTED: dict[str, dict] = {
     "tiers.award": staff_only("admin"),
     "tiers.withdraw": staff_only("admin"),
     "admin_home.home": staff_only("admin"),
+    "score_report.download": staff_only("leader", "admin"),
     "admin.audit_page": staff_only("admin"),
     "admin.audit_csv": staff_only("admin"),
     "admin.verify_page": staff_only("admin"),
@@ -228,6 +229,7 @@ PARAMS_OF: dict[str, dict[str, object]] = {
     "assignments.guarded": {"code": "U01"},
     "open311.service_definition": {"code": "parking"},
     "api.layer": {"name": "incidents"},
+    "score_report.download": {"fmt": "html"},
 }
 
 # What a request needs for its permission check to be reached: a query string, a JSON body.
@@ -236,6 +238,7 @@ REQUESTS: dict[str, dict] = {
     "api.layer": {"query": f"?bbox={WHOLE}&zoom=15"},
     "assignments.responsible": {"query": "?date=2024-06-01"},
     "assignments.guarded": {"query": "?month=2024-06"},
+    "score_report.download": {"query": "?month=2999-01"},  # past the check: a 400, no report drawn
     "inspect_pages.inspection_targets": {"query": "?q=福华"},
     # the case is 待派发 (filed): handling it is a 409 for those allowed, nothing is written
     "cases.act": {"json": {"action": "handle"}},

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 ZH = {
     "scores.admins_only": "只有管理员可以评定等次和授予称号",
+    "scores.report_leaders_only": "只有领导和管理员可以下载月度报告",
+    "scores.report": "月度报告",
+    "scores.report_pdf": "下载 PDF",
+    "scores.report_html": "下载网页版",
     # -- what the score pages share (scores/_month.html) --------------------------------------
     "scores.month.label": "考核月份",
     "scores.month.current": "（进行中）",
@@ -158,6 +162,10 @@ ZH = {
 
 EN = {
     "scores.admins_only": "Only an administrator may decide tiers and award titles",
+    "scores.report_leaders_only": "Only leaders and administrators may download the monthly report",
+    "scores.report": "Monthly report",
+    "scores.report_pdf": "Download PDF",
+    "scores.report_html": "Download web page",
     "scores.month.label": "Month",
     "scores.month.current": " (in progress)",
     "scores.month.show": "Show",

@@ -47,6 +47,7 @@ from webmap.views.portal import page as portal
 from webmap.views.public import pages as public
 from webmap.views.public import reports as public_reports
 from webmap.views.scores import ranking as scores
+from webmap.views.scores import report as score_report
 from webmap.views.scores import tiers
 
 csrf = CSRFProtect()
@@ -75,6 +76,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(inbox.bp)  # /inbox and its API (issue #19 part 1)
     app.register_blueprint(inbox_api.bp)
     app.register_blueprint(deliveries.bp)  # /admin/deliveries: what the outbox gave up on
+    app.register_blueprint(score_report.bp)  # /scores/report.<html|pdf>: the monthly report (issue #20)
     app.register_blueprint(admin_home.bp)  # /admin: the administration's sections (issue #20)
     app.jinja_env.globals["admin_sections"] = admin_home.admin_sections
     app.register_blueprint(admin_users.bp)  # /admin/users: accounts in the browser (issue #20 part 1)
