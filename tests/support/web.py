@@ -132,6 +132,18 @@ def demo_app(folder: Path, **config):
                        "testing": True, **config})  # fmt: skip
 
 
+def admin_client(app, county_code: str = COUNTY_CODE, name: str = "admin1"):
+    """A client signed in as a new administrator ``name`` of the county, and its CSRF token."""
+    with app.app_context():
+        store = get_store()
+        store.add_user(
+            User(name, generate_password_hash(PASSWORD), "admin", store.get_county(county_code).id)
+        )
+    client = app.test_client()
+    assert login(client, name, PASSWORD).status_code == 302
+    return client, csrf_token(client.get("/account/password").text)
+
+
 def demo_client(demo, role: str):
     """A client signed in to the demo as the user of ``role``, and its CSRF token."""
     app, passwords = demo

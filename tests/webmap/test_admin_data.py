@@ -16,17 +16,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, box
-from werkzeug.security import generate_password_hash
 
 import geodata.io.streets
 from geodata.audit import AuditFilter
 from geodata.io import imports
 from geodata.jobs.model import STALE_AFTER, Job
 from geodata.jobs.run import now
-from geodata.model import Assignment, User
+from geodata.model import Assignment
 from scripts.bench import fuzz
 from tests.support.english import chinese_outside, data_names, switch_language
-from tests.support.web import COUNTY_CODE, PASSWORD, SINCE, csrf_token, login
+from tests.support.web import COUNTY_CODE, SINCE, admin_client, csrf_token
 from webmap import create_app, get_store
 from webmap.jobs import runner
 from webmap.views.admin import data as data_views
@@ -36,13 +35,8 @@ FUTIAN = "440304"
 
 def _admin_client(app, county_code: str):
     with app.app_context():
-        store = get_store()
-        county = store.get_county(county_code)
-        store.add_user(User("admin1", generate_password_hash(PASSWORD), "admin", county.id))
         runner().synchronous = True
-    client = app.test_client()
-    assert login(client, "admin1", PASSWORD).status_code == 302
-    return client, csrf_token(client.get("/admin/data").text)
+    return admin_client(app, county_code)
 
 
 @pytest.fixture

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import time
 
-from werkzeug.security import generate_password_hash
-
-from geodata.model import User
-from tests.support.web import COUNTY_CODE, PASSWORD, build_county, csrf_token, login
+from tests.support.web import COUNTY_CODE, admin_client, build_county
 from webmap import create_app, get_store
 from webmap.jobs import runner
 
@@ -17,14 +14,7 @@ WAIT_S = 60
 
 
 def _admin(app):
-    with app.app_context():
-        store = get_store()
-        store.add_user(
-            User("admin1", generate_password_hash(PASSWORD), "admin", store.get_county(COUNTY_CODE).id)
-        )
-    client = app.test_client()
-    assert login(client, "admin1", PASSWORD).status_code == 302
-    return client, csrf_token(client.get("/admin/data").text)
+    return admin_client(app)
 
 
 def _run_and_follow(client, token, job: str, **form) -> tuple[str, dict]:

@@ -10,26 +10,17 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.security import generate_password_hash
 
 from geodata.audit import AuditFilter
-from geodata.model import User
 from scripts.bench import fuzz
 from tests.support.english import chinese_outside, data_names, switch_language
-from tests.support.web import COUNTY_CODE, PASSWORD, csrf_token, login
+from tests.support.web import COUNTY_CODE, admin_client
 from webmap import get_store
 
 
 @pytest.fixture
 def admin(app):
-    with app.app_context():
-        store = get_store()
-        store.add_user(
-            User("admin1", generate_password_hash(PASSWORD), "admin", store.get_county(COUNTY_CODE).id)
-        )
-    client = app.test_client()
-    assert login(client, "admin1", PASSWORD).status_code == 302
-    return client, csrf_token(client.get("/admin/keys").text)
+    return admin_client(app)
 
 
 def _post(admin, url: str, **form):

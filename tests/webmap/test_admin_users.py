@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from geodata.audit import AuditFilter
 from geodata.model import User
-from tests.support.web import COUNTY_CODE, PASSWORD, csrf_token, login
+from tests.support.web import PASSWORD, admin_client, csrf_token, login
 from webmap import get_store
 
 NEW_PASSWORD = "Own choice 77"
@@ -22,14 +21,7 @@ NEW_PASSWORD = "Own choice 77"
 @pytest.fixture
 def admin(app):
     """A client signed in as the administrator ``admin1``, and its CSRF token."""
-    with app.app_context():
-        store = get_store()
-        store.add_user(
-            User("admin1", generate_password_hash(PASSWORD), "admin", store.get_county(COUNTY_CODE).id)
-        )
-    client = app.test_client()
-    assert login(client, "admin1", PASSWORD).status_code == 302
-    return client, csrf_token(client.get("/admin/users/new").text)
+    return admin_client(app)
 
 
 def _post(admin, url: str, **form):

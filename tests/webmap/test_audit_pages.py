@@ -16,7 +16,7 @@ from geodata import audit as audit_log
 from geodata.accounts.apikeys import issue_key
 from geodata.audit import AuditFilter
 from geodata.model import User
-from tests.support.web import COUNTY_CODE, OPEN311, PASSWORD, county_app, login, spec_post
+from tests.support.web import COUNTY_CODE, OPEN311, PASSWORD, admin_client, county_app, login, spec_post
 from webmap import get_store
 
 FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": "人行道停车"}
@@ -24,13 +24,7 @@ FUHUA = {"category": "parking", "lat": 22.5051, "long": 114.004, "description": 
 
 @pytest.fixture
 def admin(app):
-    with app.app_context():
-        store = get_store()
-        county = store.get_county(COUNTY_CODE)
-        store.add_user(User("admin1", generate_password_hash(PASSWORD), "admin", county_id=county.id))
-    client = app.test_client()
-    assert login(client, "admin1", PASSWORD).status_code == 302
-    return client
+    return admin_client(app)[0]
 
 
 def _token(client) -> str:
