@@ -29,10 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["portal_tile_cache"] = (
         TileCache(settings.tile_cache_mb << 20) if settings.tile_cache_mb > 0 else None
     )
-    from webmap.basemap import basemap_choices, basemap_sources
+    from webmap.basemap import basemap_choices
 
-    app.extensions["portal_basemap"] = basemap_sources(settings.basemap)  # a wrong value stops the start
-    app.extensions["portal_basemaps"] = basemap_choices(settings.basemap)  # what /admin/county offers
+    # What /admin/county offers, the deployment's own first; a wrong PORTAL_BASEMAP stops the start.
+    app.extensions["portal_basemaps"] = basemap_choices(settings.basemap)
     app.extensions["portal_channels"] = notify_channels(settings)  # a wrong PORTAL_SMTP_URL stops the start
     if settings.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix

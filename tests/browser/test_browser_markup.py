@@ -18,6 +18,8 @@ from shapely.geometry import box
 from werkzeug.security import generate_password_hash
 
 from geodata.model import Assignment, IncidentEvent, User, Zone
+from geodata.scores.checklists import change_checklist
+from geodata.scores.months import this_month
 from tests.support.browser import ARTIFACTS, map_xy, signed_in_page, wait_ready
 from tests.support.web import COUNTY_CODE, PASSWORD, SINCE, csrf_token, serving
 from webmap import get_store
@@ -62,9 +64,14 @@ def _plant(app, tmp_path) -> dict:
         unit = store.list_units(county.id)[2]
         store.add_user(User("xun", generate_password_hash(PASSWORD), "inspector", county.id, panel="patrol"))
         store.assign(Assignment(county.id, unit.id, "zone", cell.id, "lead", SINCE))
-    with sqlite3.connect(tmp_path / "t.sqlite") as db:  # no store call renames the seeded lists
+        month = this_month()
+        for kind in ("segment", "community", "grid"):  # the checklists, as /admin/checklists changes them
+            items = store.list_checklist(kind, month)
+            change_checklist(
+                store, kind, [replace(i, name_zh=i.name_zh + MARK) for i in items], month, "admin1"
+            )
+    with sqlite3.connect(tmp_path / "t.sqlite") as db:  # no store call renames the seeded categories
         db.execute("UPDATE category SET name_zh = name_zh || ?", (MARK,))
-        db.execute("UPDATE checklist_item SET name_zh = name_zh || ?", (MARK,))
     return {"segment": segments[0].id, "community": zones[1].code}
 
 

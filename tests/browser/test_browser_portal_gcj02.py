@@ -13,7 +13,7 @@ from geodata.geo import gcj02
 from tests.support.browser import ARTIFACTS, signed_in_page, wait_ready
 from tests.support.portal_map import WIDE, click_map_at, go_to
 from tests.support.web import serving
-from webmap.basemap import basemap_sources
+from webmap.basemap import basemap_choices
 
 # A 1 × 1 pale yellow PNG: the "basemap" every tile request gets.
 PNG = base64.b64decode(
@@ -24,9 +24,9 @@ PNG = base64.b64decode(
 def test_over_a_gcj02_basemap_cases_are_drawn_and_clicked_where_the_basemap_has_them(tiled_demo, browser):
     app, password, places = tiled_demo
     case = places["case"]
-    before = app.extensions["portal_basemap"]
+    before = app.extensions["portal_basemaps"]
     with serving(app) as base:
-        app.extensions["portal_basemap"] = basemap_sources(f"gcj02:{base}/basemap/{{z}}/{{x}}/{{y}}.png")
+        app.extensions["portal_basemaps"] = basemap_choices(f"gcj02:{base}/basemap/{{z}}/{{x}}/{{y}}.png")
         try:
             page = signed_in_page(browser, base, "leader", path="/cases", password=password, **WIDE)
             asked: list[str] = []
@@ -69,7 +69,7 @@ def test_over_a_gcj02_basemap_cases_are_drawn_and_clicked_where_the_basemap_has_
             page.screenshot(path=str(ARTIFACTS / "portal-gcj02.png"))
             assert page.errors == [] and page.outside == []
         finally:
-            app.extensions["portal_basemap"] = before
+            app.extensions["portal_basemaps"] = before
 
 
 def _same_formula_as_the_server(page) -> None:
