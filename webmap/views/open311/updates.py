@@ -75,7 +75,7 @@ def _photos_by_step(store, county_id: int, incident_id: int) -> dict[int, Photo]
 def _window() -> tuple[datetime, datetime]:
     since, until = _when("start_date"), _when("end_date")
     if until is None:
-        until = clock.now() if since is None else min(since + DEFAULT_SPAN, clock.now())
+        until = clock.now() if since is None else since + DEFAULT_SPAN
     if since is None:
         since = until - DEFAULT_SPAN
     if since > until:
