@@ -25,6 +25,7 @@ from geodata.stores.interface.identity import IdentityStore
 from geodata.stores.interface.jobs import JobStore
 from geodata.stores.interface.mapedit import MapEditStore
 from geodata.stores.interface.notify import NotifyStore
+from geodata.stores.interface.open311 import Open311Store
 from geodata.stores.interface.public import PublicReportStore
 from geodata.stores.interface.reroute import RerouteStore
 from geodata.stores.interface.score_rules import ScoreRuleStore
@@ -39,6 +40,7 @@ CONCERNS = (
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore, NotifyStore,
     HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore, AdminSettingsStore, JobStore,
+    Open311Store,
 )  # fmt: skip
 
 
@@ -47,7 +49,7 @@ class Store(
     CoreStore, EntityStore, FeatureStore, SpatialStore, AssignmentStore, CaseStore, ScoreStore, TileStore,
     IdentityStore, AuditStore, PublicReportStore, MapEditStore, RerouteStore, CalendarStore,
     NotifyStore, HandlingStore, FeedbackStore, AccountAdminStore, ScoreRuleStore, AdminSettingsStore, JobStore,
-    Protocol,
+    Open311Store, Protocol,
 ):  # fmt: skip
     """What the portal keeps, by concern: the store's life (``CoreStore``), counties and units
     (``EntityStore``), zones and roads (``FeatureStore``) and where points fall among them
@@ -61,7 +63,7 @@ class Store(
     administrators' view of users and API keys (``AccountAdminStore``), the score settings and
     checklists in force from a month on (``ScoreRuleStore``), what administrators edit beside the
     map: categories and a county's settings (``AdminSettingsStore``), and the background jobs they
-    start (``JobStore``)."""
+    start (``JobStore``), and the steps of public cases Open311 clients follow (``Open311Store``)."""
 
 
 class Database(Protocol):

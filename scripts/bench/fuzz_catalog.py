@@ -44,7 +44,8 @@ POST_JSON = [
 OPEN311 = [
     "/open311/v2/services.json", "/open311/v2/services.xml", "/open311/v2/services/{code}.json",
     "/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/requests/{code}.json",
-    "/open311/v2/{code}",
+    "/open311/v2/servicerequestupdates.json", "/open311/v2/servicerequestupdates.xml",
+    "/open311/v2/discovery.json", "/open311/v2/discovery.xml", "/open311/v2/{code}",
 ]  # fmt: skip
 # no /logout
 POST_FORMS = [
@@ -92,7 +93,7 @@ PARAMS = [
     "reason", "grade_a_min", "weight_evaluation", "items-0-code", "items-0-max", "items-0-sort",
     "code", "name_zh", "name_en", "deadline_hours", "deadline_kind", "public", "sort", "cc_code", "cc_class",
     "version", "year", "day", "hotline", "public_title_zh", "public_intro_en", "basemap", "job", "target_m2",
-    "skip_refused", "name_field",
+    "skip_refused", "name_field", "page_size", "updated_after", "updated_before",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

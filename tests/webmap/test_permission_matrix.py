@@ -72,6 +72,8 @@ EXPECTED: dict[str, dict] = {
     "open311.service_definition": public(),
     "open311.list_requests": public(),
     "open311.get_request": public(),
+    "open311.request_updates": public(),  # the public steps of public cases, as requests show them
+    "open311.discovery": public(),
     "open311.create_request": signed_in(keys=True),
     "open311.unknown": public(),
     # the leaders' map and its data (keys read tiles, heat and layers, scoped like their user)

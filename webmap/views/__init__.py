@@ -42,6 +42,7 @@ from webmap.views.inbox import pages as inbox
 from webmap.views.inspections import api as inspections
 from webmap.views.inspections import pages as inspect_pages
 from webmap.views.open311 import requests as open311
+from webmap.views.open311 import updates as open311_updates  # noqa: F401  (its routes on open311.bp)
 from webmap.views.portal import api, tiles
 from webmap.views.portal import page as portal
 from webmap.views.public import pages as public

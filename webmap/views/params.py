@@ -354,6 +354,12 @@ def page_size() -> int:
     return _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
 
 
+def positive_int(name: str, default: int, maximum: int) -> int:
+    """The query's whole number ``name`` in 1…``maximum`` (``default`` when absent); InvalidInput
+    naming it otherwise."""
+    return _positive_int(name, default, maximum)
+
+
 def _positive_int(name: str, default: int, maximum: int) -> int:
     raw = request.args.get(name)
     if not raw:

@@ -46,6 +46,8 @@ INCIDENT_FILTERS = """
            OR (t.status = 'closed' AND t.updated_at >= %(closed_since)s))
       AND (CAST(%(closed_until)s AS TIMESTAMPTZ) IS NULL
            OR (t.status = 'closed' AND t.updated_at < %(closed_until)s))
+      AND (CAST(%(updated_since)s AS TIMESTAMPTZ) IS NULL OR {last_step} >= %(updated_since)s)
+      AND (CAST(%(updated_until)s AS TIMESTAMPTZ) IS NULL OR {last_step} < %(updated_until)s)
       AND (CAST(%(pending)s AS TEXT) IS NULL
            OR (CAST(%(pending)s AS TEXT) = 'extension' AND t.id IN (SELECT q.incident_id FROM case_request AS q
                WHERE q.kind = 'extend' AND q.state = 'pending'))
@@ -60,8 +62,12 @@ UPDATE_INCIDENT = """
         duplicate_of = %(duplicate_of)s, review_units = %(review_units)s, rework = %(rework)s
     WHERE county_id = %(county_id)s AND id = %(id)s
 """
-INCIDENT_FILTERS = INCIDENT_FILTERS.replace("{open}", sql_list(OPEN_STATUSES)).replace(
-    "{overdue}", sql_list(OVERDUE_STATUSES)
+# A case's last step (its report when it has none): Open311's updated_datetime.
+LAST_STEP = "COALESCE((SELECT MAX(s.at) FROM incident_event AS s WHERE s.incident_id = t.id), t.reported_at)"
+INCIDENT_FILTERS = (
+    INCIDENT_FILTERS.replace("{open}", sql_list(OPEN_STATUSES))
+    .replace("{overdue}", sql_list(OVERDUE_STATUSES))
+    .replace("{last_step}", LAST_STEP)
 )
 PENDING = ("extension", "supervised")
 # What incident_counts may group by; MONTH_SQL (the month in the county's clock) is each backend's.
@@ -91,10 +97,13 @@ def incident_filter_params(
     source=None,
     reporter=None,
     pending=None,
+    updated_since=None,
+    updated_until=None,
 ) -> dict:
     """The parameters of INCIDENT_FILTERS, times as a backend keeps them (``encode_time``);
     ``status`` may be 'open' (any open status); ``pending`` one of PENDING (a 延期 waiting for a
-    decision, a 督办 not closed)."""
+    decision, a 督办 not closed); ``updated_since`` / ``updated_until`` on the time of the case's
+    last step (its report when it has none), [since, until)."""
     if status is not None and status != "open":
         check_choice(status, INCIDENT_STATUSES, "status")
     if pending is not None:
@@ -108,6 +117,7 @@ def incident_filter_params(
         "duplicates": 1 if duplicates else None,
         "closed_since": t(closed_since), "closed_until": t(closed_until), "source": source,
         "reporter": reporter, "pending": pending,
+        "updated_since": t(updated_since), "updated_until": t(updated_until),
     }  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from geodata.stores.shared.jobs import JobsSql
 from geodata.stores.shared.mapedit import MapEditSql
 from geodata.stores.shared.maps import MapStateSql
 from geodata.stores.shared.notify import NotifySql
+from geodata.stores.shared.open311 import Open311Sql
 from geodata.stores.shared.public import PublicReportsSql
 from geodata.stores.shared.reroute import RerouteSql
 from geodata.stores.shared.score_rules import ScoreRulesSql
@@ -28,7 +29,7 @@ from geodata.stores.shared.scores import ScoresSql
 class SharedSql(
     EntitiesSql, FeaturesSql, AssignmentsSql, CasesSql, ScoresSql, IdentitySql, AuditSql, PublicReportsSql,
     MapEditSql, RerouteSql, MapStateSql, CalendarSql, NotifySql, HandlingSql, FeedbackSql, AccountsSql,
-    ScoreRulesSql, AdminSettingsSql, JobsSql,
+    ScoreRulesSql, AdminSettingsSql, JobsSql, Open311Sql,
 ):  # fmt: skip
     """The SQL of every concern (the module of the same name in geodata/stores/interface/ says what
     it promises), on the primitives and encoders a backend gives ``BaseStore``."""

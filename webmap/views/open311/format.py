@@ -24,6 +24,9 @@ LIST_TAGS = {
     "service_requests": "request",
     "errors": "error",
     "attributes": "attribute",
+    "service_request_updates": "request_update",
+    "endpoints": "endpoint",
+    "formats": "format",
 }
 FIVE_RECTIFICATIONS_ZH = "五项整治"
 OTHER_GROUP = "市容秩序"
@@ -64,7 +67,8 @@ def request_json(
     photo: Photo | None,
 ) -> dict:
     """One service request as the public sees it; its status notes are its latest public step
-    (geodata/cases/feedback.py: what the portal or a resident wrote, never a staff note)."""
+    (geodata/cases/feedback.py: what the portal or a resident wrote, never a staff note), and its
+    ``updated_datetime`` when that step was taken."""
     return {
         "service_request_id": str(c.id),
         "status": "open" if is_open(c) else "closed",
@@ -75,7 +79,7 @@ def request_json(
         "agency_responsible": unit_name,
         "service_notice": notice(c, unit_name),
         "requested_datetime": w3c(c.reported_at),
-        "updated_datetime": w3c(c.updated_at or c.reported_at),
+        "updated_datetime": w3c(last_step.at if last_step else c.reported_at),
         "expected_datetime": w3c(c.deadline_at),
         "address": c.address,
         "address_id": None,

@@ -3,6 +3,9 @@
 Services are the public case categories; a service request is a case. Anyone may read them (what
 the public may see, see ``open311_format``); filing one needs an ``api_key``. The jurisdiction is
 the county, by its code. Errors come in the spec's form, ``[{"code": 400, "description": "…"}]``.
+Lists come in pages (``page``, ``page_size``), newest first by id, so that pages read one after
+another give each request once (pin ``end_date`` while paging, and requests filed meanwhile stay
+out). The updates of requests and the discovery document are in ``updates.py``.
 """
 
 from __future__ import annotations
@@ -28,13 +31,16 @@ from webmap.views.cases.present import Names, answer_message
 from webmap.views.common import current_county
 from webmap.views.errors import describe
 from webmap.views.open311 import format as out
-from webmap.views.params import county_bbox, day_in_range, parse_bbox, parse_id
+from webmap.views.params import county_bbox, day_in_range, parse_bbox, parse_id, positive_int
 from webmap.views.requests import idempotent, request_actor
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 
 FMT = "<any(json, xml):fmt>"
-MAX_RESULTS = 1000
+MAX_RESULTS = 1000  # ids in one service_request_id
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
+MAX_PAGE = 100_000
+SCAN_BATCH = 1000
 DEFAULT_WINDOW = timedelta(days=90)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -124,6 +130,7 @@ def list_requests(fmt: str):
     county = _county(store)
     public = _public(store)
     ids = _ids(request.args.get("service_request_id", ""))
+    page_window()  # a bad page or page_size is refused even when ids pick the requests
     if ids:  # the spec: ids override every other filter
         found = [c for c in (_incident(store, county, i) for i in ids) if c and c.category in public]
     else:
@@ -146,7 +153,7 @@ def get_request(rid: str, fmt: str):
 
 
 def _search(store: Store, county: County, public: dict) -> list[Incident]:
-    """The newest requests (at most MAX_RESULTS) matching the query's filters."""
+    """The page of the newest requests matching the query's filters."""
     a = request.args
     filters: dict = {}
     codes = _choices("service_code", public)
@@ -160,9 +167,21 @@ def _search(store: Store, county: County, public: dict) -> list[Incident]:
         raise InvalidInput(
             "start_date 晚于 end_date", en="start_date is later than end_date", field="start_date"
         )
-    if since is None:
-        since = (until or clock.now()) - DEFAULT_WINDOW
-    filters["since"] = since
+    updated_since, updated_until = _when("updated_after"), _when("updated_before")
+    if updated_since and updated_until and updated_since > updated_until:
+        raise InvalidInput(
+            "updated_after 晚于 updated_before",
+            en="updated_after is later than updated_before",
+            field="updated_after",
+        )
+    if updated_since is not None:
+        filters["updated_since"] = updated_since
+    if updated_until is not None:
+        filters["updated_until"] = updated_until + timedelta(microseconds=1)  # inclusive too
+    if since is None and updated_since is None and updated_until is None:
+        since = (until or clock.now()) - DEFAULT_WINDOW  # the spec's default: the last 90 days
+    if since is not None:
+        filters["since"] = since
     if until is not None:
         filters["until"] = until + timedelta(microseconds=1)  # end_date is inclusive
     bbox = county_bbox(parse_bbox(a["bbox"]), county) if a.get("bbox") else None
@@ -174,19 +193,30 @@ def _search(store: Store, county: County, public: dict) -> list[Incident]:
 
 
 def _scan(store: Store, county: County, bbox, filters: dict, wanted: Callable[[Incident], bool]):
-    """Page through the store newest first, keeping what ``wanted`` keeps (what the store cannot
-    filter: 'closed', several codes, internal categories), until MAX_RESULTS are found."""
+    """Read the store newest first (by id: a stable order), keeping what ``wanted`` keeps (what the
+    store cannot filter: 'closed', several codes, internal categories), and answer the query's
+    page of what is kept."""
+    skip, size = page_window()
     found: list[Incident] = []
     offset = 0
-    while len(found) < MAX_RESULTS:
-        page = store.list_incidents(
-            county.id, bbox, limit=MAX_RESULTS, offset=offset, newest_first=True, duplicates=False, **filters
+    while len(found) < size:
+        batch = store.list_incidents(
+            county.id, bbox, limit=SCAN_BATCH, offset=offset, newest_first=True, duplicates=False, **filters
         )
-        found += [c for c in page if wanted(c)]
-        if len(page) < MAX_RESULTS:
+        kept = [c for c in batch if wanted(c)]
+        found += kept[skip:]
+        skip = max(0, skip - len(kept))
+        if len(batch) < SCAN_BATCH:
             break
-        offset += MAX_RESULTS
-    return found[:MAX_RESULTS]
+        offset += SCAN_BATCH
+    return found[:size]
+
+
+def page_window() -> tuple[int, int]:
+    """How many to skip and how many to answer: ``page`` (from 1) of ``page_size`` (at most
+    MAX_PAGE_SIZE; more is refused, naming the maximum)."""
+    size = positive_int("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    return (positive_int("page", 1, MAX_PAGE) - 1) * size, size
 
 
 def _requests_json(store: Store, county: County, found: list[Incident]) -> list[dict]:
