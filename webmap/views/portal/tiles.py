@@ -1,17 +1,22 @@
 """The leaders' map data at scale (DESIGN §7): Mapbox Vector Tiles at
 /tiles/<layer>/<z>/<x>/<y>.mvt and the heatmap's bins at /api/v1/heat, both filtered like the case
 list (from, to, category, status, unit, zone, overdue); tiles take ``crs=gcj02`` to be drawn over a
-GCJ-02 basemap (geodata/geo/tiles.py). For a signed-in person or an API key
-(X-API-Key); answers carry an ETag and are private to the asker (unit staff see their unit's)."""
+GCJ-02 basemap (geodata/geo/tiles.py). For other clients (QGIS, MapLibre; #21 part 3) each layer's
+TileJSON 3.0.0 at /tiles/<layer>.json and the map's MapLibre GL style at /tiles/style.json
+(layers/tilejson.py, webmap/tilestyle.py). For a signed-in person or an API key (X-API-Key), like
+the tiles they point at; answers carry an ETag and are private to the asker (unit staff see their
+unit's)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from geodata.geo.tiles import Tile
 from layers import heat as heat_layer
+from layers import tilejson as tilejson_layer
 from layers import tiles as tile_layer
-from webmap import get_store
+from webmap import get_store, tilestyle
+from webmap.i18n import t
 from webmap.views.common import current_county
 from webmap.views.filters import case_filters
 from webmap.views.params import parse_bbox, parse_zoom
@@ -32,6 +37,39 @@ def vector_tile(layer: str, z: int, x: int, y: int):
     cache = current_app.extensions["portal_tile_cache"]
     data = tile_layer.vector_tile(store, county, layer, tile, cache=cache, at_least=_map_version(), **filters)
     return _private(Response(data, mimetype=tile_layer.MEDIA_TYPE))
+
+
+@bp.get("/tiles/<layer>.json")
+def tilejson(layer: str):
+    """The TileJSON 3.0.0 of a tile layer: its tiles' URL on this host, the county's bounds, the
+    zooms served and the fields its features carry."""
+    store = get_store()
+    request_viewer(store)
+    county = current_county(store)
+    tile_layer.known_layer(layer)
+    tiles_url = url_for("tiles.vector_tile", layer=layer, z=0, x=0, y=0, _external=True)
+    document = tilejson_layer.tilejson(
+        county,
+        layer,
+        tiles_url.removesuffix("/0/0/0.mvt") + "/{z}/{x}/{y}.mvt",
+        name=t(f"tilejson.name.{layer}", county=county.name),
+        description=t(f"tilejson.about.{layer}"),
+        attribution=t("map.attribution") if layer == "roads" else None,  # the streets are OpenStreetMap's
+    )
+    return _private(jsonify(document))
+
+
+@bp.get("/tiles/style.json")
+def style():
+    """The leaders' map as a MapLibre GL style over the layers' TileJSON (webmap/tilestyle.py)."""
+    store = get_store()
+    request_viewer(store)
+    county = current_county(store)
+    name = t("tilejson.style", county=county.name)
+    document = tilestyle.style(
+        store, county, name, lambda layer: url_for("tiles.tilejson", layer=layer, _external=True)
+    )
+    return _private(jsonify(document))
 
 
 @bp.get("/api/v1/heat")
