@@ -156,3 +156,23 @@ def test_the_style_validates_with_the_maplibre_style_spec(leader, tmp_path):
     assert run.returncode == 0 and run.stdout.strip().endswith("0 errors"), run.stdout + run.stderr
     style["layers"][0]["paint"]["fill-color"] = ["get"]  # the validator does find errors
     assert validate(style).returncode == 1
+
+
+def test_over_a_gcj02_basemap_the_tilejson_and_the_style_point_at_tiles_drawn_for_it(leader):
+    doc = leader.get("/tiles/incidents.json?crs=gcj02").get_json()
+    assert doc["tiles"] == ["http://localhost/tiles/incidents/{z}/{x}/{y}.mvt?crs=gcj02"]
+    t = tile_at(114.005, 22.505, 13)
+    shifted = leader.get(doc["tiles"][0].format(z=t.z, x=t.x, y=t.y))
+    assert shifted.data == leader.get(f"/tiles/incidents/{t.z}/{t.x}/{t.y}.mvt?crs=gcj02").data
+    assert shifted.data != leader.get(f"/tiles/incidents/{t.z}/{t.x}/{t.y}.mvt").data
+    refused = leader.get("/tiles/incidents.json?crs=bd09")
+    assert refused.status_code == 400 and refused.get_json()["error"]["field"] == "crs"
+    style = leader.get("/tiles/style.json?crs=gcj02&lang=en").get_json()
+    assert style["name"] == "测试县 · Responsibility map"
+    url = style["sources"]["zones"]["url"]
+    assert url == "http://localhost/tiles/zones.json?crs=gcj02&lang=en"
+    zones = leader.get(url).get_json()
+    assert zones["name"] == "测试县 · Communities and grid cells" and zones["tiles"][0].endswith("?crs=gcj02")
+    assert (
+        leader.get("/tiles/style.json?lang=xx").get_json()["sources"]["zones"]["url"].endswith("zones.json")
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from geodata.geo.tiles import Tile
+from geodata.model import LANGS
 from layers import heat as heat_layer
 from layers import tilejson as tilejson_layer
 from layers import tiles as tile_layer
@@ -48,10 +49,11 @@ def tilejson(layer: str):
     county = current_county(store)
     tile_layer.known_layer(layer)
     tiles_url = url_for("tiles.vector_tile", layer=layer, z=0, x=0, y=0, _external=True)
+    display = _display()  # over a GCJ-02 basemap, tiles drawn for it
     document = tilejson_layer.tilejson(
         county,
         layer,
-        tiles_url.removesuffix("/0/0/0.mvt") + "/{z}/{x}/{y}.mvt",
+        tiles_url.removesuffix("/0/0/0.mvt") + "/{z}/{x}/{y}.mvt" + (f"?crs={display}" if display else ""),
         name=t(f"tilejson.name.{layer}", county=county.name),
         description=t(f"tilejson.about.{layer}"),
         attribution=t("map.attribution") if layer == "roads" else None,  # the streets are OpenStreetMap's
@@ -66,8 +68,14 @@ def style():
     request_viewer(store)
     county = current_county(store)
     name = t("tilejson.style", county=county.name)
+    # The sources keep the style's crs and lang (the TileJSON's names in the style's language).
+    query = {
+        "crs": _display(),
+        "lang": request.args.get("lang") if request.args.get("lang") in LANGS else None,
+    }
+    query = {k: v for k, v in query.items() if v}
     document = tilestyle.style(
-        store, county, name, lambda layer: url_for("tiles.tilejson", layer=layer, _external=True)
+        store, county, name, lambda layer: url_for("tiles.tilejson", layer=layer, _external=True, **query)
     )
     return _private(jsonify(document))
 
@@ -81,6 +89,13 @@ def heat():
     bbox = chosen.bbox or parse_bbox(None)  # refuses, saying bbox is required
     zoom = parse_zoom(request.args.get("zoom"))
     return _private(jsonify(heat_layer.heat(store, county, bbox, zoom, **chosen.store_filters())))
+
+
+def _display() -> str | None:
+    """``crs``: the coordinates of the basemap the tiles are drawn over (checked as a tile's, 400
+    for another), None for WGS-84, the default."""
+    display = Tile(0, 0, 0, request.args.get("crs", "wgs84")).display
+    return None if display == "wgs84" else display
 
 
 def _map_version() -> int:
