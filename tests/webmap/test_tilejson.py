@@ -18,6 +18,7 @@ import pytest
 
 from geodata.accounts.apikeys import issue_key
 from geodata.geo import tiles
+from layers.incidents import SIZE_CLASSES
 from tests.support.tiles import tile_at
 from tests.support.web import EXTENT, PASSWORD, county_app, login
 from webmap import get_store
@@ -176,3 +177,32 @@ def test_over_a_gcj02_basemap_the_tilejson_and_the_style_point_at_tiles_drawn_fo
     assert (
         leader.get("/tiles/style.json?lang=xx").get_json()["sources"]["zones"]["url"].endswith("zones.json")
     )
+
+
+def _step(expression: list, value: float):
+    """A MapLibre ``step`` expression's output at ``value``."""
+    _, _, output, *stops = expression
+    for stop, then in zip(stops[::2], stops[1::2], strict=True):
+        if value >= stop:
+            output = then
+    return output
+
+
+def test_the_styles_bubbles_are_as_wide_as_the_portals(leader):
+    """clusters.js's bubbleSize (through node) against the style's cluster radius, count by count."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not on PATH")
+    layers = {layer["id"]: layer for layer in leader.get("/tiles/style.json").get_json()["layers"]}
+    radius = layers["incident-clusters"]["paint"]["circle-radius"]
+    counts = [1, 2, 9, 10, 99, 100, 999, 1000, 50000]
+    classes = [low for low, _ in SIZE_CLASSES]  # the map's config.clusterClasses
+    script = (
+        'import { bubbleSize } from "./webmap/static/portal/tiles/clusters.js";'
+        f"console.log(JSON.stringify({counts}.map((n) => bubbleSize(n, {classes}))));"
+    )
+    run = subprocess.run(
+        [node, "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert [2 * _step(radius, n) for n in counts] == json.loads(run.stdout)
