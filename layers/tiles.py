@@ -33,11 +33,7 @@ def vector_tile(
     """The tile's bytes (empty when nothing is in it) at ``at`` (default: now); NotFound naming
     the layers for another name. With a ``cache``, a roads or zones tile of now is kept; asked for
     with ``at_least`` (the map's version an edit just made), it is made at that version or later."""
-    if layer not in TILE_LAYERS:
-        raise NotFound(
-            f"没有瓦片图层 {layer!r}；可用的瓦片图层：{', '.join(TILE_LAYERS)}",
-            en=f"No tile layer {layer!r}; tile layers are: {', '.join(TILE_LAYERS)}",
-        )
+    known_layer(layer)
     now = clock.now()
     if cache is None or at is not None or layer not in KEPT_LAYERS:
         return store.vector_tile(county.id, layer, tile, at or now, **filters)
@@ -51,6 +47,16 @@ def vector_tile(
         until = _next_lead_change(store, county, cache, version, now) if layer == "roads" else None
         cache.put(key, data, len(data) + _ENTRY_BYTES, until)
     return data
+
+
+def known_layer(layer: str) -> str:
+    """``layer`` when it is one of TILE_LAYERS; else NotFound naming them."""
+    if layer not in TILE_LAYERS:
+        raise NotFound(
+            f"没有瓦片图层 {layer!r}；可用的瓦片图层：{', '.join(TILE_LAYERS)}",
+            en=f"No tile layer {layer!r}; tile layers are: {', '.join(TILE_LAYERS)}",
+        )
+    return layer
 
 
 def _next_lead_change(store: Store, county: County, cache: TileCache, version: int, now: datetime):

@@ -28,7 +28,7 @@ GET_APIS = [
     "/api/v1/targets/{kind}/{id}/responsible", "/api/v1/targets/{kind}/{id}/history",
     "/api/v1/zones/{id}/edit-context", "/api/v1/media/{token}", "/api/public/communities",
     "/api/public/communities/{code}", "/api/public/roads", "/api/public/search", "/api/public/reports/{token}",
-    "/api/v1/offline/kit", "/api/v1/offline/session", "/api/v1/inbox",
+    "/api/v1/offline/kit", "/api/v1/offline/session", "/api/v1/inbox", "/tiles/{layer}.json", "/tiles/style.json",
 ]  # fmt: skip
 POST_JSON = [
     "/api/v1/postings", "/api/v1/postings/preview", "/api/v1/selection", "/api/v1/incidents",

@@ -80,6 +80,8 @@ EXPECTED: dict[str, dict] = {
     "portal.index": signed_in(),
     "tiles.vector_tile": signed_in(keys=True),
     "tiles.heat": signed_in(keys=True),
+    "tiles.tilejson": signed_in(keys=True),  # TileJSON and the style: for whoever may read the tiles
+    "tiles.style": signed_in(keys=True),
     "api.layer_index": signed_in(keys=True),
     "api.layer": signed_in(keys=True),
     "api.units": signed_in(),

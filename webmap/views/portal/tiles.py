@@ -1,17 +1,23 @@
 """The leaders' map data at scale (DESIGN §7): Mapbox Vector Tiles at
 /tiles/<layer>/<z>/<x>/<y>.mvt and the heatmap's bins at /api/v1/heat, both filtered like the case
 list (from, to, category, status, unit, zone, overdue); tiles take ``crs=gcj02`` to be drawn over a
-GCJ-02 basemap (geodata/geo/tiles.py). For a signed-in person or an API key
-(X-API-Key); answers carry an ETag and are private to the asker (unit staff see their unit's)."""
+GCJ-02 basemap (geodata/geo/tiles.py). For other clients (QGIS, MapLibre; #21 part 3) each layer's
+TileJSON 3.0.0 at /tiles/<layer>.json and the map's MapLibre GL style at /tiles/style.json
+(layers/tilejson.py, webmap/tilestyle.py). For a signed-in person or an API key (X-API-Key), like
+the tiles they point at; answers carry an ETag and are private to the asker (unit staff see their
+unit's)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from geodata.geo.tiles import Tile
+from geodata.model import LANGS
 from layers import heat as heat_layer
+from layers import tilejson as tilejson_layer
 from layers import tiles as tile_layer
-from webmap import get_store
+from webmap import get_store, tilestyle
+from webmap.i18n import t
 from webmap.views.common import current_county
 from webmap.views.filters import case_filters
 from webmap.views.params import parse_bbox, parse_zoom
@@ -34,6 +40,46 @@ def vector_tile(layer: str, z: int, x: int, y: int):
     return _private(Response(data, mimetype=tile_layer.MEDIA_TYPE))
 
 
+@bp.get("/tiles/<layer>.json")
+def tilejson(layer: str):
+    """The TileJSON 3.0.0 of a tile layer: its tiles' URL on this host, the county's bounds, the
+    zooms served and the fields its features carry."""
+    store = get_store()
+    request_viewer(store)
+    county = current_county(store)
+    tile_layer.known_layer(layer)
+    tiles_url = url_for("tiles.vector_tile", layer=layer, z=0, x=0, y=0, _external=True)
+    display = _display()  # over a GCJ-02 basemap, tiles drawn for it
+    document = tilejson_layer.tilejson(
+        county,
+        layer,
+        tiles_url.removesuffix("/0/0/0.mvt") + "/{z}/{x}/{y}.mvt" + (f"?crs={display}" if display else ""),
+        name=t(f"tilejson.name.{layer}", county=county.name),
+        description=t(f"tilejson.about.{layer}"),
+        attribution=t("map.attribution") if layer == "roads" else None,  # the streets are OpenStreetMap's
+    )
+    return _private(jsonify(document))
+
+
+@bp.get("/tiles/style.json")
+def style():
+    """The leaders' map as a MapLibre GL style over the layers' TileJSON (webmap/tilestyle.py)."""
+    store = get_store()
+    request_viewer(store)
+    county = current_county(store)
+    name = t("tilejson.style", county=county.name)
+    # The sources keep the style's crs and lang (the TileJSON's names in the style's language).
+    query = {
+        "crs": _display(),
+        "lang": request.args.get("lang") if request.args.get("lang") in LANGS else None,
+    }
+    query = {k: v for k, v in query.items() if v}
+    document = tilestyle.style(
+        store, county, name, lambda layer: url_for("tiles.tilejson", layer=layer, _external=True, **query)
+    )
+    return _private(jsonify(document))
+
+
 @bp.get("/api/v1/heat")
 def heat():
     store = get_store()
@@ -43,6 +89,13 @@ def heat():
     bbox = chosen.bbox or parse_bbox(None)  # refuses, saying bbox is required
     zoom = parse_zoom(request.args.get("zoom"))
     return _private(jsonify(heat_layer.heat(store, county, bbox, zoom, **chosen.store_filters())))
+
+
+def _display() -> str | None:
+    """``crs``: the coordinates of the basemap the tiles are drawn over (checked as a tile's, 400
+    for another), None for WGS-84, the default."""
+    display = Tile(0, 0, 0, request.args.get("crs", "wgs84")).display
+    return None if display == "wgs84" else display
 
 
 def _map_version() -> int:
