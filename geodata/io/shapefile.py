@@ -1,0 +1,82 @@
+"""A layer as a zipped ESRI Shapefile: ``.shp``/``.shx``/``.dbf``/``.prj`` and a ``.cpg`` saying
+UTF-8, so QGIS and ArcGIS read the Chinese names right, plus ``fields.csv`` beside them: a dBASE
+field name holds at most 10 characters, so each column gets a short name (unique, always the same
+for the same columns) and ``fields.csv`` says which column each is (short name, full name, Chinese
+label). A text longer than a dBASE field's 254 bytes is cut there (GDAL does it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+MAX_FIELD = 10
+PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+MAPPING = "fields.csv"
+MAPPING_HEADER = ("short_name", "full_name", "label_zh")
+
+
+def short_names(columns: Iterable[str]) -> dict[str, str]:
+    """Each column's dBASE name: its first 10 characters, or, when an earlier column took those,
+    its first characters and ``_2``, ``_3``… (case-insensitively unique, as dBASE compares)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for column in columns:
+        short, n = column[:MAX_FIELD], 1
+        while short.lower() in taken:
+            n += 1
+            suffix = f"_{n}"
+            short = column[: MAX_FIELD - len(suffix)] + suffix
+        taken.add(short.lower())
+        names[column] = short
+    return names
+
+
+def mapping_csv(names: Mapping[str, str], labels: Mapping[str, str]) -> str:
+    """``fields.csv``: one row per column (short name, full name, Chinese label), UTF-8 with a BOM."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(MAPPING_HEADER)
+    for full, short in names.items():
+        writer.writerow((short, full, labels.get(full, "")))
+    return out.getvalue()
+
+
+def write_shapefile(
+    path: Path,
+    layer: str,
+    batches: Iterator[tuple[pd.DataFrame, np.ndarray]],
+    labels: Mapping[str, str],
+    geometry_type: str,
+) -> Iterator[int]:
+    """Write the batches as ``layer.shp`` and its parts into the zip at ``path``, yielding the
+    count written after each batch (the zip itself is made after the last). ``geometry_type``
+    (Point, MultiLineString, MultiPolygon) is the file's, so an empty layer has one too."""
+    done, first = 0, True
+    names: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="shp-") as folder:
+        shp = Path(folder) / f"{layer}.shp"
+        for props, geoms in batches:
+            names = names or short_names(props.columns)
+            frame = gpd.GeoDataFrame(props.rename(columns=names), geometry=geoms, crs=4326)
+            pyogrio.write_dataframe(frame, shp, driver="ESRI Shapefile", append=not first,
+                                    geometry_type=geometry_type, promote_to_multi=geometry_type != "Point",
+                                    layer_options={"ENCODING": "UTF-8"})  # fmt: skip
+            done, first = done + len(frame), False
+            yield done
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for suffix in PARTS:
+                part = shp.with_suffix(suffix)
+                if part.exists():
+                    archive.write(part, part.name)
+            archive.writestr(MAPPING, mapping_csv(names, labels))
+    yield done
