@@ -12,13 +12,14 @@ GET_PAGES = [
     "/inspect", "/report", "/field", "/moderation", "/moderation/photos/{id}", "/c/{code}", "/reports/{token}",
     "/reports/new", "/login", "/media/{token}", "/admin/audit", "/admin/audit.csv", "/admin/audit/verify", "/scores/report.html", "/account/password",
     "/sw.js", "/manifest.webmanifest", "/inbox", "/admin", "/admin/deliveries", "/supervision",
+    "/admin/export",
     "/admin/users", "/admin/users/new", "/admin/users/{id}", "/admin/keys",
     "/admin/units", "/admin/units/new", "/admin/units/{id}", "/admin/units/{id}/merge",
     "/admin/scoring", "/admin/checklists",
     "/admin/categories", "/admin/categories/new", "/admin/categories/{code}", "/admin/holidays",
     "/admin/holidays/remove", "/admin/county",
     "/admin/data", "/admin/data/uploads/{token}", "/admin/data/uploads/{token}/map", "/admin/jobs",
-    "/admin/jobs/{id}", "/admin/jobs/{id}.json",
+    "/admin/jobs/{id}", "/admin/jobs/{id}.json", "/admin/export",
 ]  # fmt: skip
 GET_APIS = [
     "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",

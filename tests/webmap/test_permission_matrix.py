@@ -200,6 +200,8 @@ EXPECTED: dict[str, dict] = {
     "admin_jobs.start_job": staff_only("admin"),  # no job named: refused, nothing started
     "admin_jobs.job_page": staff_only("admin"),
     "admin_jobs.job_json": staff_only("admin"),
+    "admin_export.export_page": staff_only("admin"),
+    "admin_export.export_download": staff_only("admin"),  # the county's GeoPackage, recorded as an export
     # the inbox: everyone signed in has one (unit staff share their unit's; a unit staff key reads it)
     "inbox.inbox_page": signed_in(),
     "inbox.mark_read": signed_in(),  # a row that is not the caller's is a 404, as one that is not there
