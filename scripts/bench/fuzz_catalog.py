@@ -22,7 +22,7 @@ GET_PAGES = [
     "/admin/jobs/{id}", "/admin/jobs/{id}.json", "/admin/export",
 ]  # fmt: skip
 GET_APIS = [
-    "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents/{id}", "/api/v1/heat",
+    "/api/v1/incidents", "/api/v1/incidents.csv", "/api/v1/incidents.zip", "/api/v1/incidents/{id}", "/api/v1/heat",
     "/api/v1/layers", "/api/v1/layers/{layer}", "/api/v1/dashboard", "/api/v1/search", "/api/v1/units",
     "/api/v1/scores", "/api/v1/tiers", "/api/v1/titles", "/api/v1/coverage", "/api/v1/public-reports",
     "/api/v1/checklists", "/api/v1/inspection-targets", "/api/v1/units/{code}/guarded",

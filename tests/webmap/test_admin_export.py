@@ -4,12 +4,14 @@ administrators only and recorded as an export; a layer as a zipped Shapefile fro
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import zipfile
 
 import geopandas as gpd
 import pyogrio
 
+from geodata.labels import STATUS_ZH
 from tests.support.english import switch_language
 from tests.support.web import demo_client, store_and_county
 
@@ -96,3 +98,31 @@ def store_count(app, table: str) -> int:
     with app.app_context():
         store, county = store_and_county((app, None))
         return store.count(county.id, table)
+
+
+def test_the_cases_list_offers_its_cases_as_a_zipped_shapefile(demo, tmp_path):
+    client, _ = demo_client(demo, "leader")
+    page = client.get("/cases?status=closed").text
+    link = re.search(r'id="cases-shp" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert link.startswith("/api/v1/incidents.zip?") and "status=closed" in link
+    answer = client.get(link)
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    (tmp_path / "cases.zip").write_bytes(answer.data)
+    with zipfile.ZipFile(tmp_path / "cases.zip") as archive:
+        assert {"cases.shp", "cases.cpg", "cases.prj", "fields.csv"} <= set(archive.namelist())
+        mapping = archive.read("fields.csv").decode("utf-8-sig")
+    assert "category_z,category_zh,类别" in mapping and "reported_a,reported_at,上报时间" in mapping
+    frame = gpd.read_file(f"zip://{tmp_path / 'cases.zip'}")
+    app, _ = demo
+    with app.app_context():
+        store, county = store_and_county(demo)
+        closed = store.count_incidents(county.id, None, status="closed")
+    assert (
+        len(frame) == closed > 0
+        and set(frame["status"]) == {"closed"}
+        and set(frame["status_zh"]) == {STATUS_ZH["closed"]}
+    )
+    empty = client.get("/api/v1/incidents.zip?from=2099-01-01")
+    assert empty.status_code == 200 and empty.mimetype == "application/zip"
+    assert client.get("/api/v1/incidents.zip?from=2026-02-30").status_code == 400
+    assert demo[0].test_client().get("/api/v1/incidents.zip").status_code in (302, 401)

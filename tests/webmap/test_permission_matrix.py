@@ -87,6 +87,7 @@ EXPECTED: dict[str, dict] = {
     "cases.create_incident": signed_in(keys=True),
     "cases.list_incidents": signed_in(keys=True),
     "cases.export_incidents": signed_in(keys=True),
+    "cases.export_incidents_shapefile": signed_in(keys=True),
     "cases.get_incident": own_unit(keys=True),
     "cases.act": own_unit("unit_staff", "leader", "admin", keys=True),
     # 延期, 挂账 and 督办 (geodata/cases/handling.py): the unit asks and answers, leaders decide
