@@ -36,6 +36,18 @@ GEOMETRY_COLUMN = "geom"
 
 
 @dataclass
+class Scores:
+    """Last month's scores, made by whoever calls (layers/score_map.py ``export_scores``): each
+    scored target's score and grade, and the units' totals."""
+
+    month: str
+    targets: dict[tuple[str, int], tuple[float, str | None]] = field(default_factory=dict)
+    units: list[tuple[str, str, float | None, str | None, int | None]] = field(
+        default_factory=list
+    )  # code, name, score, grade, rank
+
+
+@dataclass
 class ExportAllSummary:
     path: str
     layers: dict[str, int] = field(default_factory=dict)  # layer or table: rows written
@@ -47,9 +59,14 @@ class ExportAllSummary:
 
 
 def export_all(
-    store: Store, county: str | County, path: str | Path, progress: Progress | None = None
+    store: Store,
+    county: str | County,
+    path: str | Path,
+    progress: Progress | None = None,
+    scores: Callable[[County], Scores] | None = None,
 ) -> ExportAllSummary:
-    """Write the whole county to the GeoPackage ``path`` (replaced if it exists)."""
+    """Write the whole county to the GeoPackage ``path`` (replaced if it exists); with ``scores``,
+    the zones and segments carry last month's score and grade, and ``unit_scores`` the units'."""
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
         raise InvalidFile(
@@ -62,8 +79,13 @@ def export_all(
     summary = ExportAllSummary(str(path))
     steps = [*(_zone_step(kind) for kind in ZONE_KINDS), _segments, _incidents, _units, _history]
     at = clock.now()
+    scored = scores(county) if scores else None
+    if scored:
+        steps.append(lambda *_: _unit_scores(scored))
     for done, step in enumerate(steps):
         for name, frame in step(store, county, at):
+            if scored and name in _SPATIAL and name != "cases":
+                _with_scores(frame, scored, "segment" if name == "segments" else "zone")
             _write(path, name, frame)
             summary.layers[name] = summary.layers.get(name, 0) + len(frame)
         if progress:
@@ -110,6 +132,23 @@ def _with_posts(frame: gpd.GeoDataFrame, posts: dict[int, tuple[str, str]]) -> g
     frame["lead_unit"] = [posts.get(i, ("", ""))[0] for i in frame["id"]]
     frame["assist_units"] = [posts.get(i, ("", ""))[1] for i in frame["id"]]
     return frame
+
+
+def _with_scores(frame: gpd.GeoDataFrame, scores: Scores, kind: str) -> None:
+    found = [scores.targets.get((kind, i)) for i in frame["id"]]
+    frame["score_month"] = scores.month
+    frame["score"] = pd.array([f[0] if f else None for f in found], dtype="Float64")
+    frame["grade"] = [(f[1] or "") if f else "" for f in found]
+
+
+def _unit_scores(scores: Scores):
+    yield (
+        "unit_scores",
+        pd.DataFrame(
+            [[scores.month, *u] for u in scores.units],
+            columns=["month", "code", "name", "score", "grade", "rank"],
+        ).astype({"score": "Float64", "rank": "Int64"}),
+    )
 
 
 def _zone_step(kind: str):

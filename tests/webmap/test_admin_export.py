@@ -42,6 +42,10 @@ def test_an_administrator_downloads_the_county_as_one_geopackage(demo, tmp_path)
     assert len(gpd.read_file(path, layer="segments")) == n_segments > 0
     assert pyogrio.read_info(path, layer="cases")["features"] == n_cases > 0
     assert len(pyogrio.read_dataframe(path, layer="units")) == n_units > 0
+    unit_scores = pyogrio.read_dataframe(path, layer="unit_scores")
+    assert len(unit_scores) == n_units and unit_scores["score"].notna().any()
+    assert {"score", "grade", "score_month"} <= set(frame.columns) and frame["score"].notna().any()
+    assert set(frame["grade"]) <= {"A", "B", "C", ""}
     assert (
         layers["assignment_history"] is None
         and pyogrio.read_info(path, layer="assignment_history")["features"] > 0

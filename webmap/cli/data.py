@@ -5,11 +5,13 @@ printed summary."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import click
 
 from geodata.io import imports as io
 from geodata.io.export_all import export_all as export_everything
+from layers.score_map import export_scores
 from webmap import get_store, settings
 from webmap.audit import audited_command
 from webmap.cli.common import chosen_county, county_option, echo_summary, progress_bar, refusals_as_errors
@@ -164,8 +166,9 @@ def export(layer: str, path: str, county_code: str | None, lang: str) -> None:
 @refusals_as_errors
 @audited_command("cli.export-all")
 def export_all(path: str, county_code: str | None) -> None:
-    """Export the whole county to the GeoPackage PATH: every layer with its QGIS style, the units and
-    the assignment history."""
+    """Export the whole county to the GeoPackage PATH: every layer with its QGIS style and last
+    month's scores, the units and the assignment history."""
     with progress_bar("writing the GeoPackage", "steps") as bar:
-        summary = export_everything(get_store(), chosen_county(county_code), path, progress=bar)
+        summary = export_everything(get_store(), chosen_county(county_code), path, progress=bar,
+                                    scores=partial(export_scores, get_store()))  # fmt: skip
     echo_summary(summary)

@@ -9,6 +9,7 @@ ZH = {
     "export.layers": "图层：街道、社区、村、院落、网格，路段（含今天的牵头单位和协助单位），案件。",
     "export.tables": "表格：责任单位名单，责任分配的全部历史（每一次分配及其变更记录）。",
     "export.styles": "layer_styles 表：QGIS 打开图层时自动使用的样式。",
+    "export.scores": "上月考核：区域和路段带上月得分与等级，另有 unit_scores 表列出各单位总分。",
     "export.counts": "现有区域 {zones} 个、路段 {segments} 条、案件 {cases} 件、单位 {units} 个。",
     "export.empty": "本县还没有任何数据：导出的文件将是空的。",
     "export.button": "生成并下载 GeoPackage",
@@ -26,6 +27,8 @@ EN = {
     "(with today's lead and assisting units), cases.",
     "export.tables": "Tables: the units, and the whole history of assignments (every posting and its change).",
     "export.styles": "A layer_styles table: the styles QGIS uses when it opens each layer.",
+    "export.scores": "Last month's scores: each zone's and segment's score and grade, and a unit_scores table "
+    "of the units' totals.",
     "export.counts": "Now {zones} zones, {segments} road segments, {cases} cases and {units} units.",
     "export.empty": "The county has no data yet: the file will be empty.",
     "export.button": "Make and download the GeoPackage",

@@ -13,12 +13,13 @@ import zipfile
 from datetime import UTC, datetime
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
 
 from geodata.errors import InvalidFile
 from geodata.io import imports as io_
-from geodata.io.export_all import export_all
+from geodata.io.export_all import Scores, export_all
 from geodata.io.shapefile import short_names
 from geodata.model import Assignment, ChangeSet, Unit
 from tests.support.io import CODE, EAST, WEST, incident_rows, write_layer
@@ -114,6 +115,7 @@ def test_the_whole_county_in_one_geopackage(store, filled, tmp_path):
     layers = dict(pyogrio.list_layers(path))
     assert layers["communities"] == "MultiPolygon" and layers["segments"] == "MultiLineString"
     assert layers["cases"] == "Point" and layers["units"] is None and layers["assignment_history"] is None
+    assert "unit_scores" not in layers  # no scores asked for
     communities = gpd.read_file(path, layer="communities")
     assert len(communities) == summary.layers["communities"] == 2
     row = communities.set_index("name").loc["东湖社区"]
@@ -147,3 +149,19 @@ def test_export_all_refuses_other_files(store, county, tmp_path):
         export_all(store, CODE, tmp_path / "all.zip")
     with pytest.raises(InvalidFile, match="不存在"):
         export_all(store, CODE, tmp_path / "nowhere" / "all.gpkg")
+
+
+def test_last_months_scores_go_on_the_zones_and_segments(store, filled, tmp_path):
+    _, east, road = filled
+    scores = Scores("2026-01", {("zone", east.id): (88.5, "B"), ("segment", road.id): (91.0, "A")},
+                    [("U01", "城管执法局", 90.0, "A", 1), ("U02", "交警大队", None, None, None)])  # fmt: skip
+    path = tmp_path / "scored.gpkg"
+    summary = export_all(store, CODE, path, scores=lambda county: scores)
+    communities = gpd.read_file(path, layer="communities").set_index("name")
+    assert (communities.loc["东湖社区", "score"], communities.loc["东湖社区", "grade"]) == (88.5, "B")
+    assert pd.isna(communities.loc["西园社区", "score"]) and set(communities["score_month"]) == {"2026-01"}
+    segments = gpd.read_file(path, layer="segments").set_index("id")
+    assert (segments.loc[road.id, "score"], segments.loc[road.id, "grade"]) == (91.0, "A")
+    units = pyogrio.read_dataframe(path, layer="unit_scores")
+    assert summary.layers["unit_scores"] == len(units) == 2 and units.iloc[0]["name"] == "城管执法局"
+    assert pd.isna(units.iloc[1]["score"])

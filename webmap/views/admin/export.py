@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from functools import partial
 from pathlib import Path
 
 from flask import Blueprint, render_template, send_file
@@ -17,6 +18,7 @@ from flask import Blueprint, render_template, send_file
 from geodata import clock
 from geodata.errors import Conflict
 from geodata.io.export_all import export_all
+from layers.score_map import export_scores
 from webmap.audit import audit
 from webmap.i18n import zh_en
 from webmap.views.common import ADMINS, roles_required, store_and_county
@@ -46,7 +48,7 @@ def export_download():
         audit("export.geopackage", f"county:{county.code}", required=True)
         with tempfile.TemporaryDirectory(prefix="export-") as folder:
             path = Path(folder) / f"{county.code}.gpkg"
-            export_all(store, county, path)
+            export_all(store, county, path, scores=partial(export_scores, store))
             made = path.open("rb")  # the open file outlives its name: gone once sent and closed
             os.unlink(path)
     finally:
