@@ -2,7 +2,7 @@
 UTF-8, so QGIS and ArcGIS read the Chinese names right, plus ``fields.csv`` beside them: a dBASE
 field name holds at most 10 characters, so each column gets a short name (unique, always the same
 for the same columns) and ``fields.csv`` says which column each is (short name, full name, Chinese
-label). A text longer than a dBASE field's 254 bytes is cut there (GDAL does it)."""
+label). A text longer than a dBASE field's 254 bytes is cut there, at a character's end."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import pyogrio
 from shapely.geometry.base import BaseGeometry
 
 MAX_FIELD = 10
+MAX_TEXT_BYTES = 254  # a dBASE character field
 PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 MAPPING = "fields.csv"
 MAPPING_HEADER = ("short_name", "full_name", "label_zh")
@@ -52,6 +53,22 @@ def mapping_csv(names: Mapping[str, str], labels: Mapping[str, str]) -> str:
     return out.getvalue()
 
 
+def fit_text(value):
+    """A text cut to a dBASE field's 254 bytes of UTF-8, never inside a character; else as it is."""
+    if not isinstance(value, str) or len(value) * 4 <= MAX_TEXT_BYTES:
+        return value
+    return value.encode("utf-8")[:MAX_TEXT_BYTES].decode("utf-8", errors="ignore")
+
+
+def _fitted(props: pd.DataFrame) -> pd.DataFrame:
+    texts = [
+        c
+        for c in props.columns
+        if pd.api.types.is_object_dtype(props[c]) or pd.api.types.is_string_dtype(props[c])
+    ]
+    return props.assign(**{c: props[c].map(fit_text) for c in texts}) if texts else props
+
+
 def write_shapefile(
     path: Path,
     layer: str,
@@ -68,7 +85,7 @@ def write_shapefile(
         shp = Path(folder) / f"{layer}.shp"
         for props, geoms in batches:
             names = names or short_names(props.columns)
-            frame = gpd.GeoDataFrame(props.rename(columns=names), geometry=geoms, crs=4326)
+            frame = gpd.GeoDataFrame(_fitted(props).rename(columns=names), geometry=geoms, crs=4326)
             pyogrio.write_dataframe(frame, shp, driver="ESRI Shapefile", append=not first,
                                     geometry_type=geometry_type, promote_to_multi=geometry_type != "Point",
                                     layer_options={"ENCODING": "UTF-8"})  # fmt: skip

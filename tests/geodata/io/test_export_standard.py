@@ -13,14 +13,16 @@ import zipfile
 from datetime import UTC, datetime
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
+from shapely.geometry import Point
 
 from geodata.errors import InvalidFile
 from geodata.io import imports as io_
 from geodata.io.export_all import Scores, export_all
-from geodata.io.shapefile import short_names
+from geodata.io.shapefile import fit_text, short_names, write_shapefile
 from geodata.model import Assignment, ChangeSet, Unit
 from tests.support.io import CODE, EAST, WEST, incident_rows, write_layer
 
@@ -165,3 +167,13 @@ def test_last_months_scores_go_on_the_zones_and_segments(store, filled, tmp_path
     units = pyogrio.read_dataframe(path, layer="unit_scores")
     assert summary.layers["unit_scores"] == len(units) == 2 and units.iloc[0]["name"] == "城管执法局"
     assert pd.isna(units.iloc[1]["score"])
+
+
+def test_a_long_chinese_text_is_cut_at_a_characters_end(tmp_path):
+    props = pd.DataFrame({"id": [1, 2], "description": ["井盖破损" * 100, "短"]})
+    geoms = np.asarray([Point(114.0, 22.5), Point(114.01, 22.51)], dtype=object)
+    assert fit_text("井盖破损" * 100) == ("井盖破损" * 100)[:84] and fit_text("a" * 300) == "a" * 254
+    assert fit_text("短") == "短" and fit_text(None) is None and fit_text(3) == 3
+    list(write_shapefile(tmp_path / "c.zip", "cases", iter([(props, geoms)]), {}, "Point"))
+    frame = gpd.read_file(f"zip://{tmp_path / 'c.zip'}")
+    assert list(frame["descriptio"]) == [("井盖破损" * 100)[:84], "短"]  # 84 × 3 bytes ≤ 254
