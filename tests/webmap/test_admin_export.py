@@ -14,6 +14,7 @@ import pyogrio
 from geodata.labels import STATUS_ZH
 from tests.support.english import switch_language
 from tests.support.web import demo_client, store_and_county
+from webmap.views.admin.export import _making
 
 
 def test_an_administrator_downloads_the_county_as_one_geopackage(demo, tmp_path):
@@ -130,3 +131,15 @@ def test_the_cases_list_offers_its_cases_as_a_zipped_shapefile(demo, tmp_path):
     assert empty.status_code == 200 and empty.mimetype == "application/zip"
     assert client.get("/api/v1/incidents.zip?from=2026-02-30").status_code == 400
     assert demo[0].test_client().get("/api/v1/incidents.zip").status_code in (302, 401)
+
+
+def test_a_second_export_while_one_is_made_is_refused(demo):
+    client, token = demo_client(demo, "admin")
+    assert _making.acquire(blocking=False)
+    try:
+        refused = client.post("/admin/export", data={"csrf_token": token})
+    finally:
+        _making.release()
+    assert refused.status_code == 409  # in the admin's language (an earlier test may have switched it)
+    assert "另一个导出正在进行" in refused.text or "Another export is being made" in refused.text
+    assert client.post("/admin/export", data={"csrf_token": token}).status_code == 200
