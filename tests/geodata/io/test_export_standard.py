@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import zipfile
 from datetime import UTC, datetime
+from xml.etree import ElementTree
 
 import geopandas as gpd
 import numpy as np
@@ -144,6 +145,15 @@ def test_the_whole_county_in_one_geopackage(store, filled, tmp_path):
     assert {s[0] for s in styles} == {"communities", "segments", "cases"}
     assert all(s[1] == geometry_column[0] and s[2].startswith("<!DOCTYPE qgis") and s[3] == 1 for s in styles)
     assert "215,25,28,255" in dict((s[0], s[2]) for s in styles)["cases"]
+    for name, _, style, _ in styles:  # well-formed QML: one simple symbol of the layer's geometry
+        root = ElementTree.fromstring(style)
+        symbol = root.find("renderer-v2/symbols/symbol")
+        assert root.tag == "qgis" and root.find("renderer-v2").get("type") == "singleSymbol"
+        assert symbol.get("type") == {"communities": "fill", "segments": "line", "cases": "marker"}[name]
+        assert (
+            symbol.find("layer/prop[@k='color']") is not None
+            or symbol.find("layer/prop[@k='line_color']") is not None
+        )
 
 
 def test_export_all_refuses_other_files(store, county, tmp_path):
