@@ -8,6 +8,7 @@ from datetime import datetime
 
 from geodata import clock
 from geodata.assignments.postings import COUNTY_TZ
+from geodata.io.export_all import Scores
 from geodata.model import ZONE_FINENESS, County
 from geodata.stores.store import BBox, Store
 from layers.geojson import collection, feature, for_display
@@ -59,6 +60,21 @@ def features(
         layer=NAME,
         zoom=zoom,
         month=month,
+    )
+
+
+def export_scores(store: Store, county: County) -> Scores:
+    """Last month's scores for the all-layers GeoPackage (geodata/io/export_all.py)."""
+    month = default_month()
+    found = month_scores(store, county, month, previous=False)
+    settings = score_settings(store, month)
+    return Scores(
+        month,
+        {key: (round(t.score, 1), grade(t.score, settings)) for key, t in found.targets.items()},
+        [
+            (u.code, u.name, None if u.score is None else round(u.score, 1), u.grade, u.rank)
+            for u in found.units
+        ],
     )
 
 

@@ -8,6 +8,7 @@ need=()
 dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
 [ "${1:-}" = "--no-browser" ] || [ -x /usr/bin/chromium ] || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+[ -x /usr/bin/ogrinfo ] || need+=(gdal-bin)  # ogrinfo: the exports opened in GDAL (tests/geodata/io/test_export_standard.py)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then

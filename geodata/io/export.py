@@ -1,5 +1,5 @@
-"""Export a county's zones, segments or incidents to GeoJSON, GeoPackage or CSV, in batches so a
-million incidents never sit in memory at once.
+"""Export a county's zones, segments or incidents to GeoJSON, GeoPackage, CSV or a zipped
+Shapefile (geodata/io/shapefile.py), in batches so a million incidents never sit in memory at once.
 
 GeoJSON and GeoPackage keep the columns' codes and UTC times, for GIS tools. A CSV is for people
 opening it in Excel: the county's wall-clock times, a BOM so Excel reads UTF-8, and Chinese headers
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,11 +21,13 @@ import shapely
 
 from geodata.errors import InvalidFile, InvalidInput
 from geodata.io.read import resolve_county
+from geodata.io.shapefile import write_shapefile
 from geodata.model import COUNTY_TZ, County
 from geodata.stores.store import Store
 
 LAYERS = ("zones", "segments", "incidents")
-WRITERS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
+WRITERS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv", ".zip": "shapefile"}
+GEOMETRY_TYPES = {"zones": "MultiPolygon", "segments": "MultiLineString", "incidents": "Point"}
 BATCH = 20_000
 LANGS = ("zh", "en")
 CSV_HEADERS_ZH = {
@@ -69,8 +72,8 @@ def export_layer(
     writer = WRITERS.get(path.suffix.lower())
     if writer is None:
         raise InvalidFile(
-            f"{path.name}：导出只能写 .geojson、.gpkg 或 .csv 文件",
-            en=f"{path.name}: export writes .geojson, .gpkg or .csv files",
+            f"{path.name}：导出只能写 .geojson、.gpkg、.csv 或 .zip（Shapefile）文件",
+            en=f"{path.name}: export writes .geojson, .gpkg, .csv or .zip (Shapefile) files",
         )
     if layer not in LAYERS:
         raise InvalidInput(
@@ -82,10 +85,12 @@ def export_layer(
         raise InvalidFile(f"文件夹 {path.parent} 不存在", en=f"The folder {path.parent} does not exist")
     county = resolve_county(store, county)
     total = store.count(county.id, {"zones": "zone", "segments": "segment"}.get(layer, "incident"))
-    batches = {"zones": _zones, "segments": _segments, "incidents": _incidents}[layer](store, county)
+    batches = BATCHES[layer](store, county)
     summary = ExportSummary(str(path), layer)
     path.unlink(missing_ok=True)
-    write = {"geojson": _write_geojson, "gpkg": _write_gpkg, "csv": _write_csv}[writer]
+    write = {"geojson": _write_geojson, "gpkg": _write_gpkg, "csv": _write_csv, "shapefile": _write_shp}[
+        writer
+    ]
     for done in write(path, layer, batches, lang):
         summary.written = done
         if progress:
@@ -128,7 +133,11 @@ def _incidents(store: Store, county: County) -> Iterator[Batch]:
     zone_names = {z.id: z.name for z in store.list_zones(county.id)}
     unit_names = {u.id: u.name for u in store.list_units(county.id)}
     category_names = {c.code: c.name_zh for c in store.list_categories()}
-    for batch in store.iter_incidents(county.id, batch=BATCH):
+    done = False  # an empty batch at the end when there was none: the writers still say the fields
+    for batch in chain(store.iter_incidents(county.id, batch=BATCH), [[]]):
+        if not batch and done:
+            return
+        done = True
         props = pd.DataFrame(
             {
                 "id": [i.id for i in batch],
@@ -146,6 +155,9 @@ def _incidents(store: Store, county: County) -> Iterator[Batch]:
             }
         )
         yield props, np.asarray([i.geom for i in batch], dtype=object)
+
+
+BATCHES = {"zones": _zones, "segments": _segments, "incidents": _incidents}
 
 
 def _write_geojson(path: Path, layer: str, batches: Iterator[Batch], lang: str) -> Iterator[int]:
@@ -172,6 +184,10 @@ def _write_gpkg(path: Path, layer: str, batches: Iterator[Batch], lang: str) -> 
         pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", append=done > 0)
         done += len(frame)
         yield done
+
+
+def _write_shp(path: Path, layer: str, batches: Iterator[Batch], lang: str) -> Iterator[int]:
+    return write_shapefile(path, layer, batches, CSV_HEADERS_ZH, GEOMETRY_TYPES[layer])
 
 
 def _iso(at: pd.Timestamp) -> str:

@@ -91,6 +91,7 @@ EXPECTED: dict[str, dict] = {
     "cases.create_incident": signed_in(keys=True),
     "cases.list_incidents": signed_in(keys=True),
     "cases.export_incidents": signed_in(keys=True),
+    "cases.export_incidents_shapefile": signed_in(keys=True),
     "cases.get_incident": own_unit(keys=True),
     "cases.act": own_unit("unit_staff", "leader", "admin", keys=True),
     # 延期, 挂账 and 督办 (geodata/cases/handling.py): the unit asks and answers, leaders decide
@@ -204,6 +205,8 @@ EXPECTED: dict[str, dict] = {
     "admin_jobs.start_job": staff_only("admin"),  # no job named: refused, nothing started
     "admin_jobs.job_page": staff_only("admin"),
     "admin_jobs.job_json": staff_only("admin"),
+    "admin_export.export_page": staff_only("admin"),
+    "admin_export.export_download": staff_only("admin"),  # the county's GeoPackage, recorded as an export
     # the inbox: everyone signed in has one (unit staff share their unit's; a unit staff key reads it)
     "inbox.inbox_page": signed_in(),
     "inbox.mark_read": signed_in(),  # a row that is not the caller's is a 404, as one that is not there

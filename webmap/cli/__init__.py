@@ -28,7 +28,7 @@ def register_cli(app: Flask) -> None:
     """Add the portal's commands to ``flask``."""
     for command in (
         data.init_db, data.create_county, data.import_streets, data.import_zones, data.import_units,
-        data.import_incidents, data.export, demo.seed_demo, users.create_user, audit.audit_group,
+        data.import_incidents, data.export, data.export_all, demo.seed_demo, users.create_user, audit.audit_group,
         coverage.coverage, grid.make_grid, apikeys.create_api_key, report.monthly_report_command,
         holidays.holidays_group,
         notify.notify_worker, notify.units_group,

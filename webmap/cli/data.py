@@ -5,10 +5,13 @@ printed summary."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import click
 
 from geodata.io import imports as io
+from geodata.io.export_all import export_all as export_everything
+from layers.score_map import export_scores
 from webmap import get_store, settings
 from webmap.audit import audited_command
 from webmap.cli.common import chosen_county, county_option, echo_summary, progress_bar, refusals_as_errors
@@ -148,10 +151,24 @@ def import_incidents(
 @refusals_as_errors
 @audited_command("cli.export")
 def export(layer: str, path: str, county_code: str | None, lang: str) -> None:
-    """Export LAYER (zones, segments or incidents) to PATH (.geojson, .gpkg or .csv; a CSV in the
-    county's time, with a BOM for Excel)."""
+    """Export LAYER (zones, segments or incidents) to PATH (.geojson, .gpkg, .csv or .zip: a zipped
+    Shapefile; a CSV in the county's time, with a BOM for Excel)."""
     with progress_bar(f"writing {layer}", layer) as bar:
         summary = io.export_layer(
             get_store(), chosen_county(county_code), layer, path, progress=bar, lang=lang
         )
+    echo_summary(summary)
+
+
+@click.command("export-all")
+@click.argument("path", type=click.Path(dir_okay=False))
+@county_option
+@refusals_as_errors
+@audited_command("cli.export-all")
+def export_all(path: str, county_code: str | None) -> None:
+    """Export the whole county to the GeoPackage PATH: every layer with its QGIS style and last
+    month's scores, the units and the assignment history."""
+    with progress_bar("writing the GeoPackage", "steps") as bar:
+        summary = export_everything(get_store(), chosen_county(county_code), path, progress=bar,
+                                    scores=partial(export_scores, get_store()))  # fmt: skip
     echo_summary(summary)

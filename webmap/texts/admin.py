@@ -32,6 +32,8 @@ ZH = {
     "admin.holidays.intro": "按工作时计算的处置时限所依据的节假日和调休上班日：逐年查看，载入全国安排，增改删某一天。",
     "admin.county": "县区设置",
     "admin.county.intro": "县区名称、服务热线、公众地图首页的标题和简介，以及地图默认底图。",
+    "admin.export": "导出数据",
+    "admin.export.intro": "全县数据导出为一个 GeoPackage：各图层带 QGIS 样式，另含单位名单和责任分配历史。",
     "admin.data": "数据导入",
     "admin.data.intro": "上传道路、社区、网格、单位或案件文件，导入前先预览地图和被拒绝的行；划分单元网格、生成覆盖缺口报告。",
     "admin.jobs": "后台任务",
@@ -78,6 +80,9 @@ EN = {
     "admin.county": "County settings",
     "admin.county.intro": "The county's name, its public hotline, the public map page's title and introduction, "
     "and the basemap its maps open on.",
+    "admin.export": "Export data",
+    "admin.export.intro": "The whole county as one GeoPackage: every layer with its QGIS style, the units and "
+    "the history of assignments.",
     "admin.data": "Data",
     "admin.data.intro": "Upload streets, communities, grid cells, units or cases, with a map and every refused row "
     "shown before anything is stored; make the unit grid; report the coverage gaps.",

@@ -19,6 +19,7 @@ from webmap.views.admin import checklists as admin_checklists
 from webmap.views.admin import county as admin_county
 from webmap.views.admin import data as admin_data
 from webmap.views.admin import deliveries
+from webmap.views.admin import export as admin_export
 from webmap.views.admin import holidays as admin_holidays
 from webmap.views.admin import home as admin_home
 from webmap.views.admin import jobs as admin_jobs
@@ -94,6 +95,7 @@ def register_views(app: Flask) -> None:
     )  # fmt: skip
     app.register_blueprint(admin_data.bp)  # /admin/data: upload, preview, import (issue #20 part 6)
     app.register_blueprint(admin_jobs.bp)  # /admin/jobs: imports, make-grid and coverage in the background
+    app.register_blueprint(admin_export.bp)  # /admin/export: the county as one GeoPackage (issue #21 part 5)
     app.register_blueprint(handling.bp)  # 延期, 挂账, 督办 (issue #19 part 2)
     app.register_blueprint(handling.pages)  # /supervision: the leaders' 督办 page
     app.jinja_env.globals["inbox_unread"] = inbox.unread_for_bar  # the top bar's red number

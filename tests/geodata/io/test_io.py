@@ -306,5 +306,5 @@ def test_a_csv_is_for_excel_chinese_headers_and_the_countys_time(store, county, 
 def test_export_refuses_unknown_layer_and_extension(store, county, tmp_path):
     with pytest.raises(InvalidInput, match="未知的图层 'roads'"):
         io.export_layer(store, CODE, "roads", tmp_path / "r.geojson")
-    with pytest.raises(InvalidFile, match="导出只能写 .geojson、.gpkg 或 .csv"):
+    with pytest.raises(InvalidFile, match="导出只能写 .geojson、.gpkg、.csv 或 .zip"):
         io.export_layer(store, CODE, "zones", tmp_path / "r.kml")

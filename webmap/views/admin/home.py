@@ -31,6 +31,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("admin_county.settings_page", "county"),
     Section("admin_data.data_page", "data"),
     Section("admin_jobs.jobs_page", "jobs"),
+    Section("admin_export.export_page", "export"),
     Section("score_pages.tiers", "tiers"),  # read by leaders too: it stays under /scores
     Section("admin.audit_page", "audit"),
     Section("deliveries.failed_page", "deliveries"),

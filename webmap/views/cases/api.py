@@ -1,5 +1,6 @@
 """The cases API (/api/v1/incidents): file a report (JSON or a form with a photo), list and export
-cases with filters, read one with its timeline, and move it through the workflow."""
+cases with filters (a CSV, or a zipped Shapefile: /api/v1/incidents.zip), read one with its
+timeline, and move it through the workflow."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from geodata import clock
 from geodata.cases import photos
 from geodata.cases import workflow as cases
 from geodata.errors import Forbidden, InvalidInput, NotFound
+from geodata.io.shapefile import shapefile_zip
 from geodata.labels import STATUS_ZH
 from geodata.model import Incident
 from geodata.stores.store import Store
@@ -158,6 +160,33 @@ def export_incidents():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="cases-{county.code}-{stamp}.csv"'},
     )
+
+
+@bp.get("/incidents.zip")
+@key_or_login
+def export_incidents_shapefile():
+    """The cases the filters pick as a zipped Shapefile (points; the CSV's columns, their short
+    names mapped in fields.csv), recorded as an export as the CSV is."""
+    store, county = store_and_county()
+    chosen = case_filters(store, county)
+    rows = store.list_incidents(
+        county.id, chosen.bbox, limit=MAX_CSV_ROWS, newest_first=True, **chosen.store_filters()
+    )
+    audit("export.incidents_shapefile", f"county:{county.code}", required=True, rows=len(rows),
+          filters={k: v for k, v in request.args.items() if v})  # fmt: skip
+    names = Names(store, county)
+    table = [
+        [r["id"], *(_dbf_text(county_time(r[k]) if k in CSV_TIMES else r[k]) for k in list(CSV_COLUMNS)[1:])]
+        for r in (flat_row(case_json(c, names)) for c in rows)
+    ]
+    made = shapefile_zip("cases", table, list(CSV_COLUMNS), [c.geom for c in rows], CSV_COLUMNS, "Point")
+    stamp = clock.local_now().strftime("%Y%m%d")
+    return Response(made, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="cases-{county.code}-{stamp}.shp.zip"'})  # fmt: skip
+
+
+def _dbf_text(value) -> str:
+    return "" if value is None else str(value)
 
 
 @bp.get("/incidents/<int:incident_id>")

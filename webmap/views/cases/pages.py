@@ -86,6 +86,7 @@ def case_list():
         units=store.list_units(county.id),
         queues=_queues(store, county) if leader else None,
         csv_url=url_for("cases.export_incidents", **{k: v for k, v in query.items() if k != "per_page"}),
+        shp_url=url_for("cases.export_incidents_shapefile", **{k: v for k, v in query.items() if k != "per_page"}),
     )  # fmt: skip
     try:
         context.update(api.listing(store, county))
