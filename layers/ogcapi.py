@@ -1,0 +1,224 @@
+"""The collections of the OGC API – Features service (/ogcapi, issue #21): what each is, its
+properties and queryables, and its features filtered and paged. Plain data in and out, no request:
+webmap/views/ogcapi/ parses the query into a ``Query`` and renders what comes back, and the
+OpenAPI document is drawn from the same ``COLLECTIONS``.
+
+Everything a public collection returns is public, as on the public map (layers/public_map.py): a
+unit's name and public hotline, never a post's person or phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import shapely
+from shapely.geometry import mapping
+
+from geodata import clock
+from geodata.assignments.postings import COUNTY_TZ
+from geodata.errors import NotFound
+from geodata.model import COMMUNITY_KINDS, County
+from geodata.stores.store import BBox, Store
+from layers.geojson import COORD_GRID_DEG
+
+DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+
+@dataclass(frozen=True)
+class Query:
+    """One items request, parsed and bounded at the edge."""
+
+    bbox: BBox | None = None
+    at: datetime | None = None  # the moment ``datetime`` names (an interval's end, else its start)
+    filters: dict[str, str] = field(default_factory=dict)  # queryable → value, matched as text
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    geom: object
+    properties: dict
+
+
+@dataclass(frozen=True)
+class Collection:
+    id: str
+    title_zh: str
+    title_en: str
+    description_zh: str
+    description_en: str
+    geometry: str  # the GeoJSON geometry type of its features
+    properties: dict[str, str]  # name → JSON Schema type
+    queryables: tuple[str, ...]
+    rows: Callable[[Store, County, Query], list[Row]] = field(repr=False)
+    temporal: bool = False  # whether ``datetime`` changes the features (else it is ignored)
+    public: bool = True
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+    def description(self, lang: str) -> str:
+        return self.description_en if lang == "en" else self.description_zh
+
+
+# -- the rows of each collection ------------------------------------------------------------------
+def _zones(kinds, props: Callable, parents: bool = False) -> Callable[[Store, County, Query], list[Row]]:
+    """The rows of zones of ``kinds``; ``props(zone, codes)`` with the communities' codes by id
+    when ``parents`` (a cell names its community)."""
+
+    def rows(store: Store, county: County, query: Query) -> list[Row]:
+        zones = store.list_zones(county.id, kind=kinds, bbox=query.bbox)
+        codes = {}
+        if parents:
+            codes = {z.id: z.code for z in store.list_zones(county.id, kind=COMMUNITY_KINDS)}
+        return [Row(z.id, z.geom, props(z, codes)) for z in zones]
+
+    return rows
+
+
+def _community(zone, codes) -> dict:
+    return {"code": zone.code, "kind": zone.kind, "name": zone.name, "tier": zone.tier,
+            "titles": list(zone.titles)}  # fmt: skip
+
+
+def _cell(zone, codes) -> dict:
+    area = None if zone.area_m2 is None else round(zone.area_m2, 1)
+    return {"code": zone.code, "name": zone.name, "community": codes.get(zone.parent_id), "area_m2": area}
+
+
+def _subdistrict(zone, codes) -> dict:
+    area = None if zone.area_m2 is None else round(zone.area_m2, 1)
+    return {"code": zone.code, "name": zone.name, "area_m2": area}
+
+
+def _segments(store: Store, county: County, query: Query) -> list[Row]:
+    """Road segments with their lead and assisting units at ``query.at`` (now when not given)."""
+    at = query.at or clock.now()
+    units = {u.id: u for u in store.list_units(county.id)}
+    lead: dict[int, int] = {}
+    assist: dict[int, list[str]] = {}
+    for a in store.assignments_at(county.id, at, "segment"):
+        if a.role == "lead":
+            lead[a.target_id] = a.unit_id
+        else:
+            assist.setdefault(a.target_id, []).append(units[a.unit_id].name)
+    rows = []
+    for s in store.list_segments(county.id, bbox=query.bbox):
+        unit = units.get(lead.get(s.id))
+        rows.append(Row(s.id, s.geom, {
+            "name": s.name, "highway": s.highway,
+            "length_m": None if s.length_m is None else round(s.length_m, 1),
+            "lead_unit": unit and unit.name, "lead_unit_code": unit and unit.code,
+            "lead_unit_hotline": (unit and unit.hotline) or None,
+            "assisting_units": "、".join(sorted(assist.get(s.id, []))),
+            "date": at.astimezone(COUNTY_TZ).date().isoformat(),
+        }))  # fmt: skip
+    return rows
+
+
+COLLECTIONS: dict[str, Collection] = {
+    c.id: c
+    for c in (
+        Collection(
+            "communities", "社区", "Communities",
+            "县内的社区和村，及其创建等级和文明称号（与公众地图一致）",
+            "The county's communities and villages with their tier and civilized titles, as the public map shows them",
+            "Polygon",
+            {"code": "string", "kind": "string", "name": "string", "tier": "string", "titles": "array"},
+            ("code", "kind", "name", "tier"), _zones(COMMUNITY_KINDS, _community),
+        ),
+        Collection(
+            "road-segments", "路段", "Road segments",
+            "路段及其在某一时刻的牵头单位和协助单位（datetime 选定时刻，缺省为现在）",
+            "Road segments with their lead and assisting units at a moment (datetime picks it; now by default)",
+            "LineString",
+            {"name": "string", "highway": "string", "length_m": "number", "lead_unit": "string",
+             "lead_unit_code": "string", "lead_unit_hotline": "string", "assisting_units": "string",
+             "date": "string"},
+            ("name", "highway", "lead_unit", "lead_unit_code"), _segments, temporal=True,
+        ),
+        Collection(
+            "grid-cells", "网格", "Grid cells", "社区内划分的网格", "The grid cells drawn inside communities",
+            "Polygon", {"code": "string", "name": "string", "community": "string", "area_m2": "number"},
+            ("code", "name", "community"), _zones("grid", _cell, parents=True),
+        ),
+        Collection(
+            "subdistricts", "街道", "Subdistricts", "县内的街道和乡镇", "The county's subdistricts and townships",
+            "Polygon", {"code": "string", "name": "string", "area_m2": "number"},
+            ("code", "name"), _zones("subdistrict", _subdistrict),
+        ),
+    )
+}  # fmt: skip
+
+
+def visible(staff: bool) -> list[Collection]:
+    """The collections a caller sees: the public ones, and the staff ones for staff."""
+    return [c for c in COLLECTIONS.values() if c.public or staff]
+
+
+def find(collection_id: str, staff: bool) -> Collection:
+    """The collection of this id; NotFound when there is none (or it is staff-only and the caller
+    is not staff: it is not there for them)."""
+    found = COLLECTIONS.get(collection_id)
+    if found is None or not (found.public or staff):
+        raise NotFound(
+            f"没有这个要素集：{collection_id[:60]!r}",
+            en=f"There is no such collection: {collection_id[:60]!r}",
+            field="collectionId",
+        )
+    return found
+
+
+# -- features --------------------------------------------------------------------------------------
+def items(store: Store, county: County, collection: Collection, query: Query) -> tuple[list[dict], int]:
+    """(the page of features, how many matched): those meeting the bbox exactly and every filter,
+    by id, from ``query.offset``, at most ``query.limit``."""
+    rows = collection.rows(store, county, query)
+    if query.bbox is not None and rows:
+        hits = shapely.intersects(shapely.box(*query.bbox), [r.geom for r in rows])
+        rows = [r for r, hit in zip(rows, hits, strict=True) if hit]
+    rows = [r for r in rows if all(_text(r.properties.get(k)) == v for k, v in query.filters.items())]
+    rows.sort(key=lambda r: r.id)
+    page = rows[query.offset : query.offset + query.limit]
+    return [as_feature(r) for r in page], len(rows)
+
+
+def one(store: Store, county: County, collection: Collection, feature_id: int, at: datetime | None) -> dict:
+    """The feature of this id in the collection; NotFound else."""
+    for row in collection.rows(store, county, Query(at=at)):
+        if row.id == feature_id:
+            return as_feature(row)
+    raise no_feature(collection, feature_id)
+
+
+def no_feature(collection: Collection, feature_id) -> NotFound:
+    shown = str(feature_id)[:40]
+    return NotFound(
+        f"要素集 {collection.id} 中没有编号为 {shown!r} 的要素",
+        en=f"There is no feature {shown!r} in the collection {collection.id}",
+        field="featureId",
+    )
+
+
+def as_feature(row: Row) -> dict:
+    geom = shapely.set_precision(row.geom, COORD_GRID_DEG, mode="pointwise")
+    return {"type": "Feature", "id": row.id, "geometry": mapping(geom), "properties": row.properties}
+
+
+def extent(county: County) -> list[float] | None:
+    """The county's extent in CRS84, for each collection's spatial extent."""
+    shape = county.boundary or county.extent
+    if shape is None or shape.is_empty:
+        return None
+    return [round(float(v), 6) for v in shape.bounds]
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return "" if value is None else str(value)

@@ -1,0 +1,130 @@
+"""The query of an OGC API – Features request parsed and bounded at the edge (17-069r4 §7.15):
+``bbox`` with ``bbox-crs`` (CRS84 only), ``datetime`` (an instant or an interval, open at either
+end with ``..``), ``limit`` (1 and up; above the maximum it is clamped, as the standard permits),
+``offset``, and the collection's queryables as simple ``name=value`` parameters. A parameter the
+API does not define is a 400 (/req/core/query-param-unknown)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from flask import request
+
+from geodata.assignments.postings import COUNTY_TZ, day_start
+from geodata.errors import InvalidInput
+from layers.ogcapi import CRS84, DEFAULT_LIMIT, MAX_LIMIT, Collection, Query
+from webmap.views import params
+
+MAX_OFFSET = 10_000_000
+MAX_VALUE = 200  # characters of a filter's value
+COMMON = ("f", "lang")  # every path takes these
+ITEM_PARAMS = ("bbox", "bbox-crs", "datetime", "limit", "offset")
+
+
+def refuse_unknown(allowed) -> None:
+    """A 400 naming the first query parameter the API does not define here."""
+    for name in request.args:
+        if name not in allowed and name not in COMMON:
+            raise InvalidInput(
+                f"未知的查询参数：{name[:40]!r}",
+                en=f"Unknown query parameter: {name[:40]!r}",
+                field=name[:40],
+            )
+
+
+def items_query(collection: Collection) -> Query:
+    """The items request's Query for ``collection``."""
+    a = request.args
+    refuse_unknown((*ITEM_PARAMS, *collection.queryables))
+    crs = a.get("bbox-crs", CRS84).strip()
+    if crs != CRS84:
+        raise InvalidInput(f"bbox-crs 只支持 {CRS84}", en=f"bbox-crs supports only {CRS84}", field="bbox-crs")
+    bbox = params.parse_bbox(a["bbox"]) if "bbox" in a else None
+    filters = {}
+    for name in collection.queryables:
+        if name in a:
+            filters[name] = params.check_text(a[name].strip(), name)[:MAX_VALUE]
+    return Query(bbox, moment(a.get("datetime")), filters, limit(a.get("limit")), offset(a.get("offset")))
+
+
+def limit(raw: str | None) -> int:
+    """1 and up; above MAX_LIMIT it is MAX_LIMIT (the standard lets a server clamp)."""
+    if raw is None:
+        return DEFAULT_LIMIT
+    value = _whole(raw, "limit")
+    if value < 1:
+        raise InvalidInput(
+            f"limit 应为 1–{MAX_LIMIT} 的整数，而不是 {raw[:20]!r}",
+            en=f"limit must be an integer from 1 to {MAX_LIMIT}, not {raw[:20]!r}",
+            field="limit",
+        )
+    return min(value, MAX_LIMIT)
+
+
+def offset(raw: str | None) -> int:
+    if raw is None:
+        return 0
+    value = _whole(raw, "offset")
+    if not 0 <= value <= MAX_OFFSET:
+        raise InvalidInput(
+            f"offset 应为 0–{MAX_OFFSET} 的整数",
+            en=f"offset must be an integer from 0 to {MAX_OFFSET}",
+            field="offset",
+        )
+    return value
+
+
+def _whole(raw: str, field: str) -> int:
+    text = raw.strip()
+    if not re.fullmatch(r"-?\d{1,12}", text):
+        raise InvalidInput(
+            f"{field} 应为整数，而不是 {raw[:20]!r}",
+            en=f"{field} must be an integer, not {raw[:20]!r}",
+            field=field,
+        )
+    return int(text)
+
+
+def moment(raw: str | None) -> datetime | None:
+    """The moment ``datetime`` picks: an instant, or an interval's end (its start when it is open
+    at the end); None for none or ``../..``. An interval must not end before it starts."""
+    if raw is None or not raw.strip():
+        return None
+    parts = raw.strip().split("/")
+    if len(parts) > 2:
+        raise _bad_datetime(raw)
+    if len(parts) == 1:
+        return _instant(parts[0], raw)
+    start, end = (None if p in ("", "..") else _instant(p, raw) for p in parts)
+    if start is not None and end is not None and end < start:
+        raise InvalidInput(
+            f"datetime 的结束早于开始：{raw[:60]!r}",
+            en=f"The datetime interval ends before it starts: {raw[:60]!r}",
+            field="datetime",
+        )
+    return end or start
+
+
+def _instant(text: str, raw: str) -> datetime:
+    """An RFC 3339 date-time (without an offset: the county's clock) or a date (its 00:00 there)."""
+    text = re.sub(r"[zZ]$", "+00:00", text.strip())
+    try:
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+            when = day_start(date.fromisoformat(text))
+        elif re.fullmatch(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d)?", text):
+            when = datetime.fromisoformat(text)
+        else:
+            raise ValueError(text)
+    except ValueError:
+        raise _bad_datetime(raw) from None
+    params.day_in_range(when.date(), "datetime")
+    return when if when.tzinfo else when.replace(tzinfo=COUNTY_TZ)
+
+
+def _bad_datetime(raw: str) -> InvalidInput:
+    return InvalidInput(
+        f"datetime 应为 RFC 3339 时间或时间段（如 2026-10-01、../2026-10-01），而不是 {raw[:60]!r}",
+        en=f"datetime must be an RFC 3339 instant or interval (such as 2026-10-01 or ../2026-10-01), not {raw[:60]!r}",
+        field="datetime",
+    )
