@@ -17,14 +17,24 @@ import shapely
 from shapely.geometry import mapping
 
 from geodata import clock
-from geodata.assignments.postings import COUNTY_TZ
+from geodata.assignments.postings import COUNTY_TZ, month_span
 from geodata.errors import NotFound
 from geodata.model import COMMUNITY_KINDS, County
 from geodata.stores.store import BBox, Store
 from layers.geojson import COORD_GRID_DEG
+from layers.score_map import default_month
+from layers.scores import grade, score_settings, target_scores
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A staff member reading (by session, key or Basic): their role and, for unit staff, unit."""
+
+    role: str
+    unit_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,9 @@ class Query:
     filters: dict[str, str] = field(default_factory=dict)  # queryable → value, matched as text
     limit: int = DEFAULT_LIMIT
     offset: int = 0
+    since: datetime | None = None  # the interval ``datetime`` names, [since, until)
+    until: datetime | None = None
+    viewer: Viewer | None = None  # None: an anonymous caller
 
 
 @dataclass(frozen=True)
@@ -121,6 +134,58 @@ def _segments(store: Store, county: County, query: Query) -> list[Row]:
     return rows
 
 
+def _cases(store: Store, county: County, query: Query) -> list[Row]:
+    """Cases reported in [since, until): for staff every case of their scope (unit staff, their
+    unit's); for anyone else the public subset, as Open311 shows it: public categories only,
+    repeats left out, and never a reporter, a contact or what anyone wrote."""
+    viewer = query.viewer
+    filters: dict = {"since": query.since, "until": query.until}
+    if viewer is None:
+        filters["duplicates"] = False
+    elif viewer.role == "unit_staff":
+        filters["unit_id"] = viewer.unit_id if viewer.unit_id is not None else -1
+    found = store.list_incidents(county.id, query.bbox, **{k: v for k, v in filters.items() if v is not None})
+    categories = {c.code: c for c in store.list_categories()}
+    units = {u.id: u for u in store.list_units(county.id)}
+    rows = []
+    for case in found:
+        category = categories.get(case.category)
+        if viewer is None and not (category and category.public):
+            continue
+        unit = units.get(case.unit_id)
+        rows.append(Row(case.id, case.geom, {
+            "category": case.category, "category_name": category.name_zh if category else case.category,
+            "status": case.status, "reported_at": case.reported_at.astimezone(COUNTY_TZ).isoformat(timespec="seconds"),
+            "unit": unit and unit.name, "unit_code": unit and unit.code, "source": case.source,
+        }))  # fmt: skip
+    return rows
+
+
+def _scores(store: Store, county: County, query: Query) -> list[Row]:
+    """Each target inspected in the month of ``query.at`` (by default the last whole month) with
+    its score and grade by the settings of that month. A target's feature id is twice its id, plus
+    one for a road segment, so that zones and segments never share one."""
+    at = query.at or clock.now()
+    month = at.astimezone(COUNTY_TZ).strftime("%Y-%m") if query.at else default_month(at)
+    settings = score_settings(store, month)
+    scored = target_scores(store, county, *month_span(month), settings)
+    if not scored:
+        return []
+    zones = {z.id: z for z in store.list_zones(county.id, bbox=query.bbox)}
+    segments = {s.id: s for s in store.list_segments(county.id, bbox=query.bbox)}
+    rows = []
+    for (kind, target_id), t in scored.items():
+        target = (zones if kind == "zone" else segments).get(target_id)
+        if target is None:
+            continue
+        rows.append(Row(2 * target_id + (kind == "segment"), target.geom, {
+            "target_kind": kind, "target_id": target_id, "name": t.name, "month": month,
+            "score": round(t.score, 1), "grade": grade(t.score, settings), "inspections": t.inspections,
+            "incidents": t.incidents, "penalty": round(t.penalty, 1),
+        }))  # fmt: skip
+    return rows
+
+
 COLLECTIONS: dict[str, Collection] = {
     c.id: c
     for c in (
@@ -152,20 +217,41 @@ COLLECTIONS: dict[str, Collection] = {
             "Polygon", {"code": "string", "name": "string", "area_m2": "number"},
             ("code", "name"), _zones("subdistrict", _subdistrict),
         ),
+        Collection(
+            "cases", "案件", "Cases",
+            "案件（datetime 按上报时间筛选）：工作人员看其权限内的全部案件，公众只看公开类别的案件，不含上报人和联系方式",
+            "Cases (datetime picks them by the time reported): staff see every case they may, anyone else "
+            "only cases of public categories, never a reporter or a contact",
+            "Point",
+            {"category": "string", "category_name": "string", "status": "string", "reported_at": "string",
+             "unit": "string", "unit_code": "string", "source": "string"},
+            ("category", "status", "unit_code", "source"), _cases, temporal=True,
+        ),
+        Collection(
+            "scores", "考评得分", "Scores",
+            "某月被考评的社区、网格和路段及其得分和等级（datetime 选定月份，缺省为上个整月）；仅限工作人员",
+            "The communities, cells and road segments inspected in a month with their score and grade "
+            "(datetime picks the month; the last whole month by default); staff only",
+            "Geometry",
+            {"target_kind": "string", "target_id": "integer", "name": "string", "month": "string",
+             "score": "number", "grade": "string", "inspections": "integer", "incidents": "integer",
+             "penalty": "number"},
+            ("target_kind", "grade"), _scores, temporal=True, public=False,
+        ),
     )
 }  # fmt: skip
 
 
-def visible(staff: bool) -> list[Collection]:
+def visible(viewer: Viewer | None) -> list[Collection]:
     """The collections a caller sees: the public ones, and the staff ones for staff."""
-    return [c for c in COLLECTIONS.values() if c.public or staff]
+    return [c for c in COLLECTIONS.values() if c.public or viewer is not None]
 
 
-def find(collection_id: str, staff: bool) -> Collection:
+def find(collection_id: str, viewer: Viewer | None) -> Collection:
     """The collection of this id; NotFound when there is none (or it is staff-only and the caller
     is not staff: it is not there for them)."""
     found = COLLECTIONS.get(collection_id)
-    if found is None or not (found.public or staff):
+    if found is None or not (found.public or viewer is not None):
         raise NotFound(
             f"没有这个要素集：{collection_id[:60]!r}",
             en=f"There is no such collection: {collection_id[:60]!r}",
@@ -188,9 +274,10 @@ def items(store: Store, county: County, collection: Collection, query: Query) ->
     return [as_feature(r) for r in page], len(rows)
 
 
-def one(store: Store, county: County, collection: Collection, feature_id: int, at: datetime | None) -> dict:
-    """The feature of this id in the collection; NotFound else."""
-    for row in collection.rows(store, county, Query(at=at)):
+def one(store: Store, county: County, collection: Collection, feature_id: int, query: Query) -> dict:
+    """The feature of this id in the collection as ``query`` sees it (its moment, its viewer);
+    NotFound else."""
+    for row in collection.rows(store, county, query):
         if row.id == feature_id:
             return as_feature(row)
     raise no_feature(collection, feature_id)

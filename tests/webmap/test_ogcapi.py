@@ -16,7 +16,7 @@ from tests.support.web import COUNTY_CODE, county_app, serving
 from webmap import get_store
 
 CHANGED = datetime(2025, 6, 1, tzinfo=UTC)  # 金田路's lead passes from 交警大队 to 环卫所
-PUBLIC = ("communities", "road-segments", "grid-cells", "subdistricts")
+PUBLIC = ("communities", "road-segments", "grid-cells", "subdistricts", "cases")  # cases: the public subset
 ITEMS = "/ogcapi/collections/{}/items"
 
 

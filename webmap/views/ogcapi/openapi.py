@@ -33,7 +33,7 @@ PARAMETERS = {
         {"type": "string"},
         "An RFC 3339 instant or interval, open at either end with '..' (2026-10-01, ../2026-10-01). "
         "For road segments it picks the moment of their units (an interval's end, else its start); "
-        "collections without time ignore it.",
+        "cases are those reported in it (a date is its whole day); the other collections ignore it.",
     ),
     "limit": _param(
         "limit",

@@ -1,13 +1,12 @@
 """OGC API – Features Part 1: Core at /ogcapi (issue #21 part 1): the landing page, conformance,
 the collections, their items and each feature, as JSON (GeoJSON for features) or, with ``f=html``
 or a browser's Accept, as a page in the reader's language. QGIS (the OAPIF provider) and OWSLib
-read it. Anyone reads the public collections; staff ones (none yet) would need a session or an
-``X-API-Key``. Errors come as an OGC exception, ``{"code": …, "description": …}``."""
+read it. Anyone reads the public collections and the public subset of cases; staff read more with
+a session, an ``X-API-Key`` or HTTP Basic (webmap/views/ogcapi/access.py). Errors come as an OGC exception, ``{"code": …, "description": …}``."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from geodata import clock
@@ -18,8 +17,8 @@ from webmap.i18n import current_lang, t
 from webmap.views.common import current_county
 from webmap.views.errors import describe
 from webmap.views.ogcapi import openapi
-from webmap.views.ogcapi.query import items_query, moment, refuse_unknown
-from webmap.views.requests import api_key_in_request, checked_key
+from webmap.views.ogcapi.access import viewer
+from webmap.views.ogcapi.query import items_query, refuse_unknown, span
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 
@@ -68,15 +67,6 @@ def _answer(body: dict, kind: str = JSON, page: str = "", **context) -> Response
     return response
 
 
-def _staff() -> bool:
-    """Whether the caller may see staff collections: a session, or a valid X-API-Key."""
-    key = api_key_in_request()
-    if key is not None:
-        checked_key(get_store(), key)
-        return True
-    return bool(current_user.is_authenticated)
-
-
 # -- the service -----------------------------------------------------------------------------------
 @bp.get("")
 @bp.get("/")
@@ -116,7 +106,7 @@ def conformance():
 def collections():
     refuse_unknown(())
     county = current_county(get_store())
-    found = [_collection(c, county) for c in layer.visible(_staff())]
+    found = [_collection(c, county) for c in layer.visible(viewer())]
     return _answer({"links": _links("ogcapi.collections"), "collections": found}, page="collections")
 
 
@@ -124,7 +114,7 @@ def collections():
 def collection(collection_id: str):
     refuse_unknown(())
     county = current_county(get_store())
-    found = layer.find(collection_id, _staff())
+    found = layer.find(collection_id, viewer())
     return _answer(_collection(found, county), page="collection")
 
 
@@ -154,8 +144,9 @@ def _collection(c: layer.Collection, county) -> dict:
 def items(collection_id: str):
     store = get_store()
     county = current_county(store)
-    found = layer.find(collection_id, _staff())
-    query = items_query(found)
+    reader = viewer()
+    found = layer.find(collection_id, reader)
+    query = items_query(found, reader)
     features, matched = layer.items(store, county, found, query)
     args = {k: v for k, v in request.args.items() if k not in ("offset", "f")}
     here = {**args, "offset": query.offset} if query.offset else args
@@ -188,11 +179,12 @@ def feature(collection_id: str, feature_id: str):
     refuse_unknown(("datetime",))
     store = get_store()
     county = current_county(store)
-    found = layer.find(collection_id, _staff())
-    at = moment(request.args.get("datetime"))
+    reader = viewer()
+    found = layer.find(collection_id, reader)
+    _, _, at = span(request.args.get("datetime"))
     if not (feature_id.isascii() and feature_id.isdecimal() and len(feature_id) < 12):
         raise layer.no_feature(found, feature_id)
-    body = layer.one(store, county, found, int(feature_id), at)
+    body = layer.one(store, county, found, int(feature_id), layer.Query(at=at, viewer=reader))
     body["links"] = [
         *_links("ogcapi.feature", GEOJSON, collection_id=found.id, feature_id=feature_id),
         _link("ogcapi.collection", "collection", JSON, collection_id=found.id),
@@ -226,4 +218,6 @@ def error(exc: Exception) -> Response:
     response.status_code = status
     if isinstance(exc, PortalError) and "retry_after" in exc.details:
         response.headers["Retry-After"] = str(exc.details["retry_after"])
+    if isinstance(exc, PortalError) and "www_authenticate" in exc.details:
+        response.headers["WWW-Authenticate"] = exc.details["www_authenticate"]
     return response

@@ -7,13 +7,13 @@ API does not define is a 400 (/req/core/query-param-unknown)."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import request
 
-from geodata.assignments.postings import COUNTY_TZ, day_start
+from geodata.assignments.postings import COUNTY_TZ, day_span
 from geodata.errors import InvalidInput
-from layers.ogcapi import CRS84, DEFAULT_LIMIT, MAX_LIMIT, Collection, Query
+from layers.ogcapi import CRS84, DEFAULT_LIMIT, MAX_LIMIT, Collection, Query, Viewer
 from webmap.views import params
 
 MAX_OFFSET = 10_000_000
@@ -33,8 +33,8 @@ def refuse_unknown(allowed) -> None:
             )
 
 
-def items_query(collection: Collection) -> Query:
-    """The items request's Query for ``collection``."""
+def items_query(collection: Collection, viewer: Viewer | None) -> Query:
+    """The items request's Query for ``collection``, as ``viewer`` asks it."""
     a = request.args
     refuse_unknown((*ITEM_PARAMS, *collection.queryables))
     crs = a.get("bbox-crs", CRS84).strip()
@@ -45,7 +45,8 @@ def items_query(collection: Collection) -> Query:
     for name in collection.queryables:
         if name in a:
             filters[name] = params.check_text(a[name].strip(), name)[:MAX_VALUE]
-    return Query(bbox, moment(a.get("datetime")), filters, limit(a.get("limit")), offset(a.get("offset")))
+    since, until, at = span(a.get("datetime"))
+    return Query(bbox, at, filters, limit(a.get("limit")), offset(a.get("offset")), since, until, viewer)
 
 
 def limit(raw: str | None) -> int:
@@ -88,38 +89,48 @@ def _whole(raw: str, field: str) -> int:
 
 def moment(raw: str | None) -> datetime | None:
     """The moment ``datetime`` picks: an instant, or an interval's end (its start when it is open
-    at the end); None for none or ``../..``. An interval must not end before it starts."""
+    at the end); None for none or ``../..``."""
+    return span(raw)[2]
+
+
+def span(raw: str | None) -> tuple[datetime | None, datetime | None, datetime | None]:
+    """(since, until, moment) of ``datetime``: the interval [since, until) it names (a date covers
+    its whole day, an interval's end date included) and the moment it picks. An interval must not
+    end before it starts."""
     if raw is None or not raw.strip():
-        return None
+        return None, None, None
     parts = raw.strip().split("/")
     if len(parts) > 2:
         raise _bad_datetime(raw)
     if len(parts) == 1:
-        return _instant(parts[0], raw)
-    start, end = (None if p in ("", "..") else _instant(p, raw) for p in parts)
-    if start is not None and end is not None and end < start:
+        start, end = _instant(parts[0], raw)
+        return start, end, start
+    (start, _), (last, end) = ((None, None) if p in ("", "..") else _instant(p, raw) for p in parts)
+    if start is not None and last is not None and last < start:
         raise InvalidInput(
             f"datetime 的结束早于开始：{raw[:60]!r}",
             en=f"The datetime interval ends before it starts: {raw[:60]!r}",
             field="datetime",
         )
-    return end or start
+    return start, end, last or start
 
 
-def _instant(text: str, raw: str) -> datetime:
-    """An RFC 3339 date-time (without an offset: the county's clock) or a date (its 00:00 there)."""
+def _instant(text: str, raw: str) -> tuple[datetime, datetime]:
+    """An RFC 3339 date-time (without an offset: the county's clock), as (it, just after it), or
+    a date as (its 00:00, the next day's 00:00) there."""
     text = re.sub(r"[zZ]$", "+00:00", text.strip())
     try:
         if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
-            when = day_start(date.fromisoformat(text))
-        elif re.fullmatch(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d)?", text):
-            when = datetime.fromisoformat(text)
-        else:
+            day = params.day_in_range(date.fromisoformat(text), "datetime")
+            return day_span(day)
+        if not re.fullmatch(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d)?", text):
             raise ValueError(text)
+        when = datetime.fromisoformat(text)
     except ValueError:
         raise _bad_datetime(raw) from None
     params.day_in_range(when.date(), "datetime")
-    return when if when.tzinfo else when.replace(tzinfo=COUNTY_TZ)
+    when = when if when.tzinfo else when.replace(tzinfo=COUNTY_TZ)
+    return when, when + timedelta(microseconds=1)
 
 
 def _bad_datetime(raw: str) -> InvalidInput:
