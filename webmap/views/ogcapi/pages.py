@@ -148,30 +148,29 @@ def items(collection_id: str):
     found = layer.find(collection_id, reader)
     query = items_query(found, reader)
     features, matched = layer.items(store, county, found, query)
-    args = {k: v for k, v in request.args.items() if k not in ("offset", "f")}
-    here = {**args, "offset": query.offset} if query.offset else args
-    links = _links("ogcapi.items", GEOJSON, collection_id=found.id, **here)
-    if query.offset + len(features) < matched:
-        links.append(
-            _link(
-                "ogcapi.items",
-                "next",
-                GEOJSON,
-                collection_id=found.id,
-                **{**args, "offset": query.offset + query.limit},
-            )
-        )
-    if query.offset > 0:
-        back = max(query.offset - query.limit, 0)
-        links.append(
-            _link("ogcapi.items", "prev", GEOJSON, collection_id=found.id, **{**args, "offset": back})
-        )
-    links.append(_link("ogcapi.collection", "collection", JSON, collection_id=found.id))
+    links = _page_links(found, query, len(features), matched)
     body = {"type": "FeatureCollection", "features": features, "links": links,
             "numberMatched": matched, "numberReturned": len(features),
             "timeStamp": _now()}  # fmt: skip
     columns = list(found.properties)
     return _answer(body, GEOJSON, page="items", collection=found, columns=columns)
+
+
+def _page_links(found: layer.Collection, query, returned: int, matched: int) -> list[dict]:
+    """self and alternate, next while more match, prev after the first page, the collection."""
+    args = {k: v for k, v in request.args.items() if k not in ("offset", "f")}
+    here = {**args, "offset": query.offset} if query.offset else args
+    links = _links("ogcapi.items", GEOJSON, collection_id=found.id, **here)
+    pages = []
+    if query.offset + returned < matched:
+        pages.append(("next", query.offset + query.limit))
+    if query.offset > 0:
+        pages.append(("prev", max(query.offset - query.limit, 0)))
+    for rel, offset in pages:
+        links.append(
+            _link("ogcapi.items", rel, GEOJSON, collection_id=found.id, **{**args, "offset": offset})
+        )
+    return [*links, _link("ogcapi.collection", "collection", JSON, collection_id=found.id)]
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
