@@ -230,3 +230,26 @@ def test_the_same_features_on_sqlite_and_postgis(committed_postgis_url, tmp_path
     pg.extensions["portal_db"].close()
     assert a == b
     assert sum(len(f) for f in a.values()) > 8
+
+
+def test_the_openapi_document_is_valid_and_the_answers_match_it(ogc):
+    from openapi_schema_validator import OAS30Validator
+    from openapi_spec_validator import validate
+
+    client = ogc.test_client()
+    doc = _get(client, "/ogcapi/openapi.json").get_json()
+    validate(doc)
+
+    def check(path: str, url: str, status: str = "200") -> None:
+        answer = client.get(url)
+        assert str(answer.status_code) == status, (url, answer.text)
+        content = doc["paths"][path]["get"]["responses"][status]["content"]
+        (schema,) = (c["schema"] for c in content.values())
+        OAS30Validator({**schema, "components": doc["components"]}).validate(answer.get_json())
+
+    for c in COLLECTIONS.values():
+        if c.public:
+            check(f"/collections/{c.id}/items", ITEMS.format(c.id) + "?limit=3&datetime=2025-06-02")
+            check(f"/collections/{c.id}/items", ITEMS.format(c.id) + "?limit=0", "400")
+    check("/collections/road-segments/items/{featureId}", "/ogcapi/collections/road-segments/items/1")
+    check("/collections/road-segments/items/{featureId}", "/ogcapi/collections/road-segments/items/9", "404")
