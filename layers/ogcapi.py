@@ -68,9 +68,13 @@ class Collection:
     geometry: str  # the GeoJSON geometry type of its features
     properties: dict[str, str]  # name → JSON Schema type
     queryables: tuple[str, ...]
-    rows: Callable[[Store, County, Query], list[Row]] = field(repr=False)
+    rows: Callable[[Store, County, Query], list[Row]] | None = field(repr=False)  # all, filtered here
     temporal: bool = False  # whether ``datetime`` changes the features (else it is ignored)
     public: bool = True
+    # For a collection too large to hold: a page of rows filtered and paged by the store, and how
+    # many match; and the row of one id.
+    paged: Callable[[Store, County, Query], tuple[list[Row], int]] | None = field(repr=False, default=None)
+    by_id: Callable[[Store, County, Query, int], list[Row]] | None = field(repr=False, default=None)
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_zh
@@ -134,31 +138,67 @@ def _segments(store: Store, county: County, query: Query) -> list[Row]:
     return rows
 
 
-def _cases(store: Store, county: County, query: Query) -> list[Row]:
-    """Cases reported in [since, until): for staff every case of their scope (unit staff, their
-    unit's); for anyone else the public subset, as Open311 shows it: public categories only,
-    repeats left out, and never a reporter, a contact or what anyone wrote."""
+def _case_filters(store: Store, county: County, query: Query) -> dict | None:
+    """The store's filters for the cases ``query`` asks for, or None when none can match (a unit
+    code that is no unit's). Staff see every case of their scope (unit staff, their unit's); anyone
+    else the public subset, as Open311 shows it: public categories only, repeats left out."""
     viewer = query.viewer
     filters: dict = {"since": query.since, "until": query.until}
     if viewer is None:
-        filters["duplicates"] = False
+        filters.update(duplicates=False, public_only=True)
     elif viewer.role == "unit_staff":
         filters["unit_id"] = viewer.unit_id if viewer.unit_id is not None else -1
-    found = store.list_incidents(county.id, query.bbox, **{k: v for k, v in filters.items() if v is not None})
+    for name in ("category", "status", "source"):
+        filters[name] = query.filters.get(name)
+    if "unit_code" in query.filters:
+        unit = next((u for u in store.list_units(county.id) if u.code == query.filters["unit_code"]), None)
+        if unit is None or filters.get("unit_id", unit.id) != unit.id:
+            return None
+        filters["unit_id"] = unit.id
+    return {k: v for k, v in filters.items() if v is not None}
+
+
+def _case_rows(store: Store, county: County, cases) -> list[Row]:
+    """Cases as rows, never with a reporter, a contact or what anyone wrote."""
     categories = {c.code: c for c in store.list_categories()}
     units = {u.id: u for u in store.list_units(county.id)}
     rows = []
-    for case in found:
-        category = categories.get(case.category)
-        if viewer is None and not (category and category.public):
-            continue
-        unit = units.get(case.unit_id)
+    for case in cases:
+        category, unit = categories.get(case.category), units.get(case.unit_id)
         rows.append(Row(case.id, case.geom, {
             "category": case.category, "category_name": category.name_zh if category else case.category,
             "status": case.status, "reported_at": case.reported_at.astimezone(COUNTY_TZ).isoformat(timespec="seconds"),
             "unit": unit and unit.name, "unit_code": unit and unit.code, "source": case.source,
         }))  # fmt: skip
     return rows
+
+
+def _cases(store: Store, county: County, query: Query) -> tuple[list[Row], int]:
+    """A page of the cases ``query`` asks for, paged by the store, and how many match."""
+    filters = _case_filters(store, county, query)
+    if filters is None:
+        return [], 0
+    matched = store.count_incidents(county.id, query.bbox, **filters)
+    found = store.list_incidents(county.id, query.bbox, limit=query.limit, offset=query.offset, **filters)
+    return _case_rows(store, county, found), matched
+
+
+def _case(store: Store, county: County, query: Query, case_id: int) -> list[Row]:
+    """The case of this id, when ``query``'s viewer may see it."""
+    filters = _case_filters(store, county, query) or {}
+    try:
+        case = store.get_incident(county.id, case_id)
+    except NotFound:
+        return []
+    if filters.get("public_only") and not any(
+        c.code == case.category and c.public for c in store.list_categories()
+    ):
+        return []
+    if (not filters.get("duplicates", True) and case.duplicate_of is not None) or (
+        "unit_id" in filters and case.unit_id != filters["unit_id"]
+    ):
+        return []
+    return _case_rows(store, county, [case])
 
 
 def _scores(store: Store, county: County, query: Query) -> list[Row]:
@@ -225,7 +265,7 @@ COLLECTIONS: dict[str, Collection] = {
             "Point",
             {"category": "string", "category_name": "string", "status": "string", "reported_at": "string",
              "unit": "string", "unit_code": "string", "source": "string"},
-            ("category", "status", "unit_code", "source"), _cases, temporal=True,
+            ("category", "status", "unit_code", "source"), None, temporal=True, paged=_cases, by_id=_case,
         ),
         Collection(
             "scores", "考评得分", "Scores",
@@ -264,6 +304,9 @@ def find(collection_id: str, viewer: Viewer | None) -> Collection:
 def items(store: Store, county: County, collection: Collection, query: Query) -> tuple[list[dict], int]:
     """(the page of features, how many matched): those meeting the bbox exactly and every filter,
     by id, from ``query.offset``, at most ``query.limit``."""
+    if collection.paged is not None:
+        rows, matched = collection.paged(store, county, query)
+        return [as_feature(r) for r in rows], matched
     rows = collection.rows(store, county, query)
     if query.bbox is not None and rows:
         hits = shapely.intersects(shapely.box(*query.bbox), [r.geom for r in rows])
@@ -277,7 +320,12 @@ def items(store: Store, county: County, collection: Collection, query: Query) ->
 def one(store: Store, county: County, collection: Collection, feature_id: int, query: Query) -> dict:
     """The feature of this id in the collection as ``query`` sees it (its moment, its viewer);
     NotFound else."""
-    for row in collection.rows(store, county, query):
+    rows = (
+        collection.by_id(store, county, query, feature_id)
+        if collection.by_id
+        else collection.rows(store, county, query)
+    )
+    for row in rows:
         if row.id == feature_id:
             return as_feature(row)
     raise no_feature(collection, feature_id)

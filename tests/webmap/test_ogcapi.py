@@ -217,6 +217,9 @@ def _answers(app) -> dict:
     urls = [ITEMS.format(c) + "?limit=3" for c in PUBLIC] + [
         ITEMS.format("road-segments") + "?datetime=2025-05-01&bbox=114.01,22.5,114.02,22.52",
         ITEMS.format("communities") + "?bbox=114.012,22.5,114.02,22.52",
+        ITEMS.format("cases")
+        + "?limit=7&offset=3&datetime=2024-01-02/2024-01-20&bbox=114.0,22.5,114.01,22.51",
+        ITEMS.format("cases") + "?category=parking&limit=1000",
     ]
     return {url: _get(client, url).get_json()["features"] for url in urls}
 

@@ -43,7 +43,8 @@ class CaseStore(Protocol):
         (open and past the deadline then), ``duplicates`` (False leaves out reports linked to an earlier case),
         ``source`` (inspector, api, public), ``closed_since`` / ``closed_until`` (closed in
         [since, until): closing is final, so when the case was last updated), ``pending``
-        ('extension': a 延期 waiting for a decision; 'supervised': a 督办 not closed)."""
+        ('extension': a 延期 waiting for a decision; 'supervised': a 督办 not closed),
+        ``public_only`` (True: only cases of public categories)."""
 
     def count_incidents(self, county_id: int, bbox: BBox | None = None, **filters) -> int:
         """How many incidents ``list_incidents`` would give without a limit."""
