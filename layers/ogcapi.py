@@ -3,8 +3,9 @@ properties and queryables, and its features filtered and paged. Plain data in an
 webmap/views/ogcapi/ parses the query into a ``Query`` and renders what comes back, and the
 OpenAPI document is drawn from the same ``COLLECTIONS``.
 
-Everything a public collection returns is public, as on the public map (layers/public_map.py): a
-unit's name and public hotline, never a post's person or phone.
+What an anonymous caller gets is public, as on the public map (layers/public_map.py) and Open311:
+a unit's name and public hotline, never a post's person or phone; of cases, the public subset and
+never a reporter, a contact or a note. ``scores`` (exact scores) is for staff only.
 """
 
 from __future__ import annotations
