@@ -194,10 +194,14 @@ def test_the_html_view_is_escaped_in_chinese_and_english_without_script(ogc):
     assert "没有符合条件的要素" in empty
 
 
-def test_owslib_lists_every_collection_and_pages_through_each_once(ogc):
+@pytest.mark.parametrize("backend", ["sqlite", "postgis"])
+def test_owslib_lists_every_collection_and_pages_through_each_once(backend, tmp_path, request):
     from owslib.ogcapi.features import Features
 
-    with serving(ogc) as base:
+    url = request.getfixturevalue("committed_postgis_url") if backend == "postgis" else None
+    app = county_app(tmp_path, url)
+    _add_zones(app)
+    with serving(app) as base:
         api = Features(f"{base}/ogcapi")
         assert set(api.feature_collections()) == set(PUBLIC)
         assert {"core", "geojson"} <= {c.rsplit("/", 1)[1] for c in api.conformance()["conformsTo"]}
@@ -210,6 +214,8 @@ def test_owslib_lists_every_collection_and_pages_through_each_once(ogc):
                 if not any(link["rel"] == "next" for link in page["links"]):
                     break
             assert len(ids) == len(set(ids)) == page["numberMatched"] > 0, collection
+    if url:
+        app.extensions["portal_db"].close()
 
 
 def _answers(app) -> dict:
