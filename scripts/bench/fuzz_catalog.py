@@ -30,6 +30,9 @@ GET_APIS = [
     "/api/v1/zones/{id}/edit-context", "/api/v1/media/{token}", "/api/public/communities",
     "/api/public/communities/{code}", "/api/public/roads", "/api/public/search", "/api/public/reports/{token}",
     "/api/v1/offline/kit", "/api/v1/offline/session", "/api/v1/inbox", "/tiles/{layer}.json", "/tiles/style.json",
+    "/ogcapi", "/ogcapi/", "/ogcapi/openapi.json", "/ogcapi/conformance", "/ogcapi/collections",
+    "/ogcapi/collections/{layer}", "/ogcapi/collections/{layer}/items", "/ogcapi/collections/{layer}/items/{id}",
+    "/ogcapi/{code}",
 ]  # fmt: skip
 POST_JSON = [
     "/api/v1/postings", "/api/v1/postings/preview", "/api/v1/selection", "/api/v1/incidents",
@@ -82,7 +85,17 @@ POST_FORMS = [
 TILE = "/tiles/{layer}/{z}/{x}/{y}.mvt"
 FAMILIES = ("pages", "apis", "json", "open311", "forms", "tiles")
 
-LAYERS = ["incidents", "incidents", "roads", "zones", "cases", "scores", "x"]  # tiles and /layers/<name>
+LAYERS = [
+    "incidents",
+    "incidents",
+    "roads",
+    "zones",
+    "cases",
+    "scores",
+    "x",
+    "communities",
+    "road-segments",
+]  # tiles and /layers/<name>
 KINDS = ["segment", "zone", "grid", "community", "x"]
 PARAMS = [
     "bbox", "zoom", "from", "to", "month", "date", "at", "status", "category", "unit", "zone", "overdue",
@@ -94,7 +107,8 @@ PARAMS = [
     "reason", "grade_a_min", "weight_evaluation", "items-0-code", "items-0-max", "items-0-sort",
     "code", "name_zh", "name_en", "deadline_hours", "deadline_kind", "public", "sort", "cc_code", "cc_class",
     "version", "year", "day", "hotline", "public_title_zh", "public_intro_en", "basemap", "job", "target_m2",
-    "skip_refused", "name_field", "page_size", "updated_after", "updated_before",
+    "skip_refused", "name_field", "page_size", "updated_after", "updated_before", "bbox-crs", "datetime",
+    "limit", "offset", "f", "tier", "lead_unit",
 ]  # fmt: skip
 BODY_KEYS = [
     "geometry", "mode", "kinds", "unit", "role", "targets", "valid_from", "reason", "person", "phone",

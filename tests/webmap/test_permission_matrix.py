@@ -76,6 +76,15 @@ EXPECTED: dict[str, dict] = {
     "open311.discovery": public(),
     "open311.create_request": signed_in(keys=True),
     "open311.unknown": public(),
+    # OGC API – Features (issue #21 part 1): the public collections for anyone
+    "ogcapi.landing": public(),
+    "ogcapi.openapi_json": public(),
+    "ogcapi.conformance": public(),
+    "ogcapi.collections": public(),
+    "ogcapi.collection": public(),
+    "ogcapi.items": public(),
+    "ogcapi.feature": public(),  # a feature that is not there: a 404
+    "ogcapi.unknown": public(),
     # the leaders' map and its data (keys read tiles, heat and layers, scoped like their user)
     "portal.index": signed_in(),
     "tiles.vector_tile": signed_in(keys=True),
@@ -226,7 +235,7 @@ PARAMS: dict[str, object] = {
     "fmt": "json", "rest": "nothing", "kind": "segment", "action": "reject", "token": "nothing",
     "report_id": MISSING, "award_id": MISSING, "change_set_id": MISSING, "notification_id": MISSING,
     "request_id": MISSING, "supervision_id": MISSING, "user_id": MISSING, "key_id": MISSING,
-    "unit_id": MISSING, "job_id": MISSING,
+    "unit_id": MISSING, "job_id": MISSING, "collection_id": "communities", "feature_id": MISSING,
     "layer": "incidents", "z": TILE.z, "x": TILE.x, "y": TILE.y,
     "package": "leaflet", "scope": "turf", "filename": "dist/leaflet.js",
 }  # fmt: skip

@@ -126,7 +126,10 @@ def test_no_public_response_carries_private_data(app):
              "/api/public/communities", f"/api/public/communities/{seeded['west']}", "/api/public/search?q=社区",
              "/api/public/search?q=路", "/api/public/roads?bbox=114,22.5,114.02,22.52&zoom=16",
              "/open311/v2/services.json", "/open311/v2/services.xml", "/open311/v2/requests.json",
-             "/open311/v2/requests.xml", "/open311/v2/requests.json?start_date=2020-01-01T00:00:00Z"]  # fmt: skip
+             "/open311/v2/requests.xml", "/open311/v2/requests.json?start_date=2020-01-01T00:00:00Z",
+             "/ogcapi/collections?f=html", "/ogcapi/collections/cases/items?limit=1000",
+             "/ogcapi/collections/cases/items?limit=1000&f=html", "/ogcapi/collections/road-segments/items",
+             "/ogcapi/collections/communities/items", "/ogcapi/collections/scores/items"]  # fmt: skip
     start += [f"/reports/{t}" for t in tokens.values()] + [
         f"/api/public/reports/{t}" for t in tokens.values()
     ]

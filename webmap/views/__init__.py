@@ -1,5 +1,5 @@
 """The portal's pages and APIs by page group, one package each (public, portal, editing, cases,
-inspections, scores, open311, account, admin, inbox), and what they share here (params, requests, errors,
+inspections, scores, open311, ogcapi, account, admin, inbox), and what they share here (params, requests, errors,
 caching, assets, common). ``register_views`` wires their blueprints."""
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from webmap.views.inbox import api as inbox_api
 from webmap.views.inbox import pages as inbox
 from webmap.views.inspections import api as inspections
 from webmap.views.inspections import pages as inspect_pages
+from webmap.views.ogcapi import pages as ogcapi
 from webmap.views.open311 import requests as open311
 from webmap.views.open311 import updates as open311_updates  # noqa: F401  (its routes on open311.bp)
 from webmap.views.portal import api, tiles
@@ -98,6 +99,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(admin_export.bp)  # /admin/export: the county as one GeoPackage (issue #21 part 5)
     app.register_blueprint(handling.bp)  # 延期, 挂账, 督办 (issue #19 part 2)
     app.register_blueprint(handling.pages)  # /supervision: the leaders' 督办 page
+    app.register_blueprint(ogcapi.bp)  # /ogcapi: OGC API – Features for QGIS and OWSLib (issue #21 part 1)
     app.jinja_env.globals["inbox_unread"] = inbox.unread_for_bar  # the top bar's red number
     init_audit(app)  # every write request recorded (webmap/audit.py)
     # These accept an API key instead of a session; with a session they check CSRF themselves.

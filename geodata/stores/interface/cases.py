@@ -45,7 +45,7 @@ class CaseStore(Protocol):
         [since, until): closing is final, so when the case was last updated), ``pending``
         ('extension': a 延期 waiting for a decision; 'supervised': a 督办 not closed),
         ``updated_since`` / ``updated_until`` (the case's last step, or its report when it has
-        none, in [since, until))."""
+        none, in [since, until)), ``public_only`` (True: only cases of public categories)."""
 
     def count_incidents(self, county_id: int, bbox: BBox | None = None, **filters) -> int:
         """How many incidents ``list_incidents`` would give without a limit."""

@@ -34,6 +34,8 @@ INCIDENT_FILTERS = """
       AND (CAST(%(category)s AS TEXT) IS NULL OR t.category = %(category)s)
       AND (CAST(%(source)s AS TEXT) IS NULL OR t.source = %(source)s)
       AND (CAST(%(reporter)s AS TEXT) IS NULL OR t.reporter = %(reporter)s)
+      AND (CAST(%(public_only)s AS INTEGER) IS NULL
+           OR t.category IN (SELECT c.code FROM category AS c WHERE c.public))
       AND (CAST(%(status)s AS TEXT) IS NULL OR t.status = %(status)s)
       AND (CAST(%(open)s AS INTEGER) IS NULL OR t.status IN {open})
       AND (CAST(%(unit)s AS INTEGER) IS NULL OR t.unit_id = %(unit)s)
@@ -99,6 +101,7 @@ def incident_filter_params(
     pending=None,
     updated_since=None,
     updated_until=None,
+    public_only=False,
 ) -> dict:
     """The parameters of INCIDENT_FILTERS, times as a backend keeps them (``encode_time``);
     ``status`` may be 'open' (any open status); ``pending`` one of PENDING (a 延期 waiting for a
@@ -116,7 +119,7 @@ def incident_filter_params(
         "unit": unit_id, "zone": zone_id, "overdue_at": t(overdue_at),
         "duplicates": 1 if duplicates else None,
         "closed_since": t(closed_since), "closed_until": t(closed_until), "source": source,
-        "reporter": reporter, "pending": pending,
+        "reporter": reporter, "pending": pending, "public_only": 1 if public_only else None,
         "updated_since": t(updated_since), "updated_until": t(updated_until),
     }  # fmt: skip
 

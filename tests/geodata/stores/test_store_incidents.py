@@ -77,3 +77,22 @@ def test_incident_counts_group_by_month_category_unit_and_flags(store, world, co
     assert store.incident_counts(county.id, (), now, status="open") == [(2,)]
     with pytest.raises(ValueError, match="cannot group incidents by"):
         store.incident_counts(county.id, ("colour",), now)
+
+
+def test_public_only_leaves_out_internal_categories(store, county):
+    """``public_only`` keeps the cases of public categories (the OGC API's and Open311's public
+    subset), in the list, its pages and the count, with the other filters."""
+    at = datetime(2026, 2, 1, tzinfo=UTC)
+    store.add_incidents(
+        [Incident(county.id, category, Point(114.004, 22.504), at + timedelta(hours=i))
+         for i, category in enumerate(("parking", "staff_conduct", "posters", "staff_conduct", "parking"))]
+    )  # fmt: skip
+    public = store.list_incidents(county.id, public_only=True)
+    assert [c.category for c in public] == ["parking", "posters", "parking"]
+    assert store.count_incidents(county.id, public_only=True) == 3
+    assert store.count_incidents(county.id) == 5
+    assert [c.id for c in store.list_incidents(county.id, limit=2, offset=1, public_only=True)] == [
+        c.id for c in public[1:3]
+    ]
+    assert store.count_incidents(county.id, public_only=True, category="staff_conduct") == 0
+    assert store.count_incidents(county.id, public_only=True, since=at + timedelta(hours=1)) == 2
