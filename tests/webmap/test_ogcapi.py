@@ -5,44 +5,20 @@ served app; the same answers on PostGIS."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from shapely.geometry import box
 
-from geodata.model import Assignment, Zone
+from geodata.model import Zone
 from layers.ogcapi import COLLECTIONS, CRS84, MAX_LIMIT
+from tests.support.ogcapi import ITEMS, PUBLIC, add_zones
 from tests.support.web import COUNTY_CODE, county_app, serving
 from webmap import get_store
-
-CHANGED = datetime(2025, 6, 1, tzinfo=UTC)  # 金田路's lead passes from 交警大队 to 环卫所
-PUBLIC = ("communities", "road-segments", "grid-cells", "subdistricts", "cases")  # cases: the public subset
-ITEMS = "/ogcapi/collections/{}/items"
-
-
-def _add_zones(app) -> None:
-    """A subdistrict over the county, five cells in 西园社区, 城管执法局 assisting on 福华路 and
-    金田路's lead changed on CHANGED."""
-    with app.app_context():
-        store = get_store()
-        county = store.get_county(COUNTY_CODE)
-        zones = {z.code: z for z in store.list_zones(county.id)}
-        units = {u.code: u for u in store.list_units(county.id)}
-        roads = {s.name: s for s in store.list_segments(county.id)}
-        store.add_zones([Zone(county.id, "subdistrict", "S1", "福田街道", box(114.0, 22.5, 114.02, 22.52))])
-        store.add_zones([
-            Zone(county.id, "grid", f"001-{i}", f"西园{i}号网格", box(114.0 + i * 0.002, 22.5, 114.002 + i * 0.002, 22.52),
-                 parent_id=zones["001"].id)
-            for i in range(5)
-        ])  # fmt: skip
-        store.assign(Assignment(county.id, units["U03"].id, "segment", roads["福华路"].id, "assist", CHANGED))
-        store.assign(Assignment(county.id, units["U03"].id, "segment", roads["金田路"].id, "lead", CHANGED))
 
 
 @pytest.fixture
 def ogc(tmp_path):
     app = county_app(tmp_path)
-    _add_zones(app)
+    add_zones(app)
     return app
 
 
@@ -200,7 +176,7 @@ def test_owslib_lists_every_collection_and_pages_through_each_once(backend, tmp_
 
     url = request.getfixturevalue("committed_postgis_url") if backend == "postgis" else None
     app = county_app(tmp_path, url)
-    _add_zones(app)
+    add_zones(app)
     with serving(app) as base:
         api = Features(f"{base}/ogcapi")
         assert set(api.feature_collections()) == set(PUBLIC)
@@ -234,7 +210,7 @@ def test_the_same_features_on_sqlite_and_postgis(committed_postgis_url, tmp_path
     lite = county_app(tmp_path / "lite")
     pg = county_app(tmp_path / "pg", committed_postgis_url)
     for app in (lite, pg):
-        _add_zones(app)
+        add_zones(app)
     a, b = _answers(lite), _answers(pg)
     pg.extensions["portal_db"].close()
     assert a == b

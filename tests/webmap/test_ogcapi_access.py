@@ -13,8 +13,8 @@ from werkzeug.security import generate_password_hash
 
 from geodata.accounts.apikeys import issue_key
 from geodata.model import Incident, Inspection, User
+from tests.support.ogcapi import ITEMS, add_zones
 from tests.support.web import COUNTY_CODE, PASSWORD, county_app, login
-from tests.webmap.test_ogcapi import ITEMS, _add_zones
 from webmap import get_store
 
 INSPECTED = datetime(2025, 6, 10, 2, tzinfo=UTC)
@@ -26,7 +26,7 @@ def ogc(tmp_path):
     of case 1, a case of 城管执法局 (U01), an inspection of 西园社区 in June 2025, a unit staff user
     of U01 and keys of a leader and of U01's staff."""
     app = county_app(tmp_path)
-    _add_zones(app)
+    add_zones(app)
     with app.app_context():
         store = get_store()
         county = store.get_county(COUNTY_CODE)

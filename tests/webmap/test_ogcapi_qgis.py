@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 
+from tests.support.ogcapi import ITEMS, PUBLIC, add_zones
 from tests.support.web import county_app, serving
-from tests.webmap.test_ogcapi import ITEMS, PUBLIC, _add_zones
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 SCRIPT = """
@@ -43,7 +43,7 @@ def test_qgis_opens_each_public_collection_with_every_feature(tmp_path):
             pytest.fail("QGIS is required (REQUIRE_QGIS=1) but python3-qgis is not installed")
         pytest.skip("python3-qgis is not installed")
     app = county_app(tmp_path)
-    _add_zones(app)
+    add_zones(app)
     client = app.test_client()
     expected = {c: client.get(ITEMS.format(c)).get_json()["numberMatched"] for c in PUBLIC}
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path)}
